@@ -1,0 +1,172 @@
+# tests/lab/lab.sh — the lab library that every lab test sources: run directories, QEMU guests
+# (TCG) with serial logs and hard timeouts, marker waits, QMP, and TAP output.
+# See docs/lab.md. Settings come from tests/lab/lab.conf.
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KDK_TOP=$(cd "$LAB_DIR/../.." && pwd)
+. "$LAB_DIR/lab.conf"
+export KDK_CACHE KDK_RUNS
+KDK_BUILD=${KDK_BUILD:-$KDK_TOP/build}
+
+# ---- TAP ------------------------------------------------------------------------------------
+TAP_COUNT=0
+TAP_FAILED=0
+LAB_RUN_DIRS=()
+
+diag() { printf '# %s\n' "$*" | sed '2,$s/^/# /'; }
+
+# ok COND_STATUS DESCRIPTION — one TAP line; on failure also print where the run's files are.
+ok() {
+	local status=$1; shift
+	TAP_COUNT=$((TAP_COUNT + 1))
+	if [ "$status" -eq 0 ]; then
+		echo "ok $TAP_COUNT - $*"
+	else
+		echo "not ok $TAP_COUNT - $*"
+		TAP_FAILED=$((TAP_FAILED + 1))
+		local d
+		for d in "${LAB_RUN_DIRS[@]}"; do diag "run files: $d"; done
+	fi
+}
+
+# is GOT EXPECTED DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "expected: '$2'" "got:      '$1'"; fi
+}
+
+# A missing prerequisite fails loudly: one failing test line, and the script stops.
+bail() {
+	ok 1 "$*"
+	done_testing
+	exit 1
+}
+
+done_testing() {
+	echo "1..$TAP_COUNT"
+	diag "$((TAP_COUNT - TAP_FAILED)) passed, $TAP_FAILED failed"
+	[ "$TAP_FAILED" -eq 0 ]
+}
+
+# ---- run directories --------------------------------------------------------------------------
+# lab_run_dir NAME — a fresh directory for one guest run's files; printed by failing tests.
+lab_run_dir() {
+	local dir
+	mkdir -p "$KDK_RUNS"
+	dir=$(mktemp -d "$KDK_RUNS/$1-$(date +%Y%m%d-%H%M%S)-XXXX")
+	LAB_RUN_DIRS+=("$dir")
+	echo "$dir"
+}
+
+# ---- kernels ----------------------------------------------------------------------------------
+lab_kernel_dir() { echo "$KDK_CACHE/kernels/$1"; }
+
+# lab_kernel_fetch RELEASE [--dbg]
+lab_kernel_fetch() { "$LAB_DIR/kernel" fetch "$@"; }
+
+# ---- QEMU -------------------------------------------------------------------------------------
+# lab_qemu_start RUN_DIR TIMEOUT_SECONDS QEMU_ARGS... — boot a guest in the background.
+# The serial console goes to RUN_DIR/serial.log, QMP listens on RUN_DIR/qmp.sock, and
+# `timeout` kills QEMU after TIMEOUT_SECONDS whatever happens.
+lab_qemu_start() {
+	local run=$1 limit=$2; shift 2
+	: > "$run/serial.log"
+	echo "$KDK_QEMU -accel tcg -cpu $KDK_GUEST_CPU_MODEL -smp $KDK_GUEST_CPUS -m $KDK_GUEST_MEM $*" > "$run/qemu.cmdline"
+	timeout -k 5 "$limit" "$KDK_QEMU" -accel tcg -cpu "$KDK_GUEST_CPU_MODEL" \
+		-smp "$KDK_GUEST_CPUS" -m "$KDK_GUEST_MEM" \
+		-nographic -nodefaults -no-user-config \
+		-serial "file:$run/serial.log" \
+		-qmp "unix:$run/qmp.sock,server=on,wait=off" \
+		"$@" > "$run/qemu.out" 2>&1 &
+	echo $! > "$run/qemu.pid"
+}
+
+lab_qemu_running() { kill -0 "$(cat "$1/qemu.pid")" 2>/dev/null; }
+
+# lab_wait_marker RUN_DIR REGEX TIMEOUT — wait until the serial log has a line matching REGEX
+# (extended regex). Fails early if QEMU has exited and the marker never came.
+lab_wait_marker() { lab_wait_serial -E "$@"; }
+
+# lab_wait_text RUN_DIR TEXT TIMEOUT — the same for a fixed string (release names hold '+' and '.').
+lab_wait_text() { lab_wait_serial -F "$@"; }
+
+lab_wait_serial() {
+	local mode=$1 run=$2 pattern=$3 limit=$4 waited=0
+	while ! grep -q "$mode" -- "$pattern" "$run/serial.log" 2>/dev/null; do
+		if ! lab_qemu_running "$run"; then
+			grep -q "$mode" -- "$pattern" "$run/serial.log" 2>/dev/null && return 0
+			echo "lab: QEMU exited before '$pattern' appeared in $run/serial.log" >&2
+			return 1
+		fi
+		if [ "$waited" -ge "$((limit * 5))" ]; then
+			echo "lab: '$pattern' did not appear in $run/serial.log within ${limit}s" >&2
+			return 1
+		fi
+		sleep 0.2
+		waited=$((waited + 1))
+	done
+}
+
+# lab_qemu_wait_exit RUN_DIR TIMEOUT — wait for QEMU to end; returns its exit status
+# (124 when the run's hard timeout killed it).
+lab_qemu_wait_exit() {
+	local run=$1 limit=$2 pid waited=0
+	pid=$(cat "$run/qemu.pid")
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$waited" -ge "$((limit * 5))" ]; then
+			echo "lab: QEMU still running after ${limit}s ($run)" >&2
+			return 1
+		fi
+		sleep 0.2
+		waited=$((waited + 1))
+	done
+	wait "$pid" 2>/dev/null || true
+}
+
+lab_qemu_kill() {
+	local pid
+	pid=$(cat "$1/qemu.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	return 0
+}
+
+# lab_qmp RUN_DIR JSON... — QMP commands to the run's QEMU; replies go to RUN_DIR/qmp.log.
+lab_qmp() {
+	local run=$1; shift
+	python3 "$LAB_DIR/qmp.py" "$run/qmp.sock" "$@" >> "$run/qmp.log"
+}
+
+# The kernel command line every lab guest starts from.
+lab_cmdline_base() { echo "console=ttyS0,115200 quiet loglevel=7 ignore_loglevel"; }
+
+# ---- reference peers (tests only: no kdumpkit code path calls them) ----------------------------
+# lab_crash VMLINUX DUMP CMD... — run Debian's crash in batch on a dump; prints its output.
+# Extra crash options (e.g. 6.12's "--kaslr=auto --no_modules") come from LAB_CRASH_OPTS.
+lab_crash() {
+	local vmlinux=$1 dump=$2; shift 2
+	# shellcheck disable=SC2086
+	printf '%s\n' "$@" quit | timeout 180 crash -s $LAB_CRASH_OPTS "$vmlinux" "$dump" 2>&1
+}
+
+# lab_crash_release VMLINUX DUMP — the kernel release as Debian's crash reads it from DUMP, printed
+# as "RELEASE: x (oracle)". crash 8.0.2's `sys` works on 6.1; on 6.12 it cannot start plainly
+# ("do not match": KASLR not applied) and `sys` aborts even with --kaslr=auto, so there the
+# stand-in oracle is `crash --kaslr=auto --no_modules` reading linux_banner (`rd -a`).
+lab_crash_release() {
+	local vmlinux=$1 dump=$2 out release
+	out=$(LAB_CRASH_OPTS= lab_crash "$vmlinux" "$dump" sys)
+	release=$(sed -n 's/^ *RELEASE: *\([^ ]*\).*/\1/p' <<< "$out" | head -n 1)
+	if [ -n "$release" ]; then
+		echo "RELEASE: $release (crash sys)"
+		return 0
+	fi
+	out=$(LAB_CRASH_OPTS="--kaslr=auto --no_modules" lab_crash "$vmlinux" "$dump" "rd -a linux_banner")
+	release=$(sed -n 's/.*Linux version \([^ ]*\) .*/\1/p' <<< "$out" | head -n 1)
+	if [ -n "$release" ]; then
+		echo "RELEASE: $release (crash --kaslr=auto --no_modules, rd -a linux_banner; crash's sys cannot run on this kernel)"
+		return 0
+	fi
+	echo "crash could not read the release from $dump:"
+	echo "$out" | tail -n 5
+	return 1
+}

@@ -1,0 +1,47 @@
+/* kdk_layout.h — kernel-structure access as data: a module declares the VMCOREINFO keys it needs
+ * (SYMBOL/OFFSET/SIZE/LENGTH/NUMBER) as a table of rows, each naming a field of its layout struct;
+ * one filler looks them all up and names the first required key that is missing. */
+#ifndef KDK_LAYOUT_H
+#define KDK_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kdk_err.h"
+
+enum kdk_layout_kind {
+	KDK_KEY_SYMBOL,   /* SYMBOL(name)=hex address */
+	KDK_KEY_OFFSET,   /* OFFSET(struct.member)=decimal */
+	KDK_KEY_SIZE,     /* SIZE(name)=decimal */
+	KDK_KEY_LENGTH,   /* LENGTH(name)=decimal */
+	KDK_KEY_NUMBER,   /* NUMBER(name)=decimal (may be negative) or 0x… hex */
+};
+
+/* Marks "no presence flag": the key is required. */
+#define KDK_LAYOUT_REQUIRED ((size_t)-1)
+
+struct kdk_layout_key {
+	enum kdk_layout_kind kind;
+	const char *name;        /* as VMCOREINFO spells it inside the parentheses */
+	size_t field;            /* offsetof(layout, value field); a uint64_t (NUMBERs as two's complement) */
+	size_t present;          /* offsetof(layout, bool flag) for optional keys, else KDK_LAYOUT_REQUIRED */
+};
+
+#define KDK_LAYOUT_KEY(kind, name, type, field) \
+	{ kind, name, offsetof(type, field), KDK_LAYOUT_REQUIRED }
+#define KDK_LAYOUT_OPTIONAL(kind, name, type, field, flag) \
+	{ kind, name, offsetof(type, field), offsetof(type, flag) }
+
+/* A source of key values (VMCOREINFO today; BTF or DWARF later). Returns 0, or -ENOENT. */
+typedef int (*kdk_layout_lookup_fn)(void *ctx, enum kdk_layout_kind kind, const char *name,
+				    uint64_t *value);
+
+/* Fill layout from the rows of keys (terminated by a row with a NULL name). A missing required
+ * key fails with ENOENT and a message naming it, e.g. "VMCOREINFO has no OFFSET(page.mapping)". */
+int kdk_layout_fill(const struct kdk_layout_key *keys, void *layout, kdk_layout_lookup_fn lookup,
+		    void *lookup_ctx, struct kdk_err *err);
+
+/* "SYMBOL", "OFFSET", … */
+const char *kdk_layout_kind_name(enum kdk_layout_kind kind);
+
+#endif

@@ -1,0 +1,67 @@
+/* printk_ring.h — the kernel log from a dump: a walker over the lockless printk ringbuffer
+ * (Linux 5.10+), its layout taken from VMCOREINFO keys, and the "[ssss.uuuuuu] text" formatter. */
+#ifndef KDK_PRINTK_RING_H
+#define KDK_PRINTK_RING_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kdk_err.h"
+#include "kdk_kmem.h"
+#include "kdk_layout.h"
+
+/* Offsets and sizes the walker needs, one field per VMCOREINFO key (see printk_ring.c's table). */
+struct kdk_printk_layout {
+	uint64_t prb_symbol;              /* SYMBOL(prb): address of the `prb` pointer variable */
+	uint64_t rb_desc_ring;            /* OFFSET(printk_ringbuffer.desc_ring) */
+	uint64_t rb_text_data_ring;       /* OFFSET(printk_ringbuffer.text_data_ring) */
+	uint64_t desc_ring_count_bits;    /* OFFSET(prb_desc_ring.count_bits) */
+	uint64_t desc_ring_descs;         /* OFFSET(prb_desc_ring.descs) */
+	uint64_t desc_ring_infos;         /* OFFSET(prb_desc_ring.infos) */
+	uint64_t desc_ring_head_id;       /* OFFSET(prb_desc_ring.head_id) */
+	uint64_t desc_ring_tail_id;       /* OFFSET(prb_desc_ring.tail_id) */
+	uint64_t desc_size;               /* SIZE(prb_desc) */
+	uint64_t desc_state_var;          /* OFFSET(prb_desc.state_var) */
+	uint64_t desc_text_blk_lpos;      /* OFFSET(prb_desc.text_blk_lpos) */
+	uint64_t lpos_begin;              /* OFFSET(prb_data_blk_lpos.begin) */
+	uint64_t lpos_next;               /* OFFSET(prb_data_blk_lpos.next) */
+	uint64_t info_size;               /* SIZE(printk_info) */
+	uint64_t info_seq;                /* OFFSET(printk_info.seq) */
+	uint64_t info_ts_nsec;            /* OFFSET(printk_info.ts_nsec) */
+	uint64_t info_text_len;           /* OFFSET(printk_info.text_len) */
+	uint64_t info_caller_id;          /* OFFSET(printk_info.caller_id) */
+	uint64_t data_ring_size_bits;     /* OFFSET(prb_data_ring.size_bits) */
+	uint64_t data_ring_data;          /* OFFSET(prb_data_ring.data) */
+	uint64_t atomic_long_counter;     /* OFFSET(atomic_long_t.counter) */
+};
+
+/* The VMCOREINFO keys that fill struct kdk_printk_layout (see kdk_layout.h). */
+extern const struct kdk_layout_key kdk_printk_layout_keys[];
+
+struct kdk_printk_record {
+	uint64_t seq;
+	uint64_t ts_nsec;
+	uint32_t caller_id;
+	const char *text;                 /* not NUL-terminated; valid during the callback */
+	size_t text_len;
+};
+
+/* Return non-zero from the callback to stop the walk (the walk then returns that value). */
+typedef int (*kdk_printk_record_fn)(void *ctx, const struct kdk_printk_record *record);
+
+struct kdk_printk_walk_stats {
+	uint64_t records;                 /* handed to the callback */
+	uint64_t skipped;                 /* descriptors not committed/finalized or inconsistent */
+};
+
+/* Walk every committed record from the oldest to the newest. The rings are read in bounded
+ * pieces (one descriptor, one info, one text block at a time). */
+int kdk_printk_walk(const struct kdk_printk_layout *layout, kdk_read_virt_fn read_virt,
+		    void *read_ctx, kdk_printk_record_fn on_record, void *record_ctx,
+		    struct kdk_printk_walk_stats *stats, struct kdk_err *err);
+
+/* Write one record as the console shows it: "[%5u.%06u] line" for each of its lines,
+ * non-printable bytes escaped as \xNN. Returns 0 or -errno from the stream. */
+int kdk_printk_format(FILE *out, const struct kdk_printk_record *record);
+
+#endif

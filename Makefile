@@ -10,7 +10,7 @@ DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib -MMD -MP
-LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lpthread
+LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lkmod -lpthread
 
 # Lab settings (kernel versions and the cache) live in one place, shared with the shell lab.
 KDK_CACHE ?= $(CURDIR)/.cache

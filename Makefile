@@ -28,7 +28,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 # Tools: one directory each, with its own main. Add "name:dir:libs" as tools appear.
-TOOLS :=
+TOOLS := mkdumprd:initramfs:-larchive
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 .PHONY: all check check-unit check-lab demo bench install deps clean

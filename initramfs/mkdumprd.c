@@ -1,0 +1,284 @@
+/* mkdumprd.c — build the capture initramfs from kdump.conf: our static capture /init, the
+ * config, the kernel modules the dump target needs (with dependencies, libkmod), busybox only
+ * when a shell is needed, kdump_pre/post scripts and extra_bins with their libraries. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "needed.h"
+#include "image.h"
+#include "kdump_conf.h"
+#include "module_deps.h"
+
+#ifndef KDK_LIBEXECDIR
+#define KDK_LIBEXECDIR "/usr/lib/kdumpkit"
+#endif
+
+struct mkdumprd_options {
+	const char *release;       /* --kernel */
+	const char *moddir;        /* --moddir */
+	const char *conf;          /* -c */
+	const char *init;          /* --init: the capture /init binary */
+	const char *busybox;       /* --busybox */
+	const char *output;
+	struct kdk_array modules;  /* const char *: --module, added to extra_modules */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: mkdumprd [--kernel VERSION | --moddir DIR] [-c kdump.conf] [--init PATH]\n"
+		"                [--busybox PATH] [--module NAME]... OUTPUT\n"
+		"Builds the capture initramfs for kdump: the capture /init, kdump.conf, the kernel\n"
+		"modules the dump target needs and what kdump.conf asks for.\n"
+		"  --kernel VERSION  modules of /lib/modules/VERSION (default: the running kernel)\n"
+		"  --moddir DIR      modules of DIR instead (a kernel tree not installed here)\n"
+		"  -c FILE           kdump.conf to follow (default /etc/kdump.conf)\n"
+		"  --init PATH       the capture /init (default " KDK_LIBEXECDIR "/kdump-init)\n"
+		"  --busybox PATH    a static busybox, added when a shell is needed (default /bin/busybox)\n"
+		"  --module NAME     one more module (as extra_modules)\n");
+}
+
+/* The kernel driver modules under a block device, from sysfs: the device's own driver, its
+ * parents' (the PCI function of a virtio disk, an HBA…). Only possible on the machine itself. */
+static int add_block_device_modules(struct kdk_module_set *set, const char *device,
+				    struct kdk_array *warnings)
+{
+	char link[PATH_MAX], real[PATH_MAX], sys[PATH_MAX], *name;
+	struct kdk_err err = { 0 };
+	struct stat st;
+
+	if (!strncmp(device, "UUID=", 5))
+		snprintf(link, sizeof(link), "/dev/disk/by-uuid/%s", device + 5);
+	else if (!strncmp(device, "LABEL=", 6))
+		snprintf(link, sizeof(link), "/dev/disk/by-label/%s", device + 6);
+	else if (!strncmp(device, "PARTUUID=", 9))
+		snprintf(link, sizeof(link), "/dev/disk/by-partuuid/%s", device + 9);
+	else if (!strncmp(device, "PARTLABEL=", 10))
+		snprintf(link, sizeof(link), "/dev/disk/by-partlabel/%s", device + 10);
+	else
+		snprintf(link, sizeof(link), "%s", device);
+	if (!realpath(link, real) || stat(real, &st) < 0 || !S_ISBLK(st.st_mode)) {
+		char **w = kdk_array_push(warnings, NULL);
+		if (w && asprintf(w, "dump target %s is not on this machine: its disk driver is not known; add it with extra_modules",
+				  device) < 0)
+			*w = NULL;
+		return 0;
+	}
+	/* Walk from the block device up through its parents, collecting each driver's module. */
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	if (!realpath(sys, real))
+		return 0;
+	while (strlen(real) > strlen("/sys/devices")) {
+		char module_link[PATH_MAX + 32], module[PATH_MAX];
+		ssize_t n;
+
+		snprintf(module_link, sizeof(module_link), "%s/driver/module", real);
+		n = readlink(module_link, module, sizeof(module) - 1);
+		if (n > 0) {
+			module[n] = '\0';
+			name = basename(module);
+			if (kdk_module_set_add(set, name, &err) < 0) {
+				char **w = kdk_array_push(warnings, NULL);
+				if (w && asprintf(w, "%s", err.msg) < 0)
+					*w = NULL;
+			}
+		}
+		*strrchr(real, '/') = '\0';
+	}
+	return 0;
+}
+
+static int add_program(struct rd_image *img, const char *path, struct kdk_err *err)
+{
+	struct kdk_array libs = KDK_ARRAY_INIT(char *);
+	size_t i;
+	int rc;
+
+	if ((rc = rd_image_add_file(img, path, path, 0, err)) < 0)
+		return rc;
+	if ((rc = rd_needed_libraries(path, &libs, err)) < 0)
+		goto out;
+	for (i = 0; i < libs.len && rc == 0; i++) {
+		const char *lib = *(char **)kdk_array_at(&libs, i);
+		char real[PATH_MAX];
+		/* Keep the name the loader asks for; store the file it points to. */
+		if (!realpath(lib, real))
+			rc = kdk_err_sys(err, errno, "%s", lib);
+		else
+			rc = rd_image_add_file(img, real, lib, 0, err);
+	}
+out:
+	for (i = 0; i < libs.len; i++)
+		free(*(char **)kdk_array_at(&libs, i));
+	kdk_array_free(&libs);
+	return rc;
+}
+
+static int build(const struct mkdumprd_options *o, struct kdk_err *err)
+{
+	struct kdk_kdump_conf conf;
+	struct kdk_module_set modules;
+	struct kdk_array warnings = KDK_ARRAY_INIT(char *);
+	struct rd_image *img = NULL;
+	char moddir[PATH_MAX], *order = NULL;
+	size_t order_len = 0, i;
+	FILE *order_file = NULL;
+	uint64_t size;
+	int rc, need_shell;
+
+	if ((rc = kdk_kdump_conf_load(o->conf, &conf, err)) < 0)
+		return rc;
+	if (o->moddir)
+		snprintf(moddir, sizeof(moddir), "%s", o->moddir);
+	else
+		snprintf(moddir, sizeof(moddir), "/lib/modules/%s", o->release);
+	if ((rc = kdk_module_set_init(&modules, moddir, err)) < 0)
+		goto out_conf;
+
+	if (conf.target == KDK_TARGET_FS && (rc = kdk_module_set_add(&modules, conf.fstype, err)) < 0)
+		goto out_modules;
+	if ((conf.target == KDK_TARGET_FS || conf.target == KDK_TARGET_RAW) &&
+	    strcmp(conf.fstype ? conf.fstype : "", "nfs") && strcmp(conf.fstype ? conf.fstype : "", "nfs4"))
+		add_block_device_modules(&modules, conf.device, &warnings);
+	for (i = 0; i < conf.extra_modules.len && rc == 0; i++)
+		rc = kdk_module_set_add(&modules, *(char **)kdk_array_at(&conf.extra_modules, i), err);
+	for (i = 0; i < o->modules.len && rc == 0; i++)
+		rc = kdk_module_set_add(&modules, *(const char **)kdk_array_at(&o->modules, i), err);
+	if (rc < 0)
+		goto out_modules;
+
+	if ((rc = rd_image_open(&img, o->output, err)) < 0)
+		goto out_modules;
+	if ((rc = rd_image_add_file(img, o->init, "/init", 0755, err)) < 0 ||
+	    (rc = rd_image_add_file(img, o->conf, "/etc/kdump.conf", 0644, err)) < 0)
+		goto out_image;
+	for (i = 0; i < 6 && rc == 0; i++) {
+		static const char *const dirs[] = { "/dev", "/proc", "/sys", "/tmp", "/run", "/mnt" };
+		rc = rd_image_add_dir(img, dirs[i], err);
+	}
+	if (rc < 0)
+		goto out_image;
+
+	/* Modules, and the list /init loads them from, in order. */
+	order_file = open_memstream(&order, &order_len);
+	if (!order_file) {
+		rc = kdk_err_sys(err, errno, "open_memstream");
+		goto out_image;
+	}
+	for (i = 0; i < modules.load_order.len && rc == 0; i++) {
+		const struct kdk_module_file *m = kdk_array_at(&modules.load_order, i);
+		char dst[PATH_MAX];
+		snprintf(dst, sizeof(dst), "/lib/modules/%s", basename((char *)m->path));
+		rc = rd_image_add_file(img, m->path, dst, 0644, err);
+		fprintf(order_file, "%s %s\n", m->name, dst);
+	}
+	fclose(order_file);
+	if (rc < 0 || (rc = rd_image_add_data(img, order, order_len, "/etc/kdumpkit/modules", 0644,
+					      err)) < 0)
+		goto out_image;
+
+	need_shell = conf.failure_action == KDK_ACTION_SHELL || conf.kdump_pre || conf.kdump_post;
+	if (need_shell) {
+		if ((rc = rd_image_add_file(img, o->busybox, "/bin/busybox", 0755, err)) < 0 ||
+		    (rc = rd_image_add_symlink(img, "busybox", "/bin/sh", err)) < 0)
+			goto out_image;
+	}
+	if (conf.kdump_pre && (rc = add_program(img, conf.kdump_pre, err)) < 0)
+		goto out_image;
+	if (conf.kdump_post && (rc = add_program(img, conf.kdump_post, err)) < 0)
+		goto out_image;
+	for (i = 0; i < conf.extra_bins.len && rc == 0; i++)
+		rc = add_program(img, *(char **)kdk_array_at(&conf.extra_bins, i), err);
+	if (rc < 0)
+		goto out_image;
+
+	{
+		uint64_t content = rd_image_content_size(img);
+		rc = rd_image_close(img, &size, err);
+		img = NULL;
+		if (rc < 0)
+			goto out_modules;
+		for (i = 0; i < conf.warnings.len; i++)
+			fprintf(stderr, "mkdumprd: %s\n", *(char **)kdk_array_at(&conf.warnings, i));
+		for (i = 0; i < warnings.len; i++)
+			fprintf(stderr, "mkdumprd: warning: %s\n", *(char **)kdk_array_at(&warnings, i));
+		printf("mkdumprd: wrote %s: %llu KiB (%llu KiB unpacked), %zu modules%s%s\n", o->output,
+		       (unsigned long long)(size + 1023) / 1024, (unsigned long long)(content + 1023) / 1024,
+		       modules.load_order.len, need_shell ? ", busybox" : "",
+		       modules.builtin.len ? " (plus built-in ones)" : "");
+	}
+out_image:
+	if (img)
+		rd_image_abort(img);
+out_modules:
+	free(order);
+	for (i = 0; i < warnings.len; i++)
+		free(*(char **)kdk_array_at(&warnings, i));
+	kdk_array_free(&warnings);
+	kdk_module_set_free(&modules);
+out_conf:
+	kdk_kdump_conf_free(&conf);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "kernel", required_argument, NULL, 'k' }, { "moddir", required_argument, NULL, 'm' },
+		{ "init", required_argument, NULL, 'i' }, { "busybox", required_argument, NULL, 'b' },
+		{ "module", required_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mkdumprd_options o = { .conf = "/etc/kdump.conf", .init = KDK_LIBEXECDIR "/kdump-init",
+				      .busybox = "/bin/busybox" };
+	struct kdk_err err = { 0 };
+	struct utsname uts;
+	int c, rc;
+
+	kdk_array_init(&o.modules, sizeof(const char *));
+	while ((c = getopt_long(argc, argv, "c:h", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'k': o.release = optarg; break;
+		case 'm': o.moddir = optarg; break;
+		case 'c': o.conf = optarg; break;
+		case 'i': o.init = optarg; break;
+		case 'b': o.busybox = optarg; break;
+		case 'M': {
+			const char **slot = kdk_array_push(&o.modules, NULL);
+			if (!slot) {
+				fprintf(stderr, "mkdumprd: out of memory\n");
+				return 1;
+			}
+			*slot = optarg;
+			break;
+		}
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	o.output = argv[optind];
+	if (!o.release && !o.moddir) {
+		uname(&uts);
+		o.release = uts.release;
+	}
+	rc = build(&o, &err);
+	kdk_array_free(&o.modules);
+	if (rc < 0) {
+		fprintf(stderr, "mkdumprd: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
+}

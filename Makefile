@@ -17,7 +17,7 @@ KDK_CACHE ?= $(CURDIR)/.cache
 export KDK_CACHE
 
 LIB_SRCS := $(wildcard lib/*.c)
-LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIBKDK   := $(BUILD)/libkdk.a
 
 # Small generators and helpers the tests use (synthetic vmcores and the like).
@@ -28,14 +28,14 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 # Tools: one directory each, with its own main. Add "name:dir:libs" as tools appear.
-TOOLS := mkdumprd:initramfs:-larchive
+TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave:
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 .PHONY: all check check-unit check-lab demo bench install deps clean
 
 all: $(LIBKDK) $(TOOL_BINS) $(UNIT_TESTS) $(TEST_TOOLS)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -45,7 +45,7 @@ $(LIBKDK): $(LIB_OBJS)
 	ar rcs $@ $^
 
 define tool_rule
-$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(2)/*.c)) $(LIBKDK)
+$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(2)/*.c)) $(LIBKDK)
 	$$(CC) $$(CFLAGS) -o $$@ $$^ $(3) $$(LDLIBS_COMMON)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(subst +, ,$(word 3,$(subst :, ,$(t)))))))

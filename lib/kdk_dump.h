@@ -43,6 +43,9 @@ struct kdk_dump {
 
 	char *vmcoreinfo;           /* VMCOREINFO note text, NUL-terminated; NULL if absent */
 	size_t vmcoreinfo_size;     /* without the NUL */
+
+	unsigned char *phys_page;   /* kdk_dump_read_phys's last page, page_size bytes */
+	uint64_t phys_page_pfn;     /* UINT64_MAX when empty */
 };
 
 /* One row per dump format (libkdumpfile's format_ops). */
@@ -65,6 +68,12 @@ int kdk_dump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kd
 int kdk_dump_read_phys(struct kdk_dump *dump, uint64_t paddr, void *buf, size_t len,
 		       struct kdk_err *err);
 void kdk_dump_close(struct kdk_dump *dump);
+
+/* The table of formats kdk_dump_open probes, NULL-terminated (lib/dump_formats.c). */
+extern const struct kdk_dump_format *const kdk_dump_formats[];
+
+/* Copy the VMCOREINFO note of dump->note_index into dump->vmcoreinfo (no-op without one). */
+int kdk_dump_take_vmcoreinfo(struct kdk_dump *dump, struct kdk_err *err);
 
 /* Split raw ELF note bytes into struct kdk_dump_note entries (4-byte aligned name and desc,
  * every size checked against len). Shared by every format and by the loader's elfcorehdr. */

@@ -1,0 +1,180 @@
+/* options.c — dumpsave's options, one table row each: makedumpfile's names and meanings for the
+ * options both tools have, clear refusals for the makedumpfile options dumpsave does not do. */
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_DUMP_DMESG = 256, OPT_MESSAGE_LEVEL, OPT_NUM_THREADS, OPT_DRY_RUN, OPT_SHOW_STATS,
+	OPT_ZSTD, OPT_CYCLIC_BUFFER, OPT_NON_CYCLIC, OPT_WORK_DIR, OPT_SPLIT, OPT_MEM_USAGE,
+	OPT_REASSEMBLE_SPLIT, OPT_HELP, OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG },
+	{ "message-level", required_argument, NULL, OPT_MESSAGE_LEVEL },
+	{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "show-stats", no_argument, NULL, OPT_SHOW_STATS },
+	{ "zstd", no_argument, NULL, OPT_ZSTD },
+	/* Accepted for compatibility: dumpsave always works in bounded windows. */
+	{ "cyclic-buffer", required_argument, NULL, OPT_CYCLIC_BUFFER },
+	{ "non-cyclic", no_argument, NULL, OPT_NON_CYCLIC },
+	{ "work-dir", required_argument, NULL, OPT_WORK_DIR },
+	/* makedumpfile options dumpsave refuses by name. */
+	{ "split", no_argument, NULL, OPT_SPLIT },
+	{ "mem-usage", no_argument, NULL, OPT_MEM_USAGE },
+	{ "reassemble", no_argument, NULL, OPT_REASSEMBLE_SPLIT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void dumpsave_print_usage(void)
+{
+	printf("Usage:\n"
+	       "  dumpsave [-c|-l|-z] [-d LEVEL] [-E] [options] VMCORE OUTPUT\n"
+	       "  dumpsave -F [-c|-l|-z] [-d LEVEL] [options] VMCORE > STREAM\n"
+	       "  dumpsave -R OUTPUT < STREAM\n"
+	       "  dumpsave --dump-dmesg VMCORE OUTPUT\n"
+	       "\n"
+	       "Saves a kernel crash dump (/proc/vmcore or any ELF vmcore) in the kdump-compressed\n"
+	       "format that crash reads, leaving out pages by dump level. Options follow makedumpfile.\n"
+	       "\n"
+	       "  -c, -l, -z, --zstd   compress each page with zlib, lzo or zstd (default: none)\n"
+	       "  -d LEVEL             exclude pages: 1 zero, 2 cache, 4 private cache, 8 user data,\n"
+	       "                       16 free; add them up (31: all). Default 0.\n"
+	       "  -E                   write an ELF vmcore instead\n"
+	       "  -F                   write the flattened format to stdout (for ssh … 'cat > file')\n"
+	       "  -R                   rebuild OUTPUT from a flattened stream on stdin\n"
+	       "  -f                   overwrite OUTPUT if it exists\n"
+	       "  --dump-dmesg         write the kernel log of VMCORE to OUTPUT\n"
+	       "  --message-level N    1 progress, 2 common, 4 errors, 8 debug, 16 report (default 7)\n"
+	       "  --num-threads N      compress in N threads (output identical to one thread)\n"
+	       "  --dry-run            filter and count, write nothing\n"
+	       "  --show-stats         print how many pages each class excluded\n"
+	       "\n"
+	       "OUTPUT is written as OUTPUT.incomplete and renamed when complete; a dump cut short\n"
+	       "(disk full, read error) stays there, marked incomplete, and dumpsave exits non-zero.\n");
+}
+
+static int parse_unsigned(const char *text, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*text || *text == '-')
+		return -1;
+	v = strtoul(text, &end, 10);
+	if (*end || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int dumpsave_parse_options(int argc, char **argv, struct dumpsave_options *opts, char *msg,
+			   unsigned msg_size)
+{
+	int codecs = 0, c, positional;
+	bool flatten = false, reassemble = false, dmesg = false;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->message_level = 7;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":cd:lzpEFRfDhvxib:g:", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c': opts->codec = DUMPSAVE_CODEC_ZLIB; codecs++; break;
+		case 'l': opts->codec = DUMPSAVE_CODEC_LZO; codecs++; break;
+		case 'z': case OPT_ZSTD: opts->codec = DUMPSAVE_CODEC_ZSTD; codecs++; break;
+		case 'p':
+			snprintf(msg, msg_size, "-p (snappy) is not supported: use -l, -c or -z");
+			return -1;
+		case 'd':
+			if (parse_unsigned(optarg, 31, &opts->dump_level) < 0) {
+				snprintf(msg, msg_size, "-d %s: the dump level is a number from 0 to 31", optarg);
+				return -1;
+			}
+			break;
+		case 'E': opts->elf = true; break;
+		case 'F': flatten = true; break;
+		case 'R': reassemble = true; break;
+		case 'f': opts->force = true; break;
+		case 'D': opts->message_level = 31; break;
+		case 'h': case OPT_HELP: opts->mode = DUMPSAVE_HELP; return 0;
+		case 'v': case OPT_VERSION: opts->mode = DUMPSAVE_VERSION; return 0;
+		case OPT_DUMP_DMESG: dmesg = true; break;
+		case OPT_MESSAGE_LEVEL:
+			if (parse_unsigned(optarg, 31, &opts->message_level) < 0) {
+				snprintf(msg, msg_size, "--message-level %s: a number from 0 to 31", optarg);
+				return -1;
+			}
+			break;
+		case OPT_NUM_THREADS:
+			if (parse_unsigned(optarg, 1024, &opts->num_threads) < 0) {
+				snprintf(msg, msg_size, "--num-threads %s: a number from 0 to 1024", optarg);
+				return -1;
+			}
+			break;
+		case OPT_DRY_RUN: opts->dry_run = true; break;
+		case OPT_SHOW_STATS: opts->show_stats = true; break;
+		case 'b': case OPT_CYCLIC_BUFFER: case OPT_NON_CYCLIC: case OPT_WORK_DIR: break;
+		case 'x': case 'i': case 'g':
+			snprintf(msg, msg_size,
+				 "-%c is not supported: dumpsave takes every kernel detail from the dump's VMCOREINFO",
+				 c);
+			return -1;
+		case OPT_SPLIT: case OPT_REASSEMBLE_SPLIT: case OPT_MEM_USAGE:
+			snprintf(msg, msg_size, "%s is not supported", argv[optind - 1]);
+			return -1;
+		case ':':
+			snprintf(msg, msg_size, "%s needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			snprintf(msg, msg_size, "unknown option %s (see dumpsave --help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (codecs > 1) {
+		snprintf(msg, msg_size, "give one of -c, -l and -z");
+		return -1;
+	}
+	if ((flatten + reassemble + dmesg) > 1) {
+		snprintf(msg, msg_size, "-F, -R and --dump-dmesg do not go together");
+		return -1;
+	}
+	if (opts->elf && (codecs || flatten)) {
+		snprintf(msg, msg_size, "-E writes an uncompressed ELF file: it does not go with -c/-l/-z or -F");
+		return -1;
+	}
+	positional = argc - optind;
+	if (reassemble) {
+		opts->mode = DUMPSAVE_REASSEMBLE;
+		if (positional != 1) {
+			snprintf(msg, msg_size, "-R takes one OUTPUT file and reads the stream from stdin");
+			return -1;
+		}
+		opts->output = argv[optind];
+		return 0;
+	}
+	if (flatten) {
+		opts->mode = DUMPSAVE_FLATTEN;
+		if (positional != 1) {
+			snprintf(msg, msg_size, "-F takes one VMCORE and writes the stream to stdout");
+			return -1;
+		}
+		opts->vmcore = argv[optind];
+		return 0;
+	}
+	opts->mode = dmesg ? DUMPSAVE_DMESG : DUMPSAVE_SAVE;
+	if (positional != 2) {
+		snprintf(msg, msg_size, "expected VMCORE and OUTPUT (see dumpsave --help)");
+		return -1;
+	}
+	opts->vmcore = argv[optind];
+	opts->output = argv[optind + 1];
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* dump_save.h — saving a dump in the kdump-compressed format: the dump level's filter run window
+ * by window (bounded memory whatever the machine's size), pages read, zero pages shared, the
+ * rest compressed in parallel and written in pfn order (output identical for any thread count). */
+#ifndef KDK_DUMP_SAVE_H
+#define KDK_DUMP_SAVE_H
+
+#include <stdint.h>
+
+#include "diskdump_write.h"
+#include "elf_write.h"
+#include "dump_filter.h"
+#include "kdk_dump.h"
+#include "kdk_out.h"
+#include "page_codec.h"
+
+struct kdk_save_params {
+	enum kdk_codec codec;
+	unsigned num_threads;        /* compression threads; 0 or 1: in the calling thread */
+	uint64_t window_pfns;        /* frames per filter window; 0: the default (1 GiB of frames) */
+	/* Called now and then with pages written so far and the total; may be NULL. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+};
+
+struct kdk_save_stats {
+	struct kdk_filter_stats filter; /* from the last pass */
+	uint64_t pages_dumped;          /* descriptors written (zero pages included) */
+	uint64_t zero_pages;            /* of those, sharing the zero block */
+	uint64_t bytes_written;
+};
+
+/* Count the frames the filter keeps (a pass over struct pages only). */
+int kdk_save_count(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window_pfns,
+		   uint64_t *kept, struct kdk_err *err);
+
+/* Write dump to sink as kdump-compressed. header holds what the caller knows from VMCOREINFO
+ * (utsname, timestamp, nr_cpus, phys_base, notes, vmcoreinfo); page_size, max_pfn, dump_level,
+ * codec and pages_to_dump are filled here. On error the sink holds a dump marked incomplete. */
+int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
+		   const struct kdk_diskdump_params *header, struct kdk_out *sink,
+		   const struct kdk_save_params *params, struct kdk_save_stats *stats,
+		   struct kdk_err *err);
+
+/* Write dump to sink as an ELF vmcore: the dump's notes, one PT_LOAD per run of kept frames.
+ * With dump level bit 1, zero pages are left out too (read twice: counted, then written). */
+int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_out *sink,
+		 const struct kdk_save_params *params, struct kdk_save_stats *stats,
+		 struct kdk_err *err);
+
+#endif

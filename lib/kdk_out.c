@@ -1,0 +1,179 @@
+/* kdk_out.c — the output sink calls, the seekable-file sink (pwrite, fsync, checked close) and
+ * full-read/full-write helpers shared with the flattened stream. */
+#include "kdk_out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int kdk_out_write(struct kdk_out *out, uint64_t offset, const void *buf, size_t len,
+		  struct kdk_err *err)
+{
+	if (len == 0)
+		return 0;
+	if (offset > INT64_MAX || len > INT64_MAX - offset)
+		return kdk_err_set(err, EFBIG, "%s: write of %zu bytes at offset 0x%llx is past 2^63",
+				   out->name, len, (unsigned long long)offset);
+	return out->write_at(out, offset, buf, len, err);
+}
+
+int kdk_out_sync(struct kdk_out *out, struct kdk_err *err)
+{
+	return out->sync ? out->sync(out, err) : 0;
+}
+
+int kdk_out_finish(struct kdk_out *out, struct kdk_err *err)
+{
+	return out->finish ? out->finish(out, err) : 0;
+}
+
+void kdk_out_release(struct kdk_out *out)
+{
+	if (out && out->release)
+		out->release(out);
+}
+
+int kdk_write_full(int fd, const char *name, uint64_t position, const void *buf, size_t len,
+		   struct kdk_err *err)
+{
+	const unsigned char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kdk_err_sys(err, errno, "%s: write of %zu bytes at offset 0x%llx failed", name,
+					   len - done, (unsigned long long)(position + done));
+		if (n == 0)
+			return kdk_err_set(err, EIO, "%s: write at offset 0x%llx wrote nothing", name,
+					   (unsigned long long)(position + done));
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int kdk_read_full(int fd, const char *name, uint64_t position, void *buf, size_t len, size_t *got,
+		  struct kdk_err *err)
+{
+	unsigned char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*got = done;
+			return kdk_err_sys(err, errno, "%s: read at offset 0x%llx failed", name,
+					   (unsigned long long)(position + done));
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	*got = done;
+	return 0;
+}
+
+struct file_out {
+	struct kdk_out out;     /* first: the sink is the file_out */
+	char *path;
+	int fd;
+};
+
+static int file_write_at(struct kdk_out *out, uint64_t offset, const void *buf, size_t len,
+			 struct kdk_err *err)
+{
+	struct file_out *f = (struct file_out *)out;
+	const unsigned char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pwrite(f->fd, p + done, len - done, (off_t)(offset + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kdk_err_sys(err, errno, "%s: write of %zu bytes at offset 0x%llx failed",
+					   f->path, len - done, (unsigned long long)(offset + done));
+		if (n == 0)
+			return kdk_err_set(err, EIO, "%s: write at offset 0x%llx wrote nothing", f->path,
+					   (unsigned long long)(offset + done));
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int file_sync(struct kdk_out *out, struct kdk_err *err)
+{
+	struct file_out *f = (struct file_out *)out;
+
+	/* Delayed allocation can report ENOSPC only here: the caller must not mark the dump
+	 * complete before this succeeds. */
+	if (fsync(f->fd) < 0 && errno != EINVAL && errno != EROFS)
+		return kdk_err_sys(err, errno, "%s: fsync failed", f->path);
+	return 0;
+}
+
+static int file_finish(struct kdk_out *out, struct kdk_err *err)
+{
+	struct file_out *f = (struct file_out *)out;
+	int rc = file_sync(out, err);
+	int fd = f->fd;
+
+	f->fd = -1;
+	if (close(fd) < 0 && rc == 0)
+		rc = kdk_err_sys(err, errno, "%s: close failed", f->path);
+	return rc;
+}
+
+static void file_release(struct kdk_out *out)
+{
+	struct file_out *f = (struct file_out *)out;
+
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->path);
+	free(f);
+}
+
+int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, struct kdk_err *err)
+{
+	int oflags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+	struct file_out *f;
+	struct stat st;
+
+	*out = NULL;
+	if (!(flags & KDK_OUT_OVERWRITE))
+		oflags |= O_EXCL;
+	f = calloc(1, sizeof(*f));
+	if (!f || !(f->path = strdup(path))) {
+		free(f);
+		return kdk_err_set(err, ENOMEM, "%s: out of memory", path);
+	}
+	f->fd = open(path, oflags, 0600);
+	if (f->fd < 0) {
+		int code = errno;
+		free(f->path);
+		free(f);
+		return kdk_err_sys(err, code, "%s: cannot create", path);
+	}
+	/* An existing file keeps its mode through O_TRUNC: a dump is never group- or world-readable.
+	 * (A device given as output keeps its mode: it is not ours to change.) */
+	if (fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode) && fchmod(f->fd, 0600) < 0) {
+		int code = errno;
+		file_release(&f->out);
+		return kdk_err_sys(err, code, "%s: cannot set mode 0600", path);
+	}
+	f->out.name = f->path;
+	f->out.write_at = file_write_at;
+	f->out.sync = file_sync;
+	f->out.finish = file_finish;
+	f->out.release = file_release;
+	*out = &f->out;
+	return 0;
+}

@@ -1,0 +1,280 @@
+/* page_codec.c — one dump page through zlib (deflate at Z_BEST_SPEED), lzo1x_1 or zstd level 1,
+ * the settings makedumpfile uses, with per-context streams and work memory reused page after page. */
+#include "page_codec.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lzo/lzo1x.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "diskdump_format.h"
+
+struct kdk_page_codec {
+	enum kdk_codec codec;
+	uint32_t page_size;
+	size_t bound;
+	z_stream deflate;          /* ZLIB: reset per page, same bytes as compress2() */
+	bool deflate_ready;
+	z_stream inflate;          /* made on the first zlib page read */
+	bool inflate_ready;
+	void *lzo_work;            /* LZO: LZO1X_1_MEM_COMPRESS bytes */
+	ZSTD_CCtx *zstd_cctx;      /* ZSTD */
+	ZSTD_DCtx *zstd_dctx;      /* made on the first zstd page read */
+};
+
+static const char *const codec_names[] = {
+	[KDK_CODEC_NONE] = "none",
+	[KDK_CODEC_ZLIB] = "zlib",
+	[KDK_CODEC_LZO] = "lzo",
+	[KDK_CODEC_ZSTD] = "zstd",
+};
+
+const char *kdk_codec_name(enum kdk_codec codec)
+{
+	if ((unsigned)codec < sizeof(codec_names) / sizeof(codec_names[0]))
+		return codec_names[codec];
+	return "unknown";
+}
+
+int kdk_codec_parse(const char *name, enum kdk_codec *codec, struct kdk_err *err)
+{
+	for (unsigned i = 0; i < sizeof(codec_names) / sizeof(codec_names[0]); i++) {
+		if (strcmp(name, codec_names[i]) == 0) {
+			*codec = (enum kdk_codec)i;
+			return 0;
+		}
+	}
+	return kdk_err_set(err, EINVAL, "unknown compression \"%s\" (none, zlib, lzo or zstd)",
+			   name);
+}
+
+uint32_t kdk_codec_flag(enum kdk_codec codec)
+{
+	switch (codec) {
+	case KDK_CODEC_ZLIB: return KDK_DH_COMPRESSED_ZLIB;
+	case KDK_CODEC_LZO: return KDK_DH_COMPRESSED_LZO;
+	case KDK_CODEC_ZSTD: return KDK_DH_COMPRESSED_ZSTD;
+	case KDK_CODEC_NONE: break;
+	}
+	return 0;
+}
+
+/* Worst-case output of lzo1x_1 for n input bytes (the bound LZO's documentation gives). */
+static size_t lzo_bound(size_t n) { return n + n / 16 + 64 + 3; }
+
+int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32_t page_size,
+		       struct kdk_err *err)
+{
+	struct kdk_page_codec *c;
+	int rc;
+
+	*out = NULL;
+	if (page_size < 512 || (page_size & (page_size - 1)))
+		return kdk_err_set(err, EINVAL, "page size %u is not a power of two ≥ 512", page_size);
+	if ((unsigned)codec > KDK_CODEC_ZSTD)
+		return kdk_err_set(err, EINVAL, "unknown compression %d", (int)codec);
+	/* Every context may decompress lzo pages, so the library check is done for all. */
+	if (lzo_init() != LZO_E_OK)
+		return kdk_err_set(err, EINVAL, "lzo: lzo_init failed (library mismatch)");
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return kdk_err_set(err, ENOMEM, "out of memory for a page codec");
+	c->codec = codec;
+	c->page_size = page_size;
+	c->bound = page_size;
+	switch (codec) {
+	case KDK_CODEC_NONE:
+		break;
+	case KDK_CODEC_ZLIB:
+		if (deflateInit(&c->deflate, Z_BEST_SPEED) != Z_OK) {
+			rc = kdk_err_set(err, ENOMEM, "zlib: deflateInit failed");
+			goto fail;
+		}
+		c->deflate_ready = true;
+		c->bound = compressBound(page_size);
+		break;
+	case KDK_CODEC_LZO:
+		c->lzo_work = malloc(LZO1X_1_MEM_COMPRESS);
+		if (!c->lzo_work) {
+			rc = kdk_err_set(err, ENOMEM, "out of memory for lzo work memory");
+			goto fail;
+		}
+		c->bound = lzo_bound(page_size);
+		break;
+	case KDK_CODEC_ZSTD:
+		c->zstd_cctx = ZSTD_createCCtx();
+		if (!c->zstd_cctx) {
+			rc = kdk_err_set(err, ENOMEM, "zstd: out of memory for a compression context");
+			goto fail;
+		}
+		c->bound = ZSTD_compressBound(page_size);
+		break;
+	}
+	*out = c;
+	return 0;
+fail:
+	kdk_page_codec_free(c);
+	return rc;
+}
+
+void kdk_page_codec_free(struct kdk_page_codec *c)
+{
+	if (!c)
+		return;
+	if (c->deflate_ready)
+		deflateEnd(&c->deflate);
+	if (c->inflate_ready)
+		inflateEnd(&c->inflate);
+	free(c->lzo_work);
+	ZSTD_freeCCtx(c->zstd_cctx);
+	ZSTD_freeDCtx(c->zstd_dctx);
+	free(c);
+}
+
+size_t kdk_page_codec_bound(const struct kdk_page_codec *c) { return c->bound; }
+
+/* One whole-buffer deflate on the reused stream; returns the compressed size or 0. */
+static size_t zlib_compress(struct kdk_page_codec *c, const void *page, void *out, size_t cap)
+{
+	z_stream *z = &c->deflate;
+	size_t size = 0;
+
+	if (deflateReset(z) != Z_OK)
+		return 0;
+	z->next_in = (Bytef *)page;
+	z->avail_in = c->page_size;
+	z->next_out = out;
+	z->avail_out = (uInt)cap;
+	if (deflate(z, Z_FINISH) == Z_STREAM_END)
+		size = z->total_out;
+	return size;
+}
+
+int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, size_t out_cap,
+		      uint32_t *out_size, uint32_t *flags, struct kdk_err *err)
+{
+	size_t size = 0;
+
+	if (out_cap < c->bound)
+		return kdk_err_set(err, EINVAL, "compression buffer of %zu bytes, %zu needed", out_cap,
+				   c->bound);
+	switch (c->codec) {
+	case KDK_CODEC_NONE:
+		break;
+	case KDK_CODEC_ZLIB:
+		size = zlib_compress(c, page, out, out_cap);
+		break;
+	case KDK_CODEC_LZO: {
+		lzo_uint lzo_size = 0;
+		if (lzo1x_1_compress(page, c->page_size, out, &lzo_size, c->lzo_work) == LZO_E_OK)
+			size = lzo_size;
+		break;
+	}
+	case KDK_CODEC_ZSTD: {
+		size_t zsize = ZSTD_compressCCtx(c->zstd_cctx, out, out_cap, page, c->page_size, 1);
+		if (!ZSTD_isError(zsize))
+			size = zsize;
+		break;
+	}
+	}
+	/* A codec that failed or did not shrink the page: store it raw (makedumpfile's rule). */
+	if (size == 0 || size >= c->page_size) {
+		memcpy(out, page, c->page_size);
+		*out_size = c->page_size;
+		*flags = 0;
+		return 0;
+	}
+	*out_size = (uint32_t)size;
+	*flags = kdk_codec_flag(c->codec);
+	return 0;
+}
+
+static int zlib_decompress(struct kdk_page_codec *c, const void *in, uint32_t in_size, void *page,
+			   struct kdk_err *err)
+{
+	z_stream *z = &c->inflate;
+	int zrc;
+
+	if (!c->inflate_ready) {
+		if (inflateInit(z) != Z_OK)
+			return kdk_err_set(err, ENOMEM, "zlib: inflateInit failed");
+		c->inflate_ready = true;
+	} else if (inflateReset(z) != Z_OK) {
+		return kdk_err_set(err, EINVAL, "zlib: inflateReset failed");
+	}
+	z->next_in = (Bytef *)in;
+	z->avail_in = in_size;
+	z->next_out = page;
+	z->avail_out = c->page_size;
+	zrc = inflate(z, Z_FINISH);
+	if (zrc != Z_STREAM_END)
+		return kdk_err_set(err, EINVAL, "zlib data of %u bytes does not decompress to one page (%s)",
+				   in_size, z->msg ? z->msg : zError(zrc));
+	if (z->total_out != c->page_size)
+		return kdk_err_set(err, EINVAL, "zlib data of %u bytes decompresses to %lu bytes, not %u",
+				   in_size, (unsigned long)z->total_out, c->page_size);
+	return 0;
+}
+
+static int lzo_decompress(struct kdk_page_codec *c, const void *in, uint32_t in_size, void *page,
+			  struct kdk_err *err)
+{
+	lzo_uint size = c->page_size;
+	int lrc;
+
+	lrc = lzo1x_decompress_safe(in, in_size, page, &size, NULL);
+	if (lrc != LZO_E_OK)
+		return kdk_err_set(err, EINVAL, "lzo data of %u bytes does not decompress (lzo error %d)",
+				   in_size, lrc);
+	if (size != c->page_size)
+		return kdk_err_set(err, EINVAL, "lzo data of %u bytes decompresses to %lu bytes, not %u",
+				   in_size, (unsigned long)size, c->page_size);
+	return 0;
+}
+
+static int zstd_decompress(struct kdk_page_codec *c, const void *in, uint32_t in_size, void *page,
+			   struct kdk_err *err)
+{
+	size_t size;
+
+	if (!c->zstd_dctx && !(c->zstd_dctx = ZSTD_createDCtx()))
+		return kdk_err_set(err, ENOMEM, "zstd: out of memory for a decompression context");
+	size = ZSTD_decompressDCtx(c->zstd_dctx, page, c->page_size, in, in_size);
+	if (ZSTD_isError(size))
+		return kdk_err_set(err, EINVAL, "zstd data of %u bytes does not decompress to one page (%s)",
+				   in_size, ZSTD_getErrorName(size));
+	if (size != c->page_size)
+		return kdk_err_set(err, EINVAL, "zstd data of %u bytes decompresses to %zu bytes, not %u",
+				   in_size, size, c->page_size);
+	return 0;
+}
+
+int kdk_page_decompress(struct kdk_page_codec *c, uint32_t flags, const void *in, uint32_t in_size,
+			void *page, struct kdk_err *err)
+{
+	uint32_t kind = flags & KDK_DH_COMPRESSION_MASK;
+
+	if (flags & ~KDK_DH_COMPRESSION_MASK)
+		return kdk_err_set(err, ENOTSUP, "unknown page flags 0x%x", flags);
+	switch (kind) {
+	case 0:
+		if (in_size != c->page_size)
+			return kdk_err_set(err, EINVAL, "raw page of %u bytes, not %u", in_size,
+					   c->page_size);
+		memcpy(page, in, c->page_size);
+		return 0;
+	case KDK_DH_COMPRESSED_ZLIB:
+		return zlib_decompress(c, in, in_size, page, err);
+	case KDK_DH_COMPRESSED_LZO:
+		return lzo_decompress(c, in, in_size, page, err);
+	case KDK_DH_COMPRESSED_ZSTD:
+		return zstd_decompress(c, in, in_size, page, err);
+	case KDK_DH_COMPRESSED_SNAPPY:
+		return kdk_err_set(err, ENOTSUP, "snappy-compressed page: snappy not supported");
+	}
+	return kdk_err_set(err, ENOTSUP, "page flags 0x%x name more than one compression", flags);
+}

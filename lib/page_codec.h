@@ -1,0 +1,49 @@
+/* page_codec.h — compress and decompress one dump page with zlib, lzo or zstd, flagged the way
+ * a kdump-compressed page descriptor wants. One context per thread; contexts share nothing. */
+#ifndef KDK_PAGE_CODEC_H
+#define KDK_PAGE_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kdk_err.h"
+
+enum kdk_codec {
+	KDK_CODEC_NONE,   /* pages stored raw */
+	KDK_CODEC_ZLIB,   /* makedumpfile -c */
+	KDK_CODEC_LZO,    /* -l: lzo1x_1 */
+	KDK_CODEC_ZSTD,   /* -z */
+};
+
+/* "none", "zlib", "lzo", "zstd" ↔ the enum. kdk_codec_parse returns -EINVAL for other names. */
+const char *kdk_codec_name(enum kdk_codec codec);
+int kdk_codec_parse(const char *name, enum kdk_codec *codec, struct kdk_err *err);
+
+/* The KDK_DH_COMPRESSED_* bit of a codec (0 for NONE): both the header's status and the flags
+ * of every page the codec managed to shrink. */
+uint32_t kdk_codec_flag(enum kdk_codec codec);
+
+struct kdk_page_codec;
+
+/* A context that compresses with `codec` pages of page_size bytes (a power of two) and
+ * decompresses pages of any kind. Not to be shared between threads. */
+int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32_t page_size,
+		       struct kdk_err *err);
+void kdk_page_codec_free(struct kdk_page_codec *codec);
+
+/* Bytes an output buffer of kdk_page_compress needs. */
+size_t kdk_page_codec_bound(const struct kdk_page_codec *codec);
+
+/* Compress one page into out (out_cap ≥ kdk_page_codec_bound). As makedumpfile: when the
+ * compressed form is not smaller than the page, the page is stored raw — out gets the page,
+ * *out_size = page_size, *flags = 0. Otherwise *flags is the codec's flag. */
+int kdk_page_compress(struct kdk_page_codec *codec, const void *page, void *out, size_t out_cap,
+		      uint32_t *out_size, uint32_t *flags, struct kdk_err *err);
+
+/* Restore one page (page_size bytes) from in_size bytes stored with page descriptor `flags`.
+ * -EINVAL for a stream that does not decode to exactly one page, -ENOTSUP for snappy (not
+ * linked) or unknown flag bits. Messages say what failed; the caller prefixes pfn/offset. */
+int kdk_page_decompress(struct kdk_page_codec *codec, uint32_t flags, const void *in,
+			uint32_t in_size, void *page, struct kdk_err *err);
+
+#endif

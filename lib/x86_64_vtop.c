@@ -1,0 +1,134 @@
+/* x86_64_vtop.c — kernel virtual address translation for x86_64 dumps: the kernel-text
+ * shortcut through phys_base, and a 4/5-level page-table walk with one cached table per level. */
+#include "x86_64_vtop.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ULL << PAGE_SHIFT)
+#define ENTRY_PRESENT 0x1ULL
+#define ENTRY_LARGE 0x80ULL          /* PS: a 1 GiB (PUD) or 2 MiB (PMD) page */
+#define ENTRY_ADDR_MASK 0x000ffffffffff000ULL
+#define DEFAULT_KERNEL_IMAGE_SIZE (1ULL << 30)
+
+static const char *const level_names[] = { "PTE", "PMD", "PUD", "P4D", "PML5" };
+
+static int in_kernel_text(const struct kdk_x86_64_vtop *vt, uint64_t vaddr)
+{
+	uint64_t size = vt->paging.kernel_image_size ? vt->paging.kernel_image_size
+						     : DEFAULT_KERNEL_IMAGE_SIZE;
+	return vaddr >= KDK_X86_64_START_KERNEL_MAP && vaddr - KDK_X86_64_START_KERNEL_MAP < size;
+}
+
+/* Entry `index` of the page-table page at table_paddr, through the per-level cache. */
+static int read_entry(struct kdk_x86_64_vtop *vt, unsigned level, uint64_t table_paddr,
+		      unsigned index, uint64_t *entry, struct kdk_err *err)
+{
+	struct kdk_vtop_table_cache *c = &vt->cache[level - 1];
+
+	if (c->paddr != table_paddr) {
+		c->paddr = UINT64_MAX;
+		if (kdk_dump_read_phys(vt->dump, table_paddr, c->entries, sizeof(c->entries), err) < 0)
+			return kdk_err_prefix(err, "%s table at 0x%llx: ", level_names[level - 1],
+					      (unsigned long long)table_paddr);
+		c->paddr = table_paddr;
+	}
+	*entry = c->entries[index];
+	return 0;
+}
+
+static uint64_t entry_addr(const struct kdk_x86_64_vtop *vt, uint64_t entry)
+{
+	return entry & ENTRY_ADDR_MASK & ~vt->paging.sme_mask;
+}
+
+static int walk(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr, struct kdk_err *err)
+{
+	uint64_t table = vt->top_pgt_paddr;
+	unsigned level;
+
+	for (level = vt->paging.levels; level >= 1; level--) {
+		unsigned shift = PAGE_SHIFT + 9 * (level - 1);
+		unsigned index = (vaddr >> shift) & 511;
+		uint64_t entry = 0;
+		int rc = read_entry(vt, level, table, index, &entry, err);
+
+		if (rc < 0)
+			return rc;
+		if (!(entry & ENTRY_PRESENT))
+			return kdk_err_set(err, EFAULT, "0x%llx is not mapped (%s entry %u = 0x%llx)",
+					   (unsigned long long)vaddr, level_names[level - 1], index,
+					   (unsigned long long)entry);
+		/* 1 GiB pages at the PUD level, 2 MiB at the PMD level. */
+		if ((level == 3 || level == 2) && (entry & ENTRY_LARGE)) {
+			uint64_t page_mask = (1ULL << shift) - 1;
+			*paddr = (entry_addr(vt, entry) & ~page_mask) | (vaddr & page_mask);
+			return 0;
+		}
+		table = entry_addr(vt, entry);
+	}
+	*paddr = table | (vaddr & (PAGE_SIZE - 1));
+	return 0;
+}
+
+int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,
+		    struct kdk_err *err)
+{
+	/* The kernel image is mapped linearly at __START_KERNEL_map + (paddr - phys_base). */
+	if (in_kernel_text(vt, vaddr)) {
+		*paddr = vaddr - KDK_X86_64_START_KERNEL_MAP + vt->paging.phys_base;
+		return 0;
+	}
+	return walk(vt, vaddr, paddr, err);
+}
+
+int kdk_x86_64_vtop_init(struct kdk_x86_64_vtop *vt, struct kdk_dump *dump,
+			 const struct kdk_x86_64_paging *paging, struct kdk_err *err)
+{
+	unsigned i;
+	uint64_t probe;
+
+	memset(vt, 0, sizeof(*vt));
+	vt->dump = dump;
+	vt->paging = *paging;
+	if (vt->paging.levels != 4 && vt->paging.levels != 5)
+		return kdk_err_set(err, EINVAL, "x86_64 paging with %u levels is not 4 or 5",
+				   vt->paging.levels);
+	for (i = 0; i < 5; i++)
+		vt->cache[i].paddr = UINT64_MAX;
+	if (!in_kernel_text(vt, paging->top_pgt_vaddr))
+		return kdk_err_set(err, EINVAL,
+				   "top page table 0x%llx is outside the kernel image mapping",
+				   (unsigned long long)paging->top_pgt_vaddr);
+	vt->top_pgt_paddr = paging->top_pgt_vaddr - KDK_X86_64_START_KERNEL_MAP + paging->phys_base;
+	if (vt->top_pgt_paddr & (PAGE_SIZE - 1))
+		return kdk_err_set(err, EINVAL, "top page table 0x%llx is not page aligned",
+				   (unsigned long long)vt->top_pgt_paddr);
+	return read_entry(vt, vt->paging.levels, vt->top_pgt_paddr, 0, &probe, err);
+}
+
+int kdk_x86_64_read_virt(struct kdk_x86_64_vtop *vt, uint64_t vaddr, void *buf, size_t len,
+			 struct kdk_err *err)
+{
+	unsigned char *out = buf;
+
+	while (len > 0) {
+		uint64_t paddr;
+		size_t chunk = PAGE_SIZE - (vaddr & (PAGE_SIZE - 1));
+		int rc;
+
+		if (chunk > len)
+			chunk = len;
+		rc = kdk_x86_64_vtop(vt, vaddr, &paddr, err);
+		if (rc < 0)
+			return rc;
+		rc = kdk_dump_read_phys(vt->dump, paddr, out, chunk, err);
+		if (rc < 0)
+			return kdk_err_prefix(err, "reading 0x%llx: ", (unsigned long long)vaddr);
+		out += chunk;
+		vaddr += chunk;
+		len -= chunk;
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* x86_64_vtop.h — kernel virtual → physical addresses in a dump: the kernel-text mapping
+ * (phys_base) directly, everything else (direct map, vmemmap, vmalloc, modules) by walking
+ * the kernel's 4- or 5-level page tables read from the dump. */
+#ifndef KDK_X86_64_VTOP_H
+#define KDK_X86_64_VTOP_H
+
+#include <stdint.h>
+
+#include "kdk_dump.h"
+#include "kdk_err.h"
+
+/* The kernel-text mapping starts here on x86_64 (arch/x86/include/asm/page_64_types.h). */
+#define KDK_X86_64_START_KERNEL_MAP 0xffffffff80000000ULL
+
+struct kdk_x86_64_paging {
+	uint64_t phys_base;          /* NUMBER(phys_base), two's complement (it can be negative) */
+	uint64_t kernel_image_size;  /* NUMBER(KERNEL_IMAGE_SIZE); 0 means 1 GiB */
+	uint64_t top_pgt_vaddr;      /* SYMBOL(init_top_pgt) (or swapper_pg_dir) */
+	unsigned levels;             /* 5 if NUMBER(pgtable_l5_enabled) is 1, else 4 */
+	uint64_t sme_mask;           /* NUMBER(sme_mask): the encryption bit to clear from entries */
+};
+
+/* A cached page-table page per level, so walking neighbouring addresses rereads nothing. */
+struct kdk_vtop_table_cache {
+	uint64_t paddr;              /* UINT64_MAX when empty */
+	uint64_t entries[512];
+};
+
+struct kdk_x86_64_vtop {
+	struct kdk_dump *dump;
+	struct kdk_x86_64_paging paging;
+	uint64_t top_pgt_paddr;
+	struct kdk_vtop_table_cache cache[5]; /* index = level - 1 (0: PTE … 4: PML5) */
+};
+
+/* Prepare translation for dump; checks that the top page table is readable. */
+int kdk_x86_64_vtop_init(struct kdk_x86_64_vtop *vt, struct kdk_dump *dump,
+			 const struct kdk_x86_64_paging *paging, struct kdk_err *err);
+
+/* Translate one address; -EFAULT with the level and entry when it is not mapped. */
+int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,
+		    struct kdk_err *err);
+
+/* Read len bytes of kernel virtual memory, page by page. */
+int kdk_x86_64_read_virt(struct kdk_x86_64_vtop *vt, uint64_t vaddr, void *buf, size_t len,
+			 struct kdk_err *err);
+
+#endif

@@ -1,0 +1,218 @@
+/* test_page_codec.c — page codecs: every codec round-trips text-like, random and zero pages;
+ * incompressible pages are stored raw; zlib output equals compress2(); corrupt and snappy data fail. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <zlib.h>
+
+#include "diskdump_format.h"
+#include "page_codec.h"
+
+#define PAGE 4096
+
+/* Deterministic pseudo-random bytes (xorshift), so failures reproduce. */
+static void fill_random(unsigned char *p, size_t n, uint64_t seed)
+{
+	uint64_t x = seed | 1;
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = (unsigned char)x;
+	}
+}
+
+/* A page that compresses: repeated words with a counter, like kernel text and slab data. */
+static void fill_text(unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)("kdumpkit page "[i % 14] + (i / 512) % 3);
+}
+
+static void round_trip(enum kdk_codec codec, const unsigned char *page, uint32_t expect_flags)
+{
+	struct kdk_page_codec *c = NULL;
+	struct kdk_err err = { 0 };
+	unsigned char *out, back[PAGE];
+	uint32_t size = 0, flags = 0xff;
+
+	assert_int_equal(kdk_page_codec_new(&c, codec, PAGE, &err), 0);
+	out = malloc(kdk_page_codec_bound(c));
+	assert_non_null(out);
+	assert_int_equal(kdk_page_compress(c, page, out, kdk_page_codec_bound(c), &size, &flags, &err), 0);
+	assert_int_equal(flags, expect_flags);
+	if (flags == 0)
+		assert_int_equal(size, PAGE);
+	else
+		assert_true(size < PAGE);
+	memset(back, 0xaa, sizeof(back));
+	assert_int_equal(kdk_page_decompress(c, flags, out, size, back, &err), 0);
+	assert_memory_equal(back, page, PAGE);
+	free(out);
+	kdk_page_codec_free(c);
+}
+
+static void every_codec_round_trips_a_compressible_page(void **state)
+{
+	unsigned char page[PAGE];
+	(void)state;
+	fill_text(page, PAGE);
+	round_trip(KDK_CODEC_ZLIB, page, KDK_DH_COMPRESSED_ZLIB);
+	round_trip(KDK_CODEC_LZO, page, KDK_DH_COMPRESSED_LZO);
+	round_trip(KDK_CODEC_ZSTD, page, KDK_DH_COMPRESSED_ZSTD);
+	round_trip(KDK_CODEC_NONE, page, 0);
+}
+
+static void every_codec_round_trips_a_zero_page(void **state)
+{
+	unsigned char page[PAGE] = { 0 };
+	(void)state;
+	round_trip(KDK_CODEC_ZLIB, page, KDK_DH_COMPRESSED_ZLIB);
+	round_trip(KDK_CODEC_LZO, page, KDK_DH_COMPRESSED_LZO);
+	round_trip(KDK_CODEC_ZSTD, page, KDK_DH_COMPRESSED_ZSTD);
+}
+
+/* makedumpfile's rule: a compressed form that is not smaller is not used. */
+static void incompressible_page_is_stored_raw(void **state)
+{
+	unsigned char page[PAGE];
+	(void)state;
+	fill_random(page, PAGE, 42);
+	round_trip(KDK_CODEC_ZLIB, page, 0);
+	round_trip(KDK_CODEC_LZO, page, 0);
+	round_trip(KDK_CODEC_ZSTD, page, 0);
+}
+
+/* The reused deflate stream must give the bytes compress2(Z_BEST_SPEED) gives. */
+static void zlib_output_equals_compress2(void **state)
+{
+	struct kdk_page_codec *c = NULL;
+	unsigned char page[PAGE], ours[PAGE + 1024], ref[PAGE + 1024];
+	uLongf ref_size = sizeof(ref);
+	uint32_t size, flags;
+	(void)state;
+	assert_int_equal(kdk_page_codec_new(&c, KDK_CODEC_ZLIB, PAGE, NULL), 0);
+	for (int round = 0; round < 3; round++) {   /* the stream is reset between pages */
+		fill_text(page, PAGE);
+		page[round * 100] ^= 0x5a;
+		ref_size = sizeof(ref);
+		assert_int_equal(compress2(ref, &ref_size, page, PAGE, Z_BEST_SPEED), Z_OK);
+		assert_int_equal(kdk_page_compress(c, page, ours, sizeof(ours), &size, &flags, NULL), 0);
+		assert_int_equal(size, ref_size);
+		assert_memory_equal(ours, ref, size);
+	}
+	kdk_page_codec_free(c);
+}
+
+/* A reading context (NONE) decodes pages of every kind, one after another. */
+static void one_context_decodes_every_kind(void **state)
+{
+	struct kdk_page_codec *w[3], *r = NULL;
+	enum kdk_codec codecs[3] = { KDK_CODEC_ZLIB, KDK_CODEC_LZO, KDK_CODEC_ZSTD };
+	unsigned char page[PAGE], out[PAGE * 2], back[PAGE];
+	uint32_t size, flags;
+	(void)state;
+	fill_text(page, PAGE);
+	assert_int_equal(kdk_page_codec_new(&r, KDK_CODEC_NONE, PAGE, NULL), 0);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(kdk_page_codec_new(&w[i], codecs[i], PAGE, NULL), 0);
+			assert_int_equal(kdk_page_compress(w[i], page, out, sizeof(out), &size, &flags,
+							   NULL), 0);
+			assert_int_equal(flags, kdk_codec_flag(codecs[i]));
+			assert_int_equal(kdk_page_decompress(r, flags, out, size, back, NULL), 0);
+			assert_memory_equal(back, page, PAGE);
+			kdk_page_codec_free(w[i]);
+		}
+	}
+	kdk_page_codec_free(r);
+}
+
+static void corrupt_stream_is_an_error(void **state)
+{
+	struct kdk_page_codec *c = NULL;
+	struct kdk_err err = { 0 };
+	unsigned char page[PAGE], out[PAGE * 2], back[PAGE];
+	uint32_t size, flags;
+	enum kdk_codec codecs[3] = { KDK_CODEC_ZLIB, KDK_CODEC_LZO, KDK_CODEC_ZSTD };
+	(void)state;
+	fill_text(page, PAGE);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(kdk_page_codec_new(&c, codecs[i], PAGE, NULL), 0);
+		assert_int_equal(kdk_page_compress(c, page, out, sizeof(out), &size, &flags, NULL), 0);
+		/* Cut the stream short: it must not decode to a whole page. */
+		assert_int_equal(kdk_page_decompress(c, flags, out, size / 2, back, &err), -EINVAL);
+		assert_non_null(strstr(err.msg, kdk_codec_name(codecs[i])));
+		kdk_page_codec_free(c);
+	}
+}
+
+static void raw_page_of_wrong_size_is_an_error(void **state)
+{
+	struct kdk_page_codec *c = NULL;
+	struct kdk_err err = { 0 };
+	unsigned char page[PAGE] = { 0 }, back[PAGE];
+	(void)state;
+	assert_int_equal(kdk_page_codec_new(&c, KDK_CODEC_NONE, PAGE, NULL), 0);
+	assert_int_equal(kdk_page_decompress(c, 0, page, 100, back, &err), -EINVAL);
+	assert_string_equal(err.msg, "raw page of 100 bytes, not 4096");
+	kdk_page_codec_free(c);
+}
+
+static void snappy_page_says_not_supported(void **state)
+{
+	struct kdk_page_codec *c = NULL;
+	struct kdk_err err = { 0 };
+	unsigned char in[16] = { 0 }, back[PAGE];
+	(void)state;
+	assert_int_equal(kdk_page_codec_new(&c, KDK_CODEC_NONE, PAGE, NULL), 0);
+	assert_int_equal(kdk_page_decompress(c, KDK_DH_COMPRESSED_SNAPPY, in, sizeof(in), back, &err),
+			 -ENOTSUP);
+	assert_non_null(strstr(err.msg, "snappy not supported"));
+	assert_int_equal(kdk_page_decompress(c, 0x40, in, sizeof(in), back, &err), -ENOTSUP);
+	kdk_page_codec_free(c);
+}
+
+static void names_parse_and_print(void **state)
+{
+	enum kdk_codec codec;
+	struct kdk_err err = { 0 };
+	(void)state;
+	assert_int_equal(kdk_codec_parse("lzo", &codec, &err), 0);
+	assert_int_equal(codec, KDK_CODEC_LZO);
+	assert_string_equal(kdk_codec_name(KDK_CODEC_ZSTD), "zstd");
+	assert_int_equal(kdk_codec_parse("snappy", &codec, &err), -EINVAL);
+	assert_string_equal(err.msg, "unknown compression \"snappy\" (none, zlib, lzo or zstd)");
+	assert_int_equal(kdk_codec_flag(KDK_CODEC_NONE), 0);
+}
+
+static void bad_page_size_is_refused(void **state)
+{
+	struct kdk_page_codec *c = NULL;
+	(void)state;
+	assert_int_equal(kdk_page_codec_new(&c, KDK_CODEC_ZLIB, 3000, NULL), -EINVAL);
+	assert_null(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_codec_round_trips_a_compressible_page),
+		cmocka_unit_test(every_codec_round_trips_a_zero_page),
+		cmocka_unit_test(incompressible_page_is_stored_raw),
+		cmocka_unit_test(zlib_output_equals_compress2),
+		cmocka_unit_test(one_context_decodes_every_kind),
+		cmocka_unit_test(corrupt_stream_is_an_error),
+		cmocka_unit_test(raw_page_of_wrong_size_is_an_error),
+		cmocka_unit_test(snappy_page_says_not_supported),
+		cmocka_unit_test(names_parse_and_print),
+		cmocka_unit_test(bad_page_size_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

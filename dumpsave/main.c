@@ -166,7 +166,7 @@ static void print_stats(const struct kdk_save_stats *st, uint64_t max_pfn, int e
 	const uint64_t *x = st->filter.excluded;
 	uint64_t excluded = x[KDK_PAGE_FREE] + x[KDK_PAGE_CACHE] + x[KDK_PAGE_CACHE_PRIVATE] +
 			    x[KDK_PAGE_USER] + x[KDK_PAGE_HWPOISON] + x[KDK_PAGE_OFFLINE] +
-			    (elf ? st->zero_pages : 0);
+			    st->filter.no_mem_map + (elf ? st->zero_pages : 0);
 	uint64_t remaining = st->filter.present - excluded;
 
 	fprintf(stderr, "\nOriginal pages  : 0x%016llx\n", (unsigned long long)st->filter.present);
@@ -179,6 +179,7 @@ static void print_stats(const struct kdk_save_stats *st, uint64_t max_pfn, int e
 	fprintf(stderr, "    Free pages              : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_FREE]);
 	fprintf(stderr, "    Hwpoison pages          : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_HWPOISON]);
 	fprintf(stderr, "    Offline pages           : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_OFFLINE]);
+	fprintf(stderr, "    Pages without struct page: 0x%016llx\n", (unsigned long long)st->filter.no_mem_map);
 	fprintf(stderr, "  Remaining pages  : 0x%016llx\n", (unsigned long long)remaining);
 	if (st->filter.present)
 		fprintf(stderr, "  (The number of pages is reduced to %lld%%.)\n",

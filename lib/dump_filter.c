@@ -159,9 +159,10 @@ int kdk_filter_window(struct kdk_filter *f, uint64_t start_pfn, uint64_t count,
 			if (!page) {
 				if (rc != -ENOENT)
 					return rc;
-				/* No struct page to judge by: keep the frame. */
+				/* No struct page describes this frame: the kernel did not manage it
+				 * as memory (firmware ROM, device memory that the dump carries). As
+				 * makedumpfile, levels that read struct pages leave it out. */
 				f->stats.no_mem_map++;
-				set_bit(keep, i);
 				continue;
 			}
 			kdk_page_classify(&f->page_layout, f->dump_level, page,

@@ -16,7 +16,7 @@
 struct kdk_filter_stats {
 	uint64_t present;                  /* frames the dump holds */
 	uint64_t excluded[KDK_PAGE_TAIL];  /* frames excluded, by class (KEEP unused) */
-	uint64_t no_mem_map;               /* present frames whose section has no mem_map: kept */
+	uint64_t no_mem_map;               /* present frames no struct page describes: excluded */
 };
 
 struct kdk_filter {

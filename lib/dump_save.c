@@ -45,19 +45,35 @@ out:
 	return rc;
 }
 
+struct kept_count {
+	uint64_t pages;
+	uint64_t end_pfn;       /* one past the last kept frame */
+};
+
 static int count_page(void *ctx, uint64_t pfn, struct kdk_err *err)
 {
-	(void)pfn;
+	struct kept_count *c = ctx;
 	(void)err;
-	(*(uint64_t *)ctx)++;
+	c->pages++;
+	c->end_pfn = pfn + 1;
 	return 0;
+}
+
+static int count_kept(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window,
+		      struct kept_count *c, struct kdk_err *err)
+{
+	c->pages = 0;
+	c->end_pfn = 0;
+	return for_each_kept(filter, max_pfn, window, count_page, c, err);
 }
 
 int kdk_save_count(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window_pfns,
 		   uint64_t *kept, struct kdk_err *err)
 {
-	*kept = 0;
-	return for_each_kept(filter, max_pfn, window_size(window_pfns), count_page, kept, err);
+	struct kept_count c;
+	int rc = count_kept(filter, max_pfn, window_size(window_pfns), &c, err);
+	*kept = c.pages;
+	return rc;
 }
 
 /* ---- the compression batch, shared by the caller and its workers ---- */
@@ -252,8 +268,9 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	struct kdk_save_stats local;
 	struct kdk_diskdump_params hp = *header;
 	struct kdk_diskdump_writer *w = NULL;
-	uint64_t window = window_size(params->window_pfns), start, kept;
+	uint64_t window = window_size(params->window_pfns), start, kept, limit;
 	unsigned char *present = NULL, *keep = NULL;
+	struct kept_count counted;
 	struct saver s;
 	bool saver_up = false;
 	int rc;
@@ -261,10 +278,14 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
-	if ((rc = kdk_save_count(filter, dump->max_pfn, window, &kept, err)) < 0)
+	if ((rc = count_kept(filter, dump->max_pfn, window, &counted, err)) < 0)
 		return rc;
+	kept = counted.pages;
+	/* The file describes frames up to the last one kept: frames above it are all left out,
+	 * and bitmaps for them would only cost space (makedumpfile's max_mapnr ends there too). */
+	limit = counted.end_pfn ? counted.end_pfn : dump->max_pfn;
 	hp.page_size = dump->page_size;
-	hp.max_pfn = dump->max_pfn;
+	hp.max_pfn = limit;
 	hp.dump_level = (int32_t)filter->dump_level;
 	hp.codec = params->codec;
 	hp.pages_to_dump = kept;
@@ -283,8 +304,8 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 
 	/* The bitmaps, window by window. */
 	kdk_filter_rewind(filter);
-	for (start = 0; start < dump->max_pfn; start += window) {
-		uint64_t count = dump->max_pfn - start < window ? dump->max_pfn - start : window;
+	for (start = 0; start < limit; start += window) {
+		uint64_t count = limit - start < window ? limit - start : window;
 		if ((rc = kdk_filter_window(filter, start, count, present, keep, err)) < 0 ||
 		    (rc = kdk_diskdump_write_bitmaps(w, start, count, present, keep, err)) < 0)
 			goto out;
@@ -293,7 +314,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	/* The pages, the same windows again. */
 	{
 		struct page_visit v = { dump, &s, w, stats, params, kept };
-		if ((rc = for_each_kept(filter, dump->max_pfn, window, batch_page, &v, err)) < 0)
+		if ((rc = for_each_kept(filter, limit, window, batch_page, &v, err)) < 0)
 			goto out;
 	}
 	if ((rc = flush_batch(&s, w, stats, err)) < 0)

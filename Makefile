@@ -67,8 +67,9 @@ check: deps
 	$(MAKE) check-lab
 
 # cmocka speaks TAP when asked; prove runs the binaries and prints the summary.
-check-unit: $(UNIT_TESTS) $(TEST_TOOLS)
+check-unit: all
 	CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_TESTS)
+	prove --exec bash tests/cli/*.sh
 
 check-lab: all
 	tests/lab/run-tests $(LAB_TESTS)

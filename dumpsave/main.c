@@ -20,6 +20,7 @@
 #include "options.h"
 #include "printk_ring.h"
 #include "vmcoreinfo.h"
+#include "x86_64_vtop.h"
 
 #define PROG "dumpsave"
 
@@ -65,9 +66,10 @@ static void source_close(struct source *src)
 	memset(src, 0, sizeof(*src));
 }
 
-/* Open the dump and what filtering at dump_level needs; kmem_needed asks for kernel memory. */
-static int source_open(struct source *src, const char *path, unsigned dump_level, int kmem_needed,
-		       struct kdk_err *err)
+/* Open the dump and what filtering at dump_level needs; kmem_for names what else needs kernel
+ * memory (NULL: nothing). */
+static int source_open(struct source *src, const char *path, unsigned dump_level,
+		       const char *kmem_for, struct kdk_err *err)
 {
 	int rc;
 
@@ -100,11 +102,15 @@ static int source_open(struct source *src, const char *path, unsigned dump_level
 			rc = kdk_err_set(err, ENOENT, "no usable mem_section keys");
 		goto fail_named;
 	}
-	if (kmem_needed || (src->have_mem_map_layout &&
+	if (kmem_for || (src->have_mem_map_layout &&
 			    kdk_page_layout_walk_needed(&src->page_layout, dump_level))) {
 		if (!src->have_vmcoreinfo) {
-			rc = kdk_err_set(err, ENOENT, "%s has no VMCOREINFO note: dump level %u needs it (levels 0 and 1 do not)",
-					 path, dump_level);
+			if (kmem_for)
+				rc = kdk_err_set(err, ENOENT, "%s has no VMCOREINFO note: %s needs it", path,
+						 kmem_for);
+			else
+				rc = kdk_err_set(err, ENOENT, "%s has no VMCOREINFO note: dump level %u needs it (levels 0 and 1 do not)",
+						 path, dump_level);
 			goto fail;
 		}
 		if ((rc = kdk_kmem_init(&src->kmem, src->dump, kdk_vmcoreinfo_layout_lookup,
@@ -226,7 +232,7 @@ static int save(const struct dumpsave_options *o, struct kdk_err *err)
 	char *partial = NULL;
 	int rc;
 
-	if ((rc = source_open(&src, o->vmcore, o->dump_level, 0, err)) < 0)
+	if ((rc = source_open(&src, o->vmcore, o->dump_level, NULL, err)) < 0)
 		return rc;
 	rc = kdk_filter_init(&filter, src.dump, o->dump_level, &src.page_layout,
 			     src.have_mem_map_layout ? &src.mem_map_layout : NULL,
@@ -250,7 +256,15 @@ static int save(const struct dumpsave_options *o, struct kdk_err *err)
 	if (rc < 0)
 		goto out_filter;
 	if (o->elf) {
-		rc = kdk_save_elf(src.dump, &filter, out, &params, &stats, err);
+		struct kdk_elf_text text = { 0, 0 };
+		uint64_t stext, phys_base;
+		if (src.have_vmcoreinfo &&
+		    kdk_vmcoreinfo_layout_lookup(&src.vmcoreinfo, KDK_KEY_SYMBOL, "_stext", &stext) == 0 &&
+		    kdk_vmcoreinfo_layout_lookup(&src.vmcoreinfo, KDK_KEY_NUMBER, "phys_base", &phys_base) == 0) {
+			text.vaddr = stext;
+			text.pfn = (stext - KDK_X86_64_START_KERNEL_MAP + phys_base) / src.dump->page_size;
+		}
+		rc = kdk_save_elf(src.dump, &filter, out, &text, &params, &stats, err);
 	} else {
 		fill_header(&src, &header);
 		rc = kdk_save_kdump(src.dump, &filter, &header, out, &params, &stats, err);
@@ -288,7 +302,7 @@ static int dump_dmesg(const struct dumpsave_options *o, struct kdk_err *err)
 	FILE *out = NULL;
 	int rc, fd;
 
-	if ((rc = source_open(&src, o->vmcore, 0, 1, err)) < 0)
+	if ((rc = source_open(&src, o->vmcore, 0, "the kernel log", err)) < 0)
 		return rc;
 	if ((rc = kdk_layout_fill(kdk_printk_layout_keys, &layout, kdk_vmcoreinfo_layout_lookup,
 				  &src.vmcoreinfo, err)) < 0) {

@@ -38,12 +38,12 @@ struct diskdump {
 	unsigned char *stored;       /* one page's stored (compressed) bytes */
 };
 
-static int src_read(struct diskdump *dd, const struct kdk_dump *dump, uint64_t offset, void *buf,
+static int src_read(struct diskdump *dd, uint64_t offset, void *buf,
 		    size_t len, const char *what, struct kdk_err *err)
 {
 	if (offset > dd->src.size || len > dd->src.size - offset)
-		return kdk_err_set(err, EIO, "%s: %s at offset 0x%llx (%zu bytes) runs past the end of the "
-				   "file (0x%llx)", dump->path, what, (unsigned long long)offset, len,
+		return kdk_err_set(err, EIO, "%s at offset 0x%llx (%zu bytes) runs past the end of the "
+				   "file (0x%llx)", what, (unsigned long long)offset, len,
 				   (unsigned long long)dd->src.size);
 	return dd->src.read(dd->src.ctx, offset, buf, len, err);
 }
@@ -59,11 +59,9 @@ static int pread_source(void *ctx, uint64_t offset, void *buf, size_t len, struc
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return kdk_err_sys(err, errno, "%s: read at offset 0x%llx failed", dump->path,
-					   (unsigned long long)(offset + done));
+			return kdk_err_sys(err, errno, "read at offset 0x%llx failed", (unsigned long long)(offset + done));
 		if (n == 0)
-			return kdk_err_set(err, EIO, "%s: unexpected end of file at offset 0x%llx", dump->path,
-					   (unsigned long long)(offset + done));
+			return kdk_err_set(err, EIO, "unexpected end of file at offset 0x%llx", (unsigned long long)(offset + done));
 		done += (size_t)n;
 	}
 	return 0;
@@ -110,29 +108,27 @@ void kdk_diskdump_close(struct kdk_dump *dump)
 }
 
 /* The main header's own fields, before anything is read through them. */
-static int check_header(struct diskdump *dd, const struct kdk_dump *dump, struct kdk_err *err)
+static int check_header(struct diskdump *dd, struct kdk_err *err)
 {
 	const struct kdk_disk_dump_header *h = &dd->header;
 	uint64_t bs = (uint64_t)(uint32_t)h->block_size;
 
 	if (h->header_version < 0 || h->header_version > 1000)
-		return kdk_err_set(err, EINVAL, "%s: header version %d (a big-endian dump?)", dump->path,
-				   h->header_version);
+		return kdk_err_set(err, EINVAL, "header version %d (a big-endian dump?)", h->header_version);
 	if (h->block_size < 1024 || h->block_size > (1 << 20) || (bs & (bs - 1)))
-		return kdk_err_set(err, EINVAL, "%s: block size %d is not a power of two in 1 KiB…1 MiB",
-				   dump->path, h->block_size);
+		return kdk_err_set(err, EINVAL, "block size %d is not a power of two in 1 KiB…1 MiB",
+				   h->block_size);
 	if (h->sub_hdr_size < 0)
-		return kdk_err_set(err, EINVAL, "%s: negative sub-header size %d", dump->path,
-				   h->sub_hdr_size);
+		return kdk_err_set(err, EINVAL, "negative sub-header size %d", h->sub_hdr_size);
 	if (h->bitmap_blocks == 0 || h->bitmap_blocks % 2)
-		return kdk_err_set(err, EINVAL, "%s: %u bitmap blocks: a kdump-compressed file has two "
-				   "bitmaps of equal size", dump->path, h->bitmap_blocks);
+		return kdk_err_set(err, EINVAL, "%u bitmap blocks: a kdump-compressed file has two "
+				   "bitmaps of equal size", h->bitmap_blocks);
 	dd->block_size = (uint32_t)bs;
 	return 0;
 }
 
 /* Block offsets of the bitmaps and descriptors, checked against the file and max_pfn. */
-static int check_layout(struct diskdump *dd, const struct kdk_dump *dump, struct kdk_err *err)
+static int check_layout(struct diskdump *dd, struct kdk_err *err)
 {
 	uint64_t bs = dd->block_size;
 
@@ -141,18 +137,18 @@ static int check_layout(struct diskdump *dd, const struct kdk_dump *dump, struct
 	dd->bitmap2_offset = dd->bitmap1_offset + dd->bitmap_len;
 	dd->desc_offset = dd->bitmap2_offset + dd->bitmap_len;
 	if (dd->desc_offset > dd->src.size)
-		return kdk_err_set(err, EIO, "%s: headers and bitmaps end at 0x%llx, past the end of the "
-				   "file (0x%llx)", dump->path, (unsigned long long)dd->desc_offset,
+		return kdk_err_set(err, EIO, "headers and bitmaps end at 0x%llx, past the end of the "
+				   "file (0x%llx)", (unsigned long long)dd->desc_offset,
 				   (unsigned long long)dd->src.size);
 	if (dd->max_pfn == 0 || dd->max_pfn > dd->bitmap_len * 8)
-		return kdk_err_set(err, EINVAL, "%s: max_mapnr 0x%llx does not fit bitmaps of %llu bytes",
-				   dump->path, (unsigned long long)dd->max_pfn,
+		return kdk_err_set(err, EINVAL, "max_mapnr 0x%llx does not fit bitmaps of %llu bytes",
+				   (unsigned long long)dd->max_pfn,
 				   (unsigned long long)dd->bitmap_len);
 	return 0;
 }
 
 /* The sub-header, with the fields its header_version predates cleared. */
-static int read_sub_header(struct diskdump *dd, const struct kdk_dump *dump, struct kdk_err *err)
+static int read_sub_header(struct diskdump *dd, struct kdk_err *err)
 {
 	struct kdk_kdump_sub_header *s = &dd->sub;
 	uint64_t area = (uint64_t)dd->header.sub_hdr_size * dd->block_size;
@@ -161,7 +157,7 @@ static int read_sub_header(struct diskdump *dd, const struct kdk_dump *dump, str
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if (len && (rc = src_read(dd, dump, dd->block_size, s, len, "sub-header", err)) < 0)
+	if (len && (rc = src_read(dd, dd->block_size, s, len, "sub-header", err)) < 0)
 		return rc;
 	if (version < 1)
 		s->dump_level = 0;
@@ -181,7 +177,7 @@ static int read_sub_header(struct diskdump *dd, const struct kdk_dump *dump, str
 }
 
 /* A blob of the sub-header area (notes, VMCOREINFO) into a fresh NUL-terminated buffer. */
-static int read_blob(struct diskdump *dd, const struct kdk_dump *dump, int64_t offset, uint64_t size,
+static int read_blob(struct diskdump *dd, int64_t offset, uint64_t size,
 		     uint64_t limit, const char *what, char **out, struct kdk_err *err)
 {
 	char *buf;
@@ -189,17 +185,17 @@ static int read_blob(struct diskdump *dd, const struct kdk_dump *dump, int64_t o
 
 	*out = NULL;
 	if (offset <= 0 || (uint64_t)offset > dd->src.size || size > dd->src.size - (uint64_t)offset)
-		return kdk_err_set(err, EIO, "%s: %s at offset 0x%llx (%llu bytes) is outside the file "
-				   "(0x%llx bytes)", dump->path, what, (unsigned long long)offset,
+		return kdk_err_set(err, EIO, "%s at offset 0x%llx (%llu bytes) is outside the file "
+				   "(0x%llx bytes)", what, (unsigned long long)offset,
 				   (unsigned long long)size, (unsigned long long)dd->src.size);
 	if (size > limit)
-		return kdk_err_set(err, EINVAL, "%s: %s of %llu bytes at offset 0x%llx is implausibly "
-				   "large", dump->path, what, (unsigned long long)size,
+		return kdk_err_set(err, EINVAL, "%s of %llu bytes at offset 0x%llx is implausibly "
+				   "large", what, (unsigned long long)size,
 				   (unsigned long long)offset);
 	buf = malloc(size + 1);
 	if (!buf)
-		return kdk_err_set(err, ENOMEM, "%s: out of memory for %s", dump->path, what);
-	if ((rc = src_read(dd, dump, (uint64_t)offset, buf, size, what, err)) < 0) {
+		return kdk_err_set(err, ENOMEM, "out of memory for %s", what);
+	if ((rc = src_read(dd, (uint64_t)offset, buf, size, what, err)) < 0) {
 		free(buf);
 		return rc;
 	}
@@ -216,17 +212,16 @@ static int read_notes_and_vmcoreinfo(struct diskdump *dd, struct kdk_dump *dump,
 	int rc;
 
 	if (s->size_note > 0) {
-		if ((rc = read_blob(dd, dump, s->offset_note, s->size_note, MAX_NOTES_SIZE, "ELF notes",
+		if ((rc = read_blob(dd, s->offset_note, s->size_note, MAX_NOTES_SIZE, "ELF notes",
 				    &buf, err)) < 0)
 			return rc;
 		dump->notes = buf;
 		dump->notes_size = s->size_note;
 		if ((rc = kdk_notes_parse(dump->notes, dump->notes_size, &dump->note_index, err)) < 0)
-			return kdk_err_prefix(err, "%s: ELF notes at offset 0x%llx: ", dump->path,
-					      (unsigned long long)s->offset_note);
+			return kdk_err_prefix(err, "ELF notes at offset 0x%llx: ", (unsigned long long)s->offset_note);
 	}
 	if (s->size_vmcoreinfo > 0) {
-		if ((rc = read_blob(dd, dump, s->offset_vmcoreinfo, s->size_vmcoreinfo,
+		if ((rc = read_blob(dd, s->offset_vmcoreinfo, s->size_vmcoreinfo,
 				    MAX_VMCOREINFO_SIZE, "VMCOREINFO", &buf, err)) < 0)
 			return rc;
 		dump->vmcoreinfo = buf;
@@ -234,19 +229,7 @@ static int read_notes_and_vmcoreinfo(struct diskdump *dd, struct kdk_dump *dump,
 		return 0;
 	}
 	/* No pointer in the sub-header (header_version < 3): the VMCOREINFO note, if any. */
-	for (size_t i = 0; i < dump->note_index.len; i++) {
-		const struct kdk_dump_note *n = kdk_array_at(&dump->note_index, i);
-		if (strcmp(n->name, "VMCOREINFO") != 0)
-			continue;
-		dump->vmcoreinfo = malloc((size_t)n->desc_size + 1);
-		if (!dump->vmcoreinfo)
-			return kdk_err_set(err, ENOMEM, "%s: out of memory for VMCOREINFO", dump->path);
-		memcpy(dump->vmcoreinfo, n->desc, n->desc_size);
-		dump->vmcoreinfo[n->desc_size] = '\0';
-		dump->vmcoreinfo_size = strnlen(dump->vmcoreinfo, n->desc_size);
-		break;
-	}
-	return 0;
+	return kdk_dump_take_vmcoreinfo(dump, err);
 }
 
 static int add_range(struct kdk_dump *dump, uint64_t start, uint64_t end, struct kdk_err *err)
@@ -254,7 +237,7 @@ static int add_range(struct kdk_dump *dump, uint64_t start, uint64_t end, struct
 	struct kdk_pfn_range *r = kdk_array_push(&dump->ranges, err);
 
 	if (!r)
-		return kdk_err_prefix(err, "%s: pfn ranges: ", dump->path);
+		return kdk_err_prefix(err, "pfn ranges: ");
 	r->start_pfn = start;
 	r->end_pfn = end;
 	return 0;
@@ -270,10 +253,10 @@ static int read_ranges(struct diskdump *dd, struct kdk_dump *dump, struct kdk_er
 
 	chunk = malloc(BITMAP_CHUNK);
 	if (!chunk)
-		return kdk_err_set(err, ENOMEM, "%s: out of memory for the first bitmap", dump->path);
+		return kdk_err_set(err, ENOMEM, "out of memory for the first bitmap");
 	for (pos = 0; pos < bytes && rc == 0; pos += BITMAP_CHUNK) {
 		size_t len = bytes - pos < BITMAP_CHUNK ? (size_t)(bytes - pos) : BITMAP_CHUNK;
-		if ((rc = src_read(dd, dump, dd->bitmap1_offset + pos, chunk, len, "first bitmap",
+		if ((rc = src_read(dd, dd->bitmap1_offset + pos, chunk, len, "first bitmap",
 				   err)) < 0)
 			break;
 		for (size_t i = 0; i < len && rc == 0; i++) {
@@ -300,7 +283,7 @@ static int read_ranges(struct diskdump *dd, struct kdk_dump *dump, struct kdk_er
 }
 
 /* The second bitmap in memory with its rank index: descriptor of pfn = bits set below it. */
-static int read_dumped_bitmap(struct diskdump *dd, const struct kdk_dump *dump, struct kdk_err *err)
+static int read_dumped_bitmap(struct diskdump *dd, struct kdk_err *err)
 {
 	uint64_t words = (dd->max_pfn + 63) / 64, bytes = (dd->max_pfn + 7) / 8, count = 0;
 	uint64_t blocks = words / RANK_WORDS + 1;
@@ -309,9 +292,9 @@ static int read_dumped_bitmap(struct diskdump *dd, const struct kdk_dump *dump, 
 	dd->dumped = calloc(words, sizeof(uint64_t));
 	dd->rank = calloc(blocks, sizeof(uint64_t));
 	if (!dd->dumped || !dd->rank)
-		return kdk_err_set(err, ENOMEM, "%s: out of memory for the second bitmap (%llu bytes)",
-				   dump->path, (unsigned long long)bytes);
-	if ((rc = src_read(dd, dump, dd->bitmap2_offset, dd->dumped, bytes, "second bitmap", err)) < 0)
+		return kdk_err_set(err, ENOMEM, "out of memory for the second bitmap (%llu bytes)",
+				   (unsigned long long)bytes);
+	if ((rc = src_read(dd, dd->bitmap2_offset, dd->dumped, bytes, "second bitmap", err)) < 0)
 		return rc;
 	/* Bits past max_pfn mean nothing; a writer may have left them set. */
 	if (dd->max_pfn % 64)
@@ -324,8 +307,8 @@ static int read_dumped_bitmap(struct diskdump *dd, const struct kdk_dump *dump, 
 	dd->pages_dumped = count;
 	dd->data_offset = dd->desc_offset + count * sizeof(struct kdk_page_desc);
 	if (dd->data_offset > dd->src.size && !dd->incomplete)
-		return kdk_err_set(err, EIO, "%s: %llu page descriptors at 0x%llx run past the end of the "
-				   "file (0x%llx)", dump->path, (unsigned long long)count,
+		return kdk_err_set(err, EIO, "%llu page descriptors at 0x%llx run past the end of the "
+				   "file (0x%llx)", (unsigned long long)count,
 				   (unsigned long long)dd->desc_offset, (unsigned long long)dd->src.size);
 	return 0;
 }
@@ -340,34 +323,32 @@ int kdk_diskdump_open_source(struct kdk_dump *dump, const struct kdk_diskdump_so
 	if (!dd) {
 		if (src->release)
 			src->release(src->ctx);
-		return kdk_err_set(err, ENOMEM, "%s: out of memory", dump->path);
+		return kdk_err_set(err, ENOMEM, "out of memory");
 	}
 	dd->src = *src;
 	dump->format_data = dd;
 	kdk_array_init(&dump->ranges, sizeof(struct kdk_pfn_range));
 	kdk_array_init(&dump->note_index, sizeof(struct kdk_dump_note));
 
-	if ((rc = src_read(dd, dump, 0, &dd->header, sizeof(dd->header), "main header", err)) < 0)
+	if ((rc = src_read(dd, 0, &dd->header, sizeof(dd->header), "main header", err)) < 0)
 		goto fail;
 	if (memcmp(dd->header.signature, KDK_DISKDUMP_SIGNATURE, KDK_DISKDUMP_SIG_LEN) != 0) {
-		rc = kdk_err_set(err, EINVAL, "%s: no \"KDUMP   \" signature", dump->path);
+		rc = kdk_err_set(err, EINVAL, "no \"KDUMP   \" signature");
 		goto fail;
 	}
 	dd->incomplete = (dd->header.status & KDK_DH_COMPRESSED_INCOMPLETE) != 0;
-	if ((rc = check_header(dd, dump, err)) < 0 ||
-	    (rc = read_sub_header(dd, dump, err)) < 0 ||
-	    (rc = check_layout(dd, dump, err)) < 0 ||
-	    (rc = read_dumped_bitmap(dd, dump, err)) < 0 ||
+	if ((rc = check_header(dd, err)) < 0 ||
+	    (rc = read_sub_header(dd, err)) < 0 ||
+	    (rc = check_layout(dd, err)) < 0 ||
+	    (rc = read_dumped_bitmap(dd, err)) < 0 ||
 	    (rc = read_ranges(dd, dump, err)) < 0 ||
 	    (rc = read_notes_and_vmcoreinfo(dd, dump, err)) < 0)
 		goto fail;
-	if ((rc = kdk_page_codec_new(&dd->codec, KDK_CODEC_NONE, dd->block_size, err)) < 0) {
-		kdk_err_prefix(err, "%s: ", dump->path);
+	if ((rc = kdk_page_codec_new(&dd->codec, KDK_CODEC_NONE, dd->block_size, err)) < 0)
 		goto fail;
-	}
 	dd->stored = malloc(dd->block_size);
 	if (!dd->stored) {
-		rc = kdk_err_set(err, ENOMEM, "%s: out of memory for a page buffer", dump->path);
+		rc = kdk_err_set(err, ENOMEM, "out of memory for a page buffer");
 		goto fail;
 	}
 	dump->page_size = dd->block_size;
@@ -384,7 +365,7 @@ static int open_file(struct kdk_dump *dump, struct kdk_err *err)
 	struct stat st;
 
 	if (fstat(dump->fd, &st) < 0)
-		return kdk_err_sys(err, errno, "%s: fstat failed", dump->path);
+		return kdk_err_sys(err, errno, "fstat failed");
 	dump->file_size = (uint64_t)st.st_size;
 	src.size = dump->file_size;
 	return kdk_diskdump_open_source(dump, &src, err);
@@ -423,7 +404,7 @@ int kdk_diskdump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struc
 				   "end of the file", dump->path, lpfn, desc_at);
 	}
 	if ((rc = dd->src.read(dd->src.ctx, desc_at, &desc, sizeof(desc), err)) < 0)
-		return rc;
+		return kdk_err_prefix(err, "%s: pfn 0x%llx: page descriptor: ", dump->path, lpfn);
 	if (desc.offset == 0 && dd->incomplete)
 		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx was not saved (incomplete dump)",
 				   dump->path, lpfn);
@@ -444,7 +425,7 @@ int kdk_diskdump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struc
 				   (unsigned long long)dd->src.size);
 	}
 	if ((rc = dd->src.read(dd->src.ctx, (uint64_t)desc.offset, dd->stored, desc.size, err)) < 0)
-		return rc;
+		return kdk_err_prefix(err, "%s: pfn 0x%llx: page data: ", dump->path, lpfn);
 	if ((rc = kdk_page_decompress(dd->codec, desc.flags, dd->stored, desc.size, buf, err)) < 0)
 		return kdk_err_prefix(err, "%s: pfn 0x%llx: page data at offset 0x%llx (descriptor at "
 				      "0x%llx): ", dump->path, lpfn, (unsigned long long)desc.offset,

@@ -17,10 +17,12 @@ static uint64_t window_size(uint64_t requested)
 	return (w + 7) & ~7ULL;
 }
 
-/* Call visit for every frame the filter keeps, in pfn order, window by window. */
-static int for_each_kept(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window,
-			 int (*visit)(void *ctx, uint64_t pfn, struct kdk_err *err), void *ctx,
-			 struct kdk_err *err)
+/* Call visit for every frame the dump holds, in pfn order, window by window, saying whether the
+ * filter keeps it; with kept_only, for the kept ones alone. */
+static int for_each_frame(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window,
+			  int kept_only,
+			  int (*visit)(void *ctx, uint64_t pfn, int kept, struct kdk_err *err),
+			  void *ctx, struct kdk_err *err)
 {
 	unsigned char *present = malloc(window / 8), *keep = malloc(window / 8);
 	uint64_t start;
@@ -35,9 +37,11 @@ static int for_each_kept(struct kdk_filter *filter, uint64_t max_pfn, uint64_t w
 		uint64_t count = max_pfn - start < window ? max_pfn - start : window, i;
 		if ((rc = kdk_filter_window(filter, start, count, present, keep, err)) < 0)
 			break;
-		for (i = 0; i < count && rc == 0; i++)
-			if (keep[i / 8] & (1u << (i % 8)))
-				rc = visit(ctx, start + i, err);
+		for (i = 0; i < count && rc == 0; i++) {
+			int kept = (keep[i / 8] >> (i % 8)) & 1;
+			if (kept || (!kept_only && ((present[i / 8] >> (i % 8)) & 1)))
+				rc = visit(ctx, start + i, kept, err);
+		}
 	}
 out:
 	free(present);
@@ -50,10 +54,11 @@ struct kept_count {
 	uint64_t end_pfn;       /* one past the last kept frame */
 };
 
-static int count_page(void *ctx, uint64_t pfn, struct kdk_err *err)
+static int count_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 {
 	struct kept_count *c = ctx;
 	(void)err;
+	(void)kept;
 	c->pages++;
 	c->end_pfn = pfn + 1;
 	return 0;
@@ -64,7 +69,7 @@ static int count_kept(struct kdk_filter *filter, uint64_t max_pfn, uint64_t wind
 {
 	c->pages = 0;
 	c->end_pfn = 0;
-	return for_each_kept(filter, max_pfn, window, count_page, c, err);
+	return for_each_frame(filter, max_pfn, window, 1, count_page, c, err);
 }
 
 int kdk_save_count(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window_pfns,
@@ -244,12 +249,13 @@ struct page_visit {
 };
 
 /* Read a kept page into the batch; compress and write the batch when it is full. */
-static int batch_page(void *ctx, uint64_t pfn, struct kdk_err *err)
+static int batch_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 {
 	struct page_visit *v = ctx;
 	struct batch *b = &v->saver->batch;
 	int rc;
 
+	(void)kept;
 	b->pfn[b->count] = pfn;
 	if ((rc = kdk_dump_read_page(v->dump, pfn, b->raw + (size_t)b->count * b->page_size, err)) < 0)
 		return rc;
@@ -314,7 +320,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	/* The pages, the same windows again. */
 	{
 		struct page_visit v = { dump, &s, w, stats, params, kept };
-		if ((rc = for_each_kept(filter, limit, window, batch_page, &v, err)) < 0)
+		if ((rc = for_each_frame(filter, limit, window, 1, batch_page, &v, err)) < 0)
 			goto out;
 	}
 	if ((rc = flush_batch(&s, w, stats, err)) < 0)
@@ -350,23 +356,27 @@ struct elf_visit {
 	uint64_t total;
 };
 
-static int elf_page(void *ctx, uint64_t pfn, struct kdk_err *err)
+static int elf_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 {
 	struct elf_visit *v = ctx;
 	int rc;
 
-	if ((rc = kdk_dump_read_page(v->dump, pfn, v->page, err)) < 0)
-		return rc;
-	if (v->skip_zero && all_zero(v->page, v->dump->page_size)) {
-		if (v->writer)
-			v->stats->zero_pages++;
-		return 0;
+	if (kept) {
+		if ((rc = kdk_dump_read_page(v->dump, pfn, v->page, err)) < 0)
+			return rc;
+		if (v->skip_zero && all_zero(v->page, v->dump->page_size)) {
+			kept = 0;
+			if (v->writer)
+				v->stats->zero_pages++;
+		}
 	}
 	if (!v->writer) {
-		kdk_elf_count_page(&v->runs, pfn);
-		v->total++;
+		kdk_elf_count_frame(&v->runs, pfn, kept);
+		v->total += kept;
 		return 0;
 	}
+	if (!kept)
+		return kdk_elf_write_excluded(v->writer, pfn, err);
 	if ((rc = kdk_elf_write_page(v->writer, pfn, v->page, err)) < 0)
 		return rc;
 	v->stats->pages_dumped++;
@@ -376,8 +386,8 @@ static int elf_page(void *ctx, uint64_t pfn, struct kdk_err *err)
 }
 
 int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_out *sink,
-		 const struct kdk_save_params *params, struct kdk_save_stats *stats,
-		 struct kdk_err *err)
+		 const struct kdk_elf_text *text, const struct kdk_save_params *params,
+		 struct kdk_save_stats *stats, struct kdk_err *err)
 {
 	struct kdk_save_stats local;
 	uint64_t window = window_size(params->window_pfns);
@@ -392,16 +402,17 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	v.skip_zero = (filter->dump_level & KDK_DL_ZERO) != 0;
 	v.stats = stats;
 	v.params = params;
+	v.runs.text_pfn = text && text->vaddr ? text->pfn : UINT64_MAX;
 	if (!(v.page = malloc(dump->page_size)))
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	/* Pass 1: how many PT_LOADs (and, with zero pages left out, which pages). */
-	if ((rc = for_each_kept(filter, dump->max_pfn, window, elf_page, &v, err)) < 0)
+	if ((rc = for_each_frame(filter, dump->max_pfn, window, 0, elf_page, &v, err)) < 0)
 		goto out;
 	if ((rc = kdk_elf_write_open(&v.writer, sink, v.runs.runs, dump->notes, dump->notes_size,
-				     dump->page_size, err)) < 0)
+				     dump->page_size, text, err)) < 0)
 		goto out;
 	/* Pass 2: the same pages again, written. */
-	if ((rc = for_each_kept(filter, dump->max_pfn, window, elf_page, &v, err)) < 0) {
+	if ((rc = for_each_frame(filter, dump->max_pfn, window, 0, elf_page, &v, err)) < 0) {
 		stats->bytes_written = kdk_elf_write_size(v.writer);
 		kdk_elf_write_abort(v.writer);
 		goto out;

@@ -44,7 +44,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 /* Write dump to sink as an ELF vmcore: the dump's notes, one PT_LOAD per run of kept frames.
  * With dump level bit 1, zero pages are left out too (read twice: counted, then written). */
 int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_out *sink,
-		 const struct kdk_save_params *params, struct kdk_save_stats *stats,
-		 struct kdk_err *err);
+		 const struct kdk_elf_text *text, const struct kdk_save_params *params,
+		 struct kdk_save_stats *stats, struct kdk_err *err);
 
 #endif

@@ -15,11 +15,14 @@ struct kdk_elf_writer {
 	uint64_t data_offset;         /* where the next page goes */
 	uint64_t run_start_pfn;       /* the open PT_LOAD, if run_pages */
 	uint64_t run_offset;
-	uint64_t run_pages;
+	uint64_t run_pages;           /* frames with data */
+	uint64_t run_tail;            /* left-out frames after them: zeros */
+	struct kdk_elf_text text;
 };
 
 int kdk_elf_write_open(struct kdk_elf_writer **out, struct kdk_out *sink, uint64_t nr_loads,
-		       const void *notes, size_t notes_size, uint32_t page_size, struct kdk_err *err)
+		       const void *notes, size_t notes_size, uint32_t page_size,
+		       const struct kdk_elf_text *text, struct kdk_err *err)
 {
 	struct kdk_elf_writer *w;
 	Elf64_Ehdr eh;
@@ -36,6 +39,10 @@ int kdk_elf_write_open(struct kdk_elf_writer **out, struct kdk_out *sink, uint64
 	w->sink = sink;
 	w->nr_loads = nr_loads;
 	w->page_size = page_size;
+	if (text && text->vaddr)
+		w->text = *text;
+	else
+		w->text.pfn = UINT64_MAX;
 	/* ELF header, [section header 0 holding the real count], program headers, notes. */
 	w->phdr_offset = sizeof(Elf64_Ehdr) + (xnum ? sizeof(Elf64_Shdr) : 0);
 	headers = w->phdr_offset + phnum * sizeof(Elf64_Phdr);
@@ -86,7 +93,7 @@ static int close_run(struct kdk_elf_writer *w, struct kdk_err *err)
 {
 	Elf64_Phdr ph;
 
-	if (!w->run_pages)
+	if (!w->run_pages && !w->run_tail)
 		return 0;
 	if (w->loads_written == w->nr_loads)
 		return kdk_err_set(err, EINVAL, "%s: more PT_LOADs than the %llu counted", w->sink->name,
@@ -94,14 +101,28 @@ static int close_run(struct kdk_elf_writer *w, struct kdk_err *err)
 	memset(&ph, 0, sizeof(ph));
 	ph.p_type = PT_LOAD;
 	ph.p_flags = PF_R | PF_W | PF_X;
-	ph.p_offset = w->run_offset;
+	/* A segment with no data has no file offset (makedumpfile writes 0 too). */
+	ph.p_offset = w->run_pages ? w->run_offset : 0;
+	if (w->run_start_pfn == w->text.pfn)
+		ph.p_vaddr = w->text.vaddr;
 	ph.p_paddr = w->run_start_pfn * w->page_size;
 	ph.p_filesz = w->run_pages * w->page_size;
-	ph.p_memsz = ph.p_filesz;
+	ph.p_memsz = (w->run_pages + w->run_tail) * w->page_size;
 	w->loads_written++;
 	w->run_pages = 0;
+	w->run_tail = 0;
 	return kdk_out_write(w->sink, w->phdr_offset + w->loads_written * sizeof(ph), &ph, sizeof(ph),
 			     err);
+}
+
+static int run_open(const struct kdk_elf_writer *w)
+{
+	return w->run_pages || w->run_tail;
+}
+
+static uint64_t run_next(const struct kdk_elf_writer *w)
+{
+	return w->run_start_pfn + w->run_pages + w->run_tail;
 }
 
 int kdk_elf_write_page(struct kdk_elf_writer *w, uint64_t pfn, const void *page,
@@ -109,10 +130,10 @@ int kdk_elf_write_page(struct kdk_elf_writer *w, uint64_t pfn, const void *page,
 {
 	int rc;
 
-	if (w->run_pages && pfn != w->run_start_pfn + w->run_pages &&
+	if (run_open(w) && (pfn != run_next(w) || w->run_tail || pfn == w->text.pfn) &&
 	    (rc = close_run(w, err)) < 0)
 		return rc;
-	if (!w->run_pages) {
+	if (!run_open(w)) {
 		w->run_start_pfn = pfn;
 		w->run_offset = w->data_offset;
 	}
@@ -120,6 +141,20 @@ int kdk_elf_write_page(struct kdk_elf_writer *w, uint64_t pfn, const void *page,
 		return rc;
 	w->data_offset += w->page_size;
 	w->run_pages++;
+	return 0;
+}
+
+int kdk_elf_write_excluded(struct kdk_elf_writer *w, uint64_t pfn, struct kdk_err *err)
+{
+	int rc;
+
+	if (run_open(w) && pfn != run_next(w) && (rc = close_run(w, err)) < 0)
+		return rc;
+	if (!run_open(w)) {
+		w->run_start_pfn = pfn;
+		w->run_offset = w->data_offset;
+	}
+	w->run_tail++;
 	return 0;
 }
 

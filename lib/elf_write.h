@@ -12,26 +12,49 @@
 
 struct kdk_elf_writer;
 
-/* Begin: nr_loads PT_LOADs will follow (more than 65534 go through PN_XNUM and section 0). */
-int kdk_elf_write_open(struct kdk_elf_writer **out, struct kdk_out *sink, uint64_t nr_loads,
-		       const void *notes, size_t notes_size, uint32_t page_size, struct kdk_err *err);
-
-/* The next kept page, in increasing pfn order. A pfn that does not follow the previous one
- * closes the current PT_LOAD (its header is written then) and starts the next. Segments carry
- * physical addresses; p_vaddr is 0 (readers take phys_base from VMCOREINFO). */
-int kdk_elf_write_page(struct kdk_elf_writer *w, uint64_t pfn, const void *page,
-		       struct kdk_err *err);
-
-/* Runs of consecutive pfns: what a counting pass feeds to kdk_elf_write_open's nr_loads. */
-struct kdk_elf_run_counter {
-	uint64_t runs;
-	uint64_t next_pfn;     /* UINT64_MAX before the first page */
+/* Where the kernel text is: as in the kernel's own elfcorehdr, the PT_LOAD that starts at the
+ * page of _stext carries its kernel-text virtual address, from which readers such as crash
+ * compute phys_base. text_vaddr 0: no such segment. */
+struct kdk_elf_text {
+	uint64_t pfn;
+	uint64_t vaddr;
 };
 
-static inline void kdk_elf_count_page(struct kdk_elf_run_counter *c, uint64_t pfn)
+/* Begin: nr_loads PT_LOADs will follow (more than 65534 go through PN_XNUM and section 0). */
+int kdk_elf_write_open(struct kdk_elf_writer **out, struct kdk_out *sink, uint64_t nr_loads,
+		       const void *notes, size_t notes_size, uint32_t page_size,
+		       const struct kdk_elf_text *text, struct kdk_err *err);
+
+/* Frames come in increasing pfn order, each either kept (its page written) or present but
+ * left out. As makedumpfile does, left-out frames are not holes: they extend the PT_LOAD before
+ * them as a zero tail (p_memsz > p_filesz), which readers such as crash read as zeros. A kept
+ * frame after a tail, after a gap, or at _stext's page starts the next PT_LOAD. */
+int kdk_elf_write_page(struct kdk_elf_writer *w, uint64_t pfn, const void *page,
+		       struct kdk_err *err);
+int kdk_elf_write_excluded(struct kdk_elf_writer *w, uint64_t pfn, struct kdk_err *err);
+
+/* The same rule as a counter, for the pass that sizes the program header table. */
+struct kdk_elf_run_counter {
+	uint64_t runs;
+	uint64_t next_pfn;
+	int in_tail;           /* the current run ends with left-out frames */
+	uint64_t text_pfn;     /* a run starts here too (UINT64_MAX: none) */
+};
+
+static inline void kdk_elf_count_frame(struct kdk_elf_run_counter *c, uint64_t pfn, int kept)
 {
-	if (c->runs == 0 || pfn != c->next_pfn)
-		c->runs++;
+	int contiguous = c->runs && pfn == c->next_pfn;
+
+	if (kept) {
+		if (!contiguous || c->in_tail || pfn == c->text_pfn) {
+			c->runs++;
+			c->in_tail = 0;
+		}
+	} else {
+		if (!contiguous)
+			c->runs++;
+		c->in_tail = 1;
+	}
 	c->next_pfn = pfn + 1;
 }
 

@@ -23,16 +23,15 @@ static bool is_end_marker(int64_t offset, int64_t size)
 
 /* The start block's checks, as makedumpfile -R makes them: signature and type (the version
  * is not checked by anyone; 1 is the only one written). */
-static int check_start_header(const unsigned char *block, const char *name, struct kdk_err *err)
+static int check_start_header(const unsigned char *block, struct kdk_err *err)
 {
 	struct kdk_flat_header h;
 
 	memcpy(&h, block, sizeof(h));
 	if (memcmp(h.signature, KDK_FLAT_SIGNATURE, sizeof(KDK_FLAT_SIGNATURE)) != 0)
-		return kdk_err_set(err, EINVAL, "%s: no \"makedumpfile\" signature: not a flattened stream",
-				   name);
+		return kdk_err_set(err, EINVAL, "no \"makedumpfile\" signature: not a flattened stream");
 	if ((int64_t)be64toh((uint64_t)h.type) != KDK_FLAT_TYPE)
-		return kdk_err_set(err, EINVAL, "%s: flattened stream of type %lld, not %d", name,
+		return kdk_err_set(err, EINVAL, "flattened stream of type %lld, not %d",
 				   (long long)(int64_t)be64toh((uint64_t)h.type), KDK_FLAT_TYPE);
 	return 0;
 }
@@ -150,9 +149,10 @@ int kdk_flat_reassemble(int in_fd, const char *in_name, struct kdk_out *out,
 	int rc;
 
 	if ((rc = stream_read(in_fd, in_name, &position, block, sizeof(block), "the start block",
-			      err)) < 0 ||
-	    (rc = check_start_header(block, in_name, err)) < 0)
+			      err)) < 0)
 		return rc;
+	if ((rc = check_start_header(block, err)) < 0)
+		return kdk_err_prefix(err, "%s: ", in_name);
 	buf = malloc(COPY_CHUNK);
 	if (!buf)
 		return kdk_err_set(err, ENOMEM, "%s: out of memory", in_name);
@@ -193,7 +193,7 @@ int kdk_flat_reassemble(int in_fd, const char *in_name, struct kdk_out *out,
 				goto out;
 			done += n;
 		}
-		counted.records++;
+		counted.records += size > 0;
 		counted.bytes += (uint64_t)size;
 	}
 out:
@@ -222,7 +222,7 @@ struct flat_index {
 static int probe(const unsigned char *head, size_t head_len)
 {
 	return head_len >= sizeof(struct kdk_flat_header) &&
-	       check_start_header(head, "", NULL) == 0;
+	       check_start_header(head, NULL) == 0;
 }
 
 static int cmp_extent(const void *a, const void *b)
@@ -325,12 +325,11 @@ static int read_record_header(const struct kdk_dump *dump, uint64_t pos,
 		n = pread(dump->fd, rec, sizeof(*rec), (off_t)pos);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return kdk_err_sys(err, errno, "%s: read at offset 0x%llx failed", dump->path,
-				   (unsigned long long)pos);
+		return kdk_err_sys(err, errno, "read at offset 0x%llx failed", (unsigned long long)pos);
 	if ((size_t)n < sizeof(*rec))
-		return kdk_err_set(err, EIO, "%s: flattened stream ends at offset 0x%llx without the end "
+		return kdk_err_set(err, EIO, "flattened stream ends at offset 0x%llx without the end "
 				   "marker (truncated: reassemble what there is with dumpsave -R)",
-				   dump->path, (unsigned long long)(pos + (uint64_t)n));
+				   (unsigned long long)(pos + (uint64_t)n));
 	rec->offset = (int64_t)be64toh((uint64_t)rec->offset);
 	rec->size = (int64_t)be64toh((uint64_t)rec->size);
 	return 0;
@@ -355,15 +354,14 @@ static int build_index(struct flat_index *idx, const struct kdk_dump *dump, stru
 		if (rec.offset < 0 || rec.size < 0 ||
 		    (uint64_t)rec.size > (uint64_t)INT64_MAX - (uint64_t)rec.offset ||
 		    (uint64_t)rec.size > dump->file_size - pos - sizeof(rec)) {
-			rc = kdk_err_set(err, EIO, "%s: flattened record at offset 0x%llx (offset %lld, size "
-					 "%lld) runs past the end of the file (0x%llx)", dump->path,
-					 (unsigned long long)pos, (long long)rec.offset, (long long)rec.size,
+			rc = kdk_err_set(err, EIO, "flattened record at offset 0x%llx (offset %lld, size "
+					 "%lld) runs past the end of the file (0x%llx)", (unsigned long long)pos, (long long)rec.offset, (long long)rec.size,
 					 (unsigned long long)dump->file_size);
 			goto out;
 		}
 		if (rec.size > 0) {
 			if (!(e = kdk_array_push(&records, err))) {
-				rc = kdk_err_prefix(err, "%s: ", dump->path);
+				rc = -ENOMEM;
 				goto out;
 			}
 			e->offset = (uint64_t)rec.offset;
@@ -379,7 +377,7 @@ static int build_index(struct flat_index *idx, const struct kdk_dump *dump, stru
 	for (size_t i = 0; i < records.len && rc == 0; i++)
 		rc = add_record(&idx->extents, kdk_array_at(&records, i), &tmp, err);
 	if (rc < 0)
-		kdk_err_prefix(err, "%s: indexing flattened records: ", dump->path);
+		kdk_err_prefix(err, "indexing flattened records: ");
 out:
 	kdk_array_free(&records);
 	kdk_array_free(&tmp);
@@ -420,11 +418,10 @@ static int index_read(void *ctx, uint64_t offset, void *buf, size_t len, struct 
 				got = pread(dump->fd, out, n, (off_t)(e->file_pos + in_extent));
 			while (got < 0 && errno == EINTR);
 			if (got < 0)
-				return kdk_err_sys(err, errno, "%s: read at offset 0x%llx failed", dump->path,
-						   (unsigned long long)(e->file_pos + in_extent));
+				return kdk_err_sys(err, errno, "read at offset 0x%llx failed", (unsigned long long)(e->file_pos + in_extent));
 			if ((size_t)got < n)
-				return kdk_err_set(err, EIO, "%s: file shrank: short read at offset 0x%llx",
-						   dump->path, (unsigned long long)(e->file_pos + in_extent));
+				return kdk_err_set(err, EIO, "file shrank: short read at offset 0x%llx",
+						   (unsigned long long)(e->file_pos + in_extent));
 			n = (size_t)got;
 			if (n == avail)
 				lo++;
@@ -454,17 +451,17 @@ static int open_flattened(struct kdk_dump *dump, struct kdk_err *err)
 	int rc;
 
 	if (fstat(dump->fd, &st) < 0)
-		return kdk_err_sys(err, errno, "%s: fstat failed", dump->path);
+		return kdk_err_sys(err, errno, "fstat failed");
 	dump->file_size = (uint64_t)st.st_size;
 	if (dump->file_size < KDK_FLAT_HEADER_SIZE ||
 	    pread(dump->fd, block, sizeof(block), 0) != (ssize_t)sizeof(block))
-		return kdk_err_set(err, EIO, "%s: flattened stream shorter than its %d-byte start block",
-				   dump->path, KDK_FLAT_HEADER_SIZE);
-	if ((rc = check_start_header(block, dump->path, err)) < 0)
+		return kdk_err_set(err, EIO, "flattened stream shorter than its %d-byte start block",
+				   KDK_FLAT_HEADER_SIZE);
+	if ((rc = check_start_header(block, err)) < 0)
 		return rc;
 	idx = calloc(1, sizeof(*idx));
 	if (!idx)
-		return kdk_err_set(err, ENOMEM, "%s: out of memory", dump->path);
+		return kdk_err_set(err, ENOMEM, "out of memory");
 	idx->dump = dump;
 	kdk_array_init(&idx->extents, sizeof(struct flat_extent));
 	if ((rc = build_index(idx, dump, err)) < 0)
@@ -472,8 +469,8 @@ static int open_flattened(struct kdk_dump *dump, struct kdk_err *err)
 	/* makedumpfile -F -E flattens an ELF vmcore too: only kdump-compressed is read in place. */
 	if (idx->size < sizeof(sig) || (rc = index_read(idx, 0, sig, sizeof(sig), err)) < 0 ||
 	    memcmp(sig, KDK_DISKDUMP_SIGNATURE, KDK_DISKDUMP_SIG_LEN) != 0) {
-		rc = kdk_err_set(err, ENOTSUP, "%s: the flattened stream does not hold a kdump-compressed "
-				 "dump (an ELF one?): reassemble it with dumpsave -R first", dump->path);
+		rc = kdk_err_set(err, ENOTSUP, "the flattened stream does not hold a kdump-compressed "
+				 "dump (an ELF one?): reassemble it with dumpsave -R first");
 		goto fail;
 	}
 	src.size = idx->size;

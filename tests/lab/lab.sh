@@ -8,44 +8,8 @@ KDK_TOP=$(cd "$LAB_DIR/../.." && pwd)
 export KDK_CACHE KDK_RUNS
 KDK_BUILD=${KDK_BUILD:-$KDK_TOP/build}
 
-# ---- TAP ------------------------------------------------------------------------------------
-TAP_COUNT=0
-TAP_FAILED=0
-LAB_RUN_DIRS=()
-
-diag() { printf '# %s\n' "$*" | sed '2,$s/^/# /'; }
-
-# ok COND_STATUS DESCRIPTION — one TAP line; on failure also print where the run's files are.
-ok() {
-	local status=$1; shift
-	TAP_COUNT=$((TAP_COUNT + 1))
-	if [ "$status" -eq 0 ]; then
-		echo "ok $TAP_COUNT - $*"
-	else
-		echo "not ok $TAP_COUNT - $*"
-		TAP_FAILED=$((TAP_FAILED + 1))
-		local d
-		for d in "${LAB_RUN_DIRS[@]}"; do diag "run files: $d"; done
-	fi
-}
-
-# is GOT EXPECTED DESCRIPTION
-is() {
-	if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; diag "expected: '$2'" "got:      '$1'"; fi
-}
-
-# A missing prerequisite fails loudly: one failing test line, and the script stops.
-bail() {
-	ok 1 "$*"
-	done_testing
-	exit 1
-}
-
-done_testing() {
-	echo "1..$TAP_COUNT"
-	diag "$((TAP_COUNT - TAP_FAILED)) passed, $TAP_FAILED failed"
-	[ "$TAP_FAILED" -eq 0 ]
-}
+# ---- TAP (shared with the command-line tests) -----------------------------------------------
+. "$LAB_DIR/../tap.sh"
 
 # ---- run directories --------------------------------------------------------------------------
 # lab_run_dir NAME — a fresh directory for one guest run's files; printed by failing tests.
@@ -53,7 +17,7 @@ lab_run_dir() {
 	local dir
 	mkdir -p "$KDK_RUNS"
 	dir=$(mktemp -d "$KDK_RUNS/$1-$(date +%Y%m%d-%H%M%S)-XXXX")
-	LAB_RUN_DIRS+=("$dir")
+	TAP_KEEP_DIRS+=("$dir")
 	echo "$dir"
 }
 

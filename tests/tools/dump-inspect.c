@@ -84,6 +84,9 @@ static int info(struct kdk_dump *d)
 	printf("format %s\npage_size %u\nmax_pfn 0x%llx\nranges %zu\nnotes %zu\nprstatus %zu\n",
 	       d->format->name, d->page_size, (unsigned long long)d->max_pfn, d->ranges.len,
 	       d->note_index.len, prstatus);
+	if (d->format == &kdk_format_diskdump || d->format == &kdk_format_flattened)
+		printf("incomplete %s\n",
+		       kdk_diskdump_header(d)->status & KDK_DH_COMPRESSED_INCOMPLETE ? "yes" : "no");
 	if (d->vmcoreinfo && kdk_vmcoreinfo_parse(d->vmcoreinfo, d->vmcoreinfo_size, &vi, &err) == 0) {
 		const char *rel = kdk_vmcoreinfo_string(&vi, "OSRELEASE");
 		printf("osrelease %s\n", rel ? rel : "?");

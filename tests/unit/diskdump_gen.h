@@ -30,17 +30,17 @@ static const char gen_vmcoreinfo[] =
 	"OSRELEASE=6.1.0-test\nPAGESIZE=4096\nNUMBER(phys_base)=109051904\nCRASHTIME=1700000000\n";
 
 /* Memory holes at [100,160), [512,520), [900,977): the first bitmap is clear there. */
-static bool gen_present(uint64_t pfn)
+static inline bool gen_present(uint64_t pfn)
 {
 	return !((pfn >= 100 && pfn < 160) || (pfn >= 512 && pfn < 520) || (pfn >= 900 && pfn < 977));
 }
 
 /* Every 7th page (pfn % 7 == 3) excluded by the "dump level". */
-static bool gen_dumped(uint64_t pfn) { return gen_present(pfn) && pfn % 7 != 3; }
+static inline bool gen_dumped(uint64_t pfn) { return gen_present(pfn) && pfn % 7 != 3; }
 
-static bool gen_is_zero(uint64_t pfn) { return pfn % 10 == 0; }
+static inline bool gen_is_zero(uint64_t pfn) { return pfn % 10 == 0; }
 
-static void gen_page(uint64_t pfn, unsigned char *page)
+static inline void gen_page(uint64_t pfn, unsigned char *page)
 {
 	if (gen_is_zero(pfn)) {
 		memset(page, 0, GEN_PAGE);
@@ -59,7 +59,7 @@ static void gen_page(uint64_t pfn, unsigned char *page)
 	}
 }
 
-static uint64_t gen_pages_dumped(void)
+static inline uint64_t gen_pages_dumped(void)
 {
 	uint64_t n = 0;
 	for (uint64_t pfn = 0; pfn < GEN_MAX_PFN; pfn++)
@@ -68,7 +68,7 @@ static uint64_t gen_pages_dumped(void)
 }
 
 /* One ELF note: header, name and desc each padded to 4 bytes. Returns the new size. */
-static size_t gen_add_note(unsigned char *buf, size_t at, const char *name, uint32_t type,
+static inline size_t gen_add_note(unsigned char *buf, size_t at, const char *name, uint32_t type,
 			   const void *desc, uint32_t desc_size)
 {
 	Elf64_Nhdr h = { .n_namesz = (Elf64_Word)strlen(name) + 1, .n_descsz = desc_size,
@@ -84,7 +84,7 @@ static size_t gen_add_note(unsigned char *buf, size_t at, const char *name, uint
 }
 
 /* A PRSTATUS-like note for two CPUs, then VMCOREINFO. */
-static size_t gen_notes(unsigned char *buf)
+static inline size_t gen_notes(unsigned char *buf)
 {
 	unsigned char prstatus[336];
 	size_t n = 0;
@@ -95,7 +95,7 @@ static size_t gen_notes(unsigned char *buf)
 	return gen_add_note(buf, n, "VMCOREINFO", 0, gen_vmcoreinfo, sizeof(gen_vmcoreinfo) - 1);
 }
 
-static void gen_params(struct kdk_diskdump_params *p, const struct gen_config *cfg,
+static inline void gen_params(struct kdk_diskdump_params *p, const struct gen_config *cfg,
 		       const unsigned char *notes, size_t notes_size)
 {
 	memset(p, 0, sizeof(*p));
@@ -116,7 +116,7 @@ static void gen_params(struct kdk_diskdump_params *p, const struct gen_config *c
 	p->pages_to_dump = gen_pages_dumped();
 }
 
-static int gen_write_pages(struct kdk_diskdump_writer *w, struct kdk_page_codec *codec,
+static inline int gen_write_pages(struct kdk_diskdump_writer *w, struct kdk_page_codec *codec,
 			   const struct gen_config *cfg, uint64_t from, uint64_t to,
 			   uint64_t *written, struct kdk_err *err)
 {
@@ -144,7 +144,7 @@ static int gen_write_pages(struct kdk_diskdump_writer *w, struct kdk_page_codec 
 	return 0;
 }
 
-static void gen_bitmaps(uint64_t start, uint64_t count, unsigned char *present,
+static inline void gen_bitmaps(uint64_t start, uint64_t count, unsigned char *present,
 			unsigned char *dumped)
 {
 	memset(present, 0, (count + 7) / 8);
@@ -158,7 +158,7 @@ static void gen_bitmaps(uint64_t start, uint64_t count, unsigned char *present,
 }
 
 /* Write the whole synthetic dump into sink. Returns 0, or the first error. */
-static int gen_write(struct kdk_out *sink, const struct gen_config *cfg, struct kdk_err *err)
+static inline int gen_write(struct kdk_out *sink, const struct gen_config *cfg, struct kdk_err *err)
 {
 	unsigned char notes[2048], present[GEN_MAX_PFN / 8 + 1], dumped[GEN_MAX_PFN / 8 + 1];
 	struct kdk_diskdump_params p;
@@ -203,7 +203,7 @@ struct mem_out {
 	unsigned writes;
 };
 
-static int mem_write_at(struct kdk_out *out, uint64_t offset, const void *data, size_t len,
+static inline int mem_write_at(struct kdk_out *out, uint64_t offset, const void *data, size_t len,
 			struct kdk_err *err)
 {
 	struct mem_out *m = (struct mem_out *)out;
@@ -226,7 +226,7 @@ static int mem_write_at(struct kdk_out *out, uint64_t offset, const void *data, 
 	return 0;
 }
 
-static void mem_out_init(struct mem_out *m, const char *name, size_t limit)
+static inline void mem_out_init(struct mem_out *m, const char *name, size_t limit)
 {
 	memset(m, 0, sizeof(*m));
 	m->out.name = name;
@@ -236,7 +236,7 @@ static void mem_out_init(struct mem_out *m, const char *name, size_t limit)
 
 /* ---- opening a file with one format row, as kdk_dump_open would ---- */
 
-static int gen_open_row(const struct kdk_dump_format *format, const char *path,
+static inline int gen_open_row(const struct kdk_dump_format *format, const char *path,
 			struct kdk_dump *dump, struct kdk_err *err)
 {
 	memset(dump, 0, sizeof(*dump));
@@ -254,13 +254,13 @@ static int gen_open_row(const struct kdk_dump_format *format, const char *path,
 	return rc;
 }
 
-static void gen_close_row(struct kdk_dump *dump)
+static inline void gen_close_row(struct kdk_dump *dump)
 {
 	dump->format->close(dump);
 	close(dump->fd);
 }
 
-static void gen_write_file(const char *path, const void *buf, size_t len)
+static inline void gen_write_file(const char *path, const void *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd >= 0) {

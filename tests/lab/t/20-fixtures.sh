@@ -7,7 +7,7 @@ for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	"$LAB_DIR/make-fixture" "$release" sysrq || bail "$release: make the sysrq fixture"
 	fx=$KDK_CACHE/fixtures/$release/sysrq
-	LAB_RUN_DIRS+=("$(sed -n 's/^run=//p' "$fx/info")")
+	TAP_KEEP_DIRS+=("$(sed -n 's/^run=//p' "$fx/info")")
 
 	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$fx/serial.log"
 	ok $? "$release: guest panicked through sysrq"

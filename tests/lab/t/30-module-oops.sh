@@ -11,7 +11,7 @@ for release in $KDK_LAB_KERNELS; do
 
 	"$LAB_DIR/make-fixture" "$release" oops || bail "$release: make the oops fixture"
 	fx=$KDK_CACHE/fixtures/$release/oops
-	LAB_RUN_DIRS+=("$(sed -n 's/^run=//p' "$fx/info")")
+	TAP_KEEP_DIRS+=("$(sed -n 's/^run=//p' "$fx/info")")
 	log=$fx/serial.log
 
 	grep -q 'BUG: kernel NULL pointer dereference, address: 0000000000000000' "$log"

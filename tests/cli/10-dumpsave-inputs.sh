@@ -1,0 +1,76 @@
+# Command-line test: dumpsave on synthetic ELF vmcores (tests/tools/gen-elf-vmcore) — bad input
+# ends with a clear message naming the file and the fault, a non-zero exit, no crash and nothing
+# under the output name; a missing VMCOREINFO refuses only the levels that need it; a full disk
+# leaves OUTPUT.incomplete marked incomplete and exits non-zero.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
+build=${KDK_BUILD:-$top/build}
+dumpsave=$build/dumpsave gen=$build/tests/tools/gen-elf-vmcore inspect=$build/tests/tools/dump-inspect
+[ -x "$dumpsave" ] && [ -x "$gen" ] && [ -x "$inspect" ] || bail "build dumpsave and tests/tools (make)"
+work=$(mktemp -d "${TMPDIR:-/tmp}/dumpsave-inputs-XXXX")
+TAP_KEEP_DIRS+=("$work")
+cd "$work" || bail "cd $work"
+
+# expect_refusal NAME MESSAGE-REGEX DUMPSAVE-ARGS... : non-zero, the message, no output left,
+# and no crash (a signal gives a status above 128).
+expect_refusal() {
+	local name=$1 regex=$2; shift 2
+	rm -f out out.incomplete
+	"$dumpsave" "$@" out > stdout 2> stderr
+	local status=$?
+	[ $status -ne 0 ] && [ $status -lt 128 ] && grep -qE -- "$regex" stderr && [ ! -e out ]
+	ok $? "$name: refused with \"$(head -c 160 stderr | tr '\n' ' ')\" (exit $status)"
+}
+
+"$gen" good.elf --load 0:0x400000 --load 0x1000000:0x200000:0 --prstatus 2 --phoff 192 || bail "generate good.elf"
+"$dumpsave" -l -d 1 good.elf good.kdump 2> err
+ok $? "a well-formed vmcore without VMCOREINFO saves at -d 1"
+info=$("$inspect" info good.kdump)
+grep -q 'prstatus 2' <<< "$info" && grep -q 'incomplete no' <<< "$info"
+ok $? "its notes are carried (2 NT_PRSTATUS) and it is complete"
+"$inspect" compare good.kdump good.elf > cmp.out 2>&1
+ok $? "every page it holds is the source's ($(cat cmp.out))"
+[ "$(stat -c %a good.kdump)" = 600 ]
+ok $? "the output is created mode 0600"
+"$dumpsave" -d 0 good.elf good.d0 2> err
+ok $? "-d 0 works without VMCOREINFO"
+
+expect_refusal "-d 31 without VMCOREINFO" 'good.elf has no VMCOREINFO note|needs VMCOREINFO' -d 31 good.elf
+expect_refusal "--dump-dmesg without VMCOREINFO" 'good.elf has no VMCOREINFO note: the kernel log needs it' --dump-dmesg good.elf
+
+"$gen" trunc.elf --load 0:0x400000 --prstatus 1 --truncate 20000
+expect_refusal "a truncated vmcore" 'trunc.elf: PT_LOAD #1 ends past end of file \(offset 0x' -d 1 trunc.elf
+"$gen" past.elf --load 0:0x100000 --load-past-eof
+expect_refusal "a PT_LOAD past the end of the file" 'past.elf: PT_LOAD #1 ends past end of file' -d 0 past.elf
+"$gen" note.elf --load 0:0x100000 --bad-note-size
+expect_refusal "a note whose size runs past the notes" 'note.elf: note 0 at offset 0x0: name size 5 and desc size 2147483647 run past the end of the notes' -d 0 note.elf
+head -c 5000 /dev/urandom > random.bin
+expect_refusal "a file that is no vmcore" 'random.bin: not a vmcore' -d 0 random.bin
+expect_refusal "a missing vmcore" 'nonexistent.elf: No such file or directory' -d 0 nonexistent.elf
+"$dumpsave" -d 0 good.elf good.d0 2> err
+[ $? -ne 0 ] && grep -q 'good.d0 exists (use -f to overwrite it)' err
+ok $? "an existing output is not overwritten without -f"
+expect_refusal "an unknown option" 'unknown option --bogus' --bogus good.elf
+expect_refusal "two codecs" 'give one of -c, -l and -z' -c -l good.elf
+
+# A full disk: a 4 MiB tmpfs in a private mount namespace (nothing outside this test sees it).
+mkdir -p full
+"$gen" big.elf --load 0:0x1000000 --prstatus 1 || bail "generate big.elf"
+unshare -m --propagation private sh -c '
+	mount -t tmpfs -o size=4m kdk-full full || exit 99
+	'"$dumpsave"' -d 0 big.elf full/vmcore > stdout 2> stderr
+	echo $? > status
+	cp stderr full.stderr
+	ls full > listing
+	'"$inspect"' info full/vmcore.incomplete > incomplete.info 2>&1
+' || true
+[ "$(cat status 2>/dev/null)" != 99 ] && [ -s listing ] || bail "mount a tmpfs in a private mount namespace (unshare -m needs CAP_SYS_ADMIN)"
+[ "$(cat status)" -ne 0 ] && [ "$(cat status)" -lt 128 ]
+ok $? "a full disk makes dumpsave exit non-zero (exit $(cat status))"
+grep -q 'No space left on device' full.stderr && grep -q 'vmcore.incomplete (marked incomplete)' full.stderr
+ok $? "it says the disk is full and where the partial dump is: $(head -c 200 full.stderr)"
+is "$(cat listing)" "vmcore.incomplete" "nothing under the final name; vmcore.incomplete is kept"
+grep -q 'incomplete yes' incomplete.info
+ok $? "the partial dump is readable and marked incomplete"
+cd / && rm -rf "$work"
+done_testing

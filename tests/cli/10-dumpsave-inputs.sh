@@ -34,6 +34,12 @@ ok $? "every page it holds is the source's ($(cat cmp.out))"
 ok $? "the output is created mode 0600"
 "$dumpsave" -d 0 good.elf good.d0 2> err
 ok $? "-d 0 works without VMCOREINFO"
+for codec in -c -l -z; do
+	"$dumpsave" $codec -d 1 good.elf one$codec 2> /dev/null &&
+		"$dumpsave" $codec -d 1 --num-threads 3 good.elf three$codec 2> /dev/null &&
+		cmp -s one$codec three$codec
+	ok $? "$codec with --num-threads 3 writes the same bytes as one thread"
+done
 
 expect_refusal "-d 31 without VMCOREINFO" 'good.elf has no VMCOREINFO note|needs VMCOREINFO' -d 31 good.elf
 expect_refusal "--dump-dmesg without VMCOREINFO" 'good.elf has no VMCOREINFO note: the kernel log needs it' --dump-dmesg good.elf

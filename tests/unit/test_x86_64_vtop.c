@@ -1,0 +1,154 @@
+/* test_x86_64_vtop.c — kernel address translation on hand-built page tables in a fake dump:
+ * 4- and 5-level walks, 1 GiB and 2 MiB pages, the kernel-text shortcut with a negative
+ * phys_base, and an unmapped address reported with its level. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "kdk_dump.h"
+#include "x86_64_vtop.h"
+
+/* 64 MiB of fake physical memory, page-addressable. */
+#define MEM_PAGES 16384
+static unsigned char *mem;
+
+static int fake_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kdk_err *err)
+{
+	(void)dump;
+	if (pfn >= MEM_PAGES)
+		return kdk_err_set(err, ENOENT, "pfn 0x%llx not in the fake dump", (unsigned long long)pfn);
+	memcpy(buf, mem + pfn * 4096, 4096);
+	return 0;
+}
+
+static const struct kdk_dump_format fake_format = { "fake", NULL, NULL, fake_read_page, NULL };
+static struct kdk_dump dump;
+static unsigned char phys_page[4096];
+
+static void set_entry(uint64_t table_paddr, unsigned index, uint64_t value)
+{
+	memcpy(mem + table_paddr + index * 8, &value, 8);
+}
+
+#define P 0x1ULL
+#define RW 0x2ULL
+#define PS 0x80ULL
+#define TEXT_MAP 0xffffffff80000000ULL
+
+static int setup(void **state)
+{
+	(void)state;
+	mem = calloc(MEM_PAGES, 4096);
+	memset(&dump, 0, sizeof(dump));
+	dump.path = "fake";
+	dump.format = &fake_format;
+	dump.page_size = 4096;
+	dump.max_pfn = MEM_PAGES;
+	dump.phys_page = phys_page;
+	dump.phys_page_pfn = UINT64_MAX;
+	return mem ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(mem);
+	return 0;
+}
+
+/* Tables at fixed physical pages; the top table at 0x100000 is mapped by the text shortcut:
+ * with phys_base = -0x1000000 it lives at vaddr TEXT_MAP + 0x1100000. */
+static void build_tables(unsigned levels)
+{
+	const uint64_t top = 0x100000, p4d = 0x101000, pud = 0x102000, pmd = 0x103000, pte = 0x104000;
+	uint64_t direct = 0xff11000000000000ULL; /* a direct-map address */
+	uint64_t level4 = levels == 5 ? p4d : top;
+
+	if (levels == 5)
+		set_entry(top, (direct >> 48) & 511, p4d | P | RW);
+	set_entry(level4, (direct >> 39) & 511, pud | P | RW);
+	/* direct map: 1 GiB page at physical 0 */
+	set_entry(pud, (direct >> 30) & 511, 0x0 | P | RW | PS);
+	/* vmemmap-like address: PMD of 2 MiB pages, and one 4 KiB mapping */
+	set_entry(pud, ((direct + (1ULL << 30)) >> 30) & 511, pmd | P | RW);
+	set_entry(pmd, 0, 0x200000 | P | RW | PS);
+	set_entry(pmd, 1, pte | P | RW);
+	set_entry(pte, 3, 0x345000 | P | RW | (1ULL << 63)); /* NX bit set: ignored */
+}
+
+static void init(struct kdk_x86_64_vtop *vt, unsigned levels)
+{
+	struct kdk_x86_64_paging paging = {
+		.phys_base = (uint64_t)-0x1000000LL, .kernel_image_size = 0,
+		.top_pgt_vaddr = TEXT_MAP + 0x1100000, .levels = levels, .sme_mask = 0,
+	};
+	struct kdk_err err = { 0 };
+	build_tables(levels);
+	if (kdk_x86_64_vtop_init(vt, &dump, &paging, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+static void walks(unsigned levels)
+{
+	static struct kdk_x86_64_vtop vt;
+	struct kdk_err err = { 0 };
+	uint64_t direct = 0xff11000000000000ULL, paddr = 0;
+
+	init(&vt, levels);
+	assert_int_equal(kdk_x86_64_vtop(&vt, direct + 0x2345678, &paddr, &err), 0);
+	assert_int_equal(paddr, 0x2345678);                        /* 1 GiB page */
+	assert_int_equal(kdk_x86_64_vtop(&vt, direct + (1ULL << 30) + 0x1234, &paddr, &err), 0);
+	assert_int_equal(paddr, 0x201234);                         /* 2 MiB page */
+	assert_int_equal(kdk_x86_64_vtop(&vt, direct + (1ULL << 30) + 0x203abc, &paddr, &err), 0);
+	assert_int_equal(paddr, 0x345abc);                         /* 4 KiB page */
+	assert_int_equal(kdk_x86_64_vtop(&vt, TEXT_MAP + 0x1234567, &paddr, &err), 0);
+	assert_int_equal(paddr, 0x234567);                         /* text: - phys_base */
+	assert_int_equal(kdk_x86_64_vtop(&vt, direct + (1ULL << 30) + 0x204000, &paddr, &err), -EFAULT);
+	assert_non_null(strstr(err.msg, "PTE entry 4"));
+}
+
+static void four_level_walk(void **state) { (void)state; walks(4); }
+static void five_level_walk(void **state) { (void)state; walks(5); }
+
+static void read_virt_crosses_pages(void **state)
+{
+	static struct kdk_x86_64_vtop vt;
+	struct kdk_err err = { 0 };
+	unsigned char buf[16];
+	(void)state;
+
+	init(&vt, 4);
+	memcpy(mem + 0x2ff8, "ABCDEFGHIJKLMNOP", 16);
+	assert_int_equal(kdk_x86_64_read_virt(&vt, 0xff11000000002ff8ULL, buf, 16, &err), 0);
+	assert_memory_equal(buf, "ABCDEFGHIJKLMNOP", 16);
+}
+
+static void bad_parameters_are_refused(void **state)
+{
+	struct kdk_x86_64_vtop vt;
+	struct kdk_x86_64_paging paging = { 0, 0, 0xff11000000000000ULL, 4, 0 };
+	struct kdk_err err = { 0 };
+	(void)state;
+
+	assert_int_equal(kdk_x86_64_vtop_init(&vt, &dump, &paging, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "outside the kernel image"));
+	paging.top_pgt_vaddr = TEXT_MAP;
+	paging.levels = 3;
+	assert_int_equal(kdk_x86_64_vtop_init(&vt, &dump, &paging, &err), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(four_level_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(five_level_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_virt_crosses_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_parameters_are_refused, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("x86_64_vtop", tests, NULL, NULL);
+}

@@ -256,13 +256,19 @@ static int save(const struct dumpsave_options *o, struct kdk_err *err)
 	if (rc < 0)
 		goto out_filter;
 	if (o->elf) {
-		struct kdk_elf_text text = { 0, 0 };
-		uint64_t stext, phys_base;
+		struct kdk_elf_text text = { 0, 0, 0 };
+		uint64_t phys_base, image_size = 1ULL << 30;
 		if (src.have_vmcoreinfo &&
-		    kdk_vmcoreinfo_layout_lookup(&src.vmcoreinfo, KDK_KEY_SYMBOL, "_stext", &stext) == 0 &&
 		    kdk_vmcoreinfo_layout_lookup(&src.vmcoreinfo, KDK_KEY_NUMBER, "phys_base", &phys_base) == 0) {
-			text.vaddr = stext;
-			text.pfn = (stext - KDK_X86_64_START_KERNEL_MAP + phys_base) / src.dump->page_size;
+			/* phys_base may be negative: the window then starts at physical 0. */
+			int64_t start = (int64_t)phys_base;
+			kdk_vmcoreinfo_layout_lookup(&src.vmcoreinfo, KDK_KEY_NUMBER, "KERNEL_IMAGE_SIZE",
+						     &image_size);
+			if (start < 0)
+				start = 0;
+			text.start_pfn = (uint64_t)start / src.dump->page_size;
+			text.end_pfn = (phys_base + image_size) / src.dump->page_size;
+			text.start_vaddr = KDK_X86_64_START_KERNEL_MAP + ((uint64_t)start - phys_base);
 		}
 		rc = kdk_save_elf(src.dump, &filter, out, &text, &params, &stats, err);
 	} else {

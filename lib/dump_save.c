@@ -402,7 +402,7 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	v.skip_zero = (filter->dump_level & KDK_DL_ZERO) != 0;
 	v.stats = stats;
 	v.params = params;
-	v.runs.text_pfn = text && text->vaddr ? text->pfn : UINT64_MAX;
+	v.runs.text_pfn = text && text->start_vaddr ? text->start_pfn : UINT64_MAX;
 	if (!(v.page = malloc(dump->page_size)))
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	/* Pass 1: how many PT_LOADs (and, with zero pages left out, which pages). */

@@ -39,10 +39,10 @@ int kdk_elf_write_open(struct kdk_elf_writer **out, struct kdk_out *sink, uint64
 	w->sink = sink;
 	w->nr_loads = nr_loads;
 	w->page_size = page_size;
-	if (text && text->vaddr)
+	if (text && text->start_vaddr)
 		w->text = *text;
 	else
-		w->text.pfn = UINT64_MAX;
+		w->text.start_pfn = w->text.end_pfn = UINT64_MAX;
 	/* ELF header, [section header 0 holding the real count], program headers, notes. */
 	w->phdr_offset = sizeof(Elf64_Ehdr) + (xnum ? sizeof(Elf64_Shdr) : 0);
 	headers = w->phdr_offset + phnum * sizeof(Elf64_Phdr);
@@ -103,8 +103,8 @@ static int close_run(struct kdk_elf_writer *w, struct kdk_err *err)
 	ph.p_flags = PF_R | PF_W | PF_X;
 	/* A segment with no data has no file offset (makedumpfile writes 0 too). */
 	ph.p_offset = w->run_pages ? w->run_offset : 0;
-	if (w->run_start_pfn == w->text.pfn)
-		ph.p_vaddr = w->text.vaddr;
+	if (w->run_start_pfn >= w->text.start_pfn && w->run_start_pfn < w->text.end_pfn)
+		ph.p_vaddr = w->text.start_vaddr + (w->run_start_pfn - w->text.start_pfn) * w->page_size;
 	ph.p_paddr = w->run_start_pfn * w->page_size;
 	ph.p_filesz = w->run_pages * w->page_size;
 	ph.p_memsz = (w->run_pages + w->run_tail) * w->page_size;
@@ -130,7 +130,7 @@ int kdk_elf_write_page(struct kdk_elf_writer *w, uint64_t pfn, const void *page,
 {
 	int rc;
 
-	if (run_open(w) && (pfn != run_next(w) || w->run_tail || pfn == w->text.pfn) &&
+	if (run_open(w) && (pfn != run_next(w) || w->run_tail || pfn == w->text.start_pfn) &&
 	    (rc = close_run(w, err)) < 0)
 		return rc;
 	if (!run_open(w)) {

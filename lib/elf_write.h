@@ -12,12 +12,14 @@
 
 struct kdk_elf_writer;
 
-/* Where the kernel text is: as in the kernel's own elfcorehdr, the PT_LOAD that starts at the
- * page of _stext carries its kernel-text virtual address, from which readers such as crash
- * compute phys_base. text_vaddr 0: no such segment. */
+/* The kernel-text mapping (x86_64: virtual __START_KERNEL_map + x ↔ physical phys_base + x, for
+ * x below KERNEL_IMAGE_SIZE). As the kernel's own elfcorehdr gives its text segment a text
+ * address, every PT_LOAD starting in [start_pfn, end_pfn) gets its text-mapping address, so
+ * readers that find the page tables through it (drgn) can; runs break at start_pfn.
+ * start_vaddr 0: no text addresses. */
 struct kdk_elf_text {
-	uint64_t pfn;
-	uint64_t vaddr;
+	uint64_t start_pfn, end_pfn;
+	uint64_t start_vaddr;   /* the virtual address of start_pfn's first byte */
 };
 
 /* Begin: nr_loads PT_LOADs will follow (more than 65534 go through PN_XNUM and section 0). */
@@ -28,7 +30,7 @@ int kdk_elf_write_open(struct kdk_elf_writer **out, struct kdk_out *sink, uint64
 /* Frames come in increasing pfn order, each either kept (its page written) or present but
  * left out. As makedumpfile does, left-out frames are not holes: they extend the PT_LOAD before
  * them as a zero tail (p_memsz > p_filesz), which readers such as crash read as zeros. A kept
- * frame after a tail, after a gap, or at _stext's page starts the next PT_LOAD. */
+ * frame after a tail, after a gap, or at the text window's first frame starts the next PT_LOAD. */
 int kdk_elf_write_page(struct kdk_elf_writer *w, uint64_t pfn, const void *page,
 		       struct kdk_err *err);
 int kdk_elf_write_excluded(struct kdk_elf_writer *w, uint64_t pfn, struct kdk_err *err);

@@ -109,7 +109,7 @@ lab_cmdline_base() { echo "console=ttyS0,115200 quiet loglevel=7 ignore_loglevel
 lab_crash() {
 	local vmlinux=$1 dump=$2; shift 2
 	# shellcheck disable=SC2086
-	printf '%s\n' "$@" quit | timeout 180 crash -s $LAB_CRASH_OPTS "$vmlinux" "$dump" 2>&1
+	printf '%s\n' "$@" quit | timeout 180 crash -s ${LAB_CRASH_OPTS:-} "$vmlinux" "$dump" 2>&1
 }
 
 # lab_crash_release VMLINUX DUMP — the kernel release as Debian's crash reads it from DUMP, printed

@@ -31,9 +31,16 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave:
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
+# Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs.
+STATIC_TOOLS := dumpsave
+STATIC_LIBS  := -lelf -lz -llzo2 -lzstd -linih -lpthread
+STATIC_BINS  := $(addprefix $(BUILD)/static/,$(STATIC_TOOLS))
+
+.SECONDEXPANSION:
+
 .PHONY: all check check-unit check-lab demo bench install deps clean
 
-all: $(LIBKDK) $(TOOL_BINS) $(UNIT_TESTS) $(TEST_TOOLS)
+all: $(LIBKDK) $(TOOL_BINS) $(STATIC_BINS) $(UNIT_TESTS) $(TEST_TOOLS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -49,6 +56,10 @@ $(BUILD)/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(2)/*.c)) $(LIBKDK)
 	$$(CC) $$(CFLAGS) -o $$@ $$^ $(3) $$(LDLIBS_COMMON)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(subst +, ,$(word 3,$(subst :, ,$(t)))))))
+
+$(BUILD)/static/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard $$*/*.c)) $(LIBKDK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $^ $(STATIC_LIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)

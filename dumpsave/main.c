@@ -1,26 +1,11 @@
 /* main.c — dumpsave: save a kernel crash dump (makedumpfile-compatible command line). Parses
- * the options, opens the dump, sets up filtering from its VMCOREINFO, and hands over to lib/. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
+ * the options and hands the job to lib/save_job. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "diskdump_write.h"
-#include "dump_filter.h"
-#include "dump_save.h"
-#include "flattened.h"
-#include "kdk_dump.h"
-#include "kdk_kmem.h"
 #include "kdk_log.h"
-#include "kdk_out.h"
-#include "options.h"
-#include "printk_ring.h"
-#include "vmcoreinfo.h"
-#include "x86_64_vtop.h"
+#include "save_job.h"
+#include "save_options.h"
 
 #define PROG "dumpsave"
 
@@ -33,348 +18,35 @@ static void progress(void *ctx, uint64_t done, uint64_t total)
 			100.0 * (double)done / (double)total, done == total ? "\n" : "");
 }
 
-static enum kdk_codec codec_of(enum dumpsave_codec c)
-{
-	switch (c) {
-	case DUMPSAVE_CODEC_ZLIB: return KDK_CODEC_ZLIB;
-	case DUMPSAVE_CODEC_LZO: return KDK_CODEC_LZO;
-	case DUMPSAVE_CODEC_ZSTD: return KDK_CODEC_ZSTD;
-	default: return KDK_CODEC_NONE;
-	}
-}
-
-/* An open dump with what dumpsave knows about it. */
-struct source {
-	struct kdk_dump *dump;
-	struct kdk_vmcoreinfo vmcoreinfo;
-	int have_vmcoreinfo;
-	struct kdk_kmem kmem;
-	int have_kmem;
-	struct kdk_page_layout page_layout;
-	struct kdk_mem_map_layout mem_map_layout;
-	int have_mem_map_layout;
-};
-
-static void source_close(struct source *src)
-{
-	if (src->have_kmem)
-		kdk_kmem_free(&src->kmem);
-	if (src->have_vmcoreinfo)
-		kdk_vmcoreinfo_free(&src->vmcoreinfo);
-	if (src->dump)
-		kdk_dump_close(src->dump);
-	memset(src, 0, sizeof(*src));
-}
-
-/* Open the dump and what filtering at dump_level needs; kmem_for names what else needs kernel
- * memory (NULL: nothing). */
-static int source_open(struct source *src, const char *path, unsigned dump_level,
-		       const char *kmem_for, struct kdk_err *err)
-{
-	int rc;
-
-	memset(src, 0, sizeof(*src));
-	if ((rc = kdk_dump_open(path, &src->dump, err)) < 0)
-		return rc;
-	if (src->dump->vmcoreinfo) {
-		rc = kdk_vmcoreinfo_parse(src->dump->vmcoreinfo, src->dump->vmcoreinfo_size,
-					  &src->vmcoreinfo, err);
-		if (rc < 0)
-			goto fail;
-		src->have_vmcoreinfo = 1;
-	}
-	if (src->have_vmcoreinfo) {
-		kdk_layout_fill(kdk_page_layout_keys, &src->page_layout, kdk_vmcoreinfo_layout_lookup,
-				&src->vmcoreinfo, NULL);
-		src->have_mem_map_layout =
-			kdk_layout_fill(kdk_mem_map_layout_keys, &src->mem_map_layout,
-					kdk_vmcoreinfo_layout_lookup, &src->vmcoreinfo, NULL) == 0;
-	}
-	/* A dump level that needs struct pages is refused without VMCOREINFO, naming the key. */
-	if ((rc = kdk_page_layout_check(&src->page_layout, dump_level, err)) < 0)
-		goto fail_named;
-	if (kdk_page_layout_walk_needed(&src->page_layout, dump_level) && dump_level > 1 &&
-	    !src->have_mem_map_layout) {
-		rc = kdk_layout_fill(kdk_mem_map_layout_keys, &src->mem_map_layout,
-				     src->have_vmcoreinfo ? kdk_vmcoreinfo_layout_lookup : NULL,
-				     &src->vmcoreinfo, err);
-		if (rc == 0)
-			rc = kdk_err_set(err, ENOENT, "no usable mem_section keys");
-		goto fail_named;
-	}
-	if (kmem_for || (src->have_mem_map_layout &&
-			    kdk_page_layout_walk_needed(&src->page_layout, dump_level))) {
-		if (!src->have_vmcoreinfo) {
-			if (kmem_for)
-				rc = kdk_err_set(err, ENOENT, "%s has no VMCOREINFO note: %s needs it", path,
-						 kmem_for);
-			else
-				rc = kdk_err_set(err, ENOENT, "%s has no VMCOREINFO note: dump level %u needs it (levels 0 and 1 do not)",
-						 path, dump_level);
-			goto fail;
-		}
-		if ((rc = kdk_kmem_init(&src->kmem, src->dump, kdk_vmcoreinfo_layout_lookup,
-					&src->vmcoreinfo, err)) < 0)
-			goto fail_named;
-		src->have_kmem = 1;
-	}
-	return 0;
-fail_named:
-	kdk_err_prefix(err, "%s: ", path);
-fail:
-	source_close(src);
-	return rc;
-}
-
-/* The header fields crash shows: from init_uts_ns in kernel memory when it can be read,
- * else from VMCOREINFO's OSRELEASE. */
-static void fill_header(struct source *src, struct kdk_diskdump_params *hp)
-{
-	uint64_t uts, name_off, value;
-	const char *text;
-	size_t i;
-
-	memset(hp, 0, sizeof(*hp));
-	strcpy(hp->utsname.sysname, "Linux");
-	strcpy(hp->utsname.machine, "x86_64");
-	hp->notes = src->dump->notes;
-	hp->notes_size = src->dump->notes_size;
-	hp->vmcoreinfo = src->dump->vmcoreinfo;
-	hp->vmcoreinfo_size = src->dump->vmcoreinfo_size;
-	for (i = 0; i < src->dump->note_index.len; i++) {
-		const struct kdk_dump_note *n = kdk_array_at(&src->dump->note_index, i);
-		if (n->type == 1 /* NT_PRSTATUS */ && !strcmp(n->name, "CORE"))
-			hp->nr_cpus++;
-	}
-	if (!src->have_vmcoreinfo)
-		return;
-	if ((text = kdk_vmcoreinfo_string(&src->vmcoreinfo, "OSRELEASE")))
-		snprintf(hp->utsname.release, sizeof(hp->utsname.release), "%s", text);
-	if ((text = kdk_vmcoreinfo_string(&src->vmcoreinfo, "CRASHTIME")))
-		hp->timestamp_sec = strtoll(text, NULL, 10);
-	if (kdk_vmcoreinfo_layout_lookup(&src->vmcoreinfo, KDK_KEY_NUMBER, "phys_base", &value) == 0)
-		hp->phys_base = value;
-	if (src->have_kmem &&
-	    kdk_vmcoreinfo_layout_lookup(&src->vmcoreinfo, KDK_KEY_SYMBOL, "init_uts_ns", &uts) == 0 &&
-	    kdk_vmcoreinfo_layout_lookup(&src->vmcoreinfo, KDK_KEY_OFFSET, "uts_namespace.name",
-					 &name_off) == 0) {
-		struct kdk_new_utsname live;
-		if (kdk_kmem_read(&src->kmem, uts + name_off, &live, sizeof(live), NULL) == 0) {
-			live.sysname[sizeof(live.sysname) - 1] = '\0';
-			if (!strcmp(live.sysname, "Linux"))
-				hp->utsname = live;
-		}
-	}
-}
-
-static void print_stats(const struct kdk_save_stats *st, uint64_t max_pfn, int elf)
-{
-	const uint64_t *x = st->filter.excluded;
-	uint64_t excluded = x[KDK_PAGE_FREE] + x[KDK_PAGE_CACHE] + x[KDK_PAGE_CACHE_PRIVATE] +
-			    x[KDK_PAGE_USER] + x[KDK_PAGE_HWPOISON] + x[KDK_PAGE_OFFLINE] +
-			    st->filter.no_mem_map + (elf ? st->zero_pages : 0);
-	uint64_t remaining = st->filter.present - excluded;
-
-	fprintf(stderr, "\nOriginal pages  : 0x%016llx\n", (unsigned long long)st->filter.present);
-	fprintf(stderr, "  Excluded pages   : 0x%016llx\n", (unsigned long long)excluded);
-	fprintf(stderr, "    Pages filled with zero  : 0x%016llx\n", (unsigned long long)st->zero_pages);
-	fprintf(stderr, "    Non-private cache pages : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_CACHE]);
-	fprintf(stderr, "    Private cache pages     : 0x%016llx\n",
-		(unsigned long long)x[KDK_PAGE_CACHE_PRIVATE]);
-	fprintf(stderr, "    User process data pages : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_USER]);
-	fprintf(stderr, "    Free pages              : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_FREE]);
-	fprintf(stderr, "    Hwpoison pages          : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_HWPOISON]);
-	fprintf(stderr, "    Offline pages           : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_OFFLINE]);
-	fprintf(stderr, "    Pages without struct page: 0x%016llx\n", (unsigned long long)st->filter.no_mem_map);
-	fprintf(stderr, "  Remaining pages  : 0x%016llx\n", (unsigned long long)remaining);
-	if (st->filter.present)
-		fprintf(stderr, "  (The number of pages is reduced to %lld%%.)\n",
-			(long long)(remaining * 100 / st->filter.present));
-	fprintf(stderr, "Memory Hole     : 0x%016llx\n",
-		(unsigned long long)(max_pfn - st->filter.present));
-	fprintf(stderr, "--------------------------------------------------\n");
-	fprintf(stderr, "Total pages     : 0x%016llx\n", (unsigned long long)max_pfn);
-	fprintf(stderr, "Write bytes     : %llu\n", (unsigned long long)st->bytes_written);
-}
-
-/* Output goes to NAME.incomplete and becomes NAME only when complete. */
-static int open_output(const char *output, int force, char **partial, struct kdk_out **out,
-		       struct kdk_err *err)
-{
-	struct stat st;
-
-	if (!force && stat(output, &st) == 0)
-		return kdk_err_set(err, EEXIST, "%s exists (use -f to overwrite it)", output);
-	if (asprintf(partial, "%s.incomplete", output) < 0)
-		return kdk_err_set(err, ENOMEM, "out of memory");
-	return kdk_out_file_open(out, *partial, KDK_OUT_OVERWRITE, err);
-}
-
-static int finish_output(struct kdk_out *out, const char *partial, const char *output, int rc,
-			 struct kdk_err *err)
-{
-	if (rc == 0)
-		rc = kdk_out_finish(out, err);
-	kdk_out_release(out);
-	if (rc == 0 && rename(partial, output) < 0)
-		rc = kdk_err_sys(err, errno, "rename %s to %s", partial, output);
-	return rc;
-}
-
-static int save(const struct dumpsave_options *o, struct kdk_err *err)
-{
-	struct kdk_save_params params = { codec_of(o->codec), o->num_threads, 0, progress, NULL };
-	struct kdk_diskdump_params header;
-	struct kdk_save_stats stats;
-	struct kdk_filter filter;
-	struct kdk_out *out = NULL;
-	struct source src;
-	char *partial = NULL;
-	int rc;
-
-	if ((rc = source_open(&src, o->vmcore, o->dump_level, NULL, err)) < 0)
-		return rc;
-	rc = kdk_filter_init(&filter, src.dump, o->dump_level, &src.page_layout,
-			     src.have_mem_map_layout ? &src.mem_map_layout : NULL,
-			     src.have_kmem ? kdk_kmem_read : NULL, &src.kmem, err);
-	if (rc < 0)
-		goto out_source;
-	memset(&stats, 0, sizeof(stats));
-	if (o->dry_run) {
-		uint64_t kept;
-		rc = kdk_save_count(&filter, src.dump->max_pfn, 0, &kept, err);
-		stats.filter = filter.stats;
-		if (rc == 0)
-			fprintf(stderr, "%s: dry run: %llu of %llu pages would be written\n", PROG,
-				(unsigned long long)kept, (unsigned long long)filter.stats.present);
-		goto out_filter;
-	}
-	if (o->mode == DUMPSAVE_FLATTEN)
-		rc = kdk_flat_out_open(&out, STDOUT_FILENO, "stdout", err);
-	else
-		rc = open_output(o->output, o->force, &partial, &out, err);
-	if (rc < 0)
-		goto out_filter;
-	if (o->elf) {
-		struct kdk_elf_text text = { 0, 0, 0 };
-		uint64_t phys_base, image_size = 1ULL << 30;
-		if (src.have_vmcoreinfo &&
-		    kdk_vmcoreinfo_layout_lookup(&src.vmcoreinfo, KDK_KEY_NUMBER, "phys_base", &phys_base) == 0) {
-			/* phys_base may be negative: the window then starts at physical 0. */
-			int64_t start = (int64_t)phys_base;
-			kdk_vmcoreinfo_layout_lookup(&src.vmcoreinfo, KDK_KEY_NUMBER, "KERNEL_IMAGE_SIZE",
-						     &image_size);
-			if (start < 0)
-				start = 0;
-			text.start_pfn = (uint64_t)start / src.dump->page_size;
-			text.end_pfn = (phys_base + image_size) / src.dump->page_size;
-			text.start_vaddr = KDK_X86_64_START_KERNEL_MAP + ((uint64_t)start - phys_base);
-		}
-		rc = kdk_save_elf(src.dump, &filter, out, &text, &params, &stats, err);
-	} else {
-		fill_header(&src, &header);
-		rc = kdk_save_kdump(src.dump, &filter, &header, out, &params, &stats, err);
-	}
-	if (o->mode == DUMPSAVE_FLATTEN) {
-		if (rc == 0)
-			rc = kdk_out_finish(out, err);
-		kdk_out_release(out);
-	} else {
-		rc = finish_output(out, partial, o->output, rc, err);
-		if (rc < 0 && access(partial, F_OK) == 0)
-			kdk_err_prefix(err, "the dump is incomplete, what was saved is in %s (marked incomplete): ",
-				       partial);
-	}
-out_filter:
-	if ((o->show_stats || kdk_log_enabled(KDK_LOG_REPORT)) && rc == 0)
-		print_stats(&stats, src.dump->max_pfn, o->elf);
-	kdk_filter_free(&filter);
-out_source:
-	free(partial);
-	source_close(&src);
-	return rc;
-}
-
-static int write_record(void *ctx, const struct kdk_printk_record *record)
-{
-	return kdk_printk_format(ctx, record) < 0 ? -EIO : 0;
-}
-
-static int dump_dmesg(const struct dumpsave_options *o, struct kdk_err *err)
-{
-	struct kdk_printk_layout layout;
-	struct source src;
-	char *partial = NULL;
-	FILE *out = NULL;
-	int rc, fd;
-
-	if ((rc = source_open(&src, o->vmcore, 0, "the kernel log", err)) < 0)
-		return rc;
-	if ((rc = kdk_layout_fill(kdk_printk_layout_keys, &layout, kdk_vmcoreinfo_layout_lookup,
-				  &src.vmcoreinfo, err)) < 0) {
-		kdk_err_prefix(err, "%s: the kernel log needs ", o->vmcore);
-		goto out;
-	}
-	if (!o->force && access(o->output, F_OK) == 0) {
-		rc = kdk_err_set(err, EEXIST, "%s exists (use -f to overwrite it)", o->output);
-		goto out;
-	}
-	if (asprintf(&partial, "%s.incomplete", o->output) < 0) {
-		partial = NULL;
-		rc = kdk_err_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
-	    !(out = fdopen(fd, "w"))) {
-		rc = kdk_err_sys(err, errno, "%s", partial);
-		goto out;
-	}
-	rc = kdk_printk_walk(&layout, kdk_kmem_read, &src.kmem, write_record, out, NULL, err);
-	if (rc == -EIO)
-		rc = kdk_err_sys(err, EIO, "%s", partial);
-	if (fclose(out) != 0 && rc == 0)
-		rc = kdk_err_sys(err, errno, "%s", partial);
-	if (rc == 0 && rename(partial, o->output) < 0)
-		rc = kdk_err_sys(err, errno, "rename %s to %s", partial, o->output);
-out:
-	free(partial);
-	source_close(&src);
-	return rc;
-}
-
-static int reassemble(const struct dumpsave_options *o, struct kdk_err *err)
-{
-	struct kdk_out *out = NULL;
-	char *partial = NULL;
-	int rc;
-
-	if ((rc = open_output(o->output, o->force, &partial, &out, err)) < 0)
-		return rc;
-	rc = kdk_flat_reassemble(STDIN_FILENO, "stdin", out, NULL, err);
-	rc = finish_output(out, partial, o->output, rc, err);
-	free(partial);
-	return rc;
-}
-
 int main(int argc, char **argv)
 {
-	struct dumpsave_options o;
+	struct kdk_save_hooks hooks = { progress, NULL };
+	struct kdk_save_options o;
+	struct kdk_save_report report;
 	struct kdk_err err = { 0 };
 	char msg[256];
-	int rc = 0;
+	int rc;
 
-	if (dumpsave_parse_options(argc, argv, &o, msg, sizeof(msg)) < 0) {
+	if (kdk_save_options_parse(argc, argv, &o, msg, sizeof(msg)) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, msg);
 		return 2;
 	}
 	kdk_log_set_sink(kdk_log_stderr_sink, PROG, o.message_level);
-	switch (o.mode) {
-	case DUMPSAVE_HELP: dumpsave_print_usage(); return 0;
-	case DUMPSAVE_VERSION: printf("dumpsave (kdumpkit)\n"); return 0;
-	case DUMPSAVE_REASSEMBLE: rc = reassemble(&o, &err); break;
-	case DUMPSAVE_DMESG: rc = dump_dmesg(&o, &err); break;
-	case DUMPSAVE_SAVE: case DUMPSAVE_FLATTEN: rc = save(&o, &err); break;
+	if (o.mode == KDK_SAVE_HELP) {
+		kdk_save_options_usage(stdout);
+		return 0;
 	}
+	if (o.mode == KDK_SAVE_VERSION) {
+		printf("dumpsave (kdumpkit)\n");
+		return 0;
+	}
+	rc = kdk_save_job_run(&o, NULL, &hooks, &report, &err);
+	if (rc == 0 && o.dry_run)
+		fprintf(stderr, "%s: dry run: %llu of %llu pages would be written\n", PROG,
+			(unsigned long long)report.dry_run_pages,
+			(unsigned long long)report.stats.filter.present);
+	if (rc == 0 && report.have_stats && (o.show_stats || kdk_log_enabled(KDK_LOG_REPORT)))
+		kdk_save_report_print(stderr, &report);
 	if (rc < 0) {
 		if (o.message_level & KDK_LOG_ERROR)
 			fprintf(stderr, "%s: %s\n", PROG, err.msg);

@@ -1,7 +1,8 @@
-/* options.c — dumpsave's options, one table row each: makedumpfile's names and meanings for the
- * options both tools have, clear refusals for the makedumpfile options dumpsave does not do. */
-#include "options.h"
+/* save_options.c — dumpsave's options, one table row each: makedumpfile's names and meanings for
+ * the options both tools have, clear refusals for the makedumpfile options dumpsave does not do. */
+#include "save_options.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +34,9 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-void dumpsave_print_usage(void)
+void kdk_save_options_usage(FILE *out)
 {
-	printf("Usage:\n"
+	fprintf(out, "Usage:\n"
 	       "  dumpsave [-c|-l|-z] [-d LEVEL] [-E] [options] VMCORE OUTPUT\n"
 	       "  dumpsave -F [-c|-l|-z] [-d LEVEL] [options] VMCORE > STREAM\n"
 	       "  dumpsave -R OUTPUT < STREAM\n"
@@ -75,7 +76,7 @@ static int parse_unsigned(const char *text, unsigned max, unsigned *out)
 	return 0;
 }
 
-int dumpsave_parse_options(int argc, char **argv, struct dumpsave_options *opts, char *msg,
+int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts, char *msg,
 			   unsigned msg_size)
 {
 	int codecs = 0, c, positional;
@@ -87,9 +88,9 @@ int dumpsave_parse_options(int argc, char **argv, struct dumpsave_options *opts,
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":cd:lzpEFRfDhvxib:g:", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'c': opts->codec = DUMPSAVE_CODEC_ZLIB; codecs++; break;
-		case 'l': opts->codec = DUMPSAVE_CODEC_LZO; codecs++; break;
-		case 'z': case OPT_ZSTD: opts->codec = DUMPSAVE_CODEC_ZSTD; codecs++; break;
+		case 'c': opts->codec = KDK_SAVE_CODEC_ZLIB; codecs++; break;
+		case 'l': opts->codec = KDK_SAVE_CODEC_LZO; codecs++; break;
+		case 'z': case OPT_ZSTD: opts->codec = KDK_SAVE_CODEC_ZSTD; codecs++; break;
 		case 'p':
 			snprintf(msg, msg_size, "-p (snappy) is not supported: use -l, -c or -z");
 			return -1;
@@ -104,8 +105,8 @@ int dumpsave_parse_options(int argc, char **argv, struct dumpsave_options *opts,
 		case 'R': reassemble = true; break;
 		case 'f': opts->force = true; break;
 		case 'D': opts->message_level = 31; break;
-		case 'h': case OPT_HELP: opts->mode = DUMPSAVE_HELP; return 0;
-		case 'v': case OPT_VERSION: opts->mode = DUMPSAVE_VERSION; return 0;
+		case 'h': case OPT_HELP: opts->mode = KDK_SAVE_HELP; return 0;
+		case 'v': case OPT_VERSION: opts->mode = KDK_SAVE_VERSION; return 0;
 		case OPT_DUMP_DMESG: dmesg = true; break;
 		case OPT_MESSAGE_LEVEL:
 			if (parse_unsigned(optarg, 31, &opts->message_level) < 0) {
@@ -152,7 +153,7 @@ int dumpsave_parse_options(int argc, char **argv, struct dumpsave_options *opts,
 	}
 	positional = argc - optind;
 	if (reassemble) {
-		opts->mode = DUMPSAVE_REASSEMBLE;
+		opts->mode = KDK_SAVE_REASSEMBLE;
 		if (positional != 1) {
 			snprintf(msg, msg_size, "-R takes one OUTPUT file and reads the stream from stdin");
 			return -1;
@@ -161,7 +162,7 @@ int dumpsave_parse_options(int argc, char **argv, struct dumpsave_options *opts,
 		return 0;
 	}
 	if (flatten) {
-		opts->mode = DUMPSAVE_FLATTEN;
+		opts->mode = KDK_SAVE_FLATTEN;
 		if (positional != 1) {
 			snprintf(msg, msg_size, "-F takes one VMCORE and writes the stream to stdout");
 			return -1;
@@ -169,12 +170,43 @@ int dumpsave_parse_options(int argc, char **argv, struct dumpsave_options *opts,
 		opts->vmcore = argv[optind];
 		return 0;
 	}
-	opts->mode = dmesg ? DUMPSAVE_DMESG : DUMPSAVE_SAVE;
+	opts->mode = dmesg ? KDK_SAVE_DMESG : KDK_SAVE_SAVE;
 	if (positional != 2) {
 		snprintf(msg, msg_size, "expected VMCORE and OUTPUT (see dumpsave --help)");
 		return -1;
 	}
 	opts->vmcore = argv[optind];
 	opts->output = argv[optind + 1];
+	return 0;
+}
+
+int kdk_save_options_split(const char *line, char ***argv, int *argc, char **storage)
+{
+	char *copy = strdup(line), *p, **words = NULL;
+	int n = 0;
+
+	*argv = NULL;
+	*argc = 0;
+	*storage = NULL;
+	if (!copy)
+		return -ENOMEM;
+	if (strpbrk(copy, "\"'\\")) {
+		free(copy);
+		return -EINVAL;
+	}
+	for (p = strtok(copy, " \t"); p; p = strtok(NULL, " \t")) {
+		char **grown = realloc(words, (size_t)(n + 2) * sizeof(*words));
+		if (!grown) {
+			free(words);
+			free(copy);
+			return -ENOMEM;
+		}
+		words = grown;
+		words[n++] = p;
+		words[n] = NULL;
+	}
+	*argv = words;
+	*argc = n;
+	*storage = copy;
 	return 0;
 }

@@ -1,0 +1,37 @@
+/* save_job.h — one dumpsave run as a library call: save (kdump-compressed, ELF, flattened on
+ * stdout), reassemble, or extract the kernel log, with the output under a partial name until
+ * complete. Shared by dumpsave and the capture /init. */
+#ifndef KDK_SAVE_JOB_H
+#define KDK_SAVE_JOB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dump_save.h"
+#include "kdk_err.h"
+#include "save_options.h"
+
+struct kdk_save_hooks {
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *ctx;
+};
+
+struct kdk_save_report {
+	struct kdk_save_stats stats;
+	uint64_t max_pfn;
+	uint64_t dry_run_pages;     /* --dry-run: pages that would be written */
+	bool elf;
+	bool have_stats;
+};
+
+/* Run opts. partial_name: where the output is written until complete (NULL: OUTPUT.incomplete).
+ * On failure after the output was created, err says where the partial output is. */
+int kdk_save_job_run(const struct kdk_save_options *opts, const char *partial_name,
+		     const struct kdk_save_hooks *hooks, struct kdk_save_report *report,
+		     struct kdk_err *err);
+
+/* makedumpfile's statistics block (--show-stats). */
+void kdk_save_report_print(FILE *out, const struct kdk_save_report *report);
+
+#endif

@@ -36,8 +36,6 @@ STATIC_TOOLS := dumpsave
 STATIC_LIBS  := -lelf -lz -llzo2 -lzstd -linih -lpthread
 STATIC_BINS  := $(addprefix $(BUILD)/static/,$(STATIC_TOOLS))
 
-.SECONDEXPANSION:
-
 .PHONY: all check check-unit check-lab demo bench install deps clean
 
 all: $(LIBKDK) $(TOOL_BINS) $(STATIC_BINS) $(UNIT_TESTS) $(TEST_TOOLS)
@@ -57,9 +55,12 @@ $(BUILD)/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(2)/*.c)) $(LIBKDK)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(subst +, ,$(word 3,$(subst :, ,$(t)))))))
 
-$(BUILD)/static/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard $$*/*.c)) $(LIBKDK)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -o $@ $^ $(STATIC_LIBS)
+define static_rule
+$(BUILD)/static/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c)) $(LIBKDK)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -static -o $$@ $$^ $$(STATIC_LIBS)
+endef
+$(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(t))))
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)

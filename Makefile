@@ -58,7 +58,7 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 
 define static_rule
 $(BUILD)/static/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c)) $(LIBKDK)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -static -o $$@ $$^ $$(STATIC_LIBS)
+	$$(CC) $$(CFLAGS) -static -o $$@ $$(filter %.o %.a,$$^) $$(STATIC_LIBS)
 endef
 $(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(t))))
 

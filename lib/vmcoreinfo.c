@@ -111,18 +111,22 @@ int kdk_vmcoreinfo_length(const struct kdk_vmcoreinfo *vi, const char *name, uin
 int kdk_vmcoreinfo_number(const struct kdk_vmcoreinfo *vi, const char *name, int64_t *value)
 {
 	const char *text = typed(vi, "NUMBER", name);
-	char *end;
+	uint64_t u = 0;
+	int rc;
 
 	if (!text)
 		return -ENOENT;
-	if (!*text)
-		return -EINVAL;
-	errno = 0;
-	if (!strncmp(text, "0x", 2) || !strncmp(text, "0X", 2))
-		*value = (int64_t)strtoull(text + 2, &end, 16);
-	else
-		*value = strtoll(text, &end, 10);
-	return (*end || errno) ? -EINVAL : 0;
+	if (!strncmp(text, "0x", 2) || !strncmp(text, "0X", 2)) {
+		rc = parse_u64(text + 2, 16, &u);
+	} else if (text[0] == '-') {
+		rc = parse_u64(text + 1, 10, &u);
+		u = -u; /* two's complement, as the kernel's negative numbers */
+	} else {
+		rc = parse_u64(text, 10, &u);
+	}
+	if (rc == 0)
+		*value = (int64_t)u;
+	return rc;
 }
 
 int kdk_vmcoreinfo_layout_lookup(void *ctx, enum kdk_layout_kind kind, const char *name,

@@ -12,36 +12,13 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "test_tmpdir.h"
+
 #include "diskdump_format.h"
 #include "diskdump_read.h"
 #include "diskdump_gen.h"
 #include "kdk_out.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(dir, "/tmp/test_diskdump.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *tmp_path(const char *name)
-{
-	static char path[4][128];
-	static int next;
-	char *p = path[next++ % 4];
-	snprintf(p, 128, "%s/%s", dir, name);
-	return p;
-}
 
 /* Write the synthetic dump to path through the file sink. */
 static void write_dump_file(const char *path, const struct gen_config *cfg)
@@ -502,5 +479,5 @@ int main(void)
 		cmocka_unit_test(file_sink_refuses_to_overwrite_and_makes_0600),
 		cmocka_unit_test(pfn_dumped_follows_the_second_bitmap),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -13,36 +13,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_tmpdir.h"
+
 #include "diskdump_read.h"
 #include "diskdump_gen.h"
 #include "flattened.h"
 #include "kdk_out.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(dir, "/tmp/test_flattened.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *tmp_path(const char *name)
-{
-	static char path[4][128];
-	static int next;
-	char *p = path[next++ % 4];
-	snprintf(p, 128, "%s/%s", dir, name);
-	return p;
-}
 
 static unsigned char *slurp(const char *path, size_t *size)
 {
@@ -326,5 +303,5 @@ int main(void)
 		cmocka_unit_test(flattened_elf_is_not_read_in_place),
 		cmocka_unit_test(stream_write_error_names_the_position),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -18,6 +18,29 @@ static bool is_compound_head(const struct kdk_page_layout *l, const unsigned cha
 	return l->have_pg_head_mask && (flags & l->pg_head_mask);
 }
 
+/* The end of the last memory section with a mem_map: frames above it are memory the kernel did
+ * not use (mem=, firmware regions the dump carries). As makedumpfile, the dump ends there. */
+static int find_memory_end(struct kdk_filter *f, struct kdk_err *err)
+{
+	uint64_t section_pages = kdk_mem_map_section_pages(&f->mem_map);
+	uint64_t section = f->dump->max_pfn ? (f->dump->max_pfn - 1) / section_pages + 1 : 0;
+	uint64_t vaddr;
+	int rc;
+
+	while (section-- > 0) {
+		rc = kdk_mem_map_page_addr(&f->mem_map, section * section_pages, &vaddr, err);
+		if (rc == 0) {
+			uint64_t end = (section + 1) * section_pages;
+			if (end < f->memory_end_pfn)
+				f->memory_end_pfn = end;
+			return 0;
+		}
+		if (rc != -ENOENT)
+			return rc;
+	}
+	return 0; /* no section has a mem_map: no limit */
+}
+
 int kdk_filter_init(struct kdk_filter *f, struct kdk_dump *dump, unsigned dump_level,
 		    const struct kdk_page_layout *page_layout,
 		    const struct kdk_mem_map_layout *mem_map_layout, kdk_read_virt_fn read_virt,
@@ -36,17 +59,23 @@ int kdk_filter_init(struct kdk_filter *f, struct kdk_dump *dump, unsigned dump_l
 	f->head_vaddr = UINT64_MAX;
 	if ((rc = kdk_page_layout_check(&f->page_layout, dump_level, err)) < 0)
 		return rc;
-	f->walk = page_layout && mem_map_layout &&
+	f->walk = page_layout && mem_map_layout && read_virt &&
 		  kdk_page_layout_walk_needed(&f->page_layout, dump_level);
+	f->memory_end_pfn = dump->max_pfn;
+	if (mem_map_layout && read_virt) {
+		if (dump->page_size == 0 || (dump->page_size & (dump->page_size - 1)))
+			return kdk_err_set(err, EINVAL, "%s: page size %u is not a power of two",
+					   dump->path, dump->page_size);
+		page_shift = (unsigned)__builtin_ctz(dump->page_size);
+		rc = kdk_mem_map_init(&f->mem_map, mem_map_layout, page_shift, read_virt, read_ctx, err);
+		if (rc == 0)
+			rc = find_memory_end(f, err);
+		/* Levels that need no struct page go on without the limit. */
+		if (rc < 0 && f->walk)
+			return rc;
+	}
 	if (!f->walk)
 		return 0;
-	if (dump->page_size == 0 || (dump->page_size & (dump->page_size - 1)))
-		return kdk_err_set(err, EINVAL, "%s: page size %u is not a power of two", dump->path,
-				   dump->page_size);
-	page_shift = (unsigned)__builtin_ctz(dump->page_size);
-	if ((rc = kdk_mem_map_init(&f->mem_map, mem_map_layout, page_shift, read_virt, read_ctx,
-				   err)) < 0)
-		return rc;
 	f->pages = malloc(PAGES_PER_CHUNK * f->page_layout.page_size);
 	f->head = malloc(2 * f->page_layout.page_size);
 	if (!f->pages || !f->head) {
@@ -140,6 +169,9 @@ int kdk_filter_window(struct kdk_filter *f, uint64_t start_pfn, uint64_t count,
 		uint64_t pfn = range->start_pfn > start_pfn ? range->start_pfn : start_pfn;
 		uint64_t stop = range->end_pfn < end_pfn ? range->end_pfn : end_pfn;
 
+		if (stop > f->memory_end_pfn)
+			stop = f->memory_end_pfn;
+
 		for (; pfn < stop; pfn++) {
 			struct kdk_page_info info;
 			const unsigned char *page;
@@ -159,10 +191,10 @@ int kdk_filter_window(struct kdk_filter *f, uint64_t start_pfn, uint64_t count,
 			if (!page) {
 				if (rc != -ENOENT)
 					return rc;
-				/* No struct page describes this frame: the kernel did not manage it
-				 * as memory (firmware ROM, device memory that the dump carries). As
-				 * makedumpfile, levels that read struct pages leave it out. */
+				/* No struct page to judge by (a section without mem_map below the
+				 * memory's end): keep the frame, as makedumpfile does. */
 				f->stats.no_mem_map++;
+				set_bit(keep, i);
 				continue;
 			}
 			kdk_page_classify(&f->page_layout, f->dump_level, page,

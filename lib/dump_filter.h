@@ -16,7 +16,7 @@
 struct kdk_filter_stats {
 	uint64_t present;                  /* frames the dump holds */
 	uint64_t excluded[KDK_PAGE_TAIL];  /* frames excluded, by class (KEEP unused) */
-	uint64_t no_mem_map;               /* present frames no struct page describes: excluded */
+	uint64_t no_mem_map;               /* present frames no struct page describes: kept */
 };
 
 struct kdk_filter {
@@ -28,6 +28,7 @@ struct kdk_filter {
 	kdk_read_virt_fn read_virt;
 	void *read_ctx;
 	uint64_t free_until_pfn;           /* a free buddy block that runs past the last window */
+	uint64_t memory_end_pfn;           /* frames from here on are not the kernel's memory */
 	unsigned char *pages;              /* a chunk of struct pages */
 	uint64_t pages_first_pfn, pages_count;
 	uint64_t head_vaddr;               /* the last compound head looked up */

@@ -105,6 +105,11 @@ static int source_open(struct source *src, const char *path, unsigned dump_level
 					&src->vmcoreinfo, err)) < 0)
 			goto fail_named;
 		src->have_kmem = 1;
+	} else if (src->have_mem_map_layout &&
+		   kdk_kmem_init(&src->kmem, src->dump, kdk_vmcoreinfo_layout_lookup, &src->vmcoreinfo,
+				 NULL) == 0) {
+		/* Not needed at this level, but it tells where the kernel's memory ends. */
+		src->have_kmem = 1;
 	}
 	return 0;
 fail_named:
@@ -163,7 +168,7 @@ void kdk_save_report_print(FILE *out, const struct kdk_save_report *report)
 	const uint64_t *x = st->filter.excluded;
 	uint64_t excluded = x[KDK_PAGE_FREE] + x[KDK_PAGE_CACHE] + x[KDK_PAGE_CACHE_PRIVATE] +
 			    x[KDK_PAGE_USER] + x[KDK_PAGE_HWPOISON] + x[KDK_PAGE_OFFLINE] +
-			    st->filter.no_mem_map + (elf ? st->zero_pages : 0);
+			    (elf ? st->zero_pages : 0);
 	uint64_t remaining = st->filter.present - excluded;
 
 	fprintf(out, "\nOriginal pages  : 0x%016llx\n", (unsigned long long)st->filter.present);
@@ -176,7 +181,6 @@ void kdk_save_report_print(FILE *out, const struct kdk_save_report *report)
 	fprintf(out, "    Free pages              : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_FREE]);
 	fprintf(out, "    Hwpoison pages          : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_HWPOISON]);
 	fprintf(out, "    Offline pages           : 0x%016llx\n", (unsigned long long)x[KDK_PAGE_OFFLINE]);
-	fprintf(out, "    Pages without struct page: 0x%016llx\n", (unsigned long long)st->filter.no_mem_map);
 	fprintf(out, "  Remaining pages  : 0x%016llx\n", (unsigned long long)remaining);
 	if (st->filter.present)
 		fprintf(out, "  (The number of pages is reduced to %lld%%.)\n",

@@ -92,6 +92,16 @@ int kdk_dump_read_phys(struct kdk_dump *dump, uint64_t paddr, void *buf, size_t 
 
 		if (chunk > len)
 			chunk = len;
+		/* A whole page goes straight to the caller: no second copy. */
+		if (chunk == dump->page_size) {
+			if ((rc = kdk_dump_read_page(dump, pfn, out, err)) < 0)
+				return kdk_err_prefix(err, "physical address 0x%llx: ",
+						      (unsigned long long)paddr);
+			out += chunk;
+			paddr += chunk;
+			len -= chunk;
+			continue;
+		}
 		if (pfn != dump->phys_page_pfn) {
 			dump->phys_page_pfn = UINT64_MAX;
 			if ((rc = kdk_dump_read_page(dump, pfn, dump->phys_page, err)) < 0)

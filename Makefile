@@ -9,7 +9,7 @@ PREFIX  ?= /usr
 DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib -MMD -MP
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib -Ipurgatory -MMD -MP
 LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lkmod -lpthread
 
 # Lab settings (kernel versions and the cache) live in one place, shared with the shell lab.
@@ -28,11 +28,11 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 # Tools: one directory each, with its own main. Add "name:dir:libs" as tools appear.
-TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave:
+TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec:
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 # Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs.
-STATIC_TOOLS := dumpsave
+STATIC_TOOLS := dumpsave kexec
 STATIC_LIBS  := -lelf -lz -llzo2 -lzstd -linih -lpthread
 STATIC_BINS  := $(addprefix $(BUILD)/static/,$(STATIC_TOOLS))
 
@@ -44,19 +44,40 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Purgatory: freestanding x86_64 code, linked into one relocatable object that kexec carries
+# (kexec/purgatory_blob.S) and relocates to wherever it places it. -mcmodel=large makes every
+# absolute reference a 64-bit one, so any load address works; no SSE, no red zone, no libc.
+PURGATORY_CFLAGS := -O2 -g0 -std=gnu11 -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
+	-fno-stack-protector -fno-pic -fno-pie -mcmodel=large -mno-red-zone -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none -Ilib -Ipurgatory -MMD -MP
+PURGATORY_SRCS := $(wildcard purgatory/*.c purgatory/*.S) lib/sha256.c
+PURGATORY_OBJS := $(patsubst %,$(BUILD)/purgatory/%.o,$(PURGATORY_SRCS))
+PURGATORY := $(BUILD)/purgatory/purgatory.ro
+
+$(BUILD)/purgatory/%.o: %
+	@mkdir -p $(dir $@)
+	$(CC) $(PURGATORY_CFLAGS) -c -o $@ $<
+
+$(PURGATORY): $(PURGATORY_OBJS)
+	$(LD) -r -o $@ $^
+
+$(BUILD)/obj/kexec/purgatory_blob.o: kexec/purgatory_blob.S $(PURGATORY)
+	@mkdir -p $(dir $@)
+	$(CC) -c -DPURGATORY_OBJECT='"$(PURGATORY)"' -o $@ $<
+
 $(LIBKDK): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
 
 define tool_rule
-$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(2)/*.c)) $(LIBKDK)
-	$$(CC) $$(CFLAGS) -o $$@ $$^ $(3) $$(LDLIBS_COMMON)
+$(BUILD)/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) $(LIBKDK)
+	$$(CC) $$(CFLAGS) -o $$@ $$(filter %.o %.a,$$^) $(3) $$(LDLIBS_COMMON)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(subst +, ,$(word 3,$(subst :, ,$(t)))))))
 
 define static_rule
-$(BUILD)/static/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c)) $(LIBKDK)
+$(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(1)/*.c $(1)/*.S))) $(LIBKDK)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) -static -o $$@ $$(filter %.o %.a,$$^) $$(STATIC_LIBS)
 endef

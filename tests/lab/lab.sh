@@ -134,3 +134,16 @@ lab_crash_release() {
 	echo "$out" | tail -n 5
 	return 1
 }
+
+# lab_binary_files BINARY DEST — initramfs --file arguments for a dynamically linked host binary
+# (a reference peer run inside a guest): the binary at DEST, and each library ldd names at its
+# own path (symlinks resolved, since the initramfs copies files as they are).
+lab_binary_files() {
+	local bin=$1 dest=$2 lib
+	echo "--file"
+	echo "$(realpath "$bin"):$dest"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		echo "--file"
+		echo "$(realpath "$lib"):$lib"
+	done
+}

@@ -1,0 +1,98 @@
+# /lab/run for tests/lab/t/60-kexec.sh (busybox sh). One initramfs serves every kernel in the test;
+# the command line says which part this boot plays:
+#   kdk_stage=capture   the crash kernel: describe /proc/vmcore and read it end to end
+#   kdk_stage=second    the kernel `kexec -e` started: say so
+#   kdk_scenario=…      the first kernel: load (and crash) as the scenario says
+cmdline=$(cat /proc/cmdline)
+arg() {
+	for w in $cmdline; do
+		case $w in "$1"=*) echo "${w#*=}" ;; esac
+	done
+}
+KEXEC=/kdk/kexec
+REF_KEXEC=/ref/kexec
+CAPTURE_APPEND="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 ignore_loglevel kdk_stage=capture"
+SECOND_APPEND="console=ttyS0,115200 panic=-1 ignore_loglevel kdk_stage=second"
+
+# run LABEL CMD... — run a command, its output between markers, then its exit status.
+run() {
+	label=$1; shift
+	lab_marker "$label begin"
+	"$@" 2>&1
+	rc=$?
+	lab_marker "$label end rc=$rc"
+	return $rc
+}
+
+crash_loaded() { lab_marker "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"; }
+
+crash_now() {
+	lab_marker "crashing"
+	echo c > /proc/sysrq-trigger
+}
+
+case $(arg kdk_stage) in
+capture)
+	lab_marker "capture kernel up"
+	lab_marker "vmcore header begin"
+	head -c 65536 /proc/vmcore | gzip -c | base64
+	lab_marker "vmcore header end"
+	bytes=$(cat /proc/vmcore | wc -c)
+	lab_marker "vmcore read end to end: $bytes bytes"
+	poweroff -f
+	;;
+second)
+	lab_marker "second kernel up via kexec -e"
+	poweroff -f
+	;;
+esac
+
+run iomem cat /proc/iomem
+case $(arg kdk_scenario) in
+reference-then-crash-s)
+	# -d output against the reference loader's, --status and -u on the way, then a real crash
+	# through kexec_file_load.
+	run status-before $KEXEC --status
+	run ours-d $KEXEC -c -p -d /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
+	crash_loaded
+	run status-loaded $KEXEC -S
+	run unload $KEXEC -u -p
+	crash_loaded
+	run status-unloaded $KEXEC -S
+	run reference-d $REF_KEXEC -c -p -d /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
+	run reference-unload $KEXEC -u -p
+	crash_loaded
+	run load-s $KEXEC -s -p /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
+	crash_loaded
+	crash_now
+	;;
+crash-c)
+	run load-c $KEXEC -c -p /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
+	crash_loaded
+	crash_now
+	;;
+corrupt)
+	# Errors first: a region too small for what is asked, through both syscalls.
+	head -c 300000000 /dev/zero > /tmp/big.img
+	run too-small-c $KEXEC -c -p /vmlinuz --initrd=/tmp/big.img --append="$CAPTURE_APPEND"
+	run too-small-s $KEXEC -s -p /vmlinuz --initrd=/tmp/big.img --append="$CAPTURE_APPEND"
+	rm -f /tmp/big.img
+	run load-corrupt $KEXEC -c -p --test-corrupt-digest --console-serial /vmlinuz \
+		--initrd=/capture.img --append="$CAPTURE_APPEND"
+	crash_loaded
+	crash_now
+	;;
+exec-l)
+	# Booted without crashkernel=: the errors a user meets, then kexec -l and -e.
+	run no-region-c $KEXEC -c -p /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
+	run no-region-s $KEXEC -s -p /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
+	run exec-nothing $KEXEC -e
+	run load-l $KEXEC -c -l /vmlinuz --initrd=/capture.img --append="$SECOND_APPEND"
+	lab_marker "kexec_loaded=$(cat /sys/kernel/kexec_loaded)"
+	run status-l $KEXEC -l -S
+	run exec $KEXEC -e
+	;;
+*)
+	lab_marker "no kdk_scenario on the command line"
+	;;
+esac

@@ -10,6 +10,12 @@
 #include "elfcorehdr.h"
 #include "mem_ranges.h"
 
+/* The first 1 MiB is handed to the capture kernel as RAM (its real-mode trampoline needs low
+ * memory), so what it holds at dump time is the capture kernel's, not the crashed kernel's. The
+ * crashed kernel kept it reserved since Linux 5.13 (x86/setup: always reserve the first 1M), and
+ * the kernel's own kexec_file elfcorehdr leaves it out; so do we. */
+#define LOW_MEMORY_END 0x100000ULL
+
 static void set_phdr(Elf64_Phdr *phdr, uint32_t type, uint32_t flags, uint64_t paddr,
 		     uint64_t vaddr, uint64_t size)
 {
@@ -30,9 +36,12 @@ int kexec_elfcorehdr_build(const struct kexec_crash_info *info, uint8_t **buf, s
 	Elf64_Ehdr *ehdr;
 	Elf64_Phdr *phdr;
 
-	for (i = 0; i < info->crash_ranges.len; i++)
-		if (KDK_ARRAY_AT(&info->crash_ranges, struct kdk_mem_range, i)->type == KDK_RANGE_RAM)
+	for (i = 0; i < info->crash_ranges.len; i++) {
+		const struct kdk_mem_range *r = KDK_ARRAY_AT(&info->crash_ranges, struct kdk_mem_range, i);
+
+		if (r->type == KDK_RANGE_RAM && r->end >= LOW_MEMORY_END)
 			ram++;
+	}
 	phnum = info->cpu_notes.len + 1 + 1 + ram;
 	if (phnum >= PN_XNUM)
 		return kdk_err_set(err, E2BIG, "%zu program headers: more than an ELF header counts", phnum);
@@ -67,9 +76,11 @@ int kexec_elfcorehdr_build(const struct kexec_crash_info *info, uint8_t **buf, s
 	for (i = 0; i < info->crash_ranges.len; i++) {
 		const struct kdk_mem_range *r = KDK_ARRAY_AT(&info->crash_ranges, struct kdk_mem_range, i);
 
-		if (r->type == KDK_RANGE_RAM)
-			set_phdr(&phdr[n++], PT_LOAD, PF_R | PF_W | PF_X, r->start,
-				 info->page_offset + r->start, r->end - r->start + 1);
+		uint64_t start = r->start < LOW_MEMORY_END ? LOW_MEMORY_END : r->start;
+
+		if (r->type == KDK_RANGE_RAM && r->end >= LOW_MEMORY_END)
+			set_phdr(&phdr[n++], PT_LOAD, PF_R | PF_W | PF_X, start,
+				 info->page_offset + start, r->end - start + 1);
 	}
 	return 0;
 }

@@ -11,7 +11,8 @@
 #include "kdk_err.h"
 
 /* Build it (heap buffer): one PT_NOTE per CPU's crash_notes, one for VMCOREINFO, one PT_LOAD for
- * the kernel text mapping, one PT_LOAD per System RAM crash range. */
+ * the kernel text mapping, one PT_LOAD per System RAM crash range above the first 1 MiB (which
+ * the capture kernel reuses; see elfcorehdr.c). */
 int kexec_elfcorehdr_build(const struct kexec_crash_info *info, uint8_t **buf, size_t *size,
 			   struct kdk_err *err);
 

@@ -11,7 +11,8 @@ arg() {
 }
 KEXEC=/kdk/kexec
 REF_KEXEC=/ref/kexec
-CAPTURE_APPEND="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 ignore_loglevel kdk_stage=capture"
+# No ignore_loglevel for the capture kernel: its console must be quiet while the header is printed.
+CAPTURE_APPEND="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 kdk_stage=capture"
 SECOND_APPEND="console=ttyS0,115200 panic=-1 ignore_loglevel kdk_stage=second"
 
 # run LABEL CMD... — run a command, its output between markers, then its exit status.
@@ -34,8 +35,9 @@ crash_now() {
 case $(arg kdk_stage) in
 capture)
 	lab_marker "capture kernel up"
+	echo 1 > /proc/sys/kernel/printk
 	lab_marker "vmcore header begin"
-	head -c 65536 /proc/vmcore | gzip -c | base64
+	head -c 16384 /proc/vmcore | gzip -c | base64
 	lab_marker "vmcore header end"
 	bytes=$(cat /proc/vmcore | wc -c)
 	lab_marker "vmcore read end to end: $bytes bytes"
@@ -49,7 +51,7 @@ esac
 
 run iomem cat /proc/iomem
 case $(arg kdk_scenario) in
-reference-then-crash-s)
+ref-s)
 	# -d output against the reference loader's, --status and -u on the way, then a real crash
 	# through kexec_file_load.
 	run status-before $KEXEC --status

@@ -28,13 +28,13 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 # Tools: one directory each, with its own main. Add "name:dir:libs" as tools appear.
-TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec:
+TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec: kdump-init:capture:
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 # Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs.
-STATIC_TOOLS := dumpsave kexec
+STATIC_TOOLS := dumpsave:dumpsave kexec:kexec kdump-init:capture
 STATIC_LIBS  := -lelf -lz -llzo2 -lzstd -linih -lpthread
-STATIC_BINS  := $(addprefix $(BUILD)/static/,$(STATIC_TOOLS))
+STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, ,$(t))))
 
 .PHONY: all check check-unit check-lab demo bench install deps clean
 
@@ -77,11 +77,11 @@ endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(subst +, ,$(word 3,$(subst :, ,$(t)))))))
 
 define static_rule
-$(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(1)/*.c $(1)/*.S))) $(LIBKDK)
+$(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) $(LIBKDK)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) -static -o $$@ $$(filter %.o %.a,$$^) $$(STATIC_LIBS)
 endef
-$(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(t))))
+$(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))))))
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)

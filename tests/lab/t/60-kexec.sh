@@ -114,8 +114,8 @@ for release in $KDK_LAB_KERNELS; do
 	ok $? "$release: purgatory reports the digest mismatch on the serial port"
 	sleep 20
 	panic_line=$(grep -an 'Kernel panic - not syncing' "$run/serial.log" | head -n 1 | cut -d: -f1)
-	tail -n +"${panic_line:-1}" "$run/serial.log" | grep -aq 'Linux version'
-	[ -n "$panic_line" ] && [ $? -ne 0 ] && lab_qemu_running "$run"
+	started=$(tail -n +"${panic_line:-1}" "$run/serial.log" | grep -ac 'Linux version')
+	[ -n "$panic_line" ] && [ "$started" = 0 ] && lab_qemu_running "$run"
 	ok $? "$release: 20 s after the mismatch no kernel has started (the guest sits halted in purgatory)"
 	lab_qemu_kill "$run"
 

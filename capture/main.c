@@ -1,0 +1,139 @@
+/* main.c — the capture /init (kdump-init): runs as PID 1 in the capture kernel's initramfs that
+ * mkdumprd built. Saves the dump where kdump.conf says, then applies final_action; on any failure
+ * applies failure_action. Every step is on the console. Never returns. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "kdump_conf.h"
+#include "save.h"
+#include "system.h"
+#include "target.h"
+
+#define CONF_PATH    "/etc/kdump.conf"
+#define MODULES_LIST "/etc/kdumpkit/modules"
+#define VMCORE       "/proc/vmcore"
+#define WAIT_DEFAULT 30
+
+static unsigned wait_seconds(void)
+{
+	char value[32];
+
+	if (!system_cmdline_value("kdumpkit.wait", value, sizeof(value)))
+		return (unsigned)strtoul(value, NULL, 10);
+	return WAIT_DEFAULT;
+}
+
+/* Mount the filesystem at `spec` and save under its `path`. */
+static int save_on(const char *spec, const char *fstype, const char *mountpoint,
+		   const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	char base[4096], dump_dir[4300];
+	int rc = target_mount(spec, fstype, mountpoint, wait_seconds(), err);
+
+	if (rc)
+		return rc;
+	snprintf(base, sizeof(base), "%s/%s", mountpoint, conf->path[0] == '/' ? conf->path + 1 :
+										conf->path);
+	rc = capture_save(conf->core_collector, base, VMCORE, dump_dir, sizeof(dump_dir), err);
+	if (rc)
+		kdk_err_prefix(err, "saving in %s: ", dump_dir[0] ? dump_dir : base);
+	else
+		say("dump saved in %s", dump_dir);
+	sync();
+	return rc;
+}
+
+/* The root filesystem the production kernel ran from, as the capture command line names it
+ * (kdumpctl keeps root= when it builds that command line). */
+static int save_to_rootfs(const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	char root[512], fstype[64];
+	int have_type;
+
+	if (system_cmdline_value("root", root, sizeof(root)))
+		return kdk_err_set(err, ENOENT, "dump_to_rootfs: no root= on the capture kernel's "
+						"command line");
+	have_type = !system_cmdline_value("rootfstype", fstype, sizeof(fstype));
+	say("saving to the root filesystem %s", root);
+	return save_on(root, have_type ? fstype : NULL, "/sysroot", conf, err);
+}
+
+static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	switch (conf->target) {
+	case KDK_TARGET_FS:
+		say("dump target: %s %s, path %s", conf->fstype, conf->device, conf->path);
+		return save_on(conf->device, conf->fstype, "/kdumproot", conf, err);
+	case KDK_TARGET_ROOTFS:
+		return save_to_rootfs(conf, err);
+	case KDK_TARGET_RAW:
+		return kdk_err_set(err, ENOTSUP, "raw dump targets are not supported yet (%s)",
+				   conf->device);
+	case KDK_TARGET_SSH:
+		return kdk_err_set(err, ENOTSUP, "ssh dump targets are not supported yet (%s)", conf->ssh);
+	}
+	return kdk_err_set(err, EINVAL, "unknown dump target");
+}
+
+int main(void)
+{
+	struct kdk_kdump_conf conf;
+	struct kdk_err err = { 0 };
+	struct utsname uts;
+	int rc;
+
+	system_mount_basics();
+	console_attach();
+	uname(&uts);
+	say("kdumpkit capture /init on %s", uts.release);
+	if (kdk_kdump_conf_load(CONF_PATH, &conf, &err)) {
+		say("%s", err.msg);
+		system_finish(KDK_ACTION_REBOOT);
+	}
+	if (access(VMCORE, R_OK)) {
+		say("%s: %s: this is not a capture kernel (booted without elfcorehdr=?)", VMCORE,
+		    strerror(errno));
+		system_finish(conf.failure_action == KDK_ACTION_DUMP_TO_ROOTFS ? KDK_ACTION_REBOOT :
+										  conf.failure_action);
+	}
+	system_load_modules(MODULES_LIST);
+
+	rc = 0;
+	if (conf.kdump_pre) {
+		int status = system_run(conf.kdump_pre, NULL);
+
+		say("kdump_pre %s exited %d", conf.kdump_pre, status);
+		if (status)
+			rc = kdk_err_set(&err, EIO, "kdump_pre %s failed (exit %d)", conf.kdump_pre, status);
+	}
+	if (!rc)
+		rc = save_to_target(&conf, &err);
+	if (rc) {
+		say("saving the dump failed: %s", err.msg);
+		if (conf.failure_action == KDK_ACTION_DUMP_TO_ROOTFS && conf.target != KDK_TARGET_ROOTFS) {
+			say("failure_action dump_to_rootfs");
+			kdk_err_clear(&err);
+			rc = save_to_rootfs(&conf, &err);
+			if (rc)
+				say("dump_to_rootfs failed too: %s", err.msg);
+		} else {
+			say("failure_action %s", kdk_conf_action_name(conf.failure_action));
+		}
+	}
+	if (conf.kdump_post) {
+		char status[16];
+
+		snprintf(status, sizeof(status), "%d", rc ? 1 : 0);
+		say("kdump_post %s exited %d", conf.kdump_post, system_run(conf.kdump_post, status));
+	}
+	if (rc)
+		system_finish(conf.failure_action == KDK_ACTION_DUMP_TO_ROOTFS ? KDK_ACTION_REBOOT :
+										  conf.failure_action);
+	say("final_action %s", kdk_conf_action_name(conf.final_action));
+	system_finish(conf.final_action);
+}

@@ -1,0 +1,41 @@
+# /lab/run for the capture-cycle tests (t/50-capture.sh, make demo), busybox sh: load the capture
+# kernel with our kexec and the initramfs from our mkdumprd, then crash. The first kernel's command
+# line says how:
+#   kdk_kexec=-c|-s|-a   which syscall kexec uses (default -a)
+#   kdk_crash=sysrq|oops  how to crash (default sysrq)
+#   kdk_root=SPEC         root=SPEC on the capture command line (dump_to_rootfs's root filesystem)
+#   kdk_wait=N            kdumpkit.wait=N: how long the capture /init waits for its target
+cmdline=$(cat /proc/cmdline)
+arg() {
+	for w in $cmdline; do
+		case $w in "$1"=*) echo "${w#*=}" ;; esac
+	done
+}
+append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1"
+[ -n "$(arg kdk_root)" ] && append="$append root=$(arg kdk_root)"
+[ -n "$(arg kdk_wait)" ] && append="$append kdumpkit.wait=$(arg kdk_wait)"
+mode=$(arg kdk_kexec)
+
+# A userland worth looking at in the dump: sleepers, a busy loop, a pipe.
+i=0
+while [ $i -lt 16 ]; do
+	sleep 100000 &
+	i=$((i + 1))
+done
+sh -c 'while :; do :; done' &
+sh -c 'sleep 100000 | cat' &
+lab_marker "workload started"
+
+/kdk/kexec ${mode:--a} -p /vmlinuz --initrd=/capture.img --append="$append"
+lab_marker "kexec -p rc=$? kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+case $(arg kdk_crash) in
+oops)
+	echo 1 > /proc/sys/kernel/panic_on_oops
+	lab_marker "crashing (oops)"
+	sh -c 'echo 1 > /proc/oops_test'
+	;;
+*)
+	lab_marker "crashing (sysrq)"
+	echo c > /proc/sysrq-trigger
+	;;
+esac

@@ -1,0 +1,141 @@
+# Lab test: the whole capture path with kdumpkit's tools only, on every lab kernel. The first
+# kernel loads the capture kernel with our kexec and an initramfs from our mkdumprd (our static
+# capture /init, kdump.conf, the disk's modules), then crashes; the capture /init saves the dump.
+#   1. ext4 target by LABEL: vmcore + vmcore-dmesg.txt in /var/crash/127.0.0.1-<date>/; Debian's
+#      crash opens the vmcore and its bt names sysrq_handle_crash (6.12: crash cannot run bt
+#      there, and drgn 0.0.22 cannot unwind 6.12's ORC; the stand-in is the kernel's own Call
+#      Trace as drgn reads the log out of our vmcore).
+#   2. the module-oops crash class, saved the same way.
+#   3. target disk missing: failure_action poweroff, with the reason on the console.
+#   4. target missing, failure_action dump_to_rootfs: a second disk plays the root filesystem
+#      (root= on the capture command line) and then holds the dump.
+#   5. target full: vmcore-incomplete stays, marked incomplete, and failure_action runs.
+. "$(dirname "$0")/../lab.sh"
+
+for tool in kexec kdump-init; do
+	[ -x "$KDK_BUILD/static/$tool" ] || bail "$KDK_BUILD/static/$tool not built (make)"
+done
+[ -x "$KDK_BUILD/mkdumprd" ] || bail "$KDK_BUILD/mkdumprd not built (make)"
+inspect=$KDK_BUILD/tests/tools/dump-inspect
+
+# capture_run NAME RELEASE CONF CMDLINE_EXTRA [EXTRA-MODULE-KO] — build both initramfs images and
+# boot; DISK_ARGS (array) holds the -drive options. Sets $run. Waits for QEMU to end.
+capture_run() {
+	local name=$1 release=$2 conf=$3 extra=$4 ko=${5:-} kdir
+	kdir=$(lab_kernel_dir "$release")
+	run=$(lab_run_dir "cap-$name-$release")
+	cp "$conf" "$run/kdump.conf"
+	"$KDK_BUILD/mkdumprd" --moddir "$kdir/root/lib/modules/$release" -c "$run/kdump.conf" \
+		--init "$KDK_BUILD/static/kdump-init" "$run/capture.img" > "$run/mkdumprd.out" 2>&1 ||
+		{ cat "$run/mkdumprd.out"; return 1; }
+	"$LAB_DIR/initramfs" "$run/first.img" --kernel "$release" \
+		--run "$LAB_DIR/guest/capture-cycle.sh" ${ko:+--extra-module "$ko"} \
+		--file "$kdir/vmlinuz:/vmlinuz" --file "$run/capture.img:/capture.img" \
+		--file "$KDK_BUILD/static/kexec:/kdk/kexec" || return 1
+	lab_qemu_start "$run" 400 -kernel "$kdir/vmlinuz" -initrd "$run/first.img" -no-reboot \
+		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M $extra" "${DISK_ARGS[@]}"
+	lab_qemu_wait_exit "$run" 390
+}
+
+# dump_dir IMG — the one dump directory under /var/crash on a disk image.
+dump_dir() { "$LAB_DIR/disk" ls "$1" /var/crash 2>/dev/null | grep '^127\.0\.0\.1-' | head -n 1; }
+
+mkdisk() { "$LAB_DIR/disk" make "$1" "$2" "$3" "$4" > /dev/null || bail "make disk $1"; }
+
+for release in $KDK_LAB_KERNELS; do
+	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
+	vmlinux=$(lab_kernel_dir "$release")/vmlinux
+	work=$(lab_run_dir "cap-work-$release")
+	printf '%s\n' "ext4 LABEL=kdktarget" "path /var/crash" \
+		"core_collector dumpsave -l --message-level 7 -d 31" \
+		"extra_modules virtio_blk virtio_pci" > "$work/good.conf"
+
+	# ---- 1. sysrq crash, saved to an ext4 target found by its label ------------------------
+	mkdisk "$work/target.img" 512M kdktarget 5e1f0c1e-0000-4000-8000-0000000000c1
+	DISK_ARGS=(-drive "file=$work/target.img,if=virtio,format=raw")
+	capture_run sysrq "$release" "$work/good.conf" ""
+	ok $? "$release: first kernel crashed, capture kernel ran our /init, QEMU ended ($(grep -o 'wrote.*KiB (' "$run/mkdumprd.out" | head -c 60)…)"
+	grep -q 'KDK-LAB: kexec -p rc=0 kexec_crash_loaded=1' "$run/serial.log"
+	ok $? "$release: our kexec loaded the capture kernel with our mkdumprd initramfs"
+	grep -q 'kdump: dump saved in /kdumproot/var/crash/127.0.0.1-' "$run/serial.log"
+	ok $? "$release: the capture /init says where it saved the dump"
+	grep -aq 'kdump: final_action reboot' "$run/serial.log"
+	ok $? "$release: then final_action reboot (the default) ran"
+	dir=$(dump_dir "$work/target.img")
+	files=$("$LAB_DIR/disk" ls "$work/target.img" "/var/crash/$dir" | grep -v '^\.' | sort | tr '\n' ' ')
+	is "$files" "vmcore vmcore-dmesg.txt " "$release: /var/crash/$dir holds vmcore and vmcore-dmesg.txt, nothing incomplete"
+	"$LAB_DIR/disk" get "$work/target.img" "/var/crash/$dir/vmcore" "$work/vmcore" &&
+		"$LAB_DIR/disk" get "$work/target.img" "/var/crash/$dir/vmcore-dmesg.txt" "$work/vmcore-dmesg.txt"
+	ok $? "$release: both copied back with debugfs ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes of vmcore)"
+	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$work/vmcore-dmesg.txt"
+	ok $? "$release: vmcore-dmesg.txt ends with the panic: $(tail -n 1 "$work/vmcore-dmesg.txt" | head -c 100)"
+	got=$(lab_crash_release "$vmlinux" "$work/vmcore")
+	[[ "$got" == "RELEASE: $release "* ]]
+	ok $? "$release: Debian's crash opens our vmcore: $got"
+	bt=$(lab_crash "$vmlinux" "$work/vmcore" bt)
+	if grep -q 'sysrq_handle_crash' <<< "$bt"; then
+		ok 0 "$release: crash's bt of the panic task names sysrq_handle_crash"
+	else
+		log=$(/usr/bin/python3 "$LAB_DIR/drgn-log.py" "$work/vmcore" "$vmlinux" 2>&1)
+		grep -q 'sysrq_handle_crash' <<< "$log"
+		ok $? "$release: crash cannot run bt here; the kernel's Call Trace in the log drgn reads from our vmcore names sysrq_handle_crash (stand-in)"
+	fi
+
+	# ---- 2. the module-oops crash class -------------------------------------------------------
+	ko=$("$LAB_DIR/build-module" oops_test "$release") || bail "$release: build oops_test"
+	mkdisk "$work/target2.img" 512M kdktarget 5e1f0c1e-0000-4000-8000-0000000000c2
+	DISK_ARGS=(-drive "file=$work/target2.img,if=virtio,format=raw")
+	capture_run oops "$release" "$work/good.conf" "kdk_crash=oops" "$ko"
+	dir=$(dump_dir "$work/target2.img")
+	"$LAB_DIR/disk" get "$work/target2.img" "/var/crash/$dir/vmcore" "$work/vmcore-oops" 2> /dev/null &&
+		"$LAB_DIR/disk" get "$work/target2.img" "/var/crash/$dir/vmcore-dmesg.txt" "$work/dmesg-oops" 2> /dev/null
+	ok $? "$release: the oops crash was saved too (/var/crash/$dir)"
+	grep -q 'RIP: 0010:oops_test_do_deref' "$work/dmesg-oops" 2> /dev/null
+	ok $? "$release: its vmcore-dmesg.txt has the oops in the module: $(grep -o 'RIP: 0010:oops_test[^ ]*' "$work/dmesg-oops" 2> /dev/null | head -n 1)"
+	got=$(lab_crash_release "$vmlinux" "$work/vmcore-oops")
+	[[ "$got" == "RELEASE: $release "* ]]
+	ok $? "$release: crash opens the oops vmcore: $got"
+	rm -f "$work/vmcore" "$work/vmcore-oops"
+
+	# ---- 3. target missing: failure_action poweroff -------------------------------------------
+	printf '%s\n' "ext4 LABEL=nosuchdisk" "extra_modules virtio_blk virtio_pci" \
+		"failure_action poweroff" > "$work/missing.conf"
+	DISK_ARGS=()
+	capture_run missing "$release" "$work/missing.conf" "kdk_wait=5"
+	ok $? "$release: with the target missing the capture kernel ended by itself"
+	grep -q 'kdump: saving the dump failed: dump target LABEL=nosuchdisk did not appear within 5 s' "$run/serial.log"
+	ok $? "$release: the console says why: $(grep -o 'kdump: saving the dump failed.*' "$run/serial.log" | head -c 120)"
+	grep -q 'kdump: failure_action poweroff' "$run/serial.log" && grep -q 'kdump: powering off' "$run/serial.log"
+	ok $? "$release: failure_action poweroff ran"
+
+	# ---- 4. target missing, failure_action dump_to_rootfs ------------------------------------
+	printf '%s\n' "ext4 LABEL=nosuchdisk" "extra_modules virtio_blk virtio_pci" \
+		"failure_action dump_to_rootfs" > "$work/rootfs.conf"
+	mkdisk "$work/root.img" 512M prodroot 5e1f0c1e-0000-4000-8000-0000000000c4
+	DISK_ARGS=(-drive "file=$work/root.img,if=virtio,format=raw")
+	capture_run rootfs "$release" "$work/rootfs.conf" "kdk_wait=5 kdk_root=LABEL=prodroot"
+	grep -q 'kdump: failure_action dump_to_rootfs' "$run/serial.log"
+	ok $? "$release: the missing target led to dump_to_rootfs"
+	dir=$(dump_dir "$work/root.img")
+	files=$("$LAB_DIR/disk" ls "$work/root.img" "/var/crash/$dir" 2> /dev/null | grep -v '^\.' | sort | tr '\n' ' ')
+	is "$files" "vmcore vmcore-dmesg.txt " "$release: the root filesystem disk holds the dump (/var/crash/$dir)"
+
+	# ---- 5. target full: vmcore-incomplete, marked incomplete; failure_action -----------------
+	printf '%s\n' "ext4 LABEL=kdktarget" "extra_modules virtio_blk virtio_pci" \
+		"core_collector dumpsave -l -d 0" "failure_action poweroff" > "$work/full.conf"
+	mkdisk "$work/small.img" 16M kdktarget 5e1f0c1e-0000-4000-8000-0000000000c5
+	DISK_ARGS=(-drive "file=$work/small.img,if=virtio,format=raw")
+	capture_run full "$release" "$work/full.conf" ""
+	grep -q 'kdump: saving the dump failed: .*No space left on device' "$run/serial.log"
+	ok $? "$release: the console says the target is full: $(grep -o 'kdump: saving the dump failed.*' "$run/serial.log" | head -c 160)"
+	grep -q 'kdump: failure_action poweroff' "$run/serial.log"
+	ok $? "$release: failure_action poweroff ran"
+	dir=$(dump_dir "$work/small.img")
+	files=$("$LAB_DIR/disk" ls "$work/small.img" "/var/crash/$dir" 2> /dev/null | grep -v '^\.' | sort | tr '\n' ' ')
+	is "$files" "vmcore-dmesg.txt vmcore-incomplete " "$release: vmcore-incomplete stays (no vmcore), with the kernel log"
+	"$LAB_DIR/disk" get "$work/small.img" "/var/crash/$dir/vmcore-incomplete" "$work/partial" 2> /dev/null
+	"$inspect" info "$work/partial" 2>&1 | grep -q 'incomplete yes'
+	ok $? "$release: the partial dump is marked incomplete ($("$inspect" info "$work/partial" 2>&1 | grep -o 'incomplete [a-z]*'))"
+	rm -f "$work"/*.img "$work/partial"
+done
+done_testing

@@ -25,13 +25,7 @@ capture_run() {
 	kdir=$(lab_kernel_dir "$release")
 	run=$(lab_run_dir "cap-$name-$release")
 	cp "$conf" "$run/kdump.conf"
-	"$KDK_BUILD/mkdumprd" --moddir "$kdir/root/lib/modules/$release" -c "$run/kdump.conf" \
-		--init "$KDK_BUILD/static/kdump-init" "$run/capture.img" > "$run/mkdumprd.out" 2>&1 ||
-		{ cat "$run/mkdumprd.out"; return 1; }
-	"$LAB_DIR/initramfs" "$run/first.img" --kernel "$release" \
-		--run "$LAB_DIR/guest/capture-cycle.sh" ${ko:+--extra-module "$ko"} \
-		--file "$kdir/vmlinuz:/vmlinuz" --file "$run/capture.img:/capture.img" \
-		--file "$KDK_BUILD/static/kexec:/kdk/kexec" || return 1
+	lab_capture_images "$run" "$release" "$run/kdump.conf" "$ko" || return 1
 	lab_qemu_start "$run" 400 -kernel "$kdir/vmlinuz" -initrd "$run/first.img" -no-reboot \
 		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M $extra" "${DISK_ARGS[@]}"
 	lab_qemu_wait_exit "$run" 390

@@ -211,9 +211,27 @@ static int saver_start(struct saver *s, enum kdk_codec codec, uint32_t page_size
 	return 0;
 }
 
-/* Write the batch in order. */
-static int flush_batch(struct saver *s, struct kdk_diskdump_writer *w, struct kdk_save_stats *st,
-		       struct kdk_err *err)
+/* Read the batch's pages, each run of consecutive pfns in one read (one pread or copy of up to
+ * the whole batch instead of one per page). */
+static int read_batch(struct kdk_dump *dump, struct batch *b, struct kdk_err *err)
+{
+	unsigned i = 0, j;
+	int rc;
+
+	while (i < b->count) {
+		for (j = i + 1; j < b->count && b->pfn[j] == b->pfn[j - 1] + 1; j++)
+			;
+		if ((rc = kdk_dump_read_pages(dump, b->pfn[i], j - i,
+					      b->raw + (size_t)i * b->page_size, err)) < 0)
+			return rc;
+		i = j;
+	}
+	return 0;
+}
+
+/* Read, compress and write the batch in order. */
+static int flush_batch(struct kdk_dump *dump, struct saver *s, struct kdk_diskdump_writer *w,
+		       struct kdk_save_stats *st, struct kdk_err *err)
 {
 	struct batch *b = &s->batch;
 	unsigned i;
@@ -221,7 +239,7 @@ static int flush_batch(struct saver *s, struct kdk_diskdump_writer *w, struct kd
 
 	if (!b->count)
 		return 0;
-	if ((rc = compress_batch(s, err)) < 0)
+	if ((rc = read_batch(dump, b, err)) < 0 || (rc = compress_batch(s, err)) < 0)
 		return rc;
 	for (i = 0; i < b->count; i++) {
 		if (b->zero[i]) {
@@ -248,7 +266,7 @@ struct page_visit {
 	uint64_t total;
 };
 
-/* Read a kept page into the batch; compress and write the batch when it is full. */
+/* Add a kept page to the batch; read, compress and write the batch when it is full. */
 static int batch_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 {
 	struct page_visit *v = ctx;
@@ -257,9 +275,8 @@ static int batch_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 
 	(void)kept;
 	b->pfn[b->count] = pfn;
-	if ((rc = kdk_dump_read_page(v->dump, pfn, b->raw + (size_t)b->count * b->page_size, err)) < 0)
-		return rc;
-	if (++b->count == BATCH_PAGES && (rc = flush_batch(v->saver, v->writer, v->stats, err)) < 0)
+	if (++b->count == BATCH_PAGES &&
+	    (rc = flush_batch(v->dump, v->saver, v->writer, v->stats, err)) < 0)
 		return rc;
 	if (v->params->progress && (pfn & 0xffff) == 0)
 		v->params->progress(v->params->progress_ctx, v->stats->pages_dumped, v->total);
@@ -323,7 +340,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 		if ((rc = for_each_frame(filter, limit, window, 1, batch_page, &v, err)) < 0)
 			goto out;
 	}
-	if ((rc = flush_batch(&s, w, stats, err)) < 0)
+	if ((rc = flush_batch(dump, &s, w, stats, err)) < 0)
 		goto out;
 	stats->bytes_written = kdk_diskdump_write_size(w);
 	stats->filter = filter->stats;

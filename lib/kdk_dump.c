@@ -80,6 +80,24 @@ int kdk_dump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kd
 	return dump->format->read_page(dump, pfn, buf, err);
 }
 
+int kdk_dump_read_pages(struct kdk_dump *dump, uint64_t pfn, uint64_t count, void *buf,
+			struct kdk_err *err)
+{
+	unsigned char *out = buf;
+	uint64_t i;
+	int rc;
+
+	if (dump->format->read_pages && count > 1) {
+		rc = dump->format->read_pages(dump, pfn, count, buf, err);
+		if (rc != -EAGAIN)
+			return rc;
+	}
+	for (i = 0; i < count; i++)
+		if ((rc = kdk_dump_read_page(dump, pfn + i, out + i * dump->page_size, err)) < 0)
+			return rc;
+	return 0;
+}
+
 int kdk_dump_read_phys(struct kdk_dump *dump, uint64_t paddr, void *buf, size_t len,
 		       struct kdk_err *err)
 {

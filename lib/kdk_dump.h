@@ -58,12 +58,21 @@ struct kdk_dump_format {
 	/* One page into buf (page_size bytes). -ENOENT when the dump does not hold that pfn
 	 * (a hole, or a page the dump level excluded). */
 	int (*read_page)(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kdk_err *err);
+	/* Optional: count consecutive pages in one read where the format stores them together;
+	 * -EAGAIN when it cannot (then they are read one by one). */
+	int (*read_pages)(struct kdk_dump *dump, uint64_t pfn, uint64_t count, void *buf,
+			  struct kdk_err *err);
 	void (*close)(struct kdk_dump *dump);
 };
 
 /* Open path, probing every known format. Errors name the file. */
 int kdk_dump_open(const char *path, struct kdk_dump **out, struct kdk_err *err);
 int kdk_dump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kdk_err *err);
+
+/* Pages pfn … pfn+count-1 into buf, in one read where the format allows (an ELF segment holds
+ * them back to back), else page by page. */
+int kdk_dump_read_pages(struct kdk_dump *dump, uint64_t pfn, uint64_t count, void *buf,
+			struct kdk_err *err);
 /* Physical bytes across page boundaries; -ENOENT if any page is missing. */
 int kdk_dump_read_phys(struct kdk_dump *dump, uint64_t paddr, void *buf, size_t len,
 		       struct kdk_err *err);

@@ -26,7 +26,7 @@ static int fake_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct
 	return 0;
 }
 
-static const struct kdk_dump_format fake_format = { "fake", NULL, NULL, fake_read_page, NULL };
+static const struct kdk_dump_format fake_format = { .name = "fake", .read_page = fake_read_page };
 static struct kdk_dump dump;
 static unsigned char phys_page[4096];
 

@@ -36,10 +36,12 @@ case $(arg kdk_crash) in
 oops)
 	echo 1 > /proc/sys/kernel/panic_on_oops
 	lab_marker "crashing (oops)"
+	lab_drain
 	sh -c 'echo 1 > /proc/oops_test'
 	;;
 *)
 	lab_marker "crashing (sysrq)"
+	lab_drain
 	echo c > /proc/sysrq-trigger
 	;;
 esac

@@ -4,4 +4,5 @@
 lab_workload
 echo 1 > /proc/sys/kernel/panic_on_oops
 lab_marker "crashing: oops"
+lab_drain
 sh -c 'echo 1 > /proc/oops_test'

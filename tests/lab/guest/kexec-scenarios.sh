@@ -29,6 +29,7 @@ crash_loaded() { lab_marker "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_lo
 
 crash_now() {
 	lab_marker "crashing"
+	lab_drain
 	echo c > /proc/sysrq-trigger
 }
 

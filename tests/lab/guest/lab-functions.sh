@@ -4,6 +4,12 @@ lab_marker() {
 	echo "KDK-LAB: $*"
 }
 
+# lab_drain — let the console finish what userspace wrote: a panic prints straight to the
+# console and whatever still sits in the serial port's transmit buffer is lost with it.
+lab_drain() {
+	sleep 1
+}
+
 # lab_wait_dev PATH [SECONDS] — block devices appear asynchronously after the driver loads.
 lab_wait_dev() {
 	n=0

@@ -1,0 +1,134 @@
+/* cmd_sys.c — `sys`, in crash's layout. Sources: VMCOREINFO (OSRELEASE, CRASHTIME,
+ * SYMBOL(init_uts_ns), OFFSET(uts_namespace.name)), the new_utsname ABI (six 65-byte strings),
+ * avenrun[3] (fixed point, FSHIFT 11), nr_threads, the dump's NT_PRSTATUS notes and page ranges,
+ * and the kernel log (uptime: its last timestamp; the panic message). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "printk_ring.h"
+
+#define UTS_FIELD 65          /* __NEW_UTS_LEN + 1 */
+#define FSHIFT 11
+
+struct log_facts {
+	uint64_t last_ts;
+	char panic[256];
+};
+
+static int scan_log(void *ctx, const struct kdk_printk_record *r)
+{
+	struct log_facts *f = ctx;
+	static const char marker[] = "Kernel panic - not syncing: ";
+	const char *hit = memmem(r->text, r->text_len, marker, sizeof(marker) - 1);
+
+	f->last_ts = r->ts_nsec;
+	if (hit) {
+		size_t len = r->text_len - (size_t)(hit - r->text);
+		const char *nl = memchr(hit, '\n', len);
+
+		if (nl)
+			len = (size_t)(nl - hit);
+		snprintf(f->panic, sizeof(f->panic), "%.*s", (int)len, hit);
+	}
+	return 0;
+}
+
+static void print_uts(struct session *s)
+{
+	static const char *const labels[] = { NULL, "NODENAME", "RELEASE", "VERSION", "MACHINE" };
+	char uts[UTS_FIELD * 6];
+	uint64_t addr, name_off = 0;
+	struct kdk_err err = { 0 };
+	int i;
+
+	if (kdk_vmcoreinfo_symbol(&s->vi, "init_uts_ns", &addr) ||
+	    kdk_vmcoreinfo_offset(&s->vi, "uts_namespace.name", &name_off) ||
+	    session_read(s, addr + name_off, uts, sizeof(uts), &err)) {
+		fprintf(s->out, "     RELEASE: %s\n", kdk_vmcoreinfo_string(&s->vi, "OSRELEASE") ?: "?");
+		return;
+	}
+	for (i = 1; i <= 4; i++)
+		fprintf(s->out, "%12s: %.*s\n", labels[i], UTS_FIELD, uts + i * UTS_FIELD);
+}
+
+/* crash's rounding: up to the next GiB when within 64 MiB of it; "%.1f GB" without ".0". */
+static void format_memory(uint64_t bytes, char *buf, size_t size)
+{
+	const uint64_t gib = 1ULL << 30;
+	uint64_t next = (bytes + gib - 1) / gib * gib;
+	char *p;
+
+	if (next - bytes <= 64ULL << 20)
+		bytes = next;
+	if (bytes >= gib)
+		snprintf(buf, size, "%.1f GB", (double)bytes / (double)gib);
+	else
+		snprintf(buf, size, "%.1f MB", (double)bytes / (double)(1 << 20));
+	if ((p = strstr(buf, ".0 ")))
+		memmove(p, p + 2, strlen(p + 2) + 1);
+}
+
+int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
+{
+	struct kdk_printk_layout layout;
+	struct log_facts facts = { 0, "" };
+	const char *crashtime = kdk_vmcoreinfo_string(&s->vi, "CRASHTIME");
+	uint64_t addr, avenrun[3], uptime;
+	int32_t nr_threads = -1;
+	unsigned cpus = 0, i;
+	char memory[32];
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < s->dump->note_index.len; i++) {
+		const struct kdk_dump_note *n = kdk_array_at(&s->dump->note_index, i);
+
+		if (n->type == 1 && !strcmp(n->name, "CORE"))
+			cpus++;
+	}
+	if (!kdk_layout_fill(kdk_printk_layout_keys, &layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
+			     NULL))
+		kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, scan_log, &facts, NULL, NULL);
+	kdk_err_clear(err);
+
+	fprintf(s->out, "      KERNEL: %s\n", s->symbols_path ? s->symbols_path :
+			"(none: symbols from the dump's kallsyms)");
+	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
+	fprintf(s->out, "        CPUS: %u\n", cpus);
+	if (crashtime) {
+		time_t when = (time_t)strtoll(crashtime, NULL, 10);
+		struct tm tm;
+		char date[64];
+
+		gmtime_r(&when, &tm);
+		strftime(date, sizeof(date), "%a %b %e %H:%M:%S UTC %Y", &tm);
+		fprintf(s->out, "        DATE: %s\n", date);
+	}
+	uptime = facts.last_ts / 1000000000ULL;
+	fprintf(s->out, "      UPTIME: %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n", uptime / 3600,
+		uptime / 60 % 60, uptime % 60);
+	if (!session_symbol(s, "avenrun", &addr, err) &&
+	    !session_read(s, addr, avenrun, sizeof(avenrun), err)) {
+		fprintf(s->out, "LOAD AVERAGE: ");
+		for (i = 0; i < 3; i++)
+			fprintf(s->out, "%s%" PRIu64 ".%02" PRIu64, i ? ", " : "", avenrun[i] >> FSHIFT,
+				((avenrun[i] & ((1 << FSHIFT) - 1)) * 100) >> FSHIFT);
+		fputc('\n', s->out);
+	}
+	kdk_err_clear(err);
+	/* nr_threads counts every thread but the per-CPU idle tasks, which crash counts too. */
+	if (!session_symbol(s, "nr_threads", &addr, err) &&
+	    !session_read(s, addr, &nr_threads, sizeof(nr_threads), err))
+		fprintf(s->out, "       TASKS: %d\n", nr_threads + (int32_t)cpus);
+	kdk_err_clear(err);
+	print_uts(s);
+	format_memory(s->dump->max_pfn * (uint64_t)s->dump->page_size, memory, sizeof(memory));
+	fprintf(s->out, "      MEMORY: %s\n", memory);
+	if (facts.panic[0])
+		fprintf(s->out, "       PANIC: \"%s\"\n", facts.panic);
+	return 0;
+}

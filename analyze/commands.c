@@ -1,0 +1,57 @@
+/* commands.c — the command table, `help`, and splitting a command line into words. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *err);
+
+static const struct command commands[] = {
+	{ "sys", cmd_sys, "sys", "the system and the crash: kernel, dump, CPUs, date, uptime, load, "
+				 "release, memory, panic message" },
+	{ "log", cmd_log, "log [-T]", "the kernel log from the printk ringbuffer (-T: wall-clock "
+				      "times)" },
+	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address" },
+	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)" },
+	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help" },
+};
+
+static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *err)
+{
+	size_t i;
+
+	(void)err;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (argc < 2 || !strcmp(argv[1], commands[i].name))
+			fprintf(s->out, "%-28s %s\n", commands[i].synopsis, commands[i].help);
+	return 0;
+}
+
+int commands_run(struct session *s, const char *line, struct kdk_err *err)
+{
+	char *copy = strdup(line), *word, *save = NULL, *argv[32];
+	int argc = 0, rc;
+	size_t i;
+
+	if (!copy)
+		return kdk_err_set(err, ENOMEM, "command line");
+	for (word = strtok_r(copy, " \t\n", &save); word && argc < 31;
+	     word = strtok_r(NULL, " \t\n", &save))
+		argv[argc++] = word;
+	argv[argc] = NULL;
+	rc = 0;
+	if (argc) {
+		rc = kdk_err_set(err, ENOENT, "%s: no such command (help lists them)", argv[0]);
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+			if (!strcmp(argv[0], commands[i].name)) {
+				kdk_err_clear(err);
+				rc = commands[i].run(s, argc, argv, err);
+				break;
+			}
+		}
+	}
+	free(copy);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* commands.h — kcrash's commands: one table row each (name, handler, synopsis, help), from which
+ * dispatch and `help` both come. */
+#ifndef KCRASH_COMMANDS_H
+#define KCRASH_COMMANDS_H
+
+#include "kdk_err.h"
+#include "session.h"
+
+typedef int (*command_fn)(struct session *s, int argc, char **argv, struct kdk_err *err);
+
+struct command {
+	const char *name;
+	command_fn run;
+	const char *synopsis;
+	const char *help;
+};
+
+int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_log(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_sym(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_rd(struct session *s, int argc, char **argv, struct kdk_err *err);
+
+/* Run one command line ("sym panic"); unknown commands are an error naming the command. */
+int commands_run(struct session *s, const char *line, struct kdk_err *err);
+
+#endif

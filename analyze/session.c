@@ -1,0 +1,118 @@
+/* session.c — opening a dump for analysis. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kallsyms.h"
+#include "ksyms_elf.h"
+#include "session.h"
+
+/* Link-time addresses of a vmlinux or System.map, moved by KASLR's KERNELOFFSET (hex in
+ * VMCOREINFO); only kernel-image addresses move (per-CPU offsets and absolutes stay). */
+static void relocate(struct kdk_symtab *tab, uint64_t offset)
+{
+	struct kdk_ksym *syms = tab->syms.items;
+	size_t i;
+
+	for (i = 0; i < tab->syms.len; i++)
+		if (syms[i].addr >= 0xffffffff80000000ULL)
+			syms[i].addr += offset;
+}
+
+static int load_symbols(struct session *s, struct kdk_err *err)
+{
+	const char *offset_text = kdk_vmcoreinfo_string(&s->vi, "KERNELOFFSET");
+	const char *dump_id = kdk_vmcoreinfo_string(&s->vi, "BUILD-ID");
+	uint64_t offset = offset_text ? strtoull(offset_text, NULL, 16) : 0;
+	char build_id[128];
+	FILE *probe;
+	unsigned char magic[4] = { 0 };
+	int rc;
+
+	if (!s->symbols_path)
+		return kdk_kallsyms_read(&s->vi, kdk_kmem_read, &s->kmem, &s->syms, err);
+	probe = fopen(s->symbols_path, "re");
+	if (!probe)
+		return kdk_err_sys(err, errno, "%s", s->symbols_path);
+	if (fread(magic, 1, 4, probe) != 4)
+		magic[0] = 0;
+	fclose(probe);
+	if (!memcmp(magic, "\177ELF", 4)) {
+		kdk_symtab_init(&s->syms, "vmlinux");
+		if ((rc = kdk_symtab_load_elf(&s->syms, s->symbols_path, build_id, sizeof(build_id), err)))
+			return rc;
+		if (dump_id && build_id[0] && strncmp(dump_id, build_id, strlen(build_id)))
+			return kdk_err_set(err, EINVAL, "%s is not the dump's kernel: its build ID is %s, "
+							"the dump's (VMCOREINFO BUILD-ID) is %s",
+					   s->symbols_path, build_id, dump_id);
+	} else {
+		kdk_symtab_init(&s->syms, "System.map");
+		if ((rc = kdk_symtab_load_map(&s->syms, s->symbols_path, err)))
+			return rc;
+	}
+	relocate(&s->syms, offset);
+	return 0;
+}
+
+int session_open(struct session *s, const char *symbols, const char *dump, struct kdk_err *err)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->dump_path = dump;
+	s->symbols_path = symbols;
+	s->out = stdout;
+	kdk_symtab_init(&s->syms, "none");
+	if ((rc = kdk_dump_open(dump, &s->dump, err)))
+		return kdk_err_prefix(err, "%s: ", dump);
+	if (!s->dump->vmcoreinfo)
+		return kdk_err_set(err, ENOENT, "%s: no VMCOREINFO note: kcrash needs it to find the "
+						"kernel in the dump", dump);
+	if ((rc = kdk_vmcoreinfo_parse(s->dump->vmcoreinfo, s->dump->vmcoreinfo_size, &s->vi, err)) ||
+	    (rc = kdk_kmem_init(&s->kmem, s->dump, kdk_vmcoreinfo_layout_lookup, &s->vi, err)))
+		return kdk_err_prefix(err, "%s: ", dump);
+	s->have_kmem = true;
+	return load_symbols(s, err);
+}
+
+void session_close(struct session *s)
+{
+	kdk_symtab_free(&s->syms);
+	if (s->have_kmem)
+		kdk_kmem_free(&s->kmem);
+	kdk_vmcoreinfo_free(&s->vi);
+	if (s->dump)
+		kdk_dump_close(s->dump);
+	memset(s, 0, sizeof(*s));
+}
+
+int session_read(struct session *s, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err)
+{
+	return kdk_kmem_read(&s->kmem, vaddr, buf, len, err);
+}
+
+int session_symbol(struct session *s, const char *name, uint64_t *addr, struct kdk_err *err)
+{
+	const struct kdk_ksym *sym = kdk_symtab_by_name(&s->syms, name);
+
+	if (sym) {
+		*addr = sym->addr;
+		return 0;
+	}
+	if (!kdk_vmcoreinfo_symbol(&s->vi, name, addr))
+		return 0;
+	return kdk_err_set(err, ENOENT, "no symbol %s", name);
+}
+
+void session_format_addr(const struct session *s, uint64_t addr, char *buf, size_t size)
+{
+	uint64_t offset;
+	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &offset);
+
+	if (sym && (!sym->size || offset < sym->size))
+		snprintf(buf, size, offset ? "%s+0x%" PRIx64 : "%s", kdk_symtab_name(&s->syms, sym),
+			 offset);
+	else
+		snprintf(buf, size, "0x%016" PRIx64, addr);
+}

@@ -1,0 +1,38 @@
+/* session.h — one kcrash session: the dump, its VMCOREINFO, kernel memory, and the symbols
+ * (a vmlinux, a System.map, or the dump's own kallsyms). Commands read everything through it. */
+#ifndef KCRASH_SESSION_H
+#define KCRASH_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kdk_dump.h"
+#include "kdk_err.h"
+#include "kdk_kmem.h"
+#include "ksyms.h"
+#include "vmcoreinfo.h"
+
+struct session {
+	const char *dump_path;
+	const char *symbols_path;      /* NULL: the dump's own kallsyms */
+	struct kdk_dump *dump;
+	struct kdk_vmcoreinfo vi;
+	struct kdk_kmem kmem;
+	struct kdk_symtab syms;
+	bool have_kmem;
+	FILE *out;
+};
+
+/* Open DUMP with optional SYMBOLS (vmlinux or System.map). A vmlinux whose build ID differs
+ * from the dump's is refused, naming both. */
+int session_open(struct session *s, const char *symbols, const char *dump, struct kdk_err *err);
+void session_close(struct session *s);
+
+int session_read(struct session *s, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err);
+/* A symbol's address: the symbol table, else VMCOREINFO's SYMBOL(name). */
+int session_symbol(struct session *s, const char *name, uint64_t *addr, struct kdk_err *err);
+/* "name+0xoff" for an address (or the hex address alone). */
+void session_format_addr(const struct session *s, uint64_t addr, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,174 @@
+/* ksyms.c — the symbol table: a name pool, an address-sorted array and a name index. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ksyms.h"
+
+void kdk_symtab_init(struct kdk_symtab *tab, const char *source)
+{
+	memset(tab, 0, sizeof(*tab));
+	kdk_array_init(&tab->syms, sizeof(struct kdk_ksym));
+	tab->source = source;
+}
+
+int kdk_symtab_add(struct kdk_symtab *tab, const char *name, uint64_t addr, char type,
+		   struct kdk_err *err)
+{
+	size_t len = strlen(name) + 1;
+	struct kdk_ksym *sym;
+
+	if (tab->pool_len + len > tab->pool_cap) {
+		size_t cap = tab->pool_cap ? tab->pool_cap * 2 : 1 << 20;
+		char *pool;
+
+		while (cap < tab->pool_len + len)
+			cap *= 2;
+		if (cap > UINT32_MAX || !(pool = realloc(tab->pool, cap)))
+			return kdk_err_set(err, ENOMEM, "symbol names");
+		tab->pool = pool;
+		tab->pool_cap = cap;
+	}
+	sym = kdk_array_push(&tab->syms, err);
+	if (!sym)
+		return -err->code;
+	memcpy(tab->pool + tab->pool_len, name, len);
+	sym->name = (uint32_t)tab->pool_len;
+	sym->addr = addr;
+	sym->type = type;
+	tab->pool_len += len;
+	return 0;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct kdk_ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* qsort has no context argument: the table being indexed. */
+static const struct kdk_symtab *sorting;
+
+static int by_name(const void *a, const void *b)
+{
+	const struct kdk_ksym *syms = sorting->syms.items;
+	int c = strcmp(sorting->pool + syms[*(const uint32_t *)a].name,
+		       sorting->pool + syms[*(const uint32_t *)b].name);
+
+	return c ? c : (*(const uint32_t *)a > *(const uint32_t *)b) -
+		       (*(const uint32_t *)a < *(const uint32_t *)b);
+}
+
+int kdk_symtab_finish(struct kdk_symtab *tab, struct kdk_err *err)
+{
+	struct kdk_ksym *syms;
+	size_t i, n = tab->syms.len;
+
+	kdk_array_sort(&tab->syms, by_addr);
+	syms = tab->syms.items;
+	for (i = 0; i < n; i++) {
+		size_t j = i + 1;
+
+		while (j < n && syms[j].addr == syms[i].addr)
+			j++;
+		syms[i].size = j < n ? syms[j].addr - syms[i].addr : 0;
+	}
+	tab->by_name = malloc((n ? n : 1) * sizeof(*tab->by_name));
+	if (!tab->by_name)
+		return kdk_err_set(err, ENOMEM, "symbol index");
+	for (i = 0; i < n; i++)
+		tab->by_name[i] = (uint32_t)i;
+	sorting = tab;
+	qsort(tab->by_name, n, sizeof(*tab->by_name), by_name);
+	sorting = NULL;
+	return 0;
+}
+
+void kdk_symtab_free(struct kdk_symtab *tab)
+{
+	kdk_array_free(&tab->syms);
+	free(tab->pool);
+	free(tab->by_name);
+	memset(tab, 0, sizeof(*tab));
+}
+
+const char *kdk_symtab_name(const struct kdk_symtab *tab, const struct kdk_ksym *sym)
+{
+	return tab->pool + sym->name;
+}
+
+const struct kdk_ksym *kdk_symtab_by_name(const struct kdk_symtab *tab, const char *name)
+{
+	const struct kdk_ksym *syms = tab->syms.items;
+	size_t lo = 0, hi = tab->syms.len;
+
+	if (!tab->by_name)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(tab->pool + syms[tab->by_name[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < tab->syms.len && !strcmp(tab->pool + syms[tab->by_name[lo]].name, name))
+		return &syms[tab->by_name[lo]];
+	return NULL;
+}
+
+const struct kdk_ksym *kdk_symtab_by_addr(const struct kdk_symtab *tab, uint64_t addr,
+					  uint64_t *offset)
+{
+	const struct kdk_ksym *syms = tab->syms.items;
+	size_t lo = 0, hi = tab->syms.len;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	/* Of several symbols at one address, the first (aliases sort stably after it). */
+	while (lo > 1 && syms[lo - 2].addr == syms[lo - 1].addr)
+		lo--;
+	if (offset)
+		*offset = addr - syms[lo - 1].addr;
+	return &syms[lo - 1];
+}
+
+bool kdk_ksym_is_text(char type)
+{
+	return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
+int kdk_symtab_load_map(struct kdk_symtab *tab, const char *path, struct kdk_err *err)
+{
+	char line[1024];
+	unsigned lineno = 0;
+	FILE *in = fopen(path, "re");
+	int rc = 0;
+
+	if (!in)
+		return kdk_err_sys(err, errno, "%s", path);
+	while (fgets(line, sizeof(line), in)) {
+		unsigned long long addr;
+		char type, name[512];
+
+		lineno++;
+		if (sscanf(line, "%llx %c %511s", &addr, &type, name) != 3) {
+			rc = kdk_err_set(err, EINVAL, "%s:%u: not \"ADDRESS TYPE NAME\"", path, lineno);
+			break;
+		}
+		if ((rc = kdk_symtab_add(tab, name, addr, type, err)))
+			break;
+	}
+	fclose(in);
+	return rc ? rc : kdk_symtab_finish(tab, err);
+}

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "printk_ring.h"
+#include "tasks.h"
 
 #define UTS_FIELD 65          /* __NEW_UTS_LEN + 1 */
 #define FSHIFT 11
@@ -26,7 +27,8 @@ static int scan_log(void *ctx, const struct kdk_printk_record *r)
 	const char *hit = memmem(r->text, r->text_len, marker, sizeof(marker) - 1);
 
 	f->last_ts = r->ts_nsec;
-	if (hit) {
+	/* The first panic line: the "---[ end Kernel panic … ]---" trailer repeats it. */
+	if (hit && !f->panic[0]) {
 		size_t len = r->text_len - (size_t)(hit - r->text);
 		const char *nl = memchr(hit, '\n', len);
 
@@ -55,6 +57,26 @@ static void print_uts(struct session *s)
 		fprintf(s->out, "%12s: %.*s\n", labels[i], UTS_FIELD, uts + i * UTS_FIELD);
 }
 
+/* Physical memory as the kernel saw it: every node's spanned pages (node_data[] and the
+ * pglist_data offsets are VMCOREINFO keys); else what the dump spans. */
+static uint64_t memory_bytes(struct session *s)
+{
+	uint64_t node_data, nodes, spanned_off, pgdat, spanned, total = 0, i;
+	struct kdk_err err = { 0 };
+
+	if (kdk_vmcoreinfo_symbol(&s->vi, "node_data", &node_data) ||
+	    kdk_vmcoreinfo_length(&s->vi, "node_data", &nodes) ||
+	    kdk_vmcoreinfo_offset(&s->vi, "pglist_data.node_spanned_pages", &spanned_off))
+		return s->dump->max_pfn * (uint64_t)s->dump->page_size;
+	for (i = 0; i < nodes && i < 4096; i++) {
+		if (session_read(s, node_data + 8 * i, &pgdat, 8, &err) || !pgdat)
+			continue;
+		if (!session_read(s, pgdat + spanned_off, &spanned, 8, &err))
+			total += spanned;
+	}
+	return total ? total * s->dump->page_size : s->dump->max_pfn * (uint64_t)s->dump->page_size;
+}
+
 /* crash's rounding: up to the next GiB when within 64 MiB of it; "%.1f GB" without ".0". */
 static void format_memory(uint64_t bytes, char *buf, size_t size)
 {
@@ -70,6 +92,44 @@ static void format_memory(uint64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%.1f MB", (double)bytes / (double)(1 << 20));
 	if ((p = strstr(buf, ".0 ")))
 		memmove(p, p + 2, strlen(p + 2) + 1);
+}
+
+static const char *state_long_name(const char *code)
+{
+	static const char *const names[][2] = {
+		{ "RU", "TASK_RUNNING" }, { "IN", "TASK_INTERRUPTIBLE" },
+		{ "UN", "TASK_UNINTERRUPTIBLE" }, { "ID", "TASK_IDLE" }, { "ST", "TASK_STOPPED" },
+		{ "TR", "TASK_TRACED" }, { "ZO", "EXIT_ZOMBIE" }, { "DE", "EXIT_DEAD" },
+		{ "PA", "TASK_PARKED" }, { "WA", "TASK_WAKING" }, { "NE", "TASK_NEW" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(code, names[i][0]))
+			return names[i][1];
+	return "?";
+}
+
+/* The task that panicked: the current task of panic_cpu. Needs the structure offsets (BTF);
+ * without them these lines are left out and the reason is said once. */
+static void print_panic_task(struct session *s, struct kdk_err *err)
+{
+	struct task_info t;
+	uint64_t addr, task;
+	int32_t cpu;
+
+	if (session_symbol(s, "panic_cpu", &addr, err) || session_read(s, addr, &cpu, 4, err) ||
+	    cpu < 0 || tasks_cpu_current(s, (uint32_t)cpu, &task, err) ||
+	    tasks_describe(s, task, &t, err)) {
+		fprintf(s->out, "        (panic task unknown: %s)\n", err->msg);
+		kdk_err_clear(err);
+		return;
+	}
+	fprintf(s->out, "         PID: %d\n", t.pid);
+	fprintf(s->out, "     COMMAND: \"%s\"\n", t.comm);
+	fprintf(s->out, "        TASK: %016" PRIx64 "  [THREAD_INFO: %016" PRIx64 "]\n", t.task, t.task);
+	fprintf(s->out, "         CPU: %d\n", cpu);
+	fprintf(s->out, "       STATE: %s (PANIC)\n", state_long_name(task_state_name(&t)));
 }
 
 int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
@@ -126,9 +186,10 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		fprintf(s->out, "       TASKS: %d\n", nr_threads + (int32_t)cpus);
 	kdk_err_clear(err);
 	print_uts(s);
-	format_memory(s->dump->max_pfn * (uint64_t)s->dump->page_size, memory, sizeof(memory));
+	format_memory(memory_bytes(s), memory, sizeof(memory));
 	fprintf(s->out, "      MEMORY: %s\n", memory);
 	if (facts.panic[0])
 		fprintf(s->out, "       PANIC: \"%s\"\n", facts.panic);
+	print_panic_task(s, err);
 	return 0;
 }

@@ -13,6 +13,8 @@ static const struct command commands[] = {
 				 "release, memory, panic message" },
 	{ "log", cmd_log, "log [-T]", "the kernel log from the printk ringbuffer (-T: wall-clock "
 				      "times)" },
+	{ "ps", cmd_ps, "ps", "every task and thread: PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' "
+			      "marks what each CPU was running" },
 	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address" },
 	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)" },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help" },

@@ -76,8 +76,32 @@ int session_open(struct session *s, const char *symbols, const char *dump, struc
 	return load_symbols(s, err);
 }
 
+const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
+{
+	int rc;
+
+	if (s->ks_state == 0) {
+		bool elf = s->symbols_path && !strcmp(s->syms.source, "vmlinux");
+
+		rc = elf ? kdk_btf_from_elf(&s->btf, s->symbols_path, &s->ks_err)
+			 : kdk_btf_from_memory(&s->btf, &s->syms, kdk_kmem_read, &s->kmem, &s->ks_err);
+		if (!rc)
+			rc = kstructs_load(&s->ks, &s->btf, &s->ks_err);
+		s->task_size = kdk_btf_size(&s->btf, kdk_btf_find(&s->btf, KDK_BTF_STRUCT, "task_struct"));
+		if (!rc && !s->task_size)
+			rc = kdk_err_set(&s->ks_err, ENOENT, "BTF: no struct task_struct");
+		s->ks_state = rc ? rc : 1;
+	}
+	if (s->ks_state < 0) {
+		*err = s->ks_err;
+		return NULL;
+	}
+	return &s->ks;
+}
+
 void session_close(struct session *s)
 {
+	kdk_btf_free(&s->btf);
 	kdk_symtab_free(&s->syms);
 	if (s->have_kmem)
 		kdk_kmem_free(&s->kmem);

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "btf.h"
 #include "kdk_dump.h"
+#include "kstructs.h"
 #include "kdk_err.h"
 #include "kdk_kmem.h"
 #include "ksyms.h"
@@ -21,6 +23,11 @@ struct session {
 	struct kdk_kmem kmem;
 	struct kdk_symtab syms;
 	bool have_kmem;
+	struct kdk_btf btf;            /* loaded on first use */
+	struct kstructs ks;
+	int ks_state;                  /* 0 not loaded yet, 1 loaded, -errno failed */
+	struct kdk_err ks_err;         /* why, when it failed */
+	uint64_t task_size;            /* sizeof(struct task_struct) */
 	FILE *out;
 };
 
@@ -32,6 +39,9 @@ void session_close(struct session *s);
 int session_read(struct session *s, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err);
 /* A symbol's address: the symbol table, else VMCOREINFO's SYMBOL(name). */
 int session_symbol(struct session *s, const char *name, uint64_t *addr, struct kdk_err *err);
+/* The structure offsets (BTF from the vmlinux given, else from the dump), or NULL with err. */
+const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err);
+
 /* "name+0xoff" for an address (or the hex address alone). */
 void session_format_addr(const struct session *s, uint64_t addr, char *buf, size_t size);
 

@@ -39,7 +39,27 @@ static int print_record(void *ctx, const struct kdk_printk_record *r)
 		}
 		return 0;
 	}
-	return kdk_printk_format(w->out, r) < 0 ? -EIO : 0;
+	/* crash's layout: the timestamp on a record's first line, blanks of its width on the
+	 * lines that follow (the console repeats the timestamp instead). */
+	{
+		char stamp[32];
+		const char *text = r->text, *end = r->text + r->text_len;
+		int width = snprintf(stamp, sizeof(stamp), "[%5" PRIu64 ".%06" PRIu64 "] ",
+				     r->ts_nsec / 1000000000, r->ts_nsec % 1000000000 / 1000);
+		int first = 1;
+
+		while (text <= end) {
+			const char *nl = memchr(text, '\n', (size_t)(end - text));
+			size_t len = nl ? (size_t)(nl - text) : (size_t)(end - text);
+
+			fprintf(w->out, "%*s%.*s\n", width, first ? stamp : "", (int)len, text);
+			first = 0;
+			if (!nl)
+				break;
+			text = nl + 1;
+		}
+	}
+	return ferror(w->out) ? -EIO : 0;
 }
 
 static int last_ts(void *ctx, const struct kdk_printk_record *r)

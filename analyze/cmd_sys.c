@@ -39,12 +39,35 @@ static int scan_log(void *ctx, const struct kdk_printk_record *r)
 	return 0;
 }
 
+/* CPUs: one NT_PRSTATUS note each; those missing from cpu_online_mask (a panic without kexec
+ * takes the others offline) counted as crash does, "2 [OFFLINE: 1]". */
+static void print_cpus(struct session *s, unsigned cpus, struct kdk_err *err)
+{
+	uint64_t addr, word = 0;
+	unsigned cpu, offline = 0;
+
+	if (!session_symbol(s, "__cpu_online_mask", &addr, err)) {
+		for (cpu = 0; cpu < cpus; cpu++) {
+			if (cpu % 64 == 0 && session_read(s, addr + cpu / 64 * 8, &word, 8, err))
+				break;
+			if (!(word >> (cpu % 64) & 1))
+				offline++;
+		}
+	}
+	kdk_err_clear(err);
+	if (offline)
+		fprintf(s->out, "        CPUS: %u [OFFLINE: %u]\n", cpus, offline);
+	else
+		fprintf(s->out, "        CPUS: %u\n", cpus);
+}
+
 static void print_uts(struct session *s)
 {
 	static const char *const labels[] = { NULL, "NODENAME", "RELEASE", "VERSION", "MACHINE" };
 	char uts[UTS_FIELD * 6];
 	uint64_t addr, name_off = 0;
 	struct kdk_err err = { 0 };
+	uint32_t khz = 0;
 	int i;
 
 	if (kdk_vmcoreinfo_symbol(&s->vi, "init_uts_ns", &addr) ||
@@ -53,8 +76,14 @@ static void print_uts(struct session *s)
 		fprintf(s->out, "     RELEASE: %s\n", kdk_vmcoreinfo_string(&s->vi, "OSRELEASE") ?: "?");
 		return;
 	}
-	for (i = 1; i <= 4; i++)
+	for (i = 1; i <= 3; i++)
 		fprintf(s->out, "%12s: %.*s\n", labels[i], UTS_FIELD, uts + i * UTS_FIELD);
+	/* crash adds the clock rate (cpu_khz) to MACHINE. */
+	if (!session_symbol(s, "cpu_khz", &addr, &err) && !session_read(s, addr, &khz, 4, &err) && khz)
+		fprintf(s->out, "%12s: %.*s  (%u Mhz)\n", labels[4], UTS_FIELD, uts + 4 * UTS_FIELD,
+			khz / 1000);
+	else
+		fprintf(s->out, "%12s: %.*s\n", labels[4], UTS_FIELD, uts + 4 * UTS_FIELD);
 }
 
 /* Physical memory as the kernel saw it: every node's spanned pages (node_data[] and the
@@ -158,7 +187,7 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 	fprintf(s->out, "      KERNEL: %s\n", s->symbols_path ? s->symbols_path :
 			"(none: symbols from the dump's kallsyms)");
 	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
-	fprintf(s->out, "        CPUS: %u\n", cpus);
+	print_cpus(s, cpus, err);
 	if (crashtime) {
 		time_t when = (time_t)strtoll(crashtime, NULL, 10);
 		struct tm tm;
@@ -174,9 +203,13 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 	if (!session_symbol(s, "avenrun", &addr, err) &&
 	    !session_read(s, addr, avenrun, sizeof(avenrun), err)) {
 		fprintf(s->out, "LOAD AVERAGE: ");
-		for (i = 0; i < 3; i++)
-			fprintf(s->out, "%s%" PRIu64 ".%02" PRIu64, i ? ", " : "", avenrun[i] >> FSHIFT,
-				((avenrun[i] & ((1 << FSHIFT) - 1)) * 100) >> FSHIFT);
+		/* As /proc/loadavg: rounded to two decimals by adding FIXED_1/200 first. */
+		for (i = 0; i < 3; i++) {
+			uint64_t load = avenrun[i] + (1 << FSHIFT) / 200;
+
+			fprintf(s->out, "%s%" PRIu64 ".%02" PRIu64, i ? ", " : "", load >> FSHIFT,
+				((load & ((1 << FSHIFT) - 1)) * 100) >> FSHIFT);
+		}
 		fputc('\n', s->out);
 	}
 	kdk_err_clear(err);

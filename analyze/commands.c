@@ -13,6 +13,8 @@ static const struct command commands[] = {
 				 "release, memory, panic message" },
 	{ "log", cmd_log, "log [-T]", "the kernel log from the printk ringbuffer (-T: wall-clock "
 				      "times)" },
+	{ "bt", cmd_bt, "bt [-a] [-s] [PID]", "a kernel stack: the panic task's, PID's, or every CPU's "
+					      "active task (-a); -s adds +offset/size to each name" },
 	{ "ps", cmd_ps, "ps", "every task and thread: PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' "
 			      "marks what each CPU was running" },
 	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address" },

@@ -65,7 +65,7 @@ int session_open(struct session *s, const char *symbols, const char *dump, struc
 	s->out = stdout;
 	kdk_symtab_init(&s->syms, "none");
 	if ((rc = kdk_dump_open(dump, &s->dump, err)))
-		return kdk_err_prefix(err, "%s: ", dump);
+		return strstr(err->msg, dump) ? rc : kdk_err_prefix(err, "%s: ", dump);
 	if (!s->dump->vmcoreinfo)
 		return kdk_err_set(err, ENOENT, "%s: no VMCOREINFO note: kcrash needs it to find the "
 						"kernel in the dump", dump);

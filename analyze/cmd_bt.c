@@ -1,0 +1,216 @@
+/* cmd_bt.c — `bt [-a] [-s] [PID]`: a task's kernel stack, unwound with ORC from the registers
+ * the dump saved for its CPU (active tasks: the CPU's NT_PRSTATUS) or from the frame
+ * __switch_to_asm left (sleeping tasks: thread.sp → struct inactive_task_frame). Frames as
+ * crash prints them; pt_regs frames as "[exception RIP: …]" plus the registers, and the user
+ * registers at the bottom. -s adds the kernel's "+0xoff/0xsize" to every name. Kernel-module
+ * frames are not unwound yet (their ORC tables live in struct module). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "orc_unwind.h"
+#include "tasks.h"
+
+#define MAX_FRAMES 256
+#define PRSTATUS_REGS 112     /* offsetof(struct elf_prstatus, pr_reg) on x86_64 */
+
+struct bt_ctx {
+	struct session *s;
+	struct kdk_orc_table orc;
+	bool with_offsets;
+};
+
+static void name_of(const struct bt_ctx *c, uint64_t ip, bool offsets, char *buf, size_t size)
+{
+	uint64_t off;
+	const struct kdk_ksym *sym = kdk_symtab_by_addr(&c->s->syms, ip, &off);
+
+	if (!sym || (sym->size && off >= sym->size))
+		snprintf(buf, size, "%016" PRIx64, ip);
+	else if (offsets)
+		snprintf(buf, size, "%s+0x%" PRIx64 "/0x%" PRIx64, kdk_symtab_name(&c->s->syms, sym), off,
+			 sym->size);
+	else
+		snprintf(buf, size, "%s", kdk_symtab_name(&c->s->syms, sym));
+}
+
+static void print_regs(FILE *out, const struct kdk_pt_regs *r)
+{
+	fprintf(out, "    RIP: %016" PRIx64 "  RSP: %016" PRIx64 "  RFLAGS: %08" PRIx64 "\n", r->ip, r->sp, r->flags);
+	fprintf(out, "    RAX: %016" PRIx64 "  RBX: %016" PRIx64 "  RCX: %016" PRIx64 "\n", r->ax, r->bx, r->cx);
+	fprintf(out, "    RDX: %016" PRIx64 "  RSI: %016" PRIx64 "  RDI: %016" PRIx64 "\n", r->dx, r->si, r->di);
+	fprintf(out, "    RBP: %016" PRIx64 "   R8: %016" PRIx64 "   R9: %016" PRIx64 "\n", r->bp, r->r8, r->r9);
+	fprintf(out, "    R10: %016" PRIx64 "  R11: %016" PRIx64 "  R12: %016" PRIx64 "\n", r->r10, r->r11, r->r12);
+	fprintf(out, "    R13: %016" PRIx64 "  R14: %016" PRIx64 "  R15: %016" PRIx64 "\n", r->r13, r->r14, r->r15);
+	fprintf(out, "    ORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64 "  SS: %04" PRIx64 "\n", r->orig_ax, r->cs, r->ss);
+}
+
+/* The registers the dump saved for cpu (its NT_PRSTATUS, in CPU order). */
+static int cpu_regs(struct session *s, uint32_t cpu, struct kdk_pt_regs *regs, struct kdk_err *err)
+{
+	uint32_t seen = 0;
+	size_t i;
+
+	for (i = 0; i < s->dump->note_index.len; i++) {
+		const struct kdk_dump_note *n = kdk_array_at(&s->dump->note_index, i);
+
+		if (n->type != 1 || strcmp(n->name, "CORE"))
+			continue;
+		if (seen++ != cpu)
+			continue;
+		if (n->desc_size < PRSTATUS_REGS + sizeof(*regs))
+			return kdk_err_set(err, EINVAL, "NT_PRSTATUS of CPU %u is %zu bytes", cpu,
+					   (size_t)n->desc_size);
+		memcpy(regs, (const uint8_t *)n->desc + PRSTATUS_REGS, sizeof(*regs));
+		return 0;
+	}
+	return kdk_err_set(err, ENOENT, "no NT_PRSTATUS for CPU %u", cpu);
+}
+
+/* Where a sleeping task stopped: __switch_to_asm's frame at thread.sp. */
+static int sleeping_state(struct session *s, uint64_t task, struct kdk_unwind_state *st,
+			  struct kdk_err *err)
+{
+	uint64_t thread_sp_off, bp_off, ret_off, sp;
+	int rc;
+
+	if ((rc = kdk_btf_member(&s->btf, "task_struct", "thread.sp", &thread_sp_off, NULL, err)) ||
+	    (rc = kdk_btf_member(&s->btf, "inactive_task_frame", "bp", &bp_off, NULL, err)) ||
+	    (rc = kdk_btf_member(&s->btf, "inactive_task_frame", "ret_addr", &ret_off, NULL, err)) ||
+	    (rc = session_read(s, task + thread_sp_off, &sp, 8, err)) ||
+	    (rc = session_read(s, sp + bp_off, &st->bp, 8, err)) ||
+	    (rc = session_read(s, sp + ret_off, &st->ip, 8, err)))
+		return rc;
+	st->sp = sp + ret_off + 8;
+	st->first = false;
+	return 0;
+}
+
+static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, struct kdk_err *err)
+{
+	struct session *s = c->s;
+	struct kdk_unwind_state st;
+	struct kdk_pt_regs regs;
+	char name[256];
+	uint64_t frame_addr;
+	int n, rc;
+
+	fprintf(s->out, "PID: %-7d  TASK: %016" PRIx64 "  CPU: %-3u  COMMAND: \"%s\"\n", t->pid, t->task,
+		t->cpu, t->comm);
+	memset(&st, 0, sizeof(st));
+	if (active) {
+		if ((rc = cpu_regs(s, t->cpu, &regs, err)))
+			return rc;
+		st.ip = regs.ip;
+		st.sp = regs.sp;
+		st.bp = regs.bp;
+		st.regs = regs;
+		st.first = true;
+	} else if ((rc = sleeping_state(s, t->task, &st, err))) {
+		return rc;
+	}
+	frame_addr = st.sp;
+	for (n = 0; n < MAX_FRAMES; n++) {
+		name_of(c, st.ip, c->with_offsets, name, sizeof(name));
+		fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "\n", n, frame_addr, name, st.ip);
+		rc = kdk_orc_step(&c->orc, &st, kdk_kmem_read, &s->kmem, err);
+		if (rc == -EINVAL && n == 0) {
+			/* No ORC for where the CPU stopped (__crash_kexec's register capture is
+			 * left out by objtool): find the call into this function on the stack. */
+			const struct kdk_ksym *fn = kdk_symtab_by_addr(&s->syms, st.ip, NULL);
+			uint64_t at;
+
+			kdk_err_clear(err);
+			if (fn && !kdk_orc_scan_caller(&st, fn->addr, &at, kdk_kmem_read, &s->kmem, err)) {
+				frame_addr = at;
+				continue;
+			}
+			rc = -err->code;
+		}
+		if (rc == KDK_FRAME_END)
+			return 0;
+		if (rc < 0) {
+			fprintf(s->out, "    bt: %s\n", err->msg);
+			kdk_err_clear(err);
+			return 0;
+		}
+		if (rc == KDK_FRAME_REGS) {
+			if (st.regs.cs & 3) {          /* the user-mode registers at the stack's base */
+				print_regs(s->out, &st.regs);
+				return 0;
+			}
+			name_of(c, st.regs.ip, true, name, sizeof(name));
+			fprintf(s->out, "    [exception RIP: %s]\n", name);
+			print_regs(s->out, &st.regs);
+			frame_addr = st.sp;
+			continue;
+		}
+		frame_addr = st.sp - 8;
+	}
+	fprintf(s->out, "    bt: more than %d frames, stopped\n", MAX_FRAMES);
+	return 0;
+}
+
+static int panic_task(struct session *s, uint64_t *task, struct kdk_err *err)
+{
+	uint64_t addr;
+	int32_t cpu;
+	int rc;
+
+	if ((rc = session_symbol(s, "panic_cpu", &addr, err)) || (rc = session_read(s, addr, &cpu, 4, err)))
+		return rc;
+	if (cpu < 0)
+		return kdk_err_set(err, ENOENT, "no CPU panicked (panic_cpu is -1): give a PID");
+	return tasks_cpu_current(s, (uint32_t)cpu, task, err);
+}
+
+int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
+{
+	struct bt_ctx c = { .s = s };
+	struct kdk_array tasks = KDK_ARRAY_INIT(struct task_info);
+	bool all = false;
+	long pid = -1;
+	uint64_t target = 0;
+	size_t i;
+	int rc, a;
+
+	for (a = 1; a < argc; a++) {
+		char *end;
+
+		if (!strcmp(argv[a], "-a"))
+			all = true;
+		else if (!strcmp(argv[a], "-s"))
+			c.with_offsets = true;
+		else if ((pid = strtol(argv[a], &end, 10)) < 0 || *end)
+			return kdk_err_set(err, EINVAL, "usage: bt [-a] [-s] [PID]");
+	}
+	if (!session_kstructs(s, err))
+		return -err->code;
+	if ((rc = kdk_orc_load(&c.orc, &s->syms, &s->btf, kdk_kmem_read, &s->kmem, err)))
+		return rc;
+	if ((rc = tasks_collect(s, &tasks, err)))
+		goto out;
+	if (!all && pid < 0 && (rc = panic_task(s, &target, err)))
+		goto out;
+	rc = kdk_err_set(err, ENOENT, "bt: no task with PID %ld", pid);
+	for (i = 0; i < tasks.len; i++) {
+		const struct task_info *t = kdk_array_at(&tasks, i);
+
+		if (all ? !t->active : pid >= 0 ? t->pid != pid : t->task != target)
+			continue;
+		kdk_err_clear(err);
+		if (rc < 0 && rc != -ENOENT)
+			break;
+		if (i && all)
+			fputc('\n', s->out);
+		rc = backtrace(&c, t, t->active, err);
+		if (rc || !all)
+			break;
+	}
+out:
+	kdk_orc_free(&c.orc);
+	kdk_array_free(&tasks);
+	return rc;
+}

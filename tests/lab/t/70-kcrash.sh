@@ -1,0 +1,136 @@
+# Lab test: kcrash on the lab's dumps of both kernels, against the reference peers. Dumps: the
+# sysrq fixture as QEMU wrote it (ELF) and our dumpsave -l -d 31 copy (kdump-compressed).
+#   - sys fields equal crash's sys (6.1; on 6.12 crash cannot run sys: RELEASE through
+#     crash's rd -a linux_banner, PANIC through the serial console, stand in);
+#   - log equals crash's log line for line (6.12: crash --kaslr=auto --no_modules can run log);
+#   - ps lists every task: the processes and their COMM equal crash's walk of init_task.tasks
+#     (6.1); every thread equals drgn's task walk (6.12, drgn standing in for crash);
+#   - sym equals crash's sym (address, type, name);
+#   - with no vmlinux at all, sys, log, ps and sym say the same as with the -dbg vmlinux;
+#   - a vmlinux of another kernel is refused naming both build IDs; a truncated dump gives a
+#     clear error, no crash.
+# What is not here yet (bt, dis, struct, mod, kmem) is not claimed.
+. "$(dirname "$0")/../lab.sh"
+
+kcrash=$KDK_BUILD/kcrash
+[ -x "$kcrash" ] || bail "$kcrash not built (make)"
+crash_cmd() { # VMLINUX DUMP OPTS CMD… — crash's output without its startup warnings
+	local vmlinux=$1 dump=$2 opts=$3; shift 3
+	LAB_CRASH_OPTS=$opts lab_crash "$vmlinux" "$dump" "$@" | grep -v '^WARNING: active task\|^$'
+}
+# On 6.12 crash prints startup errors (bt: invalid size…) before the command's output: keep the
+# log from its first timestamped line, and sym's answer line.
+# (and its gdb faults on the way out: "<segmentation violation in gdb>").
+log_only() { sed -n '/^\[ *[0-9]*\.[0-9]*\] /,$p' | grep -v '^ *<segmentation violation in gdb>$'; }
+# The reliable frames (no "? ") of the Call Trace the kernel printed at the panic, from the
+# frame after panic's on: the console log has it after "Kernel panic - not syncing".
+kernel_frames() {
+	tr -d '\r' < "$1" | sed 's/^\[[^]]*\] *//' |
+		awk '/Kernel panic - not syncing/ { p = 1 } p && /Call Trace:/ { t = 1; next }
+		     t && /<\/TASK>/ { exit } t && /^[a-zA-Z_.0-9]+\+0x[0-9a-f]+\/0x[0-9a-f]+/ { print $1 }' |
+		sed -n '/^panic+/,$p' | tail -n +2
+}
+# The same from kcrash's bt -s: the names after the panic frame, up to the user registers.
+bt_frames() { sed -n 's/^ #[0-9]* *\[[0-9a-f]*\] \([^ ]*\) at .*/\1/p' | sed -n '/^panic+/,$p' | tail -n +2; }
+sym_only() { grep -E '^[0-9a-f]{16} \(.\) ' | tail -n 1 | cut -d' ' -f1-3; }
+# drgn (a reference peer) reads one expression from a kdump-compressed dump.
+drgn_value() { /usr/bin/python3 -c "import drgn, sys
+p = drgn.Program(); p.set_core_dump(sys.argv[1]); p.load_debug_info([sys.argv[2]])
+print(eval(sys.argv[3]))" "$@" 2> /dev/null; }
+field() { sed -n "s/^ *$2: *//p" <<< "$1" | head -n 1; }
+
+for release in $KDK_LAB_KERNELS; do
+	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
+	vmlinux=$(lab_kernel_dir "$release")/vmlinux
+	"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	fx=$KDK_CACHE/fixtures/$release/sysrq
+	work=$(lab_run_dir "kcrash-$release")
+	"$KDK_BUILD/dumpsave" -f -l -d 31 "$fx/vmcore.elf" "$work/vmcore.kdump" 2> /dev/null ||
+		bail "$release: dumpsave the fixture"
+	case $release in 6.1.*) legacy=1 opts= ;; *) legacy=0 opts="--kaslr=auto --no_modules" ;; esac
+
+	for dump in "$fx/vmcore.elf" "$work/vmcore.kdump"; do
+		name="$release $(basename "$dump")"
+		start=$(date +%s.%N)
+		ours=$("$kcrash" "$dump" -c 'sys' 2> "$work/err")
+		ok $? "$name: kcrash sys from the dump alone ($(printf '%.2f' "$(echo "$(date +%s.%N) - $start" | bc)") s)"
+		if [ $legacy = 1 ]; then
+			theirs=$(crash_cmd "$vmlinux" "$dump" "" sys)
+			bad= compared=
+			for f in CPUS RELEASE VERSION MACHINE NODENAME MEMORY PANIC "LOAD AVERAGE" PID COMMAND TASK CPU STATE; do
+				# crash names the panic task only when it finds one (not in QEMU's dumps)
+				[ -n "$(field "$theirs" "$f")" ] || continue
+				compared+="${f% *} "
+				[ "$(field "$ours" "$f")" = "$(field "$theirs" "$f")" ] || bad+="$f: ours '$(field "$ours" "$f")' crash '$(field "$theirs" "$f")'; "
+			done
+			[ -z "$bad" ]
+			ok $? "$name: sys fields equal crash's sys (${bad:-$compared})"
+		else
+			if [ "$dump" = "$fx/vmcore.elf" ]; then
+				got=$(lab_crash_release "$vmlinux" "$dump")
+			else
+				got="RELEASE: $(drgn_value "$dump" "$vmlinux" "p['init_uts_ns'].name.release.string_().decode()") (drgn standing in: crash 8.0.2 aborts on some 6.12 dumps)"
+			fi
+			[[ "$got" == "RELEASE: $(field "$ours" RELEASE) "* ]]
+			ok $? "$name: RELEASE $(field "$ours" RELEASE) equals what the reference reads ($got)"
+			panic=$(grep -ao 'Kernel panic - not syncing: [^]]*' "$fx/serial.log" | head -n 1 | tr -d '\r' | sed 's/ *$//')
+			is "$(field "$ours" PANIC)" "\"$panic\"" "$name: PANIC equals the console's panic line"
+		fi
+		"$kcrash" "$dump" -c log > "$work/log.ours" 2> "$work/err"
+		crash_cmd "$vmlinux" "$dump" "$opts" log | log_only > "$work/log.crash"
+		cmp -s "$work/log.ours" "$work/log.crash"
+		ok $? "$name: log equals crash's log, $(wc -l < "$work/log.ours") lines"
+		"$kcrash" "$dump" -c ps 2> "$work/err" | sed 's/^>/ /' |
+			awk 'NR > 1 { comm = $NF; gsub(/^\[|\]$/, "", comm); print $1, comm }' > "$work/ps.ours"
+		tasks=$(wc -l < "$work/ps.ours")
+		if [ $legacy = 1 ]; then
+			# crash walks init_task.tasks (processes); each must be in our ps, same PID and COMM
+			crash_cmd "$vmlinux" "$dump" "" "list task_struct.tasks -s task_struct.pid,comm -h init_task" |
+				awk '/pid = /{gsub(",", "", $3); pid=$3} /comm = /{c=$0; sub(/.*comm = "/, "", c); sub(/\\000.*|".*/, "", c); print pid, c}' |
+				sort > "$work/procs.crash"
+			missing=$(sort "$work/ps.ours" | comm -23 "$work/procs.crash" - | tr '\n' ' ')
+			[ -s "$work/procs.crash" ] && [ -z "$missing" ]
+			ok $? "$name: ps has every process of crash's init_task.tasks walk ($(wc -l < "$work/procs.crash"), same PID and COMM)${missing:+; missing: $missing}"
+			threads=$(crash_cmd "$vmlinux" "$dump" "" "p nr_threads" | sed -n 's/.*= //p' | tail -n 1)
+		else
+			/usr/bin/python3 "$LAB_DIR/drgn-tasks.py" "$work/vmcore.kdump" "$vmlinux" 2> /dev/null |
+				awk '{print $1, substr($2, 1, 15)}' | sort > "$work/tasks.drgn"
+			grep -v '^0 ' "$work/ps.ours" | sort > "$work/tasks.ours"
+			[ -s "$work/tasks.drgn" ] && cmp -s "$work/tasks.ours" "$work/tasks.drgn"
+			ok $? "$name: ps lists the same $(wc -l < "$work/tasks.drgn") tasks (PID, COMM) as drgn's task walk (drgn stands in: crash cannot walk tasks on 6.12)"
+			threads=$(drgn_value "$work/vmcore.kdump" "$vmlinux" "p['nr_threads'].value_()")
+		fi
+		cpus=$(grep -c '^0 swapper/' "$work/ps.ours")
+		[ -n "$threads" ] && [ "$tasks" = "$((threads + cpus))" ]
+		ok $? "$name: ps lists $tasks tasks: the kernel's nr_threads ($threads) plus $cpus idle tasks"
+		"$kcrash" "$dump" -c 'bt -s' > "$work/bt.ours" 2>&1
+		want=$(kernel_frames "$fx/serial.log" | tr '\n' ' ')
+		got=$(bt_frames < "$work/bt.ours" | tr '\n' ' ')
+		[ -n "$want" ] && [ "$got" = "$want" ] && grep -q 'RIP: .*RSP: ' "$work/bt.ours"
+		ok $? "$name: bt of the panic task has the kernel's reliable Call Trace frames below panic, then the user registers: $got"
+		[ "$got" = "$want" ] || diag "kernel's: $want"
+		ours=$("$kcrash" "$dump" -c 'sym sysrq_handle_crash')
+		theirs=$(crash_cmd "$vmlinux" "$dump" "$opts" "sym sysrq_handle_crash" | sym_only)
+		is "$ours" "$theirs" "$name: sym sysrq_handle_crash equals crash's"
+		with=$("$kcrash" "$vmlinux" "$dump" -c 'sys; log; ps; sym sysrq_handle_crash' 2>&1 | grep -v '^ *KERNEL:')
+		without=$("$kcrash" "$dump" -c 'sys; log; ps; sym sysrq_handle_crash' 2>&1 | grep -v '^ *KERNEL:')
+		[ -n "$with" ] && [ "$with" = "$without" ]
+		ok $? "$name: with no vmlinux, sys/log/ps/sym say what they say with the -dbg vmlinux"
+	done
+
+	other=
+	for r in $KDK_LAB_KERNELS; do [ "$r" != "$release" ] && other=$(lab_kernel_dir "$r")/vmlinux; done
+	if [ -n "$other" ]; then
+		"$kcrash" "$other" "$work/vmcore.kdump" -c sys > /dev/null 2> "$work/err"
+		status=$?
+		[ $status = 1 ] && grep -q 'is not the dump.s kernel: its build ID is [0-9a-f]*, the dump.s .* is [0-9a-f]*' "$work/err"
+		ok $? "$release: another kernel's vmlinux is refused: $(head -c 200 "$work/err")"
+	fi
+	head -c 1000000 "$work/vmcore.kdump" > "$work/truncated.kdump"
+	"$kcrash" "$work/truncated.kdump" -c 'sys; ps; log' > /dev/null 2> "$work/err"
+	status=$?
+	[ $status -ge 1 ] && [ $status -lt 128 ] && [ -s "$work/err" ]
+	ok $? "$release: a truncated dump gives an error, no crash (exit $status): $(head -n 1 "$work/err" | head -c 160)"
+	rm -f "$work"/*.kdump
+done
+done_testing

@@ -31,7 +31,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec: kdump-init:capture: kcrash:analyze:-ledit
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
-# Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs.
+# Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs;
+# stripped (-s), since every byte of the initramfs is RAM the capture kernel does not have.
 STATIC_TOOLS := dumpsave:dumpsave kexec:kexec kdump-init:capture
 STATIC_LIBS  := -lelf -lz -llzo2 -lzstd -linih -lpthread
 STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, ,$(t))))
@@ -79,7 +80,7 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 
 define static_rule
 $(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) $(LIBKDK)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -static -o $$@ $$(filter %.o %.a,$$^) $$(STATIC_LIBS)
+	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $$(STATIC_LIBS)
 endef
 $(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))))))
 

@@ -14,8 +14,9 @@ arg() {
 # The capture command line: one CPU, devices reset, and the memory-hungry features off (what
 # kdump distributions append: no memory cgroup, MCE, NUMA, THP, HEST or CMA), and no tracefs:
 # before eventfs (6.6) its event directories take ~8 MiB of dentries at boot, which is what
-# made a 6.1 capture kernel run out of memory at crashkernel=64M.
-append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs"
+# made a 6.1 capture kernel run out of memory at crashkernel=64M; nor the crypto self-tests,
+# whose allocations at boot were the next to run it out.
+append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
 [ -n "$(arg kdk_root)" ] && append="$append root=$(arg kdk_root)"
 [ -n "$(arg kdk_wait)" ] && append="$append kdumpkit.wait=$(arg kdk_wait)"
 mode=$(arg kdk_kexec)

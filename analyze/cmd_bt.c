@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "modules.h"
 #include "orc_unwind.h"
 #include "tasks.h"
 
@@ -22,18 +23,23 @@ struct bt_ctx {
 	bool with_offsets;
 };
 
-static void name_of(const struct bt_ctx *c, uint64_t ip, bool offsets, char *buf, size_t size)
+/* A return address is named by the call before it, as the kernel's %pB does: a call that ends
+ * a function (to a noreturn one) returns to the next function's first byte. */
+static void name_of(const struct bt_ctx *c, uint64_t ip, bool offsets, bool return_address,
+		    char *buf, size_t size)
 {
 	uint64_t off;
-	const struct kdk_ksym *sym = kdk_symtab_by_addr(&c->s->syms, ip, &off);
+	const struct kdk_ksym *sym = kdk_symtab_by_addr(&c->s->syms, ip - return_address, &off);
 
 	if (!sym || (sym->size && off >= sym->size))
 		snprintf(buf, size, "%016" PRIx64, ip);
 	else if (offsets)
-		snprintf(buf, size, "%s+0x%" PRIx64 "/0x%" PRIx64, kdk_symtab_name(&c->s->syms, sym), off,
-			 sym->size);
+		snprintf(buf, size, "%s+0x%" PRIx64 "/0x%" PRIx64 "%s%s%s", kdk_symtab_name(&c->s->syms, sym),
+			 off + return_address, sym->size, sym->module ? " [" : "", sym->module ? sym->module : "",
+			 sym->module ? "]" : "");
 	else
-		snprintf(buf, size, "%s", kdk_symtab_name(&c->s->syms, sym));
+		snprintf(buf, size, "%s%s%s%s", kdk_symtab_name(&c->s->syms, sym), sym->module ? " [" : "",
+			 sym->module ? sym->module : "", sym->module ? "]" : "");
 }
 
 static void print_regs(FILE *out, const struct kdk_pt_regs *r)
@@ -95,7 +101,8 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 	struct kdk_pt_regs regs;
 	char name[256];
 	uint64_t frame_addr;
-	int n, rc;
+	bool after_exception = false;
+	int n, rc, shown = 0;
 
 	fprintf(s->out, "PID: %-7d  TASK: %016" PRIx64 "  CPU: %-3u  COMMAND: \"%s\"\n", t->pid, t->task,
 		t->cpu, t->comm);
@@ -113,8 +120,14 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 	}
 	frame_addr = st.sp;
 	for (n = 0; n < MAX_FRAMES; n++) {
-		name_of(c, st.ip, c->with_offsets, name, sizeof(name));
-		fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "\n", n, frame_addr, name, st.ip);
+		/* The interrupted function of an exception frame was just shown as its
+		 * [exception RIP: …]: crash does not list it again. */
+		if (!after_exception) {
+			name_of(c, st.ip, c->with_offsets, !st.first, name, sizeof(name));
+			fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "\n", shown++, frame_addr,
+				name, st.ip);
+		}
+		after_exception = false;
 		rc = kdk_orc_step(&c->orc, &st, kdk_kmem_read, &s->kmem, err);
 		if (rc == -EINVAL && n == 0) {
 			/* No ORC for where the CPU stopped (__crash_kexec's register capture is
@@ -141,10 +154,11 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 				print_regs(s->out, &st.regs);
 				return 0;
 			}
-			name_of(c, st.regs.ip, true, name, sizeof(name));
+			name_of(c, st.regs.ip, true, false, name, sizeof(name));
 			fprintf(s->out, "    [exception RIP: %s]\n", name);
 			print_regs(s->out, &st.regs);
 			frame_addr = st.sp;
+			after_exception = true;
 			continue;
 		}
 		frame_addr = st.sp - 8;
@@ -190,6 +204,10 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 		return -err->code;
 	if ((rc = kdk_orc_load(&c.orc, &s->syms, &s->btf, kdk_kmem_read, &s->kmem, err)))
 		return rc;
+	if (modules_add_orc(s, &c.orc, err)) {
+		fprintf(stderr, "kcrash: module frames will not unwind: %s\n", err->msg);
+		kdk_err_clear(err);
+	}
 	if ((rc = tasks_collect(s, &tasks, err)))
 		goto out;
 	if (!all && pid < 0 && (rc = panic_task(s, &target, err)))

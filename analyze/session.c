@@ -6,6 +6,7 @@
 
 #include "kallsyms.h"
 #include "ksyms_elf.h"
+#include "modules.h"
 #include "session.h"
 
 /* Link-time addresses of a vmlinux or System.map, moved by KASLR's KERNELOFFSET (hex in
@@ -90,6 +91,12 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
 		s->task_size = kdk_btf_size(&s->btf, kdk_btf_find(&s->btf, KDK_BTF_STRUCT, "task_struct"));
 		if (!rc && !s->task_size)
 			rc = kdk_err_set(&s->ks_err, ENOENT, "BTF: no struct task_struct");
+		/* Modules add symbols and unwind tables; a broken module list is reported but does
+		 * not stop the rest. */
+		if (!rc && modules_load(s, &s->ks_err)) {
+			fprintf(stderr, "kcrash: modules left out: %s\n", s->ks_err.msg);
+			kdk_err_clear(&s->ks_err);
+		}
 		s->ks_state = rc ? rc : 1;
 	}
 	if (s->ks_state < 0) {
@@ -102,6 +109,7 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
 void session_close(struct session *s)
 {
 	kdk_btf_free(&s->btf);
+	kdk_array_free(&s->modules);
 	kdk_symtab_free(&s->syms);
 	if (s->have_kmem)
 		kdk_kmem_free(&s->kmem);
@@ -135,8 +143,9 @@ void session_format_addr(const struct session *s, uint64_t addr, char *buf, size
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &offset);
 
 	if (sym && (!sym->size || offset < sym->size))
-		snprintf(buf, size, offset ? "%s+0x%" PRIx64 : "%s", kdk_symtab_name(&s->syms, sym),
-			 offset);
+		snprintf(buf, size, offset ? "%s+0x%" PRIx64 "%s%s%s" : "%s%.0" PRIx64 "%s%s%s",
+			 kdk_symtab_name(&s->syms, sym), offset, sym->module ? " [" : "",
+			 sym->module ? sym->module : "", sym->module ? "]" : "");
 	else
 		snprintf(buf, size, "0x%016" PRIx64, addr);
 }

@@ -28,6 +28,7 @@ struct session {
 	int ks_state;                  /* 0 not loaded yet, 1 loaded, -errno failed */
 	struct kdk_err ks_err;         /* why, when it failed */
 	uint64_t task_size;            /* sizeof(struct task_struct) */
+	struct kdk_array modules;      /* struct kmodule (modules.h), loaded with the offsets */
 	FILE *out;
 };
 

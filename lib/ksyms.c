@@ -41,6 +41,16 @@ int kdk_symtab_add(struct kdk_symtab *tab, const char *name, uint64_t addr, char
 	return 0;
 }
 
+int kdk_symtab_add_module(struct kdk_symtab *tab, const char *name, uint64_t addr, char type,
+			  const char *module, struct kdk_err *err)
+{
+	int rc = kdk_symtab_add(tab, name, addr, type, err);
+
+	if (!rc)
+		KDK_ARRAY_AT(&tab->syms, struct kdk_ksym, tab->syms.len - 1)->module = module;
+	return rc;
+}
+
 static int by_addr(const void *a, const void *b)
 {
 	const struct kdk_ksym *x = a, *y = b;
@@ -75,6 +85,7 @@ int kdk_symtab_finish(struct kdk_symtab *tab, struct kdk_err *err)
 			j++;
 		syms[i].size = j < n ? syms[j].addr - syms[i].addr : 0;
 	}
+	free(tab->by_name);
 	tab->by_name = malloc((n ? n : 1) * sizeof(*tab->by_name));
 	if (!tab->by_name)
 		return kdk_err_set(err, ENOMEM, "symbol index");

@@ -16,6 +16,7 @@ struct kdk_ksym {
 	uint64_t size;             /* up to the next symbol's address (0 for the last) */
 	uint32_t name;             /* offset in the table's name pool */
 	char type;                 /* kallsyms / nm letter: 't', 'T', 'd', 'D', 'b', … */
+	const char *module;        /* the kernel module it belongs to (not owned), NULL: vmlinux */
 };
 
 struct kdk_symtab {
@@ -29,7 +30,10 @@ struct kdk_symtab {
 void kdk_symtab_init(struct kdk_symtab *tab, const char *source);
 int kdk_symtab_add(struct kdk_symtab *tab, const char *name, uint64_t addr, char type,
 		   struct kdk_err *err);
-/* Sort, fill sizes, index names. Call once after the last add. */
+/* A kernel module's symbol, named "name" and shown as "name [module]". */
+int kdk_symtab_add_module(struct kdk_symtab *tab, const char *name, uint64_t addr, char type,
+			  const char *module, struct kdk_err *err);
+/* Sort, fill sizes, index names. Call after the last add (again after adding more). */
 int kdk_symtab_finish(struct kdk_symtab *tab, struct kdk_err *err);
 void kdk_symtab_free(struct kdk_symtab *tab);
 

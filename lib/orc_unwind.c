@@ -34,6 +34,25 @@ static const struct kdk_ksym *need(const struct kdk_symtab *syms, const char *na
 	return sym;
 }
 
+static int read_part(struct kdk_orc_part *part, uint64_t ips_addr, uint64_t entries_addr,
+		     uint64_t count, kdk_read_virt_fn read_virt, void *read_ctx, struct kdk_err *err)
+{
+	int rc;
+
+	if (!count || count > 50000000)
+		return kdk_err_set(err, EINVAL, "ORC: %llu entries", (unsigned long long)count);
+	part->count = count;
+	part->ips_addr = ips_addr;
+	part->ips = malloc(count * 4);
+	part->entries = malloc(count * 6);
+	if (!part->ips || !part->entries)
+		return kdk_err_set(err, ENOMEM, "ORC tables");
+	if ((rc = read_virt(read_ctx, ips_addr, part->ips, count * 4, err)) ||
+	    (rc = read_virt(read_ctx, entries_addr, part->entries, count * 6, err)))
+		return kdk_err_prefix(err, "ORC tables: ");
+	return 0;
+}
+
 int kdk_orc_load(struct kdk_orc_table *orc, const struct kdk_symtab *syms, const struct kdk_btf *btf,
 		 kdk_read_virt_fn read_virt, void *read_ctx, struct kdk_err *err)
 {
@@ -57,55 +76,81 @@ int kdk_orc_load(struct kdk_orc_table *orc, const struct kdk_symtab *syms, const
 	} else {
 		return kdk_err_set(err, ENOENT, "BTF has no struct orc_entry");
 	}
-	orc->count = (ip_stop->addr - ip_start->addr) / 4;
-	if (!orc->count || orc->count > 50000000)
-		return kdk_err_set(err, EINVAL, "ORC: %llu entries", (unsigned long long)orc->count);
-	orc->ips_addr = ip_start->addr;
-	orc->ips = malloc(orc->count * 4);
-	orc->entries = malloc(orc->count * 6);
-	if (!orc->ips || !orc->entries) {
+	rc = read_part(&orc->core, ip_start->addr, orc_start->addr, (ip_stop->addr - ip_start->addr) / 4,
+		       read_virt, read_ctx, err);
+	if (rc)
 		kdk_orc_free(orc);
-		return kdk_err_set(err, ENOMEM, "ORC tables");
-	}
-	if ((rc = read_virt(read_ctx, ip_start->addr, orc->ips, orc->count * 4, err)) ||
-	    (rc = read_virt(read_ctx, orc_start->addr, orc->entries, orc->count * 6, err))) {
-		kdk_orc_free(orc);
-		return kdk_err_prefix(err, "ORC tables: ");
-	}
-	return 0;
+	return rc;
 }
 
 void kdk_orc_free(struct kdk_orc_table *orc)
 {
-	free(orc->ips);
-	free(orc->entries);
+	size_t i;
+
+	free(orc->core.ips);
+	free(orc->core.entries);
+	for (i = 0; i < orc->nr_modules; i++) {
+		free(orc->modules[i].ips);
+		free(orc->modules[i].entries);
+	}
+	free(orc->modules);
 	memset(orc, 0, sizeof(*orc));
 }
 
-static uint64_t entry_ip(const struct kdk_orc_table *orc, uint64_t i)
+int kdk_orc_add_module(struct kdk_orc_table *orc, uint64_t text_start, uint64_t text_end,
+		       uint64_t ips_addr, uint64_t entries_addr, uint64_t count,
+		       kdk_read_virt_fn read_virt, void *read_ctx, struct kdk_err *err)
 {
-	return orc->ips_addr + i * 4 + (int64_t)orc->ips[i];
+	struct kdk_orc_part *grown = realloc(orc->modules, (orc->nr_modules + 1) * sizeof(*grown));
+	int rc;
+
+	if (!grown)
+		return kdk_err_set(err, ENOMEM, "module ORC tables");
+	orc->modules = grown;
+	memset(&grown[orc->nr_modules], 0, sizeof(*grown));
+	if ((rc = read_part(&grown[orc->nr_modules], ips_addr, entries_addr, count, read_virt, read_ctx,
+			    err)))
+		return rc;
+	grown[orc->nr_modules].text_start = text_start;
+	grown[orc->nr_modules].text_end = text_end;
+	orc->nr_modules++;
+	return 0;
 }
 
-/* The entry covering ip: the last whose start is at or below it. */
+static uint64_t entry_ip(const struct kdk_orc_part *part, uint64_t i)
+{
+	return part->ips_addr + i * 4 + (int64_t)part->ips[i];
+}
+
+/* The entry covering ip: in the module whose text holds it, else in vmlinux's table; there the
+ * last whose start is at or below ip. */
 static int find_entry(const struct kdk_orc_table *orc, uint64_t ip, struct orc_entry *out)
 {
-	uint64_t lo = 0, hi = orc->count;
+	const struct kdk_orc_part *part = &orc->core;
+	uint64_t lo = 0, hi;
 	const uint8_t *e;
 	uint16_t bits;
 	unsigned raw_type;
+	size_t m;
 
+	for (m = 0; m < orc->nr_modules; m++)
+		if (ip >= orc->modules[m].text_start && ip < orc->modules[m].text_end)
+			part = &orc->modules[m];
+	/* Module space (MODULES_VADDR, 0xffffffffc0000000 up) outside every module: nothing. */
+	if (part == &orc->core && ip >= 0xffffffffc0000000ULL)
+		return -ENOENT;
+	hi = part->count;
 	while (lo < hi) {
 		uint64_t mid = lo + (hi - lo) / 2;
 
-		if (entry_ip(orc, mid) <= ip)
+		if (entry_ip(part, mid) <= ip)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (!lo)
 		return -ENOENT;
-	e = orc->entries + (lo - 1) * 6;
+	e = part->entries + (lo - 1) * 6;
 	memcpy(&out->sp_offset, e, 2);
 	memcpy(&out->bp_offset, e + 2, 2);
 	memcpy(&bits, e + 4, 2);

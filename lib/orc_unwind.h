@@ -19,11 +19,19 @@ struct kdk_pt_regs {
 		 flags, sp, ss;
 };
 
-struct kdk_orc_table {
+/* One ORC table: vmlinux's, or a module's (struct module's arch.orc_unwind_ip/orc_unwind). */
+struct kdk_orc_part {
 	int32_t *ips;              /* relative: entry i covers from &ips[i] + ips[i] */
 	uint8_t *entries;          /* 6 bytes each */
 	uint64_t ips_addr;         /* kernel address of ips[0] */
 	uint64_t count;
+	uint64_t text_start, text_end;   /* modules: the text it covers */
+};
+
+struct kdk_orc_table {
+	struct kdk_orc_part core;
+	struct kdk_orc_part *modules;
+	size_t nr_modules;
 	bool signal_layout;        /* 6.3+: type:3 + signal:1; before: type:2 + end:1 */
 };
 
@@ -41,6 +49,11 @@ struct kdk_unwind_state {
 int kdk_orc_load(struct kdk_orc_table *orc, const struct kdk_symtab *syms, const struct kdk_btf *btf,
 		 kdk_read_virt_fn read_virt, void *read_ctx, struct kdk_err *err);
 void kdk_orc_free(struct kdk_orc_table *orc);
+
+/* A module's table: count entries at ips_addr/entries_addr for text [text_start, text_end). */
+int kdk_orc_add_module(struct kdk_orc_table *orc, uint64_t text_start, uint64_t text_end,
+		       uint64_t ips_addr, uint64_t entries_addr, uint64_t count,
+		       kdk_read_virt_fn read_virt, void *read_ctx, struct kdk_err *err);
 
 /* Step from state to the caller. Returns the kind of frame stepped over: CALL (state now holds
  * the caller), REGS (a pt_regs frame: state->regs holds it, state the interrupted context), END

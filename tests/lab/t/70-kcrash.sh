@@ -24,14 +24,19 @@ crash_cmd() { # VMLINUX DUMP OPTS CMD… — crash's output without its startup 
 log_only() { sed -n '/^\[ *[0-9]*\.[0-9]*\] /,$p' | grep -v '^ *<segmentation violation in gdb>$'; }
 # The reliable frames (no "? ") of the Call Trace the kernel printed at the panic, from the
 # frame after panic's on: the console log has it after "Kernel panic - not syncing".
+# kernel_frames LOG START — the reliable frames of the first Call Trace after a line matching
+# START; sysrq: the panic's own trace, from below panic; oops: the oops's trace, which starts in
+# the interrupted context.
 kernel_frames() {
 	tr -d '\r' < "$1" | sed 's/^\[[^]]*\] *//' |
-		awk '/Kernel panic - not syncing/ { p = 1 } p && /Call Trace:/ { t = 1; next }
-		     t && /<\/TASK>/ { exit } t && /^[a-zA-Z_.0-9]+\+0x[0-9a-f]+\/0x[0-9a-f]+/ { print $1 }' |
-		sed -n '/^panic+/,$p' | tail -n +2
+		awk -v start="$2" '$0 ~ start { p = 1 } p && /Call Trace:/ { t = 1; next }
+		     t && /<\/TASK>/ { exit } t && /^[a-zA-Z_.0-9]+\+0x[0-9a-f]+\/0x[0-9a-f]+/ { print $1 }'
 }
-# The same from kcrash's bt -s: the names after the panic frame, up to the user registers.
-bt_frames() { sed -n 's/^ #[0-9]* *\[[0-9a-f]*\] \([^ ]*\) at .*/\1/p' | sed -n '/^panic+/,$p' | tail -n +2; }
+below_panic() { sed -n '/^panic+/,$p' | tail -n +2; }
+# The same from kcrash's bt -s: every frame's name+offset/size.
+bt_frames() { awk '/^ #[0-9]/ { print $3 }'; }
+# and the frames after bt's [exception RIP: …] block.
+bt_after_exception() { awk '/\[exception RIP:/ { e = 1 } e && /^ #[0-9]/ { print $3 }'; }
 sym_only() { grep -E '^[0-9a-f]{16} \(.\) ' | tail -n 1 | cut -d' ' -f1-3; }
 # drgn (a reference peer) reads one expression from a kdump-compressed dump.
 drgn_value() { /usr/bin/python3 -c "import drgn, sys
@@ -104,8 +109,8 @@ for release in $KDK_LAB_KERNELS; do
 		[ -n "$threads" ] && [ "$tasks" = "$((threads + cpus))" ]
 		ok $? "$name: ps lists $tasks tasks: the kernel's nr_threads ($threads) plus $cpus idle tasks"
 		"$kcrash" "$dump" -c 'bt -s' > "$work/bt.ours" 2>&1
-		want=$(kernel_frames "$fx/serial.log" | tr '\n' ' ')
-		got=$(bt_frames < "$work/bt.ours" | tr '\n' ' ')
+		want=$(kernel_frames "$fx/serial.log" 'Kernel panic - not syncing' | below_panic | tr '\n' ' ')
+		got=$(bt_frames < "$work/bt.ours" | below_panic | tr '\n' ' ')
 		[ -n "$want" ] && [ "$got" = "$want" ] && grep -q 'RIP: .*RSP: ' "$work/bt.ours"
 		ok $? "$name: bt of the panic task has the kernel's reliable Call Trace frames below panic, then the user registers: $got"
 		[ "$got" = "$want" ] || diag "kernel's: $want"
@@ -117,6 +122,18 @@ for release in $KDK_LAB_KERNELS; do
 		[ -n "$with" ] && [ "$with" = "$without" ]
 		ok $? "$name: with no vmlinux, sys/log/ps/sym say what they say with the -dbg vmlinux"
 	done
+
+	# The module oops: the panic task's stack goes through the page fault into the module.
+	"$LAB_DIR/make-fixture" "$release" oops > /dev/null || bail "$release: oops fixture"
+	ofx=$KDK_CACHE/fixtures/$release/oops
+	"$kcrash" "$ofx/vmcore.elf" -c 'bt -s' > "$work/bt-oops" 2>&1
+	grep -q '^    \[exception RIP: oops_test_do_deref+0x[0-9a-f]*/0x[0-9a-f]* \[oops_test\]\]$' "$work/bt-oops"
+	ok $? "$release oops: bt shows $(grep -o '\[exception RIP: [^]]*\]' "$work/bt-oops" | head -n 1)]"
+	want=$(kernel_frames "$ofx/serial.log" 'BUG: kernel NULL pointer dereference' | tr '\n' ' ')
+	got=$(bt_after_exception < "$work/bt-oops" | tr '\n' ' ')
+	[ -n "$want" ] && [ "$got" = "$want" ]
+	ok $? "$release oops: the frames below the exception equal the oops's Call Trace (module frames named): $got"
+	[ "$got" = "$want" ] || diag "kernel's: $want"
 
 	other=
 	for r in $KDK_LAB_KERNELS; do [ "$r" != "$release" ] && other=$(lab_kernel_dir "$r")/vmlinux; done

@@ -366,3 +366,53 @@ int kdk_btf_enum_value(const struct kdk_btf *btf, const char *name, int64_t *val
 	}
 	return -ENOENT;
 }
+
+unsigned kdk_btf_vlen(const struct kdk_btf *btf, uint32_t id)
+{
+	return id && id < btf->nr_types ? vlen_of(type_raw(btf, id).info) : 0;
+}
+
+uint32_t kdk_btf_ref(const struct kdk_btf *btf, uint32_t id)
+{
+	return id && id < btf->nr_types ? type_raw(btf, id).size_or_type : 0;
+}
+
+int kdk_btf_member_at(const struct kdk_btf *btf, uint32_t id, unsigned i, const char **name,
+		      uint32_t *type, uint64_t *bit_offset, unsigned *bitfield)
+{
+	struct btf_type_raw t;
+	struct btf_member_raw m;
+	unsigned kind;
+
+	if (!id || id >= btf->nr_types)
+		return -ENOENT;
+	t = type_raw(btf, id);
+	kind = kind_of(t.info);
+	if ((kind != KDK_BTF_STRUCT && kind != KDK_BTF_UNION) || i >= vlen_of(t.info))
+		return -ENOENT;
+	memcpy(&m, btf->types + btf->type_at[id] + 12 + 12 * i, sizeof(m));
+	*name = string_at(btf, m.name_off);
+	*type = m.type;
+	*bit_offset = (t.info >> 31) ? (m.offset & 0xffffff) : m.offset;
+	*bitfield = (t.info >> 31) ? m.offset >> 24 : 0;
+	return 0;
+}
+
+int kdk_btf_array(const struct kdk_btf *btf, uint32_t id, uint32_t *elem, uint32_t *count)
+{
+	const uint8_t *a;
+
+	if (kdk_btf_kind(btf, id) != KDK_BTF_ARRAY)
+		return -EINVAL;
+	a = btf->types + btf->type_at[id] + 12;
+	*elem = get32(a);
+	*count = get32(a + 8);
+	return 0;
+}
+
+uint32_t kdk_btf_param(const struct kdk_btf *btf, uint32_t id, unsigned i)
+{
+	if (kdk_btf_kind(btf, id) != KDK_BTF_FUNC_PROTO || i >= kdk_btf_vlen(btf, id))
+		return 0;
+	return get32(btf->types + btf->type_at[id] + 12 + 8 * i + 4);
+}

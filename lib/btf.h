@@ -55,6 +55,19 @@ uint64_t kdk_btf_size(const struct kdk_btf *btf, uint32_t id);
 int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char *path,
 		   uint64_t *offset, uint32_t *type, struct kdk_err *err);
 
+/* Raw access for printers. vlen: members/values/params; ref: what PTR/TYPEDEF/CONST/… point to
+ * (FUNC_PROTO: the return type). */
+unsigned kdk_btf_vlen(const struct kdk_btf *btf, uint32_t id);
+uint32_t kdk_btf_ref(const struct kdk_btf *btf, uint32_t id);
+/* Member i of a struct/union: name ("" when anonymous), type, offset in bits, bitfield width in
+ * bits (0: not a bitfield). */
+int kdk_btf_member_at(const struct kdk_btf *btf, uint32_t id, unsigned i, const char **name,
+		      uint32_t *type, uint64_t *bit_offset, unsigned *bitfield);
+/* ARRAY: element type and count. */
+int kdk_btf_array(const struct kdk_btf *btf, uint32_t id, uint32_t *elem, uint32_t *count);
+/* FUNC_PROTO parameter i's type (0 for "...": variadic). */
+uint32_t kdk_btf_param(const struct kdk_btf *btf, uint32_t id, unsigned i);
+
 /* Enumerator `name` of any enum, in *value; -ENOENT when none has it. */
 int kdk_btf_enum_value(const struct kdk_btf *btf, const char *name, int64_t *value);
 

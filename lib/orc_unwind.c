@@ -109,8 +109,11 @@ int kdk_orc_add_module(struct kdk_orc_table *orc, uint64_t text_start, uint64_t 
 	orc->modules = grown;
 	memset(&grown[orc->nr_modules], 0, sizeof(*grown));
 	if ((rc = read_part(&grown[orc->nr_modules], ips_addr, entries_addr, count, read_virt, read_ctx,
-			    err)))
+			    err))) {
+		free(grown[orc->nr_modules].ips);
+		free(grown[orc->nr_modules].entries);
 		return rc;
+	}
 	grown[orc->nr_modules].text_start = text_start;
 	grown[orc->nr_modules].text_end = text_end;
 	orc->nr_modules++;

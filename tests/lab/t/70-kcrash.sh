@@ -117,10 +117,17 @@ for release in $KDK_LAB_KERNELS; do
 		ours=$("$kcrash" "$dump" -c 'sym sysrq_handle_crash')
 		theirs=$(crash_cmd "$vmlinux" "$dump" "$opts" "sym sysrq_handle_crash" | sym_only)
 		is "$ours" "$theirs" "$name: sym sysrq_handle_crash equals crash's"
-		with=$("$kcrash" "$vmlinux" "$dump" -c 'sys; log; ps; sym sysrq_handle_crash' 2>&1 | grep -v '^ *KERNEL:')
-		without=$("$kcrash" "$dump" -c 'sys; log; ps; sym sysrq_handle_crash' 2>&1 | grep -v '^ *KERNEL:')
+		structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct'
+		if [ $legacy = 1 ]; then
+			"$kcrash" "$dump" -c "$structs" > "$work/struct.ours" 2>&1
+			crash_cmd "$vmlinux" "$dump" "" "${structs//; /$'\n'}" > "$work/struct.crash"
+			cmp -s "$work/struct.ours" "$work/struct.crash"
+			ok $? "$name: struct task_struct -o, list_head -o, page, sk_buff, mm_struct from the dump's BTF equal crash's ($(wc -l < "$work/struct.ours") lines)"
+		fi
+		with=$("$kcrash" "$vmlinux" "$dump" -c "sys; log; ps; bt -s; sym sysrq_handle_crash; $structs" 2>&1 | grep -v '^ *KERNEL:')
+		without=$("$kcrash" "$dump" -c "sys; log; ps; bt -s; sym sysrq_handle_crash; $structs" 2>&1 | grep -v '^ *KERNEL:')
 		[ -n "$with" ] && [ "$with" = "$without" ]
-		ok $? "$name: with no vmlinux, sys/log/ps/sym say what they say with the -dbg vmlinux"
+		ok $? "$name: with no vmlinux, sys/log/ps/bt/sym/struct say what they say with the -dbg vmlinux"
 	done
 
 	# The module oops: the panic task's stack goes through the page fault into the module.

@@ -1,0 +1,19 @@
+/* btf_format.h — BTF types written as C: "struct list_head tasks", "char comm[16]",
+ * "void (*fn)(struct callback_head *)", and whole struct definitions the way crash's `struct`
+ * shows them (with -o: each member's byte offset). */
+#ifndef KDK_BTF_FORMAT_H
+#define KDK_BTF_FORMAT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "btf.h"
+
+/* A declaration of `name` (may be "") with type id, into buf. */
+void kdk_btf_declaration(const struct kdk_btf *btf, uint32_t id, const char *name, char *buf,
+			 size_t size);
+
+/* "struct NAME {" … "}" with "SIZE: n"; offsets: "[off] " before each member. */
+void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, FILE *out);
+
+#endif

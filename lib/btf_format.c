@@ -42,8 +42,11 @@ static void base_name(const struct kdk_btf *btf, uint32_t id, char *buf, size_t 
 	}
 }
 
+/* last_member: a zero-length array that ends its struct is a C99 flexible array ("[]"); BTF
+ * cannot tell it from a GNU zero-length one ("[0]", the markers inside sk_buff), but C only
+ * allows the flexible kind at the end. */
 static void declarator(const struct kdk_btf *btf, uint32_t id, const char *inner, char *buf,
-		       size_t size, int depth)
+		       size_t size, int depth, bool last_member)
 {
 	char next[512], base[256];
 	uint32_t elem, count;
@@ -56,25 +59,24 @@ static void declarator(const struct kdk_btf *btf, uint32_t id, const char *inner
 	switch (kdk_btf_kind(btf, id)) {
 	case KDK_BTF_PTR:
 		snprintf(next, sizeof(next), "*%s", inner);
-		declarator(btf, kdk_btf_ref(btf, id), next, buf, size, depth + 1);
+		declarator(btf, kdk_btf_ref(btf, id), next, buf, size, depth + 1, false);
 		return;
 	case KDK_BTF_CONST: case KDK_BTF_VOLATILE: case KDK_BTF_RESTRICT: case KDK_BTF_TYPE_TAG: {
 		const char *q = kdk_btf_kind(btf, id) == KDK_BTF_CONST ? "const " :
 				kdk_btf_kind(btf, id) == KDK_BTF_VOLATILE ? "volatile " : "";
 		char tail[512];
 
-		declarator(btf, kdk_btf_ref(btf, id), inner, tail, sizeof(tail), depth + 1);
+		declarator(btf, kdk_btf_ref(btf, id), inner, tail, sizeof(tail), depth + 1, last_member);
 		snprintf(buf, size, "%s%s", q, tail);
 		return;
 	}
 	case KDK_BTF_ARRAY:
 		kdk_btf_array(btf, id, &elem, &count);
-		/* a flexible array member has 0 elements in BTF; C and gdb write [] */
-		if (count)
+		if (count || !last_member)
 			snprintf(next, sizeof(next), "%s[%u]", inner, count);
 		else
 			snprintf(next, sizeof(next), "%s[]", inner);
-		declarator(btf, elem, next, buf, size, depth + 1);
+		declarator(btf, elem, next, buf, size, depth + 1, false);
 		return;
 	case KDK_BTF_FUNC_PROTO: {
 		size_t len;
@@ -88,13 +90,13 @@ static void declarator(const struct kdk_btf *btf, uint32_t id, const char *inner
 			if (!p && i == n - 1)
 				snprintf(param, sizeof(param), "...");
 			else
-				declarator(btf, p, "", param, sizeof(param), depth + 1);
+				declarator(btf, p, "", param, sizeof(param), depth + 1, false);
 			len = strlen(next);
 			snprintf(next + len, sizeof(next) - len, "%s%s", i ? ", " : "", param);
 		}
 		len = strlen(next);
 		snprintf(next + len, sizeof(next) - len, n ? ")" : "void)");
-		declarator(btf, kdk_btf_ref(btf, id), next, buf, size, depth + 1);
+		declarator(btf, kdk_btf_ref(btf, id), next, buf, size, depth + 1, false);
 		return;
 	}
 	default:
@@ -107,7 +109,7 @@ static void declarator(const struct kdk_btf *btf, uint32_t id, const char *inner
 void kdk_btf_declaration(const struct kdk_btf *btf, uint32_t id, const char *name, char *buf,
 			 size_t size)
 {
-	declarator(btf, id, name, buf, size, 0);
+	declarator(btf, id, name, buf, size, 0, false);
 }
 
 /* Where a member line starts: crash's -o column ("  [offset]" right-aligned to the width of the
@@ -157,7 +159,7 @@ static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_
 			continue;
 		}
 		line_start(out, offsets, depth, &byte_offset);
-		kdk_btf_declaration(btf, type, name, decl, sizeof(decl));
+		declarator(btf, type, name, decl, sizeof(decl), 0, i == n - 1 && depth == 0);
 		if (width)
 			fprintf(out, "%s : %u;\n", decl, width);
 		else

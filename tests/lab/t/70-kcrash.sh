@@ -115,8 +115,14 @@ for release in $KDK_LAB_KERNELS; do
 		ok $? "$name: bt of the panic task has the kernel's reliable Call Trace frames below panic, then the user registers: $got"
 		[ "$got" = "$want" ] || diag "kernel's: $want"
 		ours=$("$kcrash" "$dump" -c 'sym sysrq_handle_crash')
-		theirs=$(crash_cmd "$vmlinux" "$dump" "$opts" "sym sysrq_handle_crash" | sym_only)
-		is "$ours" "$theirs" "$name: sym sysrq_handle_crash equals crash's"
+		if [ $legacy = 1 ] || [ "$dump" = "$fx/vmcore.elf" ]; then
+			theirs=$(crash_cmd "$vmlinux" "$dump" "$opts" "sym sysrq_handle_crash" | sym_only)
+			is "$ours" "$theirs" "$name: sym sysrq_handle_crash equals crash's"
+		else
+			# crash 8.0.2 aborts on some 6.12 kdump files before it answers: drgn stands in
+			theirs=$(drgn_value "$dump" "$vmlinux" "'%016x' % p.symbol('sysrq_handle_crash').address")
+			is "${ours%% *}" "$theirs" "$name: sym sysrq_handle_crash's address equals drgn's (drgn stands in for crash)"
+		fi
 		structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct'
 		if [ $legacy = 1 ]; then
 			"$kcrash" "$dump" -c "$structs" > "$work/struct.ours" 2>&1

@@ -15,6 +15,9 @@ static const struct command commands[] = {
 				      "times)" },
 	{ "bt", cmd_bt, "bt [-a] [-s] [PID]", "a kernel stack: the panic task's, PID's, or every CPU's "
 					      "active task (-a); -s adds +offset/size to each name" },
+	{ "dis", cmd_dis, "dis FUNCTION|ADDRESS [COUNT]", "disassemble a function (or COUNT instructions "
+						       "from an address), AT&T syntax, targets named" },
+	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size" },
 	{ "ps", cmd_ps, "ps", "every task and thread: PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' "
 			      "marks what each CPU was running" },
 	{ "struct", cmd_struct, "struct NAME[.MEMBER] [-o]", "a structure's definition from BTF (-o: "

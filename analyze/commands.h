@@ -22,6 +22,8 @@ int cmd_rd(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_ps(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_mod(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err);
 
 /* Run one command line ("sym panic"); unknown commands are an error naming the command. */
 int commands_run(struct session *s, const char *line, struct kdk_err *err);

@@ -123,6 +123,17 @@ for release in $KDK_LAB_KERNELS; do
 			theirs=$(drgn_value "$dump" "$vmlinux" "'%016x' % p.symbol('sysrq_handle_crash').address")
 			is "${ours%% *}" "$theirs" "$name: sym sysrq_handle_crash's address equals drgn's (drgn stands in for crash)"
 		fi
+		if [ $legacy = 1 ]; then
+			"$kcrash" "$dump" -c 'dis sysrq_handle_crash' > "$work/dis.ours" 2>&1
+			crash_cmd "$vmlinux" "$dump" "" "dis sysrq_handle_crash" > "$work/dis.crash"
+			# The same instructions at the same addresses with the same branch targets
+			# (capstone's operand spelling differs from gdb's; kallsyms' size includes the
+			# alignment padding after the function, which crash does not show).
+			want=$(awk '{ print $1, ($3 ~ /^(call|jmp)/ ? $NF : "") }' "$work/dis.crash")
+			got=$(awk '{ print $1, ($3 ~ /^(call|jmp)/ ? $NF : "") }' "$work/dis.ours" | head -n "$(wc -l < "$work/dis.crash")")
+			[ -s "$work/dis.crash" ] && [ "$got" = "$want" ]
+			ok $? "$name: dis sysrq_handle_crash: the same $(wc -l < "$work/dis.crash") instruction addresses and call targets as crash's dis"
+		fi
 		structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct'
 		if [ $legacy = 1 ]; then
 			"$kcrash" "$dump" -c "$structs" > "$work/struct.ours" 2>&1

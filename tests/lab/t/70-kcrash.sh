@@ -172,6 +172,28 @@ for release in $KDK_LAB_KERNELS; do
 	status=$?
 	[ $status -ge 1 ] && [ $status -lt 128 ] && [ -s "$work/err" ]
 	ok $? "$release: a truncated dump gives an error, no crash (exit $status): $(head -n 1 "$work/err" | head -c 160)"
+	# Damaged copies: VMCOREINFO zeroed, page descriptors overwritten with garbage.
+	python3 - "$work/vmcore.kdump" "$work/novmcoreinfo.kdump" "$work/baddesc.kdump" <<'PY'
+import random, sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+zeroed = bytearray(data)
+at = zeroed.find(b'OSRELEASE=')
+end = zeroed.find(b'\0', at)
+zeroed[at:end] = bytes(end - at)
+open(sys.argv[2], 'wb').write(zeroed)
+# the page descriptors follow the header, sub-header and both bitmaps; garbage over 256 KiB
+# from 76 KiB on hits them in the lab's 1 GiB dumps
+random.seed(1)
+for i in range(0x13000, 0x13000 + 262144):
+    data[i] = random.randrange(256)
+open(sys.argv[3], 'wb').write(data)
+PY
+	for bad in novmcoreinfo baddesc; do
+		"$kcrash" "$work/$bad.kdump" -c 'sys; ps; bt; log' > /dev/null 2> "$work/err"
+		status=$?
+		[ $status -ge 1 ] && [ $status -lt 128 ] && [ -s "$work/err" ]
+		ok $? "$release: $bad: an error, no crash (exit $status): $(head -n 1 "$work/err" | head -c 200)"
+	done
 	rm -f "$work"/*.kdump
 done
 done_testing

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "json_out.h"
 
 static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *err);
 
@@ -39,6 +40,29 @@ static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *er
 	return 0;
 }
 
+/* With --json, a command that has a JSON form writes its text into memory, converted after. */
+static int run_one(struct session *s, const struct command *cmd, int argc, char **argv,
+		   struct kdk_err *err)
+{
+	FILE *real = s->out, *mem;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!s->json || (strcmp(cmd->name, "sys") && strcmp(cmd->name, "ps") && strcmp(cmd->name, "bt")))
+		return cmd->run(s, argc, argv, err);
+	if (!(mem = open_memstream(&text, &len)))
+		return kdk_err_set(err, ENOMEM, "--json");
+	s->out = mem;
+	rc = cmd->run(s, argc, argv, err);
+	s->out = real;
+	fclose(mem);
+	if (!rc)
+		json_convert(cmd->name, text, real);
+	free(text);
+	return rc;
+}
+
 int commands_run(struct session *s, const char *line, struct kdk_err *err)
 {
 	char *copy = strdup(line), *word, *save = NULL, *argv[32];
@@ -57,7 +81,7 @@ int commands_run(struct session *s, const char *line, struct kdk_err *err)
 		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 			if (!strcmp(argv[0], commands[i].name)) {
 				kdk_err_clear(err);
-				rc = commands[i].run(s, argc, argv, err);
+				rc = run_one(s, &commands[i], argc, argv, err);
 				break;
 			}
 		}

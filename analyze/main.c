@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ static void usage(FILE *out)
 		"dump itself (kallsyms, Linux 6.0+). Commands: kcrash VMCORE -c help\n"
 		"  -c CMDS   run these commands (separated by ';') and exit\n"
 		"  -i FILE   run the commands in FILE (one per line) and exit\n"
+		"  --json    sys, ps and bt as JSON (one document per command)\n"
 		"Without -c/-i: an interactive prompt on a terminal, else commands from stdin.\n");
 }
 
@@ -72,13 +74,20 @@ static int interactive(struct session *s)
 
 int main(int argc, char **argv)
 {
+	static const struct option long_options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *commands = NULL, *command_file = NULL, *symbols = NULL, *dump;
 	struct session s;
 	struct kdk_err err = { 0 };
+	bool json = false;
 	int c, failed;
 
-	while ((c = getopt(argc, argv, "c:i:h")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:i:h", long_options, NULL)) != -1) {
 		switch (c) {
+		case 'j': json = true; break;
 		case 'c': commands = optarg; break;
 		case 'i': command_file = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -99,6 +108,7 @@ int main(int argc, char **argv)
 		session_close(&s);
 		return 1;
 	}
+	s.json = json;
 	if (commands) {
 		failed = run_list(&s, commands);
 	} else if (command_file) {

@@ -30,6 +30,7 @@ struct session {
 	uint64_t task_size;            /* sizeof(struct task_struct) */
 	struct kdk_array modules;      /* struct kmodule (modules.h), loaded with the offsets */
 	FILE *out;
+	bool json;                     /* --json: sys, ps and bt as JSON */
 };
 
 /* Open DUMP with optional SYMBOLS (vmlinux or System.map). A vmlinux whose build ID differs

@@ -172,6 +172,18 @@ for release in $KDK_LAB_KERNELS; do
 	status=$?
 	[ $status -ge 1 ] && [ $status -lt 128 ] && [ -s "$work/err" ]
 	ok $? "$release: a truncated dump gives an error, no crash (exit $status): $(head -n 1 "$work/err" | head -c 160)"
+	# --json: sys, ps and bt as JSON documents that say what the text says.
+	json=$("$kcrash" --json "$work/vmcore.kdump" -c 'sys; ps; bt' 2>&1 | python3 -c '
+import json, sys
+docs = [json.loads(line) for line in sys.stdin if line.strip()]
+sys_doc, ps_doc, bt_doc = docs
+print(sys_doc["release"], len(ps_doc), sum(1 for t in ps_doc if t["active"]), len(bt_doc[0]["frames"]), bt_doc[0]["pid"])' 2>&1)
+	text_ps=$("$kcrash" "$work/vmcore.kdump" -c ps | tail -n +2 | wc -l)
+	text_active=$("$kcrash" "$work/vmcore.kdump" -c ps | grep -c '^>')
+	text_frames=$("$kcrash" "$work/vmcore.kdump" -c bt | grep -c '^ #')
+	text_pid=$("$kcrash" "$work/vmcore.kdump" -c bt | sed -n 's/^PID: *\([0-9]*\).*/\1/p')
+	is "$json" "$release $text_ps $text_active $text_frames $text_pid" "$release: --json sys/ps/bt parse as JSON and agree with the text (release, tasks, active, frames, pid)"
+
 	# Damaged copies: VMCOREINFO zeroed, page descriptors overwritten with garbage.
 	python3 - "$work/vmcore.kdump" "$work/novmcoreinfo.kdump" "$work/baddesc.kdump" <<'PY'
 import random, sys

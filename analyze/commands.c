@@ -18,6 +18,8 @@ static const struct command commands[] = {
 					      "active task (-a); -s adds +offset/size to each name" },
 	{ "dis", cmd_dis, "dis FUNCTION|ADDRESS [COUNT]", "disassemble a function (or COUNT instructions "
 						       "from an address), AT&T syntax, targets named" },
+	{ "kmem", cmd_kmem, "kmem -i", "memory use: total, free, used, shared, buffers, cached, slab, "
+				       "huge pages, swap, commit limit" },
 	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size" },
 	{ "ps", cmd_ps, "ps", "every task and thread: PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' "
 			      "marks what each CPU was running" },

@@ -21,7 +21,32 @@ struct bt_ctx {
 	struct session *s;
 	struct kdk_orc_table orc;
 	bool with_offsets;
+	bool frame_contents;       /* -f */
 };
+
+/* bt -f: the stack words of a frame, [from, to), two per line as crash prints them. */
+static void dump_words(struct session *s, uint64_t from, uint64_t to)
+{
+	struct kdk_err ignored = { 0 };
+	uint64_t addr, word;
+	int col = 0;
+
+	if (to <= from || to - from > 8 * 1024)
+		return;
+	for (addr = from; addr < to; addr += 8) {
+		if (session_read(s, addr, &word, 8, &ignored))
+			break;
+		if (!col)
+			fprintf(s->out, "    %016" PRIx64 ":", addr);
+		fprintf(s->out, " %016" PRIx64, word);
+		if (++col == 2) {
+			fputc('\n', s->out);
+			col = 0;
+		}
+	}
+	if (col)
+		fputc('\n', s->out);
+}
 
 /* A return address is named by the call before it, as the kernel's %pB does: a call that ends
  * a function (to a noreturn one) returns to the next function's first byte. */
@@ -137,6 +162,8 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 
 			kdk_err_clear(err);
 			if (fn && !kdk_orc_scan_caller(&st, fn->addr, &at, kdk_kmem_read, &s->kmem, err)) {
+				if (c->frame_contents)
+					dump_words(s, frame_addr, at);
 				frame_addr = at;
 				continue;
 			}
@@ -161,6 +188,8 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 			after_exception = true;
 			continue;
 		}
+		if (c->frame_contents)
+			dump_words(s, frame_addr, st.sp - 8);
 		frame_addr = st.sp - 8;
 	}
 	fprintf(s->out, "    bt: more than %d frames, stopped\n", MAX_FRAMES);
@@ -197,8 +226,10 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 			all = true;
 		else if (!strcmp(argv[a], "-s"))
 			c.with_offsets = true;
+		else if (!strcmp(argv[a], "-f"))
+			c.frame_contents = true;
 		else if ((pid = strtol(argv[a], &end, 10)) < 0 || *end)
-			return kdk_err_set(err, EINVAL, "usage: bt [-a] [-s] [PID]");
+			return kdk_err_set(err, EINVAL, "usage: bt [-a] [-s] [-f] [PID]");
 	}
 	if (!session_kstructs(s, err))
 		return -err->code;

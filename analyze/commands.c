@@ -14,8 +14,9 @@ static const struct command commands[] = {
 				 "release, memory, panic message" },
 	{ "log", cmd_log, "log [-T]", "the kernel log from the printk ringbuffer (-T: wall-clock "
 				      "times)" },
-	{ "bt", cmd_bt, "bt [-a] [-s] [PID]", "a kernel stack: the panic task's, PID's, or every CPU's "
-					      "active task (-a); -s adds +offset/size to each name" },
+	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [PID]", "a kernel stack: the panic task's, PID's, or every "
+						   "CPU's active task (-a); -s adds +offset/size to each "
+						   "name, -f each frame's stack words" },
 	{ "dis", cmd_dis, "dis FUNCTION|ADDRESS [COUNT]", "disassemble a function (or COUNT instructions "
 						       "from an address), AT&T syntax, targets named" },
 	{ "kmem", cmd_kmem, "kmem -i", "memory use: total, free, used, shared, buffers, cached, slab, "

@@ -114,6 +114,13 @@ for release in $KDK_LAB_KERNELS; do
 		[ -n "$want" ] && [ "$got" = "$want" ] && grep -q 'RIP: .*RSP: ' "$work/bt.ours"
 		ok $? "$name: bt of the panic task has the kernel's reliable Call Trace frames below panic, then the user registers: $got"
 		[ "$got" = "$want" ] || diag "kernel's: $want"
+		# A sleeping task's stack: from the frame __switch_to_asm left, through the syscall.
+		sleeper=$(awk '$NF == "sleep" { print $1; exit }' "$work/ps.ours")
+		"$kcrash" "$dump" -c "bt $sleeper" > "$work/bt.sleep" 2>&1
+		frames=$(bt_frames < "$work/bt.sleep" | sed 's/+.*//' | tr '\n' ' ')
+		sed -n 2p "$work/bt.sleep" | grep -q ' __schedule at ' && grep -q ' entry_SYSCALL_64_after_hwframe at ' "$work/bt.sleep" &&
+			grep -q 'do_nanosleep' "$work/bt.sleep" && grep -q '    RIP: .*RSP: ' "$work/bt.sleep"
+		ok $? "$name: bt of a sleeping task ($sleeper, sleep) unwinds from __schedule through nanosleep to the user registers: $(awk '/^ #/ { printf "%s ", $3 }' "$work/bt.sleep")"
 		ours=$("$kcrash" "$dump" -c 'sym sysrq_handle_crash')
 		if [ $legacy = 1 ] || [ "$dump" = "$fx/vmcore.elf" ]; then
 			theirs=$(crash_cmd "$vmlinux" "$dump" "$opts" "sym sysrq_handle_crash" | sym_only)

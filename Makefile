@@ -28,7 +28,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 # Tools: one directory each, with its own main. Add "name:dir:libs" as tools appear.
-TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec: kdump-init:capture: kcrash:analyze:-ledit+-lcapstone
+TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec: kdump-init:capture: kcrash:analyze:-ledit+-lcapstone+-ldw
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 # Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs;

@@ -152,6 +152,15 @@ for release in $KDK_LAB_KERNELS; do
 			[ -s "$work/kmem.crash" ] && [ "$rows_differ" = 0 ] && [ "$got" = "$want" ]
 			ok $? "$name: kmem -i equals crash's rows (SHARED, SLAB: the kernel's vm_node_stat as drgn reads it: $want; ours $got)"
 		fi
+		if [ $legacy = 1 ] || [ "$dump" = "$fx/vmcore.elf" ]; then
+			# dis -l: the same source lines in front of the same instructions as crash's
+			lines_at() { awk '/^0x/ { if (h) print h, $1; h = "" } /: [0-9]+$/ { h = $0 }'; }
+			"$kcrash" "$vmlinux" "$dump" -c 'dis -l sysrq_handle_crash' | lines_at > "$work/disl.ours"
+			crash_cmd "$vmlinux" "$dump" "$opts" "dis -l sysrq_handle_crash" | grep -E '^0x|: [0-9]+$' |
+				lines_at > "$work/disl.crash"
+			[ -s "$work/disl.crash" ] && cmp -s "$work/disl.ours" "$work/disl.crash"
+			ok $? "$name: dis -l sysrq_handle_crash puts the same $(wc -l < "$work/disl.crash") source lines at the same instructions as crash's"
+		fi
 		structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct'
 		if [ $legacy = 1 ]; then
 			"$kcrash" "$dump" -c "$structs" > "$work/struct.ours" 2>&1

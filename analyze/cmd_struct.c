@@ -3,15 +3,31 @@
  * offset. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "btf_format.h"
 #include "commands.h"
 
+/* " <symbol+offset>" (decimal, as gdb) for an address inside a symbol of known size. */
+static void name_address(void *ctx, uint64_t addr, FILE *out)
+{
+	struct session *s = ctx;
+	uint64_t off;
+	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &off);
+
+	if (!sym || !sym->size || off >= sym->size)
+		return;
+	if (off)
+		fprintf(out, " <%s+%" PRIu64 ">", kdk_symtab_name(&s->syms, sym), off);
+	else
+		fprintf(out, " <%s>", kdk_symtab_name(&s->syms, sym));
+}
+
 int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	bool offsets = false;
-	const char *name = NULL;
+	const char *name = NULL, *address = NULL;
 	uint32_t id;
 	char *dot;
 	int i;
@@ -21,8 +37,10 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 			offsets = true;
 		else if (!name)
 			name = argv[i];
+		else if (!address)
+			address = argv[i];
 		else
-			return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER] [-o]", argv[0]);
+			return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER] [-o] [ADDRESS]", argv[0]);
 	}
 	if (!name)
 		return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER] [-o]", argv[0]);
@@ -44,6 +62,25 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 	id = kdk_btf_find(&s->btf, strcmp(argv[0], "union") ? KDK_BTF_STRUCT : KDK_BTF_UNION, name);
 	if (!id)
 		return kdk_err_set(err, ENOENT, "%s: no %s %s in the kernel's BTF", argv[0], argv[0], name);
+	if (address) {
+		uint64_t addr, size = kdk_btf_size(&s->btf, id);
+		uint8_t *data;
+		char *end;
+		int rc;
+
+		addr = strtoull(address, &end, 16);
+		if (*end && (rc = session_symbol(s, address, &addr, err)))
+			return rc;
+		if (!(data = malloc(size ? size : 1)))
+			return kdk_err_set(err, ENOMEM, "%s", argv[0]);
+		if ((rc = session_read(s, addr, data, size, err))) {
+			free(data);
+			return rc;
+		}
+		kdk_btf_print_value(&s->btf, id, data, addr, s->out, name_address, s);
+		free(data);
+		return 0;
+	}
 	kdk_btf_print_struct(&s->btf, id, offsets, s->out);
 	return 0;
 }

@@ -24,8 +24,9 @@ static const struct command commands[] = {
 	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size" },
 	{ "ps", cmd_ps, "ps", "every task and thread: PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' "
 			      "marks what each CPU was running" },
-	{ "struct", cmd_struct, "struct NAME[.MEMBER] [-o]", "a structure's definition from BTF (-o: "
-							      "member offsets), or one member's offset" },
+	{ "struct", cmd_struct, "struct NAME[.MEMBER] [-o] [ADDRESS]", "a structure's definition from "
+					  "BTF (-o: member offsets), one member's offset, or the structure's "
+					  "contents at ADDRESS (or a symbol)" },
 	{ "union", cmd_struct, "union NAME [-o]", "a union's definition" },
 	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address" },
 	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)" },

@@ -416,3 +416,31 @@ uint32_t kdk_btf_param(const struct kdk_btf *btf, uint32_t id, unsigned i)
 		return 0;
 	return get32(btf->types + btf->type_at[id] + 12 + 8 * i + 4);
 }
+
+uint32_t kdk_btf_int_encoding(const struct kdk_btf *btf, uint32_t id)
+{
+	if (kdk_btf_kind(btf, id) != KDK_BTF_INT)
+		return 0;
+	return get32(btf->types + btf->type_at[id] + 12);
+}
+
+const char *kdk_btf_enum_name(const struct kdk_btf *btf, uint32_t id, int64_t value)
+{
+	int kind = kdk_btf_kind(btf, id);
+	const uint8_t *v;
+	unsigned i, n;
+
+	if (kind != KDK_BTF_ENUM && kind != KDK_BTF_ENUM64)
+		return NULL;
+	v = btf->types + btf->type_at[id] + 12;
+	n = kdk_btf_vlen(btf, id);
+	for (i = 0; i < n; i++) {
+		const uint8_t *e = v + i * (kind == KDK_BTF_ENUM ? 8 : 12);
+		int64_t ev = kind == KDK_BTF_ENUM ? (int32_t)get32(e + 4) :
+						   (int64_t)((uint64_t)get32(e + 8) << 32 | get32(e + 4));
+
+		if (ev == value)
+			return string_at(btf, get32(e));
+	}
+	return NULL;
+}

@@ -65,6 +65,11 @@ int kdk_btf_member_at(const struct kdk_btf *btf, uint32_t id, unsigned i, const 
 		      uint32_t *type, uint64_t *bit_offset, unsigned *bitfield);
 /* ARRAY: element type and count. */
 int kdk_btf_array(const struct kdk_btf *btf, uint32_t id, uint32_t *elem, uint32_t *count);
+/* INT: the encoding word (bits 24-27: 1 signed, 2 char, 4 bool; bits 0-7: width in bits). */
+uint32_t kdk_btf_int_encoding(const struct kdk_btf *btf, uint32_t id);
+/* ENUM/ENUM64: the name of value, or NULL. */
+const char *kdk_btf_enum_name(const struct kdk_btf *btf, uint32_t id, int64_t value);
+
 /* FUNC_PROTO parameter i's type (0 for "...": variadic). */
 uint32_t kdk_btf_param(const struct kdk_btf *btf, uint32_t id, unsigned i);
 

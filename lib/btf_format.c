@@ -178,3 +178,207 @@ void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, 
 		      0, out);
 	fprintf(out, "}\nSIZE: %" PRIu64 "\n", kdk_btf_size(btf, id));
 }
+
+struct value_printer {
+	const struct kdk_btf *btf;
+	FILE *out;
+	void (*name_addr)(void *ctx, uint64_t addr, FILE *out);
+	void *ctx;
+	const uint8_t *data;       /* the object's bytes … */
+	uint64_t addr;             /* … and where they are in the kernel */
+};
+
+static uint64_t load(const uint8_t *data, uint64_t size)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, data, size > 8 ? 8 : (size_t)size);
+	return v;
+}
+
+static int64_t sign_extend(uint64_t v, unsigned bits)
+{
+	return bits >= 64 ? (int64_t)v : (int64_t)(v << (64 - bits)) >> (64 - bits);
+}
+
+static void print_number(const struct value_printer *p, uint32_t id, uint64_t raw, unsigned bits)
+{
+	uint32_t enc = kdk_btf_int_encoding(p->btf, id);
+
+	if (enc & (4u << 24))
+		fprintf(p->out, "%s", raw ? "true" : "false");
+	else if (enc & (1u << 24))
+		fprintf(p->out, "%" PRId64, sign_extend(raw, bits));
+	else
+		fprintf(p->out, "%" PRIu64, raw);
+}
+
+/* A char array: its bytes up to the last non-NUL one and NULs as \000, as gdb shows comm. */
+static void print_chars(const struct value_printer *p, const uint8_t *data, uint32_t count)
+{
+	uint32_t end = count, i;
+
+	while (end && !data[end - 1])
+		end--;
+	/* gdb treats the final NUL as the terminator and shows the others */
+	if (end < count && count)
+		end = count - 1;
+	fputc('"', p->out);
+	for (i = 0; i < end; i++) {
+		if (data[i] == '"' || data[i] == '\\')
+			fprintf(p->out, "\\%c", data[i]);
+		else if (data[i] >= 0x20 && data[i] < 0x7f)
+			fputc(data[i], p->out);
+		else
+			fprintf(p->out, "\\%03o", data[i]);
+	}
+	fputc('"', p->out);
+}
+
+static void print_value(const struct value_printer *p, uint32_t id, const uint8_t *data, int indent,
+			int depth);
+
+/* A one-byte integer named char (char, signed char, unsigned char): gdb prints it as a character
+ * and arrays of it as strings. pahole rarely sets BTF's CHAR encoding bit, so go by the name. */
+static bool is_char(const struct kdk_btf *btf, uint32_t id)
+{
+	return kdk_btf_kind(btf, id) == KDK_BTF_INT && kdk_btf_size(btf, id) == 1 &&
+	       strstr(kdk_btf_name(btf, id), "char");
+}
+
+static void print_members_values(const struct value_printer *p, uint32_t id, const uint8_t *data,
+				 int indent, int depth)
+{
+	unsigned i, n = kdk_btf_vlen(p->btf, id);
+
+	for (i = 0; i < n; i++) {
+		const char *name;
+		uint32_t type;
+		uint64_t bits;
+		unsigned width;
+
+		if (kdk_btf_member_at(p->btf, id, i, &name, &type, &bits, &width))
+			continue;
+		fprintf(p->out, "%*s", indent + 2, "");
+		if (name[0])
+			fprintf(p->out, "%s = ", name);
+		if (width) {
+			uint64_t raw = 0;
+
+			memcpy(&raw, data + bits / 8, (bits % 8 + width + 7) / 8 > 8 ? 8 : (bits % 8 + width + 7) / 8);
+			raw = (raw >> (bits % 8)) & (width >= 64 ? ~0ULL : (1ULL << width) - 1);
+			print_number(p, kdk_btf_resolve(p->btf, type), raw, width);
+		} else {
+			print_value(p, type, data + bits / 8, indent + 2, depth + 1);
+		}
+		fprintf(p->out, "%s\n", i + 1 < n ? "," : "");
+	}
+}
+
+static void print_value(const struct value_printer *p, uint32_t id, const uint8_t *data, int indent,
+			int depth)
+{
+	uint32_t type = kdk_btf_resolve(p->btf, id), elem, count, i;
+	uint64_t size, raw;
+	const char *name;
+
+	if (depth > MAX_DEPTH) {
+		fprintf(p->out, "...");
+		return;
+	}
+	switch (kdk_btf_kind(p->btf, type)) {
+	case KDK_BTF_INT:
+		size = kdk_btf_size(p->btf, type);
+		raw = load(data, size);
+		if (is_char(p->btf, type)) {
+			/* char: the number and the character, as gdb does */
+			fprintf(p->out, "%d '", strstr(kdk_btf_name(p->btf, type), "unsigned") ? (int)raw :
+							  (int)(int8_t)raw);
+			if (raw >= 0x20 && raw < 0x7f)
+				fputc((int)raw, p->out);
+			else
+				fprintf(p->out, "\\%03o", (unsigned)(raw & 0xff));
+			fputc('\'', p->out);
+		} else {
+			print_number(p, type, raw, (unsigned)size * 8);
+		}
+		return;
+	case KDK_BTF_ENUM: case KDK_BTF_ENUM64:
+		size = kdk_btf_size(p->btf, type);
+		raw = load(data, size);
+		name = kdk_btf_enum_name(p->btf, type, sign_extend(raw, (unsigned)size * 8));
+		if (name)
+			fprintf(p->out, "%s", name);
+		else
+			fprintf(p->out, "%" PRId64, sign_extend(raw, (unsigned)size * 8));
+		return;
+	case KDK_BTF_PTR:
+		raw = load(data, 8);
+		fprintf(p->out, "0x%" PRIx64, raw);
+		/* gdb names what a pointer points at when that is a symbol (functions, static data);
+		 * not for void pointers */
+		if (raw && p->name_addr && kdk_btf_resolve(p->btf, kdk_btf_ref(p->btf, type)))
+			p->name_addr(p->ctx, raw, p->out);
+		return;
+	case KDK_BTF_ARRAY:
+		kdk_btf_array(p->btf, type, &elem, &count);
+		if (is_char(p->btf, kdk_btf_resolve(p->btf, elem))) {
+			/* a flexible char array: gdb shows where it is, then the empty string */
+			if (!count && p->addr) {
+				uint64_t where = p->addr + (uint64_t)(data - p->data);
+
+				fprintf(p->out, "0x%" PRIx64, where);
+				if (p->name_addr)
+					p->name_addr(p->ctx, where, p->out);
+				fprintf(p->out, " ");
+			}
+			print_chars(p, data, count);
+			return;
+		}
+		size = kdk_btf_size(p->btf, elem);
+		if (!count && p->addr) {
+			/* a flexible array: gdb shows where it starts */
+			uint64_t where = p->addr + (uint64_t)(data - p->data);
+
+			fprintf(p->out, "0x%" PRIx64, where);
+			if (p->name_addr)
+				p->name_addr(p->ctx, where, p->out);
+			return;
+		}
+		fputc('{', p->out);
+		for (i = 0; i < count; i++) {
+			if (i)
+				fprintf(p->out, ", ");
+			/* gdb indents the members of struct elements one more level */
+			print_value(p, elem, data + i * size, indent + 2, depth + 1);
+		}
+		fputc('}', p->out);
+		return;
+	case KDK_BTF_STRUCT: case KDK_BTF_UNION:
+		if (!kdk_btf_vlen(p->btf, type)) {
+			fprintf(p->out, "{<No data fields>}");
+			return;
+		}
+		fprintf(p->out, "{\n");
+		print_members_values(p, type, data, indent, depth);
+		fprintf(p->out, "%*s}", indent, "");
+		return;
+	case KDK_BTF_FLOAT:
+		fprintf(p->out, "<float>");
+		return;
+	default:
+		fprintf(p->out, "<?>");
+	}
+}
+
+void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
+			 FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
+{
+	struct value_printer p = { btf, out, name_addr, ctx, data, addr };
+	char head[256];
+
+	base_name(btf, id, head, sizeof(head));
+	fprintf(out, "%s ", head);
+	print_value(&p, id, data, 0, 0);
+	fputc('\n', out);
+}

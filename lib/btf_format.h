@@ -16,4 +16,10 @@ void kdk_btf_declaration(const struct kdk_btf *btf, uint32_t id, const char *nam
 /* "struct NAME {" … "}" with "SIZE: n"; offsets: "[off] " before each member. */
 void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, FILE *out);
 
+/* The value of a `type` object whose bytes are data (kdk_btf_size bytes), as gdb prints it:
+ * "struct NAME {\n  member = value,\n  …\n}"; addr is where data lives. name_addr names addresses ("0x… <sym>") when
+ * non-NULL (function pointers). */
+void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
+			 FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx);
+
 #endif

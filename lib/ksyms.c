@@ -83,7 +83,10 @@ int kdk_symtab_finish(struct kdk_symtab *tab, struct kdk_err *err)
 
 		while (j < n && syms[j].addr == syms[i].addr)
 			j++;
-		syms[i].size = j < n ? syms[j].addr - syms[i].addr : 0;
+		/* Up to the next symbol, unless that is far away (the end of a region, like the
+		 * per-CPU area's last symbol before kernel text): then unknown. */
+		syms[i].size = j < n && syms[j].addr - syms[i].addr <= (16u << 20) ?
+				       syms[j].addr - syms[i].addr : 0;
 	}
 	free(tab->by_name);
 	tab->by_name = malloc((n ? n : 1) * sizeof(*tab->by_name));

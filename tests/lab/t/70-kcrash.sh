@@ -157,6 +157,16 @@ for release in $KDK_LAB_KERNELS; do
 			crash_cmd "$vmlinux" "$dump" "" "${structs//; /$'\n'}" > "$work/struct.crash"
 			cmp -s "$work/struct.ours" "$work/struct.crash"
 			ok $? "$name: struct task_struct -o, list_head -o, page, sk_buff, mm_struct from the dump's BTF equal crash's ($(wc -l < "$work/struct.ours") lines)"
+			# contents at an address, as gdb prints them (the address given as a symbol)
+			bad=
+			for pair in task_struct:init_task mm_struct:init_mm uts_namespace:init_uts_ns; do
+				addr=$("$kcrash" "$dump" -c "sym ${pair#*:}" | cut -d' ' -f1)
+				"$kcrash" "$dump" -c "struct ${pair%%:*} $addr" > "$work/value.ours" 2>&1
+				crash_cmd "$vmlinux" "$dump" "" "struct ${pair%%:*} $addr" > "$work/value.crash"
+				[ -s "$work/value.crash" ] && cmp -s "$work/value.ours" "$work/value.crash" || bad+="${pair%%:*} "
+			done
+			[ -z "$bad" ]
+			ok $? "$name: struct task_struct/mm_struct/uts_namespace ADDRESS print what crash prints${bad:+ (differs: $bad)}"
 		fi
 		with=$("$kcrash" "$vmlinux" "$dump" -c "sys; log; ps; bt -s; sym sysrq_handle_crash; $structs" 2>&1 | grep -v '^ *KERNEL:')
 		without=$("$kcrash" "$dump" -c "sys; log; ps; bt -s; sym sysrq_handle_crash; $structs" 2>&1 | grep -v '^ *KERNEL:')

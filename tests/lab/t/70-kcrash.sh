@@ -123,6 +123,28 @@ for release in $KDK_LAB_KERNELS; do
 			grep -v '^0 ' "$work/ps.ours" | sort > "$work/tasks.ours"
 			[ -s "$work/tasks.drgn" ] && cmp -s "$work/tasks.ours" "$work/tasks.drgn"
 			ok $? "$name: ps lists the same $(wc -l < "$work/tasks.drgn") tasks (PID, COMM) as drgn's task walk (drgn stands in: crash cannot walk tasks on 6.12)"
+			# PPID and ST as drgn reads real_parent and __state (the kernel's state bits)
+			/usr/bin/python3 - "$work/vmcore.kdump" "$vmlinux" > "$work/pps.drgn" 2> /dev/null <<'PY'
+import sys
+import drgn
+from drgn.helpers.linux.pid import for_each_task
+prog = drgn.Program()
+prog.set_core_dump(sys.argv[1])
+prog.load_debug_info([sys.argv[2]])
+def letter(s, e):
+    if e & 32: return "ZO"
+    if e & 16: return "DE"
+    if s == 0: return "RU"
+    if s & 1026 == 1026: return "ID"
+    for bit, name in ((1, "IN"), (2, "UN"), (4, "ST"), (8, "TR"), (64, "PA"), (128, "DE")):
+        if s & bit: return name
+    return "??"
+for t in for_each_task(prog):
+    print(int(t.pid), int(t.real_parent.pid), letter(int(t.__state), int(t.exit_state)))
+PY
+			"$kcrash" "$dump" -c ps | sed 's/^>/ /' | awk 'NR > 1 && $1 != 0 { print $1, $2, $5 }' | sort > "$work/pps.ours"
+			sort "$work/pps.drgn" | cmp -s - "$work/pps.ours"
+			ok $? "$name: every task's PPID and ST in ps agree with drgn's reading of real_parent and __state ($(wc -l < "$work/pps.drgn") tasks)"
 			threads=$(drgn_value "$work/vmcore.kdump" "$vmlinux" "p['nr_threads'].value_()")
 		fi
 		cpus=$(grep -c '^0 swapper/' "$work/ps.ours")

@@ -116,9 +116,11 @@ bench: deps
 	$(MAKE) all
 	tests/bench/run
 
+# The capture /init is not a command: mkdumprd takes the static build from PREFIX/lib/kdumpkit.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin
-	$(foreach b,$(TOOL_BINS),install -m 0755 $(b) $(DESTDIR)$(PREFIX)/sbin/;)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/kdumpkit
+	$(foreach b,$(filter-out %/kdump-init,$(TOOL_BINS)),install -m 0755 $(b) $(DESTDIR)$(PREFIX)/sbin/;)
+	install -m 0755 $(BUILD)/static/kdump-init $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init
 
 clean:
 	rm -rf $(BUILD)

@@ -84,9 +84,17 @@ for release in $KDK_LAB_KERNELS; do
 			is "$(field "$ours" PANIC)" "\"$panic\"" "$name: PANIC equals the console's panic line"
 		fi
 		"$kcrash" "$dump" -c log > "$work/log.ours" 2> "$work/err"
-		crash_cmd "$vmlinux" "$dump" "$opts" log | log_only > "$work/log.crash"
-		cmp -s "$work/log.ours" "$work/log.crash"
-		ok $? "$name: log equals crash's log, $(wc -l < "$work/log.ours") lines"
+		if [ $legacy = 1 ] || [ "$dump" = "$fx/vmcore.elf" ]; then
+			crash_cmd "$vmlinux" "$dump" "$opts" log | log_only > "$work/log.crash"
+			cp "$work/log.crash" "$work/log.crash.elf"
+			cmp -s "$work/log.ours" "$work/log.crash"
+			ok $? "$name: log equals crash's log, $(wc -l < "$work/log.ours") lines"
+		else
+			# crash 8.0.2 aborts on some 6.12 kdump files: this one is a copy of the ELF
+			# fixture, so crash's log of that ELF is the answer
+			cmp -s "$work/log.ours" "$work/log.crash.elf"
+			ok $? "$name: log equals crash's log of the ELF it was saved from, $(wc -l < "$work/log.ours") lines (crash aborts on some 6.12 kdump files)"
+		fi
 		"$kcrash" "$dump" -c ps 2> "$work/err" | sed 's/^>/ /' |
 			awk 'NR > 1 { comm = $NF; gsub(/^\[|\]$/, "", comm); print $1, comm }' > "$work/ps.ours"
 		tasks=$(wc -l < "$work/ps.ours")

@@ -10,7 +10,7 @@ DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib -Ipurgatory -MMD -MP
-LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lkmod -lpthread
+LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lkmod -lssh2 -lcrypto -lpthread
 
 # Lab settings (kernel versions and the cache) live in one place, shared with the shell lab.
 KDK_CACHE ?= $(CURDIR)/.cache
@@ -33,9 +33,15 @@ TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 # Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs;
 # stripped (-s), since every byte of the initramfs is RAM the capture kernel does not have.
-STATIC_TOOLS := dumpsave:dumpsave kexec:kexec kdump-init:capture
+# The capture /init comes in two builds: kdump-init for local targets, without SSH, and
+# kdump-init-ssh, whose libssh2 + OpenSSL add ~4 MB that a local dump need not carry in its
+# crashkernel reservation. mkdumprd picks the one kdump.conf's target needs.
+STATIC_TOOLS := dumpsave:dumpsave kexec:kexec
 STATIC_LIBS  := -lelf -lz -llzo2 -lzstd -linih -lpthread
-STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, ,$(t))))
+STATIC_SSH_LIBS := -lssh2 -lcrypto
+STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, ,$(t)))) \
+	$(BUILD)/static/kdump-init $(BUILD)/static/kdump-init-ssh
+CAPTURE_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard capture/*.c)))
 
 .PHONY: all check check-unit check-lab demo bench install deps clean
 
@@ -80,9 +86,17 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 
 define static_rule
 $(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) $(LIBKDK)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $$(STATIC_LIBS)
+	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $$(STATIC_SSH_LIBS) $$(STATIC_LIBS)
 endef
 $(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))))))
+
+$(BUILD)/static/kdump-init: $(filter-out %/ssh_target.o,$(CAPTURE_OBJS)) $(BUILD)/obj/capture/no-ssh/ssh_target.o $(LIBKDK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(STATIC_LIBS)
+
+$(BUILD)/static/kdump-init-ssh: $(CAPTURE_OBJS) $(LIBKDK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(STATIC_SSH_LIBS) $(STATIC_LIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)
@@ -121,6 +135,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/kdumpkit
 	$(foreach b,$(filter-out %/kdump-init,$(TOOL_BINS)),install -m 0755 $(b) $(DESTDIR)$(PREFIX)/sbin/;)
 	install -m 0755 $(BUILD)/static/kdump-init $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init
+	install -m 0755 $(BUILD)/static/kdump-init-ssh $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init-ssh
 
 clean:
 	rm -rf $(BUILD)

@@ -17,6 +17,8 @@
 #define CONF_PATH    "/etc/kdump.conf"
 #define MODULES_LIST "/etc/kdumpkit/modules"
 #define VMCORE       "/proc/vmcore"
+#define SSH_KEY      "/etc/kdumpkit/ssh/id"
+#define SSH_KNOWN_HOSTS "/etc/kdumpkit/ssh/known_hosts"
 #define WAIT_DEFAULT 30
 
 static unsigned wait_seconds(void)
@@ -32,6 +34,7 @@ static unsigned wait_seconds(void)
 static int save_on(const char *spec, const char *fstype, const char *mountpoint,
 		   const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
+	const struct capture_target local = { NULL, NULL, NULL };
 	char base[4096], dump_dir[4300];
 	int rc = target_mount(spec, fstype, mountpoint, wait_seconds(), err);
 
@@ -39,7 +42,7 @@ static int save_on(const char *spec, const char *fstype, const char *mountpoint,
 		return rc;
 	snprintf(base, sizeof(base), "%s/%s", mountpoint, conf->path[0] == '/' ? conf->path + 1 :
 										conf->path);
-	rc = capture_save(conf->core_collector, base, VMCORE, dump_dir, sizeof(dump_dir), err);
+	rc = capture_save(conf->core_collector, &local, base, VMCORE, dump_dir, sizeof(dump_dir), err);
 	if (rc)
 		kdk_err_prefix(err, "saving in %s: ", dump_dir[0] ? dump_dir : base);
 	else
@@ -63,6 +66,23 @@ static int save_to_rootfs(const struct kdk_kdump_conf *conf, struct kdk_err *err
 	return save_on(root, have_type ? fstype : NULL, "/sysroot", conf, err);
 }
 
+/* The SSH collector, with the key and known_hosts mkdumprd baked into the image. */
+static int save_over_ssh(const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	const struct capture_target ssh = { conf->ssh, SSH_KEY, SSH_KNOWN_HOSTS };
+	char dump_dir[4300];
+	int rc;
+
+	say("dump target: ssh %s, path %s", conf->ssh, conf->path);
+	rc = capture_save(conf->core_collector, &ssh, conf->path, VMCORE, dump_dir, sizeof(dump_dir),
+			  err);
+	if (rc)
+		kdk_err_prefix(err, "saving in %s: ", dump_dir[0] ? dump_dir : conf->ssh);
+	else
+		say("dump saved in %s", dump_dir);
+	return rc;
+}
+
 static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
 	switch (conf->target) {
@@ -75,7 +95,7 @@ static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err
 		return kdk_err_set(err, ENOTSUP, "raw dump targets are not supported yet (%s)",
 				   conf->device);
 	case KDK_TARGET_SSH:
-		return kdk_err_set(err, ENOTSUP, "ssh dump targets are not supported yet (%s)", conf->ssh);
+		return save_over_ssh(conf, err);
 	}
 	return kdk_err_set(err, EINVAL, "unknown dump target");
 }

@@ -41,6 +41,17 @@ static int collector_options(const char *core_collector, const char *vmcore, con
 	if (rc)
 		return kdk_err_set(err, EINVAL, "core_collector \"%s\": cannot split it into words",
 				   core_collector);
+	/* "makedumpfile -F …" is how ssh targets were written for makedumpfile, which could only
+	 * pipe a flattened stream into ssh. The /init writes the target itself (SFTP, or a
+	 * flattened vmcore.flat where the server has no SFTP), so -F has nothing left to do. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(words[i], "-F"))
+			continue;
+		say("core_collector: -F is not needed: the dump is written to the target directly");
+		memmove(&words[i], &words[i + 1], (size_t)(argc - i) * sizeof(*words));
+		argc--;
+		i--;
+	}
 	name = argc ? basename(words[0]) : "";
 	if (strcmp(name, "dumpsave") && strcmp(name, "makedumpfile")) {
 		free(words);
@@ -64,57 +75,71 @@ static int collector_options(const char *core_collector, const char *vmcore, con
 	return 0;
 }
 
-int capture_save(const char *core_collector, const char *base, const char *vmcore, char *dump_dir,
-		 size_t size, struct kdk_err *err)
+int capture_save(const char *core_collector, const struct capture_target *target, const char *base,
+		 const char *vmcore, char *dump_dir, size_t size, struct kdk_err *err)
 {
 	char name[128], output[4200], partial[4200];
 	struct kdk_save_options opts, dmesg_opts;
 	struct kdk_save_report report;
 	struct progress progress = { 0 };
 	struct kdk_save_hooks hooks = { show_progress, &progress };
-	char **argv = NULL, *storage = NULL;
+	struct kdk_save_dest *dest = NULL;
+	char **argv = NULL, *storage = NULL, path[4096];
 	double started;
 	int rc;
 
-	if ((rc = kdk_dump_dir_name("127.0.0.1", time(NULL), name, sizeof(name), err)))
-		return rc;
-	if ((size_t)snprintf(dump_dir, size, "%s/%s", base, name) >= size)
-		return kdk_err_set(err, ENAMETOOLONG, "%s/%s", base, name);
-	if ((rc = kdk_mkdir_p(dump_dir, err)))
-		return rc;
-	snprintf(output, sizeof(output), "%s/vmcore", dump_dir);
-	if ((rc = collector_options(core_collector, vmcore, output, &opts, &argv, &storage, err)))
+	dump_dir[0] = '\0';
+	if ((rc = collector_options(core_collector, vmcore, "vmcore", &opts, &argv, &storage, err)))
+		goto out;
+	started = uptime_seconds();
+	rc = target->ssh ? capture_open_ssh(target, &opts, &dest, err) : kdk_save_dest_local(&dest, err);
+	if (rc)
+		goto out;
+	if (target->ssh)
+		say("connected to %s in %.2f s%s", dest->prefix, uptime_seconds() - started,
+		    dest->flattened ? " (no SFTP there: the dump goes as vmcore.flat)" : "");
+	if ((rc = kdk_dump_dir_name(dest->local_address, time(NULL), name, sizeof(name), err)))
+		goto out;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", base, name) >= sizeof(path)) {
+		rc = kdk_err_set(err, ENAMETOOLONG, "%s/%s", base, name);
+		goto out;
+	}
+	snprintf(dump_dir, size, "%s%s", dest->prefix, path);
+	if ((rc = kdk_save_dest_mkdir_p(dest, path, err)))
 		goto out;
 
 	/* The kernel log first: a failure here is reported, and the dump still attempted. */
 	dmesg_opts = opts;
 	dmesg_opts.mode = KDK_SAVE_DMESG;
-	snprintf(output, sizeof(output), "%s/vmcore-dmesg.txt", dump_dir);
-	snprintf(partial, sizeof(partial), "%s/vmcore-dmesg-incomplete.txt", dump_dir);
+	snprintf(output, sizeof(output), "%s/vmcore-dmesg.txt", path);
+	snprintf(partial, sizeof(partial), "%s/vmcore-dmesg-incomplete.txt", path);
 	dmesg_opts.output = output;
 	memset(&report, 0, sizeof(report));
 	started = uptime_seconds();
-	if (kdk_save_job_run(&dmesg_opts, partial, NULL, &report, err)) {
+	if (kdk_save_job_run_dest(&dmesg_opts, dest, partial, NULL, &report, err)) {
 		say("vmcore-dmesg.txt not saved: %s", err->msg);
 		kdk_err_clear(err);
 	} else {
-		say("saved %s in %.2f s", output, uptime_seconds() - started);
+		say("saved %s%s in %.2f s", dest->prefix, output, uptime_seconds() - started);
 	}
 
-	snprintf(output, sizeof(output), "%s/vmcore", dump_dir);
-	snprintf(partial, sizeof(partial), "%s/vmcore-incomplete", dump_dir);
+	snprintf(output, sizeof(output), "%s/vmcore", path);
+	snprintf(partial, sizeof(partial), "%s/vmcore-incomplete", path);
 	opts.output = output;
 	memset(&report, 0, sizeof(report));
-	say("saving %s with \"%s\"", output, core_collector);
+	say("saving %s%s%s with \"%s\"", dest->prefix, output, dest->flattened ? ".flat" : "",
+	    core_collector);
 	started = uptime_seconds();
-	rc = kdk_save_job_run(&opts, partial, &hooks, &report, err);
+	rc = kdk_save_job_run_dest(&opts, dest, partial, &hooks, &report, err);
 	if (!rc) {
 		sync();
-		say("saved %s in %.2f s", output, uptime_seconds() - started);
+		say("saved %s%s%s in %.2f s", dest->prefix, output, dest->flattened ? ".flat" : "",
+		    uptime_seconds() - started);
 		if (report.have_stats)
 			kdk_save_report_print(stdout, &report);
 	}
 out:
+	kdk_save_dest_close(dest);
 	free(argv);
 	free(storage);
 	return rc;

@@ -42,12 +42,14 @@ struct flat_out {
 	struct kdk_out out;    /* first: the sink is the flat_out */
 	char *name;
 	int fd;
+	struct kdk_out *stream;  /* instead of fd: a sequential sink we own (an SSH channel) */
 	uint64_t position;     /* bytes written to the stream so far, for messages */
 };
 
 static int stream_write(struct flat_out *f, const void *buf, size_t len, struct kdk_err *err)
 {
-	int rc = kdk_write_full(f->fd, f->name, f->position, buf, len, err);
+	int rc = f->stream ? kdk_out_write(f->stream, f->position, buf, len, err)
+			   : kdk_write_full(f->fd, f->name, f->position, buf, len, err);
 	if (rc == 0)
 		f->position += len;
 	return rc;
@@ -76,18 +78,24 @@ static int flat_finish(struct kdk_out *out, struct kdk_err *err)
 	struct kdk_flat_record end = { .offset = (int64_t)htobe64((uint64_t)(int64_t)KDK_FLAT_END),
 				       .size = (int64_t)htobe64((uint64_t)(int64_t)KDK_FLAT_END) };
 
-	return stream_write(f, &end, sizeof(end), err);
+	int rc = stream_write(f, &end, sizeof(end), err);
+
+	if (rc == 0 && f->stream)
+		rc = kdk_out_finish(f->stream, err);
+	return rc;
 }
 
 static void flat_release(struct kdk_out *out)
 {
 	struct flat_out *f = (struct flat_out *)out;
 
+	kdk_out_release(f->stream);
 	free(f->name);
 	free(f);
 }
 
-int kdk_flat_out_open(struct kdk_out **out, int fd, const char *name, struct kdk_err *err)
+static int flat_open(struct kdk_out **out, int fd, struct kdk_out *stream, const char *name,
+		     struct kdk_err *err)
 {
 	unsigned char block[KDK_FLAT_HEADER_SIZE];
 	struct kdk_flat_header h;
@@ -98,9 +106,11 @@ int kdk_flat_out_open(struct kdk_out **out, int fd, const char *name, struct kdk
 	f = calloc(1, sizeof(*f));
 	if (!f || !(f->name = strdup(name))) {
 		free(f);
+		kdk_out_release(stream);
 		return kdk_err_set(err, ENOMEM, "%s: out of memory", name);
 	}
 	f->fd = fd;
+	f->stream = stream;
 	f->out.name = f->name;
 	f->out.write_at = flat_write_at;
 	f->out.finish = flat_finish;
@@ -118,6 +128,16 @@ int kdk_flat_out_open(struct kdk_out **out, int fd, const char *name, struct kdk
 	}
 	*out = &f->out;
 	return 0;
+}
+
+int kdk_flat_out_open(struct kdk_out **out, int fd, const char *name, struct kdk_err *err)
+{
+	return flat_open(out, fd, NULL, name, err);
+}
+
+int kdk_flat_out_wrap(struct kdk_out **out, struct kdk_out *stream, struct kdk_err *err)
+{
+	return flat_open(out, -1, stream, stream->name, err);
 }
 
 /* ---- the reassembler ---- */

@@ -37,6 +37,11 @@ extern const struct kdk_dump_format kdk_format_flattened;
  * (never closed here); name is for messages ("stdout"). */
 int kdk_flat_out_open(struct kdk_out **out, int fd, const char *name, struct kdk_err *err);
 
+/* The same over a sequential sink (writes in order; offsets ignored), which the flattened sink
+ * then owns: its finish follows the end marker, its release follows ours. On error the stream
+ * is released too. */
+int kdk_flat_out_wrap(struct kdk_out **out, struct kdk_out *stream, struct kdk_err *err);
+
 struct kdk_flat_stats {
 	uint64_t records;    /* data records applied */
 	uint64_t bytes;      /* data bytes applied */

@@ -18,6 +18,7 @@
 #include "kdk_log.h"
 #include "kdk_out.h"
 #include "printk_ring.h"
+#include "save_dest.h"
 #include "vmcoreinfo.h"
 #include "x86_64_vtop.h"
 
@@ -192,34 +193,68 @@ void kdk_save_report_print(FILE *out, const struct kdk_save_report *report)
 	fprintf(out, "Write bytes     : %llu\n", (unsigned long long)st->bytes_written);
 }
 
-/* Output goes to partial_name (default NAME.incomplete) and becomes NAME only when complete. */
-static int open_output(const char *output, const char *partial_name, int force, char **partial,
-		       struct kdk_out **out, struct kdk_err *err)
-{
-	struct stat st;
+/* Output goes to partial_name (default NAME.incomplete) and becomes NAME only when complete.
+ * Where the destination can only take a flattened stream, both names end in ".flat". */
+struct output {
+	char *partial;
+	char *final;
+	struct kdk_out *out;
+};
 
-	if (!force && stat(output, &st) == 0)
-		return kdk_err_set(err, EEXIST, "%s exists (use -f to overwrite it)", output);
-	if (partial_name ? !(*partial = strdup(partial_name))
-			 : asprintf(partial, "%s.incomplete", output) < 0)
-		return kdk_err_set(err, ENOMEM, "out of memory");
-	return kdk_out_file_open(out, *partial, KDK_OUT_OVERWRITE, err);
+static void output_names_free(struct output *o)
+{
+	free(o->partial);
+	free(o->final);
+	o->partial = o->final = NULL;
 }
 
-static int finish_output(struct kdk_out *out, const char *partial, const char *output, int rc,
-			 struct kdk_err *err)
+static int open_output(struct kdk_save_dest *dest, const char *output, const char *partial_name,
+		       int force, unsigned flags, struct output *o, struct kdk_err *err)
 {
-	if (rc == 0)
-		rc = kdk_out_finish(out, err);
-	kdk_out_release(out);
-	if (rc == 0 && rename(partial, output) < 0)
-		rc = kdk_err_sys(err, errno, "rename %s to %s", partial, output);
+	const char *flat = dest->flattened && !(flags & KDK_DEST_SEQUENTIAL) ? ".flat" : "";
+	bool exists;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	if (asprintf(&o->final, "%s%s", output, flat) < 0 ||
+	    (partial_name ? asprintf(&o->partial, "%s%s", partial_name, flat)
+			  : asprintf(&o->partial, "%s.incomplete%s", output, flat)) < 0) {
+		o->final = o->partial = NULL;
+		output_names_free(o);
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	}
+	if ((rc = kdk_save_dest_exists(dest, o->final, &exists, err)) < 0)
+		goto fail;
+	if (!force && exists) {
+		rc = kdk_err_set(err, EEXIST, "%s%s exists (use -f to overwrite it)", dest->prefix, o->final);
+		goto fail;
+	}
+	if ((rc = kdk_save_dest_create(dest, o->partial, flags, &o->out, err)) < 0)
+		goto fail;
+	return 0;
+fail:
+	output_names_free(o);
 	return rc;
 }
 
-static int save(const struct kdk_save_options *o, const char *partial_name,
-		const struct kdk_save_hooks *hooks, struct kdk_save_report *report, struct kdk_err *err)
+/* Finish (every byte acknowledged and synced), then rename: the final name appears only for a
+ * complete output. */
+static int finish_output(struct kdk_save_dest *dest, struct output *o, int rc, struct kdk_err *err)
 {
+	if (rc == 0)
+		rc = kdk_out_finish(o->out, err);
+	kdk_out_release(o->out);
+	o->out = NULL;
+	if (rc == 0)
+		rc = kdk_save_dest_rename(dest, o->partial, o->final, err);
+	return rc;
+}
+
+static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
+		const char *partial_name, const struct kdk_save_hooks *hooks,
+		struct kdk_save_report *report, struct kdk_err *err)
+{
+	struct output output = { 0 };
 	struct kdk_save_params params = { codec_of(o->codec), o->num_threads, 0,
 					  hooks ? hooks->progress : NULL, hooks ? hooks->ctx : NULL };
 	struct kdk_diskdump_params header;
@@ -227,7 +262,6 @@ static int save(const struct kdk_save_options *o, const char *partial_name,
 	struct kdk_filter filter;
 	struct kdk_out *out = NULL;
 	struct source src;
-	char *partial = NULL;
 	int rc;
 
 	if ((rc = source_open(&src, o->vmcore, o->dump_level, NULL, err)) < 0)
@@ -248,8 +282,8 @@ static int save(const struct kdk_save_options *o, const char *partial_name,
 	}
 	if (o->mode == KDK_SAVE_FLATTEN)
 		rc = kdk_flat_out_open(&out, STDOUT_FILENO, "stdout", err);
-	else
-		rc = open_output(o->output, partial_name, o->force, &partial, &out, err);
+	else if ((rc = open_output(dest, o->output, partial_name, o->force, 0, &output, err)) == 0)
+		out = output.out;
 	if (rc < 0)
 		goto out_filter;
 	if (o->elf) {
@@ -277,10 +311,19 @@ static int save(const struct kdk_save_options *o, const char *partial_name,
 			rc = kdk_out_finish(out, err);
 		kdk_out_release(out);
 	} else {
-		rc = finish_output(out, partial, o->output, rc, err);
-		if (rc < 0 && access(partial, F_OK) == 0)
-			kdk_err_prefix(err, "the dump is incomplete, what was saved is in %s (marked incomplete): ",
-				       partial);
+		rc = finish_output(dest, &output, rc, err);
+		if (rc < 0) {
+			struct kdk_err probe_err = { 0 };
+			bool exists = false;
+
+			if (kdk_save_dest_exists(dest, output.partial, &exists, &probe_err) < 0)
+				kdk_err_prefix(err, "the dump is incomplete; what reached %s is in %s%s (marked incomplete): ",
+					       dest->prefix[0] ? dest->prefix : "the disk", dest->prefix,
+					       output.partial);
+			else if (exists)
+				kdk_err_prefix(err, "the dump is incomplete, what was saved is in %s%s (marked incomplete): ",
+					       dest->prefix, output.partial);
+		}
 	}
 out_filter:
 	if (report) {
@@ -291,7 +334,7 @@ out_filter:
 	}
 	kdk_filter_free(&filter);
 out_source:
-	free(partial);
+	output_names_free(&output);
 	source_close(&src);
 	return rc;
 }
@@ -301,13 +344,39 @@ static int write_record(void *ctx, const struct kdk_printk_record *record)
 	return kdk_printk_format(ctx, record) < 0 ? -EIO : 0;
 }
 
-static int dump_dmesg(const struct kdk_save_options *o, const char *partial_name, struct kdk_err *err)
+/* The kernel log is written through stdio (the printk formatter's interface) into whatever
+ * sink the destination gives: a cookie stream appending to it. */
+struct sink_stream {
+	struct kdk_out *out;
+	uint64_t position;
+	struct kdk_err *err;
+	int failed;
+};
+
+static ssize_t sink_stream_write(void *cookie, const char *buf, size_t size)
 {
+	struct sink_stream *st = cookie;
+
+	if (st->failed || kdk_out_write(st->out, st->position, buf, size, st->err) < 0) {
+		st->failed = 1;
+		errno = EIO;
+		return -1;
+	}
+	st->position += size;
+	return (ssize_t)size;
+}
+
+static int dump_dmesg(const struct kdk_save_options *o, struct kdk_save_dest *dest,
+		      const char *partial_name, struct kdk_err *err)
+{
+	cookie_io_functions_t io = { .write = sink_stream_write };
 	struct kdk_printk_layout layout;
+	struct output output = { 0 };
+	struct sink_stream st = { 0 };
+	struct kdk_err write_err = { 0 };
 	struct source src;
-	char *partial = NULL;
 	FILE *out = NULL;
-	int rc, fd;
+	int rc;
 
 	if ((rc = source_open(&src, o->vmcore, 0, "the kernel log", err)) < 0)
 		return rc;
@@ -316,59 +385,58 @@ static int dump_dmesg(const struct kdk_save_options *o, const char *partial_name
 		kdk_err_prefix(err, "%s: the kernel log needs ", o->vmcore);
 		goto out;
 	}
-	if (!o->force && access(o->output, F_OK) == 0) {
-		rc = kdk_err_set(err, EEXIST, "%s exists (use -f to overwrite it)", o->output);
+	if ((rc = open_output(dest, o->output, partial_name, o->force, KDK_DEST_SEQUENTIAL, &output,
+			      err)) < 0)
+		goto out;
+	st.out = output.out;
+	st.err = &write_err;
+	if (!(out = fopencookie(&st, "w", io))) {
+		rc = kdk_err_sys(err, errno, "%s", output.partial);
+		rc = finish_output(dest, &output, rc, err);
 		goto out;
 	}
-	if (partial_name ? !(partial = strdup(partial_name))
-			 : asprintf(&partial, "%s.incomplete", o->output) < 0) {
-		partial = NULL;
-		rc = kdk_err_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
-	    !(out = fdopen(fd, "w"))) {
-		rc = kdk_err_sys(err, errno, "%s", partial);
-		goto out;
-	}
+	setvbuf(out, NULL, _IOFBF, 64 * 1024);
 	rc = kdk_printk_walk(&layout, kdk_kmem_read, &src.kmem, write_record, out, NULL, err);
-	if (rc == -EIO)
-		rc = kdk_err_sys(err, EIO, "%s", partial);
 	if (fclose(out) != 0 && rc == 0)
-		rc = kdk_err_sys(err, errno, "%s", partial);
-	if (rc == 0 && rename(partial, o->output) < 0)
-		rc = kdk_err_sys(err, errno, "rename %s to %s", partial, o->output);
+		rc = -EIO;
+	if (st.failed) {
+		*err = write_err;
+		rc = -write_err.code;
+	} else if (rc == -EIO) {
+		rc = kdk_err_sys(err, EIO, "%s%s", dest->prefix, output.partial);
+	}
+	rc = finish_output(dest, &output, rc, err);
 out:
-	free(partial);
+	output_names_free(&output);
 	source_close(&src);
 	return rc;
 }
 
-static int reassemble(const struct kdk_save_options *o, const char *partial_name,
-		      struct kdk_err *err)
+static int reassemble(const struct kdk_save_options *o, struct kdk_save_dest *dest,
+		      const char *partial_name, struct kdk_err *err)
 {
-	struct kdk_out *out = NULL;
-	char *partial = NULL;
+	struct output output;
 	int rc;
 
-	if ((rc = open_output(o->output, partial_name, o->force, &partial, &out, err)) < 0)
+	if ((rc = open_output(dest, o->output, partial_name, o->force, 0, &output, err)) < 0)
 		return rc;
-	rc = kdk_flat_reassemble(STDIN_FILENO, "stdin", out, NULL, err);
-	rc = finish_output(out, partial, o->output, rc, err);
-	free(partial);
+	rc = kdk_flat_reassemble(STDIN_FILENO, "stdin", output.out, NULL, err);
+	rc = finish_output(dest, &output, rc, err);
+	output_names_free(&output);
 	return rc;
 }
 
-int kdk_save_job_run(const struct kdk_save_options *opts, const char *partial_name,
-		     const struct kdk_save_hooks *hooks, struct kdk_save_report *report,
-		     struct kdk_err *err)
+int kdk_save_job_run_dest(const struct kdk_save_options *opts, struct kdk_save_dest *dest,
+			  const char *partial_name, const struct kdk_save_hooks *hooks,
+			  struct kdk_save_report *report, struct kdk_err *err)
 {
 	if (report)
 		memset(report, 0, sizeof(*report));
 	switch (opts->mode) {
-	case KDK_SAVE_REASSEMBLE: return reassemble(opts, partial_name, err);
-	case KDK_SAVE_DMESG: return dump_dmesg(opts, partial_name, err);
-	case KDK_SAVE_SAVE: case KDK_SAVE_FLATTEN: return save(opts, partial_name, hooks, report, err);
+	case KDK_SAVE_REASSEMBLE: return reassemble(opts, dest, partial_name, err);
+	case KDK_SAVE_DMESG: return dump_dmesg(opts, dest, partial_name, err);
+	case KDK_SAVE_SAVE: case KDK_SAVE_FLATTEN:
+		return save(opts, dest, partial_name, hooks, report, err);
 	default: return kdk_err_set(err, EINVAL, "nothing to run for this mode");
 	}
 }

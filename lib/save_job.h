@@ -10,6 +10,7 @@
 
 #include "dump_save.h"
 #include "kdk_err.h"
+#include "save_dest.h"
 #include "save_options.h"
 
 struct kdk_save_hooks {
@@ -30,6 +31,18 @@ struct kdk_save_report {
 int kdk_save_job_run(const struct kdk_save_options *opts, const char *partial_name,
 		     const struct kdk_save_hooks *hooks, struct kdk_save_report *report,
 		     struct kdk_err *err);
+
+/* The same into a destination already open (the capture /init keeps one SSH connection for
+ * the kernel log and the dump); opts' paths are the destination's. */
+int kdk_save_job_run_dest(const struct kdk_save_options *opts, struct kdk_save_dest *dest,
+			  const char *partial_name, const struct kdk_save_hooks *hooks,
+			  struct kdk_save_report *report, struct kdk_err *err);
+
+/* The destination opts->output names: the local file system, or for ssh://user@host[:port]/path
+ * a connected SSH collector (with opts' key, known_hosts and retry settings); *path is the path
+ * there (malloc'd). */
+int kdk_save_dest_for(const struct kdk_save_options *opts, struct kdk_save_dest **dest,
+		      char **path, struct kdk_err *err);
 
 /* makedumpfile's statistics block (--show-stats). */
 void kdk_save_report_print(FILE *out, const struct kdk_save_report *report);

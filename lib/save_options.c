@@ -11,7 +11,8 @@
 enum {
 	OPT_DUMP_DMESG = 256, OPT_MESSAGE_LEVEL, OPT_NUM_THREADS, OPT_DRY_RUN, OPT_SHOW_STATS,
 	OPT_ZSTD, OPT_CYCLIC_BUFFER, OPT_NON_CYCLIC, OPT_WORK_DIR, OPT_SPLIT, OPT_MEM_USAGE,
-	OPT_REASSEMBLE_SPLIT, OPT_HELP, OPT_VERSION,
+	OPT_REASSEMBLE_SPLIT, OPT_HELP, OPT_VERSION, OPT_SSH_KEY, OPT_KNOWN_HOSTS, OPT_SSH_RETRIES,
+	OPT_SSH_RETRY_TIME, OPT_SSH_TIMEOUT, OPT_SSH_FLAT,
 };
 
 static const struct option long_options[] = {
@@ -21,6 +22,12 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "show-stats", no_argument, NULL, OPT_SHOW_STATS },
 	{ "zstd", no_argument, NULL, OPT_ZSTD },
+	{ "ssh-key", required_argument, NULL, OPT_SSH_KEY },
+	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
+	{ "ssh-retries", required_argument, NULL, OPT_SSH_RETRIES },
+	{ "ssh-retry-time", required_argument, NULL, OPT_SSH_RETRY_TIME },
+	{ "ssh-timeout", required_argument, NULL, OPT_SSH_TIMEOUT },
+	{ "ssh-flat", no_argument, NULL, OPT_SSH_FLAT },
 	/* Accepted for compatibility: dumpsave always works in bounded windows. */
 	{ "cyclic-buffer", required_argument, NULL, OPT_CYCLIC_BUFFER },
 	{ "non-cyclic", no_argument, NULL, OPT_NON_CYCLIC },
@@ -58,6 +65,16 @@ void kdk_save_options_usage(FILE *out)
 	       "  --dry-run            filter and count, write nothing\n"
 	       "  --show-stats         print how many pages each class excluded\n"
 	       "\n"
+	       "OUTPUT may be ssh://[USER@]HOST[:PORT]/PATH: the dump goes to that server over SFTP\n"
+	       "(or, where it has no SFTP, as a flattened PATH.flat through 'cat'; rebuild it with\n"
+	       "dumpsave -R PATH < PATH.flat). The server's key must be in the known_hosts file.\n"
+	       "  --ssh-key FILE       private key (default ~/.ssh/kdump_id_ed25519)\n"
+	       "  --known-hosts FILE   host keys to trust (default: known_hosts beside the key)\n"
+	       "  --ssh-retries N      connection attempts after a failed one (default 5)\n"
+	       "  --ssh-retry-time S   stop retrying after S seconds (default 120)\n"
+	       "  --ssh-timeout S      limit for each connect and SSH operation (default 60)\n"
+	       "  --ssh-flat           send the flattened stream even when SFTP is there\n"
+	       "\n"
 	       "OUTPUT is written as OUTPUT.incomplete and renamed when complete; a dump cut short\n"
 	       "(disk full, read error) stays there, marked incomplete, and dumpsave exits non-zero.\n");
 }
@@ -84,6 +101,9 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 
 	memset(opts, 0, sizeof(*opts));
 	opts->message_level = 7;
+	opts->ssh_retries = 5;
+	opts->ssh_retry_seconds = 120;
+	opts->ssh_timeout = 60;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":cd:lzpEFRfDhvxib:g:", long_options, NULL)) != -1) {
@@ -120,6 +140,23 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 				return -1;
 			}
 			break;
+		case OPT_SSH_KEY: opts->ssh_key = optarg; break;
+		case OPT_KNOWN_HOSTS: opts->known_hosts = optarg; break;
+		case OPT_SSH_RETRIES:
+		case OPT_SSH_RETRY_TIME:
+		case OPT_SSH_TIMEOUT: {
+			unsigned *field = c == OPT_SSH_RETRIES ? &opts->ssh_retries :
+					  c == OPT_SSH_RETRY_TIME ? &opts->ssh_retry_seconds : &opts->ssh_timeout;
+			if (parse_unsigned(optarg, 86400, field) < 0 || (c == OPT_SSH_TIMEOUT && !*field)) {
+				snprintf(msg, msg_size, "--%s %s: a number of %s",
+					 c == OPT_SSH_RETRIES ? "ssh-retries" :
+					 c == OPT_SSH_RETRY_TIME ? "ssh-retry-time" : "ssh-timeout",
+					 optarg, c == OPT_SSH_RETRIES ? "attempts" : "seconds");
+				return -1;
+			}
+			break;
+		}
+		case OPT_SSH_FLAT: opts->ssh_no_sftp = true; break;
 		case OPT_DRY_RUN: opts->dry_run = true; break;
 		case OPT_SHOW_STATS: opts->show_stats = true; break;
 		case 'b': case OPT_CYCLIC_BUFFER: case OPT_NON_CYCLIC: case OPT_WORK_DIR: break;

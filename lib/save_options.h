@@ -33,7 +33,14 @@ struct kdk_save_options {
 	bool dry_run;               /* --dry-run: filter and count, write nothing */
 	bool show_stats;            /* --show-stats */
 	const char *vmcore;
-	const char *output;
+	const char *output;         /* a path, or ssh://[user@]host[:port]/path */
+	/* ssh:// outputs */
+	const char *ssh_key;        /* --ssh-key (default ~/.ssh/kdump_id_ed25519) */
+	const char *known_hosts;    /* --known-hosts (default: known_hosts beside the key) */
+	unsigned ssh_retries;       /* --ssh-retries: attempts after the first (default 5) */
+	unsigned ssh_retry_seconds; /* --ssh-retry-time: give up retrying after (default 120) */
+	unsigned ssh_timeout;       /* --ssh-timeout: each connect/operation (default 60) */
+	bool ssh_no_sftp;           /* --ssh-flat: flattened stream over an exec channel */
 };
 
 /* Parse argv (argv[0] is the program name and is skipped); on error fill msg (one line, no

@@ -115,7 +115,9 @@ lab_crash() {
 # lab_crash_release VMLINUX DUMP — the kernel release as Debian's crash reads it from DUMP, printed
 # as "RELEASE: x (oracle)". crash 8.0.2's `sys` works on 6.1; on 6.12 it cannot start plainly
 # ("do not match": KASLR not applied) and `sys` aborts even with --kaslr=auto, so there the
-# stand-in oracle is `crash --kaslr=auto --no_modules` reading linux_banner (`rd -a`).
+# stand-in oracle is crash reading linux_banner (`rd -a`) in `--minimal --kaslr=auto` mode: minimal
+# mode skips the task and stack set-up that aborts on some 6.12 dumps ("bt: invalid size request"
+# then "malloc(): unsorted double linked list corrupted" on a QEMU ELF fixture).
 lab_crash_release() {
 	local vmlinux=$1 dump=$2 out release
 	out=$(LAB_CRASH_OPTS= lab_crash "$vmlinux" "$dump" sys)
@@ -124,10 +126,10 @@ lab_crash_release() {
 		echo "RELEASE: $release (crash sys)"
 		return 0
 	fi
-	out=$(LAB_CRASH_OPTS="--kaslr=auto --no_modules" lab_crash "$vmlinux" "$dump" "rd -a linux_banner")
+	out=$(LAB_CRASH_OPTS="--minimal --kaslr=auto" lab_crash "$vmlinux" "$dump" "rd -a linux_banner")
 	release=$(sed -n 's/.*Linux version \([^ ]*\) .*/\1/p' <<< "$out" | head -n 1)
 	if [ -n "$release" ]; then
-		echo "RELEASE: $release (crash --kaslr=auto --no_modules, rd -a linux_banner; crash's sys cannot run on this kernel)"
+		echo "RELEASE: $release (crash --minimal --kaslr=auto, rd -a linux_banner; crash's sys cannot run on this kernel)"
 		return 0
 	fi
 	echo "crash could not read the release from $dump:"

@@ -1,0 +1,23 @@
+/* ssh_internal.h — the SSH session's state, shared by lib/ssh_session.c (connect) and
+ * lib/ssh_transfer.c (files, directories, exec channels). Not a public header. */
+#ifndef KDK_SSH_INTERNAL_H
+#define KDK_SSH_INTERNAL_H
+
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+
+#include "ssh_session.h"
+
+struct kdk_ssh_session {
+	char *name;                  /* user@host:port */
+	char local_address[64];
+	unsigned port;
+	unsigned timeout_s;
+	int fd;
+	LIBSSH2_SESSION *session;
+	LIBSSH2_SFTP *sftp;          /* NULL: no SFTP, exec channels only */
+};
+
+const char *kdk_ssh_last_error(struct kdk_ssh_session *s);
+
+#endif

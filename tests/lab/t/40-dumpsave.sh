@@ -1,7 +1,7 @@
 # Lab test (issue "2 · dumpsave"): dumpsave on the QEMU-made fixture of each lab kernel.
 #  - every -d {0,1,31} × {none,-c,-l,-z} and -E output opens in Debian's crash with the -dbg vmlinux,
 #    with the booted RELEASE and a log that ends with the panic. On 6.12 crash's sys and log abort:
-#    `crash --kaslr=auto --no_modules` reading linux_banner stands in for RELEASE, and drgn's
+#    `crash --minimal --kaslr=auto` reading linux_banner stands in for RELEASE, and drgn's
 #    printk reader (libkdumpfile) stands in for crash's log (makedumpfile 1.7.2 has no zstd).
 #  - -F | dumpsave -R gives the bytes of the direct output; --dump-dmesg equals the serial console;
 #  - 6.1: the pages -d 31 keeps equal makedumpfile 1.7.2's (its input: our -E -d 0 copy, since it

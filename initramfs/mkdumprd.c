@@ -27,6 +27,7 @@ struct mkdumprd_options {
 	const char *moddir;        /* --moddir */
 	const char *conf;          /* -c */
 	const char *init;          /* --init: the capture /init binary */
+	const char *init_ssh;      /* --init-ssh: the one with SSH (default: kdump-init-ssh beside --init) */
 	const char *busybox;       /* --busybox */
 	const char *output;
 	struct kdk_array modules;  /* const char *: --module, added to extra_modules */
@@ -35,7 +36,7 @@ struct mkdumprd_options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: mkdumprd [--kernel VERSION | --moddir DIR] [-c kdump.conf] [--init PATH]\n"
+		"Usage: mkdumprd [--kernel VERSION | --moddir DIR] [-c kdump.conf] [--init PATH] [--init-ssh PATH]\n"
 		"                [--busybox PATH] [--module NAME]... OUTPUT\n"
 		"Builds the capture initramfs for kdump: the capture /init, kdump.conf, the kernel\n"
 		"modules the dump target needs and what kdump.conf asks for.\n"
@@ -43,6 +44,8 @@ static void usage(FILE *out)
 		"  --moddir DIR      modules of DIR instead (a kernel tree not installed here)\n"
 		"  -c FILE           kdump.conf to follow (default /etc/kdump.conf)\n"
 		"  --init PATH       the capture /init (default " KDK_LIBEXECDIR "/kdump-init)\n"
+		"  --init-ssh PATH   the capture /init for ssh targets (default: kdump-init-ssh in\n"
+		"                    the directory of --init)\n"
 		"  --busybox PATH    a static busybox, added when a shell is needed (default /bin/busybox)\n"
 		"  --module NAME     one more module (as extra_modules)\n");
 }
@@ -129,7 +132,8 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 	struct kdk_module_set modules;
 	struct kdk_array warnings = KDK_ARRAY_INIT(char *);
 	struct rd_image *img = NULL;
-	char moddir[PATH_MAX], *order = NULL;
+	char moddir[PATH_MAX], *order = NULL, *init_ssh = NULL;
+	const char *init;
 	size_t order_len = 0, i;
 	FILE *order_file = NULL;
 	uint64_t size;
@@ -158,7 +162,18 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 
 	if ((rc = rd_image_open(&img, o->output, err)) < 0)
 		goto out_modules;
-	if ((rc = rd_image_add_file(img, o->init, "/init", 0755, err)) < 0 ||
+	/* Only ssh targets carry libssh2 and OpenSSL (~4 MB of the crashkernel reservation). */
+	if (conf.target == KDK_TARGET_SSH && !o->init_ssh) {
+		char *slash = strrchr(o->init, '/');
+		if (asprintf(&init_ssh, "%.*skdump-init-ssh", slash ? (int)(slash - o->init + 1) : 0,
+			     o->init) < 0) {
+			init_ssh = NULL;
+			rc = kdk_err_set(err, ENOMEM, "out of memory");
+			goto out_image;
+		}
+	}
+	init = conf.target != KDK_TARGET_SSH ? o->init : o->init_ssh ? o->init_ssh : init_ssh;
+	if ((rc = rd_image_add_file(img, init, "/init", 0755, err)) < 0 ||
 	    (rc = rd_image_add_file(img, o->conf, "/etc/kdump.conf", 0644, err)) < 0)
 		goto out_image;
 	for (i = 0; i < 6 && rc == 0; i++) {
@@ -221,6 +236,7 @@ out_image:
 		rd_image_abort(img);
 out_modules:
 	free(order);
+	free(init_ssh);
 	for (i = 0; i < warnings.len; i++)
 		free(*(char **)kdk_array_at(&warnings, i));
 	kdk_array_free(&warnings);
@@ -235,6 +251,7 @@ int main(int argc, char **argv)
 	static const struct option long_options[] = {
 		{ "kernel", required_argument, NULL, 'k' }, { "moddir", required_argument, NULL, 'm' },
 		{ "init", required_argument, NULL, 'i' }, { "busybox", required_argument, NULL, 'b' },
+		{ "init-ssh", required_argument, NULL, 'I' },
 		{ "module", required_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -251,6 +268,7 @@ int main(int argc, char **argv)
 		case 'm': o.moddir = optarg; break;
 		case 'c': o.conf = optarg; break;
 		case 'i': o.init = optarg; break;
+		case 'I': o.init_ssh = optarg; break;
 		case 'b': o.busybox = optarg; break;
 		case 'M': {
 			const char **slot = kdk_array_push(&o.modules, NULL);

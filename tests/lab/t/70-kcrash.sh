@@ -54,7 +54,10 @@ for release in $KDK_LAB_KERNELS; do
 	work=$(lab_run_dir "kcrash-$release")
 	"$KDK_BUILD/dumpsave" -f -l -d 31 "$fx/vmcore.elf" "$work/vmcore.kdump" 2> /dev/null ||
 		bail "$release: dumpsave the fixture"
-	case $release in 6.1.*) legacy=1 opts= ;; *) legacy=0 opts="--minimal --kaslr=auto" ;; esac
+	# 6.12: the full start (--kaslr=auto --no_modules) aborts on some dumps; minimal mode runs
+	# log, sym and dis on all of them, but does not know BUG()'s ud2 framing (see dis below).
+	case $release in 6.1.*) legacy=1 opts= full_opts= ;;
+	*) legacy=0 opts="--minimal --kaslr=auto" full_opts="--kaslr=auto --no_modules" ;; esac
 
 	for dump in "$fx/vmcore.elf" "$work/vmcore.kdump"; do
 		name="$release $(basename "$dump")"
@@ -183,14 +186,22 @@ PY
 		if [ $legacy = 1 ] || [ "$dump" = "$fx/vmcore.elf" ]; then
 			# dis: the same text as crash's (gdb's) for the functions of the panic path;
 			# kallsyms' sizes include the padding after a function, which crash stops before
-			bad=
+			# Where crash's full start aborts (6.12), its minimal mode stands in up to each
+			# function's first ud2: without the full start crash does not know that a BUG()'s
+			# ud2 is followed by bug-table data and decodes past it out of step (gdb alone).
+			bad= minimal=
 			for fn in sysrq_handle_crash __handle_sysrq write_sysrq_trigger vfs_write ksys_write do_syscall_64 panic; do
-				crash_cmd "$vmlinux" "$dump" "$opts" "dis $fn" | grep '^0x' > "$work/dis.crash"
+				crash_cmd "$vmlinux" "$dump" "$full_opts" "dis $fn" | grep '^0x' > "$work/dis.crash"
+				if [ ! -s "$work/dis.crash" ] && [ $legacy = 0 ]; then
+					crash_cmd "$vmlinux" "$dump" "$opts" "dis $fn" | grep '^0x' |
+						awk '{ print } /\tud[012]/ { exit }' > "$work/dis.crash"
+					minimal+="$fn "
+				fi
 				"$kcrash" "$dump" -c "dis $fn" | head -n "$(wc -l < "$work/dis.crash")" > "$work/dis.ours"
 				[ -s "$work/dis.crash" ] && cmp -s "$work/dis.ours" "$work/dis.crash" || bad+="$fn "
 			done
 			[ -z "$bad" ]
-			ok $? "$name: dis of the panic path's functions is crash's text, instruction for instruction${bad:+ (differs: $bad)}"
+			ok $? "$name: dis of the panic path's functions is crash's text, instruction for instruction${bad:+ (differs: $bad)}${minimal:+ (crash's full start aborted: crash --minimal up to the first ud2 for $minimal)}"
 		fi
 		if [ $legacy = 1 ] || [ "$dump" = "$fx/vmcore.elf" ]; then
 			# dis -l: the same source lines in front of the same instructions as crash's

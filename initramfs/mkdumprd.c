@@ -26,7 +26,7 @@ struct mkdumprd_options {
 	const char *release;       /* --kernel */
 	const char *moddir;        /* --moddir */
 	const char *conf;          /* -c */
-	const char *init;          /* --init: the capture /init binary (NULL: by target) */
+	const char *init;          /* --init: the capture /init binary */
 	const char *known_hosts;   /* --known-hosts (NULL: beside the ssh key) */
 	const char *busybox;       /* --busybox */
 	const char *output;
@@ -43,8 +43,7 @@ static void usage(FILE *out)
 		"  --kernel VERSION  modules of /lib/modules/VERSION (default: the running kernel)\n"
 		"  --moddir DIR      modules of DIR instead (a kernel tree not installed here)\n"
 		"  -c FILE           kdump.conf to follow (default /etc/kdump.conf)\n"
-		"  --init PATH       the capture /init (default " KDK_LIBEXECDIR "/kdump-init, or\n"
-		"                    kdump-init-ssh there for an ssh target)\n"
+		"  --init PATH       the capture /init (default " KDK_LIBEXECDIR "/kdump-init)\n"
 		"  --busybox PATH    a static busybox, added when a shell is needed (default /bin/busybox)\n"
 		"  --module NAME     one more module (as extra_modules)\n"
 		"  --known-hosts FILE  the ssh target's host key, put in the image (default: known_hosts\n"
@@ -128,7 +127,6 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 	size_t order_len = 0, i;
 	FILE *order_file = NULL;
 	uint64_t size;
-	const char *init;
 	int rc, need_shell;
 
 	if ((rc = kdk_kdump_conf_load(o->conf, &conf, err)) < 0)
@@ -156,10 +154,7 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 
 	if ((rc = rd_image_open(&img, o->output, err)) < 0)
 		goto out_modules;
-	/* The SSH client (libssh2 + OpenSSL, ~4 MB) is only in kdump-init-ssh. */
-	init = o->init ? o->init : conf.target == KDK_TARGET_SSH ? KDK_LIBEXECDIR "/kdump-init-ssh" :
-								   KDK_LIBEXECDIR "/kdump-init";
-	if ((rc = rd_image_add_file(img, init, "/init", 0755, err)) < 0 ||
+	if ((rc = rd_image_add_file(img, o->init, "/init", 0755, err)) < 0 ||
 	    (rc = rd_image_add_file(img, o->conf, "/etc/kdump.conf", 0644, err)) < 0)
 		goto out_image;
 	for (i = 0; i < 6 && rc == 0; i++) {
@@ -241,7 +236,8 @@ int main(int argc, char **argv)
 		{ "known-hosts", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct mkdumprd_options o = { .conf = "/etc/kdump.conf", .busybox = "/bin/busybox" };
+	struct mkdumprd_options o = { .conf = "/etc/kdump.conf", .init = KDK_LIBEXECDIR "/kdump-init",
+				      .busybox = "/bin/busybox" };
 	struct kdk_err err = { 0 };
 	struct utsname uts;
 	int c, rc;

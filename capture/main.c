@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "kdump_conf.h"
+#include "network.h"
 #include "save.h"
 #include "system.h"
 #include "target.h"
@@ -95,6 +96,15 @@ static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err
 		return kdk_err_set(err, ENOTSUP, "raw dump targets are not supported yet (%s)",
 				   conf->device);
 	case KDK_TARGET_SSH:
+		/* The network from ip= on the capture command line, then whether sshd answers, so a
+		 * network problem shows as one on the console. A collector that does not answer yet
+		 * is left to the SSH connection's retries (it may be rebooting too). */
+		if (network_up(wait_seconds(), err))
+			return -err->code;
+		if (network_probe_tcp(network_ssh_host(conf->ssh), 22, wait_seconds(), err)) {
+			say("%s; the SSH connection will retry", err->msg);
+			kdk_err_clear(err);
+		}
 		return save_over_ssh(conf, err);
 	}
 	return kdk_err_set(err, EINVAL, "unknown dump target");

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "device_modules.h"
 #include "needed.h"
 #include "image.h"
 #include "kdump_conf.h"
@@ -28,6 +28,7 @@ struct mkdumprd_options {
 	const char *conf;          /* -c */
 	const char *init;          /* --init: the capture /init binary */
 	const char *init_ssh;      /* --init-ssh: the one with SSH (default: kdump-init-ssh beside --init) */
+	const char *known_hosts;   /* --known-hosts (NULL: beside the ssh key) */
 	const char *busybox;       /* --busybox */
 	const char *output;
 	struct kdk_array modules;  /* const char *: --module, added to extra_modules */
@@ -37,7 +38,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: mkdumprd [--kernel VERSION | --moddir DIR] [-c kdump.conf] [--init PATH] [--init-ssh PATH]\n"
-		"                [--busybox PATH] [--module NAME]... OUTPUT\n"
+		"                [--busybox PATH] [--module NAME]... [--known-hosts FILE] OUTPUT\n"
 		"Builds the capture initramfs for kdump: the capture /init, kdump.conf, the kernel\n"
 		"modules the dump target needs and what kdump.conf asks for.\n"
 		"  --kernel VERSION  modules of /lib/modules/VERSION (default: the running kernel)\n"
@@ -47,56 +48,49 @@ static void usage(FILE *out)
 		"  --init-ssh PATH   the capture /init for ssh targets (default: kdump-init-ssh in\n"
 		"                    the directory of --init)\n"
 		"  --busybox PATH    a static busybox, added when a shell is needed (default /bin/busybox)\n"
-		"  --module NAME     one more module (as extra_modules)\n");
+		"  --module NAME     one more module (as extra_modules)\n"
+		"  --known-hosts FILE  the ssh target's host key, put in the image (default: known_hosts\n"
+		"                    beside kdump.conf's sshkey)\n");
 }
 
-/* The kernel driver modules under a block device, from sysfs: the device's own driver, its
- * parents' (the PCI function of a virtio disk, an HBA…). Only possible on the machine itself. */
-static int add_block_device_modules(struct kdk_module_set *set, const char *device,
-				    struct kdk_array *warnings)
+/* The ssh target's host: what follows the '@' of kdump.conf's "ssh user@host". */
+static const char *ssh_host(const char *user_at_host)
 {
-	char link[PATH_MAX], real[PATH_MAX], sys[PATH_MAX], *name;
-	struct kdk_err err = { 0 };
-	struct stat st;
+	const char *at = strrchr(user_at_host, '@');
 
-	if (!strncmp(device, "UUID=", 5))
-		snprintf(link, sizeof(link), "/dev/disk/by-uuid/%s", device + 5);
-	else if (!strncmp(device, "LABEL=", 6))
-		snprintf(link, sizeof(link), "/dev/disk/by-label/%s", device + 6);
-	else if (!strncmp(device, "PARTUUID=", 9))
-		snprintf(link, sizeof(link), "/dev/disk/by-partuuid/%s", device + 9);
-	else if (!strncmp(device, "PARTLABEL=", 10))
-		snprintf(link, sizeof(link), "/dev/disk/by-partlabel/%s", device + 10);
-	else
-		snprintf(link, sizeof(link), "%s", device);
-	if (!realpath(link, real) || stat(real, &st) < 0 || !S_ISBLK(st.st_mode)) {
-		char **w = kdk_array_push(warnings, NULL);
-		if (w && asprintf(w, "dump target %s is not on this machine: its disk driver is not known; add it with extra_modules",
-				  device) < 0)
-			*w = NULL;
-		return 0;
-	}
-	/* Walk from the block device up through its parents, collecting each driver's module. */
-	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
-	if (!realpath(sys, real))
-		return 0;
-	while (strlen(real) > strlen("/sys/devices")) {
-		char module_link[PATH_MAX + 32], module[PATH_MAX];
-		ssize_t n;
+	return at ? at + 1 : user_at_host;
+}
 
-		snprintf(module_link, sizeof(module_link), "%s/driver/module", real);
-		n = readlink(module_link, module, sizeof(module) - 1);
-		if (n > 0) {
-			module[n] = '\0';
-			name = basename(module);
-			if (kdk_module_set_add(set, name, &err) < 0) {
-				char **w = kdk_array_push(warnings, NULL);
-				if (w && asprintf(w, "%s", err.msg) < 0)
-					*w = NULL;
-			}
-		}
-		*strrchr(real, '/') = '\0';
+/* The key and known_hosts the capture /init authenticates with (capture/main.c's paths). Both
+ * must exist: kdumpctl propagate makes the key, installs it on the target and records its host
+ * key; an image without them could only fail in the capture kernel, after a crash. */
+static int add_ssh_files(struct rd_image *img, const struct kdk_kdump_conf *conf,
+			 const char *known_hosts_opt, struct kdk_err *err)
+{
+	char pub[PATH_MAX], known_hosts[PATH_MAX], dir[PATH_MAX];
+	int rc;
+
+	if (access(conf->sshkey, R_OK))
+		return kdk_err_set(err, errno, "ssh key %s (kdump.conf sshkey) for %s: %s; run "
+					       "`kdumpctl propagate` to make it and install it on the target",
+				   conf->sshkey, conf->ssh, strerror(errno));
+	if (known_hosts_opt) {
+		snprintf(known_hosts, sizeof(known_hosts), "%s", known_hosts_opt);
+	} else {
+		snprintf(dir, sizeof(dir), "%s", conf->sshkey);
+		snprintf(known_hosts, sizeof(known_hosts), "%s/known_hosts", dirname(dir));
 	}
+	if (access(known_hosts, R_OK))
+		return kdk_err_set(err, errno, "known_hosts %s (the host key of %s): %s; run "
+					       "`kdumpctl propagate` to record it, or give --known-hosts FILE",
+				   known_hosts, conf->ssh, strerror(errno));
+	if ((rc = rd_image_add_file(img, conf->sshkey, "/etc/kdumpkit/ssh/id", 0600, err)) < 0 ||
+	    (rc = rd_image_add_file(img, known_hosts, "/etc/kdumpkit/ssh/known_hosts", 0644, err)) < 0)
+		return rc;
+	snprintf(pub, sizeof(pub), "%s.pub", conf->sshkey);
+	if (!access(pub, R_OK) &&
+	    (rc = rd_image_add_file(img, pub, "/etc/kdumpkit/ssh/id.pub", 0644, err)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -152,7 +146,9 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 		goto out_modules;
 	if ((conf.target == KDK_TARGET_FS || conf.target == KDK_TARGET_RAW) &&
 	    strcmp(conf.fstype ? conf.fstype : "", "nfs") && strcmp(conf.fstype ? conf.fstype : "", "nfs4"))
-		add_block_device_modules(&modules, conf.device, &warnings);
+		rd_block_device_modules(&modules, conf.device, &warnings);
+	if (conf.target == KDK_TARGET_SSH)
+		rd_network_device_modules(&modules, ssh_host(conf.ssh), &warnings);
 	for (i = 0; i < conf.extra_modules.len && rc == 0; i++)
 		rc = kdk_module_set_add(&modules, *(char **)kdk_array_at(&conf.extra_modules, i), err);
 	for (i = 0; i < o->modules.len && rc == 0; i++)
@@ -180,7 +176,8 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 		static const char *const dirs[] = { "/dev", "/proc", "/sys", "/tmp", "/run", "/mnt" };
 		rc = rd_image_add_dir(img, dirs[i], err);
 	}
-	if (rc < 0)
+	if (rc < 0 || (conf.target == KDK_TARGET_SSH &&
+		       (rc = add_ssh_files(img, &conf, o->known_hosts, err)) < 0))
 		goto out_image;
 
 	/* Modules, and the list /init loads them from, in order. */
@@ -253,6 +250,7 @@ int main(int argc, char **argv)
 		{ "init", required_argument, NULL, 'i' }, { "busybox", required_argument, NULL, 'b' },
 		{ "init-ssh", required_argument, NULL, 'I' },
 		{ "module", required_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
+		{ "known-hosts", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mkdumprd_options o = { .conf = "/etc/kdump.conf", .init = KDK_LIBEXECDIR "/kdump-init",
@@ -270,6 +268,7 @@ int main(int argc, char **argv)
 		case 'i': o.init = optarg; break;
 		case 'I': o.init_ssh = optarg; break;
 		case 'b': o.busybox = optarg; break;
+		case 'K': o.known_hosts = optarg; break;
 		case 'M': {
 			const char **slot = kdk_array_push(&o.modules, NULL);
 			if (!slot) {

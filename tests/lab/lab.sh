@@ -153,12 +153,13 @@ lab_binary_files() {
 # lab_capture_images DIR RELEASE KDUMP_CONF [OOPS_MODULE_KO] — the two images of a capture cycle:
 # DIR/capture.img from our mkdumprd (our static capture /init, KDUMP_CONF, its modules), and
 # DIR/first.img, the first kernel's lab initramfs with guest/capture-cycle.sh, our static kexec,
-# the kernel image and capture.img. mkdumprd's report goes to DIR/mkdumprd.out.
+# the kernel image and capture.img. mkdumprd's report goes to DIR/mkdumprd.out. LAB_CAPTURE_INIT
+# names the static /init (default kdump-init; kdump-init-ssh for ssh targets).
 lab_capture_images() {
 	local dir=$1 release=$2 conf=$3 ko=${4:-} kdir
 	kdir=$(lab_kernel_dir "$release")
 	"$KDK_BUILD/mkdumprd" --moddir "$kdir/root/lib/modules/$release" -c "$conf" \
-		--init "$KDK_BUILD/static/kdump-init" "$dir/capture.img" > "$dir/mkdumprd.out" 2>&1 ||
+		--init "$KDK_BUILD/static/${LAB_CAPTURE_INIT:-kdump-init}" "$dir/capture.img" > "$dir/mkdumprd.out" 2>&1 ||
 		{ cat "$dir/mkdumprd.out" >&2; return 1; }
 	"$LAB_DIR/initramfs" "$dir/first.img" --kernel "$release" \
 		--run "$LAB_DIR/guest/capture-cycle.sh" ${ko:+--extra-module "$ko"} \

@@ -5,6 +5,8 @@
 #   kdk_crash=sysrq|oops  how to crash (default sysrq)
 #   kdk_root=SPEC         root=SPEC on the capture command line (dump_to_rootfs's root filesystem)
 #   kdk_wait=N            kdumpkit.wait=N: how long the capture /init waits for its target
+#   kdk_capture_append=W  W appended to the capture command line as it is (ip=… for ssh
+#                         targets); may be given more than once
 cmdline=$(cat /proc/cmdline)
 arg() {
 	for w in $cmdline; do
@@ -19,6 +21,7 @@ arg() {
 append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
 [ -n "$(arg kdk_root)" ] && append="$append root=$(arg kdk_root)"
 [ -n "$(arg kdk_wait)" ] && append="$append kdumpkit.wait=$(arg kdk_wait)"
+for w in $(arg kdk_capture_append); do append="$append $w"; done
 mode=$(arg kdk_kexec)
 
 # A userland worth looking at in the dump: sleepers, a busy loop, a pipe.

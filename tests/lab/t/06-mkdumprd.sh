@@ -1,7 +1,9 @@
 # Lab test: mkdumprd builds the capture initramfs from kdump.conf for each lab kernel's modules:
 # /init and kdump.conf inside, the target's modules in dependency order (compared with
 # lib/module_deps' tool, itself checked against modprobe in 05-module-deps), busybox only when a
-# shell is needed, extra_bins with their libraries, and a broken kdump.conf refused by line.
+# shell is needed, extra_bins with their libraries, and a broken kdump.conf refused by line;
+# for an ssh target the key (0600), its .pub and known_hosts under /etc/kdumpkit/ssh, and a missing
+# key or known_hosts refused with the file's name and the kdumpctl propagate hint.
 . "$(dirname "$0")/../lab.sh"
 
 mkdumprd=$KDK_BUILD/mkdumprd
@@ -38,6 +40,43 @@ for release in $KDK_LAB_KERNELS; do
 		grep -qx 'lib/x86_64-linux-gnu/libc.so.6' <<< "$contents" && grep -qx 'bin/true' <<< "$contents"
 	ok $? "$release: failure_action shell brings busybox; extra_bins and kdump_post come with their libraries"
 done
+
+# ---- ssh target: the key, its .pub and known_hosts baked in, modes and contents kept ----------
+mkdir -p "$run/ssh" && chmod 700 "$run/ssh"
+rm -f "$run/ssh/kdump_id_ed25519" "$run/ssh/kdump_id_ed25519.pub"
+ssh-keygen -q -t ed25519 -N '' -C kdk-t06 -f "$run/ssh/kdump_id_ed25519" || bail "ssh-keygen"
+echo "10.0.2.100 $(cut -d' ' -f1,2 "$run/ssh/kdump_id_ed25519.pub")" > "$run/ssh/known_hosts"
+printf 'ssh kdump@10.0.2.100\nsshkey %s\nextra_modules virtio_net\n' "$run/ssh/kdump_id_ed25519" > "$run/ssh.conf"
+out=$("$mkdumprd" --moddir "$moddir" -c "$run/ssh.conf" --init "$run/init" "$run/ssh.img" 2>&1)
+ok $? "ssh target: mkdumprd builds an image ($(grep -o 'wrote.*' <<< "$out"))"
+modes=$(zcat "$run/ssh.img" | cpio -itv --quiet 2>/dev/null | awk '$NF ~ /^etc\/kdumpkit\/ssh\// {print $1, $NF}')
+is "$modes" "-rw------- etc/kdumpkit/ssh/id
+-rw-r--r-- etc/kdumpkit/ssh/known_hosts
+-rw-r--r-- etc/kdumpkit/ssh/id.pub" "ssh target: key 0600, known_hosts and id.pub 0644 under /etc/kdumpkit/ssh"
+cmp -s <(extract "$run/ssh.img" /etc/kdumpkit/ssh/id) "$run/ssh/kdump_id_ed25519" &&
+	cmp -s <(extract "$run/ssh.img" /etc/kdumpkit/ssh/id.pub) "$run/ssh/kdump_id_ed25519.pub" &&
+	cmp -s <(extract "$run/ssh.img" /etc/kdumpkit/ssh/known_hosts) "$run/ssh/known_hosts"
+ok $? "ssh target: the three files are the sshkey, its .pub and the known_hosts beside it, unchanged"
+grep -q ' /lib/modules/virtio_net\.ko' <<< "$(extract "$run/ssh.img" /etc/kdumpkit/modules)"
+ok $? "ssh target: extra_modules virtio_net is in the module list"
+grep -q 'warning: .*ssh target 10.0.2.100\|warning: ssh target 10.0.2.100\|warning: no route to 10.0.2.100' <<< "$out"
+ok $? "ssh target: mkdumprd reports what the route to 10.0.2.100 here gave: $(grep -o 'warning: .*10.0.2.100.*' <<< "$out" | head -c 160)"
+echo "10.0.2.100 ssh-ed25519 AAAAother" > "$run/other_known_hosts"
+"$mkdumprd" --moddir "$moddir" -c "$run/ssh.conf" --init "$run/init" --known-hosts "$run/other_known_hosts" "$run/ssh2.img" > /dev/null 2>&1 &&
+	cmp -s <(extract "$run/ssh2.img" /etc/kdumpkit/ssh/known_hosts) "$run/other_known_hosts"
+ok $? "ssh target: --known-hosts FILE is the one put in the image"
+
+printf 'ssh kdump@10.0.2.100\nsshkey %s\n' "$run/ssh/no_such_key" > "$run/nokey.conf"
+out=$("$mkdumprd" --moddir "$moddir" -c "$run/nokey.conf" --init "$run/init" "$run/nokey.img" 2>&1)
+[ $? -ne 0 ] && grep -qF "mkdumprd: ssh key $run/ssh/no_such_key (kdump.conf sshkey) for kdump@10.0.2.100: No such file or directory; run \`kdumpctl propagate\`" <<< "$out" &&
+	[ ! -e "$run/nokey.img" ] && [ ! -e "$run/nokey.img.part" ]
+ok $? "ssh target: a missing key is refused, naming it and kdumpctl propagate, no image left: $out"
+mv "$run/ssh/known_hosts" "$run/ssh/known_hosts.away"
+out=$("$mkdumprd" --moddir "$moddir" -c "$run/ssh.conf" --init "$run/init" "$run/nokh.img" 2>&1)
+[ $? -ne 0 ] && grep -qF "mkdumprd: known_hosts $run/ssh/known_hosts (the host key of kdump@10.0.2.100): No such file or directory; run \`kdumpctl propagate\`" <<< "$out" &&
+	[ ! -e "$run/nokh.img" ]
+ok $? "ssh target: a missing known_hosts is refused the same way: $out"
+mv "$run/ssh/known_hosts.away" "$run/ssh/known_hosts"
 
 printf 'path /var/crash\nfailure_action rebot\n' > "$run/bad.conf"
 out=$("$mkdumprd" --moddir "$moddir" -c "$run/bad.conf" --init "$run/init" "$run/bad.img" 2>&1)

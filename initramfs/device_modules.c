@@ -1,0 +1,124 @@
+/* device_modules.c — driver modules of a block device or of the NIC towards a host, by walking
+ * sysfs from the device up through its parents (driver/module links). */
+#include "device_modules.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "route.h"
+
+void rd_warn(struct kdk_array *warnings, const char *fmt, ...)
+{
+	char **w = kdk_array_push(warnings, NULL);
+	va_list ap;
+
+	if (!w)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(w, fmt, ap) < 0) {
+		*w = NULL;
+		warnings->len--;
+	}
+	va_end(ap);
+}
+
+int rd_sysfs_device_modules(struct kdk_module_set *set, const char *device,
+			    struct kdk_array *warnings)
+{
+	char real[PATH_MAX];
+	struct kdk_err err = { 0 };
+	int found = 0;
+
+	if (!realpath(device, real)) {
+		rd_warn(warnings, "%s: cannot follow it in sysfs; add its drivers with extra_modules",
+			device);
+		return 0;
+	}
+	while (strlen(real) > strlen("/sys/devices")) {
+		char module_link[PATH_MAX + 32], module[PATH_MAX];
+		ssize_t n;
+
+		snprintf(module_link, sizeof(module_link), "%s/driver/module", real);
+		n = readlink(module_link, module, sizeof(module) - 1);
+		if (n > 0) {
+			module[n] = '\0';
+			if (kdk_module_set_add(set, basename(module), &err) < 0)
+				rd_warn(warnings, "%s", err.msg);
+			else
+				found++;
+		} else {
+			/* A driver built into this machine's kernel may be a module in the kernel the
+			 * image is for: try its name, which is the module's for most drivers
+			 * (virtio_net); names that are no module there (pcieport) are skipped. */
+			snprintf(module_link, sizeof(module_link), "%s/driver", real);
+			n = readlink(module_link, module, sizeof(module) - 1);
+			if (n > 0) {
+				module[n] = '\0';
+				if (kdk_module_set_add(set, basename(module), &err) == 0)
+					found++;
+			}
+		}
+		*strrchr(real, '/') = '\0';
+	}
+	return found;
+}
+
+void rd_block_device_modules(struct kdk_module_set *set, const char *device,
+			     struct kdk_array *warnings)
+{
+	char link[PATH_MAX], real[PATH_MAX], sys[PATH_MAX];
+	struct stat st;
+
+	if (!strncmp(device, "UUID=", 5))
+		snprintf(link, sizeof(link), "/dev/disk/by-uuid/%s", device + 5);
+	else if (!strncmp(device, "LABEL=", 6))
+		snprintf(link, sizeof(link), "/dev/disk/by-label/%s", device + 6);
+	else if (!strncmp(device, "PARTUUID=", 9))
+		snprintf(link, sizeof(link), "/dev/disk/by-partuuid/%s", device + 9);
+	else if (!strncmp(device, "PARTLABEL=", 10))
+		snprintf(link, sizeof(link), "/dev/disk/by-partlabel/%s", device + 10);
+	else
+		snprintf(link, sizeof(link), "%s", device);
+	if (!realpath(link, real) || stat(real, &st) < 0 || !S_ISBLK(st.st_mode)) {
+		rd_warn(warnings, "dump target %s is not on this machine: its disk driver is not known; "
+				  "add it with extra_modules", device);
+		return;
+	}
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	rd_sysfs_device_modules(set, sys, warnings);
+}
+
+void rd_network_device_modules(struct kdk_module_set *set, const char *host,
+			       struct kdk_array *warnings)
+{
+	char ifname[64], device[PATH_MAX];
+	struct kdk_err err = { 0 };
+
+	if (rd_route_interface(host, ifname, sizeof(ifname), &err) < 0) {
+		rd_warn(warnings, "%s: the network driver is not known; add it with extra_modules "
+				  "(e.g. virtio_net)", err.msg);
+		return;
+	}
+	snprintf(device, sizeof(device), "/sys/class/net/%s/device", ifname);
+	if (access(device, F_OK)) {
+		rd_warn(warnings, "ssh target %s is reached through %s, which has no device in sysfs "
+				  "(loopback, bridge, bond, VLAN?): add the NIC's driver with extra_modules",
+			host, ifname);
+		return;
+	}
+	if (!rd_sysfs_device_modules(set, device, warnings))
+		rd_warn(warnings, "ssh target %s is reached through %s, whose drivers are no modules "
+				  "of this kernel: add the NIC's driver with extra_modules if it needs one",
+			host, ifname);
+	else
+		rd_warn(warnings, "ssh target %s is reached through %s here: its drivers are in the "
+				  "image; if the capture kernel reaches it through another NIC, add that "
+				  "one's with extra_modules", host, ifname);
+}

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "root_modules.h"
 #include "sha256.h"
 
 #define ABSENT "absent"
@@ -214,6 +215,56 @@ static int mkdir_parents(const char *file, struct kdk_err *err)
 	return rc;
 }
 
+static int push_arg(struct kdk_array *argv, const char *arg, struct kdk_err *err)
+{
+	const char **slot = kdk_array_push(argv, err);
+
+	if (!slot)
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	*slot = arg;
+	return 0;
+}
+
+/* mkdumprd --kernel R -c CONF [--module M]… INITRD; the root disk's modules when the dump may
+ * go to the root filesystem. */
+static int run_mkdumprd(const struct ctl *ctl, const struct kdk_kdump_conf *conf,
+			struct kdk_err *err)
+{
+	struct kdk_array names = KDK_ARRAY_INIT(char *), argv = KDK_ARRAY_INIT(const char *);
+	const char *fixed[] = { ctl->mkdumprd, "--kernel", ctl->release, "-c", ctl->conf_path };
+	size_t i;
+	int rc = 0, status;
+
+	if (conf->target == KDK_TARGET_ROOTFS || conf->failure_action == KDK_ACTION_DUMP_TO_ROOTFS) {
+		if ((rc = root_modules(ctl, &names, err)))
+			goto out;
+		if (names.len) {
+			char list[1024] = "";
+			for (i = 0; i < names.len; i++)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? " " : "",
+					 *(char **)kdk_array_at(&names, i));
+			ctl_info(ctl, "the root filesystem's modules for the capture kernel: %s", list);
+		}
+	}
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && rc == 0; i++)
+		rc = push_arg(&argv, fixed[i], err);
+	for (i = 0; i < names.len && rc == 0; i++)
+		if (!(rc = push_arg(&argv, "--module", err)))
+			rc = push_arg(&argv, *(char **)kdk_array_at(&names, i), err);
+	if (rc || (rc = push_arg(&argv, ctl->initrd, err)) || (rc = push_arg(&argv, NULL, err)))
+		goto out;
+	status = ctl_run(argv.items, err);
+	if (status < 0)
+		rc = status;
+	else if (status)
+		rc = kdk_err_set(err, EIO, "%s failed (exit %d): the capture initramfs was not rebuilt",
+				 ctl->mkdumprd, status);
+out:
+	kdk_array_free(&argv);
+	ctl_free_words(&names);
+	return rc;
+}
+
 int rebuild_initrd(const struct ctl *ctl, const struct kdk_kdump_conf *conf, enum rebuild_mode mode,
 		   struct kdk_err *err)
 {
@@ -252,20 +303,8 @@ int rebuild_initrd(const struct ctl *ctl, const struct kdk_kdump_conf *conf, enu
 	ctl_info(ctl, "rebuilding %s: %s", ctl->initrd, why);
 	if ((rc = mkdir_parents(ctl->initrd, err)))
 		goto out;
-	{
-		const char *argv[] = { ctl->mkdumprd, "--kernel", ctl->release, "-c", ctl->conf_path,
-				       ctl->initrd, NULL };
-		int status = ctl_run(argv, err);
-		if (status < 0) {
-			rc = status;
-			goto out;
-		}
-		if (status) {
-			rc = kdk_err_set(err, EIO, "%s failed (exit %d): the capture initramfs was not rebuilt",
-					 ctl->mkdumprd, status);
-			goto out;
-		}
-	}
+	if ((rc = run_mkdumprd(ctl, conf, err)))
+		goto out;
 	rc = write_record(record, &inputs, err);
 out:
 	free_inputs(&inputs);

@@ -153,4 +153,5 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files only from the build's own trees: lab runs keep whole root filesystems (etc/rc2.d…).
+-include $(shell find $(BUILD) -path $(BUILD)/lab-runs -prune -o -name '*.d' -type f -print 2>/dev/null)

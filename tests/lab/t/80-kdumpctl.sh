@@ -12,6 +12,9 @@
 #      (final_action reboot; -no-reboot ends QEMU); the second boot finds
 #      /var/crash/127.0.0.1-<date>/ with vmcore and vmcore-dmesg.txt, and kdump active again
 #      without a rebuild; Debian's crash opens the vmcore.
+#   4. kdumpctl start with a broken kdump.conf line (after kdumpctl stop): fails with
+#      kdump.conf:LINE: and nothing is loaded; a third boot without crashkernel=: kdump.service
+#      fails, its journal says how to reserve memory, kdumpctl status exits 3.
 . "$(dirname "$0")/../lab.sh"
 
 release=$KDK_KERNEL_61
@@ -50,11 +53,12 @@ rm -rf "$root"
 	--run "$guest/switch-root.sh" || bail "the first-stage initramfs"
 diag "root disk and initramfs ready after $((SECONDS - start)) s"
 
-# boot PHASE LIMIT — one boot of the root disk; sets $run and waits for QEMU to end.
+# boot PHASE LIMIT [CRASHKERNEL] — one boot of the root disk; sets $run and waits for QEMU to end.
 boot() {
+	local reserve=${3-crashkernel=$crashkernel}
 	run=$(lab_run_dir "kdumpctl-$1-$release")
 	lab_qemu_start "$run" "$2" -kernel "$kdir/vmlinuz" -initrd "$work/boot.img" -no-reboot \
-		-append "console=ttyS0,115200 loglevel=7 ignore_loglevel crashkernel=$crashkernel root=/dev/vda rw panic=-1 kdk_phase=$1" \
+		-append "console=ttyS0,115200 loglevel=7 ignore_loglevel $reserve root=/dev/vda rw panic=-1 kdk_phase=$1" \
 		-drive "file=$work/root.img,if=virtio,format=raw"
 	lab_qemu_wait_exit "$run" "$2" || lab_qemu_kill "$run"
 }
@@ -101,6 +105,11 @@ for n in 1 2 3; do
 	[[ "$got" == *"restart $n rc=0 is-active=active" ]]
 	ok $? "systemctl restart kdump ($n): ${got#*KDK-LAB: }"
 done
+got=$(marker 'start with a broken kdump.conf rc=')
+[[ "$got" == *"rc=1 kdumpctl: /etc/kdump.conf:"*": unknown option \"corecollector\" (did you mean \"core_collector\"?)"* ]]
+ok $? "kdumpctl start with a broken kdump.conf line: ${got#*KDK-LAB: }"
+is "$(marker 'loaded after the broken start:' | sed 's/.*: //')" 0 "and nothing was loaded (kexec_crash_loaded 0)"
+is "$(marker 'start with the good kdump.conf again' | sed 's/.*again //')" "rc=0" "kdumpctl start with the config repaired loads again"
 got=$(marker 'status before the crash')
 [[ "$got" == *"rc=0 Kdump is operational"* ]]
 ok $? "still operational after the restarts: ${got#*KDK-LAB: }"
@@ -150,6 +159,18 @@ ok $? "crash's bt of the panic task names sysrq_handle_crash"
 # The task that panicked is kdumpctl itself, writing c to /proc/sysrq-trigger.
 grep -q 'COMMAND: "kdumpctl"' <<< "$bt"
 ok $? "and the panic task is kdumpctl: $(grep -o 'PID: [0-9]* .*COMMAND: "[^"]*"' <<< "$bt" | head -n 1 | tr -s ' ')"
-rm -f "$work/vmcore" "$work/root.img"
+rm -f "$work/vmcore"
+
+# ---- boot 3: no crashkernel= -------------------------------------------------------------------
+t0=$SECONDS
+boot noreserve 300 ""
+diag "boot 3 (no crashkernel=) ended after $((SECONDS - t0)) s"
+is "$(marker 'is-active=' | sed 's/.*is-active=//')" "failed" "without crashkernel= kdump.service fails (is-active → failed)"
+journal | grep -q 'no memory is reserved for the crash kernel (/sys/kernel/kexec_crash_size is 0): add crashkernel=SIZE to the kernel command line and reboot: `kdumpctl reset-crashkernel`'
+ok $? "its journal says how to reserve memory: $(journal | grep -o 'no memory is reserved.*' | head -c 150)…"
+got=$(marker 'status rc=')
+[[ "$got" == *"status rc=3 Kdump is not operational no memory is reserved"* ]]
+ok $? "kdumpctl status exits 3: ${got#*KDK-LAB: }"
+rm -f "$work/root.img"
 diag "t/80 took $SECONDS s"
 done_testing

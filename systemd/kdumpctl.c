@@ -105,7 +105,7 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	struct kdk_array kexec_args = KDK_ARRAY_INIT(char *);
 	char *cmdline = NULL, *initrd_opt = NULL, *cmdline_opt = NULL;
 	uint64_t reserved;
-	struct stat st;
+	struct stat st = { 0 };
 	int rc, loaded, status;
 
 	if ((loaded = ctl_crash_loaded(ctl, &err)) < 0 && loaded != -ENOENT)
@@ -151,7 +151,8 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 				    ctl->kexec, ctl->sysfs);
 		goto out;
 	}
-	stat(ctl->initrd, &st);
+	if (stat(ctl->initrd, &st) < 0)
+		st.st_size = 0;
 	ctl_info(ctl, "loaded the capture kernel %s with %s (%" PRIu64 " KiB) into the %" PRIu64
 		 " MiB reservation; its command line: %s",
 		 ctl->kernel, ctl->initrd, (uint64_t)st.st_size / 1024, reserved / MiB, cmdline);

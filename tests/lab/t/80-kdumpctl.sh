@@ -168,6 +168,9 @@ diag "boot 3 (no crashkernel=) ended after $((SECONDS - t0)) s"
 is "$(marker 'is-active=' | sed 's/.*is-active=//')" "failed" "without crashkernel= kdump.service fails (is-active → failed)"
 journal | grep -q 'no memory is reserved for the crash kernel (/sys/kernel/kexec_crash_size is 0): add crashkernel=SIZE to the kernel command line and reboot: `kdumpctl reset-crashkernel`'
 ok $? "its journal says how to reserve memory: $(journal | grep -o 'no memory is reserved.*' | head -c 150)…"
+got=$(grep -a 'KDK-LAB: err-journal: ' "$run/serial.log" | tr -d '\r' | sed 's/.*err-journal: //')
+grep -q '^kdumpctl: no memory is reserved for the crash kernel' <<< "$got" && ! grep -q '^<' <<< "$got"
+ok $? "journalctl -p err -u kdump holds that message (kdumpctl's <3> prefix read by journald): $(head -c 80 <<< "$got")…"
 got=$(marker 'status rc=')
 [[ "$got" == *"status rc=3 Kdump is not operational no memory is reserved"* ]]
 ok $? "kdumpctl status exits 3: ${got#*KDK-LAB: }"

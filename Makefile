@@ -6,6 +6,7 @@
 
 BUILD   ?= build
 PREFIX  ?= /usr
+SYSCONFDIR ?= /etc
 DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -28,7 +29,8 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 # Tools: one directory each, with its own main. Add "name:dir:libs" as tools appear.
-TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec: kdump-init:capture: kcrash:analyze:-ledit+-lcapstone+-ldw
+TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec: kdump-init:capture: kcrash:analyze:-ledit+-lcapstone+-ldw \
+	kdumpctl:systemd:
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 # Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs;
@@ -50,6 +52,9 @@ all: $(LIBKDK) $(TOOL_BINS) $(STATIC_BINS) $(UNIT_TESTS) $(TEST_TOOLS)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# kdumpctl finds kexec, mkdumprd and the capture /init where `make install` puts them.
+$(BUILD)/obj/systemd/%.o: CFLAGS += -DKDK_PREFIX='"$(PREFIX)"'
 
 # Purgatory: freestanding x86_64 code, linked into one relocatable object that kexec carries
 # (kexec/purgatory_blob.S) and relocates to wherever it places it. -mcmodel=large makes every
@@ -131,13 +136,22 @@ bench: deps
 	tests/bench/run
 
 # The capture /init is not a command: mkdumprd takes the static build from PREFIX/lib/kdumpkit.
+# kdump.service goes to PREFIX/lib/systemd/system; kdump.conf and default/kdump to SYSCONFDIR.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/kdumpkit
 	$(foreach b,$(filter-out %/kdump-init,$(TOOL_BINS)),install -m 0755 $(b) $(DESTDIR)$(PREFIX)/sbin/;)
 	install -m 0755 $(BUILD)/static/kdump-init $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init
 	install -m 0755 $(BUILD)/static/kdump-init-ssh $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init-ssh
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(PREFIX)/share/doc/kdumpkit
+	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/kdumpkit|g' \
+		systemd/kdump.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/kdump.service
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/kdumpkit/README.md
+	@# An administrator's configuration is never overwritten.
+	test -e $(DESTDIR)$(SYSCONFDIR)/kdump.conf || install -m 0644 conf/kdump.conf $(DESTDIR)$(SYSCONFDIR)/kdump.conf
+	test -e $(DESTDIR)$(SYSCONFDIR)/default/kdump || install -m 0644 conf/default-kdump $(DESTDIR)$(SYSCONFDIR)/default/kdump
 
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files only from the build's own trees: lab runs keep whole root filesystems (etc/rc2.d…).
+-include $(shell find $(BUILD) -path $(BUILD)/lab-runs -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -1,0 +1,113 @@
+/* capture_cmdline.c — build the capture command line word by word. Parameters are matched by
+ * name: "foo" in a list removes "foo" and "foo=…". root= stays: the capture /init's
+ * dump_to_rootfs and the default target mount the root filesystem it names. */
+#include "capture_cmdline.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssh_ip.h"
+
+/* Never carried into the capture kernel: the reservation itself, boot loader words, and sizes
+ * meant for the big kernel (huge pages, CMA, log buffers, CPU counts) that would not fit. */
+static const char *const always_removed[] = {
+	"crashkernel", "BOOT_IMAGE", "initrd", "hugepages", "hugepagesz", "default_hugepagesz",
+	"cma", "hugetlb_cma", "log_buf_len", "nr_cpus", "maxcpus", "possible_cpus", "slub_debug",
+	"swiotlb", "kexec_jump_back_entry", "elfcorehdr", NULL,
+};
+
+/* "foo=bar" and "foo" both have the name "foo". */
+static size_t name_len(const char *word)
+{
+	return strcspn(word, "=");
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	size_t la = name_len(a), lb = name_len(b);
+	return la == lb && !strncmp(a, b, la);
+}
+
+static bool listed(const char *word, const struct kdk_array *names)
+{
+	size_t i;
+
+	for (i = 0; i < names->len; i++)
+		if (same_name(word, *(char **)kdk_array_at(names, i)))
+			return true;
+	return false;
+}
+
+int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, char **out,
+			  struct kdk_err *err)
+{
+	struct kdk_array base = KDK_ARRAY_INIT(char *), remove = KDK_ARRAY_INIT(char *),
+			 append = KDK_ARRAY_INIT(char *);
+	char *text = NULL, *ip = NULL, *path = NULL;
+	size_t i, len = 0;
+	bool has_ip = false;
+	FILE *mem = NULL;
+	int rc;
+
+	if (ctl->commandline) {
+		rc = ctl_split_words(ctl->commandline, &base, err);
+	} else {
+		char *proc_cmdline = NULL;
+		if (!(path = ctl_path(ctl->proc, "cmdline")))
+			rc = kdk_err_set(err, ENOMEM, "out of memory");
+		else if (!(rc = ctl_read_text(path, &proc_cmdline, err)))
+			rc = ctl_split_words(proc_cmdline, &base, err);
+		free(proc_cmdline);
+	}
+	if (rc || (rc = ctl_split_words(ctl->commandline_remove, &remove, err)) ||
+	    (rc = ctl_split_words(ctl->commandline_append, &append, err)))
+		goto out;
+	for (i = 0; always_removed[i] && rc == 0; i++) {
+		char **slot = kdk_array_push(&remove, err);
+		if (!slot || !(*slot = strdup(always_removed[i])))
+			rc = kdk_err_set(err, ENOMEM, "out of memory");
+	}
+	if (rc || !(mem = open_memstream(&text, &len))) {
+		rc = rc ? rc : kdk_err_sys(err, errno, "open_memstream");
+		goto out;
+	}
+	/* Base words, minus the removed ones and those the append list sets again (it wins). */
+	for (i = 0; i < base.len; i++) {
+		const char *word = *(char **)kdk_array_at(&base, i);
+		if (listed(word, &remove) || listed(word, &append))
+			continue;
+		has_ip |= same_name(word, "ip");
+		fprintf(mem, "%s%s", ftell(mem) ? " " : "", word);
+	}
+	for (i = 0; i < append.len; i++) {
+		const char *word = *(char **)kdk_array_at(&append, i);
+		has_ip |= same_name(word, "ip");
+		fprintf(mem, "%s%s", ftell(mem) ? " " : "", word);
+	}
+	/* The capture kernel has no DHCP client or network manager: give it the address this
+	 * machine reaches the ssh target from (the capture /init brings the interface up). */
+	if (conf && conf->target == KDK_TARGET_SSH && !has_ip) {
+		if ((rc = ssh_ip_param(ctl, conf->ssh, &ip, err)))
+			goto out;
+		fprintf(mem, "%s%s", ftell(mem) ? " " : "", ip);
+	}
+	if (fclose(mem)) {
+		mem = NULL;
+		rc = kdk_err_sys(err, errno, "capture command line");
+		goto out;
+	}
+	mem = NULL;
+	*out = text;
+	text = NULL;
+out:
+	if (mem)
+		fclose(mem);
+	free(text);
+	free(ip);
+	free(path);
+	ctl_free_words(&base);
+	ctl_free_words(&remove);
+	ctl_free_words(&append);
+	return rc;
+}

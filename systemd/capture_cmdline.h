@@ -1,0 +1,13 @@
+/* capture_cmdline.h — the capture kernel's command line: the running kernel's (or
+ * KDUMP_COMMANDLINE) without what must not carry over, plus KDUMP_COMMANDLINE_APPEND, plus ip=
+ * for an ssh target. */
+#ifndef KDUMPCTL_CAPTURE_CMDLINE_H
+#define KDUMPCTL_CAPTURE_CMDLINE_H
+
+#include "ctl.h"
+
+/* *out: a new string. conf decides whether ip= is needed (ssh target). */
+int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, char **out,
+			  struct kdk_err *err);
+
+#endif

@@ -1,0 +1,193 @@
+/* estimate.c — crashkernel= for this machine, by a stated formula:
+ *   needed = (init_size + initrd + initrd unpacked + modules + runtime) × 4096 / (4096 − 64)
+ * The last factor is the capture kernel's mem_map for its own memory (a 64-byte struct page per
+ * 4 KiB page of the reservation). The memory to be dumped costs nothing per GiB here: its struct
+ * pages are read from /proc/vmcore, not allocated, and dumpsave's bitmaps are fixed 1 GiB windows.
+ * runtime is calibrated so that the lab's case gives exactly the lab's measured minimum. */
+#include "estimate.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define MiB (1024ULL * 1024)
+
+/* The calibration (tests/lab/t/55-crashkernel.sh, 6.1.0-56-cloud-amd64, 1 GiB TCG guest, our
+ * capture path with an ext4 target and dumpsave -l -d 31): the capture succeeded at
+ * crashkernel=64M and failed at 56M. That kernel's init_size is 53,968,896 bytes; mkdumprd's
+ * image for it was 845,525 bytes, 2,029,140 unpacked, holding 277,990 bytes of 6 modules.
+ * 64 MiB × 4032/4096 − those = 8,938,737 bytes of memory the running capture kernel, its
+ * /init and dumpsave need beyond what is counted. */
+#define CALIBRATION_RUNTIME 8938737ULL
+#define CALIBRATION_SOURCE                                                                   \
+	"tests/lab/t/55-crashkernel.sh: 6.1.0-56-cloud-amd64, 1 GiB guest, captured at "       \
+	"crashkernel=64M, failed at 56M"
+
+/* Documentation/arch/x86/boot.rst: "HdrS" at 0x202, version at 0x206, init_size at 0x260
+ * (protocol 2.10 and later). */
+static int kernel_init_size(const char *path, uint64_t *size, struct kdk_err *err)
+{
+	unsigned char hdr[0x264];
+	FILE *in = fopen(path, "re");
+	size_t got;
+
+	if (!in)
+		return kdk_err_sys(err, errno, "kernel %s", path);
+	got = fread(hdr, 1, sizeof(hdr), in);
+	fclose(in);
+	if (got != sizeof(hdr) || memcmp(hdr + 0x202, "HdrS", 4))
+		return kdk_err_set(err, EINVAL, "kernel %s: not a bzImage (no HdrS setup header)", path);
+	if ((hdr[0x206] | hdr[0x207] << 8) < 0x020a)
+		return kdk_err_set(err, EINVAL, "kernel %s: boot protocol older than 2.10 has no init_size",
+				   path);
+	*size = (uint64_t)hdr[0x260] | (uint64_t)hdr[0x261] << 8 | (uint64_t)hdr[0x262] << 16 |
+		(uint64_t)hdr[0x263] << 24;
+	return 0;
+}
+
+static int read_exact(gzFile gz, void *buf, unsigned len)
+{
+	return gzread(gz, buf, len) == (int)len ? 0 : -1;
+}
+
+static int skip(gzFile gz, uint64_t len)
+{
+	char buf[65536];
+
+	while (len) {
+		unsigned chunk = len > sizeof(buf) ? sizeof(buf) : (unsigned)len;
+		if (read_exact(gz, buf, chunk))
+			return -1;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static uint64_t hex_field(const char *hdr, int index)
+{
+	char field[9];
+
+	memcpy(field, hdr + 6 + 8 * index, 8);
+	field[8] = '\0';
+	return strtoull(field, NULL, 16);
+}
+
+static bool is_module(const char *name)
+{
+	size_t len = strlen(name);
+	return (len > 3 && !strcmp(name + len - 3, ".ko")) || strstr(name, ".ko.");
+}
+
+/* The newc cpio inside the gzip'd image (what mkdumprd writes): total unpacked bytes and the
+ * module files among them. Compressed modules (.ko.xz, .ko.zst) count 3× their size, about what
+ * they take once the kernel has decompressed them. */
+static int initrd_contents(const char *path, struct estimate *e, struct kdk_err *err)
+{
+	gzFile gz = gzopen(path, "rb");
+	uint64_t total = 0;
+	int rc = 0;
+
+	if (!gz)
+		return kdk_err_sys(err, errno ? errno : ENOMEM, "initramfs %s", path);
+	for (;;) {
+		char hdr[110], *name;
+		uint64_t namesize, filesize, pad;
+		if (read_exact(gz, hdr, sizeof(hdr)) || memcmp(hdr, "070701", 6)) {
+			rc = kdk_err_set(err, EINVAL, "initramfs %s: not a newc cpio at unpacked offset %" PRIu64,
+					 path, total);
+			break;
+		}
+		filesize = hex_field(hdr, 6);
+		namesize = hex_field(hdr, 11);
+		if (!namesize || namesize > 4096 || !(name = calloc(1, namesize + 1))) {
+			rc = kdk_err_set(err, EINVAL, "initramfs %s: bad name size at unpacked offset %" PRIu64,
+					 path, total);
+			break;
+		}
+		pad = (4 - (sizeof(hdr) + namesize) % 4) % 4;
+		if (read_exact(gz, name, (unsigned)namesize) || skip(gz, pad)) {
+			free(name);
+			rc = kdk_err_set(err, EINVAL, "initramfs %s: truncated", path);
+			break;
+		}
+		if (!strcmp(name, "TRAILER!!!")) {
+			free(name);
+			break;
+		}
+		total += filesize;
+		if (is_module(name)) {
+			e->modules += strstr(name, ".ko.") ? 3 * filesize : filesize;
+			e->nr_modules++;
+		}
+		free(name);
+		if (skip(gz, filesize + (4 - filesize % 4) % 4)) {
+			rc = kdk_err_set(err, EINVAL, "initramfs %s: truncated", path);
+			break;
+		}
+	}
+	gzclose(gz);
+	e->initrd_unpacked = total;
+	return rc;
+}
+
+static uint64_t mem_total(const struct ctl *ctl)
+{
+	char *path = ctl_path(ctl->proc, "meminfo"), *text = NULL, *line;
+	uint64_t kib = 0;
+
+	if (path && !ctl_read_text(path, &text, NULL) && (line = strstr(text, "MemTotal:")))
+		kib = strtoull(line + strlen("MemTotal:"), NULL, 10);
+	free(path);
+	free(text);
+	return kib * 1024;
+}
+
+int estimate_compute(const struct ctl *ctl, struct estimate *e, struct kdk_err *err)
+{
+	FILE *in;
+	uint64_t fixed;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	if ((rc = kernel_init_size(ctl->kernel, &e->kernel_init_size, err)))
+		return rc;
+	if (!(in = fopen(ctl->initrd, "re")))
+		return kdk_err_sys(err, errno, "initramfs %s (build it first: kdumpctl rebuild)",
+				   ctl->initrd);
+	fseeko(in, 0, SEEK_END);
+	e->initrd_size = (uint64_t)ftello(in);
+	fclose(in);
+	if ((rc = initrd_contents(ctl->initrd, e, err)))
+		return rc;
+	e->runtime = CALIBRATION_RUNTIME;
+	fixed = e->kernel_init_size + e->initrd_size + e->initrd_unpacked + e->modules + e->runtime;
+	e->needed = (fixed * 4096 + 4031) / 4032;
+	e->mem_map = e->needed - fixed;
+	e->recommended = (e->needed + 16 * MiB - 1) / (16 * MiB) * (16 * MiB);
+	e->ram = mem_total(ctl);
+	return 0;
+}
+
+static double mib(uint64_t bytes)
+{
+	return (double)bytes / MiB;
+}
+
+void estimate_print(const struct ctl *ctl, const struct estimate *e, FILE *out)
+{
+	fprintf(out, "kernel %s: init_size %.1f MiB\n", ctl->kernel, mib(e->kernel_init_size));
+	fprintf(out, "initramfs %s: %.1f MiB, %.1f MiB unpacked\n", ctl->initrd, mib(e->initrd_size),
+		mib(e->initrd_unpacked));
+	fprintf(out, "modules in it: %zu, %.1f MiB\n", e->nr_modules, mib(e->modules));
+	fprintf(out, "runtime allowance: %.1f MiB (calibration: %s)\n", mib(e->runtime),
+		CALIBRATION_SOURCE);
+	fprintf(out, "mem_map of the reservation: %.1f MiB (64 bytes per 4 KiB page)\n", mib(e->mem_map));
+	fprintf(out, "RAM here: %.0f MiB (charged nothing per GiB: the dumped memory's struct pages are read "
+		"from the dump, dumpsave's bitmaps are fixed 1 GiB windows; calibrated on a 1 GiB guest, "
+		"device drivers beyond virtio not counted)\n", mib(e->ram));
+	fprintf(out, "formula: (init_size + initramfs + unpacked + modules + runtime) x 4096/4032\n");
+	fprintf(out, "needed: %.1f MiB\n", mib(e->needed));
+	fprintf(out, "Recommended crashkernel: %lluM\n", (unsigned long long)(e->recommended / MiB));
+}

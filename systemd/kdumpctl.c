@@ -1,0 +1,555 @@
+/* kdumpctl.c — kdumpctl: load and unload the capture kernel (kdump.service runs start and stop),
+ * report its state, rebuild its initramfs, size and reserve its memory, test it. Commands are one
+ * table; paths can be moved (options, environment) so tests run it against a fake /sys. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture_cmdline.h"
+#include "ctl.h"
+#include "estimate.h"
+#include "grub.h"
+#include "mem_ranges.h"
+#include "propagate.h"
+#include "rebuild.h"
+
+#define MiB ((uint64_t)1024 * 1024)
+
+struct command {
+	const char *name;
+	int (*run)(struct ctl *ctl, int argc, char **argv);
+	const char *help;
+};
+
+static const char reserve_hint[] =
+	"add crashkernel=SIZE to the kernel command line and reboot: `kdumpctl reset-crashkernel` "
+	"writes it into /etc/default/grub (then run update-grub), `kdumpctl estimate` says how much";
+
+static int fail(const struct ctl *ctl, const struct kdk_err *err)
+{
+	ctl_error(ctl, "%s", err->msg);
+	return 1;
+}
+
+static int load_conf(const struct ctl *ctl, struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	size_t i;
+	int rc = kdk_kdump_conf_load(ctl->conf_path, conf, err);
+
+	if (rc)
+		return rc;
+	for (i = 0; i < conf->warnings.len; i++)
+		ctl_warn(ctl, "%s", *(char **)kdk_array_at(&conf->warnings, i));
+	return 0;
+}
+
+/* The reservation, or an error that says how to make one. */
+static int check_reserved(const struct ctl *ctl, uint64_t *size, struct kdk_err *err)
+{
+	int rc = ctl_crash_size(ctl, size, err);
+
+	if (rc == -ENOENT)
+		return kdk_err_set(err, ENOENT, "%s/kernel/kexec_crash_size does not exist: this kernel has no kdump support (CONFIG_CRASH_DUMP)",
+				   ctl->sysfs);
+	if (rc)
+		return rc;
+	if (!*size)
+		return kdk_err_set(err, ENOMEM, "no memory is reserved for the crash kernel (%s/kernel/kexec_crash_size is 0): %s",
+				   ctl->sysfs, reserve_hint);
+	return 0;
+}
+
+static int kexec_argv_run(const struct ctl *ctl, struct kdk_array *extra, const char *const *args,
+			  struct kdk_err *err)
+{
+	struct kdk_array argv = KDK_ARRAY_INIT(const char *);
+	const char **slot;
+	size_t i;
+	int status = 0;
+
+	if (!(slot = kdk_array_push(&argv, err)))
+		return -ENOMEM;
+	*slot = ctl->kexec;
+	for (i = 0; extra && i < extra->len && status == 0; i++) {
+		if (!(slot = kdk_array_push(&argv, err)))
+			status = -ENOMEM;
+		else
+			*slot = *(char **)kdk_array_at(extra, i);
+	}
+	for (i = 0; args[i] && status == 0; i++) {
+		if (!(slot = kdk_array_push(&argv, err)))
+			status = -ENOMEM;
+		else
+			*slot = args[i];
+	}
+	if (status == 0 && (slot = kdk_array_push(&argv, err)))
+		*slot = NULL;
+	else if (status == 0)
+		status = -ENOMEM;
+	if (status == 0)
+		status = ctl_run(argv.items, err);
+	kdk_array_free(&argv);
+	return status;
+}
+
+/* Load the capture kernel, rebuilding its initramfs first as mode says. */
+static int load(struct ctl *ctl, enum rebuild_mode mode)
+{
+	struct kdk_kdump_conf conf;
+	struct kdk_err err = { 0 };
+	struct kdk_array kexec_args = KDK_ARRAY_INIT(char *);
+	char *cmdline = NULL, *initrd_opt = NULL, *cmdline_opt = NULL;
+	uint64_t reserved;
+	struct stat st = { 0 };
+	int rc, loaded, status;
+
+	if ((loaded = ctl_crash_loaded(ctl, &err)) < 0 && loaded != -ENOENT)
+		return fail(ctl, &err);
+	if (loaded == 1) {
+		ctl_info(ctl, "a capture kernel is already loaded (kdumpctl restart loads it again)");
+		return 0;
+	}
+	kdk_err_clear(&err);
+	if (check_reserved(ctl, &reserved, &err))
+		return fail(ctl, &err);
+	if (load_conf(ctl, &conf, &err))
+		return fail(ctl, &err);
+	rc = 1;
+	if (access(ctl->kernel, R_OK)) {
+		kdk_err_sys(&err, errno, "capture kernel %s (KDUMP_KERNEL in %s)", ctl->kernel,
+			    ctl->settings_path);
+		goto out;
+	}
+	if (rebuild_initrd(ctl, &conf, mode, &err) ||
+	    capture_cmdline_build(ctl, &conf, &cmdline, &err) ||
+	    ctl_split_words(ctl->kexec_args, &kexec_args, &err))
+		goto out;
+	if (asprintf(&initrd_opt, "--initrd=%s", ctl->initrd) < 0 ||
+	    asprintf(&cmdline_opt, "--command-line=%s", cmdline) < 0) {
+		kdk_err_set(&err, ENOMEM, "out of memory");
+		goto out;
+	}
+	{
+		const char *args[] = { "-p", ctl->kernel, initrd_opt, cmdline_opt, NULL };
+		status = kexec_argv_run(ctl, &kexec_args, args, &err);
+	}
+	if (status < 0)
+		goto out;
+	if (status) {
+		kdk_err_set(&err, EIO, "%s -p %s failed (exit %d): no capture kernel loaded", ctl->kexec,
+			    ctl->kernel, status);
+		goto out;
+	}
+	if ((loaded = ctl_crash_loaded(ctl, &err)) != 1) {
+		if (!loaded)
+			kdk_err_set(&err, EIO, "%s -p succeeded but %s/kernel/kexec_crash_loaded still says 0",
+				    ctl->kexec, ctl->sysfs);
+		goto out;
+	}
+	if (stat(ctl->initrd, &st) < 0)
+		st.st_size = 0;
+	ctl_info(ctl, "loaded the capture kernel %s with %s (%" PRIu64 " KiB) into the %" PRIu64
+		 " MiB reservation; its command line: %s",
+		 ctl->kernel, ctl->initrd, (uint64_t)st.st_size / 1024, reserved / MiB, cmdline);
+	ctl_info(ctl, "kdump is operational: a crash saves to %s%s%s, path %s",
+		 conf.target == KDK_TARGET_SSH ? conf.ssh :
+		 conf.target == KDK_TARGET_ROOTFS ? "the root filesystem" : conf.device,
+		 conf.target == KDK_TARGET_FS ? " " : "", conf.target == KDK_TARGET_FS ? conf.fstype : "",
+		 conf.path);
+	rc = 0;
+out:
+	if (rc)
+		fail(ctl, &err);
+	free(cmdline);
+	free(initrd_opt);
+	free(cmdline_opt);
+	ctl_free_words(&kexec_args);
+	kdk_kdump_conf_free(&conf);
+	return rc;
+}
+
+static int unload(struct ctl *ctl)
+{
+	struct kdk_err err = { 0 };
+	int loaded = ctl_crash_loaded(ctl, &err), status;
+	const char *args[] = { "-p", "-u", NULL };
+
+	if (loaded < 0)
+		return fail(ctl, &err);
+	if (!loaded) {
+		ctl_info(ctl, "no capture kernel is loaded");
+		return 0;
+	}
+	status = kexec_argv_run(ctl, NULL, args, &err);
+	if (status < 0)
+		return fail(ctl, &err);
+	if (status) {
+		ctl_error(ctl, "%s -p -u failed (exit %d)", ctl->kexec, status);
+		return 1;
+	}
+	ctl_info(ctl, "unloaded the capture kernel");
+	return 0;
+}
+
+static int no_args(const struct ctl *ctl, int argc, const char *name)
+{
+	if (argc > 1) {
+		ctl_error(ctl, "%s takes no arguments", name);
+		return 2;
+	}
+	return 0;
+}
+
+static int cmd_start(struct ctl *ctl, int argc, char **argv)
+{
+	return no_args(ctl, argc, argv[0]) ?: load(ctl, REBUILD_IF_CHANGED);
+}
+
+static int cmd_stop(struct ctl *ctl, int argc, char **argv)
+{
+	return no_args(ctl, argc, argv[0]) ?: unload(ctl);
+}
+
+/* A broken kdump.conf stops restart and reload before the loaded capture kernel is unloaded. */
+static int conf_is_valid(const struct ctl *ctl)
+{
+	struct kdk_kdump_conf conf;
+	struct kdk_err err = { 0 };
+
+	if (kdk_kdump_conf_load(ctl->conf_path, &conf, &err)) {
+		ctl_error(ctl, "%s (the loaded capture kernel, if any, stays)", err.msg);
+		return 1;
+	}
+	kdk_kdump_conf_free(&conf);
+	return 0;
+}
+
+static int cmd_restart(struct ctl *ctl, int argc, char **argv)
+{
+	return no_args(ctl, argc, argv[0]) ?: conf_is_valid(ctl) ?: unload(ctl) ?:
+	       load(ctl, REBUILD_IF_CHANGED);
+}
+
+/* reload: the same initramfs again (systemctl reload kdump), e.g. after KDUMP_COMMANDLINE changed. */
+static int cmd_reload(struct ctl *ctl, int argc, char **argv)
+{
+	return no_args(ctl, argc, argv[0]) ?: conf_is_valid(ctl) ?: unload(ctl) ?:
+	       load(ctl, REBUILD_IF_MISSING);
+}
+
+/* kdump-utils' codes: 0 operational, 3 not (LSB "not running"), 1 when the state cannot be read. */
+static int cmd_status(struct ctl *ctl, int argc, char **argv)
+{
+	struct kdk_err err = { 0 };
+	uint64_t reserved;
+	int loaded;
+
+	if (no_args(ctl, argc, argv[0]))
+		return 2;
+	loaded = ctl_crash_loaded(ctl, &err);
+	if (loaded < 0 && loaded != -ENOENT)
+		return fail(ctl, &err);
+	if (loaded == 1) {
+		printf("Kdump is operational\n");
+		return 0;
+	}
+	printf("Kdump is not operational\n");
+	kdk_err_clear(&err);
+	if (check_reserved(ctl, &reserved, &err))
+		printf("%s\n", err.msg);
+	else
+		printf("%" PRIu64 " MiB are reserved but no capture kernel is loaded (kdumpctl start)\n",
+		       reserved / MiB);
+	return 3;
+}
+
+static int cmd_rebuild(struct ctl *ctl, int argc, char **argv)
+{
+	struct kdk_kdump_conf conf;
+	struct kdk_err err = { 0 };
+	int rc;
+
+	if (no_args(ctl, argc, argv[0]))
+		return 2;
+	if (load_conf(ctl, &conf, &err))
+		return fail(ctl, &err);
+	rc = rebuild_initrd(ctl, &conf, REBUILD_ALWAYS, &err) ? fail(ctl, &err) : 0;
+	kdk_kdump_conf_free(&conf);
+	return rc;
+}
+
+/* The reserved size from sysfs, where it is from /proc/iomem's "Crash kernel" lines. */
+static int cmd_showmem(struct ctl *ctl, int argc, char **argv)
+{
+	struct kdk_array entries = KDK_ARRAY_INIT(struct kdk_iomem_entry);
+	struct kdk_err err = { 0 };
+	char *iomem = ctl_path(ctl->proc, "iomem");
+	uint64_t size;
+	size_t i, shown = 0;
+	int rc = 0;
+
+	if (no_args(ctl, argc, argv[0]))
+		return 2;
+	if (!iomem)
+		return 1;
+	if (check_reserved(ctl, &size, &err)) {
+		rc = fail(ctl, &err);
+		goto out;
+	}
+	printf("Reserved %" PRIu64 " MiB (%" PRIu64 " bytes) for the crash kernel\n", size / MiB, size);
+	if (kdk_iomem_load(iomem, &entries, &err)) {
+		ctl_warn(ctl, "where: %s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < entries.len; i++) {
+		const struct kdk_iomem_entry *e = kdk_array_at(&entries, i);
+		if (strcmp(e->name, "Crash kernel"))
+			continue;
+		printf("at 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " MiB, %s)\n", e->start, e->end,
+		       (e->end - e->start + 1) / MiB, iomem);
+		shown++;
+	}
+	if (!shown)
+		printf("%s has no \"Crash kernel\" line\n", iomem);
+out:
+	kdk_iomem_free(&entries);
+	free(iomem);
+	return rc;
+}
+
+static int cmd_estimate(struct ctl *ctl, int argc, char **argv)
+{
+	struct estimate e;
+	struct kdk_err err = { 0 };
+	uint64_t reserved = 0;
+
+	if (no_args(ctl, argc, argv[0]))
+		return 2;
+	if (estimate_compute(ctl, &e, &err))
+		return fail(ctl, &err);
+	estimate_print(ctl, &e, stdout);
+	if (!ctl_crash_size(ctl, &reserved, NULL))
+		printf("Reserved now: %" PRIu64 "M%s\n", reserved / MiB,
+		       reserved && reserved < e.needed ? " (less than needed)" : "");
+	return 0;
+}
+
+/* Crash the machine on purpose, as the kdump articles do: echo c > /proc/sysrq-trigger. */
+static int cmd_test(struct ctl *ctl, int argc, char **argv)
+{
+	struct kdk_err err = { 0 };
+	bool force = argc == 2 && (!strcmp(argv[1], "--force") || !strcmp(argv[1], "-f"));
+	char *trigger = ctl_path(ctl->proc, "sysrq-trigger"), answer[16] = "";
+	FILE *out;
+	int loaded;
+
+	if (!trigger || (argc > 1 && !force)) {
+		ctl_error(ctl, "usage: kdumpctl test [--force]");
+		free(trigger);
+		return 2;
+	}
+	if ((loaded = ctl_crash_loaded(ctl, &err)) != 1) {
+		if (loaded < 0)
+			fail(ctl, &err);
+		ctl_error(ctl, "kdump is not operational: a crash now would not be captured (kdumpctl start)");
+		free(trigger);
+		return 1;
+	}
+	if (!force) {
+		fprintf(stderr, "This crashes the system now (writes c to %s); the capture kernel saves a dump "
+			"and the machine reboots. Type yes to go on: ", trigger);
+		if (!fgets(answer, sizeof(answer), stdin) || strcmp(answer, "yes\n")) {
+			ctl_info(ctl, "not confirmed: nothing done");
+			free(trigger);
+			return 1;
+		}
+	}
+	ctl_info(ctl, "crashing the system through %s", trigger);
+	sync();
+	if (!(out = fopen(trigger, "we")) || fputs("c", out) == EOF || fclose(out)) {
+		ctl_error(ctl, "%s: %s", trigger, strerror(errno));
+		free(trigger);
+		return 1;
+	}
+	free(trigger);
+	return 0; /* reached only when the trigger is not the kernel's */
+}
+
+static int cmd_propagate(struct ctl *ctl, int argc, char **argv)
+{
+	struct kdk_kdump_conf conf;
+	struct kdk_err err = { 0 };
+	int rc;
+
+	if (no_args(ctl, argc, argv[0]))
+		return 2;
+	if (load_conf(ctl, &conf, &err))
+		return fail(ctl, &err);
+	rc = propagate_ssh_key(ctl, &conf, &err) ? fail(ctl, &err) : 0;
+	kdk_kdump_conf_free(&conf);
+	return rc;
+}
+
+/* crashkernel= into /etc/default/grub: SIZE given, or estimate's (building the initramfs first,
+ * since the estimate measures it). */
+static int cmd_reset_crashkernel(struct ctl *ctl, int argc, char **argv)
+{
+	struct kdk_err err = { 0 };
+	char size[32], *backup = NULL;
+	int i;
+
+	size[0] = '\0';
+	for (i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--size=", 7) && argv[i][7])
+			snprintf(size, sizeof(size), "%s", argv[i] + 7);
+		else {
+			ctl_error(ctl, "usage: kdumpctl reset-crashkernel [--size=SIZE]");
+			return 2;
+		}
+	}
+	if (!size[0]) {
+		struct kdk_kdump_conf conf;
+		struct estimate e;
+		if (load_conf(ctl, &conf, &err))
+			return fail(ctl, &err);
+		if (rebuild_initrd(ctl, &conf, REBUILD_IF_CHANGED, &err) ||
+		    estimate_compute(ctl, &e, &err)) {
+			kdk_kdump_conf_free(&conf);
+			return fail(ctl, &err);
+		}
+		kdk_kdump_conf_free(&conf);
+		snprintf(size, sizeof(size), "%lluM", (unsigned long long)(e.recommended / MiB));
+		ctl_info(ctl, "kdumpctl estimate recommends crashkernel=%s", size);
+	}
+	if (grub_set_crashkernel(ctl->grub_defaults, size, &backup, &err))
+		return fail(ctl, &err);
+	if (!backup) {
+		ctl_info(ctl, "%s already sets crashkernel=%s: unchanged", ctl->grub_defaults, size);
+		return 0;
+	}
+	ctl_info(ctl, "%s: GRUB_CMDLINE_LINUX now holds crashkernel=%s (other crashkernel= words removed); the old file is %s",
+		 ctl->grub_defaults, size, backup);
+	ctl_info(ctl, "run update-grub and reboot for the reservation to take effect");
+	free(backup);
+	return 0;
+}
+
+static int cmd_help(struct ctl *ctl, int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "start", cmd_start, "load the capture kernel (rebuilding its initramfs if its inputs changed)" },
+	{ "stop", cmd_stop, "unload it" },
+	{ "restart", cmd_restart, "stop, then start" },
+	{ "reload", cmd_reload, "unload and load again with the same initramfs" },
+	{ "status", cmd_status, "exit 0 when operational (a capture kernel is loaded), 3 when not" },
+	{ "rebuild", cmd_rebuild, "rebuild the capture initramfs now" },
+	{ "showmem", cmd_showmem, "the memory reserved for the crash kernel, and where" },
+	{ "estimate", cmd_estimate, "the crashkernel= this machine needs, and how it was reckoned" },
+	{ "reset-crashkernel", cmd_reset_crashkernel,
+	  "[--size=SIZE] put crashkernel= into /etc/default/grub (default: the estimate)" },
+	{ "propagate", cmd_propagate, "make the SSH key, install it on the ssh target, record its host key" },
+	{ "test", cmd_test, "[--force] crash the system now to test kdump (asks first unless --force)" },
+	{ "help", cmd_help, "this list" },
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: kdumpctl [OPTIONS] COMMAND\n");
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(out, "  %-18s %s\n", commands[i].name, commands[i].help);
+	fprintf(out,
+		"Options (and the environment variables that set them):\n"
+		"  --conf FILE        kdump.conf (KDUMP_CONF; default /etc/kdump.conf)\n"
+		"  --settings FILE    KEY=value settings (KDUMP_SETTINGS; default /etc/default/kdump)\n"
+		"  --grub FILE        for reset-crashkernel (KDUMPCTL_GRUB; default /etc/default/grub)\n"
+		"  --sysfs DIR        (KDUMPCTL_SYSFS; default /sys)   --proc DIR (KDUMPCTL_PROC; default /proc)\n"
+		"Tools: KDUMPCTL_KEXEC, KDUMPCTL_MKDUMPRD (default " KDK_PREFIX "/sbin/…),\n"
+		"KDUMPCTL_LIBEXECDIR (default " KDK_PREFIX "/lib/kdumpkit), KDUMPCTL_SSH, KDUMPCTL_SSH_KEYGEN.\n");
+}
+
+static int cmd_help(struct ctl *ctl, int argc, char **argv)
+{
+	(void)ctl, (void)argc, (void)argv;
+	usage(stdout);
+	return 0;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *value = getenv(name);
+	return value && *value ? value : fallback;
+}
+
+/* systemd sets JOURNAL_STREAM=dev:inode of the stream it gave us (systemd.exec(5)). */
+static bool stderr_is_journal(void)
+{
+	const char *stream = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return stream && sscanf(stream, "%llu:%llu", &dev, &ino) == 2 && !fstat(2, &st) &&
+	       st.st_dev == dev && st.st_ino == ino;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "conf", required_argument, NULL, 'c' }, { "settings", required_argument, NULL, 's' },
+		{ "grub", required_argument, NULL, 'g' }, { "sysfs", required_argument, NULL, 'y' },
+		{ "proc", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl ctl = {
+		.sysfs = env_or("KDUMPCTL_SYSFS", "/sys"),
+		.proc = env_or("KDUMPCTL_PROC", "/proc"),
+		.conf_path = env_or("KDUMP_CONF", "/etc/kdump.conf"),
+		.settings_path = env_or("KDUMP_SETTINGS", "/etc/default/kdump"),
+		.grub_defaults = env_or("KDUMPCTL_GRUB", "/etc/default/grub"),
+		.sbindir = KDK_PREFIX "/sbin",
+		.libexecdir = env_or("KDUMPCTL_LIBEXECDIR", KDK_PREFIX "/lib/kdumpkit"),
+		.kexec = env_or("KDUMPCTL_KEXEC", KDK_PREFIX "/sbin/kexec"),
+		.mkdumprd = env_or("KDUMPCTL_MKDUMPRD", KDK_PREFIX "/sbin/mkdumprd"),
+		.journal = stderr_is_journal(),
+	};
+	struct kdk_err err = { 0 };
+	size_t i;
+	int c, rc;
+
+	/* '+': options stop at the command, whose own arguments (test --force) follow it. */
+	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+		switch (c) {
+		case 'c': ctl.conf_path = optarg; break;
+		case 's': ctl.settings_path = optarg; break;
+		case 'g': ctl.grub_defaults = optarg; break;
+		case 'y': ctl.sysfs = optarg; break;
+		case 'p': ctl.proc = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < NR_COMMANDS && strcmp(commands[i].name, argv[optind]); i++)
+		;
+	if (i == NR_COMMANDS) {
+		ctl_error(&ctl, "unknown command \"%s\" (kdumpctl help lists them)", argv[optind]);
+		return 2;
+	}
+	if (ctl_load_settings(&ctl, &err)) {
+		ctl_free(&ctl);
+		return fail(&ctl, &err);
+	}
+	rc = commands[i].run(&ctl, argc - optind, argv + optind);
+	ctl_free(&ctl);
+	return rc;
+}

@@ -1,0 +1,273 @@
+# Command-line test: kdumpctl against a fake /sys and /proc, with recording stand-ins for kexec
+# and mkdumprd (KDUMPCTL_KEXEC, KDUMPCTL_MKDUMPRD) so nothing is loaded and no root is needed:
+# status exit codes; start without a reservation (the message says how to reserve one) and with a
+# broken kdump.conf (kdump.conf:LINE:, nothing run); what start passes to mkdumprd and kexec (the
+# capture command line); rebuild only when an input changed; force_rebuild/force_no_rebuild; a
+# broken kdump.conf leaves a loaded kernel loaded on restart; stop; test [--force]; estimate's
+# formula on a synthetic bzImage and initramfs; reset-crashkernel on a copy of /etc/default/grub;
+# /etc/default/kdump errors; ip= for an ssh target from a fake route table; propagate's ssh-keygen
+# and ssh calls (stand-ins: no sshd here; t/80 is the real-system test).
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
+build=${KDK_BUILD:-$top/build}
+kdumpctl=$build/kdumpctl
+[ -x "$kdumpctl" ] || bail "build kdumpctl (make)"
+work=$(mktemp -d "${TMPDIR:-/tmp}/kdumpctl-cli-XXXX")
+TAP_KEEP_DIRS+=("$work")
+cd "$work" || bail "cd $work"
+
+mkdir -p sys/kernel proc lib bin
+echo 0 > sys/kernel/kexec_crash_loaded
+echo $((96 << 20)) > sys/kernel/kexec_crash_size
+echo "BOOT_IMAGE=/boot/vmlinuz root=UUID=1234 ro quiet crashkernel=96M console=ttyS0,115200 nr_cpus=8" > proc/cmdline
+printf 'MemTotal:        1048576 kB\n' > proc/meminfo
+# A bzImage setup header with init_size 0x3000000 (48 MiB), as in tests/cli/20-kexec.sh.
+python3 - vmlinuz <<'PY'
+import struct, sys
+setup = bytearray(2 * 512)
+setup[0x1f1] = 1
+struct.pack_into('<H', setup, 0x1fe, 0xaa55)
+setup[0x202:0x206] = b'HdrS'
+struct.pack_into('<H', setup, 0x206, 0x020f)
+struct.pack_into('<I', setup, 0x260, 0x3000000)
+open(sys.argv[1], 'wb').write(bytes(setup) + b'\x90' * 65536)
+PY
+printf '%s\n' "# test settings" "KDUMP_KERNELVER=9.9.9-test" "KDUMP_KERNEL=$work/vmlinuz" \
+	"KDUMP_INITRD=\"$work/var/initrd.img\"" > settings
+# The stand-ins: each call is a line in its .calls file; kexec flips kexec_crash_loaded as the
+# kernel would; mkdumprd writes a small initramfs (a newc cpio with a 100000-byte module).
+mkdir -p rd/lib/modules && head -c 100000 /dev/zero > rd/lib/modules/virtio_blk.ko && head -c 1000 /dev/zero > rd/init
+(cd rd && find . | cpio -o -H newc --quiet | gzip -1) > initrd.template
+printf '%s\n' '#!/bin/sh' "printf '%s\\n' \"\$*\" >> $work/kexec.calls" \
+	"case \"\$*\" in *-u*) echo 0 > $work/sys/kernel/kexec_crash_loaded ;; *) echo 1 > $work/sys/kernel/kexec_crash_loaded ;; esac" > bin/kexec
+printf '%s\n' '#!/bin/sh' "printf '%s\\n' \"\$*\" >> $work/mkdumprd.calls" 'for last; do :; done' \
+	"cp $work/initrd.template \"\$last\"" 'echo "mkdumprd: wrote $last"' > bin/mkdumprd
+chmod +x bin/kexec bin/mkdumprd
+printf '%s\n' "path /var/crash" "core_collector dumpsave -l -d 31" > kdump.conf
+export KDUMPCTL_SYSFS=$work/sys KDUMPCTL_PROC=$work/proc KDUMP_CONF=$work/kdump.conf \
+	KDUMP_SETTINGS=$work/settings KDUMPCTL_KEXEC=$work/bin/kexec KDUMPCTL_MKDUMPRD=$work/bin/mkdumprd \
+	KDUMPCTL_LIBEXECDIR=$work/lib KDUMPCTL_GRUB=$work/grub
+unset JOURNAL_STREAM
+
+# run ARGS... — kdumpctl's exit status in $status, its output in out/err.
+run() { "$kdumpctl" "$@" > out 2> err; status=$?; }
+calls() { if [ -f "$1.calls" ]; then wc -l < "$1.calls"; else echo 0; fi; }
+
+# ---- status ------------------------------------------------------------------------------------
+run status
+[ $status -eq 3 ] && grep -qx 'Kdump is not operational' out && grep -q 'reserved but no capture kernel is loaded' out
+ok $? "status, nothing loaded: exit $status, \"$(head -n 1 out)\""
+echo 1 > sys/kernel/kexec_crash_loaded
+run status
+[ $status -eq 0 ] && grep -qx 'Kdump is operational' out
+ok $? "status, loaded: exit $status, \"$(cat out)\""
+echo 0 > sys/kernel/kexec_crash_loaded
+
+# ---- start without a reservation -------------------------------------------------------------
+echo 0 > sys/kernel/kexec_crash_size
+run start
+[ $status -eq 1 ] && grep -q 'no memory is reserved for the crash kernel' err &&
+	grep -q 'crashkernel=SIZE to the kernel command line' err && grep -q 'kdumpctl reset-crashkernel' err
+ok $? "start, kexec_crash_size 0: exit $status, \"$(head -c 160 err)…\""
+is "$(calls kexec)+$(calls mkdumprd)" "0+0" "start, no reservation: neither kexec nor mkdumprd ran"
+run status
+[ $status -eq 3 ] && grep -q 'no memory is reserved' out
+ok $? "status without a reservation: exit $status and says why"
+echo $((96 << 20)) > sys/kernel/kexec_crash_size
+
+# ---- start with a broken kdump.conf ------------------------------------------------------------
+cp kdump.conf good.conf
+printf '%s\n' "path /var/crash" "core_collector dumpsave -l -d 31" "corecollector dumpsave" > kdump.conf
+run start
+[ $status -eq 1 ] && grep -q "kdump.conf:3: unknown option \"corecollector\" (did you mean \"core_collector\"?)" err
+ok $? "start, broken line 3: exit $status, \"$(cat err)\""
+is "$(calls kexec)+$(calls mkdumprd)+$(cat sys/kernel/kexec_crash_loaded)" "0+0+0" "start, broken kdump.conf: nothing built, nothing loaded"
+cp good.conf kdump.conf
+
+# ---- start ---------------------------------------------------------------------------------------
+run start
+[ $status -eq 0 ] && grep -q "rebuilding $work/var/initrd.img: it does not exist" err
+ok $? "start: exit $status, builds the missing initramfs"
+is "$(cat mkdumprd.calls)" "--kernel 9.9.9-test -c $work/kdump.conf $work/var/initrd.img" "mkdumprd's arguments (KDUMP_KERNELVER, the kdump.conf, KDUMP_INITRD)"
+want="-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro quiet console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+is "$(cat kexec.calls)" "$want" "kexec -p: kernel, initrd, /proc/cmdline without BOOT_IMAGE/crashkernel/nr_cpus, root= kept, the 64M savers appended"
+grep -q 'loaded the capture kernel .* into the 96 MiB reservation' err && grep -q 'a crash saves to the root filesystem, path /var/crash' err
+ok $? "start reports what was loaded: \"$(grep -o 'loaded the capture kernel.*reservation' err)\""
+grep -q "^absent  /lib/modules/9.9.9-test/modules.dep\$" var/initrd.img.inputs &&
+	grep -q "^[0-9a-f]\{64\}  $work/kdump.conf\$" var/initrd.img.inputs && grep -q "^[0-9a-f]\{64\}  $work/vmlinuz\$" var/initrd.img.inputs
+ok $? "the inputs' sums are recorded beside the initramfs ($(grep -vc '^#' var/initrd.img.inputs) inputs)"
+run start
+[ $status -eq 0 ] && grep -q 'already loaded' err && [ "$(calls kexec)" = 1 ]
+ok $? "start when loaded: exit $status, nothing done (\"$(cat err)\")"
+
+# ---- restart: rebuild only on a change --------------------------------------------------------
+run restart
+[ $status -eq 0 ] && grep -q 'is up to date: not rebuilt' err
+ok $? "restart, nothing changed: not rebuilt (\"$(grep -o '[^ ]* is up to date.*' err)\")"
+is "$(calls mkdumprd)" 1 "restart, nothing changed: mkdumprd not run"
+echo "final_action poweroff" >> kdump.conf
+run restart
+[ $status -eq 0 ] && grep -q "rebuilding $work/var/initrd.img: $work/kdump.conf changed since the last build" err
+ok $? "restart after a kdump.conf change: \"$(grep -o 'rebuilding.*' err)\""
+is "$(calls mkdumprd)" 2 "restart after a kdump.conf change: mkdumprd run again"
+run restart
+is "$(calls mkdumprd)" 2 "restart again without a change: not rebuilt"
+printf 'new kernel' >> vmlinuz
+run restart
+grep -q "$work/vmlinuz changed since the last build" err && [ "$(calls mkdumprd)" = 3 ]
+ok $? "restart after the kernel image changed: rebuilt (\"$(grep -o 'rebuilding.*' err)\")"
+echo v2 > lib/kdump-init
+run restart
+grep -q "$work/lib/kdump-init appeared since the last build" err && [ "$(calls mkdumprd)" = 4 ]
+ok $? "restart after kdumpkit's capture /init changed: rebuilt (\"$(grep -o 'rebuilding.*' err)\")"
+echo "force_no_rebuild 1" >> kdump.conf
+run restart
+grep -q "is out of date (.*kdump.conf changed since the last build) but .* says force_no_rebuild" err && [ "$(calls mkdumprd)" = 4 ]
+ok $? "force_no_rebuild: out of date but not rebuilt, with a warning"
+sed -i 's/^force_no_rebuild 1$/force_rebuild 1/' kdump.conf
+run restart
+run restart
+grep -q "says force_rebuild" err && [ "$(calls mkdumprd)" = 6 ]
+ok $? "force_rebuild: rebuilt at every start ($(calls mkdumprd) mkdumprd runs)"
+sed -i '/^force_rebuild 1$/d' kdump.conf
+run rebuild
+[ $status -eq 0 ] && grep -q 'rebuilding .*: asked to' err && [ "$(calls mkdumprd)" = 7 ]
+ok $? "rebuild: always ($(grep -o 'rebuilding.*' err))"
+
+# ---- restart with a broken kdump.conf keeps the loaded kernel -----------------------------------
+kexec_before=$(calls kexec)
+echo "ext4 relative/dir" >> kdump.conf
+run restart
+[ $status -eq 1 ] && grep -q 'kdump.conf:4: ext4 "relative/dir": expected a device: .* (the loaded capture kernel, if any, stays)' err &&
+	[ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ] && [ "$(calls kexec)" = "$kexec_before" ]
+ok $? "restart with a broken kdump.conf: exit $status, still loaded, kexec not run (\"$(cat err)\")"
+sed -i '$d' kdump.conf
+
+# ---- stop, test ----------------------------------------------------------------------------------
+run stop
+[ $status -eq 0 ] && [ "$(tail -n 1 kexec.calls)" = "-p -u" ] && [ "$(cat sys/kernel/kexec_crash_loaded)" = 0 ]
+ok $? "stop: kexec -p -u, unloaded"
+run status
+is "$status" 3 "status after stop: exit 3"
+run test --force
+[ $status -eq 1 ] && grep -q 'kdump is not operational' err && [ ! -e proc/sysrq-trigger ]
+ok $? "test --force when not loaded: refused, nothing written (\"$(cat err)\")"
+run reload
+[ $status -eq 0 ] && grep -q 'loaded the capture kernel' err && ! grep -q rebuilding err
+ok $? "reload: loaded again, the initramfs as it is"
+echo no | "$kdumpctl" test > out 2> err
+status=$?
+[ $status -eq 1 ] && grep -q 'Type yes to go on' err && grep -q 'not confirmed' err && [ ! -e proc/sysrq-trigger ]
+ok $? "test without --force, answer no: exit $status, nothing written"
+run test --force
+[ $status -eq 0 ] && [ "$(cat proc/sysrq-trigger)" = c ]
+ok $? "test --force: wrote \"$(cat proc/sysrq-trigger 2>/dev/null)\" to <proc>/sysrq-trigger"
+rm -f proc/sysrq-trigger
+
+# ---- showmem, estimate ---------------------------------------------------------------------------
+printf '%s\n' "00000000-00000fff : Reserved" "00100000-3fffffff : System RAM" \
+	"  39000000-3effffff : Crash kernel" > proc/iomem
+run showmem
+grep -q 'Reserved 96 MiB (100663296 bytes)' out && grep -q 'at 0x39000000-0x3effffff (96 MiB' out
+ok $? "showmem: $(tr '\n' ' ' < out)"
+run estimate
+initrd_size=$(stat -c %s var/initrd.img)
+unpacked=$(zcat var/initrd.img | python3 -c '
+import sys
+d = sys.stdin.buffer.read(); o = 0; t = 0
+while True:
+    size = int(d[o+54:o+62], 16); namesize = int(d[o+94:o+102], 16)
+    name = d[o+110:o+110+namesize-1]
+    if name == b"TRAILER!!!": break
+    t += size; o += (110 + namesize + 3) // 4 * 4; o += (size + 3) // 4 * 4
+print(t)')
+needed=$(( ((0x3000000 + initrd_size + unpacked + 100000 + 8938737) * 4096 + 4031) / 4032 ))
+rec=$(( (needed + (16 << 20) - 1) / (16 << 20) * 16 ))
+[ $status -eq 0 ] && grep -q "^Recommended crashkernel: ${rec}M\$" out && grep -q 'modules in it: 1, 0.1 MiB' out &&
+	grep -q 'init_size 48.0 MiB' out
+ok $? "estimate: (48 MiB + $initrd_size + $unpacked + 100000 + 8938737) x 4096/4032 = $needed bytes → ${rec}M: \"$(grep Recommended out)\""
+grep -q 'calibration: tests/lab/t/55-crashkernel.sh: 6.1.0-56-cloud-amd64, 1 GiB guest, captured at crashkernel=64M, failed at 56M' out &&
+	grep -q '^formula: ' out && grep -q 'RAM here: 1024 MiB' out
+ok $? "estimate states its calibration and formula: $(grep -o 'calibration: [^)]*' out)"
+
+# ---- reset-crashkernel ---------------------------------------------------------------------------
+printf '%s\n' '# grub' 'GRUB_DEFAULT=0' 'GRUB_CMDLINE_LINUX_DEFAULT="quiet crashkernel=64M"' 'GRUB_CMDLINE_LINUX="console=ttyS0"' > grub
+cp grub grub.orig
+run reset-crashkernel --size=128M
+backup=$(ls grub.kdumpctl-* 2>/dev/null | head -n 1)
+[ $status -eq 0 ] && [ -n "$backup" ] && cmp -s "$backup" grub.orig
+ok $? "reset-crashkernel --size=128M: exit $status, backup $backup is the old file"
+is "$(grep '^GRUB_CMDLINE' grub | tr '\n' '|')" 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"|GRUB_CMDLINE_LINUX="console=ttyS0 crashkernel=128M"|' \
+	"GRUB_CMDLINE_LINUX gets crashkernel=128M, the old one leaves _DEFAULT"
+grep -q 'run update-grub and reboot' err && grep -q "the old file is $work/$backup" err
+ok $? "reset-crashkernel says what it did and what is next"
+sleep 1
+run reset-crashkernel --size=128M
+[ $status -eq 0 ] && grep -q 'already sets crashkernel=128M: unchanged' err && [ "$(ls grub.kdumpctl-* | wc -l)" = 1 ]
+ok $? "reset-crashkernel again: unchanged, no second backup"
+printf 'GRUB_TIMEOUT=5\n' > grub
+run reset-crashkernel
+[ $status -eq 0 ] && grep -qx "GRUB_CMDLINE_LINUX=\"crashkernel=${rec}M\"" grub && grep -q "estimate recommends crashkernel=${rec}M" err
+ok $? "reset-crashkernel without --size: the estimate's ${rec}M, a GRUB_CMDLINE_LINUX line added"
+
+# ---- /etc/default/kdump --------------------------------------------------------------------------
+cp settings settings.good
+echo 'KDUMP_COMMANDLINE_APPEND="nr_cpus=1 $EXTRA"' >> settings
+run status
+[ $status -eq 1 ] && grep -q "settings:5: KDUMP_COMMANDLINE_APPEND: \\$ and \` expansions are not supported" err
+ok $? "a \$ in /etc/default/kdump: exit $status, \"$(cat err)\""
+cp settings.good settings
+printf '%s\n' "KDUMP_COMANDLINE_APPEND=x" "KDUMP_COMMANDLINE_REMOVE='quiet console'" "KDUMP_COMMANDLINE_APPEND='irqpoll nr_cpus=1'" >> settings
+run stop
+run start
+grep -q "warning: $work/settings:5: unknown setting KDUMP_COMANDLINE_APPEND (ignored)" err &&
+	[ "$(tail -n 1 kexec.calls)" = "-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro irqpoll nr_cpus=1" ]
+ok $? "KDUMP_COMMANDLINE_REMOVE/APPEND shape the command line; a misspelt key is warned about"
+cp settings.good settings
+
+# ---- ssh target: ip= from the route to it ---------------------------------------------------------
+mkdir -p proc/net sys/class/net/lo
+printf '%s\n' "Iface	Destination	Gateway 	Flags	RefCnt	Use	Metric	Mask		MTU	Window	IRTT" \
+	"lo	0000007F	00000000	0001	0	0	0	000000FF	0	0	0" \
+	"lo	00000000	FE00007F	0003	0	0	100	00000000	0	0	0" > proc/net/route
+echo 02:00:00:00:00:01 > sys/class/net/lo/address
+printf '%s\n' "ssh kdump@127.0.0.9" "sshkey $work/ssh/id" > kdump.conf
+run stop
+run start
+tail -n 1 kexec.calls | grep -q -- "--command-line=.* ip=127.0.0.1:::255.0.0.0::02:00:00:00:00:01:none\$"
+ok $? "ssh target on-link: $(tail -n 1 kexec.calls | grep -o 'ip=.*')"
+printf '%s\n' "ssh kdump@10.9.8.7" "sshkey $work/ssh/id" > kdump.conf
+run stop
+run start
+tail -n 1 kexec.calls | grep -q -- "--command-line=.* ip=127.0.0.1::127.0.0.254:255.0.0.0::02:00:00:00:00:01:none\$"
+ok $? "ssh target through the default route: $(tail -n 1 kexec.calls | grep -o 'ip=.*')"
+grep -q "^absent  $work/ssh/id\$" var/initrd.img.inputs && grep -q "^absent  $work/ssh/known_hosts\$" var/initrd.img.inputs
+ok $? "the ssh key and its known_hosts are rebuild inputs"
+
+# ---- propagate (stand-in ssh and ssh-keygen: what they are asked to do) ---------------------------
+printf '%s\n' '#!/bin/sh' "printf 'ssh-keygen %s\\n' \"\$*\" >> $work/ssh.calls" \
+	'case "$*" in' '*"-t ed25519"*) for last; do :; done; echo PRIVATE > "$last"; echo "ssh-ed25519 AAAA kdump" > "$last.pub" ;;' \
+	'*"-l -F"*) echo "# Host 10.9.8.7 found: line 1"; echo "10.9.8.7 ED25519 SHA256:fake" ;;' 'esac' > bin/ssh-keygen
+printf '%s\n' '#!/bin/sh' "printf 'ssh %s\\n' \"\$*\" >> $work/ssh.calls" \
+	"printf 'stdin: %s\\n' \"\$(cat)\" >> $work/ssh.calls" > bin/ssh
+chmod +x bin/ssh-keygen bin/ssh
+KDUMPCTL_SSH=$work/bin/ssh KDUMPCTL_SSH_KEYGEN=$work/bin/ssh-keygen run propagate
+[ $status -eq 0 ] && [ "$(stat -c %a ssh/id)" = 600 ] && [ "$(stat -c %a ssh)" = 700 ] &&
+	grep -q "^ssh-keygen -q -t ed25519 -N  -C kdump -f $work/ssh/id\$" ssh.calls &&
+	grep -q "^ssh -o UserKnownHostsFile=$work/ssh/known_hosts -o StrictHostKeyChecking=accept-new -o HashKnownHosts=no -i $work/ssh/id kdump@10.9.8.7 " ssh.calls &&
+	grep -q '^stdin: ssh-ed25519 AAAA kdump$' ssh.calls && grep -q "^ssh-keygen -l -F 10.9.8.7 -f $work/ssh/known_hosts\$" ssh.calls &&
+	grep -q 'SHA256:fake' out
+ok $? "propagate: key made (0600 in a 0700 dir), public half sent on ssh's stdin, host key recorded beside the key and its fingerprint printed"
+: > ssh.calls
+KDUMPCTL_SSH=$work/bin/ssh KDUMPCTL_SSH_KEYGEN=$work/bin/ssh-keygen run propagate
+! grep -q 'ed25519 -N' ssh.calls && grep -q 'using the existing key' err
+ok $? "propagate again: the existing key is kept"
+cp good.conf kdump.conf
+run propagate
+[ $status -eq 1 ] && grep -q 'has no ssh target: nothing to propagate' err
+ok $? "propagate without an ssh target: exit $status, \"$(cat err)\""
+
+run frobnicate
+[ $status -eq 2 ] && grep -q 'unknown command "frobnicate"' err
+ok $? "an unknown command: exit $status"
+done_testing

@@ -1,0 +1,102 @@
+# Lab test (issue "6 · Dumping over SSH"), the whole cycle: the first kernel loads the capture
+# kernel (our kexec, our mkdumprd image with kdump-init-ssh, the dump key and known_hosts), crashes;
+# the capture kernel brings its NIC up from ip= and sends the dump over SFTP to a private sshd on
+# the host (tests/lab/sshd.sh). QEMU's user network is restricted (restrict=on): the only place the
+# guest can reach is 10.0.2.100:22, a guestfwd to that sshd on 127.0.0.1.
+#   1. both kernels: <path>/10.0.2.15-<date>/ on the host holds vmcore and vmcore-dmesg.txt,
+#      nothing partial; Debian's crash opens the vmcore (6.12: `crash --minimal --kaslr=auto`
+#      reading linux_banner stands in for sys); the kernel log has the panic.
+#   2. 6.1: known_hosts baked into the image holds another key for 10.0.2.100: the capture /init
+#      refuses (both fingerprints on the console), writes nothing, runs failure_action poweroff.
+. "$(dirname "$0")/../lab.sh"
+. "$LAB_DIR/sshd.sh"
+
+for tool in kexec kdump-init-ssh; do
+	[ -x "$KDK_BUILD/static/$tool" ] || bail "$KDK_BUILD/static/$tool not built (make)"
+done
+[ -x "$KDK_BUILD/mkdumprd" ] || bail "$KDK_BUILD/mkdumprd not built (make)"
+command -v busybox > /dev/null || bail "busybox (busybox-static) is needed for QEMU's guestfwd command"
+
+work=$(lab_run_dir ssh-capture-work)
+srv=$work/server
+remote=$work/collector
+mkdir -p "$remote"
+sshd_setup "$srv" || bail "set up the private sshd"
+sshd_start "$srv" || bail "start the private sshd"
+trap 'sshd_stop "$srv"' EXIT
+user=$(sshd_user)
+mac=52:54:00:4b:44:4b
+net_args=(-netdev "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:22-cmd:busybox nc 127.0.0.1 $SSHD_PORT"
+	-device "virtio-net-pci,netdev=n0,mac=$mac")
+ip_arg="ip=10.0.2.15::10.0.2.2:255.255.255.0::$mac:none"
+diag "private sshd on 127.0.0.1:$SSHD_PORT, reached by guests at 10.0.2.100:22; collector path $remote"
+
+# ssh_capture NAME RELEASE CONF — both images, then boot to the end; sets $run.
+ssh_capture() {
+	local name=$1 release=$2 conf=$3 kdir
+	kdir=$(lab_kernel_dir "$release")
+	run=$(lab_run_dir "sshcap-$name-$release")
+	cp "$conf" "$run/kdump.conf"
+	lab_capture_images "$run" "$release" "$run/kdump.conf" || return 1
+	lab_qemu_start "$run" 400 -kernel "$kdir/vmlinuz" -initrd "$run/first.img" -no-reboot \
+		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M kdk_capture_append=$ip_arg" "${net_args[@]}"
+	lab_qemu_wait_exit "$run" 390
+}
+
+conf_for() { # RELEASE KNOWN_HOSTS_DIR_KEY — a kdump.conf sending to the host's sshd
+	local release=$1 key=$2 nic="virtio_net"
+	case $release in 6.1.*) nic="virtio_net virtio_pci" ;; esac
+	printf '%s\n' "ssh $user@10.0.2.100" "sshkey $key" "path $remote" \
+		"core_collector dumpsave -l --message-level 7 -d 31" "extra_modules $nic" \
+		"failure_action poweroff" "final_action poweroff"
+}
+
+for release in $KDK_LAB_KERNELS; do
+	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
+	vmlinux=$(lab_kernel_dir "$release")/vmlinux
+	conf_for "$release" "$srv/client/id" > "$work/ssh.conf"
+	before=$(ls "$remote")
+	ssh_capture good "$release" "$work/ssh.conf"
+	ok $? "$release: crashed, the capture kernel ran, QEMU ended"
+	init_size=$(zcat "$run/capture.img" | cpio -itv 2> /dev/null | awk '$NF == "init" { print $5 }')
+	is "$init_size" "$(stat -c %s "$KDK_BUILD/static/kdump-init-ssh")" "$release: mkdumprd put kdump-init-ssh in the image as /init (an ssh target)"
+	grep -q 'KDK-LAB: kexec -p rc=0 kexec_crash_loaded=1' "$run/serial.log"
+	ok $? "$release: our kexec loaded the capture kernel with the ssh image ($(grep -o 'wrote.*KiB' "$run/mkdumprd.out" | head -c 60))"
+	grep -a 'kdump: ' "$run/serial.log" | grep -ai 'network\|eth\|10\.0\.2\.15' | head -n 3 | while read -r line; do diag "$line"; done
+	grep -aq "kdump: connected to ssh://$user@10.0.2.100:22" "$run/serial.log"
+	ok $? "$release: the capture /init reached the collector over SSH: $(grep -ao 'kdump: connected to.*' "$run/serial.log" | head -n 1)"
+	dir=$(comm -13 <(echo "$before" | sort) <(ls "$remote" | sort) | head -n 1)
+	[[ "$dir" == 10.0.2.15-* ]]
+	ok $? "$release: a new dump directory named after the capture kernel's address: $dir"
+	is "$(ls -A "$remote/$dir" 2> /dev/null | sort | tr '\n' ' ')" "vmcore vmcore-dmesg.txt " \
+		"$release: it holds vmcore and vmcore-dmesg.txt, nothing partial"
+	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$remote/$dir/vmcore-dmesg.txt" 2> /dev/null
+	ok $? "$release: vmcore-dmesg.txt has the panic"
+	got=$(lab_crash_release "$vmlinux" "$remote/$dir/vmcore")
+	[[ "$got" == "RELEASE: $release "* ]]
+	ok $? "$release: Debian's crash opens the vmcore that came over SSH: $got"
+	grep -aq 'kdump: final_action poweroff' "$run/serial.log"
+	ok $? "$release: then final_action ran"
+	rm -f "$remote/$dir/vmcore"
+done
+
+# ---- a changed host key: refused in the capture kernel ------------------------------------------
+release=${KDK_LAB_KERNELS%% *}
+mkdir -p "$work/wrongkey"
+cp "$srv/client/id" "$srv/client/id.pub" "$work/wrongkey/"
+ssh-keygen -q -t ed25519 -N '' -C impostor -f "$work/impostor" < /dev/null
+echo "10.0.2.100 $(cut -d' ' -f1,2 "$work/impostor.pub")" > "$work/wrongkey/known_hosts"
+conf_for "$release" "$work/wrongkey/id" > "$work/wrong.conf"
+before=$(ls "$remote")
+ssh_capture wronghost "$release" "$work/wrong.conf"
+ok $? "$release: with a wrong host key baked in, the capture kernel still ended by itself"
+real_fp=$(ssh-keygen -lf "$srv/host_ed25519.pub" | cut -d' ' -f2)
+known_fp=$(ssh-keygen -lf "$work/impostor.pub" | cut -d' ' -f2)
+grep -a 'HOST KEY MISMATCH' "$run/serial.log" | grep -qF "$real_fp" &&
+	grep -a 'HOST KEY MISMATCH' "$run/serial.log" | grep -qF "$known_fp"
+ok $? "$release: the console says HOST KEY MISMATCH with both fingerprints"
+grep -aq 'kdump: failure_action poweroff' "$run/serial.log"
+ok $? "$release: failure_action poweroff ran"
+is "$(comm -13 <(echo "$before" | sort) <(ls "$remote" | sort) | tr '\n' ' ')" "" \
+	"$release: nothing was written on the collector"
+done_testing

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "dhcp.h"
 #include "ip_config.h"
 #include "system.h"
 
@@ -187,18 +188,16 @@ int network_up(unsigned timeout_s, struct kdk_err *err)
 	double start = uptime_seconds(), deadline = start + timeout_s;
 	int sock, rc;
 
-	if (system_cmdline_value("ip", value, sizeof(value)))
-		return kdk_err_set(err, ENOENT, "no ip= on the capture command line: add "
-						"ip=<client-ip>::<gw-ip>:<netmask>::<MAC>:none (kdumpctl adds it)");
+	if (system_cmdline_value("ip", value, sizeof(value))) {
+		/* kdumpctl always gives ip=; a hand-made command line gets DHCP on the first NIC. */
+		say("network: no ip= on the capture command line: DHCP on the first Ethernet interface");
+		snprintf(value, sizeof(value), "dhcp");
+	}
 	if ((rc = kdk_ip_config_parse(value, &cfg, err)) < 0)
 		return kdk_err_prefix(err, "capture command line: ");
 	if (cfg.mode == KDK_IP_OFF)
 		return kdk_err_set(err, EINVAL, "ip=%s on the capture command line, but the ssh target "
 						"needs the network", value);
-	if (cfg.mode == KDK_IP_DHCP)
-		return kdk_err_set(err, ENOTSUP, "ip=%s: this capture /init has no DHCP client yet: give "
-						 "a static address (ip=<client-ip>::<gw-ip>:<netmask>::<MAC>:none)",
-				   value);
 
 	while (find_interface(&cfg, name, sizeof(name), seen, sizeof(seen))) {
 		if (uptime_seconds() >= deadline)
@@ -211,6 +210,32 @@ int network_up(unsigned timeout_s, struct kdk_err *err)
 
 	if ((sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		return kdk_err_sys(err, errno, "socket(AF_INET)");
+	if (cfg.mode == KDK_IP_DHCP) {
+		struct kdk_dhcp_lease lease;
+		uint8_t mac_bytes[6];
+		char server[INET_ADDRSTRLEN];
+		uint32_t mask;
+
+		interface_mac(name, mac, sizeof(mac));
+		if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac_bytes[0], &mac_bytes[1],
+			   &mac_bytes[2], &mac_bytes[3], &mac_bytes[4], &mac_bytes[5]) != 6) {
+			rc = kdk_err_set(err, ENODEV, "%s: no Ethernet address (%s) for DHCP", name, mac);
+			goto out;
+		}
+		if ((rc = set_up(sock, "lo", err)) < 0 || (rc = set_up(sock, name, err)) < 0 ||
+		    (rc = dhcp_lease(name, mac_bytes, deadline, &lease, err)) < 0)
+			goto out;
+		cfg.client = lease.address;
+		cfg.gateway = lease.router;
+		/* No subnet mask offered: the address alone, with the router reached on-link. */
+		mask = ntohl(lease.netmask.s_addr);
+		for (cfg.prefix = 0; cfg.prefix < 32 && (mask & (0x80000000u >> cfg.prefix)); cfg.prefix++)
+			;
+		if (!lease.netmask.s_addr)
+			cfg.prefix = 32;
+		inet_ntop(AF_INET, &lease.server, server, sizeof(server));
+		say("network: DHCP lease from %s (%u s)", server, lease.lease_seconds);
+	}
 	if ((rc = set_up(sock, "lo", err)) < 0 ||
 	    (rc = set_addr(sock, name, SIOCSIFADDR, cfg.client, "address", err)) < 0 ||
 	    (rc = set_addr(sock, name, SIOCSIFNETMASK, kdk_ip_prefix_netmask(cfg.prefix), "netmask",

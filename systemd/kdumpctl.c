@@ -268,7 +268,9 @@ static int cmd_status(struct ctl *ctl, int argc, char **argv)
 	return 3;
 }
 
-static int cmd_rebuild(struct ctl *ctl, int argc, char **argv)
+/* A command that takes no arguments and works on the loaded kdump.conf. */
+static int with_conf(struct ctl *ctl, int argc, char **argv,
+		     int (*work)(const struct ctl *, const struct kdk_kdump_conf *, struct kdk_err *))
 {
 	struct kdk_kdump_conf conf;
 	struct kdk_err err = { 0 };
@@ -278,9 +280,19 @@ static int cmd_rebuild(struct ctl *ctl, int argc, char **argv)
 		return 2;
 	if (load_conf(ctl, &conf, &err))
 		return fail(ctl, &err);
-	rc = rebuild_initrd(ctl, &conf, REBUILD_ALWAYS, &err) ? fail(ctl, &err) : 0;
+	rc = work(ctl, &conf, &err) ? fail(ctl, &err) : 0;
 	kdk_kdump_conf_free(&conf);
 	return rc;
+}
+
+static int rebuild_always(const struct ctl *ctl, const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	return rebuild_initrd(ctl, conf, REBUILD_ALWAYS, err);
+}
+
+static int cmd_rebuild(struct ctl *ctl, int argc, char **argv)
+{
+	return with_conf(ctl, argc, argv, rebuild_always);
 }
 
 /* The reserved size from sysfs, where it is from /proc/iomem's "Crash kernel" lines. */
@@ -382,17 +394,7 @@ static int cmd_test(struct ctl *ctl, int argc, char **argv)
 
 static int cmd_propagate(struct ctl *ctl, int argc, char **argv)
 {
-	struct kdk_kdump_conf conf;
-	struct kdk_err err = { 0 };
-	int rc;
-
-	if (no_args(ctl, argc, argv[0]))
-		return 2;
-	if (load_conf(ctl, &conf, &err))
-		return fail(ctl, &err);
-	rc = propagate_ssh_key(ctl, &conf, &err) ? fail(ctl, &err) : 0;
-	kdk_kdump_conf_free(&conf);
-	return rc;
+	return with_conf(ctl, argc, argv, propagate_ssh_key);
 }
 
 /* crashkernel= into /etc/default/grub: SIZE given, or estimate's (building the initramfs first,

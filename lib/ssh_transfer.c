@@ -240,10 +240,9 @@ static int sftp_sync(struct kdk_out *out, struct kdk_err *err)
 
 	if (rc < 0)
 		return rc;
-	/* fsync@openssh.com: where the server lacks it, the close's status is what we have. */
+	/* fsync@openssh.com: a server that refuses it (any SFTP status) leaves the close's status
+	 * as what we have; only a lost connection is an error here. */
 	if (libssh2_sftp_fsync(f->handle) < 0 &&
-	    !(libssh2_session_last_errno(f->s->session) == LIBSSH2_ERROR_SFTP_PROTOCOL &&
-	      libssh2_sftp_last_error(f->s->sftp) == LIBSSH2_FX_OP_UNSUPPORTED) &&
 	    libssh2_session_last_errno(f->s->session) != LIBSSH2_ERROR_SFTP_PROTOCOL)
 		return sftp_fail(f->s, "fsync", f->path, err);
 	return 0;

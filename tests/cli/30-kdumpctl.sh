@@ -13,6 +13,7 @@ build=${KDK_BUILD:-$top/build}
 kdumpctl=$build/kdumpctl
 [ -x "$kdumpctl" ] || bail "build kdumpctl (make)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kdumpctl-cli-XXXX")
+trap 'rm -rf "$work"' EXIT
 TAP_KEEP_DIRS+=("$work")
 cd "$work" || bail "cd $work"
 

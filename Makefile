@@ -14,7 +14,9 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lkmod -lssh2 -lcrypto -lpthread
 
 # Lab settings (kernel versions and the cache) live in one place, shared with the shell lab.
-KDK_CACHE ?= $(CURDIR)/.cache
+# Downloads, kernels and fixtures live outside the clone, keyed by content: a second clone on the
+# same machine downloads nothing.
+KDK_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kdumpkit
 export KDK_CACHE
 
 LIB_SRCS := $(wildcard lib/*.c)

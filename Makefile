@@ -19,7 +19,8 @@ LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lkmod -lssh2 -lcrypto -lpthread
 KDK_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kdumpkit
 export KDK_CACHE
 
-LIB_SRCS := $(wildcard lib/*.c)
+# lib/ keeps one folder per family of modules (lib/kfacts/…): headers are included as "family/x.h".
+LIB_SRCS := $(wildcard lib/*.c lib/*/*.c)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIBKDK   := $(BUILD)/libkdk.a
 

@@ -53,8 +53,10 @@ const struct kdk_layout_key kdk_page_layout_keys[] = {
  *   with PAGE_TYPE_BASE 0xf0000000 while the type bits sat low (PG_buddy 0x80 … PG_slab 0x1000)
  *   and 0x80000000 in 6.11 (PG_buddy 0x40000000 … PG_zsmalloc 0x01000000, commit "mm: allow reuse
  *   of the lower 16 bit of the page type with an actual type"). The base is the part of 0xf0000000
- *   above the highest type bit the kernel exports, so it is read from the values, not a version. */
-enum type_encoding { TYPE_NONE, TYPE_TOP_BYTE, TYPE_CLEARED_BIT };
+ *   above the highest type bit the kernel exports, so it is read from the values, not a version.
+ * - one _mapcount value (before 4.18: PageBuddy() was _mapcount == PAGE_BUDDY_MAPCOUNT_VALUE, -128,
+ *   include/linux/mm.h): a negative value with more than one bit cleared is compared whole. */
+enum type_encoding { TYPE_NONE, TYPE_TOP_BYTE, TYPE_CLEARED_BIT, TYPE_EXACT };
 
 static enum type_encoding decode_type(uint64_t exported, uint32_t *value)
 {
@@ -69,6 +71,10 @@ static enum type_encoding decode_type(uint64_t exported, uint32_t *value)
 	if (~v != 0 && (~v & (~v - 1)) == 0) { /* exactly one bit cleared */
 		*value = ~v;
 		return TYPE_CLEARED_BIT;
+	}
+	if (v & 0x80000000u) { /* a negative _mapcount value */
+		*value = v;
+		return TYPE_EXACT;
 	}
 	return TYPE_NONE;
 }
@@ -104,6 +110,8 @@ static bool has_page_type(const struct kdk_page_layout *l, uint32_t page_type, b
 	case TYPE_CLEARED_BIT:
 		base = page_type_base(l);
 		return base != 0 && (page_type & (base | value)) == base;
+	case TYPE_EXACT:
+		return page_type == value;
 	case TYPE_NONE:
 		break;
 	}

@@ -1,5 +1,5 @@
-/* test_page_class_series.c — page classes with each kernel series' own numbers (4.18, 5.10, 6.1,
- * 6.6, 6.8, 6.9, 6.10, 6.11, 6.12, 7.2): synthetic struct pages of every class, one table per series. */
+/* test_page_class_series.c — page classes with each kernel series' own numbers (4.17 … 7.2):
+ * synthetic struct pages of every class, one table of numbers and cases per series. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,7 @@
 #include "page_class.h"
 
 /* struct page as every series since 4.18 lays it out on x86_64 (VMCOREINFO of 6.1, 6.12 and 7.2
- * fixtures): SIZE(page)=64, flags@0, compound_head/compound_info@8, mapping@24, private@40,
+ * fixtures; 4.17's too): SIZE(page)=64, flags@0, compound_head/compound_info@8, mapping@24, private@40,
  * _mapcount/page_type@48; LENGTH(zone.free_area)=11 (MAX_ORDER 10). */
 #define BASE_LAYOUT \
 	.page_size = 64, .have_page_size = true, .off_flags = 0, .have_flags = true, \
@@ -20,6 +20,14 @@
 	.off_private = 40, .have_private = true, .off_mapcount = 48, .have_mapcount = true, \
 	.free_area_length = 11, .have_free_area_length = true
 #define N(field, value) .field = (uint64_t)(value), .have_##field = true
+
+/* 4.17, the last kernel before page types: PageBuddy() is _mapcount == PAGE_BUDDY_MAPCOUNT_VALUE
+ * (-128, include/linux/mm.h); flags as 4.18's. */
+static const struct kdk_page_layout layout_417 = {
+	BASE_LAYOUT, N(pg_lru, 5), N(pg_private, 12), N(pg_swapcache, 9), N(pg_swapbacked, 18),
+	N(pg_slab, 8), N(pg_head_mask, 1 << 15), N(pg_hwpoison, 21), N(buddy_type, -128),
+	N(hugetlb_dtor, 2), .off_compound_dtor = 16, .have_compound_dtor = true,
+};
 
 /* 4.18: enum pageflags before 4.20's PG_workingset (locked, error, referenced, uptodate, dirty,
  * lru 5, active, waiters, slab 8, owner_priv_1 9 = swapcache, arch_1, reserved, private 12,
@@ -186,6 +194,19 @@ static int run_cases(const char *series, const struct kdk_page_layout *l, const 
 
 #define ANON 0xffff888001234561ULL   /* an anon_vma address | PAGE_MAPPING_ANON */
 #define FILE 0xffff888001234560ULL   /* an address_space */
+
+static void series_417(void **state)
+{
+	const struct a_case cases[] = {
+		{ "buddy head (_mapcount -128)", 16, { .page_type = 0xffffff80, .private_ = 4 },
+		  KDK_PAGE_FREE, 4 },
+		{ "_mapcount -129 is not buddy here", 16, { .page_type = 0xffffff7f }, KDK_PAGE_KEEP, 0 },
+		{ "_mapcount -1", 16, { .page_type = 0 }, KDK_PAGE_KEEP, 0 },
+		{ "anonymous", 8, { .flags = 1 << 5, .mapping = ANON }, KDK_PAGE_USER, 0 },
+	};
+	(void)state;
+	RUN("4.17", layout_417, cases);
+}
 
 static void series_418(void **state)
 {
@@ -439,6 +460,7 @@ static void best_level_with_no_layout_at_all(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(series_417),
 		cmocka_unit_test(series_418),
 		cmocka_unit_test(series_510),
 		cmocka_unit_test(series_61),

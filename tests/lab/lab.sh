@@ -10,6 +10,23 @@ KDK_BUILD=${KDK_BUILD:-$KDK_TOP/build}
 
 # ---- TAP (shared with the command-line tests) -----------------------------------------------
 . "$LAB_DIR/../tap.sh"
+# lab_skip REASON — a check that does not run here, said as a TAP skip (prove counts it as
+# skipped) and counted apart: done_testing's "passed" leaves skips out.
+LAB_SKIPPED=0
+lab_skip() {
+	TAP_COUNT=$((TAP_COUNT + 1))
+	LAB_SKIPPED=$((LAB_SKIPPED + 1))
+	echo "ok $TAP_COUNT # SKIP $*"
+}
+done_testing() {
+	echo "1..$TAP_COUNT"
+	diag "$((TAP_COUNT - TAP_FAILED - LAB_SKIPPED)) passed, $TAP_FAILED failed, $LAB_SKIPPED skipped"
+	[ "$TAP_FAILED" -eq 0 ]
+}
+# lab_has_headers RELEASE — whether a test module can be built for RELEASE (lab.conf).
+lab_has_headers() { [[ " $KDK_LAB_KERNELS_HEADERS " == *" $1 "* ]]; }
+# lab_short RELEASE — whether kernel-independent checks run on RELEASE (lab.conf, time budget).
+lab_short() { [[ " $KDK_LAB_KERNELS_SHORT " == *" $1 "* ]]; }
 
 # ---- run directories --------------------------------------------------------------------------
 # lab_run_dir NAME — a fresh directory for one guest run's files; printed by failing tests.

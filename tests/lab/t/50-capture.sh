@@ -95,7 +95,7 @@ for release in $KDK_LAB_KERNELS; do
 	else
 		log=$(/usr/bin/python3 "$LAB_DIR/drgn-log.py" "$work/vmcore" "$vmlinux" 2>&1)
 		grep -q 'sysrq_handle_crash' <<< "$log"
-		ok $? "$release: crash cannot run bt here; the kernel's Call Trace in the log drgn reads from our vmcore names sysrq_handle_crash (stand-in)"
+		ok $? "$release: the kernel's Call Trace in the log drgn reads from our vmcore names sysrq_handle_crash (standing in for crash's bt: 6.1 only)"
 	fi
 	# The dump was saved at the level asked (no fallback), from the kernel's own /proc/vmcore.
 	is "$(dump_level "$work/vmcore")" 31 "$release: saved at dump level 31 (kdump_sub_header)"
@@ -110,7 +110,7 @@ for release in $KDK_LAB_KERNELS; do
 		DISK_ARGS=(-drive "file=$work/target6.img,if=virtio,format=raw")
 		capture_run nokey "$release" "$work/nokey.conf" "" "$edit_ko"
 		grep -aq 'vmcoreinfo_edit: VMCOREINFO key OFFSET(page.compound_head) renamed' "$run/serial.log"
-		ok $? "$release: the first kernel's VMCOREINFO lost the key: $(grep -ao 'vmcoreinfo_edit: .*' "$run/serial.log" | head -n 1 | tr -d '\r')"
+		ok $? "$release: the first kernel's VMCOREINFO lost the key: $(grep -ao 'vmcoreinfo_edit: VMCOREINFO .*' "$run/serial.log" | head -n 1 | tr -d '\r')"
 		dir=$(dump_dir "$work/target6.img")
 		"$LAB_DIR/disk" get "$work/target6.img" "/var/crash/$dir/vmcore" "$work/vmcore-nokey" 2> /dev/null
 		ok $? "$release: the capture /init saved a vmcore all the same (/var/crash/$dir)"

@@ -3,7 +3,9 @@
  * crash_classes — the lab's crash classes beyond sysrq and a process-context oops: writing a
  * class name to /proc/crash_classes crashes the kernel the way real bugs do, so that bt, sys and
  * triage are checked against every shape of stack the kernel can leave:
- *   softirq       a timer callback writes through NULL (an oops in softirq, on the IRQ stack)
+ *   softirq       a timer callback writes through NULL while the writer busy-waits in the kernel:
+ *                 the timer interrupt comes in kernel mode, so the softirq and its oops run on
+ *                 the per-CPU IRQ stack above the writer's task stack
  *   workqueue     BUG() in a work item (a kworker kthread's stack)
  *   softlockup    spin with preemption off in the writer (softlockup_panic=1 turns it into a panic)
  *   hungtask      the writer sleeps uninterruptibly for ever (hung_task_panic=1)
@@ -98,8 +100,10 @@ static ssize_t crash_classes_write(struct file *file, const char __user *ubuf, s
 		return -EFAULT;
 	strim(buf);
 	crash_classes_note();
-	if (!strcmp(buf, "softirq"))
-		mod_timer(&crash_classes_timer, jiffies + 1);
+	if (!strcmp(buf, "softirq")) {
+		mod_timer(&crash_classes_timer, jiffies + 2);
+		mdelay(1000);
+	}
 	else if (!strcmp(buf, "workqueue"))
 		schedule_work(&crash_classes_work);
 	else if (!strcmp(buf, "softlockup"))
@@ -119,7 +123,8 @@ static const struct proc_ops crash_classes_proc_ops = {
 
 static int __init crash_classes_init(void)
 {
-	timer_setup(&crash_classes_timer, crash_classes_timer_fn, 0);
+	/* Pinned: it fires on the CPU that armed it, the one busy-waiting in the kernel. */
+	timer_setup(&crash_classes_timer, crash_classes_timer_fn, TIMER_PINNED);
 	if (!proc_create("crash_classes", 0200, NULL, &crash_classes_proc_ops))
 		return -ENOMEM;
 	return 0;

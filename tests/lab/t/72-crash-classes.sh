@@ -20,7 +20,11 @@ for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
 	classes="nmi"
-	[ -d "/lib/modules/$release/build" ] && classes="softirq workqueue stackoverflow softlockup hungtask nmi"
+	if lab_has_headers "$release"; then
+		classes="softirq workqueue stackoverflow softlockup hungtask nmi"
+	else
+		lab_skip "$release: softirq, workqueue, stackoverflow, softlockup, hungtask need the crash_classes module; no linux-headers-$release in bookworm's apt (nmi runs)"
+	fi
 	for class in $classes; do
 		"$LAB_DIR/make-fixture" "$release" "$class" > /dev/null || bail "$release: the $class fixture"
 		fx=$KDK_CACHE/fixtures/$release/$class

@@ -154,6 +154,26 @@ lab_crash_release() {
 	return 1
 }
 
+# lab_release RELEASE VMLINUX DUMP — "RELEASE: r (oracle)" for a dump of kernel RELEASE: Debian's
+# crash on 6.1 (lab_crash_release); on 6.12 and 7.x, where crash aborts at random or cannot read
+# at all, drgn's init_uts_ns (it reads our kdump-compressed and ELF outputs), and for QEMU's own
+# ELF, which drgn 0.0.22 cannot read there, the kernel's banner found in the memory image.
+lab_release() {
+	local release=$1 vmlinux=$2 dump=$3 got
+	case $release in 6.1.*) lab_crash_release "$vmlinux" "$dump"; return ;; esac
+	got=$(/usr/bin/python3 -c "import drgn, sys
+p = drgn.Program(); p.set_core_dump(sys.argv[1]); p.load_debug_info([sys.argv[2]])
+print(p['init_uts_ns'].name.release.string_().decode())" "$dump" "$vmlinux" 2> /dev/null)
+	if [ -n "$got" ]; then
+		echo "RELEASE: $got (drgn's init_uts_ns, standing in for crash)"
+	elif LC_ALL=C grep -a -q -F "Linux version $release (" "$dump"; then
+		echo "RELEASE: $release (the kernel's banner in the image; drgn cannot read this dump, crash not this kernel)"
+	else
+		echo "neither drgn nor the banner gave $dump's release"
+		return 1
+	fi
+}
+
 # lab_binary_files BINARY DEST — initramfs --file arguments for a dynamically linked host binary
 # (a reference peer run inside a guest): the binary at DEST, and each library ldd names at its
 # own path (symlinks resolved, since the initramfs copies files as they are).

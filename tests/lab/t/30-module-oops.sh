@@ -28,9 +28,9 @@ for release in $KDK_LAB_KERNELS; do
 	ok $? "$release: the Call Trace starts at the module's caller (oops_test_handle_write)"
 	grep -q 'Kernel panic - not syncing: Fatal exception' "$log"
 	ok $? "$release: panic_on_oops turned the oops into a panic"
-	got=$(lab_crash_release "$(lab_kernel_dir "$release")/vmlinux" "$fx/vmcore.elf")
+	got=$(lab_release "$release" "$(lab_kernel_dir "$release")/vmlinux" "$fx/vmcore.elf")
 	diag "$release oops vmcore.elf: $got"
 	[[ "$got" == "RELEASE: $release "* ]]
-	ok $? "$release: crash opens the oops dump and reads RELEASE $release"
+	ok $? "$release: the reference reads RELEASE $release from the oops dump: $got"
 done
 done_testing

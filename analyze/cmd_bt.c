@@ -11,7 +11,7 @@
 
 #include "commands.h"
 #include "modules.h"
-#include "orc_unwind.h"
+#include "unwind/orc.h"
 #include "tasks.h"
 
 #define MAX_FRAMES 256

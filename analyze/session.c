@@ -8,6 +8,7 @@
 #include "ksyms_elf.h"
 #include "modules.h"
 #include "session.h"
+#include "x86_64_vtop.h"
 
 /* Link-time addresses of a vmlinux or System.map, moved by KASLR's KERNELOFFSET (hex in
  * VMCOREINFO); only kernel-image addresses move (per-CPU offsets and absolutes stay). */
@@ -17,7 +18,7 @@ static void relocate(struct kdk_symtab *tab, uint64_t offset)
 	size_t i;
 
 	for (i = 0; i < tab->syms.len; i++)
-		if (syms[i].addr >= 0xffffffff80000000ULL)
+		if (syms[i].addr >= KDK_X86_64_START_KERNEL_MAP)
 			syms[i].addr += offset;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "unwind/orc.h"
+#include "x86_64_vtop.h"
 
 #define U KDK_ORC_REG_UNKNOWN
 /* ORC_REG_* per series. Before 7.x (arch/x86/include/asm/orc_types.h, v4.14 – v6.x): 0
@@ -373,7 +374,7 @@ int kdk_orc_scan_caller(struct kdk_unwind_state *state, uint64_t func_start, uin
 		uint8_t call[5];
 		int32_t rel;
 
-		if (words[i] < 0xffffffff80000000ULL ||
+		if (words[i] < KDK_X86_64_START_KERNEL_MAP ||
 		    read_virt(read_ctx, words[i] - 5, call, sizeof(call), &ignored))
 			continue;
 		memcpy(&rel, call + 1, 4);

@@ -35,7 +35,7 @@ const struct kdk_orc_numbering kdk_orc_numberings[] = {
 const size_t kdk_orc_nr_numberings = sizeof(kdk_orc_numberings) / sizeof(kdk_orc_numberings[0]);
 #undef U
 
-/* .orc_header hashes (scripts/orc_hash.sh: sha1 of orc_types.h, 6.4+) seen on the lab kernels. */
+/* .orc_header hashes (scripts/orc_hash.sh: sha1 of orc_types.h) seen on the lab kernels. */
 static const struct {
 	uint8_t hash[20];
 	size_t numbering;
@@ -191,7 +191,7 @@ int kdk_orc_load(struct kdk_orc_table *orc, const struct kdk_symtab *syms, const
 		return -ENOENT;
 	if ((rc = kdk_orc_layout_from_btf(btf, &orc->layout, err)))
 		return rc;
-	/* 6.4+ (b9f174c811e3 "x86/unwind/orc: Add ELF section with ORC version identifier"). */
+	/* The .orc_header section (6.12 and 7.2 have it, 6.1 not): a hash of orc_types.h. */
 	if ((header = kdk_symtab_by_name(syms, "_end")))
 		orc->core_text_end = header->addr;
 	header = kdk_symtab_by_name(syms, "__start_orc_header");

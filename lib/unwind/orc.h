@@ -72,7 +72,7 @@ int kdk_orc_layout_from_btf(const struct kdk_btf *btf, struct kdk_orc_layout *la
 /* Decode one 6-byte entry under a layout and a numbering. */
 void kdk_orc_decode(const struct kdk_orc_layout *layout, const struct kdk_orc_numbering *numbering,
 		    const uint8_t raw[6], struct kdk_orc_entry *out);
-/* The numbering for a kernel: by its .orc_header hash (20 bytes, 6.4+) when known, else the one
+/* The numbering for a kernel: by its .orc_header hash (20 bytes, where it exists) when known, else the one
  * under which most CALL entries of entries[count] are SP-based (every kernel's tables are). */
 const struct kdk_orc_numbering *kdk_orc_pick_numbering(const struct kdk_orc_layout *layout,
 							const uint8_t *hash, const uint8_t *entries,

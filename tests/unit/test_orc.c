@@ -1,6 +1,6 @@
-/* test_orc.c — ORC entries per series (6.1's type:2 + end:1, 6.12's type:3 + signal:1 with
- * ORC_REG_SP 5, 7.2's renumbered registers with ORC_REG_SP 3), the numbering picked by the
- * .orc_header hash and by the tables, and unwinding a synthetic stack through CALL and REGS. */
+/* test_orc.c — ORC entries per series (6.1's type:2 + end:1, 6.3's type:2 + signal + end,
+ * 6.12's type:3 + signal:1 with ORC_REG_SP 5, 7.2's renumbered registers with ORC_REG_SP 3), the
+ * numbering picked by the .orc_header hash and by the tables, and a synthetic ORC walk. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,13 @@
 static const struct kdk_orc_layout layout_6_1 = {
 	.sp_offset = { 0, 16, true }, .bp_offset = { 16, 16, true }, .sp_reg = { 32, 4, true },
 	.bp_reg = { 36, 4, true }, .type = { 40, 2, true }, .end = { 42, 1, true },
+};
+/* 6.3 as issue 13 describes it (signal beside end; 6.4 widened type and dropped end): type:2,
+ * signal:1, end:1 — not checked against a 6.3 build; kcrash takes it from BTF like the others. */
+static const struct kdk_orc_layout layout_6_3 = {
+	.sp_offset = { 0, 16, true }, .bp_offset = { 16, 16, true }, .sp_reg = { 32, 4, true },
+	.bp_reg = { 36, 4, true }, .type = { 40, 2, true }, .signal = { 42, 1, true },
+	.end = { 43, 1, true },
 };
 static const struct kdk_orc_layout layout_6_4 = {       /* 6.12 and 7.2 */
 	.sp_offset = { 0, 16, true }, .bp_offset = { 16, 16, true }, .sp_reg = { 32, 4, true },
@@ -60,6 +67,14 @@ static void entries_of_each_series_decode(void **state)
 	entry_bytes(raw, 0, 0, 0x0105);
 	kdk_orc_decode(&layout_6_1, OLD_NUMBERING, raw, &e);
 	expect(&e, 0, KDK_ORC_REG_SP, KDK_ORC_REG_UNDEFINED, KDK_ORC_REGS, "6.1 regs");
+	/* 6.3: type 1 = regs with the signal bit; then the end bit (bit 11 of the flags word). */
+	entry_bytes(raw, 0, 0, 0x0505);
+	kdk_orc_decode(&layout_6_3, OLD_NUMBERING, raw, &e);
+	expect(&e, 0, KDK_ORC_REG_SP, KDK_ORC_REG_UNDEFINED, KDK_ORC_REGS, "6.3 regs, signal");
+	assert_true(e.signal);
+	entry_bytes(raw, 0, 0, 0x0800);
+	kdk_orc_decode(&layout_6_3, OLD_NUMBERING, raw, &e);
+	expect(&e, 0, KDK_ORC_REG_UNDEFINED, KDK_ORC_REG_UNDEFINED, KDK_ORC_END, "6.3 end");
 	/* 6.12: type 2 = call, sp_reg 5. */
 	entry_bytes(raw, 8, 0, 0x0205);
 	kdk_orc_decode(&layout_6_4, OLD_NUMBERING, raw, &e);

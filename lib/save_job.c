@@ -380,9 +380,9 @@ static int dump_dmesg(const struct kdk_save_options *o, struct kdk_save_dest *de
 
 	if ((rc = source_open(&src, o->vmcore, 0, "the kernel log", err)) < 0)
 		return rc;
-	if ((rc = kdk_layout_fill(kdk_printk_layout_keys, &layout, kdk_vmcoreinfo_layout_lookup,
+	if ((rc = kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup,
 				  &src.vmcoreinfo, err)) < 0) {
-		kdk_err_prefix(err, "%s: the kernel log needs ", o->vmcore);
+		kdk_err_prefix(err, "%s: the kernel log: ", o->vmcore);
 		goto out;
 	}
 	if ((rc = open_output(dest, o->output, partial_name, o->force, KDK_DEST_SEQUENTIAL, &output,

@@ -99,6 +99,8 @@ void kdk_facts_describe(const struct kdk_facts *f, char *buf, size_t size)
 		if (s->state < 0)
 			n = snprintf(buf + used, size - used, "%s%s (unreadable: %s)", i ? ", " : "",
 				     s->name, s->load_err.msg);
+		else if (s->state == 0)
+			n = snprintf(buf + used, size - used, "%s%s (not read)", i ? ", " : "", s->name);
 		else
 			n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", s->name);
 		if (n < 0)

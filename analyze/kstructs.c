@@ -1,6 +1,7 @@
 /* kstructs.c — the offset table and its loader. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kstructs.h"
@@ -31,22 +32,26 @@ static const struct member_row rows[] = {
 	{ "rq", { "idle" }, offsetof(struct kstructs, rq_idle) },
 };
 
-static int load_row(const struct member_row *row, struct kstructs *ks, const struct kdk_btf *btf,
-		    uint32_t *type, struct kdk_err *err)
+/* A row through the fact chain (VMCOREINFO first, then BTF…): the first of its paths that a
+ * source knows; *used names it ("task_struct.__state"). */
+static int load_row(const struct member_row *row, struct kstructs *ks, struct kdk_facts *facts,
+		    char *used, size_t used_size, struct kdk_err *err)
 {
-	int i, rc = -ENOENT;
+	char asked[384];
+	int i;
 
 	for (i = 0; i < 3 && row->paths[i]; i++) {
 		uint64_t offset;
 
-		rc = kdk_btf_member(btf, row->container, row->paths[i], &offset, type, err);
-		if (!rc) {
+		snprintf(used, used_size, "%s.%s", row->container, row->paths[i]);
+		if (kdk_facts_lookup(facts, KDK_KEY_OFFSET, used, &offset) == 0) {
 			memcpy((char *)ks + row->field, &offset, sizeof(offset));
-			kdk_err_clear(err);
 			return 0;
 		}
 	}
-	return rc;
+	kdk_facts_describe(facts, asked, sizeof(asked));
+	return kdk_err_set(err, ENOENT, "OFFSET(%s.%s) is in none of %s", row->container,
+			   row->paths[0], asked);
 }
 
 /* mm_struct.rss_stat: struct mm_rss_stat { atomic_long_t count[]; } until 6.1, an array of
@@ -73,30 +78,39 @@ static int load_rss_layout(struct kstructs *ks, const struct kdk_btf *btf, uint3
 	return 0;
 }
 
-int kstructs_load(struct kstructs *ks, const struct kdk_btf *btf, struct kdk_err *err)
+int kstructs_load(struct kstructs *ks, struct kdk_facts *facts, const struct kdk_btf *btf,
+		  struct kdk_err *err)
 {
-	uint32_t type = 0, state_type = 0, rss_type = 0;
+	uint64_t filepages, anonpages, shmempages, offset;
+	uint32_t rss_type = 0;
+	char used[160], state[160] = "";
 	size_t i;
 	int rc;
 
 	memset(ks, 0, sizeof(*ks));
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if ((rc = load_row(&rows[i], ks, btf, &type, err)))
+		if ((rc = load_row(&rows[i], ks, facts, used, sizeof(used), err)))
 			return rc;
 		if (rows[i].field == offsetof(struct kstructs, task_state))
-			state_type = type;
-		if (rows[i].field == offsetof(struct kstructs, mm_rss_stat))
-			rss_type = type;
+			snprintf(state, sizeof(state), "%s", used);
 	}
-	ks->task_state_size = kdk_btf_size(btf, state_type);
-	if (ks->task_state_size != 4 && ks->task_state_size != 8)
-		return kdk_err_set(err, EINVAL, "BTF: task_struct state is %llu bytes",
+	/* The state's width (unsigned int __state since 5.14, long state before) is the size of
+	 * the member the chain found. */
+	if (kdk_facts_lookup(facts, KDK_KEY_SIZE, state, &ks->task_state_size) < 0 ||
+	    (ks->task_state_size != 4 && ks->task_state_size != 8))
+		return kdk_err_set(err, EINVAL, "SIZE(%s) is %llu bytes (or unknown)", state,
 				   (unsigned long long)ks->task_state_size);
+	/* rss_stat's layout is told by its type, which only BTF gives here. */
+	if (kdk_btf_member(btf, "mm_struct", "rss_stat", &offset, &rss_type, err))
+		return -err->code;
 	if ((rc = load_rss_layout(ks, btf, rss_type, err)))
 		return rc;
-	if (kdk_btf_enum_value(btf, "MM_FILEPAGES", &ks->mm_filepages) ||
-	    kdk_btf_enum_value(btf, "MM_ANONPAGES", &ks->mm_anonpages) ||
-	    kdk_btf_enum_value(btf, "MM_SHMEMPAGES", &ks->mm_shmempages))
-		return kdk_err_set(err, ENOENT, "BTF: no MM_FILEPAGES/MM_ANONPAGES/MM_SHMEMPAGES");
+	if (kdk_facts_lookup(facts, KDK_KEY_NUMBER, "MM_FILEPAGES", &filepages) ||
+	    kdk_facts_lookup(facts, KDK_KEY_NUMBER, "MM_ANONPAGES", &anonpages) ||
+	    kdk_facts_lookup(facts, KDK_KEY_NUMBER, "MM_SHMEMPAGES", &shmempages))
+		return kdk_err_set(err, ENOENT, "no NUMBER(MM_FILEPAGES/MM_ANONPAGES/MM_SHMEMPAGES)");
+	ks->mm_filepages = (int64_t)filepages;
+	ks->mm_anonpages = (int64_t)anonpages;
+	ks->mm_shmempages = (int64_t)shmempages;
 	return 0;
 }

@@ -54,35 +54,35 @@ static int load_row(const struct member_row *row, struct kstructs *ks, struct kd
 			   row->paths[0], asked);
 }
 
-/* mm_struct.rss_stat: struct mm_rss_stat { atomic_long_t count[]; } until 6.1, an array of
- * struct percpu_counter (whose .count is the folded value) since 6.2. */
-static int load_rss_layout(struct kstructs *ks, const struct kdk_btf *btf, uint32_t type,
-			   struct kdk_err *err)
+/* mm_struct.rss_stat: struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; } until 6.1, an
+ * array of NR_MM_COUNTERS struct percpu_counter (whose .count is the folded value) since 6.2
+ * ("mm: convert mm's rss stats into percpu_counter"). Told apart by what exists: the element
+ * size, SIZE(mm_struct.rss_stat) / NUMBER(NR_MM_COUNTERS), is an atomic_long_t's 8 bytes in the
+ * first and a whole percpu_counter (a lock, the count, …: more than 8) in the second. */
+static int load_rss_layout(struct kstructs *ks, struct kdk_facts *facts, struct kdk_err *err)
 {
-	uint32_t resolved = kdk_btf_resolve(btf, type);
-	uint64_t offset;
+	uint64_t size, counters, offset;
 
-	if (kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT &&
-	    !strcmp(kdk_btf_name(btf, resolved), "mm_rss_stat")) {
-		ks->rss_counter_size = 8;
+	if (kdk_facts_lookup(facts, KDK_KEY_SIZE, "mm_struct.rss_stat", &size) ||
+	    kdk_facts_lookup(facts, KDK_KEY_NUMBER, "NR_MM_COUNTERS", &counters) || !counters ||
+	    size % counters)
+		return kdk_err_set(err, ENOENT, "mm_struct.rss_stat has an unknown layout (no SIZE(mm_struct.rss_stat) or NUMBER(NR_MM_COUNTERS))");
+	ks->rss_counter_size = size / counters;
+	if (ks->rss_counter_size == 8) {
 		ks->rss_counter_value = 0;
-		if (kdk_btf_member(btf, "mm_rss_stat", "count", &offset, NULL, err))
-			return -err->code;
-		ks->mm_rss_stat += offset;
+		if (kdk_facts_lookup(facts, KDK_KEY_OFFSET, "mm_rss_stat.count", &offset) == 0)
+			ks->mm_rss_stat += offset;
 		return 0;
 	}
-	ks->rss_counter_size = kdk_btf_size(btf, kdk_btf_find(btf, KDK_BTF_STRUCT, "percpu_counter"));
-	if (!ks->rss_counter_size ||
-	    kdk_btf_member(btf, "percpu_counter", "count", &ks->rss_counter_value, NULL, err))
-		return kdk_err_set(err, ENOENT, "BTF: mm_struct.rss_stat has an unknown layout");
+	if (kdk_facts_lookup(facts, KDK_KEY_OFFSET, "percpu_counter.count", &ks->rss_counter_value))
+		return kdk_err_set(err, ENOENT, "mm_struct.rss_stat: %llu-byte counters without OFFSET(percpu_counter.count)",
+				   (unsigned long long)ks->rss_counter_size);
 	return 0;
 }
 
-int kstructs_load(struct kstructs *ks, struct kdk_facts *facts, const struct kdk_btf *btf,
-		  struct kdk_err *err)
+int kstructs_load(struct kstructs *ks, struct kdk_facts *facts, struct kdk_err *err)
 {
-	uint64_t filepages, anonpages, shmempages, offset;
-	uint32_t rss_type = 0;
+	uint64_t filepages, anonpages, shmempages;
 	char used[160], state[160] = "";
 	size_t i;
 	int rc;
@@ -100,10 +100,7 @@ int kstructs_load(struct kstructs *ks, struct kdk_facts *facts, const struct kdk
 	    (ks->task_state_size != 4 && ks->task_state_size != 8))
 		return kdk_err_set(err, EINVAL, "SIZE(%s) is %llu bytes (or unknown)", state,
 				   (unsigned long long)ks->task_state_size);
-	/* rss_stat's layout is told by its type, which only BTF gives here. */
-	if (kdk_btf_member(btf, "mm_struct", "rss_stat", &offset, &rss_type, err))
-		return -err->code;
-	if ((rc = load_rss_layout(ks, btf, rss_type, err)))
+	if ((rc = load_rss_layout(ks, facts, err)))
 		return rc;
 	if (kdk_facts_lookup(facts, KDK_KEY_NUMBER, "MM_FILEPAGES", &filepages) ||
 	    kdk_facts_lookup(facts, KDK_KEY_NUMBER, "MM_ANONPAGES", &anonpages) ||

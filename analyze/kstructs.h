@@ -23,9 +23,8 @@ struct kstructs {
 	int64_t mm_filepages, mm_anonpages, mm_shmempages;   /* enum mm counters */
 };
 
-/* Fill every offset through the fact chain (VMCOREINFO, then BTF, …); btf tells rss_stat's
- * layout. ENOENT names the first member missing and the sources asked. */
-int kstructs_load(struct kstructs *ks, struct kdk_facts *facts, const struct kdk_btf *btf,
-		  struct kdk_err *err);
+/* Fill every offset through the fact chain (VMCOREINFO, then BTF or DWARF, …); ENOENT names the
+ * first member missing and the sources asked. */
+int kstructs_load(struct kstructs *ks, struct kdk_facts *facts, struct kdk_err *err);
 
 #endif

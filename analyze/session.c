@@ -95,7 +95,7 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
 		if (!rc)
 			rc = kdk_facts_add_x86_64(&s->facts, &s->ks_err);
 		if (!rc)
-			rc = kstructs_load(&s->ks, &s->facts, &s->btf, &s->ks_err);
+			rc = kstructs_load(&s->ks, &s->facts, &s->ks_err);
 		if (!rc && kdk_facts_lookup(&s->facts, KDK_KEY_SIZE, "task_struct", &s->task_size) < 0)
 			rc = kdk_err_set(&s->ks_err, ENOENT, "no SIZE(task_struct)");
 		/* Modules add symbols and unwind tables; a broken module list is reported but does

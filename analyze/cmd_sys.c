@@ -179,7 +179,7 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if (n->type == 1 && !strcmp(n->name, "CORE"))
 			cpus++;
 	}
-	if (!kdk_layout_fill(kdk_printk_layout_keys, &layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
+	if (!kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
 			     NULL))
 		kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, scan_log, &facts, NULL, NULL);
 	kdk_err_clear(err);

@@ -517,8 +517,10 @@ static int dump_dmesg(const struct kdk_save_options *o, struct kdk_save_dest *de
 
 	if ((rc = source_open(&src, o->vmcore, 0, "the kernel log", err)) < 0)
 		return rc;
-	if ((rc = kdk_facts_fill(&src.facts, kdk_printk_layout_keys, &layout, err)) < 0) {
-		kdk_err_prefix(err, "%s: the kernel log needs ", o->vmcore);
+	/* Which ring the kernel has is told by the keys VMCOREINFO exports: asked without the
+	 * dump's BTF, whose symbol table would also name a 5.10+ kernel's leftover log_buf. */
+	if ((rc = kdk_printk_layout_fill(&layout, kdk_facts_lookup_ready, &src.facts, err)) < 0) {
+		kdk_err_prefix(err, "%s: the kernel log: ", o->vmcore);
 		goto out;
 	}
 	if ((rc = open_output(dest, o->output, partial_name, o->force, KDK_DEST_SEQUENTIAL, &output,

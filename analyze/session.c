@@ -88,10 +88,16 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
 
 		rc = elf ? kdk_btf_from_elf(&s->btf, s->symbols_path, &s->ks_err)
 			 : kdk_btf_from_memory(&s->btf, &s->syms, kdk_kmem_read, &s->kmem, &s->ks_err);
-		/* The chain: VMCOREINFO (added at open), this BTF, x86_64's definitions. */
-		if (!rc)
+		/* The chain: VMCOREINFO (added at open), this BTF (or the vmlinux's DWARF), x86_64's
+		 * definitions. */
+		if (!rc) {
 			rc = kdk_facts_add_btf(&s->facts, elf ? "the vmlinux's BTF" : "the dump's BTF",
 					       &s->btf, &s->syms, &s->ks_err);
+		} else if (elf && rc == -ENOENT) {
+			/* A vmlinux without .BTF: its DWARF, indexed on first need. */
+			kdk_err_clear(&s->ks_err);
+			rc = kdk_facts_add_dwarf(&s->facts, s->symbols_path, &s->ks_err);
+		}
 		if (!rc)
 			rc = kdk_facts_add_x86_64(&s->facts, &s->ks_err);
 		if (!rc)

@@ -56,6 +56,9 @@ int kdk_facts_add_dump_btf(struct kdk_facts *f, const struct kdk_vmcoreinfo *vi,
 			   void *read_ctx, struct kdk_err *err);
 /* The vmlinux's .BTF section, read on first need. */
 int kdk_facts_add_elf_btf(struct kdk_facts *f, const char *vmlinux, struct kdk_err *err);
+/* The vmlinux's DWARF (lib/kfacts/dwarf_source.c, needs -ldw: kcrash only), indexed on first
+ * need — for a vmlinux without .BTF. SYMBOL() is not answered (the symbol table is). */
+int kdk_facts_add_dwarf(struct kdk_facts *f, const char *vmlinux, struct kdk_err *err);
 /* x86_64's own definitions for what older VMCOREINFO lacks (NUMBER(SECTION_SIZE_BITS),
  * NUMBER(MAX_PHYSMEM_BITS)), chosen by the paging mode the dump states
  * (NUMBER(pgtable_l5_enabled), asked through f itself). Add it last. */

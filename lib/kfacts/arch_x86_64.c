@@ -5,12 +5,16 @@
 #include <errno.h>
 #include <string.h>
 
-/* arch/x86/include/asm/sparsemem.h (torvalds/linux, unchanged from v4.17 to v6.x):
+/* arch/x86/include/asm/sparsemem.h (torvalds/linux), x86_64 branch:
  *   # define SECTION_SIZE_BITS  27
  *   # define MAX_PHYSMEM_BITS   (pgtable_l5_enabled() ? 52 : 46)
+ * read in the current tree (the one with numa_fill_memblks()) and in the tree where 5-level paging
+ * first became a boot-time choice (there `pgtable_l5_enabled ? 52 : 46`, a variable). Older trees
+ * had 46 (or 52 with CONFIG_X86_5LEVEL at build time: such a dump, without the key below, gets 46,
+ * and mem_map then refuses the layout — the level is lowered, never wrong).
  * The paging mode is VMCOREINFO's NUMBER(pgtable_l5_enabled), exported by
- * arch_crash_save_vmcoreinfo() in arch/x86/kernel/machine_kexec_64.c; a dump without it comes
- * from a kernel that could only page with 4 levels (as kdk_kmem assumes too). */
+ * arch_crash_save_vmcoreinfo() in arch/x86/kernel/machine_kexec_64.c; a dump without it is read
+ * as 4-level, as kdk_kmem reads it. */
 static const struct arch_fact {
 	const char *name;        /* NUMBER(name) */
 	int paging_levels;       /* 0: any */

@@ -245,7 +245,11 @@ void kdk_save_report_degraded(const struct kdk_save_report *report, char *buf, s
 			     report->dump_level_used);
 	if (n < 0 || (size_t)n >= size)
 		return;
-	if (report->unreadable[0])
+	if (report->unreadable[0] && !report->stats.filter.unreadable)
+		snprintf(buf + n, size - (size_t)n,
+			 "%sstruct pages could not be read (%s): hwpoisoned frames are not skipped",
+			 n ? "\n" : "", report->unreadable);
+	else if (report->unreadable[0])
 		snprintf(buf + n, size - (size_t)n,
 			 "%sthe struct pages of %llu frames could not be read (first: %s): those frames are saved unfiltered",
 			 n ? "\n" : "", (unsigned long long)report->stats.filter.unreadable,
@@ -372,7 +376,7 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 	struct kdk_save_stats stats;
 	struct kdk_filter filter;
 	struct kdk_out *out = NULL;
-	char *vmcoreinfo_note = NULL;
+	char *vmcoreinfo_note = NULL, no_walk[KDK_ERR_MSG_MAX] = "";
 	struct source src;
 	int rc;
 
@@ -381,14 +385,19 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 	rc = kdk_filter_init(&filter, src.dump, src.dump_level, &src.page_layout,
 			     src.have_mem_map_layout ? &src.mem_map_layout : NULL,
 			     src.have_kmem ? kdk_kmem_read : NULL, &src.kmem, err);
-	if (rc < 0 && src.dump_level > KDK_DL_ZERO) {
+	if (rc < 0 && src.have_mem_map_layout && src.have_kmem) {
 		/* mem_section does not describe sparsemem as we know it, or its roots are
-		 * unreadable: save without struct pages rather than not at all. */
+		 * unreadable: save without struct pages rather than not at all. At levels 0 and 1
+		 * that only loses skipping hwpoisoned frames, which is said too. */
 		char why[KDK_ERR_MSG_MAX + 64];
 
-		snprintf(why, sizeof(why), "dump level %u needs struct pages: %s", src.dump_level,
-			 err->msg);
-		degrade(&src, src.dump_level & KDK_DL_ZERO, why);
+		if (src.dump_level > KDK_DL_ZERO) {
+			snprintf(why, sizeof(why), "dump level %u needs struct pages: %s",
+				 src.dump_level, err->msg);
+			degrade(&src, src.dump_level & KDK_DL_ZERO, why);
+		} else {
+			snprintf(no_walk, sizeof(no_walk), "%s", err->msg);
+		}
 		kdk_err_clear(err);
 		rc = kdk_filter_init(&filter, src.dump, src.dump_level, &src.page_layout, NULL, NULL,
 				     NULL, err);
@@ -397,6 +406,7 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 		report->dump_level_requested = o->dump_level;
 		report->dump_level_used = src.dump_level;
 		memcpy(report->degraded, src.degraded, sizeof(report->degraded));
+		memcpy(report->unreadable, no_walk, sizeof(report->unreadable));
 	}
 	if (rc < 0)
 		goto out_source;

@@ -172,7 +172,11 @@ static int source_open(struct source *src, const char *path, unsigned dump_level
 	}
 	if (rc < 0) {
 		kdk_facts_describe(&src->facts, asked, sizeof(asked));
-		snprintf(msg, sizeof(msg), "%s (asked: %s)", why.msg, asked);
+		if (src->have_vmcoreinfo)
+			snprintf(msg, sizeof(msg), "%s (asked: %s)", why.msg, asked);
+		else
+			snprintf(msg, sizeof(msg), "dump level %u needs VMCOREINFO, and %s has no VMCOREINFO note",
+				 dump_level, path);
 		degrade(src, best_level(&src->page_layout, dump_level), msg);
 	}
 	src->have_mem_map_layout =

@@ -179,8 +179,15 @@ static int source_open(struct source *src, const char *path, unsigned dump_level
 				 dump_level, path);
 		degrade(src, best_level(&src->page_layout, dump_level), msg);
 	}
+	/* mem_section's keys: at every level they tell where the kernel's memory ends; the dump's
+	 * BTF is asked for them only when struct pages are needed. */
 	src->have_mem_map_layout =
-		kdk_facts_fill(&src->facts, kdk_mem_map_layout_keys, &src->mem_map_layout, &why) == 0;
+		kdk_layout_fill(kdk_mem_map_layout_keys, &src->mem_map_layout, kdk_facts_lookup_ready,
+				&src->facts, &why) == 0;
+	if (kdk_page_layout_walk_needed(&src->page_layout, src->dump_level) &&
+	    src->dump_level > KDK_DL_ZERO && !src->have_mem_map_layout)
+		src->have_mem_map_layout = kdk_facts_fill(&src->facts, kdk_mem_map_layout_keys,
+							  &src->mem_map_layout, &why) == 0;
 	if (kdk_page_layout_walk_needed(&src->page_layout, src->dump_level) &&
 	    src->dump_level > KDK_DL_ZERO) {
 		if (!src->have_kmem) {

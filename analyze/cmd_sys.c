@@ -184,8 +184,11 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, scan_log, &facts, NULL, NULL);
 	kdk_err_clear(err);
 
-	fprintf(s->out, "      KERNEL: %s\n", s->symbols_path ? s->symbols_path :
-			"(none: symbols from the dump's kallsyms)");
+	if (s->symbols_path)
+		fprintf(s->out, "      KERNEL: %s\n", s->symbols_path);
+	else
+		fprintf(s->out, "      KERNEL: (none: symbols from the dump's kallsyms, %s)\n",
+			s->syms.encoding ? s->syms.encoding : "encoding unknown");
 	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
 	print_cpus(s, cpus, err);
 	if (crashtime) {

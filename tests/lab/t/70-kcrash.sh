@@ -319,9 +319,18 @@ print(sys_doc["release"], len(ps_doc), sum(1 for t in ps_doc if t["active"]), le
 import random, sys
 data = bytearray(open(sys.argv[1], 'rb').read())
 zeroed = bytearray(data)
-at = zeroed.find(b'OSRELEASE=')
-end = zeroed.find(b'\0', at)
-zeroed[at:end] = bytes(end - at)
+# both copies the file holds: kdump_sub_header's offset_vmcoreinfo/size_vmcoreinfo (at +32) and
+# the VMCOREINFO note among offset_note/size_note's (at +48); not the kernel's own page of it,
+# which lies in compressed page data (docs/formats/kdump-compressed.md)
+import struct
+bs, = struct.unpack_from('<i', zeroed, 428)
+for field in (32, 48):
+    off, size = struct.unpack_from('<QQ', zeroed, bs + field)
+    at = zeroed.find(b'OSRELEASE=', off, off + size)
+    if at >= 0:
+        end = zeroed.find(b'\0', at, off + size)
+        end = off + size if end < 0 else end
+        zeroed[at:end] = bytes(end - at)
 open(sys.argv[2], 'wb').write(zeroed)
 # the page descriptors follow the header, sub-header and both bitmaps; garbage over 256 KiB
 # from 76 KiB on hits them in the lab's 1 GiB dumps

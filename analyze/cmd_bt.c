@@ -2,8 +2,8 @@
  * the dump saved for its CPU (active tasks: the CPU's NT_PRSTATUS) or from the frame
  * __switch_to_asm left (sleeping tasks: thread.sp → struct inactive_task_frame). Frames as
  * crash prints them; pt_regs frames as "[exception RIP: …]" plus the registers, and the user
- * registers at the bottom. -s adds the kernel's "+0xoff/0xsize" to every name. Kernel-module
- * frames are not unwound yet (their ORC tables live in struct module). */
+ * registers at the bottom. -s adds the kernel's "+0xoff/0xsize" to every name. Kernels without
+ * ORC tables (UNWINDER_FRAME_POINTER) are unwound along the rbp chain, and bt says so. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -11,7 +11,8 @@
 
 #include "commands.h"
 #include "modules.h"
-#include "orc_unwind.h"
+#include "unwind/frame_pointer.h"
+#include "unwind/orc.h"
 #include "tasks.h"
 
 #define MAX_FRAMES 256
@@ -20,6 +21,7 @@
 struct bt_ctx {
 	struct session *s;
 	struct kdk_orc_table orc;
+	bool frame_pointers;       /* no ORC tables: follow the rbp chain */
 	bool with_offsets;
 	bool frame_contents;       /* -f */
 };
@@ -153,8 +155,9 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 				name, st.ip);
 		}
 		after_exception = false;
-		rc = kdk_orc_step(&c->orc, &st, kdk_kmem_read, &s->kmem, err);
-		if (rc == -EINVAL && n == 0) {
+		rc = c->frame_pointers ? kdk_fp_step(&st, kdk_kmem_read, &s->kmem, err)
+				       : kdk_orc_step(&c->orc, &st, kdk_kmem_read, &s->kmem, err);
+		if (rc == -EINVAL && n == 0 && !c->frame_pointers) {
 			/* No ORC for where the CPU stopped (__crash_kexec's register capture is
 			 * left out by objtool): find the call into this function on the stack. */
 			const struct kdk_ksym *fn = kdk_symtab_by_addr(&s->syms, st.ip, NULL);
@@ -233,9 +236,16 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 	}
 	if (!session_kstructs(s, err))
 		return -err->code;
-	if ((rc = kdk_orc_load(&c.orc, &s->syms, &s->btf, kdk_kmem_read, &s->kmem, err)))
+	if ((rc = kdk_orc_load(&c.orc, &s->syms, &s->btf, kdk_kmem_read, &s->kmem, err)) == -ENOENT &&
+	    !kdk_symtab_by_name(&s->syms, "__start_orc_unwind_ip")) {
+		/* UNWINDER_FRAME_POINTER kernels have no ORC tables: say so, and use rbp. */
+		fprintf(stderr, "kcrash: bt: %s; unwinding with frame pointers\n", err->msg);
+		kdk_err_clear(err);
+		c.frame_pointers = true;
+	} else if (rc) {
 		return rc;
-	if (modules_add_orc(s, &c.orc, err)) {
+	}
+	if (!c.frame_pointers && modules_add_orc(s, &c.orc, err)) {
 		fprintf(stderr, "kcrash: module frames will not unwind: %s\n", err->msg);
 		kdk_err_clear(err);
 	}

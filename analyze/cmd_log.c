@@ -80,9 +80,9 @@ int cmd_log(struct session *s, int argc, char **argv, struct kdk_err *err)
 		else
 			return kdk_err_set(err, EINVAL, "log: unknown option %s (log [-T])", argv[i]);
 	}
-	if ((rc = kdk_layout_fill(kdk_printk_layout_keys, &layout, kdk_vmcoreinfo_layout_lookup,
+	if ((rc = kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup,
 				  &s->vi, err)))
-		return kdk_err_prefix(err, "log needs ");
+		return kdk_err_prefix(err, "log: ");
 	if (w.human) {
 		const char *crashtime = kdk_vmcoreinfo_string(&s->vi, "CRASHTIME");
 		uint64_t last = 0;

@@ -179,13 +179,16 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if (n->type == 1 && !strcmp(n->name, "CORE"))
 			cpus++;
 	}
-	if (!kdk_layout_fill(kdk_printk_layout_keys, &layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
+	if (!kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
 			     NULL))
 		kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, scan_log, &facts, NULL, NULL);
 	kdk_err_clear(err);
 
-	fprintf(s->out, "      KERNEL: %s\n", s->symbols_path ? s->symbols_path :
-			"(none: symbols from the dump's kallsyms)");
+	if (s->symbols_path)
+		fprintf(s->out, "      KERNEL: %s\n", s->symbols_path);
+	else
+		fprintf(s->out, "      KERNEL: (none: symbols from the dump's kallsyms, %s)\n",
+			s->syms.encoding ? s->syms.encoding : "encoding unknown");
 	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
 	print_cpus(s, cpus, err);
 	if (crashtime) {

@@ -1,6 +1,7 @@
 /* kstructs.c — the offset table and its loader. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kstructs.h"
@@ -31,72 +32,82 @@ static const struct member_row rows[] = {
 	{ "rq", { "idle" }, offsetof(struct kstructs, rq_idle) },
 };
 
-static int load_row(const struct member_row *row, struct kstructs *ks, const struct kdk_btf *btf,
-		    uint32_t *type, struct kdk_err *err)
+/* A row through the fact chain (VMCOREINFO first, then BTF…): the first of its paths that a
+ * source knows; *used names it ("task_struct.__state"). */
+static int load_row(const struct member_row *row, struct kstructs *ks, struct kdk_facts *facts,
+		    char *used, size_t used_size, struct kdk_err *err)
 {
-	int i, rc = -ENOENT;
+	char asked[384];
+	int i;
 
 	for (i = 0; i < 3 && row->paths[i]; i++) {
 		uint64_t offset;
 
-		rc = kdk_btf_member(btf, row->container, row->paths[i], &offset, type, err);
-		if (!rc) {
+		snprintf(used, used_size, "%s.%s", row->container, row->paths[i]);
+		if (kdk_facts_lookup(facts, KDK_KEY_OFFSET, used, &offset) == 0) {
 			memcpy((char *)ks + row->field, &offset, sizeof(offset));
-			kdk_err_clear(err);
 			return 0;
 		}
 	}
-	return rc;
+	kdk_facts_describe(facts, asked, sizeof(asked));
+	return kdk_err_set(err, ENOENT, "OFFSET(%s.%s) is in none of %s", row->container,
+			   row->paths[0], asked);
 }
 
-/* mm_struct.rss_stat: struct mm_rss_stat { atomic_long_t count[]; } until 6.1, an array of
- * struct percpu_counter (whose .count is the folded value) since 6.2. */
-static int load_rss_layout(struct kstructs *ks, const struct kdk_btf *btf, uint32_t type,
-			   struct kdk_err *err)
+/* mm_struct.rss_stat: struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; } until 6.1, an
+ * array of NR_MM_COUNTERS struct percpu_counter (whose .count is the folded value) since 6.2
+ * ("mm: convert mm's rss stats into percpu_counter"). Told apart by what exists: the element
+ * size, SIZE(mm_struct.rss_stat) / NUMBER(NR_MM_COUNTERS), is an atomic_long_t's 8 bytes in the
+ * first and a whole percpu_counter (a lock, the count, …: more than 8) in the second. */
+static int load_rss_layout(struct kstructs *ks, struct kdk_facts *facts, struct kdk_err *err)
 {
-	uint32_t resolved = kdk_btf_resolve(btf, type);
-	uint64_t offset;
+	uint64_t size, counters, offset;
 
-	if (kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT &&
-	    !strcmp(kdk_btf_name(btf, resolved), "mm_rss_stat")) {
-		ks->rss_counter_size = 8;
+	if (kdk_facts_lookup(facts, KDK_KEY_SIZE, "mm_struct.rss_stat", &size) ||
+	    kdk_facts_lookup(facts, KDK_KEY_NUMBER, "NR_MM_COUNTERS", &counters) || !counters ||
+	    size % counters)
+		return kdk_err_set(err, ENOENT, "mm_struct.rss_stat has an unknown layout (no SIZE(mm_struct.rss_stat) or NUMBER(NR_MM_COUNTERS))");
+	ks->rss_counter_size = size / counters;
+	if (ks->rss_counter_size == 8) {
 		ks->rss_counter_value = 0;
-		if (kdk_btf_member(btf, "mm_rss_stat", "count", &offset, NULL, err))
-			return -err->code;
-		ks->mm_rss_stat += offset;
+		if (kdk_facts_lookup(facts, KDK_KEY_OFFSET, "mm_rss_stat.count", &offset) == 0)
+			ks->mm_rss_stat += offset;
 		return 0;
 	}
-	ks->rss_counter_size = kdk_btf_size(btf, kdk_btf_find(btf, KDK_BTF_STRUCT, "percpu_counter"));
-	if (!ks->rss_counter_size ||
-	    kdk_btf_member(btf, "percpu_counter", "count", &ks->rss_counter_value, NULL, err))
-		return kdk_err_set(err, ENOENT, "BTF: mm_struct.rss_stat has an unknown layout");
+	if (kdk_facts_lookup(facts, KDK_KEY_OFFSET, "percpu_counter.count", &ks->rss_counter_value))
+		return kdk_err_set(err, ENOENT, "mm_struct.rss_stat: %llu-byte counters without OFFSET(percpu_counter.count)",
+				   (unsigned long long)ks->rss_counter_size);
 	return 0;
 }
 
-int kstructs_load(struct kstructs *ks, const struct kdk_btf *btf, struct kdk_err *err)
+int kstructs_load(struct kstructs *ks, struct kdk_facts *facts, struct kdk_err *err)
 {
-	uint32_t type = 0, state_type = 0, rss_type = 0;
+	uint64_t filepages, anonpages, shmempages;
+	char used[160], state[160] = "";
 	size_t i;
 	int rc;
 
 	memset(ks, 0, sizeof(*ks));
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if ((rc = load_row(&rows[i], ks, btf, &type, err)))
+		if ((rc = load_row(&rows[i], ks, facts, used, sizeof(used), err)))
 			return rc;
 		if (rows[i].field == offsetof(struct kstructs, task_state))
-			state_type = type;
-		if (rows[i].field == offsetof(struct kstructs, mm_rss_stat))
-			rss_type = type;
+			snprintf(state, sizeof(state), "%s", used);
 	}
-	ks->task_state_size = kdk_btf_size(btf, state_type);
-	if (ks->task_state_size != 4 && ks->task_state_size != 8)
-		return kdk_err_set(err, EINVAL, "BTF: task_struct state is %llu bytes",
+	/* The state's width (unsigned int __state since 5.14, long state before) is the size of
+	 * the member the chain found. */
+	if (kdk_facts_lookup(facts, KDK_KEY_SIZE, state, &ks->task_state_size) < 0 ||
+	    (ks->task_state_size != 4 && ks->task_state_size != 8))
+		return kdk_err_set(err, EINVAL, "SIZE(%s) is %llu bytes (or unknown)", state,
 				   (unsigned long long)ks->task_state_size);
-	if ((rc = load_rss_layout(ks, btf, rss_type, err)))
+	if ((rc = load_rss_layout(ks, facts, err)))
 		return rc;
-	if (kdk_btf_enum_value(btf, "MM_FILEPAGES", &ks->mm_filepages) ||
-	    kdk_btf_enum_value(btf, "MM_ANONPAGES", &ks->mm_anonpages) ||
-	    kdk_btf_enum_value(btf, "MM_SHMEMPAGES", &ks->mm_shmempages))
-		return kdk_err_set(err, ENOENT, "BTF: no MM_FILEPAGES/MM_ANONPAGES/MM_SHMEMPAGES");
+	if (kdk_facts_lookup(facts, KDK_KEY_NUMBER, "MM_FILEPAGES", &filepages) ||
+	    kdk_facts_lookup(facts, KDK_KEY_NUMBER, "MM_ANONPAGES", &anonpages) ||
+	    kdk_facts_lookup(facts, KDK_KEY_NUMBER, "MM_SHMEMPAGES", &shmempages))
+		return kdk_err_set(err, ENOENT, "no NUMBER(MM_FILEPAGES/MM_ANONPAGES/MM_SHMEMPAGES)");
+	ks->mm_filepages = (int64_t)filepages;
+	ks->mm_anonpages = (int64_t)anonpages;
+	ks->mm_shmempages = (int64_t)shmempages;
 	return 0;
 }

@@ -1,5 +1,5 @@
-/* kstructs.h — the kernel structure offsets kcrash's commands use, filled from BTF (the dump's
- * own, or the vmlinux's .BTF) through one table: each row names a member, and alternatives for
+/* kstructs.h — the kernel structure offsets kcrash's commands use, asked through the fact chain
+ * (lib/kfacts: VMCOREINFO, then the dump's or the vmlinux's BTF) from one table: each row names a member, and alternatives for
  * members that kernels renamed (task_struct.__state was .state before 5.14). */
 #ifndef KCRASH_KSTRUCTS_H
 #define KCRASH_KSTRUCTS_H
@@ -9,6 +9,7 @@
 
 #include "btf.h"
 #include "kdk_err.h"
+#include "kfacts/kfacts.h"
 
 struct kstructs {
 	uint64_t task_tasks, task_pid, task_tgid, task_comm, task_real_parent, task_state,
@@ -22,7 +23,8 @@ struct kstructs {
 	int64_t mm_filepages, mm_anonpages, mm_shmempages;   /* enum mm counters */
 };
 
-/* Fill every offset from btf; ENOENT names the first member missing. */
-int kstructs_load(struct kstructs *ks, const struct kdk_btf *btf, struct kdk_err *err);
+/* Fill every offset through the fact chain (VMCOREINFO, then BTF or DWARF, …); ENOENT names the
+ * first member missing and the sources asked. */
+int kstructs_load(struct kstructs *ks, struct kdk_facts *facts, struct kdk_err *err);
 
 #endif

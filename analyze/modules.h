@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "kdk_array.h"
-#include "orc_unwind.h"
+#include "unwind/orc.h"
 #include "session.h"
 
 struct kmodule {

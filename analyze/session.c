@@ -8,6 +8,7 @@
 #include "ksyms_elf.h"
 #include "modules.h"
 #include "session.h"
+#include "x86_64_vtop.h"
 
 /* Link-time addresses of a vmlinux or System.map, moved by KASLR's KERNELOFFSET (hex in
  * VMCOREINFO); only kernel-image addresses move (per-CPU offsets and absolutes stay). */
@@ -17,7 +18,7 @@ static void relocate(struct kdk_symtab *tab, uint64_t offset)
 	size_t i;
 
 	for (i = 0; i < tab->syms.len; i++)
-		if (syms[i].addr >= 0xffffffff80000000ULL)
+		if (syms[i].addr >= KDK_X86_64_START_KERNEL_MAP)
 			syms[i].addr += offset;
 }
 
@@ -65,13 +66,15 @@ int session_open(struct session *s, const char *symbols, const char *dump, struc
 	s->symbols_path = symbols;
 	s->out = stdout;
 	kdk_symtab_init(&s->syms, "none");
+	kdk_facts_init(&s->facts);
 	if ((rc = kdk_dump_open(dump, &s->dump, err)))
 		return strstr(err->msg, dump) ? rc : kdk_err_prefix(err, "%s: ", dump);
 	if (!s->dump->vmcoreinfo)
 		return kdk_err_set(err, ENOENT, "%s: no VMCOREINFO note: kcrash needs it to find the "
 						"kernel in the dump", dump);
 	if ((rc = kdk_vmcoreinfo_parse(s->dump->vmcoreinfo, s->dump->vmcoreinfo_size, &s->vi, err)) ||
-	    (rc = kdk_kmem_init(&s->kmem, s->dump, kdk_vmcoreinfo_layout_lookup, &s->vi, err)))
+	    (rc = kdk_facts_add_vmcoreinfo(&s->facts, &s->vi, err)) ||
+	    (rc = kdk_kmem_init(&s->kmem, s->dump, kdk_facts_lookup, &s->facts, err)))
 		return kdk_err_prefix(err, "%s: ", dump);
 	s->have_kmem = true;
 	return load_symbols(s, err);
@@ -86,11 +89,22 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
 
 		rc = elf ? kdk_btf_from_elf(&s->btf, s->symbols_path, &s->ks_err)
 			 : kdk_btf_from_memory(&s->btf, &s->syms, kdk_kmem_read, &s->kmem, &s->ks_err);
+		/* The chain: VMCOREINFO (added at open), this BTF (or the vmlinux's DWARF), x86_64's
+		 * definitions. */
+		if (!rc) {
+			rc = kdk_facts_add_btf(&s->facts, elf ? "the vmlinux's BTF" : "the dump's BTF",
+					       &s->btf, &s->syms, &s->ks_err);
+		} else if (elf && rc == -ENOENT) {
+			/* A vmlinux without .BTF: its DWARF, indexed on first need. */
+			kdk_err_clear(&s->ks_err);
+			rc = kdk_facts_add_dwarf(&s->facts, s->symbols_path, &s->ks_err);
+		}
 		if (!rc)
-			rc = kstructs_load(&s->ks, &s->btf, &s->ks_err);
-		s->task_size = kdk_btf_size(&s->btf, kdk_btf_find(&s->btf, KDK_BTF_STRUCT, "task_struct"));
-		if (!rc && !s->task_size)
-			rc = kdk_err_set(&s->ks_err, ENOENT, "BTF: no struct task_struct");
+			rc = kdk_facts_add_x86_64(&s->facts, &s->ks_err);
+		if (!rc)
+			rc = kstructs_load(&s->ks, &s->facts, &s->ks_err);
+		if (!rc && kdk_facts_lookup(&s->facts, KDK_KEY_SIZE, "task_struct", &s->task_size) < 0)
+			rc = kdk_err_set(&s->ks_err, ENOENT, "no SIZE(task_struct)");
 		/* Modules add symbols and unwind tables; a broken module list is reported but does
 		 * not stop the rest. */
 		if (!rc && modules_load(s, &s->ks_err)) {
@@ -108,6 +122,7 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
 
 void session_close(struct session *s)
 {
+	kdk_facts_free(&s->facts);
 	kdk_btf_free(&s->btf);
 	kdk_array_free(&s->modules);
 	kdk_symtab_free(&s->syms);

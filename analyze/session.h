@@ -9,6 +9,7 @@
 
 #include "btf.h"
 #include "kdk_dump.h"
+#include "kfacts/kfacts.h"
 #include "kstructs.h"
 #include "kdk_err.h"
 #include "kdk_kmem.h"
@@ -24,6 +25,7 @@ struct session {
 	struct kdk_symtab syms;
 	bool have_kmem;
 	struct kdk_btf btf;            /* loaded on first use */
+	struct kdk_facts facts;        /* every kernel fact: VMCOREINFO, then that BTF, then x86_64's */
 	struct kstructs ks;
 	int ks_state;                  /* 0 not loaded yet, 1 loaded, -errno failed */
 	struct kdk_err ks_err;         /* why, when it failed */

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "dump_dir.h"
 #include "save.h"
+#include "kdk_out.h"
 #include "save_job.h"
 #include "save_options.h"
 
@@ -26,6 +27,42 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 		p->last_tenth = tenth;
 		say("saving vmcore: %d%%", tenth * 10);
 	}
+}
+
+/* A dump saved other than asked (a lower dump level, unfiltered frames): the reason goes on the
+ * console and into <dump dir>/vmcore-level.txt beside vmcore-dmesg.txt (docs/formats/kfacts.md),
+ * so whoever opens the directory sees it. The note failing to write is said, nothing more. */
+static void note_degraded(struct kdk_save_dest *dest, const char *path,
+			  const struct kdk_save_report *report)
+{
+	char text[KDK_SAVE_REASON_MAX + KDK_ERR_MSG_MAX + 300], note[4200], *line, *end;
+	struct kdk_err err = { 0 };
+	struct kdk_out *out = NULL;
+	size_t len;
+	int rc;
+
+	kdk_save_report_degraded(report, text, sizeof(text) - 1);
+	if (!text[0])
+		return;
+	for (line = text; line; line = end ? end + 1 : NULL) {
+		if ((end = strchr(line, '\n')))
+			*end = '\0';
+		say("dumpsave: %s", line);
+		if (end)
+			*end = '\n';
+	}
+	len = strlen(text);
+	text[len++] = '\n';
+	snprintf(note, sizeof(note), "%s/vmcore-level.txt", path);
+	rc = kdk_save_dest_create(dest, note, KDK_DEST_SEQUENTIAL, &out, &err);
+	if (rc == 0)
+		rc = kdk_out_write(out, 0, text, len, &err);
+	if (rc == 0)
+		rc = kdk_out_finish(out, &err);
+	if (out)
+		kdk_out_release(out);
+	if (rc < 0)
+		say("%s%s not written: %s", dest->prefix, note, err.msg);
 }
 
 /* The core_collector line as dumpsave options, with the input and output added. makedumpfile is
@@ -131,6 +168,8 @@ int capture_save(const char *core_collector, const struct capture_target *target
 	    core_collector);
 	started = uptime_seconds();
 	rc = kdk_save_job_run_dest(&opts, dest, partial, &hooks, &report, err);
+	if (!rc)
+		note_degraded(dest, path, &report);
 	if (!rc) {
 		sync();
 		say("saved %s%s%s in %.2f s", dest->prefix, output, dest->flattened ? ".flat" : "",

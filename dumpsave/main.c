@@ -1,6 +1,7 @@
 /* main.c — dumpsave: save a kernel crash dump (makedumpfile-compatible command line). Parses
  * the options and hands the job to lib/save_job. */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "kdk_log.h"
@@ -24,7 +25,7 @@ int main(int argc, char **argv)
 	struct kdk_save_options o;
 	struct kdk_save_report report;
 	struct kdk_err err = { 0 };
-	char msg[256];
+	char msg[256], degraded[KDK_SAVE_REASON_MAX + KDK_ERR_MSG_MAX + 200];
 	int rc;
 
 	if (kdk_save_options_parse(argc, argv, &o, msg, sizeof(msg)) < 0) {
@@ -41,6 +42,18 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	rc = kdk_save_job_run(&o, NULL, &hooks, &report, &err);
+	/* A lowered level or unfiltered frames are said whatever happened next (exit 0 when the
+	 * dump was saved: a dump at a lower level is a dump). */
+	kdk_save_report_degraded(&report, degraded, sizeof(degraded));
+	if (degraded[0] && (o.message_level & KDK_LOG_ERROR)) {
+		char *line = degraded, *end;
+
+		for (; line; line = end ? end + 1 : NULL) {
+			if ((end = strchr(line, '\n')))
+				*end = '\0';
+			fprintf(stderr, "%s: %s\n", PROG, line);
+		}
+	}
 	if (rc == 0 && o.dry_run)
 		fprintf(stderr, "%s: dry run: %llu of %llu pages would be written\n", PROG,
 			(unsigned long long)report.dry_run_pages,

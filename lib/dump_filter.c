@@ -90,7 +90,22 @@ void kdk_filter_rewind(struct kdk_filter *f)
 	f->free_until_pfn = 0;
 	f->pages_count = 0;
 	f->head_vaddr = UINT64_MAX;
+	f->unreadable_until_pfn = 0;
+	kdk_err_clear(&f->unreadable_err);
 	memset(&f->stats, 0, sizeof(f->stats));
+}
+
+/* A struct page (or its compound head) that cannot be read does not fail the dump: the frames of
+ * that chunk are kept unfiltered, counted, and the first error remembered for the report. */
+static void keep_unreadable(struct kdk_filter *f, uint64_t pfn, uint64_t stop, struct kdk_err *err)
+{
+	uint64_t until = (pfn | (PAGES_PER_CHUNK - 1)) + 1;
+
+	if (err && !f->unreadable_err.code)
+		f->unreadable_err = *err;
+	if (err)
+		kdk_err_clear(err);
+	f->unreadable_until_pfn = until < stop ? until : stop;
 }
 
 void kdk_filter_free(struct kdk_filter *f)
@@ -183,14 +198,23 @@ int kdk_filter_window(struct kdk_filter *f, uint64_t start_pfn, uint64_t count,
 				set_bit(keep, i);
 				continue;
 			}
+			if (pfn < f->unreadable_until_pfn) {
+				f->stats.unreadable++;
+				set_bit(keep, i);
+				continue;
+			}
 			if (pfn < f->free_until_pfn) {
 				f->stats.excluded[KDK_PAGE_FREE]++;
 				continue;
 			}
 			page = struct_page(f, pfn, stop, &rc, err);
+			if (!page && rc != -ENOENT) {
+				keep_unreadable(f, pfn, stop, err);
+				f->stats.unreadable++;
+				set_bit(keep, i);
+				continue;
+			}
 			if (!page) {
-				if (rc != -ENOENT)
-					return rc;
 				/* No struct page to judge by (a section without mem_map below the
 				 * memory's end): keep the frame, as makedumpfile does. */
 				f->stats.no_mem_map++;
@@ -209,17 +233,21 @@ int kdk_filter_window(struct kdk_filter *f, uint64_t start_pfn, uint64_t count,
 				uint64_t vaddr;
 				if ((rc = kdk_mem_map_page_addr(&f->mem_map, pfn, &vaddr, err)) < 0 ||
 				    (rc = classify_head(f, vaddr, &info, err)) < 0)
-					return rc;
+					info.page_class = KDK_PAGE_KEEP;   /* kept, as it was */
+				if (err)
+					kdk_err_clear(err);
 			}
 			if (info.page_class == KDK_PAGE_TAIL) {
 				uint64_t tail_vaddr = 0;
 				/* 7.1+ may store a mask: the head comes from the tail's address. */
-				if (info.head_mask &&
-				    (rc = kdk_mem_map_page_addr(&f->mem_map, pfn, &tail_vaddr, err)) < 0)
-					return rc;
-				if ((rc = classify_head(f, kdk_page_tail_head(&info, tail_vaddr), &info,
-							err)) < 0)
-					return rc;
+				if ((info.head_mask &&
+				     kdk_mem_map_page_addr(&f->mem_map, pfn, &tail_vaddr, err) < 0) ||
+				    classify_head(f, kdk_page_tail_head(&info, tail_vaddr), &info, err) < 0) {
+					keep_unreadable(f, pfn, pfn + 1, err);
+					f->stats.unreadable++;
+					set_bit(keep, i);
+					continue;
+				}
 			}
 			if (info.page_class == KDK_PAGE_FREE) {
 				f->free_until_pfn = pfn + (1ULL << info.order);

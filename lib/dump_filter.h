@@ -17,6 +17,8 @@ struct kdk_filter_stats {
 	uint64_t present;                  /* frames the dump holds */
 	uint64_t excluded[KDK_PAGE_TAIL];  /* frames excluded, by class (KEEP unused) */
 	uint64_t no_mem_map;               /* present frames no struct page describes: kept */
+	uint64_t unreadable;               /* present frames whose struct page could not be read:
+					    * kept, unfiltered (a dump is never lost to them) */
 };
 
 struct kdk_filter {
@@ -35,6 +37,8 @@ struct kdk_filter {
 	unsigned char *head;               /* its struct page and the one after it */
 	struct kdk_page_info head_info;
 	unsigned head_level;
+	uint64_t unreadable_until_pfn;     /* frames kept unfiltered after a failed read */
+	struct kdk_err unreadable_err;     /* the first such read's error (code 0: none) */
 	struct kdk_filter_stats stats;
 };
 

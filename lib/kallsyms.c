@@ -5,12 +5,15 @@
  *                          indices; the expanded text is the type letter then the name
  *   kallsyms_token_table   256 NUL-terminated token strings, back to back
  *   kallsyms_token_index   256 u16: where each token starts in the table
+ *   kallsyms_addresses     per symbol u64, the address itself (KALLSYMS_BASE_RELATIVE off), or
  *   kallsyms_offsets       per symbol s32, relative to kallsyms_relative_base (u64). With
- *                          KALLSYMS_ABSOLUTE_PERCPU (x86_64 SMP before 6.11) a non-negative
+ *                          KALLSYMS_ABSOLUTE_PERCPU (x86_64 SMP; 6.12 still) a non-negative
  *                          offset is an absolute value and a negative one is base - 1 - offset;
- *                          without it every offset is base + (u32)offset. Which encoding the
- *                          dump uses is decided by the one that puts _stext where VMCOREINFO's
- *                          SYMBOL(_stext) says. */
+ *                          without it every offset is base + (u32)offset. Since 7.0
+ *                          (a081b5789255) there is no relative base: each offset is relative
+ *                          to its own place, &kallsyms_offsets[i] + offset.
+ * Which encoding the dump uses follows from the keys VMCOREINFO has, then from the one that puts
+ * _stext where VMCOREINFO's SYMBOL(_stext) says (docs/formats/kallsyms.md). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +60,10 @@ struct decoded {
 	char *names;               /* type letter + name + NUL, back to back */
 	size_t names_len;
 	size_t *name_at;           /* per symbol: offset in names */
-	int32_t *offsets;
+	int32_t *offsets;          /* kallsyms_offsets, or */
+	uint64_t *addresses;       /* kallsyms_addresses */
+	uint64_t offsets_addr;     /* kernel address of offsets[0] */
+	uint64_t base;             /* kallsyms_relative_base's value, where it exists */
 	uint32_t count;
 };
 
@@ -139,66 +145,118 @@ out:
 	return rc;
 }
 
-/* The address of symbol i under one of the two offset encodings. */
-static uint64_t address_of(const struct decoded *d, uint32_t i, uint64_t base, int absolute_percpu)
-{
-	int32_t off = d->offsets[i];
+/* How kallsyms_offsets (or kallsyms_addresses) give symbol i's address. */
+enum encoding {
+	ENC_ABSOLUTE,              /* kallsyms_addresses: u64 each (!KALLSYMS_BASE_RELATIVE) */
+	ENC_BASE_RELATIVE,         /* relative_base + (u32)offset */
+	ENC_ABSOLUTE_PERCPU,       /* offset >= 0: absolute; < 0: relative_base - 1 - offset */
+	ENC_PLACE_RELATIVE,        /* &kallsyms_offsets[i] + (s32)offset (7.0+) */
+};
 
-	if (!absolute_percpu)
-		return base + (uint32_t)off;
-	return off >= 0 ? (uint64_t)off : base - 1 - (int64_t)off;
+static const char *const encoding_name[] = {
+	[ENC_ABSOLUTE] = "absolute kallsyms_addresses",
+	[ENC_BASE_RELATIVE] = "kallsyms_offsets + kallsyms_relative_base",
+	[ENC_ABSOLUTE_PERCPU] = "kallsyms_offsets + kallsyms_relative_base, absolute per-CPU",
+	[ENC_PLACE_RELATIVE] = "kallsyms_offsets relative to their own place",
+};
+
+static uint64_t address_of(const struct decoded *d, uint32_t i, enum encoding enc)
+{
+	int32_t off;
+
+	if (enc == ENC_ABSOLUTE)
+		return d->addresses[i];
+	off = d->offsets[i];
+	switch (enc) {
+	case ENC_BASE_RELATIVE:
+		return d->base + (uint32_t)off;
+	case ENC_ABSOLUTE_PERCPU:
+		return off >= 0 ? (uint64_t)off : d->base - 1 - (int64_t)off;
+	default:
+		return d->offsets_addr + 4ULL * i + (uint64_t)(int64_t)off;
+	}
 }
 
 int kdk_kallsyms_read(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read_virt, void *read_ctx,
 		      struct kdk_symtab *tab, struct kdk_err *err)
 {
-	uint64_t num_addr, offsets_addr, base_addr, base, stext;
+	uint64_t num_addr, array_addr, base_addr, stext;
 	struct decoded d = { 0 };
-	int absolute_percpu = -1;
-	uint32_t i;
+	/* Candidates in the order tried; the first that puts _stext right wins. */
+	enum encoding candidates[3];
+	size_t nr_candidates = 0, c;
+	int chosen = -1;
+	size_t width;
+	uint32_t i, stext_index = UINT32_MAX;
 	int rc;
 
 	kdk_symtab_init(tab, "kallsyms in the dump");
 	if ((rc = symbol_of(vi, "kallsyms_num_syms", &num_addr, err)) ||
-	    (rc = symbol_of(vi, "kallsyms_offsets", &offsets_addr, err)) ||
-	    (rc = symbol_of(vi, "kallsyms_relative_base", &base_addr, err)) ||
 	    (rc = symbol_of(vi, "_stext", &stext, err)) ||
-	    (rc = read_virt(read_ctx, num_addr, &d.count, sizeof(d.count), err)) ||
-	    (rc = read_virt(read_ctx, base_addr, &base, sizeof(base), err)))
+	    (rc = read_virt(read_ctx, num_addr, &d.count, sizeof(d.count), err)))
 		return rc;
+	if (!kdk_vmcoreinfo_symbol(vi, "kallsyms_addresses", &array_addr)) {
+		/* crash_core.c exports kallsyms_addresses instead of _offsets/_relative_base when
+		 * KALLSYMS_BASE_RELATIVE is off. */
+		candidates[nr_candidates++] = ENC_ABSOLUTE;
+		width = sizeof(uint64_t);
+	} else {
+		if ((rc = symbol_of(vi, "kallsyms_offsets", &array_addr, err)))
+			return rc;
+		width = sizeof(int32_t);
+		d.offsets_addr = array_addr;
+		/* a081b5789255 ("kallsyms: Get rid of kallsyms relative base", 7.0) dropped
+		 * kallsyms_relative_base, and VMCOREINFO's SYMBOL of it with it. */
+		if (!kdk_vmcoreinfo_symbol(vi, "kallsyms_relative_base", &base_addr)) {
+			if ((rc = read_virt(read_ctx, base_addr, &d.base, sizeof(d.base), err)))
+				return rc;
+			candidates[nr_candidates++] = ENC_ABSOLUTE_PERCPU;
+			candidates[nr_candidates++] = ENC_BASE_RELATIVE;
+		}
+		candidates[nr_candidates++] = ENC_PLACE_RELATIVE;
+	}
 	if (!d.count || d.count > 10000000)
 		return kdk_err_set(err, EINVAL, "kallsyms_num_syms reads %u: not a symbol count", d.count);
-	d.offsets = malloc((size_t)d.count * sizeof(*d.offsets));
-	if (!d.offsets)
+	if (width == sizeof(uint64_t))
+		d.addresses = malloc((size_t)d.count * width);
+	else
+		d.offsets = malloc((size_t)d.count * width);
+	if (!d.addresses && !d.offsets)
 		return kdk_err_set(err, ENOMEM, "kallsyms offsets");
-	if ((rc = read_virt(read_ctx, offsets_addr, d.offsets, (size_t)d.count * sizeof(*d.offsets),
-			    err)) ||
+	if ((rc = read_virt(read_ctx, array_addr, d.addresses ? (void *)d.addresses : (void *)d.offsets,
+			    (size_t)d.count * width, err)) ||
 	    (rc = decode_names(vi, read_virt, read_ctx, &d, err)))
 		goto out;
-	for (i = 0; i < d.count && absolute_percpu < 0; i++) {
-		if (strcmp(d.names + d.name_at[i] + 1, "_stext"))
-			continue;
-		if (address_of(&d, i, base, 1) == stext)
-			absolute_percpu = 1;
-		else if (address_of(&d, i, base, 0) == stext)
-			absolute_percpu = 0;
+	for (i = 0; i < d.count && stext_index == UINT32_MAX; i++)
+		if (!strcmp(d.names + d.name_at[i] + 1, "_stext"))
+			stext_index = i;
+	if (stext_index == UINT32_MAX) {
+		rc = kdk_err_set(err, EINVAL, "kallsyms: no symbol _stext among %u: the kallsyms "
+					      "tables in the dump are damaged", d.count);
+		goto out;
 	}
-	if (absolute_percpu < 0) {
-		rc = kdk_err_set(err, EINVAL, "kallsyms: no decoding puts _stext at 0x%llx "
+	for (c = 0; c < nr_candidates && chosen < 0; c++)
+		if (address_of(&d, stext_index, candidates[c]) == stext)
+			chosen = (int)candidates[c];
+	if (chosen < 0) {
+		rc = kdk_err_set(err, EINVAL, "kallsyms: no decoding (%s%s) puts _stext at 0x%llx "
 					      "(VMCOREINFO): the kallsyms tables in the dump are damaged",
+				 encoding_name[candidates[0]], nr_candidates > 1 ? ", …" : "",
 				 (unsigned long long)stext);
 		goto out;
 	}
+	tab->encoding = encoding_name[chosen];
 	for (i = 0; i < d.count && !rc; i++) {
 		const char *entry = d.names + d.name_at[i];
 
-		rc = kdk_symtab_add(tab, entry + 1, address_of(&d, i, base, absolute_percpu), entry[0],
+		rc = kdk_symtab_add(tab, entry + 1, address_of(&d, i, (enum encoding)chosen), entry[0],
 				    err);
 	}
 	if (!rc)
 		rc = kdk_symtab_finish(tab, err);
 out:
 	free(d.offsets);
+	free(d.addresses);
 	free(d.names);
 	free(d.name_at);
 	if (rc)

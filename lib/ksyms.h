@@ -25,6 +25,7 @@ struct kdk_symtab {
 	size_t pool_len, pool_cap;
 	uint32_t *by_name;         /* indices into syms, sorted by name */
 	const char *source;        /* "kallsyms in the dump", "System.map", … */
+	const char *encoding;      /* kallsyms: how its addresses were encoded (static text) */
 };
 
 void kdk_symtab_init(struct kdk_symtab *tab, const char *source);

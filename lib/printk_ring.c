@@ -34,6 +34,24 @@ const struct kdk_layout_key kdk_printk_layout_keys[] = {
 	{ 0, NULL, 0, 0 },
 };
 
+int kdk_printk_layout_fill(struct kdk_printk_layout *l, kdk_layout_lookup_fn lookup,
+			   void *lookup_ctx, struct kdk_err *err)
+{
+	uint64_t ignored;
+
+	memset(l, 0, sizeof(*l));
+	if (lookup(lookup_ctx, KDK_KEY_SYMBOL, "prb", &ignored) == 0) {
+		l->kind = KDK_PRINTK_LOCKLESS;
+		return kdk_layout_fill(kdk_printk_layout_keys, l, lookup, lookup_ctx, err);
+	}
+	if (lookup(lookup_ctx, KDK_KEY_SYMBOL, "log_buf", &ignored) == 0) {
+		l->kind = KDK_PRINTK_LEGACY;
+		return kdk_layout_fill(kdk_printk_legacy_keys, &l->legacy, lookup, lookup_ctx, err);
+	}
+	return kdk_err_set(err, ENOENT, "VMCOREINFO has neither SYMBOL(prb) (printk ringbuffer, 5.10+) "
+					"nor SYMBOL(log_buf) (the log buffer before it)");
+}
+
 /* A descriptor's state_var holds the record id in the low 62 bits and its state in the top two. */
 #define DESC_FLAGS_SHIFT 62
 #define DESC_ID_MASK ((1ULL << DESC_FLAGS_SHIFT) - 1)
@@ -129,6 +147,9 @@ int kdk_printk_walk(const struct kdk_printk_layout *l, kdk_read_virt_fn read_vir
 	uint64_t id, count, n;
 	int rc;
 
+	if (l->kind == KDK_PRINTK_LEGACY)
+		return kdk_printk_legacy_walk(&l->legacy, read_virt, read_ctx, on_record, record_ctx,
+					      stats, err);
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));

@@ -17,6 +17,7 @@
 #include "kdk_kmem.h"
 #include "kdk_log.h"
 #include "kdk_out.h"
+#include "kfacts/kfacts.h"
 #include "printk_ring.h"
 #include "save_dest.h"
 #include "vmcoreinfo.h"
@@ -32,20 +33,27 @@ static enum kdk_codec codec_of(enum kdk_save_codec c)
 	}
 }
 
-/* An open dump with what dumpsave knows about it. */
+/* An open dump with what dumpsave knows about it. Every kernel fact comes through one chain
+ * (lib/kfacts): VMCOREINFO, then the dump's own BTF — whose symbols come from the dump's kallsyms,
+ * decoded only when VMCOREINFO lacks a fact the dump level needs — then x86_64's definitions. */
 struct source {
 	struct kdk_dump *dump;
 	struct kdk_vmcoreinfo vmcoreinfo;
 	int have_vmcoreinfo;
+	struct kdk_facts facts;
 	struct kdk_kmem kmem;
 	int have_kmem;
+	struct kdk_err kmem_err;         /* why there is no kernel memory */
 	struct kdk_page_layout page_layout;
 	struct kdk_mem_map_layout mem_map_layout;
 	int have_mem_map_layout;
+	unsigned dump_level;             /* the level really used (≤ the one asked for) */
+	char degraded[KDK_SAVE_REASON_MAX]; /* why it is lower than asked; "" when it is not */
 };
 
 static void source_close(struct source *src)
 {
+	kdk_facts_free(&src->facts);
 	if (src->have_kmem)
 		kdk_kmem_free(&src->kmem);
 	if (src->have_vmcoreinfo)
@@ -55,14 +63,62 @@ static void source_close(struct source *src)
 	memset(src, 0, sizeof(*src));
 }
 
+/* The dump's BTF reads kernel memory, which may not be there. */
+static int read_source_kmem(void *ctx, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err)
+{
+	struct source *src = ctx;
+
+	if (!src->have_kmem)
+		return kdk_err_set(err, ENOENT, "no kernel memory: %s", src->kmem_err.msg);
+	return kdk_kmem_read(&src->kmem, vaddr, buf, len, err);
+}
+
+static unsigned bits_set(unsigned v) { return (unsigned)__builtin_popcount(v); }
+
+/* The strongest level within `wanted` that the layout can serve: the subset of wanted's bits
+ * with the most bits (ties: the larger value, free pages weighing most) that passes
+ * kdk_page_layout_check. Level (wanted & 1) always does: zero pages need no kernel facts.
+ * TODO(A's branch): kdk_page_layout_best_level() in page_class.h replaces this. */
+static unsigned best_level(const struct kdk_page_layout *l, unsigned wanted)
+{
+	unsigned best = wanted & KDK_DL_ZERO, sub;
+
+	for (sub = wanted;; sub = (sub - 1) & wanted) {
+		if ((bits_set(sub) > bits_set(best) || (bits_set(sub) == bits_set(best) && sub > best)) &&
+		    kdk_page_layout_check(l, sub, NULL) == 0)
+			best = sub;
+		if (sub == 0)
+			break;
+	}
+	return best;
+}
+
+/* Lower the level to `level`, keeping the first reason given. */
+static void degrade(struct source *src, unsigned level, const char *why)
+{
+	size_t len = strlen(why);
+
+	if (len >= sizeof(src->degraded))
+		len = sizeof(src->degraded) - 1;
+	if (!src->degraded[0]) {
+		memcpy(src->degraded, why, len);
+		src->degraded[len] = '\0';
+	}
+	src->dump_level = level;
+}
+
 /* Open the dump and what filtering at dump_level needs; kmem_for names what else needs kernel
- * memory (NULL: nothing). */
+ * memory (NULL: nothing). A level whose facts no source gives is lowered, never refused. */
 static int source_open(struct source *src, const char *path, unsigned dump_level,
 		       const char *kmem_for, struct kdk_err *err)
 {
+	struct kdk_err why = { 0 };
+	char asked[384], msg[KDK_ERR_MSG_MAX + 400];
 	int rc;
 
 	memset(src, 0, sizeof(*src));
+	kdk_facts_init(&src->facts);
+	src->dump_level = dump_level;
 	if ((rc = kdk_dump_open(path, &src->dump, err)) < 0)
 		return rc;
 	if (src->dump->vmcoreinfo) {
@@ -71,50 +127,80 @@ static int source_open(struct source *src, const char *path, unsigned dump_level
 		if (rc < 0)
 			goto fail;
 		src->have_vmcoreinfo = 1;
-	}
-	if (src->have_vmcoreinfo) {
-		kdk_layout_fill(kdk_page_layout_keys, &src->page_layout, kdk_vmcoreinfo_layout_lookup,
-				&src->vmcoreinfo, NULL);
-		src->have_mem_map_layout =
-			kdk_layout_fill(kdk_mem_map_layout_keys, &src->mem_map_layout,
-					kdk_vmcoreinfo_layout_lookup, &src->vmcoreinfo, NULL) == 0;
-	}
-	/* A dump level that needs struct pages is refused without VMCOREINFO, naming the key. */
-	if ((rc = kdk_page_layout_check(&src->page_layout, dump_level, err)) < 0)
-		goto fail_named;
-	if (kdk_page_layout_walk_needed(&src->page_layout, dump_level) && dump_level > 1 &&
-	    !src->have_mem_map_layout) {
-		rc = kdk_layout_fill(kdk_mem_map_layout_keys, &src->mem_map_layout,
-				     src->have_vmcoreinfo ? kdk_vmcoreinfo_layout_lookup : NULL,
-				     &src->vmcoreinfo, err);
-		if (rc == 0)
-			rc = kdk_err_set(err, ENOENT, "no usable mem_section keys");
-		goto fail_named;
-	}
-	if (kmem_for || (src->have_mem_map_layout &&
-			    kdk_page_layout_walk_needed(&src->page_layout, dump_level))) {
-		if (!src->have_vmcoreinfo) {
-			if (kmem_for)
-				rc = kdk_err_set(err, ENOENT, "%s has no VMCOREINFO note: %s needs it", path,
-						 kmem_for);
-			else
-				rc = kdk_err_set(err, ENOENT, "%s has no VMCOREINFO note: dump level %u needs it (levels 0 and 1 do not)",
-						 path, dump_level);
+		if ((rc = kdk_facts_add_vmcoreinfo(&src->facts, &src->vmcoreinfo, err)) < 0 ||
+		    (rc = kdk_facts_add_dump_btf(&src->facts, &src->vmcoreinfo, NULL, read_source_kmem,
+						 src, err)) < 0)
 			goto fail;
+	}
+	if ((rc = kdk_facts_add_x86_64(&src->facts, err)) < 0)
+		goto fail;
+	if (!src->have_vmcoreinfo)
+		kdk_err_set(&src->kmem_err, ENOENT, "%s has no VMCOREINFO note", path);
+	else if (kdk_kmem_init(&src->kmem, src->dump, kdk_facts_lookup_ready, &src->facts,
+			       &src->kmem_err) == 0)
+		src->have_kmem = 1;
+	if (kmem_for && !src->have_kmem) {
+		rc = kdk_err_set(err, src->kmem_err.code ? src->kmem_err.code : ENOENT, "%s: %s needs it",
+				 src->kmem_err.msg, kmem_for);
+		if (!strstr(err->msg, path))
+			kdk_err_prefix(err, "%s: ", path);
+		goto fail;
+	}
+
+	/* What VMCOREINFO (and the arch) give costs nothing; the dump's BTF is read only when the
+	 * level needs a fact they lack. */
+	kdk_layout_fill(kdk_page_layout_keys, &src->page_layout, kdk_facts_lookup_ready, &src->facts,
+			NULL);
+	if ((rc = kdk_page_layout_check(&src->page_layout, dump_level, &why)) == -ENOENT) {
+		const struct kdk_layout_key *key;
+
+		kdk_layout_fill(kdk_page_layout_keys, &src->page_layout, kdk_facts_lookup, &src->facts,
+				NULL);
+		rc = kdk_page_layout_check(&src->page_layout, dump_level, &why);
+		for (key = kdk_page_layout_keys; key->name; key++) {
+			uint64_t value;
+
+			if (kdk_vmcoreinfo_layout_lookup(&src->vmcoreinfo, key->kind, key->name, &value) < 0 &&
+			    kdk_facts_lookup(&src->facts, key->kind, key->name, &value) == 0)
+				kdk_log(KDK_LOG_COMMON, "%s: %s(%s) from %s (VMCOREINFO lacks it)", path,
+					kdk_layout_kind_name(key->kind), key->name, src->facts.answered_by);
 		}
-		if ((rc = kdk_kmem_init(&src->kmem, src->dump, kdk_vmcoreinfo_layout_lookup,
-					&src->vmcoreinfo, err)) < 0)
-			goto fail_named;
-		src->have_kmem = 1;
-	} else if (src->have_mem_map_layout &&
-		   kdk_kmem_init(&src->kmem, src->dump, kdk_vmcoreinfo_layout_lookup, &src->vmcoreinfo,
-				 NULL) == 0) {
-		/* Not needed at this level, but it tells where the kernel's memory ends. */
-		src->have_kmem = 1;
+	}
+	if (rc == -EINVAL && dump_level > KDK_DL_MAX) {
+		*err = why;
+		goto fail;
+	}
+	if (rc < 0) {
+		kdk_facts_describe(&src->facts, asked, sizeof(asked));
+		if (src->have_vmcoreinfo)
+			snprintf(msg, sizeof(msg), "%s (asked: %s)", why.msg, asked);
+		else
+			snprintf(msg, sizeof(msg), "dump level %u needs VMCOREINFO, and %s has no VMCOREINFO note",
+				 dump_level, path);
+		degrade(src, best_level(&src->page_layout, dump_level), msg);
+	}
+	/* mem_section's keys: at every level they tell where the kernel's memory ends; the dump's
+	 * BTF is asked for them only when struct pages are needed. */
+	src->have_mem_map_layout =
+		kdk_layout_fill(kdk_mem_map_layout_keys, &src->mem_map_layout, kdk_facts_lookup_ready,
+				&src->facts, &why) == 0;
+	if (kdk_page_layout_walk_needed(&src->page_layout, src->dump_level) &&
+	    src->dump_level > KDK_DL_ZERO && !src->have_mem_map_layout)
+		src->have_mem_map_layout = kdk_facts_fill(&src->facts, kdk_mem_map_layout_keys,
+							  &src->mem_map_layout, &why) == 0;
+	if (kdk_page_layout_walk_needed(&src->page_layout, src->dump_level) &&
+	    src->dump_level > KDK_DL_ZERO) {
+		if (!src->have_kmem) {
+			snprintf(msg, sizeof(msg), "dump level %u needs the kernel's memory: %s",
+				 src->dump_level, src->kmem_err.msg);
+			degrade(src, src->dump_level & KDK_DL_ZERO, msg);
+		} else if (!src->have_mem_map_layout) {
+			snprintf(msg, sizeof(msg), "dump level %u needs struct pages: %s", src->dump_level,
+				 why.msg);
+			degrade(src, src->dump_level & KDK_DL_ZERO, msg);
+		}
 	}
 	return 0;
-fail_named:
-	kdk_err_prefix(err, "%s: ", path);
 fail:
 	source_close(src);
 	return rc;
@@ -146,12 +232,11 @@ static void fill_header(struct source *src, struct kdk_diskdump_params *hp)
 		snprintf(hp->utsname.release, sizeof(hp->utsname.release), "%s", text);
 	if ((text = kdk_vmcoreinfo_string(&src->vmcoreinfo, "CRASHTIME")))
 		hp->timestamp_sec = strtoll(text, NULL, 10);
-	if (kdk_vmcoreinfo_layout_lookup(&src->vmcoreinfo, KDK_KEY_NUMBER, "phys_base", &value) == 0)
+	if (kdk_facts_lookup_ready(&src->facts, KDK_KEY_NUMBER, "phys_base", &value) == 0)
 		hp->phys_base = value;
 	if (src->have_kmem &&
-	    kdk_vmcoreinfo_layout_lookup(&src->vmcoreinfo, KDK_KEY_SYMBOL, "init_uts_ns", &uts) == 0 &&
-	    kdk_vmcoreinfo_layout_lookup(&src->vmcoreinfo, KDK_KEY_OFFSET, "uts_namespace.name",
-					 &name_off) == 0) {
+	    kdk_facts_lookup_ready(&src->facts, KDK_KEY_SYMBOL, "init_uts_ns", &uts) == 0 &&
+	    kdk_facts_lookup_ready(&src->facts, KDK_KEY_OFFSET, "uts_namespace.name", &name_off) == 0) {
 		struct kdk_new_utsname live;
 		if (kdk_kmem_read(&src->kmem, uts + name_off, &live, sizeof(live), NULL) == 0) {
 			live.sysname[sizeof(live.sysname) - 1] = '\0';
@@ -159,6 +244,27 @@ static void fill_header(struct source *src, struct kdk_diskdump_params *hp)
 				hp->utsname = live;
 		}
 	}
+}
+
+void kdk_save_report_degraded(const struct kdk_save_report *report, char *buf, size_t size)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	if (report->degraded[0])
+		n = snprintf(buf, size, "%s; saving at level %u instead", report->degraded,
+			     report->dump_level_used);
+	if (n < 0 || (size_t)n >= size)
+		return;
+	if (report->unreadable[0] && !report->stats.filter.unreadable)
+		snprintf(buf + n, size - (size_t)n,
+			 "%sstruct pages could not be read (%s): hwpoisoned frames are not skipped",
+			 n ? "\n" : "", report->unreadable);
+	else if (report->unreadable[0])
+		snprintf(buf + n, size - (size_t)n,
+			 "%sthe struct pages of %llu frames could not be read (first: %s): those frames are saved unfiltered",
+			 n ? "\n" : "", (unsigned long long)report->stats.filter.unreadable,
+			 report->unreadable);
 }
 
 void kdk_save_report_print(FILE *out, const struct kdk_save_report *report)
@@ -250,6 +356,26 @@ static int finish_output(struct kdk_save_dest *dest, struct output *o, int rc, s
 	return rc;
 }
 
+/* The VMCOREINFO copy of a kdump-compressed file whose level was lowered: the dump's text and
+ * one line more, KDUMPKIT_DUMP_LEVEL=<used> (requested <asked>: <why>), which crash and
+ * makedumpfile skip (docs/formats/kdump-compressed.md). '=' in the reason becomes ':' so that
+ * no "KEY=" a reader searches for can appear in it. NULL when out of memory (then no line). */
+static char *vmcoreinfo_with_level(const struct source *src, unsigned requested)
+{
+	const char *text = src->dump->vmcoreinfo ? src->dump->vmcoreinfo : "";
+	size_t len = src->dump->vmcoreinfo ? src->dump->vmcoreinfo_size : 0;
+	const char *newline = len && text[len - 1] != '\n' ? "\n" : "";
+	char *out, *p;
+
+	if (asprintf(&out, "%.*s%sKDUMPKIT_DUMP_LEVEL=%u (requested %u: %s)\n", (int)len, text,
+		     newline, src->dump_level, requested, src->degraded) < 0)
+		return NULL;
+	for (p = out + len + strlen(newline) + strlen("KDUMPKIT_DUMP_LEVEL="); *p; p++)
+		if (*p == '=' || (*p == '\n' && p[1]))
+			*p = *p == '=' ? ':' : ' ';
+	return out;
+}
+
 static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 		const char *partial_name, const struct kdk_save_hooks *hooks,
 		struct kdk_save_report *report, struct kdk_err *err)
@@ -261,14 +387,38 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 	struct kdk_save_stats stats;
 	struct kdk_filter filter;
 	struct kdk_out *out = NULL;
+	char *vmcoreinfo_note = NULL, no_walk[KDK_ERR_MSG_MAX] = "";
 	struct source src;
 	int rc;
 
 	if ((rc = source_open(&src, o->vmcore, o->dump_level, NULL, err)) < 0)
 		return rc;
-	rc = kdk_filter_init(&filter, src.dump, o->dump_level, &src.page_layout,
+	rc = kdk_filter_init(&filter, src.dump, src.dump_level, &src.page_layout,
 			     src.have_mem_map_layout ? &src.mem_map_layout : NULL,
 			     src.have_kmem ? kdk_kmem_read : NULL, &src.kmem, err);
+	if (rc < 0 && src.have_mem_map_layout && src.have_kmem) {
+		/* mem_section does not describe sparsemem as we know it, or its roots are
+		 * unreadable: save without struct pages rather than not at all. At levels 0 and 1
+		 * that only loses skipping hwpoisoned frames, which is said too. */
+		char why[KDK_ERR_MSG_MAX + 64];
+
+		if (src.dump_level > KDK_DL_ZERO) {
+			snprintf(why, sizeof(why), "dump level %u needs struct pages: %s",
+				 src.dump_level, err->msg);
+			degrade(&src, src.dump_level & KDK_DL_ZERO, why);
+		} else {
+			snprintf(no_walk, sizeof(no_walk), "%s", err->msg);
+		}
+		kdk_err_clear(err);
+		rc = kdk_filter_init(&filter, src.dump, src.dump_level, &src.page_layout, NULL, NULL,
+				     NULL, err);
+	}
+	if (report) {
+		report->dump_level_requested = o->dump_level;
+		report->dump_level_used = src.dump_level;
+		memcpy(report->degraded, src.degraded, sizeof(report->degraded));
+		memcpy(report->unreadable, no_walk, sizeof(report->unreadable));
+	}
 	if (rc < 0)
 		goto out_source;
 	memset(&stats, 0, sizeof(stats));
@@ -304,6 +454,10 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 		rc = kdk_save_elf(src.dump, &filter, out, &text, &params, &stats, err);
 	} else {
 		fill_header(&src, &header);
+		if (src.degraded[0] && (vmcoreinfo_note = vmcoreinfo_with_level(&src, o->dump_level))) {
+			header.vmcoreinfo = vmcoreinfo_note;
+			header.vmcoreinfo_size = strlen(vmcoreinfo_note);
+		}
 		rc = kdk_save_kdump(src.dump, &filter, &header, out, &params, &stats, err);
 	}
 	if (o->mode == KDK_SAVE_FLATTEN) {
@@ -331,9 +485,13 @@ out_filter:
 		report->max_pfn = src.dump->max_pfn;
 		report->elf = o->elf;
 		report->have_stats = rc == 0;
+		if (filter.unreadable_err.code)
+			snprintf(report->unreadable, sizeof(report->unreadable), "%s",
+				 filter.unreadable_err.msg);
 	}
 	kdk_filter_free(&filter);
 out_source:
+	free(vmcoreinfo_note);
 	output_names_free(&output);
 	source_close(&src);
 	return rc;
@@ -380,9 +538,10 @@ static int dump_dmesg(const struct kdk_save_options *o, struct kdk_save_dest *de
 
 	if ((rc = source_open(&src, o->vmcore, 0, "the kernel log", err)) < 0)
 		return rc;
-	if ((rc = kdk_layout_fill(kdk_printk_layout_keys, &layout, kdk_vmcoreinfo_layout_lookup,
-				  &src.vmcoreinfo, err)) < 0) {
-		kdk_err_prefix(err, "%s: the kernel log needs ", o->vmcore);
+	/* Which ring the kernel has is told by the keys VMCOREINFO exports: asked without the
+	 * dump's BTF, whose symbol table would also name a 5.10+ kernel's leftover log_buf. */
+	if ((rc = kdk_printk_layout_fill(&layout, kdk_facts_lookup_ready, &src.facts, err)) < 0) {
+		kdk_err_prefix(err, "%s: the kernel log: ", o->vmcore);
 		goto out;
 	}
 	if ((rc = open_output(dest, o->output, partial_name, o->force, KDK_DEST_SEQUENTIAL, &output,

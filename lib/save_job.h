@@ -18,13 +18,29 @@ struct kdk_save_hooks {
 	void *ctx;
 };
 
+/* Room for why a dump level was lowered (a kdk_err message and the sources asked). */
+#define KDK_SAVE_REASON_MAX 1024
+
 struct kdk_save_report {
 	struct kdk_save_stats stats;
 	uint64_t max_pfn;
 	uint64_t dry_run_pages;     /* --dry-run: pages that would be written */
 	bool elf;
 	bool have_stats;
+	/* The dump level really used: lower than the one asked for when a fact it needs is in no
+	 * source (degraded says why, e.g. "dump level 31 needs VMCOREINFO's
+	 * OFFSET(page.compound_head), … (asked: VMCOREINFO, the dump's BTF (…), …)"); "" if not. */
+	unsigned dump_level_requested, dump_level_used;
+	char degraded[KDK_SAVE_REASON_MAX];
+	/* Struct pages that could not be read in the middle of the save: their frames were kept
+	 * unfiltered (stats.filter.unreadable counts them); the first error, or "". */
+	char unreadable[KDK_ERR_MSG_MAX];
 };
+
+/* "dumpsave: <why>; saving at level N instead" and the unreadable struct pages, as one text
+ * for stderr, the console and the dump directory's note (no trailing newline); "" when the
+ * run went as asked. */
+void kdk_save_report_degraded(const struct kdk_save_report *report, char *buf, size_t size);
 
 /* Run opts. partial_name: where the output is written until complete (NULL: OUTPUT.incomplete).
  * On failure after the output was created, err says where the partial output is. */

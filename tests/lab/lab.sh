@@ -10,6 +10,23 @@ KDK_BUILD=${KDK_BUILD:-$KDK_TOP/build}
 
 # ---- TAP (shared with the command-line tests) -----------------------------------------------
 . "$LAB_DIR/../tap.sh"
+# lab_skip REASON — a check that does not run here, said as a TAP skip (prove counts it as
+# skipped) and counted apart: done_testing's "passed" leaves skips out.
+LAB_SKIPPED=0
+lab_skip() {
+	TAP_COUNT=$((TAP_COUNT + 1))
+	LAB_SKIPPED=$((LAB_SKIPPED + 1))
+	echo "ok $TAP_COUNT # SKIP $*"
+}
+done_testing() {
+	echo "1..$TAP_COUNT"
+	diag "$((TAP_COUNT - TAP_FAILED - LAB_SKIPPED)) passed, $TAP_FAILED failed, $LAB_SKIPPED skipped"
+	[ "$TAP_FAILED" -eq 0 ]
+}
+# lab_has_headers RELEASE — whether a test module can be built for RELEASE (lab.conf).
+lab_has_headers() { [[ " $KDK_LAB_KERNELS_HEADERS " == *" $1 "* ]]; }
+# lab_short RELEASE — whether kernel-independent checks run on RELEASE (lab.conf, time budget).
+lab_short() { [[ " $KDK_LAB_KERNELS_SHORT " == *" $1 "* ]]; }
 
 # ---- run directories --------------------------------------------------------------------------
 # lab_run_dir NAME — a fresh directory for one guest run's files; printed by failing tests.
@@ -135,6 +152,26 @@ lab_crash_release() {
 	echo "crash could not read the release from $dump:"
 	echo "$out" | tail -n 5
 	return 1
+}
+
+# lab_release RELEASE VMLINUX DUMP — "RELEASE: r (oracle)" for a dump of kernel RELEASE: Debian's
+# crash on 6.1 (lab_crash_release); on 6.12 and 7.x, where crash aborts at random or cannot read
+# at all, drgn's init_uts_ns (it reads our kdump-compressed and ELF outputs), and for QEMU's own
+# ELF, which drgn 0.0.22 cannot read there, the kernel's banner found in the memory image.
+lab_release() {
+	local release=$1 vmlinux=$2 dump=$3 got
+	case $release in 6.1.*) lab_crash_release "$vmlinux" "$dump"; return ;; esac
+	got=$(/usr/bin/python3 -c "import drgn, sys
+p = drgn.Program(); p.set_core_dump(sys.argv[1]); p.load_debug_info([sys.argv[2]])
+print(p['init_uts_ns'].name.release.string_().decode())" "$dump" "$vmlinux" 2> /dev/null)
+	if [ -n "$got" ]; then
+		echo "RELEASE: $got (drgn's init_uts_ns, standing in for crash)"
+	elif LC_ALL=C grep -a -q -F "Linux version $release (" "$dump"; then
+		echo "RELEASE: $release (the kernel's banner in the image; drgn cannot read this dump, crash not this kernel)"
+	else
+		echo "neither drgn nor the banner gave $dump's release"
+		return 1
+	fi
 }
 
 # lab_binary_files BINARY DEST — initramfs --file arguments for a dynamically linked host binary

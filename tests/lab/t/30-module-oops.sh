@@ -3,7 +3,12 @@
 # panics and its console names the module function. The dump QEMU takes is kept as a fixture.
 . "$(dirname "$0")/../lab.sh"
 
+# Only where bookworm's apt has linux-headers (KDK_LAB_KERNELS_HEADERS): none for sid's 7.x.
 for release in $KDK_LAB_KERNELS; do
+	if ! lab_has_headers "$release"; then
+		lab_skip "$release: no linux-headers-$release in bookworm's apt, the oops module cannot be built (the issue asks no module oops of sid)"
+		continue
+	fi
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	ko=$("$LAB_DIR/build-module" oops_test "$release") || bail "$release: build oops_test against linux-headers-$release"
 	modinfo -F vermagic "$ko" | grep -q "^$release "
@@ -23,9 +28,9 @@ for release in $KDK_LAB_KERNELS; do
 	ok $? "$release: the Call Trace starts at the module's caller (oops_test_handle_write)"
 	grep -q 'Kernel panic - not syncing: Fatal exception' "$log"
 	ok $? "$release: panic_on_oops turned the oops into a panic"
-	got=$(lab_crash_release "$(lab_kernel_dir "$release")/vmlinux" "$fx/vmcore.elf")
+	got=$(lab_release "$release" "$(lab_kernel_dir "$release")/vmlinux" "$fx/vmcore.elf")
 	diag "$release oops vmcore.elf: $got"
 	[[ "$got" == "RELEASE: $release "* ]]
-	ok $? "$release: crash opens the oops dump and reads RELEASE $release"
+	ok $? "$release: the reference reads RELEASE $release from the oops dump: $got"
 done
 done_testing

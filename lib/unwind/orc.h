@@ -1,4 +1,4 @@
-/* orc_unwind.h — the x86_64 ORC unwinder over a dump (docs/formats/orc.md): the kernel's ORC
+/* unwind/orc.h — the x86_64 ORC unwinder over a dump (docs/formats/orc.md): the kernel's ORC
  * tables read from its memory (__start_orc_unwind_ip…), the entry for an address found by
  * binary search, and one frame step from (ip, sp, bp) to the caller's, through CALL frames and
  * the pt_regs frames of interrupts, exceptions and system calls. */
@@ -28,12 +28,55 @@ struct kdk_orc_part {
 	uint64_t text_start, text_end;   /* modules: the text it covers */
 };
 
+/* Where struct orc_entry keeps each field (bit offset and width in the 6 bytes), as BTF says. */
+struct kdk_orc_field { unsigned bit, width; bool present; };
+struct kdk_orc_layout {
+	struct kdk_orc_field sp_offset, bp_offset, sp_reg, bp_reg, type, end, signal;
+};
+
+/* The unwinder's own register names; each kernel's ORC_REG_* numbers map onto them. */
+enum kdk_orc_reg { KDK_ORC_REG_UNDEFINED, KDK_ORC_REG_PREV_SP, KDK_ORC_REG_AX, KDK_ORC_REG_DX,
+		   KDK_ORC_REG_DI, KDK_ORC_REG_BP, KDK_ORC_REG_SP, KDK_ORC_REG_R10, KDK_ORC_REG_R13,
+		   KDK_ORC_REG_BP_INDIRECT, KDK_ORC_REG_SP_INDIRECT, KDK_ORC_REG_UNKNOWN };
+enum kdk_orc_type { KDK_ORC_CALL, KDK_ORC_REGS, KDK_ORC_REGS_PARTIAL, KDK_ORC_UNDEFINED,
+		    KDK_ORC_END };
+
+/* One numbering of ORC_REG_* (arch/x86/include/asm/orc_types.h of some series). */
+struct kdk_orc_numbering {
+	const char *name;
+	uint8_t to_reg[16];        /* ORC_REG_* value → enum kdk_orc_reg */
+};
+extern const struct kdk_orc_numbering kdk_orc_numberings[];
+extern const size_t kdk_orc_nr_numberings;
+
+struct kdk_orc_entry {
+	int16_t sp_offset, bp_offset;
+	enum kdk_orc_reg sp_reg, bp_reg;
+	enum kdk_orc_type type;
+	bool signal;
+};
+
 struct kdk_orc_table {
 	struct kdk_orc_part core;
 	struct kdk_orc_part *modules;
 	size_t nr_modules;
-	bool signal_layout;        /* 6.3+: type:3 + signal:1; before: type:2 + end:1 */
+	struct kdk_orc_layout layout;
+	uint64_t core_text_end;    /* vmlinux's _end: addresses above are modules' or nothing */
+	const struct kdk_orc_numbering *numbering;
+	const char *numbering_by;  /* how the numbering was chosen (static text) */
 };
+
+/* struct orc_entry's fields from BTF: sp_reg, bp_reg, type and end (≤6.3) or signal (6.3+). */
+int kdk_orc_layout_from_btf(const struct kdk_btf *btf, struct kdk_orc_layout *layout,
+			    struct kdk_err *err);
+/* Decode one 6-byte entry under a layout and a numbering. */
+void kdk_orc_decode(const struct kdk_orc_layout *layout, const struct kdk_orc_numbering *numbering,
+		    const uint8_t raw[6], struct kdk_orc_entry *out);
+/* The numbering for a kernel: by its .orc_header hash (20 bytes, where it exists) when known, else the one
+ * under which most CALL entries of entries[count] are SP-based (every kernel's tables are). */
+const struct kdk_orc_numbering *kdk_orc_pick_numbering(const struct kdk_orc_layout *layout,
+							const uint8_t *hash, const uint8_t *entries,
+							uint64_t count, const char **by);
 
 enum kdk_frame_kind { KDK_FRAME_CALL, KDK_FRAME_REGS, KDK_FRAME_END };
 
@@ -44,8 +87,8 @@ struct kdk_unwind_state {
 	uint64_t regs_addr;
 };
 
-/* Read the ORC tables; the layout generation comes from BTF's struct orc_entry (a member
- * "signal" or "end"). */
+/* Read the ORC tables; the entry layout from BTF's struct orc_entry, the register numbering
+ * from __start_orc_header's hash or the tables themselves (kdk_orc_pick_numbering). */
 int kdk_orc_load(struct kdk_orc_table *orc, const struct kdk_symtab *syms, const struct kdk_btf *btf,
 		 kdk_read_virt_fn read_virt, void *read_ctx, struct kdk_err *err);
 void kdk_orc_free(struct kdk_orc_table *orc);

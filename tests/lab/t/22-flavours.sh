@@ -1,0 +1,59 @@
+# Lab test: kernels the other lab tests do not boot — other flavours (generic -amd64, -rt) and CPUs
+# without LA57 (4-level paging) — crashed through sysrq and dumped by QEMU, then read with no
+# vmlinux at all (what a user has for a kernel we never saw): dumpsave -d 31 saves it with free
+# pages excluded, and kcrash names the release, the panic, every task and the panic task's stack as
+# the kernel printed it (the console is the oracle: crash 8.0.2 cannot read 6.12+ reliably).
+# KDK_FLAVOUR_KERNELS lists "RELEASE:CPU-MODEL:TAG" entries.
+. "$(dirname "$0")/../lab.sh"
+. "$LAB_DIR/frames.sh"
+
+: "${KDK_FLAVOUR_KERNELS:=6.12.117+deb12-amd64:max,la57=off:generic-4level ${KDK_KERNEL_SID%-cloud-amd64}-rt-amd64:max,la57=off:rt-4level}"
+kcrash=$KDK_BUILD/kcrash
+[ -x "$kcrash" ] || bail "$kcrash not built (make)"
+field() { sed -n "s/^ *$2: *//p" <<< "$1" | head -n 1; }
+
+for entry in $KDK_FLAVOUR_KERNELS; do
+	IFS=: read -r release cpu tag <<< "$entry"
+	lab_kernel_fetch "$release" || bail "fetch $release"
+	fx=$KDK_CACHE/fixtures/$release/sysrq-$tag
+	KDK_GUEST_CPU_MODEL=$cpu "$LAB_DIR/make-fixture" "$release" sysrq "$fx" > /dev/null ||
+		bail "$release ($tag): make the sysrq fixture"
+	TAP_KEEP_DIRS+=("$(sed -n 's/^run=//p' "$fx/info")")
+	work=$(lab_run_dir "flavour-$tag")
+	name="$release ($tag)"
+	l5=$(strings -n 8 "$fx/vmcore.elf" | sed -n 's/^NUMBER(pgtable_l5_enabled)=//p' | head -n 1)
+	case $cpu in *la57=off*) want_l5=0 ;; *) want_l5=1 ;; esac
+	is "$l5" "$want_l5" "$name: the guest ran with pgtable_l5_enabled=$want_l5 (VMCOREINFO)"
+
+	"$KDK_BUILD/dumpsave" -f -l -d 31 --message-level 31 "$fx/vmcore.elf" "$work/vmcore.kdump" > "$work/dumpsave.out" 2>&1
+	ok $? "$name: dumpsave -l -d 31 from the dump alone ($(du -h "$work/vmcore.kdump" 2>/dev/null | cut -f1))"
+	free=$(sed -n 's/^ *Free pages *: *0x//p' "$work/dumpsave.out" | head -n 1)
+	[ -n "$free" ] && [ $((16#$free)) -gt 1000 ]
+	ok $? "$name: free pages excluded: $((16#${free:-0}))"
+	[ -s "$work/vmcore.kdump" ] && ! grep -q 'saving at level' "$work/dumpsave.out"
+	ok $? "$name: dump level 31 computed in full (no fallback to a lower level)"
+
+	for dump in "$fx/vmcore.elf" "$work/vmcore.kdump"; do
+		dname="$name $(basename "$dump")"
+		sys=$("$kcrash" "$dump" -c sys 2> "$work/err")
+		ok $? "$dname: kcrash sys with no vmlinux$( [ -s "$work/err" ] && echo ": $(head -c 200 "$work/err")")"
+		is "$(field "$sys" RELEASE)" "$release" "$dname: RELEASE"
+		panic=$(grep -ao 'Kernel panic - not syncing: [^]]*' "$fx/serial.log" | head -n 1 | tr -d '\r' | sed 's/ *$//')
+		is "$(field "$sys" PANIC)" "\"$panic\"" "$dname: PANIC equals the console's panic line"
+		"$kcrash" "$dump" -c ps > "$work/ps.out" 2> "$work/err"
+		procs=$(sed -n 's/.*KDK-LAB: workload started: \([0-9]*\) user processes.*/\1/p' "$fx/serial.log")
+		tasks=$(awk 'NR > 1' "$work/ps.out" | wc -l)
+		[ "$tasks" -gt "${procs:-1000}" ]
+		ok $? "$dname: ps lists $tasks tasks, more than the workload's ${procs:-?} user processes"
+		"$kcrash" "$dump" -c 'bt -s' > "$work/bt.out" 2>&1
+		want=$(kernel_frames "$fx/serial.log" 'Kernel panic - not syncing' | below_panic | tr '\n' ' ')
+		got=$(bt_frames < "$work/bt.out" | below_panic | tr '\n' ' ')
+		[ -n "$want" ] && [ "$got" = "$want" ]
+		ok $? "$dname: bt of the panic task has the kernel's reliable Call Trace frames below panic: $got"
+		[ "$got" = "$want" ] || diag "kernel's: $want; bt said: $(head -c 400 "$work/bt.out")"
+		"$kcrash" "$dump" -c log > "$work/log.out" 2> "$work/err"
+		grep -qF "$panic" "$work/log.out"
+		ok $? "$dname: log holds the panic line"
+	done
+done
+done_testing

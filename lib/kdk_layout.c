@@ -42,12 +42,11 @@ void kdk_layout_key_describe(enum kdk_layout_kind kind, const char *name, char *
 	}
 }
 
-/* Try each alternative of name in order; 0 with *value from the first one the lookup knows. */
-static int lookup_alternatives(kdk_layout_lookup_fn lookup, void *ctx, enum kdk_layout_kind kind,
-			       const char *name, uint64_t *value)
+int kdk_layout_lookup_key(const struct kdk_layout_key *key, kdk_layout_lookup_fn lookup, void *ctx,
+			  uint64_t *value, char *answered, size_t answered_size)
 {
 	char one[KEY_NAME_MAX];
-	const char *alt = name;
+	const char *alt = key->name;
 
 	while (alt) {
 		const char *bar = strchr(alt, '|');
@@ -56,11 +55,16 @@ static int lookup_alternatives(kdk_layout_lookup_fn lookup, void *ctx, enum kdk_
 		if (len < sizeof(one)) {
 			memcpy(one, alt, len);
 			one[len] = '\0';
-			if (lookup(ctx, kind, one, value) == 0)
+			if (lookup(ctx, key->kind, one, value) == 0) {
+				if (answered && answered_size)
+					snprintf(answered, answered_size, "%s", one);
 				return 0;
+			}
 		}
 		alt = bar ? bar + 1 : NULL;
 	}
+	if (answered && answered_size)
+		answered[0] = '\0';
 	return -ENOENT;
 }
 
@@ -71,7 +75,7 @@ int kdk_layout_fill(const struct kdk_layout_key *keys, void *layout, kdk_layout_
 
 	for (key = keys; key->name; key++) {
 		uint64_t value = 0;
-		int found = lookup_alternatives(lookup, lookup_ctx, key->kind, key->name, &value) == 0;
+		int found = kdk_layout_lookup_key(key, lookup, lookup_ctx, &value, NULL, 0) == 0;
 
 		if (key->present != KDK_LAYOUT_REQUIRED) {
 			*(bool *)((char *)layout + key->present) = found;

@@ -44,6 +44,12 @@ typedef int (*kdk_layout_lookup_fn)(void *ctx, enum kdk_layout_kind kind, const 
 int kdk_layout_fill(const struct kdk_layout_key *keys, void *layout, kdk_layout_lookup_fn lookup,
 		    void *lookup_ctx, struct kdk_err *err);
 
+/* Look one row up, its alternatives in order: 0 with *value, and the alternative that answered in
+ * answered (may be NULL; always terminated), or -ENOENT. For callers that report which name a
+ * source knew (a row's name itself may hold "a|b" and is no single key). */
+int kdk_layout_lookup_key(const struct kdk_layout_key *key, kdk_layout_lookup_fn lookup, void *ctx,
+			  uint64_t *value, char *answered, size_t answered_size);
+
 /* Write "OFFSET(a) or OFFSET(b)" for a row's name into buf (always terminated). */
 void kdk_layout_key_describe(enum kdk_layout_kind kind, const char *name, char *buf, size_t size);
 

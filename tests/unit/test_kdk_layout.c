@@ -123,6 +123,27 @@ static void a_plain_name_is_described_alone(void **state)
 	assert_int_equal(strlen(buf), 19); /* cut, and terminated */
 }
 
+static void one_row_says_which_name_answered(void **state)
+{
+	static const char *const known[] = { "page.compound_head", NULL };
+	struct fake_source src = { known, 0 };
+	char answered[64] = "x";
+	uint64_t value = 0;
+
+	(void)state;
+	assert_int_equal(kdk_layout_lookup_key(&optional_keys[0], fake_lookup, &src, &value, answered,
+					       sizeof(answered)), 0);
+	assert_string_equal(answered, "page.compound_head");
+	assert_int_equal(value, 8);
+	{
+		static const char *const none[] = { NULL };
+		struct fake_source empty = { none, 0 };
+		assert_int_equal(kdk_layout_lookup_key(&optional_keys[0], fake_lookup, &empty, &value,
+						       answered, sizeof(answered)), -ENOENT);
+		assert_string_equal(answered, "");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +153,7 @@ int main(void)
 		cmocka_unit_test(an_optional_row_with_no_alternative_known_is_absent),
 		cmocka_unit_test(a_missing_required_row_names_every_alternative),
 		cmocka_unit_test(a_plain_name_is_described_alone),
+		cmocka_unit_test(one_row_says_which_name_answered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,6 @@
 /* page_class.h — what a struct page says about its frame, for dump levels: free (buddy), page
  * cache, private cache, user (anonymous, hugetlb), hwpoison, offline, or kernel data to keep.
- * Every flag bit, offset and page-type value comes from VMCOREINFO or BTF (struct kdk_page_layout);
- * each encoding the kernel has used since 4.18 is told apart by the values (docs/formats/page-classes.md). */
+ * Numbers come from VMCOREINFO or BTF; each encoding since 4.18 is told apart by its values. */
 #ifndef KDK_PAGE_CLASS_H
 #define KDK_PAGE_CLASS_H
 

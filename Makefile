@@ -163,13 +163,16 @@ check-fuzz: fuzz-build
 	tests/fuzz/run-fuzz --build $(FUZZ_BUILD) --seconds 20 --check
 
 # The unit and CLI tests under ASan + UBSan (every report fatal), built in $(ASAN_BUILD)/.
-# Static tools are left out: the sanitizer runtimes do not link statically.
+# Static tools are left out: the sanitizer runtimes do not link statically. gcc's
+# -Wformat-truncation guesses wrongly under the sanitizers' instrumentation (capture/network.c's
+# IFNAMSIZ snprintf), so that one warning is off in this build only.
 ASAN_BUILD ?= build-asan
+ASAN_CFLAGS := -O1 -g $(FUZZ_SAN) -Wno-format-truncation
 ASAN_TARGETS := $(ASAN_BUILD)/libkdk.a $(foreach t,$(TOOLS),$(ASAN_BUILD)/$(word 1,$(subst :, ,$(t)))) \
 	$(patsubst tests/unit/%.c,$(ASAN_BUILD)/tests/unit/%,$(UNIT_SRCS)) \
 	$(patsubst tests/tools/%.c,$(ASAN_BUILD)/tests/tools/%,$(TEST_TOOL_SRCS))
 check-asan:
-	CFLAGS="-O1 -g $(FUZZ_SAN)" $(MAKE) BUILD=$(ASAN_BUILD) $(ASAN_TARGETS)
+	CFLAGS="$(ASAN_CFLAGS)" $(MAKE) BUILD=$(ASAN_BUILD) $(ASAN_TARGETS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(filter $(ASAN_BUILD)/tests/unit/%,$(ASAN_TARGETS))
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 KDK_BUILD=$(abspath $(ASAN_BUILD)) \

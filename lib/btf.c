@@ -91,6 +91,13 @@ int kdk_btf_parse(struct kdk_btf *btf, uint8_t *data, size_t size, struct kdk_er
 	btf->types_len = type_len;
 	btf->strings = (const char *)data + hdr_len + str_off;
 	btf->strings_len = str_len;
+	/* Every name is read as a C string: the section must end with a NUL, as the kernel's own
+	 * loader demands (kernel/bpf/btf.c, btf_parse_str_sec(): end[-1] must be 0). */
+	if (btf->strings[str_len - 1]) {
+		kdk_btf_free(btf);
+		return kdk_err_set(err, EINVAL, "BTF: the string section (%u bytes) does not end with a NUL",
+				   str_len);
+	}
 	btf->type_at = malloc(cap * sizeof(*btf->type_at));
 	if (!btf->type_at) {
 		kdk_btf_free(btf);

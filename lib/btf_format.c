@@ -7,6 +7,9 @@
 #include "btf_format.h"
 
 #define MAX_DEPTH 16
+/* Lines of one struct layout and values of one printed object, at most: BTF from a damaged dump
+ * can nest a type in itself many times over, and the output would never end. */
+#define MAX_ITEMS (1u << 20)
 
 /* BTF names integers as the compiler's DWARF does ("long unsigned int"); gdb, and so crash,
  * prints them the C way. */
@@ -129,9 +132,9 @@ static void line_start(FILE *out, int offsets, int depth, const uint64_t *byte_o
 }
 
 static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_bits, int offsets,
-			  int depth, FILE *out)
+			  int depth, unsigned *lines, FILE *out)
 {
-	unsigned i, n = kdk_btf_vlen(btf, id);
+	unsigned i, n = kdk_btf_vlen(btf, id), hops;
 
 	for (i = 0; i < n; i++) {
 		const char *name;
@@ -142,18 +145,29 @@ static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_
 
 		if (kdk_btf_member_at(btf, id, i, &name, &type, &bits, &width))
 			continue;
+		if (++*lines > MAX_ITEMS) {
+			line_start(out, offsets, depth, NULL);
+			fprintf(out, "...\n");
+			return;
+		}
 		bits += base_bits;
 		byte_offset = bits / 8;
 		resolved = type;
-		while (kdk_btf_kind(btf, resolved) == KDK_BTF_CONST ||
-		       kdk_btf_kind(btf, resolved) == KDK_BTF_VOLATILE)
+		/* a const or volatile chain that loops ends here too */
+		for (hops = 0; hops < MAX_DEPTH && (kdk_btf_kind(btf, resolved) == KDK_BTF_CONST ||
+						    kdk_btf_kind(btf, resolved) == KDK_BTF_VOLATILE); hops++)
 			resolved = kdk_btf_ref(btf, resolved);
 		if ((kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT ||
 		     kdk_btf_kind(btf, resolved) == KDK_BTF_UNION) && !kdk_btf_name(btf, resolved)[0]) {
 			/* An anonymous struct or union: its members inline, as crash shows them. */
 			line_start(out, offsets, depth, NULL);
 			fprintf(out, "%s {\n", kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT ? "struct" : "union");
-			print_members(btf, resolved, bits, offsets, depth + 1, out);
+			if (depth < MAX_DEPTH) {
+				print_members(btf, resolved, bits, offsets, depth + 1, lines, out);
+			} else {   /* an anonymous struct that contains itself */
+				line_start(out, offsets, depth + 1, NULL);
+				fprintf(out, "...\n");
+			}
 			line_start(out, offsets, depth, NULL);
 			fprintf(out, "}%s%s;\n", name[0] ? " " : "", name);
 			continue;
@@ -170,12 +184,13 @@ static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_
 void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, FILE *out)
 {
 	char head[256], size_text[32];
+	unsigned lines = 0;
 
 	base_name(btf, id, head, sizeof(head));
 	fprintf(out, "%s {\n", head);
 	print_members(btf, id, 0,
 		      offsets ? snprintf(size_text, sizeof(size_text), "%" PRIu64, kdk_btf_size(btf, id)) + 4 : 0,
-		      0, out);
+		      0, &lines, out);
 	fprintf(out, "}\nSIZE: %" PRIu64 "\n", kdk_btf_size(btf, id));
 }
 
@@ -187,6 +202,7 @@ struct value_printer {
 	const uint8_t *data;       /* the object's bytes … */
 	uint64_t size;             /* … how many there are (kdk_btf_size of the printed type) … */
 	uint64_t addr;             /* … and where they are in the kernel */
+	unsigned *values;          /* printed so far (at most MAX_ITEMS) */
 };
 
 /* Whether len bytes at offset off are inside the object: BTF from a damaged dump can put a
@@ -302,7 +318,7 @@ static void print_value(const struct value_printer *p, uint32_t id, uint64_t off
 	const char *name;
 	int kind;
 
-	if (depth > MAX_DEPTH) {
+	if (depth > MAX_DEPTH || ++*p->values > MAX_ITEMS) {
 		fprintf(p->out, "...");
 		return;
 	}
@@ -408,7 +424,8 @@ static void print_value(const struct value_printer *p, uint32_t id, uint64_t off
 void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
 			 FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
 {
-	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr };
+	unsigned values = 0;
+	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values };
 	char head[256];
 
 	base_name(btf, id, head, sizeof(head));

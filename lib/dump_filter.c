@@ -224,9 +224,10 @@ int kdk_filter_window(struct kdk_filter *f, uint64_t start_pfn, uint64_t count,
 			kdk_page_classify(&f->page_layout, f->dump_level, page,
 					  pfn + 1 < f->pages_first_pfn + f->pages_count ? page + size : NULL,
 					  &info);
-			/* A compound head at the end of the chunk: its destructor is in the next struct
-			 * page (kernels ≤ 6.8), so read the two together. */
-			if (info.page_class == KDK_PAGE_KEEP && f->page_layout.have_hugetlb_dtor &&
+			/* A compound head at the end of the chunk: its destructor or PG_hugetlb is in
+			 * the next struct page (kernels ≤ 6.8), so read the two together. */
+			if (info.page_class == KDK_PAGE_KEEP &&
+			    kdk_page_layout_head_needs_next(&f->page_layout) &&
 			    pfn + 1 >= f->pages_first_pfn + f->pages_count &&
 			    is_compound_head(&f->page_layout, page)) {
 				uint64_t vaddr;
@@ -236,12 +237,17 @@ int kdk_filter_window(struct kdk_filter *f, uint64_t start_pfn, uint64_t count,
 				if (err)
 					kdk_err_clear(err);
 			}
-			if (info.page_class == KDK_PAGE_TAIL &&
-			    classify_head(f, info.head_vaddr, &info, err) < 0) {
-				keep_unreadable(f, pfn, pfn + 1, err);
-				f->stats.unreadable++;
-				set_bit(keep, i);
-				continue;
+			if (info.page_class == KDK_PAGE_TAIL) {
+				uint64_t tail_vaddr = 0;
+				/* 7.1+ may store a mask: the head comes from the tail's address. */
+				if ((info.head_mask &&
+				     kdk_mem_map_page_addr(&f->mem_map, pfn, &tail_vaddr, err) < 0) ||
+				    classify_head(f, kdk_page_tail_head(&info, tail_vaddr), &info, err) < 0) {
+					keep_unreadable(f, pfn, pfn + 1, err);
+					f->stats.unreadable++;
+					set_bit(keep, i);
+					continue;
+				}
 			}
 			if (info.page_class == KDK_PAGE_FREE) {
 				f->free_until_pfn = pfn + (1ULL << info.order);

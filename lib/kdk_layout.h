@@ -22,7 +22,8 @@ enum kdk_layout_kind {
 
 struct kdk_layout_key {
 	enum kdk_layout_kind kind;
-	const char *name;        /* as VMCOREINFO spells it inside the parentheses */
+	const char *name;        /* as VMCOREINFO spells it inside the parentheses; names a kernel
+				  * renamed are alternatives "new|old", tried in that order */
 	size_t field;            /* offsetof(layout, value field); a uint64_t (NUMBERs as two's complement) */
 	size_t present;          /* offsetof(layout, bool flag) for optional keys, else KDK_LAYOUT_REQUIRED */
 };
@@ -36,10 +37,21 @@ struct kdk_layout_key {
 typedef int (*kdk_layout_lookup_fn)(void *ctx, enum kdk_layout_kind kind, const char *name,
 				    uint64_t *value);
 
-/* Fill layout from the rows of keys (terminated by a row with a NULL name). A missing required
- * key fails with ENOENT and a message naming it, e.g. "VMCOREINFO has no OFFSET(page.mapping)". */
+/* Fill layout from the rows of keys (terminated by a row with a NULL name). A row's name may list
+ * alternatives ("page.compound_info|page.compound_head"): the first one the lookup knows fills the
+ * field. A missing required key fails with ENOENT and a message naming every alternative, e.g.
+ * "VMCOREINFO has no OFFSET(page.compound_info) or OFFSET(page.compound_head)". */
 int kdk_layout_fill(const struct kdk_layout_key *keys, void *layout, kdk_layout_lookup_fn lookup,
 		    void *lookup_ctx, struct kdk_err *err);
+
+/* Look one row up, its alternatives in order: 0 with *value, and the alternative that answered in
+ * answered (may be NULL; always terminated), or -ENOENT. For callers that report which name a
+ * source knew (a row's name itself may hold "a|b" and is no single key). */
+int kdk_layout_lookup_key(const struct kdk_layout_key *key, kdk_layout_lookup_fn lookup, void *ctx,
+			  uint64_t *value, char *answered, size_t answered_size);
+
+/* Write "OFFSET(a) or OFFSET(b)" for a row's name into buf (always terminated). */
+void kdk_layout_key_describe(enum kdk_layout_kind kind, const char *name, char *buf, size_t size);
 
 /* "SYMBOL", "OFFSET", … */
 const char *kdk_layout_kind_name(enum kdk_layout_kind kind);

@@ -73,26 +73,6 @@ static int read_source_kmem(void *ctx, uint64_t vaddr, void *buf, size_t len, st
 	return kdk_kmem_read(&src->kmem, vaddr, buf, len, err);
 }
 
-static unsigned bits_set(unsigned v) { return (unsigned)__builtin_popcount(v); }
-
-/* The strongest level within `wanted` that the layout can serve: the subset of wanted's bits
- * with the most bits (ties: the larger value, free pages weighing most) that passes
- * kdk_page_layout_check. Level (wanted & 1) always does: zero pages need no kernel facts.
- * TODO(A's branch): kdk_page_layout_best_level() in page_class.h replaces this. */
-static unsigned best_level(const struct kdk_page_layout *l, unsigned wanted)
-{
-	unsigned best = wanted & KDK_DL_ZERO, sub;
-
-	for (sub = wanted;; sub = (sub - 1) & wanted) {
-		if ((bits_set(sub) > bits_set(best) || (bits_set(sub) == bits_set(best) && sub > best)) &&
-		    kdk_page_layout_check(l, sub, NULL) == 0)
-			best = sub;
-		if (sub == 0)
-			break;
-	}
-	return best;
-}
-
 /* Lower the level to `level`, keeping the first reason given. */
 static void degrade(struct source *src, unsigned level, const char *why)
 {
@@ -158,12 +138,16 @@ static int source_open(struct source *src, const char *path, unsigned dump_level
 				NULL);
 		rc = kdk_page_layout_check(&src->page_layout, dump_level, &why);
 		for (key = kdk_page_layout_keys; key->name; key++) {
+			char answered[128];
 			uint64_t value;
 
-			if (kdk_vmcoreinfo_layout_lookup(&src->vmcoreinfo, key->kind, key->name, &value) < 0 &&
-			    kdk_facts_lookup(&src->facts, key->kind, key->name, &value) == 0)
+			/* A row may name a kernel's renamings ("new|old"): say which name answered. */
+			if (kdk_layout_lookup_key(key, kdk_vmcoreinfo_layout_lookup, &src->vmcoreinfo,
+						  &value, NULL, 0) < 0 &&
+			    kdk_layout_lookup_key(key, kdk_facts_lookup, &src->facts, &value, answered,
+						  sizeof(answered)) == 0)
 				kdk_log(KDK_LOG_COMMON, "%s: %s(%s) from %s (VMCOREINFO lacks it)", path,
-					kdk_layout_kind_name(key->kind), key->name, src->facts.answered_by);
+					kdk_layout_kind_name(key->kind), answered, src->facts.answered_by);
 		}
 	}
 	if (rc == -EINVAL && dump_level > KDK_DL_MAX) {
@@ -177,7 +161,7 @@ static int source_open(struct source *src, const char *path, unsigned dump_level
 		else
 			snprintf(msg, sizeof(msg), "dump level %u needs VMCOREINFO, and %s has no VMCOREINFO note",
 				 dump_level, path);
-		degrade(src, best_level(&src->page_layout, dump_level), msg);
+		degrade(src, kdk_page_layout_best_level(&src->page_layout, dump_level, NULL), msg);
 	}
 	/* mem_section's keys: at every level they tell where the kernel's memory ends; the dump's
 	 * BTF is asked for them only when struct pages are needed. */

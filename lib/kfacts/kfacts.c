@@ -113,7 +113,7 @@ int kdk_facts_fill(struct kdk_facts *f, const struct kdk_layout_key *keys, void 
 		   struct kdk_err *err)
 {
 	const struct kdk_layout_key *key;
-	char asked[384];
+	char asked[384], wanted[256];
 	int rc = kdk_layout_fill(keys, layout, kdk_facts_lookup, f, err);
 
 	if (rc != -ENOENT)
@@ -121,15 +121,16 @@ int kdk_facts_fill(struct kdk_facts *f, const struct kdk_layout_key *keys, void 
 	for (key = keys; key->name; key++) {
 		uint64_t value;
 
+		/* A row may list a kernel's renamings ("new|old"): any of them answers. */
 		if (key->present == KDK_LAYOUT_REQUIRED &&
-		    kdk_facts_lookup(f, key->kind, key->name, &value) < 0)
+		    kdk_layout_lookup_key(key, kdk_facts_lookup, f, &value, NULL, 0) < 0)
 			break;
 	}
 	kdk_facts_describe(f, asked, sizeof(asked));
 	if (!key->name)
 		return rc;
-	return kdk_err_set(err, ENOENT, "%s(%s) is in none of %s", kdk_layout_kind_name(key->kind),
-			   key->name, asked);
+	kdk_layout_key_describe(key->kind, key->name, wanted, sizeof(wanted));
+	return kdk_err_set(err, ENOENT, "%s is in none of %s", wanted, asked);
 }
 
 /* VMCOREINFO: its own lookup, borrowed. */

@@ -10,13 +10,13 @@
 #include <string.h>
 
 #include "commands.h"
+#include "cpus.h"
 #include "modules.h"
 #include "unwind/frame_pointer.h"
 #include "unwind/orc.h"
 #include "tasks.h"
 
 #define MAX_FRAMES 256
-#define PRSTATUS_REGS 112     /* offsetof(struct elf_prstatus, pr_reg) on x86_64 */
 
 struct bt_ctx {
 	struct session *s;
@@ -80,28 +80,6 @@ static void print_regs(FILE *out, const struct kdk_pt_regs *r)
 	fprintf(out, "    ORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64 "  SS: %04" PRIx64 "\n", r->orig_ax, r->cs, r->ss);
 }
 
-/* The registers the dump saved for cpu (its NT_PRSTATUS, in CPU order). */
-static int cpu_regs(struct session *s, uint32_t cpu, struct kdk_pt_regs *regs, struct kdk_err *err)
-{
-	uint32_t seen = 0;
-	size_t i;
-
-	for (i = 0; i < s->dump->note_index.len; i++) {
-		const struct kdk_dump_note *n = kdk_array_at(&s->dump->note_index, i);
-
-		if (n->type != 1 || strcmp(n->name, "CORE"))
-			continue;
-		if (seen++ != cpu)
-			continue;
-		if (n->desc_size < PRSTATUS_REGS + sizeof(*regs))
-			return kdk_err_set(err, EINVAL, "NT_PRSTATUS of CPU %u is %zu bytes", cpu,
-					   (size_t)n->desc_size);
-		memcpy(regs, (const uint8_t *)n->desc + PRSTATUS_REGS, sizeof(*regs));
-		return 0;
-	}
-	return kdk_err_set(err, ENOENT, "no NT_PRSTATUS for CPU %u", cpu);
-}
-
 /* Where a sleeping task stopped: __switch_to_asm's frame at thread.sp. */
 static int sleeping_state(struct session *s, uint64_t task, struct kdk_unwind_state *st,
 			  struct kdk_err *err)
@@ -135,8 +113,14 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 		t->cpu, t->comm);
 	memset(&st, 0, sizeof(st));
 	if (active) {
-		if ((rc = cpu_regs(s, t->cpu, &regs, err)))
+		if ((rc = cpus_regs(s, t->cpu, &regs, err)))
 			return rc;
+		if (regs.cs & 3) {
+			/* Stopped in user mode: no kernel frames; the user registers, as crash
+			 * prints a trace's user-mode frame. */
+			print_regs(s->out, &regs);
+			return 0;
+		}
 		st.ip = regs.ip;
 		st.sp = regs.sp;
 		st.bp = regs.bp;
@@ -265,6 +249,13 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if (i && all)
 			fputc('\n', s->out);
 		rc = backtrace(&c, t, t->active, err);
+		if (rc && all) {
+			/* One CPU without registers does not hide the others. */
+			fprintf(s->out, "    bt: %s\n", err->msg);
+			kdk_err_clear(err);
+			rc = 0;
+			continue;
+		}
 		if (rc || !all)
 			break;
 	}

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "cpus.h"
 #include "printk_ring.h"
 #include "tasks.h"
 
@@ -39,26 +40,27 @@ static int scan_log(void *ctx, const struct kdk_printk_record *r)
 	return 0;
 }
 
-/* CPUs: one NT_PRSTATUS note each; those missing from cpu_online_mask (a panic without kexec
- * takes the others offline) counted as crash does, "2 [OFFLINE: 1]". */
-static void print_cpus(struct session *s, unsigned cpus, struct kdk_err *err)
+/* CPUs as crash counts them: the present ones, and those of them not active (taken down by
+ * hotplug; a panic's stop_this_cpu clears only the online bit) as OFFLINE. Without the masks:
+ * nr_cpu_ids. */
+static unsigned print_cpus(struct session *s, struct kdk_err *err)
 {
-	uint64_t addr, word = 0;
-	unsigned cpu, offline = 0;
+	unsigned cpu, present = 0, offline = 0;
 
-	if (!session_symbol(s, "__cpu_online_mask", &addr, err)) {
-		for (cpu = 0; cpu < cpus; cpu++) {
-			if (cpu % 64 == 0 && session_read(s, addr + cpu / 64 * 8, &word, 8, err))
-				break;
-			if (!(word >> (cpu % 64) & 1))
-				offline++;
+	if (!cpus_load(s, err)) {
+		for (cpu = 0; cpu < s->cpus.len; cpu++) {
+			const struct cpu_info *c = cpus_get(s, cpu);
+
+			present += c->present;
+			offline += c->present && !c->online;
 		}
 	}
 	kdk_err_clear(err);
 	if (offline)
-		fprintf(s->out, "        CPUS: %u [OFFLINE: %u]\n", cpus, offline);
+		fprintf(s->out, "        CPUS: %u [OFFLINE: %u]\n", present, offline);
 	else
-		fprintf(s->out, "        CPUS: %u\n", cpus);
+		fprintf(s->out, "        CPUS: %u\n", present);
+	return present;
 }
 
 static void print_uts(struct session *s)
@@ -173,12 +175,6 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 
 	(void)argc;
 	(void)argv;
-	for (i = 0; i < s->dump->note_index.len; i++) {
-		const struct kdk_dump_note *n = kdk_array_at(&s->dump->note_index, i);
-
-		if (n->type == 1 && !strcmp(n->name, "CORE"))
-			cpus++;
-	}
 	if (!kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
 			     NULL))
 		kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, scan_log, &facts, NULL, NULL);
@@ -190,7 +186,7 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		fprintf(s->out, "      KERNEL: (none: symbols from the dump's kallsyms, %s)\n",
 			s->syms.encoding ? s->syms.encoding : "encoding unknown");
 	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
-	print_cpus(s, cpus, err);
+	cpus = print_cpus(s, err);
 	if (crashtime) {
 		time_t when = (time_t)strtoll(crashtime, NULL, 10);
 		struct tm tm;
@@ -216,7 +212,8 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		fputc('\n', s->out);
 	}
 	kdk_err_clear(err);
-	/* nr_threads counts every thread but the per-CPU idle tasks, which crash counts too. */
+	/* nr_threads counts every thread but the per-CPU idle tasks (one per present CPU), which crash
+	 * counts too. */
 	if (!session_symbol(s, "nr_threads", &addr, err) &&
 	    !session_read(s, addr, &nr_threads, sizeof(nr_threads), err))
 		fprintf(s->out, "       TASKS: %d\n", nr_threads + (int32_t)cpus);

@@ -125,6 +125,7 @@ void session_close(struct session *s)
 	kdk_facts_free(&s->facts);
 	kdk_btf_free(&s->btf);
 	kdk_array_free(&s->modules);
+	kdk_array_free(&s->cpus);
 	kdk_symtab_free(&s->syms);
 	if (s->have_kmem)
 		kdk_kmem_free(&s->kmem);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpus.h"
 #include "tasks.h"
 
 #define MAX_TASKS 4000000      /* a corrupt list must not loop forever */
@@ -201,8 +202,13 @@ int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *er
 		    (rc = read_u64(s, node, &node, err)))
 			goto out;
 	}
+	if (cpus_load(s, err))
+		kdk_err_clear(err);
 	for (cpu = 0; cpu < cpus; cpu++) {
-		if (tasks_cpu_current(s, cpu, &task, err)) {
+		const struct cpu_info *c = cpus_get(s, cpu);
+
+		/* An offline CPU's runqueue still names its idle task: not running. */
+		if ((c && !c->online) || tasks_cpu_current(s, cpu, &task, err)) {
 			kdk_err_clear(err);
 			continue;
 		}

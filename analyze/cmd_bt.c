@@ -11,12 +11,15 @@
 
 #include "commands.h"
 #include "cpus.h"
+#include "kstacks.h"
 #include "modules.h"
 #include "unwind/frame_pointer.h"
 #include "unwind/orc.h"
 #include "tasks.h"
 
-#define MAX_FRAMES 256
+/* Not a cut for real traces (a 16 KiB stack holds at most 2,048 return addresses; a stack
+ * overflow's recursion fills one): a guard against a damaged stack the switch rules let through. */
+#define MAX_FRAMES 65536
 
 struct bt_ctx {
 	struct session *s;
@@ -24,6 +27,8 @@ struct bt_ctx {
 	bool frame_pointers;       /* no ORC tables: follow the rbp chain */
 	bool with_offsets;
 	bool frame_contents;       /* -f */
+	struct kdk_stacks stacks;  /* every CPU's stacks, then the task's own (last) */
+	size_t cpu_stacks;         /* how many of them are per-CPU */
 };
 
 /* bt -f: the stack words of a frame, [from, to), two per line as crash prints them. */
@@ -103,6 +108,7 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 {
 	struct session *s = c->s;
 	struct kdk_unwind_state st;
+	struct kdk_stack_walk walk;
 	struct kdk_pt_regs regs;
 	char name[256];
 	uint64_t frame_addr;
@@ -129,6 +135,13 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 	} else if ((rc = sleeping_state(s, t->task, &st, err))) {
 		return rc;
 	}
+	/* The task's own stack after the per-CPU ones: which stack each frame is on. */
+	c->stacks.ranges.len = c->cpu_stacks;
+	if (kstacks_task(s, t->task, &c->stacks, err))
+		kdk_err_clear(err);
+	memset(&walk, 0, sizeof(walk));
+	walk.stacks = &c->stacks;
+	st.walk = &walk;
 	frame_addr = st.sp;
 	for (n = 0; n < MAX_FRAMES; n++) {
 		/* The interrupted function of an exception frame was just shown as its
@@ -233,6 +246,8 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 		fprintf(stderr, "kcrash: module frames will not unwind: %s\n", err->msg);
 		kdk_err_clear(err);
 	}
+	kdk_stacks_init(&c.stacks);
+	c.cpu_stacks = kstacks_per_cpu(s, &c.stacks);
 	if ((rc = tasks_collect(s, &tasks, err)))
 		goto out;
 	if (!all && pid < 0 && (rc = panic_task(s, &target, err)))
@@ -260,6 +275,7 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 			break;
 	}
 out:
+	kdk_stacks_free(&c.stacks);
 	kdk_orc_free(&c.orc);
 	kdk_array_free(&tasks);
 	return rc;

@@ -382,3 +382,14 @@ void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *
 	print_value(&p, id, data, 0, 0);
 	fputc('\n', out);
 }
+
+void kdk_btf_print_member_value(const struct kdk_btf *btf, uint32_t id, const char *name,
+				const uint8_t *data, uint64_t addr, FILE *out,
+				void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
+{
+	struct value_printer p = { btf, out, name_addr, ctx, data, addr };
+
+	fprintf(out, "  %s = ", name);
+	print_value(&p, id, data, 2, 0);
+	fputc('\n', out);
+}

@@ -58,20 +58,28 @@ static void dump_words(struct session *s, uint64_t from, uint64_t to)
 /* A return address is named by the call before it, as the kernel's %pB does: a call that ends
  * a function (to a noreturn one) returns to the next function's first byte. */
 static void name_of(const struct bt_ctx *c, uint64_t ip, bool offsets, bool return_address,
-		    char *buf, size_t size)
+		    char *buf, size_t size, const char **module)
 {
 	uint64_t off;
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&c->s->syms, ip - return_address, &off);
+	bool inline_module = !module;   /* [exception RIP: name [mod]]; frames put it after the address */
 
-	if (!sym || (sym->size && off >= sym->size))
+	if (module)
+		*module = NULL;
+	if (!sym || (sym->size && off >= sym->size)) {
 		snprintf(buf, size, "%016" PRIx64, ip);
-	else if (offsets)
+		return;
+	}
+	if (module)
+		*module = sym->module;
+	if (offsets)
 		snprintf(buf, size, "%s+0x%" PRIx64 "/0x%" PRIx64 "%s%s%s", kdk_symtab_name(&c->s->syms, sym),
-			 off + return_address, sym->size, sym->module ? " [" : "", sym->module ? sym->module : "",
-			 sym->module ? "]" : "");
+			 off + return_address, sym->size, inline_module && sym->module ? " [" : "",
+			 inline_module && sym->module ? sym->module : "", inline_module && sym->module ? "]" : "");
 	else
-		snprintf(buf, size, "%s%s%s%s", kdk_symtab_name(&c->s->syms, sym), sym->module ? " [" : "",
-			 sym->module ? sym->module : "", sym->module ? "]" : "");
+		snprintf(buf, size, "%s%s%s%s", kdk_symtab_name(&c->s->syms, sym),
+			 inline_module && sym->module ? " [" : "", inline_module && sym->module ? sym->module : "",
+			 inline_module && sym->module ? "]" : "");
 }
 
 static void print_regs(FILE *out, const struct kdk_pt_regs *r)
@@ -147,9 +155,12 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 		/* The interrupted function of an exception frame was just shown as its
 		 * [exception RIP: …]: crash does not list it again. */
 		if (!after_exception) {
-			name_of(c, st.ip, c->with_offsets, !st.first, name, sizeof(name));
-			fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "\n", shown++, frame_addr,
-				name, st.ip);
+			const char *module;
+
+			/* crash's shape: "name at ADDRESS [module]". */
+			name_of(c, st.ip, c->with_offsets, !st.first, name, sizeof(name), &module);
+			fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n", shown++, frame_addr,
+				name, st.ip, module ? " [" : "", module ? module : "", module ? "]" : "");
 		}
 		after_exception = false;
 		rc = c->frame_pointers ? kdk_fp_step(&st, kdk_kmem_read, &s->kmem, err)
@@ -181,7 +192,7 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 				print_regs(s->out, &st.regs);
 				return 0;
 			}
-			name_of(c, st.regs.ip, true, false, name, sizeof(name));
+			name_of(c, st.regs.ip, true, false, name, sizeof(name), NULL);
 			fprintf(s->out, "    [exception RIP: %s]\n", name);
 			print_regs(s->out, &st.regs);
 			frame_addr = st.sp;

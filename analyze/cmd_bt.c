@@ -66,7 +66,9 @@ static void name_of(const struct bt_ctx *c, uint64_t ip, bool offsets, bool retu
 
 	if (module)
 		*module = NULL;
-	if (!sym || (sym->size && off >= sym->size)) {
+	/* Only kernel addresses have kernel names: per-CPU symbols (small absolute offsets) would
+	 * otherwise name user addresses. */
+	if (!(ip >> 63) || !sym || (sym->size && off >= sym->size)) {
 		snprintf(buf, size, "%016" PRIx64, ip);
 		return;
 	}

@@ -195,8 +195,14 @@ int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *er
 	kdk_array_init(tasks, sizeof(struct task_info));
 	if (!ks)
 		return -err->code;
-	if ((rc = session_symbol(s, "init_task", &init_task, err)) || (rc = tasks_nr_cpus(s, &cpus, err)))
+	if ((rc = session_symbol(s, "init_task", &init_task, err)))
 		return rc;
+	if (tasks_nr_cpus(s, &cpus, err)) {
+		/* Without the CPU count: CPU 0's idle task and the task list still answer. */
+		fprintf(stderr, "kcrash: %s: only CPU 0's idle task listed among the idle tasks\n", err->msg);
+		kdk_err_clear(err);
+		cpus = 1;
+	}
 	if (!(buf = malloc(s->task_size)))
 		return kdk_err_set(err, ENOMEM, "task buffer");
 	/* init_task is CPU 0's idle task; the others' come from their runqueues. */

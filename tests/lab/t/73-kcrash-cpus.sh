@@ -8,6 +8,10 @@
 #   - bt: the kernel's own Call Trace below panic (every reliable frame), exit 0;
 #   - bt -a: one trace per online CPU (0, 2, 3), none for CPU 1, no "bt:" errors, no frame at a
 #     user address; CPU 2's block is its user-mode registers (CS 0033).
+# Then (kernels with linux-headers for the oops_test module) an oops with panic_on_oops=1, saved
+# the same way: crash_kexec runs before panic() prints, so the log has no "Kernel panic" line and
+# sys PANIC must be the console's Oops line; bt starts at the oops's RIP (crash_kexec saves the
+# oops's own registers), then the oops's Call Trace.
 # KDK_T73_KERNELS picks the kernels (default: the lab's; the issue's case is 6.12).
 export KDK_GUEST_CPUS=4
 . "$(dirname "$0")/../lab.sh"
@@ -30,6 +34,16 @@ for release in ${KDK_T73_KERNELS:-$KDK_LAB_KERNELS}; do
 	# The first kernel's script: load the capture kernel, spin on CPU 2 in user mode, take
 	# CPU 1 offline, panic on CPU 3. The capture command line is capture-cycle.sh's.
 	cat > "$run/guest.sh" <<'GUEST'
+if grep -q kdk_crash=oops /proc/cmdline; then
+	append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+	/kdk/kexec -a -p /vmlinuz --initrd=/capture.img --append="$append"
+	lab_marker "kexec -p rc=$? kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+	echo 1 > /proc/sys/kernel/panic_on_oops
+	lab_marker "crashing (oops)"
+	lab_drain
+	sh -c 'echo 1 > /proc/oops_test'
+	exit 0
+fi
 append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
 taskset -c 2 sh -c 'while :; do :; done' &
 /kdk/kexec -a -p /vmlinuz --initrd=/capture.img --append="$append"
@@ -83,6 +97,43 @@ GUEST
 		cpu2=$(awk '/^PID:.*CPU: 2 / { p = 1; next } /^PID:/ { p = 0 } p' "$run/bt-a.out")
 		grep -q 'CS: 0033' <<< "$cpu2"
 		ok $? "$name: CPU 2, spinning in user mode, shows its user registers: $(grep -o 'RIP: [0-9a-f]*' <<< "$cpu2" | head -n 1)"
+	done
+
+	# ---- an oops with panic_on_oops: no panic line in the log -----------------------------
+	[ -d "/lib/modules/$release/build" ] || continue
+	ko=$("$LAB_DIR/build-module" oops_test "$release") || bail "$release: build oops_test"
+	orun=$(lab_run_dir "cpus-oops-$release")
+	"$LAB_DIR/initramfs" "$orun/first.img" --kernel "$release" --run "$run/guest.sh" --extra-module "$ko" \
+		--file "$kdir/vmlinuz:/vmlinuz" --file "$run/capture.img:/capture.img" \
+		--file "$KDK_BUILD/static/kexec:/kdk/kexec" || bail "$release: oops image"
+	"$LAB_DIR/disk" make "$orun/target.img" 512M kdktarget 5e1f0c1e-0000-4000-8000-0000000000d4 > /dev/null ||
+		bail "$release: oops target disk"
+	lab_qemu_start "$orun" 500 -kernel "$kdir/vmlinuz" -initrd "$orun/first.img" -no-reboot \
+		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M kdk_crash=oops" \
+		-drive "file=$orun/target.img,if=virtio,format=raw"
+	lab_qemu_wait_exit "$orun" 490
+	dir=$("$LAB_DIR/disk" ls "$orun/target.img" /var/crash 2>/dev/null | grep '^127\.0\.0\.1-' | head -n 1)
+	"$LAB_DIR/disk" get "$orun/target.img" "/var/crash/$dir/vmcore" "$orun/vmcore"
+	ok $? "$release: the oops (panic_on_oops) was saved by the capture cycle"
+	[ -s "$orun/vmcore" ] || continue
+	oops=$(tr -d '\r' < "$orun/serial.log" | grep -ao 'Oops: .*' | head -n 1 | sed 's/ *$//')
+	grep -aq 'Kernel panic - not syncing' "$orun/serial.log"
+	ok $((! $?)) "$release: the console has no panic line (crash_kexec ran before panic())"
+	want=$(kernel_frames "$orun/serial.log" "$OOPS_START" | tr '\n' ' ')
+	rip=$(tr -d '\r' < "$orun/serial.log" | grep -ao 'RIP: 0010:[^ ]*' | head -n 1 | sed 's/RIP: 0010://')
+	for symbols in "$vmlinux" ""; do
+		label="from the dump alone"
+		[ -n "$symbols" ] && label="with the vmlinux"
+		name="$release oops $label"
+		sys=$("$kcrash" $symbols "$orun/vmcore" -c sys 2>&1)
+		is "$(field "$sys" PANIC)" "\"$oops\"" "$name: sys PANIC is the console's Oops line"
+		# crash_kexec saved the oops's own pt_regs as the CPU's registers: bt starts at the
+		# faulting function (the console's RIP), then the oops's Call Trace.
+		"$kcrash" $symbols "$orun/vmcore" -c 'bt -s' > "$orun/bt.out" 2>&1
+		is "$(bt_frames < "$orun/bt.out" | head -n 1)" "$rip" "$name: bt starts where the oops was (the console's RIP)"
+		got=$(bt_frames < "$orun/bt.out" | tail -n +2 | tr '\n' ' ')
+		[ -n "$want" ] && [ "$got" = "$want" ]
+		ok $? "$name: then the oops's Call Trace frames ($(wc -w <<< "$want")): $(cut -c1-200 <<< "$got")"
 	done
 done
 done_testing

@@ -118,7 +118,7 @@ for release in $KDK_LAB_KERNELS; do
 	# to page.compound_info). Either the level drops (6.1: 15, no free-page exclusion) and the
 	# reason names the key, or the dump's BTF answers (PGTY_buddy, enum pagetype, from 6.11 on;
 	# struct page's member) and dumpsave names that source.
-	ckey=$(strings -n 8 "$src" | head -n 400 | grep -o -m 1 '^OFFSET(page\.compound_[a-z]*)')
+	ckey=$(strings -n 8 "$src" | head -n 400 | grep -o -m 1 -E '^OFFSET\(page\.compound_(info|head)\)')
 	for key in "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)" "${ckey:-OFFSET(page.compound_head)}"; do
 		bad="${key%??}X)"
 		cp "$src" "$run/nokey.elf" && python3 "$LAB_DIR/vmcoreinfo-edit.py" "$run/nokey.elf" "$key" "$bad" > /dev/null

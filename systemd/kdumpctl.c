@@ -13,6 +13,7 @@
 #include "capture_cmdline.h"
 #include "ctl.h"
 #include "estimate.h"
+#include "kdump_conf_check.h"
 #include "grub.h"
 #include "mem_ranges.h"
 #include "propagate.h"
@@ -120,6 +121,9 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	if (load_conf(ctl, &conf, &err))
 		return fail(ctl, &err);
 	rc = 1;
+	/* What the capture /init could not do is refused now, not at crash time. */
+	if (kdk_kdump_conf_check(&conf, &err))
+		goto out;
 	if (access(ctl->kernel, R_OK)) {
 		kdk_err_sys(&err, errno, "capture kernel %s (KDUMP_KERNEL in %s)", ctl->kernel,
 			    ctl->settings_path);
@@ -220,12 +224,18 @@ static int conf_is_valid(const struct ctl *ctl)
 {
 	struct kdk_kdump_conf conf;
 	struct kdk_err err = { 0 };
+	int rc;
 
 	if (kdk_kdump_conf_load(ctl->conf_path, &conf, &err)) {
 		ctl_error(ctl, "%s (the loaded capture kernel, if any, stays)", err.msg);
 		return 1;
 	}
+	rc = kdk_kdump_conf_check(&conf, &err);
 	kdk_kdump_conf_free(&conf);
+	if (rc) {
+		ctl_error(ctl, "%s (the loaded capture kernel, if any, stays)", err.msg);
+		return 1;
+	}
 	return 0;
 }
 

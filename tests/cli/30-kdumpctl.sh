@@ -83,6 +83,33 @@ run start
 [ $status -eq 1 ] && grep -q "kdump.conf:3: unknown option \"corecollector\" (did you mean \"core_collector\"?)" err
 ok $? "start, broken line 3: exit $status, \"$(cat err)\""
 is "$(calls kexec)+$(calls mkdumprd)+$(cat sys/kernel/kexec_crash_loaded)" "0+0+0" "start, broken kdump.conf: nothing built, nothing loaded"
+# What the capture /init could not do is refused at start, with its line, before anything is built.
+printf '%s\n' '#!/bin/bash' 'echo pre' > bash-hook
+printf '%s\n' '#!/bin/sh' 'echo pre' > sh-hook
+chmod +x bash-hook sh-hook
+refused_at_start() { # LINE-2-OF-KDUMP.CONF EXPECTED-MESSAGE
+	printf '%s\n' "path /var/crash" "$1" > kdump.conf
+	run start
+	[ $status -eq 1 ] && grep -qF "$2" err && [ "$(calls kexec)+$(calls mkdumprd)" = "0+0" ]
+	ok $? "start refuses \"$1\": exit $status, nothing built or loaded; expected \"$2\", got \"$(cat err)\""
+}
+refused_at_start "raw /dev/sdb1" "kdump.conf:2: raw /dev/sdb1: raw dump targets are not supported yet"
+refused_at_start "nfs srv:/export" "kdump.conf:2: nfs srv:/export: NFS dump targets are not supported yet"
+refused_at_start "core_collector makedumpfile -d 64" "kdump.conf:2: core_collector \"makedumpfile -d 64\": -d 64: the dump level is a number from 0 to 31"
+refused_at_start "kdump_pre $work/bash-hook" "kdump.conf:2: kdump_pre $work/bash-hook: its interpreter /bin/bash is not in the capture image"
+refused_at_start "ssh -oProxyCommand=touch\${IFS}x@h" "kdump.conf:2: ssh \"-oProxyCommand=touch\${IFS}x@h\": a user or host starting with '-' would be read as an ssh option; refused"
+printf '%s\n' "path /var/crash" "raw /dev/sdb1" > kdump.conf
+echo 1 > sys/kernel/kexec_crash_loaded
+run restart
+[ $status -eq 1 ] && grep -qF "kdump.conf:2: raw /dev/sdb1" err && [ "$(calls kexec)" = 0 ] && [ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
+ok $? "restart with a raw target: refused before the loaded kernel is unloaded (\"$(cat err)\")"
+echo 0 > sys/kernel/kexec_crash_loaded
+printf '%s\n' "path /var/crash" "kdump_pre $work/sh-hook" > kdump.conf
+run start
+[ $status -eq 0 ]
+ok $? "start accepts a #!/bin/sh kdump_pre (busybox sh is packed): exit $status"
+run stop
+rm -f kexec.calls mkdumprd.calls var/initrd.img var/initrd.img.inputs
 cp good.conf kdump.conf
 
 # ---- start ---------------------------------------------------------------------------------------
@@ -255,10 +282,10 @@ chmod +x bin/ssh-keygen bin/ssh
 KDUMPCTL_SSH=$work/bin/ssh KDUMPCTL_SSH_KEYGEN=$work/bin/ssh-keygen run propagate
 [ $status -eq 0 ] && [ "$(stat -c %a ssh/id)" = 600 ] && [ "$(stat -c %a ssh)" = 700 ] &&
 	grep -q "^ssh-keygen -q -t ed25519 -N  -C kdump -f $work/ssh/id\$" ssh.calls &&
-	grep -q "^ssh -o UserKnownHostsFile=$work/ssh/known_hosts -o StrictHostKeyChecking=accept-new -o HashKnownHosts=no -i $work/ssh/id kdump@10.9.8.7 " ssh.calls &&
+	grep -q "^ssh -o UserKnownHostsFile=$work/ssh/known_hosts -o StrictHostKeyChecking=accept-new -o HashKnownHosts=no -i $work/ssh/id -- kdump@10.9.8.7 " ssh.calls &&
 	grep -q '^stdin: ssh-ed25519 AAAA kdump$' ssh.calls && grep -q "^ssh-keygen -l -F 10.9.8.7 -f $work/ssh/known_hosts\$" ssh.calls &&
 	grep -q 'SHA256:fake' out
-ok $? "propagate: key made (0600 in a 0700 dir), public half sent on ssh's stdin, host key recorded beside the key and its fingerprint printed"
+ok $? "propagate: key made (0600 in a 0700 dir), \"--\" before the destination, public half sent on ssh's stdin, host key recorded beside the key and its fingerprint printed"
 : > ssh.calls
 KDUMPCTL_SSH=$work/bin/ssh KDUMPCTL_SSH_KEYGEN=$work/bin/ssh-keygen run propagate
 ! grep -q 'ed25519 -N' ssh.calls && grep -q 'using the existing key' err

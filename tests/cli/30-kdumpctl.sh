@@ -117,8 +117,8 @@ run start
 [ $status -eq 0 ] && grep -q "rebuilding $work/var/initrd.img: it does not exist" err
 ok $? "start: exit $status, builds the missing initramfs"
 is "$(cat mkdumprd.calls)" "--kernel 9.9.9-test -c $work/kdump.conf $work/var/initrd.img" "mkdumprd's arguments (KDUMP_KERNELVER, the kdump.conf, KDUMP_INITRD)"
-want="-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro quiet console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
-is "$(cat kexec.calls)" "$want" "kexec -p: kernel, initrd, /proc/cmdline without BOOT_IMAGE/crashkernel/nr_cpus, root= kept, the 64M savers appended"
+want="-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro quiet console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests panic=10"
+is "$(cat kexec.calls)" "$want" "kexec -p: kernel, initrd, /proc/cmdline without BOOT_IMAGE/crashkernel/nr_cpus, root= kept, the 64M savers appended, panic=10 last"
 grep -q 'loaded the capture kernel .* into the 96 MiB reservation' err && grep -q 'a crash saves to the root filesystem, path /var/crash' err
 ok $? "start reports what was loaded: \"$(grep -o 'loaded the capture kernel.*reservation' err)\""
 grep -q "^absent  /lib/modules/9.9.9-test/modules.dep\$" var/initrd.img.inputs &&
@@ -249,8 +249,20 @@ printf '%s\n' "KDUMP_COMANDLINE_APPEND=x" "KDUMP_COMMANDLINE_REMOVE='quiet conso
 run stop
 run start
 grep -q "warning: $work/settings:5: unknown setting KDUMP_COMANDLINE_APPEND (ignored)" err &&
-	[ "$(tail -n 1 kexec.calls)" = "-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro irqpoll nr_cpus=1" ]
+	[ "$(tail -n 1 kexec.calls)" = "-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro irqpoll nr_cpus=1 panic=10" ]
 ok $? "KDUMP_COMMANDLINE_REMOVE/APPEND shape the command line; a misspelt key is warned about"
+cp settings.good settings
+# panic=: never 0 or negative on the capture command line, whatever the base or the append say.
+printf '%s\n' "KDUMP_PANIC_TIMEOUT=30" "KDUMP_COMMANDLINE='root=UUID=1 panic=-1'" "KDUMP_COMMANDLINE_APPEND='irqpoll panic=0'" >> settings
+run stop
+run start
+is "$(tail -n 1 kexec.calls | sed 's/.*--command-line=//')" "root=UUID=1 irqpoll panic=30" \
+	"KDUMP_PANIC_TIMEOUT=30: panic=-1 (base) and panic=0 (append) dropped, panic=30 last"
+cp settings.good settings
+echo "KDUMP_PANIC_TIMEOUT=0" >> settings
+run start
+[ $status -eq 1 ] && grep -qF "$work/settings:5: KDUMP_PANIC_TIMEOUT \"0\": expected seconds from 1 to 3600" err
+ok $? "KDUMP_PANIC_TIMEOUT=0 refused with its line: exit $status, \"$(cat err)\""
 cp settings.good settings
 
 # ---- ssh target: ip= from the route to it ---------------------------------------------------------

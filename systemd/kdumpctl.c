@@ -407,12 +407,39 @@ static int cmd_propagate(struct ctl *ctl, int argc, char **argv)
 	return with_conf(ctl, argc, argv, propagate_ssh_key);
 }
 
+/* crashkernel=size where grub-mkconfig takes GRUB_CMDLINE_LINUX from; 0, or -1 (reported). */
+static int set_crashkernel(const struct ctl *ctl, const char *size)
+{
+	struct kdk_array backups = KDK_ARRAY_INIT(char *);
+	struct kdk_err err = { 0 };
+	size_t i;
+
+	if (grub_set_crashkernel(ctl->grub_defaults, size, &backups, &err)) {
+		fail(ctl, &err);
+		ctl_error(ctl, "crashkernel=%s was not written: nothing changed", size);
+		return -1;
+	}
+	if (!backups.len)
+		ctl_info(ctl, "%s already sets crashkernel=%s: unchanged", ctl->grub_defaults, size);
+	for (i = 0; i < backups.len; i++) {
+		char *backup = *(char **)kdk_array_at(&backups, i);
+		ctl_info(ctl, "%.*s: crashkernel=%s where GRUB_CMDLINE_LINUX takes effect (other crashkernel= words removed); the old file is %s",
+			 (int)(strlen(backup) - strlen(strrchr(backup, '.') ? strrchr(backup, '.') : "")),
+			 backup, size, backup);
+		free(backup);
+	}
+	if (backups.len)
+		ctl_info(ctl, "run update-grub and reboot for the reservation to take effect");
+	kdk_array_free(&backups);
+	return 0;
+}
+
 /* crashkernel= into /etc/default/grub: SIZE given, or estimate's (building the initramfs first,
  * since the estimate measures it). */
 static int cmd_reset_crashkernel(struct ctl *ctl, int argc, char **argv)
 {
 	struct kdk_err err = { 0 };
-	char size[32], *backup = NULL;
+	char size[32];
 	int i;
 
 	size[0] = '\0';
@@ -438,17 +465,7 @@ static int cmd_reset_crashkernel(struct ctl *ctl, int argc, char **argv)
 		snprintf(size, sizeof(size), "%lluM", (unsigned long long)(e.recommended / MiB));
 		ctl_info(ctl, "kdumpctl estimate recommends crashkernel=%s", size);
 	}
-	if (grub_set_crashkernel(ctl->grub_defaults, size, &backup, &err))
-		return fail(ctl, &err);
-	if (!backup) {
-		ctl_info(ctl, "%s already sets crashkernel=%s: unchanged", ctl->grub_defaults, size);
-		return 0;
-	}
-	ctl_info(ctl, "%s: GRUB_CMDLINE_LINUX now holds crashkernel=%s (other crashkernel= words removed); the old file is %s",
-		 ctl->grub_defaults, size, backup);
-	ctl_info(ctl, "run update-grub and reboot for the reservation to take effect");
-	free(backup);
-	return 0;
+	return set_crashkernel(ctl, size) ? 1 : 0;
 }
 
 static int cmd_help(struct ctl *ctl, int argc, char **argv);

@@ -238,6 +238,34 @@ run reset-crashkernel
 [ $status -eq 0 ] && grep -qx "GRUB_CMDLINE_LINUX=\"crashkernel=${rec}M\"" grub && grep -q "estimate recommends crashkernel=${rec}M" err
 ok $? "reset-crashkernel without --size: the estimate's ${rec}M, a GRUB_CMDLINE_LINUX line added"
 
+# The effective value only, inside the quotes; a trailing comment kept; grub.d/*.cfg read.
+printf '%s\n' 'GRUB_CMDLINE_LINUX="quiet splash" # keep quiet' > grub
+run reset-crashkernel --size=256M
+is "$(cat grub)" 'GRUB_CMDLINE_LINUX="quiet splash crashkernel=256M" # keep quiet' \
+	"reset-crashkernel edits inside the quotes, the trailing comment kept (exit $status)"
+mkdir -p grub.d
+printf '%s\n' 'GRUB_CMDLINE_LINUX="quiet crashkernel=64M"' 'GRUB_CMDLINE_LINUX_DEFAULT="crashkernel=1G"' > grub
+printf '%s\n' '# cloud image' "GRUB_CMDLINE_LINUX='console=ttyS0' # serial" > grub.d/50-cloud.cfg
+printf '%s\n' 'GRUB_TIMEOUT=0' > grub.d/60-other.cfg
+cp grub.d/60-other.cfg other.orig
+run reset-crashkernel --size=192M
+[ $status -eq 0 ] && [ "$(tr '\n' '|' < grub)" = 'GRUB_CMDLINE_LINUX="quiet"|GRUB_CMDLINE_LINUX_DEFAULT=""|' ] &&
+	[ "$(tr '\n' '|' < grub.d/50-cloud.cfg)" = "# cloud image|GRUB_CMDLINE_LINUX='console=ttyS0 crashkernel=192M' # serial|" ] &&
+	cmp -s grub.d/60-other.cfg other.orig && ls grub.d/50-cloud.cfg.kdumpctl-* > /dev/null 2>&1
+ok $? "grub.d/50-cloud.cfg sets GRUB_CMDLINE_LINUX last: crashkernel=192M goes there, the others lose theirs; exit $status: $(tr '\n' '|' < grub) $(tr '\n' '|' < grub.d/50-cloud.cfg)"
+rm -f grub.d/*.kdumpctl-*
+for bad in 'GRUB_CMDLINE_LINUX="quiet $(cat /x)"' 'GRUB_CMDLINE_LINUX="quiet' 'GRUB_CMDLINE_LINUX="a" ; GRUB_X=1' \
+	'[ -e /x ] && GRUB_CMDLINE_LINUX="a"' 'GRUB_CMDLINE_LINUX=$X'; do
+	printf '%s\n' 'GRUB_DEFAULT=0' "$bad" > grub.d/70-bad.cfg
+	cp grub grub.before
+	backups_before=$(ls | grep -c kdumpctl-)
+	run reset-crashkernel --size=128M
+	[ $status -ne 0 ] && grep -qF "grub.d/70-bad.cfg:2: GRUB_CMDLINE_LINUX: cannot edit it safely" err &&
+		cmp -s grub grub.before && [ "$(ls . grub.d | grep -c kdumpctl-)" = "$backups_before" ]
+	ok $? "reset-crashkernel refuses $bad: exit $status, nothing written: \"$(head -n 1 err)\""
+done
+rm -rf grub.d
+
 # ---- /etc/default/kdump --------------------------------------------------------------------------
 cp settings settings.good
 echo 'KDUMP_COMMANDLINE_APPEND="nr_cpus=1 $EXTRA"' >> settings

@@ -266,6 +266,28 @@ for bad in 'GRUB_CMDLINE_LINUX="quiet $(cat /x)"' 'GRUB_CMDLINE_LINUX="quiet' 'G
 done
 rm -rf grub.d
 
+# ---- get-default-crashkernel, auto_reset_crashkernel ---------------------------------------------
+run get-default-crashkernel
+is "$status:$(cat out)" "0:${rec}M" "get-default-crashkernel prints the estimate's value alone on stdout"
+run stop
+cp kdump.conf kdump.conf.before
+echo "auto_reset_crashkernel yes" >> kdump.conf
+printf '%s\n' 'GRUB_CMDLINE_LINUX="console=ttyS0 crashkernel=32M"' > grub
+echo $((32 << 20)) > sys/kernel/kexec_crash_size
+run start
+[ $status -eq 0 ] && grep -qx "GRUB_CMDLINE_LINUX=\"console=ttyS0 crashkernel=${rec}M\"" grub &&
+	grep -q "auto_reset_crashkernel: 32 MiB reserved, the estimate needs .* MiB: writing crashkernel=${rec}M" err &&
+	[ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
+ok $? "auto_reset_crashkernel, 32M reserved < estimate: crashkernel=${rec}M written, capture kernel still loaded (exit $status): $(grep -o 'auto_reset_crashkernel:.*' err)"
+run stop
+echo $((96 << 20)) > sys/kernel/kexec_crash_size
+cp grub grub.before
+run start
+[ $status -eq 0 ] && cmp -s grub grub.before && grep -q 'auto_reset_crashkernel: the reservation (96 MiB) covers the estimate' err
+ok $? "auto_reset_crashkernel, 96M reserved: grub left alone (exit $status)"
+run stop
+cp kdump.conf.before kdump.conf
+
 # ---- /etc/default/kdump --------------------------------------------------------------------------
 cp settings settings.good
 echo 'KDUMP_COMMANDLINE_APPEND="nr_cpus=1 $EXTRA"' >> settings

@@ -23,7 +23,7 @@ if command -v strace > /dev/null; then
 	grep -q 'openat(AT_FDCWD, "img.part", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600) = \([0-9]*\)' trace
 	ok $? "umask 000: img.part created with O_EXCL|O_NOFOLLOW, mode 0600: $(grep -o 'openat(AT_FDCWD, "img.part".*' trace)"
 	fd=$(sed -n 's/.*openat(AT_FDCWD, "img.part", .* = \([0-9]*\)$/\1/p' trace)
-	seq=$(grep -E "fsync|rename" trace | sed 's/^[0-9]* //; s/ *= 0$//' | tr '\n' '|')
+	seq=$(grep -E "fsync|rename" trace | sed 's/^[0-9]* *//; s/ *= 0$//' | tr '\n' '|')
 	case "$seq" in "fsync($fd)|rename(\"img.part\", \"img\")|fsync("*")|") ok 0 "fsync of the image, rename, fsync of the directory: $seq" ;;
 	*) ok 1 "fsync of the image, rename, fsync of the directory"; diag "got: $seq" ;; esac
 else

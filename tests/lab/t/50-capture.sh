@@ -11,8 +11,10 @@
 #      (root= on the capture command line) and then holds the dump.
 #   5. target full: vmcore-incomplete stays, marked incomplete, and failure_action runs.
 #   6. a dump whose VMCOREINFO lacks a key level 31 needs: the first kernel loads vmcoreinfo_edit
-#      (tests/lab/modules/) before kexec -p, which renames OFFSET(page.compound_head) in its
-#      vmcoreinfo_data; the capture /init saves at a lower level, says why, runs final_action.
+#      (tests/lab/modules/) before kexec -p, which renames NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) (no
+#      other source answers it; OFFSET(page.compound_head) comes from the dump's BTF) in its
+#      vmcoreinfo_data; the capture /init saves at a lower level, says why on the console and in
+#      vmcore-level.txt (docs/formats/kfacts.md), and runs final_action.
 # Every lab kernel runs 1; 2 and 6 need a test module (KDK_LAB_KERNELS_HEADERS: not sid); 3-5 test
 # the capture /init's failure paths, which do not depend on the kernel (KDK_LAB_KERNELS_SHORT).
 # On 6.12 and 7.x drgn stands in for crash (crash 8.0.2 aborts at random on 6.12, cannot read 7.x).
@@ -100,7 +102,7 @@ for release in $KDK_LAB_KERNELS; do
 	# The dump was saved at the level asked (no fallback), from the kernel's own /proc/vmcore.
 	is "$(dump_level "$work/vmcore")" 31 "$release: saved at dump level 31 (kdump_sub_header)"
 
-	# ---- 6. VMCOREINFO without OFFSET(page.compound_head): a lower level, final_action --------
+	# ---- 6. VMCOREINFO without NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE): a lower level, final_action -
 	if lab_has_headers "$release"; then
 		edit_ko=$("$LAB_DIR/build-module" vmcoreinfo_edit "$release") || bail "$release: build vmcoreinfo_edit"
 		printf '%s\n' "ext4 LABEL=kdktarget" "path /var/crash" \
@@ -109,19 +111,22 @@ for release in $KDK_LAB_KERNELS; do
 		mkdisk "$work/target6.img" 512M kdktarget 5e1f0c1e-0000-4000-8000-0000000000c6
 		DISK_ARGS=(-drive "file=$work/target6.img,if=virtio,format=raw")
 		capture_run nokey "$release" "$work/nokey.conf" "" "$edit_ko"
-		grep -aq 'vmcoreinfo_edit: VMCOREINFO key OFFSET(page.compound_head) renamed' "$run/serial.log"
+		grep -aq 'vmcoreinfo_edit: VMCOREINFO key NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) renamed' "$run/serial.log"
 		ok $? "$release: the first kernel's VMCOREINFO lost the key: $(grep -ao 'vmcoreinfo_edit: VMCOREINFO .*' "$run/serial.log" | head -n 1 | tr -d '\r')"
 		dir=$(dump_dir "$work/target6.img")
 		"$LAB_DIR/disk" get "$work/target6.img" "/var/crash/$dir/vmcore" "$work/vmcore-nokey" 2> /dev/null
 		ok $? "$release: the capture /init saved a vmcore all the same (/var/crash/$dir)"
+		"$LAB_DIR/disk" get "$work/target6.img" "/var/crash/$dir/vmcore-level.txt" "$work/level.txt" 2> /dev/null
+		grep -q 'PAGE_BUDDY_MAPCOUNT_VALUE.*saving at level' "$work/level.txt" 2> /dev/null
+		ok $? "$release: vmcore-level.txt beside it gives the reason: $(head -c 200 "$work/level.txt" 2> /dev/null)"
 		level=$(dump_level "$work/vmcore-nokey")
 		[ -n "$level" ] && [ "$level" -lt 31 ]
 		ok $? "$release: at a lower dump level (kdump_sub_header says ${level:-nothing})"
-		grep -a 'compound_head' "$run/serial.log" | grep -aqv 'vmcoreinfo_edit'
-		ok $? "$release: the console gives the reason, naming the key: $(grep -a 'compound_head' "$run/serial.log" | grep -av vmcoreinfo_edit | head -n 1 | tr -d '\r' | head -c 200)"
+		grep -a 'PAGE_BUDDY_MAPCOUNT_VALUE.*saving at level' "$run/serial.log" | grep -aqv 'vmcoreinfo_edit'
+		ok $? "$release: the console gives the reason, naming the key: $(grep -a 'PAGE_BUDDY_MAPCOUNT_VALUE' "$run/serial.log" | grep -av vmcoreinfo_edit | head -n 1 | tr -d '\r' | head -c 200)"
 		grep -aq 'kdump: final_action poweroff' "$run/serial.log" && ! grep -aq 'kdump: failure_action' "$run/serial.log"
 		ok $? "$release: final_action ran, not failure_action ($(grep -ao 'kdump: f[a-z]*_action [a-z_]*' "$run/serial.log" | head -n 1))"
-		rm -f "$work/vmcore-nokey" "$work/target6.img"
+		rm -f "$work/vmcore-nokey" "$work/target6.img" "$work/level.txt"
 	else
 		lab_skip "$release: the VMCOREINFO-edit capture needs a test module; no linux-headers-$release in bookworm's apt (t/40 checks a host-side edit on every kernel)"
 	fi

@@ -17,7 +17,11 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
-static char *key = "OFFSET(page.compound_head)";
+/*
+ * Default: the free-page marker. Level 16 (free pages) cannot be computed without it, and no other
+ * source answers it (unlike OFFSET(page.compound_head), which the dump's BTF gives).
+ */
+static char *key = "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)";
 module_param(key, charp, 0444);
 MODULE_PARM_DESC(key, "the VMCOREINFO key to rename (its second-to-last character becomes 'X')");
 

@@ -129,22 +129,15 @@ static void watchdog_expired(int sig)
 
 void system_watchdog(unsigned seconds, enum kdk_conf_action failure_action)
 {
-	struct sigaction sa = { 0 };
-
-	if (!seconds)
-		return;
 	/* shell and dump_to_rootfs need more than a signal handler can do: reboot. */
 	watchdog_action = failure_action == KDK_ACTION_HALT || failure_action == KDK_ACTION_POWEROFF
 				  ? (int)failure_action : KDK_ACTION_REBOOT;
-	sa.sa_handler = watchdog_expired;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(seconds);
+	kdk_watchdog_arm(seconds, watchdog_expired);
 }
 
 void system_watchdog_stop(void)
 {
-	alarm(0);
+	kdk_watchdog_disarm();
 }
 
 void system_finish(enum kdk_conf_action action)

@@ -1,5 +1,5 @@
-/* kdk_run.c — fork, exec, and a deadline kept with sigtimedwait() on a blocked SIGCHLD (no
- * SIGALRM: the capture /init's watchdog owns it). exec's failure comes back on a CLOEXEC pipe. */
+/* kdk_run.c — fork, exec, and a deadline kept with sigtimedwait() on a blocked SIGCHLD (SIGALRM
+ * stays free for the watchdog, alarm(2)). exec's failure comes back on a CLOEXEC pipe. */
 #include "kdk_run.h"
 
 #include <errno.h>
@@ -88,4 +88,21 @@ out:
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
 	return status;
+}
+
+void kdk_watchdog_arm(unsigned seconds, void (*expired)(int))
+{
+	struct sigaction sa = { 0 };
+
+	if (!seconds)
+		return;
+	sa.sa_handler = expired;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+}
+
+void kdk_watchdog_disarm(void)
+{
+	alarm(0);
 }

@@ -1,6 +1,6 @@
 /* test_kdk_run.c — a hook with a time limit: its exit status comes back, one that runs too long
- * is killed with everything it started (within a second of the limit), and one that cannot start
- * says why (exec's errno). */
+ * is killed with everything it started (within a second of the limit), one that cannot start
+ * says why (exec's errno); the watchdog interrupts a hung hook's wait, and disarmed stays quiet. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -92,12 +93,61 @@ static void a_hook_that_cannot_start_says_why(void **state)
 	assert_int_equal(kdk_run_limited(tmp_path("badinterp"), NULL, 5), -ENOENT);
 }
 
+static void expired(int sig)
+{
+	(void)sig;
+	_exit(42);
+}
+
+/* In a child: the watchdog must end it while a hook (with a longer limit of its own) hangs. */
+static void the_watchdog_fires_during_a_hung_hook(void **state)
+{
+	double started, took;
+	int status;
+	pid_t pid;
+	(void)state;
+	script("hang5", "#!/bin/sh\nexec sleep 5\n");
+	started = now();
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		kdk_watchdog_arm(1, expired);
+		kdk_run_limited(tmp_path("hang5"), NULL, 30);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	took = now() - started;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 42 || took > 3.0)
+		fail_msg("expected the watchdog's exit 42 after ~1 s; got status 0x%x after %.2f s", status,
+			 took);
+}
+
+static void a_disarmed_watchdog_stays_quiet(void **state)
+{
+	int status;
+	pid_t pid;
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		kdk_watchdog_arm(1, expired);
+		kdk_watchdog_disarm();
+		sleep(2);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("expected exit 0 (disarmed); got status 0x%x", status);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exit_status_and_argument),
 		cmocka_unit_test(a_hung_hook_and_its_children_are_killed),
 		cmocka_unit_test(a_hook_that_cannot_start_says_why),
+		cmocka_unit_test(the_watchdog_fires_during_a_hung_hook),
+		cmocka_unit_test(a_disarmed_watchdog_stays_quiet),
 	};
 	return cmocka_run_group_tests_name("kdk_run", tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -3,7 +3,10 @@
 #include "kdump_conf_check.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <libgen.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +106,33 @@ static int check_hook(const struct kdk_kdump_conf *conf, const char *what, const
 	return 0;
 }
 
+/* The capture /init reaches an ssh target by numeric IPv4 address only: its static libc has no
+ * resolver (capture/network.c, lib/ssh_session.c's getaddrinfo without NSS) and ip= is IPv4. A
+ * name is refused with the address it has here, to copy into kdump.conf. */
+static int check_ssh_host(const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	const char *host = strchr(conf->ssh, '@') + 1;
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	char address[INET_ADDRSTRLEN] = "";
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, host, &in) == 1)
+		return 0;
+	if (host[0] != '[' && getaddrinfo(host, NULL, &hints, &res) == 0 && res) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, address,
+			  sizeof(address));
+		freeaddrinfo(res);
+	}
+	if (address[0])
+		return kdk_err_set(err, ENOTSUP, "%s:%u: ssh %s: the capture kernel cannot resolve host "
+				   "names yet: give the IPv4 address (here %s resolves to %s: ssh %.*s@%s)",
+				   conf->file, conf->target_line, conf->ssh, host, address,
+				   (int)(host - 1 - conf->ssh), conf->ssh, address);
+	return kdk_err_set(err, ENOTSUP, "%s:%u: ssh %s: the capture kernel reaches ssh targets by "
+			   "numeric IPv4 address only (no resolver, ip= is IPv4)", conf->file,
+			   conf->target_line, conf->ssh);
+}
+
 int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
 	struct kdk_save_options opts;
@@ -116,6 +146,8 @@ int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 	if (conf->target == KDK_TARGET_FS && conf->fstype && !strncmp(conf->fstype, "nfs", 3))
 		return kdk_err_set(err, ENOTSUP, "%s:%u: %s %s: NFS dump targets are not supported yet "
 				   "(ssh is)", conf->file, conf->target_line, conf->fstype, conf->device);
+	if (conf->target == KDK_TARGET_SSH && (rc = check_ssh_host(conf, err)))
+		return rc;
 	rc = kdk_core_collector_options(conf->core_collector, "/proc/vmcore", "vmcore", &opts, &argv,
 					&storage, &dropped, err);
 	free(argv);

@@ -9,7 +9,8 @@
 #include "kdump_conf.h"
 #include "save_options.h"
 
-/* Every refusal says "<file>:<line>: …": raw and nfs targets (not implemented yet), a
+/* Every refusal says "<file>:<line>: …": raw and nfs targets (not implemented yet), ssh targets
+ * given by name or IPv6 address (the capture /init has no resolver; its network is IPv4), a
  * core_collector dumpsave's own parser rejects or that does not save a dump, and kdump_pre/
  * kdump_post scripts whose #! interpreter the image does not hold (it holds busybox as /bin/sh,
  * the extra_bins, and the hooks themselves). Hooks are read from the running system. */

@@ -107,6 +107,10 @@ static void targets(void **state)
 	expect_accepted("");
 	expect_accepted("ext4 UUID=1\n");
 	expect_accepted("ssh kdump@10.0.0.1\n");
+	expect_refused("path /x\nssh kdump@localhost\n",
+		       "kdump.conf:2: ssh kdump@localhost: the capture kernel cannot resolve host names yet: give the IPv4 address (here localhost resolves to 127.0.0.1: ssh kdump@127.0.0.1)");
+	expect_refused("ssh kdump@[2001:db8::1]\n",
+		       "kdump.conf:1: ssh kdump@[2001:db8::1]: the capture kernel reaches ssh targets by numeric IPv4 address only (no resolver, ip= is IPv4)");
 	expect_refused("path /x\nraw /dev/sdb1\n",
 		       "kdump.conf:2: raw /dev/sdb1: raw dump targets are not supported yet");
 	expect_refused("\n\nnfs server:/export\n",

@@ -146,6 +146,10 @@ int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 	if (conf->target == KDK_TARGET_FS && conf->fstype && !strncmp(conf->fstype, "nfs", 3))
 		return kdk_err_set(err, ENOTSUP, "%s:%u: %s %s: NFS dump targets are not supported yet "
 				   "(ssh is)", conf->file, conf->target_line, conf->fstype, conf->device);
+	if (conf->target == KDK_TARGET_FS && conf->fstype && !strcmp(conf->fstype, "virtiofs"))
+		return kdk_err_set(err, ENOTSUP, "%s:%u: virtiofs %s: virtiofs dump targets are not "
+				   "supported yet (the capture /init mounts block devices)", conf->file,
+				   conf->target_line, conf->device);
 	if (conf->target == KDK_TARGET_SSH && (rc = check_ssh_host(conf, err)))
 		return rc;
 	rc = kdk_core_collector_options(conf->core_collector, "/proc/vmcore", "vmcore", &opts, &argv,

@@ -115,6 +115,8 @@ static void targets(void **state)
 		       "kdump.conf:2: raw /dev/sdb1: raw dump targets are not supported yet");
 	expect_refused("\n\nnfs server:/export\n",
 		       "kdump.conf:3: nfs server:/export: NFS dump targets are not supported yet (ssh is)");
+	expect_refused("virtiofs /dev/vda\n",
+		       "kdump.conf:1: virtiofs /dev/vda: virtiofs dump targets are not supported yet (the capture /init mounts block devices)");
 	expect_refused("nfs4 server:/export\n",
 		       "kdump.conf:1: nfs4 server:/export: NFS dump targets are not supported yet (ssh is)");
 }

@@ -252,13 +252,14 @@ uint32_t kdk_btf_resolve(const struct kdk_btf *btf, uint32_t id)
 
 uint64_t kdk_btf_size(const struct kdk_btf *btf, uint32_t id)
 {
-	uint64_t count = 1;   /* elements of the arrays gone through */
+	uint64_t count = 1;
 	int depth;
 
-	/* A loop, not recursion: an array whose element type is itself (damaged BTF) ends at
-	 * MAX_DEPTH with size 0 instead of overflowing the stack. */
+	/* Arrays of arrays iteratively, at most MAX_DEPTH deep: corrupt BTF (an array of itself)
+	 * ends with 0, as an overflowing size does. */
 	for (depth = 0; depth < MAX_DEPTH; depth++) {
 		struct btf_type_raw t;
+		const uint8_t *a;
 
 		id = kdk_btf_resolve(btf, id);
 		if (!id)
@@ -267,16 +268,16 @@ uint64_t kdk_btf_size(const struct kdk_btf *btf, uint32_t id)
 		switch (kind_of(t.info)) {
 		case KDK_BTF_INT: case KDK_BTF_STRUCT: case KDK_BTF_UNION: case KDK_BTF_ENUM:
 		case KDK_BTF_ENUM64: case KDK_BTF_FLOAT: case KDK_BTF_DATASEC:
-			return count * t.size_or_type;
+			return t.size_or_type && count > UINT64_MAX / t.size_or_type ? 0 : count * t.size_or_type;
 		case KDK_BTF_PTR:
-			return count * 8;
-		case KDK_BTF_ARRAY: {
-			const uint8_t *a = btf->types + btf->type_at[id] + 12;
-
+			return count > UINT64_MAX / 8 ? 0 : count * 8;
+		case KDK_BTF_ARRAY:
+			a = btf->types + btf->type_at[id] + 12;
+			if (get32(a + 8) && count > UINT64_MAX / get32(a + 8))
+				return 0;
 			count *= get32(a + 8);
 			id = get32(a);
-			continue;
-		}
+			break;
 		default:
 			return 0;
 		}

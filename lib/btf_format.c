@@ -433,3 +433,15 @@ void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *
 	print_value(&p, id, 0, 0, 0);
 	fputc('\n', out);
 }
+
+void kdk_btf_print_member_value(const struct kdk_btf *btf, uint32_t id, const char *name,
+				const uint8_t *data, uint64_t addr, FILE *out,
+				void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
+{
+	unsigned values = 0;
+	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values };
+
+	fprintf(out, "  %s = ", name);
+	print_value(&p, id, 0, 2, 0);
+	fputc('\n', out);
+}

@@ -54,10 +54,15 @@ static int parse_assignment(const char *line, const char *key, struct assignment
 	if (!starts_key(p, key)) {
 		/* "KEY=" elsewhere on the line (after "if …; then", "&&", "local"…) is an
 		 * assignment we cannot edit safely; a mere mention ($KEY) is not ours. */
-		for (q = strstr(line, key); q; q = strstr(q + 1, key))
-			if (starts_key(q, key) &&
-			    (q == line || !(isalnum((unsigned char)q[-1]) || q[-1] == '_')))
+		for (q = strstr(line, key); q; q = strstr(q + 1, key)) {
+			size_t len = strlen(key);
+			if (q != line && (isalnum((unsigned char)q[-1]) || q[-1] == '_'))
+				continue;
+			if (q[len] == '+' && q[len + 1] == '=')
+				return *why = "an appending += assignment", -1;
+			if (starts_key(q, key))
 				return *why = "an assignment inside other shell code", -1;
+		}
 		return 0;
 	}
 	p += strlen(key) + 1;

@@ -255,7 +255,7 @@ run reset-crashkernel --size=192M
 ok $? "grub.d/50-cloud.cfg sets GRUB_CMDLINE_LINUX last: crashkernel=192M goes there, the others lose theirs; exit $status: $(tr '\n' '|' < grub) $(tr '\n' '|' < grub.d/50-cloud.cfg)"
 rm -f grub.d/*.kdumpctl-*
 for bad in 'GRUB_CMDLINE_LINUX="quiet $(cat /x)"' 'GRUB_CMDLINE_LINUX="quiet' 'GRUB_CMDLINE_LINUX="a" ; GRUB_X=1' \
-	'[ -e /x ] && GRUB_CMDLINE_LINUX="a"' 'GRUB_CMDLINE_LINUX=$X'; do
+	'[ -e /x ] && GRUB_CMDLINE_LINUX="a"' 'GRUB_CMDLINE_LINUX=$X' 'GRUB_CMDLINE_LINUX+=" crashkernel=1G"'; do
 	printf '%s\n' 'GRUB_DEFAULT=0' "$bad" > grub.d/70-bad.cfg
 	cp grub grub.before
 	backups_before=$(ls | grep -c kdumpctl-)

@@ -158,9 +158,11 @@ int main(void)
 	if (conf.kdump_pre) {
 		int status = run_hook("kdump_pre", conf.kdump_pre, NULL, conf.hook_timeout);
 
-		if (status)
-			rc = kdk_err_set(&err, EIO, "kdump_pre %s failed (%s %d)", conf.kdump_pre,
-					 status < 0 ? "error" : "exit", status);
+		if (status > 0)
+			rc = kdk_err_set(&err, EIO, "kdump_pre %s failed (exit %d)", conf.kdump_pre, status);
+		else if (status < 0)
+			rc = kdk_err_set(&err, -status, "kdump_pre %s failed: %s", conf.kdump_pre,
+					 status == -ETIMEDOUT ? "killed at kdump_hook_timeout" : strerror(-status));
 	}
 	if (!rc)
 		rc = save_to_target(&conf, &err);

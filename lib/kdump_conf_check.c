@@ -74,14 +74,34 @@ static bool packed(const struct kdk_kdump_conf *conf, const char *program)
 	return false;
 }
 
+/* The capture /init mounts devtmpfs, proc, sysfs and tmpfs over these (capture/system.c): what
+ * mkdumprd packs under them is hidden at crash time. */
+static const char *hidden_by_mount(const char *path)
+{
+	static const char *const mounted[] = { "/dev", "/proc", "/sys", "/tmp", "/run" };
+
+	for (size_t i = 0; i < sizeof(mounted) / sizeof(mounted[0]); i++) {
+		size_t len = strlen(mounted[i]);
+		if (!strncmp(path, mounted[i], len) && (path[len] == '/' || !path[len]))
+			return mounted[i];
+	}
+	return NULL;
+}
+
 /* A hook runs with execl(): an ELF program, or a "#!" script whose interpreter is in the image. */
 static int check_hook(const struct kdk_kdump_conf *conf, const char *what, const char *path,
 		      unsigned line, struct kdk_err *err)
 {
 	char head[256] = "", *interp, *end;
+	const char *hidden = hidden_by_mount(path);
 	size_t got;
-	FILE *in = fopen(path, "re");
+	FILE *in;
 
+	if (hidden)
+		return kdk_err_set(err, EINVAL, "%s:%u: %s %s: the capture /init mounts a file system "
+				   "over %s, which hides it there; keep it elsewhere (e.g. /usr/local/sbin)",
+				   conf->file, line, what, path, hidden);
+	in = fopen(path, "re");
 	if (!in)
 		return kdk_err_sys(err, errno, "%s:%u: %s %s", conf->file, line, what, path);
 	got = fread(head, 1, sizeof(head) - 1, in);
@@ -160,6 +180,14 @@ int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 		if (conf->core_collector_line)
 			kdk_err_prefix(err, "%s:%u: ", conf->file, conf->core_collector_line);
 		return rc;
+	}
+	for (size_t i = 0; i < conf->extra_bins.len; i++) {
+		const char *bin = *(char **)kdk_array_at(&conf->extra_bins, i);
+		const char *hidden = hidden_by_mount(bin);
+		if (hidden)
+			return kdk_err_set(err, EINVAL, "%s:%u: extra_bins %s: the capture /init mounts a "
+					   "file system over %s, which hides it there", conf->file,
+					   conf->extra_bins_line, bin, hidden);
 	}
 	if (conf->kdump_pre &&
 	    (rc = check_hook(conf, "kdump_pre", conf->kdump_pre, conf->kdump_pre_line, err)))

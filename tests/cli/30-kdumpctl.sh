@@ -84,9 +84,12 @@ run start
 ok $? "start, broken line 3: exit $status, \"$(cat err)\""
 is "$(calls kexec)+$(calls mkdumprd)+$(cat sys/kernel/kexec_crash_loaded)" "0+0+0" "start, broken kdump.conf: nothing built, nothing loaded"
 # What the capture /init could not do is refused at start, with its line, before anything is built.
-printf '%s\n' '#!/bin/bash' 'echo pre' > bash-hook
-printf '%s\n' '#!/bin/sh' 'echo pre' > sh-hook
-chmod +x bash-hook sh-hook
+# Hooks outside /tmp: the capture /init mounts a tmpfs there, and kdumpctl refuses hooks under it.
+hooks=$(mktemp -d "$top/build/kdumpctl-hooks-XXXX") || bail "mktemp under $top/build"
+trap 'rm -rf "$work" "$hooks"' EXIT
+printf '%s\n' '#!/bin/bash' 'echo pre' > "$hooks/bash-hook"
+printf '%s\n' '#!/bin/sh' 'echo pre' > "$hooks/sh-hook"
+chmod +x "$hooks/bash-hook" "$hooks/sh-hook"
 refused_at_start() { # LINE-2-OF-KDUMP.CONF EXPECTED-MESSAGE
 	printf '%s\n' "path /var/crash" "$1" > kdump.conf
 	run start
@@ -96,7 +99,8 @@ refused_at_start() { # LINE-2-OF-KDUMP.CONF EXPECTED-MESSAGE
 refused_at_start "raw /dev/sdb1" "kdump.conf:2: raw /dev/sdb1: raw dump targets are not supported yet"
 refused_at_start "nfs srv:/export" "kdump.conf:2: nfs srv:/export: NFS dump targets are not supported yet"
 refused_at_start "core_collector makedumpfile -d 64" "kdump.conf:2: core_collector \"makedumpfile -d 64\": -d 64: the dump level is a number from 0 to 31"
-refused_at_start "kdump_pre $work/bash-hook" "kdump.conf:2: kdump_pre $work/bash-hook: its interpreter /bin/bash is not in the capture image"
+refused_at_start "kdump_pre $hooks/bash-hook" "kdump.conf:2: kdump_pre $hooks/bash-hook: its interpreter /bin/bash is not in the capture image"
+refused_at_start "kdump_post $work/sh-hook" "kdump.conf:2: kdump_post $work/sh-hook: the capture /init mounts a file system over /tmp, which hides it there"
 refused_at_start "ssh -oProxyCommand=touch\${IFS}x@h" "kdump.conf:2: ssh \"-oProxyCommand=touch\${IFS}x@h\": a user or host starting with '-' would be read as an ssh option; refused"
 printf '%s\n' "path /var/crash" "raw /dev/sdb1" > kdump.conf
 echo 1 > sys/kernel/kexec_crash_loaded
@@ -104,7 +108,7 @@ run restart
 [ $status -eq 1 ] && grep -qF "kdump.conf:2: raw /dev/sdb1" err && [ "$(calls kexec)" = 0 ] && [ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
 ok $? "restart with a raw target: refused before the loaded kernel is unloaded (\"$(cat err)\")"
 echo 0 > sys/kernel/kexec_crash_loaded
-printf '%s\n' "path /var/crash" "kdump_pre $work/sh-hook" > kdump.conf
+printf '%s\n' "path /var/crash" "kdump_pre $hooks/sh-hook" > kdump.conf
 run start
 [ $status -eq 0 ]
 ok $? "start accepts a #!/bin/sh kdump_pre (busybox sh is packed): exit $status"

@@ -37,11 +37,14 @@ build_image img2
 [ $status -eq 0 ] && [ "$(cat victim)" = secret ] && [ ! -L img2.part ] && [ "$(stat -c %a img2)" = 600 ]
 ok $? "a symlink planted at img2.part is removed, not followed: victim unchanged, exit $status"
 
-printf '%s\n' '#!/bin/bash' 'true' > bash-hook
-chmod +x bash-hook
-printf '%s\n' "path /var/crash" "core_collector dumpsave -d 31" "kdump_pre $work/bash-hook" > kdump.conf
+# The hook outside /tmp (the capture /init mounts a tmpfs there; hooks under it are refused).
+hooks=$(mktemp -d "$top/build/mkdumprd-hooks-XXXX") || bail "mktemp under $top/build"
+trap 'rm -rf "$work" "$hooks"' EXIT
+printf '%s\n' '#!/bin/bash' 'true' > "$hooks/bash-hook"
+chmod +x "$hooks/bash-hook"
+printf '%s\n' "path /var/crash" "core_collector dumpsave -d 31" "kdump_pre $hooks/bash-hook" > kdump.conf
 build_image img3
-[ $status -ne 0 ] && grep -qF "kdump.conf:3: kdump_pre $work/bash-hook: its interpreter /bin/bash is not in the capture image" err && [ ! -e img3 ]
+[ $status -ne 0 ] && grep -qF "kdump.conf:3: kdump_pre $hooks/bash-hook: its interpreter /bin/bash is not in the capture image" err && [ ! -e img3 ]
 ok $? "mkdumprd refuses a #!/bin/bash kdump_pre: exit $status, \"$(cat err)\""
 printf '%s\n' "path /var/crash" "core_collector dumpsave --num-threads x" > kdump.conf
 build_image img4

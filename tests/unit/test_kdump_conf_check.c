@@ -14,11 +14,12 @@
 
 #include "kdump_conf_check.h"
 
-static char dir[] = "/tmp/kdk-conf-check-XXXXXX";
+/* Not under /tmp: the capture /init mounts a tmpfs there, and hooks under it are refused. */
+static char dir[4096];
 
 static void write_file(const char *name, const char *text)
 {
-	char path[256];
+	char path[4200];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -32,7 +33,7 @@ static void write_file(const char *name, const char *text)
 /* Parse and check; returns the check's result with the message in err. */
 static int check(const char *text, struct kdk_err *err)
 {
-	char buf[2048], *d = buf;
+	char buf[8192], *d = buf;
 	struct kdk_kdump_conf c;
 	const char *p;
 	FILE *in;
@@ -54,7 +55,7 @@ static int check(const char *text, struct kdk_err *err)
 static void expect_refused(const char *text, const char *message)
 {
 	struct kdk_err err = { 0 };
-	char want[512], *d = want;
+	char want[8192], *d = want;
 	const char *p;
 
 	for (p = message; *p; p++)
@@ -77,6 +78,9 @@ static void expect_accepted(const char *text)
 static int setup(void **state)
 {
 	(void)state;
+	if (!getcwd(dir, sizeof(dir) - 64))
+		return -1;
+	strcat(dir, "/build/kdk-conf-check-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
 	write_file("sh-hook", "#!/bin/sh\necho hi\n");
@@ -92,7 +96,7 @@ static int teardown(void **state)
 {
 	const char *names[] = { "sh-hook", "sh-hook-space", "bash-hook", "env-hook", "no-shebang",
 				"elf-hook" };
-	char path[256];
+	char path[4200];
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -146,6 +150,11 @@ static void hook_interpreters(void **state)
 		       "kdump.conf:1: kdump_post @/env-hook: \"#!/usr/bin/env\" is not supported in the capture image; name the interpreter (#!/bin/sh is busybox's sh)");
 	expect_refused("kdump_pre @/no-shebang\n",
 		       "kdump.conf:1: kdump_pre @/no-shebang is neither a program nor a \"#!\" script: the capture /init cannot run it");
+	expect_refused("\nkdump_post /tmp/hook\n",
+		       "kdump.conf:2: kdump_post /tmp/hook: the capture /init mounts a file system over /tmp, which hides it there; keep it elsewhere (e.g. /usr/local/sbin)");
+	expect_refused("extra_bins /usr/bin/stat /run/x\n",
+		       "kdump.conf:1: extra_bins /run/x: the capture /init mounts a file system over /run, which hides it there");
+	expect_accepted("extra_bins /tmpfiles/x /runner\n");
 	expect_refused("kdump_pre @/missing\n",
 		       "kdump.conf:1: kdump_pre @/missing: No such file or directory");
 }

@@ -84,6 +84,22 @@ static int save_over_ssh(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 	return rc;
 }
 
+/* A kdump_pre/kdump_post script, killed after `timeout` seconds (kdump_hook_timeout). Returns
+ * its exit status; a hook that was killed or could not run is nonzero (failed). */
+static int run_hook(const char *what, const char *program, const char *arg, unsigned timeout)
+{
+	int status = system_run(program, arg, timeout);
+
+	if (status == -ETIMEDOUT)
+		say("%s %s did not finish in %u s (kdump_hook_timeout): killed, counted as failed",
+		    what, program, timeout);
+	else if (status < 0)
+		say("%s %s: %s", what, program, strerror(-status));
+	else
+		say("%s %s exited %d", what, program, status);
+	return status;
+}
+
 static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
 	switch (conf->target) {
@@ -131,15 +147,22 @@ int main(void)
 		system_finish(conf.failure_action == KDK_ACTION_DUMP_TO_ROOTFS ? KDK_ACTION_REBOOT :
 										  conf.failure_action);
 	}
+	/* Everything from here to final_action is under the watchdog: a save that cannot finish
+	 * (a target that stops answering, a hung disk) ends in failure_action, never a hang. */
+	if (conf.save_timeout)
+		say("watchdog: failure_action if not done in %u s (kdump_save_timeout)", conf.save_timeout);
+	system_watchdog(conf.save_timeout, conf.failure_action);
 	system_load_modules(MODULES_LIST);
 
 	rc = 0;
 	if (conf.kdump_pre) {
-		int status = system_run(conf.kdump_pre, NULL);
+		int status = run_hook("kdump_pre", conf.kdump_pre, NULL, conf.hook_timeout);
 
-		say("kdump_pre %s exited %d", conf.kdump_pre, status);
-		if (status)
+		if (status > 0)
 			rc = kdk_err_set(&err, EIO, "kdump_pre %s failed (exit %d)", conf.kdump_pre, status);
+		else if (status < 0)
+			rc = kdk_err_set(&err, -status, "kdump_pre %s failed: %s", conf.kdump_pre,
+					 status == -ETIMEDOUT ? "killed at kdump_hook_timeout" : strerror(-status));
 	}
 	if (!rc)
 		rc = save_to_target(&conf, &err);
@@ -159,8 +182,11 @@ int main(void)
 		char status[16];
 
 		snprintf(status, sizeof(status), "%d", rc ? 1 : 0);
-		say("kdump_post %s exited %d", conf.kdump_post, system_run(conf.kdump_post, status));
+		if (run_hook("kdump_post", conf.kdump_post, status, conf.hook_timeout))
+			say("kdump_post %s failed (the dump itself is %s)", conf.kdump_post,
+			    rc ? "not saved" : "saved");
 	}
+	system_watchdog_stop();
 	if (rc)
 		system_finish(conf.failure_action == KDK_ACTION_DUMP_TO_ROOTFS ? KDK_ACTION_REBOOT :
 										  conf.failure_action);

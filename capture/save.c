@@ -13,6 +13,7 @@
 #include "kdk_out.h"
 #include "save_job.h"
 #include "kdk_log.h"
+#include "kdump_conf_check.h"
 #include "save_options.h"
 
 struct progress {
@@ -66,51 +67,19 @@ static void note_degraded(struct kdk_save_dest *dest, const char *path,
 		say("%s%s not written: %s", dest->prefix, note, err.msg);
 }
 
-/* The core_collector line as dumpsave options, with the input and output added. makedumpfile is
- * accepted as a name for dumpsave: existing kdump.conf files name it, and the options agree. */
+/* The core_collector line as dumpsave options (lib/kdump_conf_check.c, which kdumpctl start and
+ * mkdumprd use to refuse a bad line before any crash). */
 static int collector_options(const char *core_collector, const char *vmcore, const char *output,
 			     struct kdk_save_options *opts, char ***argv, char **storage,
 			     struct kdk_err *err)
 {
-	char msg[256], **words, *name;
-	int argc, rc;
+	bool dropped_flatten;
+	int rc = kdk_core_collector_options(core_collector, vmcore, output, opts, argv, storage,
+					    &dropped_flatten, err);
 
-	rc = kdk_save_options_split(core_collector, &words, &argc, storage);
-	if (rc)
-		return kdk_err_set(err, EINVAL, "core_collector \"%s\": cannot split it into words",
-				   core_collector);
-	/* "makedumpfile -F …" is how ssh targets were written for makedumpfile, which could only
-	 * pipe a flattened stream into ssh. The /init writes the target itself (SFTP, or a
-	 * flattened vmcore.flat where the server has no SFTP), so -F has nothing left to do. */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(words[i], "-F"))
-			continue;
+	if (dropped_flatten)
 		say("core_collector: -F is not needed: the dump is written to the target directly");
-		memmove(&words[i], &words[i + 1], (size_t)(argc - i) * sizeof(*words));
-		argc--;
-		i--;
-	}
-	name = argc ? basename(words[0]) : "";
-	if (strcmp(name, "dumpsave") && strcmp(name, "makedumpfile")) {
-		free(words);
-		return kdk_err_set(err, EINVAL, "core_collector \"%s\": the capture /init runs dumpsave "
-						"(or makedumpfile, the same options), not %s",
-				   core_collector, name);
-	}
-	*argv = realloc(words, (size_t)(argc + 3) * sizeof(*words));
-	if (!*argv) {
-		free(words);
-		return kdk_err_sys(err, ENOMEM, "core_collector");
-	}
-	(*argv)[argc++] = (char *)vmcore;
-	(*argv)[argc++] = (char *)output;
-	(*argv)[argc] = NULL;
-	if (kdk_save_options_parse(argc, *argv, opts, msg, sizeof(msg)))
-		return kdk_err_set(err, EINVAL, "core_collector \"%s\": %s", core_collector, msg);
-	if (opts->mode != KDK_SAVE_SAVE)
-		return kdk_err_set(err, EINVAL, "core_collector \"%s\": must save a dump (no -F, -R, "
-						"--dump-dmesg)", core_collector);
-	return 0;
+	return rc;
 }
 
 int capture_save(const char *core_collector, const struct capture_target *target, const char *base,

@@ -1,5 +1,7 @@
 /* system.c — mounts, modules, command line, scripts and the final reboot of the capture /init. */
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "kdk_run.h"
 #include "system.h"
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
@@ -100,30 +103,51 @@ int system_cmdline_value(const char *name, char *out, size_t size)
 	return -ENOENT;
 }
 
-int system_run(const char *program, const char *arg)
+int system_run(const char *program, const char *arg, unsigned timeout)
 {
-	pid_t pid = fork();
-	int status;
+	return kdk_run_limited(program, arg, timeout);
+}
 
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		execl(program, program, arg, (char *)NULL);
-		fprintf(stderr, "kdump: cannot run %s: %s\n", program, strerror(errno));
-		_exit(127);
+/* The watchdog: SIGALRM ends the capture kernel with failure_action's end, from the handler
+ * itself (async-signal-safe calls only: write and reboot; no sync — a hung target would hang it). */
+static volatile sig_atomic_t watchdog_action = KDK_ACTION_REBOOT;
+
+static void watchdog_expired(int sig)
+{
+	static const char msg[] = "kdump: the save did not finish in time (kdump_save_timeout): "
+				  "failure_action\n";
+	int action = watchdog_action;
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more to tell */
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	reboot(action == KDK_ACTION_HALT ? RB_HALT_SYSTEM :
+	       action == KDK_ACTION_POWEROFF ? RB_POWER_OFF : RB_AUTOBOOT);
+	_exit(1); /* PID 1 exiting panics the kernel: panic= reboots it */
+}
+
+void system_watchdog(unsigned seconds, enum kdk_conf_action failure_action)
+{
+	/* shell and dump_to_rootfs need more than a signal handler can do: reboot. */
+	watchdog_action = failure_action == KDK_ACTION_HALT || failure_action == KDK_ACTION_POWEROFF
+				  ? (int)failure_action : KDK_ACTION_REBOOT;
+	kdk_watchdog_arm(seconds, watchdog_expired);
+}
+
+void system_watchdog_stop(void)
+{
+	kdk_watchdog_disarm();
 }
 
 void system_finish(enum kdk_conf_action action)
 {
 	sync();
 	if (action == KDK_ACTION_SHELL) {
+		system_watchdog_stop(); /* the administrator's shell has no time limit */
 		if (!access("/bin/sh", X_OK)) {
 			say("starting a shell (exit it to reboot)");
-			system_run("/bin/sh", NULL);
+			system_run("/bin/sh", NULL, 0);
 		} else {
 			say("no shell in this initramfs: rebooting instead");
 		}

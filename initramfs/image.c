@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include "kdk_array.h"
+#include "kdk_out.h"
 
 struct rd_image {
 	struct archive *archive;
+	int fd;                    /* <path>.part, created 0600 (it may hold the SSH private key) */
 	char *path, *part;
 	struct kdk_array dirs;     /* char *: directories already in the archive */
 	uint64_t content_size;
@@ -173,6 +175,8 @@ static void image_free(struct rd_image *img)
 
 	if (img->archive)
 		archive_write_free(img->archive);
+	if (img->fd >= 0)
+		close(img->fd);
 	for (i = 0; i < img->dirs.len; i++)
 		free(*(char **)kdk_array_at(&img->dirs, i));
 	kdk_array_free(&img->dirs);
@@ -189,17 +193,34 @@ int rd_image_open(struct rd_image **out, const char *path, struct kdk_err *err)
 	if (!img)
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	kdk_array_init(&img->dirs, sizeof(char *));
+	img->fd = -1;
 	if (!(img->path = strdup(path)) || asprintf(&img->part, "%s.part", path) < 0) {
 		img->part = NULL;
 		image_free(img);
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	}
+	/* 0600 from the first byte: the image may hold the SSH private key, and a file created
+	 * 0666 & ~umask and chmod-ed at close is readable by anyone in between. A stale .part (or
+	 * a symlink planted there) is removed, and O_EXCL|O_NOFOLLOW create a fresh file. */
+	if (unlink(img->part) < 0 && errno != ENOENT) {
+		int rc = kdk_err_sys(err, errno, "%s: cannot remove the stale file", img->part);
+		image_free(img);
+		return rc;
+	}
+	img->fd = open(img->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (img->fd < 0) {
+		int rc = kdk_err_sys(err, errno, "%s: cannot create", img->part);
+		image_free(img);
+		return rc;
+	}
 	img->archive = archive_write_new();
 	if (!img->archive || archive_write_set_format_cpio_newc(img->archive) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(img->archive) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(img->archive, 1) != ARCHIVE_OK ||
-	    archive_write_open_filename(img->archive, img->part) != ARCHIVE_OK) {
-		int rc = archive_failed(img, "cannot create", err);
+	    archive_write_open_fd(img->archive, img->fd) != ARCHIVE_OK) {
+		int rc = img->archive ? archive_failed(img, "cannot create", err)
+				      : kdk_err_set(err, ENOMEM, "out of memory");
+		unlink(img->part);
 		image_free(img);
 		return rc;
 	}
@@ -214,11 +235,13 @@ int rd_image_close(struct rd_image *img, uint64_t *size, struct kdk_err *err)
 
 	if (archive_write_close(img->archive) != ARCHIVE_OK)
 		rc = archive_failed(img, "finishing", err);
-	else if (chmod(img->part, 0600) < 0 || stat(img->part, &st) < 0)
+	else if (fstat(img->fd, &st) < 0)
 		rc = kdk_err_sys(err, errno, "%s", img->part);
+	else if (fsync(img->fd) < 0)
+		rc = kdk_err_sys(err, errno, "%s: fsync failed", img->part);
 	else if (rename(img->part, img->path) < 0)
 		rc = kdk_err_sys(err, errno, "rename %s to %s", img->part, img->path);
-	else if (size)
+	else if ((rc = kdk_fsync_parent_dir(img->path, err)) == 0 && size)
 		*size = (uint64_t)st.st_size;
 	if (rc < 0)
 		unlink(img->part);

@@ -16,6 +16,7 @@
 #include "needed.h"
 #include "image.h"
 #include "kdump_conf.h"
+#include "kdump_conf_check.h"
 #include "module_deps.h"
 
 #ifndef KDK_LIBEXECDIR
@@ -135,6 +136,8 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 
 	if ((rc = kdk_kdump_conf_load(o->conf, &conf, err)) < 0)
 		return rc;
+	if ((rc = kdk_kdump_conf_check(&conf, err)) < 0)
+		goto out_conf;
 	if (o->moddir)
 		snprintf(moddir, sizeof(moddir), "%s", o->moddir);
 	else

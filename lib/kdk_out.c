@@ -141,6 +141,26 @@ static void file_release(struct kdk_out *out)
 	free(f);
 }
 
+int kdk_fsync_parent_dir(const char *path, struct kdk_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == path ? strdup("/") : slash ? strndup(path, (size_t)(slash - path))
+							: strdup(".");
+	int fd, rc = 0;
+
+	if (!dir)
+		return kdk_err_set(err, ENOMEM, "%s: out of memory", path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		rc = kdk_err_sys(err, errno, "%s: cannot open the directory to fsync it", dir);
+	else if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS)
+		rc = kdk_err_sys(err, errno, "%s: fsync of the directory failed", dir);
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
 int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, struct kdk_err *err)
 {
 	int oflags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;

@@ -34,6 +34,10 @@ enum kdk_out_file_flags {
 	KDK_OUT_OVERWRITE = 1,   /* replace an existing file (makedumpfile -f); else EEXIST */
 };
 
+/* fsync the directory that holds path, so a rename or a new name in it survives a power cut or
+ * the reboot right after a capture. EINVAL/EROFS (file systems that cannot) count as done. */
+int kdk_fsync_parent_dir(const char *path, struct kdk_err *err);
+
 /* Create path, mode 0600 (a dump holds all of the machine's memory), for positioned writes. */
 int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, struct kdk_err *err);
 

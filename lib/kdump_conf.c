@@ -106,12 +106,45 @@ static int apply_sshkey(struct conf_reader *r, const struct conf_key *key, const
 
 static int apply_kdump_pre(struct conf_reader *r, const struct conf_key *key, const char *value)
 {
+	r->conf->kdump_pre_line = r->lineno;
 	return apply_absolute_path(r, key, &r->conf->kdump_pre, value);
 }
 
 static int apply_kdump_post(struct conf_reader *r, const struct conf_key *key, const char *value)
 {
+	r->conf->kdump_post_line = r->lineno;
 	return apply_absolute_path(r, key, &r->conf->kdump_post, value);
+}
+
+/* Seconds: a plain decimal number, at most a week. */
+static int parse_seconds(struct conf_reader *r, const struct conf_key *key, const char *value,
+			 unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (!isdigit((unsigned char)value[0]) || *end || errno || n > 7 * 24 * 3600)
+		return conf_error(r, EINVAL, "%s \"%s\": expected a number of seconds (0 to 604800)",
+				  key->name, value);
+	*out = (unsigned)n;
+	return 1;
+}
+
+static int apply_hook_timeout(struct conf_reader *r, const struct conf_key *key, const char *value)
+{
+	if (!parse_seconds(r, key, value, &r->conf->hook_timeout))
+		return 0;
+	if (!r->conf->hook_timeout)
+		return conf_error(r, EINVAL, "%s 0: a hook needs some time; give a number of seconds",
+				  key->name);
+	return 1;
+}
+
+static int apply_save_timeout(struct conf_reader *r, const struct conf_key *key, const char *value)
+{
+	return parse_seconds(r, key, value, &r->conf->save_timeout);
 }
 
 static int apply_core_collector(struct conf_reader *r, const struct conf_key *key,
@@ -120,6 +153,7 @@ static int apply_core_collector(struct conf_reader *r, const struct conf_key *ke
 	size_t len = strcspn(value, " \t");
 
 	(void)key;
+	r->conf->core_collector_line = r->lineno;
 	/* makedumpfile lines keep working: dumpsave takes makedumpfile's options. */
 	if (!((len == 8 && !strncmp(value, "dumpsave", 8)) ||
 	      (len == 12 && !strncmp(value, "makedumpfile", 12))))
@@ -172,6 +206,16 @@ static int apply_ssh(struct conf_reader *r, const struct conf_key *key, const ch
 
 	if (!at || at == value || !at[1] || strchr(value, ' ') || strchr(at + 1, '@'))
 		return conf_error(r, EINVAL, "ssh \"%s\": expected user@host", value);
+	/* The value reaches ssh(1) in kdumpctl propagate: nothing in it may read as an option
+	 * ("-oProxyCommand=…@host" runs a command) or as ssh's own syntax (user names and hosts
+	 * are letters, digits, '.', '-', '_'; an IPv6 address in [brackets] with ':'). */
+	if (value[0] == '-' || at[1] == '-')
+		return conf_error(r, EINVAL, "ssh \"%s\": a user or host starting with '-' would be read "
+				  "as an ssh option; refused", value);
+	for (const char *p = value; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("@._-[]:", *p))
+			return conf_error(r, EINVAL, "ssh \"%s\": '%c' is not allowed in user@host "
+					  "(letters, digits, '.', '-', '_'; [IPv6])", value, *p);
 	if (!set_target(r, key, KDK_TARGET_SSH))
 		return 0;
 	return set_string(r, &r->conf->ssh, value);
@@ -241,6 +285,8 @@ static int append_words(struct conf_reader *r, const struct conf_key *key, struc
 
 static int apply_extra_bins(struct conf_reader *r, const struct conf_key *key, const char *value)
 {
+	if (!r->conf->extra_bins_line)
+		r->conf->extra_bins_line = r->lineno;
 	return append_words(r, key, &r->conf->extra_bins, value, true);
 }
 
@@ -275,6 +321,7 @@ static int apply_force_no_rebuild(struct conf_reader *r, const struct conf_key *
 
 static int apply_auto_reset(struct conf_reader *r, const struct conf_key *key, const char *value)
 {
+	r->conf->auto_reset_crashkernel_line = r->lineno;
 	return parse_bool(r, key, value, &r->conf->auto_reset_crashkernel);
 }
 
@@ -309,6 +356,8 @@ static const struct conf_key conf_keys[] = {
 	{ "extra_modules", apply_extra_modules, true, NULL },
 	{ "kdump_pre", apply_kdump_pre, false, NULL },
 	{ "kdump_post", apply_kdump_post, false, NULL },
+	{ "kdump_hook_timeout", apply_hook_timeout, false, NULL },
+	{ "kdump_save_timeout", apply_save_timeout, false, NULL },
 	{ "dracut_args", apply_ignored, true, NULL },
 	{ "fence_kdump_args", apply_ignored, true, NULL },
 	{ "fence_kdump_nodes", apply_ignored, true, NULL },
@@ -490,6 +539,8 @@ int kdk_kdump_conf_parse(FILE *in, const char *name, struct kdk_kdump_conf *conf
 	kdk_array_init(&conf->warnings, sizeof(char *));
 	conf->failure_action = KDK_ACTION_REBOOT;
 	conf->final_action = KDK_ACTION_REBOOT;
+	conf->hook_timeout = KDK_CONF_DEFAULT_HOOK_TIMEOUT;
+	conf->save_timeout = KDK_CONF_DEFAULT_SAVE_TIMEOUT;
 	if (!(conf->file = strdup(name))) {
 		kdk_kdump_conf_free(conf);
 		return kdk_err_set(err, ENOMEM, "out of memory");

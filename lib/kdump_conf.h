@@ -42,11 +42,22 @@ struct kdk_kdump_conf {
 	bool auto_reset_crashkernel;
 	struct kdk_array warnings;       /* char *, "file:line: …" for accepted-but-ignored keys */
 	unsigned target_line;            /* where the target was given (0: default) */
+	unsigned core_collector_line;    /* where each was given (0: the default), for messages */
+	unsigned kdump_pre_line, kdump_post_line, extra_bins_line;
+	unsigned auto_reset_crashkernel_line;
+	unsigned hook_timeout;           /* "kdump_hook_timeout" seconds (default below) */
+	unsigned save_timeout;           /* "kdump_save_timeout" seconds, 0: none (default below) */
 };
 
 #define KDK_CONF_DEFAULT_PATH "/var/crash"
 #define KDK_CONF_DEFAULT_CORE_COLLECTOR "dumpsave -l --message-level 7 -d 31"
 #define KDK_CONF_DEFAULT_SSHKEY "/root/.ssh/kdump_id_ed25519"
+/* A kdump_pre/kdump_post that runs longer is killed and counts as failed. */
+#define KDK_CONF_DEFAULT_HOOK_TIMEOUT 300
+/* The capture /init's watchdog on everything from start to final_action: on expiry it ends the
+ * capture kernel with failure_action (docs/formats/kdump.conf.md). 6 h: a 1 TiB machine over a
+ * slow link still finishes; 0 in kdump.conf turns it off. */
+#define KDK_CONF_DEFAULT_SAVE_TIMEOUT (6 * 3600)
 
 /* Parse a kdump.conf from a stream; name is used in messages ("kdump.conf:12: …").
  * On error conf is freed and err says file:line, what is wrong and, for unknown keys,

@@ -65,9 +65,11 @@ static int local_create(struct kdk_save_dest *d, const char *path, unsigned flag
 static int local_rename(struct kdk_save_dest *d, const char *from, const char *to, struct kdk_err *err)
 {
 	(void)d;
+	/* The file's bytes were fsynced by kdk_out's finish before this rename; the directory is
+	 * fsynced after it, so the complete name is on disk before the capture kernel reboots. */
 	if (rename(from, to) < 0)
 		return kdk_err_sys(err, errno, "rename %s to %s", from, to);
-	return 0;
+	return kdk_fsync_parent_dir(to, err);
 }
 
 static int local_mkdir_p(struct kdk_save_dest *d, const char *path, struct kdk_err *err)

@@ -59,6 +59,13 @@ static int sftp_fail(struct kdk_ssh_session *s, const char *what, const char *pa
 			   what, path, kdk_ssh_last_error(s));
 }
 
+/* After a failed fsync@openssh.com: did the server only say it does not have it? */
+static bool sftp_fsync_unsupported(struct kdk_ssh_session *s)
+{
+	return libssh2_session_last_errno(s->session) == LIBSSH2_ERROR_SFTP_PROTOCOL &&
+	       libssh2_sftp_last_error(s->sftp) == LIBSSH2_FX_OP_UNSUPPORTED;
+}
+
 static int need_sftp(struct kdk_ssh_session *s, struct kdk_err *err)
 {
 	if (!s->sftp)
@@ -240,10 +247,11 @@ static int sftp_sync(struct kdk_out *out, struct kdk_err *err)
 
 	if (rc < 0)
 		return rc;
-	/* fsync@openssh.com: a server that refuses it (any SFTP status) leaves the close's status
-	 * as what we have; only a lost connection is an error here. */
-	if (libssh2_sftp_fsync(f->handle) < 0 &&
-	    libssh2_session_last_errno(f->s->session) != LIBSSH2_ERROR_SFTP_PROTOCOL)
+	/* fsync@openssh.com: a server without the extension answers SSH_FX_OP_UNSUPPORTED and the
+	 * close's status is then what we have. Any other answer (the server's fsync(2) failed:
+	 * EIO, ENOSPC from delayed allocation…) or a lost connection fails the save: the dump is
+	 * then not renamed complete and its -incomplete name stays. */
+	if (libssh2_sftp_fsync(f->handle) < 0 && !sftp_fsync_unsupported(f->s))
 		return sftp_fail(f->s, "fsync", f->path, err);
 	return 0;
 }

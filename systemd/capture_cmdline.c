@@ -14,7 +14,7 @@
 static const char *const always_removed[] = {
 	"crashkernel", "BOOT_IMAGE", "initrd", "hugepages", "hugepagesz", "default_hugepagesz",
 	"cma", "hugetlb_cma", "log_buf_len", "nr_cpus", "maxcpus", "possible_cpus", "slub_debug",
-	"swiotlb", "kexec_jump_back_entry", "elfcorehdr", NULL,
+	"swiotlb", "kexec_jump_back_entry", "elfcorehdr", "panic", NULL,
 };
 
 /* "foo=bar" and "foo" both have the name "foo". */
@@ -82,9 +82,13 @@ int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *co
 	}
 	for (i = 0; i < append.len; i++) {
 		const char *word = *(char **)kdk_array_at(&append, i);
+		if (same_name(word, "panic"))
+			continue; /* KDUMP_PANIC_TIMEOUT sets it, never 0 or negative */
 		has_ip |= same_name(word, "ip");
 		fprintf(mem, "%s%s", ftell(mem) ? " " : "", word);
 	}
+	/* A capture kernel that panics, or whose /init dies, reboots instead of hanging. */
+	fprintf(mem, "%spanic=%u", ftell(mem) ? " " : "", ctl->panic_timeout);
 	/* The capture kernel has no DHCP client or network manager: give it the address this
 	 * machine reaches the ssh target from (the capture /init brings the interface up). */
 	if (conf && conf->target == KDK_TARGET_SSH && !has_ip) {

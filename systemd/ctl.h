@@ -34,6 +34,7 @@ struct ctl {
 	char *commandline_remove;   /* KDUMP_COMMANDLINE_REMOVE */
 	char *commandline_append;   /* KDUMP_COMMANDLINE_APPEND */
 	char *kexec_args;           /* KEXEC_ARGS */
+	unsigned panic_timeout;     /* KDUMP_PANIC_TIMEOUT: panic=N on the capture command line */
 	bool journal;               /* stderr is systemd's journal stream */
 };
 
@@ -43,6 +44,10 @@ struct ctl {
 	"irqpoll nr_cpus=1 reset_devices maxcpus=1 cgroup_disable=memory mce=off numa=off "     \
 	"transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 "               \
 	"acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+
+/* A capture kernel that panics (or whose /init dies) reboots after this many seconds instead of
+ * hanging: kdump-utils uses panic=10 too. Never 0 or negative (those mean "wait forever"). */
+#define KDUMPCTL_DEFAULT_PANIC_TIMEOUT 10
 
 int ctl_load_settings(struct ctl *ctl, struct kdk_err *err);
 void ctl_free(struct ctl *ctl);

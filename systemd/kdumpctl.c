@@ -13,6 +13,7 @@
 #include "capture_cmdline.h"
 #include "ctl.h"
 #include "estimate.h"
+#include "kdump_conf_check.h"
 #include "grub.h"
 #include "mem_ranges.h"
 #include "propagate.h"
@@ -97,6 +98,35 @@ static int kexec_argv_run(const struct ctl *ctl, struct kdk_array *extra, const 
 	return status;
 }
 
+static int set_crashkernel(const struct ctl *ctl, const char *size);
+
+/* kdump.conf auto_reset_crashkernel yes: when the estimate needs more than is reserved, write
+ * its crashkernel= for the next boot (the capture kernel is still loaded into what there is). */
+static void auto_reset_crashkernel(const struct ctl *ctl, const struct kdk_kdump_conf *conf,
+				   uint64_t reserved)
+{
+	struct kdk_err err = { 0 };
+	struct estimate e;
+	char size[32];
+
+	if (!conf->auto_reset_crashkernel)
+		return;
+	if (estimate_compute(ctl, &e, &err)) {
+		ctl_warn(ctl, "%s:%u: auto_reset_crashkernel: no estimate: %s", conf->file,
+			 conf->auto_reset_crashkernel_line, err.msg);
+		return;
+	}
+	if (e.needed <= reserved) {
+		ctl_info(ctl, "auto_reset_crashkernel: the reservation (%" PRIu64 " MiB) covers the estimate (%" PRIu64 " MiB): grub left alone",
+			 reserved / MiB, (e.needed + MiB - 1) / MiB);
+		return;
+	}
+	snprintf(size, sizeof(size), "%" PRIu64 "M", e.recommended / MiB);
+	ctl_warn(ctl, "auto_reset_crashkernel: %" PRIu64 " MiB reserved, the estimate needs %" PRIu64 " MiB: writing crashkernel=%s for the next boot",
+		 reserved / MiB, (e.needed + MiB - 1) / MiB, size);
+	set_crashkernel(ctl, size);
+}
+
 /* Load the capture kernel, rebuilding its initramfs first as mode says. */
 static int load(struct ctl *ctl, enum rebuild_mode mode)
 {
@@ -120,13 +150,18 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	if (load_conf(ctl, &conf, &err))
 		return fail(ctl, &err);
 	rc = 1;
+	/* What the capture /init could not do is refused now, not at crash time. */
+	if (kdk_kdump_conf_check(&conf, &err))
+		goto out;
 	if (access(ctl->kernel, R_OK)) {
 		kdk_err_sys(&err, errno, "capture kernel %s (KDUMP_KERNEL in %s)", ctl->kernel,
 			    ctl->settings_path);
 		goto out;
 	}
-	if (rebuild_initrd(ctl, &conf, mode, &err) ||
-	    capture_cmdline_build(ctl, &conf, &cmdline, &err) ||
+	if (rebuild_initrd(ctl, &conf, mode, &err))
+		goto out;
+	auto_reset_crashkernel(ctl, &conf, reserved);
+	if (capture_cmdline_build(ctl, &conf, &cmdline, &err) ||
 	    ctl_split_words(ctl->kexec_args, &kexec_args, &err))
 		goto out;
 	if (asprintf(&initrd_opt, "--initrd=%s", ctl->initrd) < 0 ||
@@ -220,12 +255,18 @@ static int conf_is_valid(const struct ctl *ctl)
 {
 	struct kdk_kdump_conf conf;
 	struct kdk_err err = { 0 };
+	int rc;
 
 	if (kdk_kdump_conf_load(ctl->conf_path, &conf, &err)) {
 		ctl_error(ctl, "%s (the loaded capture kernel, if any, stays)", err.msg);
 		return 1;
 	}
+	rc = kdk_kdump_conf_check(&conf, &err);
 	kdk_kdump_conf_free(&conf);
+	if (rc) {
+		ctl_error(ctl, "%s (the loaded capture kernel, if any, stays)", err.msg);
+		return 1;
+	}
 	return 0;
 }
 
@@ -397,12 +438,60 @@ static int cmd_propagate(struct ctl *ctl, int argc, char **argv)
 	return with_conf(ctl, argc, argv, propagate_ssh_key);
 }
 
+/* crashkernel=size where grub-mkconfig takes GRUB_CMDLINE_LINUX from; 0, or -1 (reported). */
+static int set_crashkernel(const struct ctl *ctl, const char *size)
+{
+	struct kdk_array backups = KDK_ARRAY_INIT(char *);
+	struct kdk_err err = { 0 };
+	size_t i;
+
+	if (grub_set_crashkernel(ctl->grub_defaults, size, &backups, &err)) {
+		fail(ctl, &err);
+		ctl_error(ctl, "crashkernel=%s was not written: nothing changed", size);
+		return -1;
+	}
+	if (!backups.len)
+		ctl_info(ctl, "%s already sets crashkernel=%s: unchanged", ctl->grub_defaults, size);
+	for (i = 0; i < backups.len; i++) {
+		char *backup = *(char **)kdk_array_at(&backups, i);
+		ctl_info(ctl, "%.*s: crashkernel=%s where GRUB_CMDLINE_LINUX takes effect (other crashkernel= words removed); the old file is %s",
+			 (int)(strlen(backup) - strlen(strrchr(backup, '.') ? strrchr(backup, '.') : "")),
+			 backup, size, backup);
+		free(backup);
+	}
+	if (backups.len)
+		ctl_info(ctl, "run update-grub and reboot for the reservation to take effect");
+	kdk_array_free(&backups);
+	return 0;
+}
+
+/* The estimate's value, as crashkernel= takes it ("96M"), alone on stdout; the initramfs is
+ * built first when it is missing or out of date, since the estimate measures it. */
+static int cmd_get_default_crashkernel(struct ctl *ctl, int argc, char **argv)
+{
+	struct kdk_kdump_conf conf;
+	struct kdk_err err = { 0 };
+	struct estimate e;
+
+	if (no_args(ctl, argc, argv[0]))
+		return 2;
+	if (load_conf(ctl, &conf, &err))
+		return fail(ctl, &err);
+	if (rebuild_initrd(ctl, &conf, REBUILD_IF_CHANGED, &err) || estimate_compute(ctl, &e, &err)) {
+		kdk_kdump_conf_free(&conf);
+		return fail(ctl, &err);
+	}
+	kdk_kdump_conf_free(&conf);
+	printf("%" PRIu64 "M\n", e.recommended / MiB);
+	return 0;
+}
+
 /* crashkernel= into /etc/default/grub: SIZE given, or estimate's (building the initramfs first,
  * since the estimate measures it). */
 static int cmd_reset_crashkernel(struct ctl *ctl, int argc, char **argv)
 {
 	struct kdk_err err = { 0 };
-	char size[32], *backup = NULL;
+	char size[32];
 	int i;
 
 	size[0] = '\0';
@@ -428,17 +517,7 @@ static int cmd_reset_crashkernel(struct ctl *ctl, int argc, char **argv)
 		snprintf(size, sizeof(size), "%lluM", (unsigned long long)(e.recommended / MiB));
 		ctl_info(ctl, "kdumpctl estimate recommends crashkernel=%s", size);
 	}
-	if (grub_set_crashkernel(ctl->grub_defaults, size, &backup, &err))
-		return fail(ctl, &err);
-	if (!backup) {
-		ctl_info(ctl, "%s already sets crashkernel=%s: unchanged", ctl->grub_defaults, size);
-		return 0;
-	}
-	ctl_info(ctl, "%s: GRUB_CMDLINE_LINUX now holds crashkernel=%s (other crashkernel= words removed); the old file is %s",
-		 ctl->grub_defaults, size, backup);
-	ctl_info(ctl, "run update-grub and reboot for the reservation to take effect");
-	free(backup);
-	return 0;
+	return set_crashkernel(ctl, size) ? 1 : 0;
 }
 
 static int cmd_help(struct ctl *ctl, int argc, char **argv);
@@ -452,6 +531,8 @@ static const struct command commands[] = {
 	{ "rebuild", cmd_rebuild, "rebuild the capture initramfs now" },
 	{ "showmem", cmd_showmem, "the memory reserved for the crash kernel, and where" },
 	{ "estimate", cmd_estimate, "the crashkernel= this machine needs, and how it was reckoned" },
+	{ "get-default-crashkernel", cmd_get_default_crashkernel,
+	  "print the estimate's crashkernel= value (e.g. 96M) on stdout" },
 	{ "reset-crashkernel", cmd_reset_crashkernel,
 	  "[--size=SIZE] put crashkernel= into /etc/default/grub (default: the estimate)" },
 	{ "propagate", cmd_propagate, "make the SSH key, install it on the ssh target, record its host key" },

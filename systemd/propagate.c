@@ -75,7 +75,7 @@ int propagate_ssh_key(const struct ctl *ctl, const struct kdk_kdump_conf *conf, 
 	}
 	{
 		const char *argv[] = { ssh, "-o", known_opt, "-o", "StrictHostKeyChecking=accept-new",
-				       "-o", "HashKnownHosts=no", "-i", conf->sshkey, conf->ssh,
+				       "-o", "HashKnownHosts=no", "-i", conf->sshkey, "--", conf->ssh,
 				       "umask 077 && mkdir -p .ssh && k=$(cat) && "
 				       "{ grep -qxF \"$k\" .ssh/authorized_keys 2>/dev/null || "
 				       "printf '%s\\n' \"$k\" >> .ssh/authorized_keys; }", NULL };

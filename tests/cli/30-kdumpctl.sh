@@ -83,6 +83,37 @@ run start
 [ $status -eq 1 ] && grep -q "kdump.conf:3: unknown option \"corecollector\" (did you mean \"core_collector\"?)" err
 ok $? "start, broken line 3: exit $status, \"$(cat err)\""
 is "$(calls kexec)+$(calls mkdumprd)+$(cat sys/kernel/kexec_crash_loaded)" "0+0+0" "start, broken kdump.conf: nothing built, nothing loaded"
+# What the capture /init could not do is refused at start, with its line, before anything is built.
+# Hooks outside /tmp: the capture /init mounts a tmpfs there, and kdumpctl refuses hooks under it.
+hooks=$(mktemp -d "$top/build/kdumpctl-hooks-XXXX") || bail "mktemp under $top/build"
+trap 'rm -rf "$work" "$hooks"' EXIT
+printf '%s\n' '#!/bin/bash' 'echo pre' > "$hooks/bash-hook"
+printf '%s\n' '#!/bin/sh' 'echo pre' > "$hooks/sh-hook"
+chmod +x "$hooks/bash-hook" "$hooks/sh-hook"
+refused_at_start() { # LINE-2-OF-KDUMP.CONF EXPECTED-MESSAGE
+	printf '%s\n' "path /var/crash" "$1" > kdump.conf
+	run start
+	[ $status -eq 1 ] && grep -qF "$2" err && [ "$(calls kexec)+$(calls mkdumprd)" = "0+0" ]
+	ok $? "start refuses \"$1\": exit $status, nothing built or loaded; expected \"$2\", got \"$(cat err)\""
+}
+refused_at_start "raw /dev/sdb1" "kdump.conf:2: raw /dev/sdb1: raw dump targets are not supported yet"
+refused_at_start "nfs srv:/export" "kdump.conf:2: nfs srv:/export: NFS dump targets are not supported yet"
+refused_at_start "core_collector makedumpfile -d 64" "kdump.conf:2: core_collector \"makedumpfile -d 64\": -d 64: the dump level is a number from 0 to 31"
+refused_at_start "kdump_pre $hooks/bash-hook" "kdump.conf:2: kdump_pre $hooks/bash-hook: its interpreter /bin/bash is not in the capture image"
+refused_at_start "kdump_post $work/sh-hook" "kdump.conf:2: kdump_post $work/sh-hook: the capture /init mounts a file system over /tmp, which hides it there"
+refused_at_start "ssh -oProxyCommand=touch\${IFS}x@h" "kdump.conf:2: ssh \"-oProxyCommand=touch\${IFS}x@h\": a user or host starting with '-' would be read as an ssh option; refused"
+printf '%s\n' "path /var/crash" "raw /dev/sdb1" > kdump.conf
+echo 1 > sys/kernel/kexec_crash_loaded
+run restart
+[ $status -eq 1 ] && grep -qF "kdump.conf:2: raw /dev/sdb1" err && [ "$(calls kexec)" = 0 ] && [ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
+ok $? "restart with a raw target: refused before the loaded kernel is unloaded (\"$(cat err)\")"
+echo 0 > sys/kernel/kexec_crash_loaded
+printf '%s\n' "path /var/crash" "kdump_pre $hooks/sh-hook" > kdump.conf
+run start
+[ $status -eq 0 ]
+ok $? "start accepts a #!/bin/sh kdump_pre (busybox sh is packed): exit $status"
+run stop
+rm -f kexec.calls mkdumprd.calls var/initrd.img var/initrd.img.inputs
 cp good.conf kdump.conf
 
 # ---- start ---------------------------------------------------------------------------------------
@@ -90,8 +121,8 @@ run start
 [ $status -eq 0 ] && grep -q "rebuilding $work/var/initrd.img: it does not exist" err
 ok $? "start: exit $status, builds the missing initramfs"
 is "$(cat mkdumprd.calls)" "--kernel 9.9.9-test -c $work/kdump.conf $work/var/initrd.img" "mkdumprd's arguments (KDUMP_KERNELVER, the kdump.conf, KDUMP_INITRD)"
-want="-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro quiet console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
-is "$(cat kexec.calls)" "$want" "kexec -p: kernel, initrd, /proc/cmdline without BOOT_IMAGE/crashkernel/nr_cpus, root= kept, the 64M savers appended"
+want="-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro quiet console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests panic=10"
+is "$(cat kexec.calls)" "$want" "kexec -p: kernel, initrd, /proc/cmdline without BOOT_IMAGE/crashkernel/nr_cpus, root= kept, the 64M savers appended, panic=10 last"
 grep -q 'loaded the capture kernel .* into the 96 MiB reservation' err && grep -q 'a crash saves to the root filesystem, path /var/crash' err
 ok $? "start reports what was loaded: \"$(grep -o 'loaded the capture kernel.*reservation' err)\""
 grep -q "^absent  /lib/modules/9.9.9-test/modules.dep\$" var/initrd.img.inputs &&
@@ -211,6 +242,56 @@ run reset-crashkernel
 [ $status -eq 0 ] && grep -qx "GRUB_CMDLINE_LINUX=\"crashkernel=${rec}M\"" grub && grep -q "estimate recommends crashkernel=${rec}M" err
 ok $? "reset-crashkernel without --size: the estimate's ${rec}M, a GRUB_CMDLINE_LINUX line added"
 
+# The effective value only, inside the quotes; a trailing comment kept; grub.d/*.cfg read.
+printf '%s\n' 'GRUB_CMDLINE_LINUX="quiet splash" # keep quiet' > grub
+run reset-crashkernel --size=256M
+is "$(cat grub)" 'GRUB_CMDLINE_LINUX="quiet splash crashkernel=256M" # keep quiet' \
+	"reset-crashkernel edits inside the quotes, the trailing comment kept (exit $status)"
+mkdir -p grub.d
+printf '%s\n' 'GRUB_CMDLINE_LINUX="quiet crashkernel=64M"' 'GRUB_CMDLINE_LINUX_DEFAULT="crashkernel=1G"' > grub
+printf '%s\n' '# cloud image' "GRUB_CMDLINE_LINUX='console=ttyS0' # serial" > grub.d/50-cloud.cfg
+printf '%s\n' 'GRUB_TIMEOUT=0' > grub.d/60-other.cfg
+cp grub.d/60-other.cfg other.orig
+run reset-crashkernel --size=192M
+[ $status -eq 0 ] && [ "$(tr '\n' '|' < grub)" = 'GRUB_CMDLINE_LINUX="quiet"|GRUB_CMDLINE_LINUX_DEFAULT=""|' ] &&
+	[ "$(tr '\n' '|' < grub.d/50-cloud.cfg)" = "# cloud image|GRUB_CMDLINE_LINUX='console=ttyS0 crashkernel=192M' # serial|" ] &&
+	cmp -s grub.d/60-other.cfg other.orig && ls grub.d/50-cloud.cfg.kdumpctl-* > /dev/null 2>&1
+ok $? "grub.d/50-cloud.cfg sets GRUB_CMDLINE_LINUX last: crashkernel=192M goes there, the others lose theirs; exit $status: $(tr '\n' '|' < grub) $(tr '\n' '|' < grub.d/50-cloud.cfg)"
+rm -f grub.d/*.kdumpctl-*
+for bad in 'GRUB_CMDLINE_LINUX="quiet $(cat /x)"' 'GRUB_CMDLINE_LINUX="quiet' 'GRUB_CMDLINE_LINUX="a" ; GRUB_X=1' \
+	'[ -e /x ] && GRUB_CMDLINE_LINUX="a"' 'GRUB_CMDLINE_LINUX=$X' 'GRUB_CMDLINE_LINUX+=" crashkernel=1G"'; do
+	printf '%s\n' 'GRUB_DEFAULT=0' "$bad" > grub.d/70-bad.cfg
+	cp grub grub.before
+	backups_before=$(ls | grep -c kdumpctl-)
+	run reset-crashkernel --size=128M
+	[ $status -ne 0 ] && grep -qF "grub.d/70-bad.cfg:2: GRUB_CMDLINE_LINUX: cannot edit it safely" err &&
+		cmp -s grub grub.before && [ "$(ls . grub.d | grep -c kdumpctl-)" = "$backups_before" ]
+	ok $? "reset-crashkernel refuses $bad: exit $status, nothing written: \"$(head -n 1 err)\""
+done
+rm -rf grub.d
+
+# ---- get-default-crashkernel, auto_reset_crashkernel ---------------------------------------------
+run get-default-crashkernel
+is "$status:$(cat out)" "0:${rec}M" "get-default-crashkernel prints the estimate's value alone on stdout"
+run stop
+cp kdump.conf kdump.conf.before
+echo "auto_reset_crashkernel yes" >> kdump.conf
+printf '%s\n' 'GRUB_CMDLINE_LINUX="console=ttyS0 crashkernel=32M"' > grub
+echo $((32 << 20)) > sys/kernel/kexec_crash_size
+run start
+[ $status -eq 0 ] && grep -qx "GRUB_CMDLINE_LINUX=\"console=ttyS0 crashkernel=${rec}M\"" grub &&
+	grep -q "auto_reset_crashkernel: 32 MiB reserved, the estimate needs .* MiB: writing crashkernel=${rec}M" err &&
+	[ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
+ok $? "auto_reset_crashkernel, 32M reserved < estimate: crashkernel=${rec}M written, capture kernel still loaded (exit $status): $(grep -o 'auto_reset_crashkernel:.*' err)"
+run stop
+echo $((96 << 20)) > sys/kernel/kexec_crash_size
+cp grub grub.before
+run start
+[ $status -eq 0 ] && cmp -s grub grub.before && grep -q 'auto_reset_crashkernel: the reservation (96 MiB) covers the estimate' err
+ok $? "auto_reset_crashkernel, 96M reserved: grub left alone (exit $status)"
+run stop
+cp kdump.conf.before kdump.conf
+
 # ---- /etc/default/kdump --------------------------------------------------------------------------
 cp settings settings.good
 echo 'KDUMP_COMMANDLINE_APPEND="nr_cpus=1 $EXTRA"' >> settings
@@ -222,8 +303,20 @@ printf '%s\n' "KDUMP_COMANDLINE_APPEND=x" "KDUMP_COMMANDLINE_REMOVE='quiet conso
 run stop
 run start
 grep -q "warning: $work/settings:5: unknown setting KDUMP_COMANDLINE_APPEND (ignored)" err &&
-	[ "$(tail -n 1 kexec.calls)" = "-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro irqpoll nr_cpus=1" ]
+	[ "$(tail -n 1 kexec.calls)" = "-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro irqpoll nr_cpus=1 panic=10" ]
 ok $? "KDUMP_COMMANDLINE_REMOVE/APPEND shape the command line; a misspelt key is warned about"
+cp settings.good settings
+# panic=: never 0 or negative on the capture command line, whatever the base or the append say.
+printf '%s\n' "KDUMP_PANIC_TIMEOUT=30" "KDUMP_COMMANDLINE='root=UUID=1 panic=-1'" "KDUMP_COMMANDLINE_APPEND='irqpoll panic=0'" >> settings
+run stop
+run start
+is "$(tail -n 1 kexec.calls | sed 's/.*--command-line=//')" "root=UUID=1 irqpoll panic=30" \
+	"KDUMP_PANIC_TIMEOUT=30: panic=-1 (base) and panic=0 (append) dropped, panic=30 last"
+cp settings.good settings
+echo "KDUMP_PANIC_TIMEOUT=0" >> settings
+run start
+[ $status -eq 1 ] && grep -qF "$work/settings:5: KDUMP_PANIC_TIMEOUT \"0\": expected seconds from 1 to 3600" err
+ok $? "KDUMP_PANIC_TIMEOUT=0 refused with its line: exit $status, \"$(cat err)\""
 cp settings.good settings
 
 # ---- ssh target: ip= from the route to it ---------------------------------------------------------
@@ -255,10 +348,10 @@ chmod +x bin/ssh-keygen bin/ssh
 KDUMPCTL_SSH=$work/bin/ssh KDUMPCTL_SSH_KEYGEN=$work/bin/ssh-keygen run propagate
 [ $status -eq 0 ] && [ "$(stat -c %a ssh/id)" = 600 ] && [ "$(stat -c %a ssh)" = 700 ] &&
 	grep -q "^ssh-keygen -q -t ed25519 -N  -C kdump -f $work/ssh/id\$" ssh.calls &&
-	grep -q "^ssh -o UserKnownHostsFile=$work/ssh/known_hosts -o StrictHostKeyChecking=accept-new -o HashKnownHosts=no -i $work/ssh/id kdump@10.9.8.7 " ssh.calls &&
+	grep -q "^ssh -o UserKnownHostsFile=$work/ssh/known_hosts -o StrictHostKeyChecking=accept-new -o HashKnownHosts=no -i $work/ssh/id -- kdump@10.9.8.7 " ssh.calls &&
 	grep -q '^stdin: ssh-ed25519 AAAA kdump$' ssh.calls && grep -q "^ssh-keygen -l -F 10.9.8.7 -f $work/ssh/known_hosts\$" ssh.calls &&
 	grep -q 'SHA256:fake' out
-ok $? "propagate: key made (0600 in a 0700 dir), public half sent on ssh's stdin, host key recorded beside the key and its fingerprint printed"
+ok $? "propagate: key made (0600 in a 0700 dir), \"--\" before the destination, public half sent on ssh's stdin, host key recorded beside the key and its fingerprint printed"
 : > ssh.calls
 KDUMPCTL_SSH=$work/bin/ssh KDUMPCTL_SSH_KEYGEN=$work/bin/ssh-keygen run propagate
 ! grep -q 'ed25519 -N' ssh.calls && grep -q 'using the existing key' err

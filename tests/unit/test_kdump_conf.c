@@ -183,7 +183,36 @@ static const struct {
 	  "kdump.conf: force_rebuild and force_no_rebuild are both set" },
 	{ "[kdump]\npath /x\n", "kdump.conf:1: \"[kdump]\": kdump.conf has no [sections]" },
 	{ "extra_bins ls\n", "kdump.conf:1: extra_bins \"ls\": expected an absolute path" },
+	{ "ssh -oProxyCommand=touch@h\n",
+	  "kdump.conf:1: ssh \"-oProxyCommand=touch@h\": a user or host starting with '-' would be read as an ssh option; refused" },
+	{ "ssh root@-oProxyCommand=x\n",
+	  "kdump.conf:1: ssh \"root@-oProxyCommand=x\": a user or host starting with '-' would be read as an ssh option; refused" },
+	{ "ssh a;touch@h\n",
+	  "kdump.conf:1: ssh \"a;touch@h\": ';' is not allowed in user@host (letters, digits, '.', '-', '_'; [IPv6])" },
+	{ "kdump_hook_timeout 5m\n",
+	  "kdump.conf:1: kdump_hook_timeout \"5m\": expected a number of seconds (0 to 604800)" },
+	{ "kdump_hook_timeout 0\n",
+	  "kdump.conf:1: kdump_hook_timeout 0: a hook needs some time; give a number of seconds" },
+	{ "kdump_save_timeout -1\n",
+	  "kdump.conf:1: kdump_save_timeout \"-1\": expected a number of seconds (0 to 604800)" },
 };
+
+static void timeouts_default_and_parse(void **state)
+{
+	struct kdk_kdump_conf c;
+	struct kdk_err err = { 0 };
+	(void)state;
+	assert_int_equal(parse("", &c, &err), 0);
+	assert_int_equal(c.hook_timeout, KDK_CONF_DEFAULT_HOOK_TIMEOUT);
+	assert_int_equal(c.save_timeout, KDK_CONF_DEFAULT_SAVE_TIMEOUT);
+	kdk_kdump_conf_free(&c);
+	assert_int_equal(parse("kdump_hook_timeout 30\nkdump_save_timeout 0\ncore_collector dumpsave -d 1\n",
+			       &c, &err), 0);
+	assert_int_equal(c.hook_timeout, 30);
+	assert_int_equal(c.save_timeout, 0);
+	assert_int_equal(c.core_collector_line, 3);
+	kdk_kdump_conf_free(&c);
+}
 
 static void every_error_names_file_and_line(void **state)
 {
@@ -220,6 +249,7 @@ int main(void)
 		cmocka_unit_test(a_long_line_is_not_truncated),
 		cmocka_unit_test(every_error_names_file_and_line),
 		cmocka_unit_test(missing_file_is_named),
+		cmocka_unit_test(timeouts_default_and_parse),
 	};
 	return cmocka_run_group_tests_name("kdump_conf", tests, NULL, NULL);
 }

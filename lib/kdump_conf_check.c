@@ -1,0 +1,199 @@
+/* kdump_conf_check.c — kdump.conf against the capture image: targets the /init cannot save to,
+ * the core_collector through dumpsave's parser, and the interpreters of kdump_pre/post scripts. */
+#include "kdump_conf_check.h"
+
+#include <errno.h>
+#include <arpa/inet.h>
+#include <libgen.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kdk_core_collector_options(const char *core_collector, const char *vmcore, const char *output,
+			       struct kdk_save_options *opts, char ***argv, char **storage,
+			       bool *dropped_flatten, struct kdk_err *err)
+{
+	char msg[256], **words, *name;
+	int argc, rc;
+
+	*argv = NULL;
+	*storage = NULL;
+	*dropped_flatten = false;
+	rc = kdk_save_options_split(core_collector, &words, &argc, storage);
+	if (rc)
+		return kdk_err_set(err, EINVAL, "core_collector \"%s\": cannot split it into words "
+				   "(quotes are not supported)", core_collector);
+	/* "makedumpfile -F …" is how ssh targets were written for makedumpfile, which could only
+	 * pipe a flattened stream into ssh. The /init writes the target itself (SFTP, or a
+	 * flattened vmcore.flat where the server has no SFTP), so -F has nothing left to do. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(words[i], "-F"))
+			continue;
+		*dropped_flatten = true;
+		memmove(&words[i], &words[i + 1], (size_t)(argc - i) * sizeof(*words));
+		argc--;
+		i--;
+	}
+	name = argc ? basename(words[0]) : "";
+	if (strcmp(name, "dumpsave") && strcmp(name, "makedumpfile")) {
+		free(words);
+		return kdk_err_set(err, EINVAL, "core_collector \"%s\": the capture /init runs dumpsave "
+				   "(or makedumpfile, the same options), not %s", core_collector, name);
+	}
+	*argv = realloc(words, (size_t)(argc + 3) * sizeof(*words));
+	if (!*argv) {
+		free(words);
+		return kdk_err_sys(err, ENOMEM, "core_collector");
+	}
+	(*argv)[argc++] = (char *)vmcore;
+	(*argv)[argc++] = (char *)output;
+	(*argv)[argc] = NULL;
+	if (kdk_save_options_parse(argc, *argv, opts, msg, sizeof(msg)))
+		return kdk_err_set(err, EINVAL, "core_collector \"%s\": %s", core_collector, msg);
+	if (opts->mode != KDK_SAVE_SAVE)
+		return kdk_err_set(err, EINVAL, "core_collector \"%s\": must save a dump (no -R, "
+				   "--dump-dmesg, --help, --version)", core_collector);
+	return 0;
+}
+
+static bool packed(const struct kdk_kdump_conf *conf, const char *program)
+{
+	size_t i;
+
+	/* mkdumprd packs busybox as /bin/sh whenever there is a hook (initramfs/mkdumprd.c). */
+	if (!strcmp(program, "/bin/sh") || !strcmp(program, "/bin/busybox"))
+		return true;
+	if ((conf->kdump_pre && !strcmp(program, conf->kdump_pre)) ||
+	    (conf->kdump_post && !strcmp(program, conf->kdump_post)))
+		return true;
+	for (i = 0; i < conf->extra_bins.len; i++)
+		if (!strcmp(program, *(char **)kdk_array_at(&conf->extra_bins, i)))
+			return true;
+	return false;
+}
+
+/* The capture /init mounts devtmpfs, proc, sysfs and tmpfs over these (capture/system.c): what
+ * mkdumprd packs under them is hidden at crash time. */
+static const char *hidden_by_mount(const char *path)
+{
+	static const char *const mounted[] = { "/dev", "/proc", "/sys", "/tmp", "/run" };
+
+	for (size_t i = 0; i < sizeof(mounted) / sizeof(mounted[0]); i++) {
+		size_t len = strlen(mounted[i]);
+		if (!strncmp(path, mounted[i], len) && (path[len] == '/' || !path[len]))
+			return mounted[i];
+	}
+	return NULL;
+}
+
+/* A hook runs with execl(): an ELF program, or a "#!" script whose interpreter is in the image. */
+static int check_hook(const struct kdk_kdump_conf *conf, const char *what, const char *path,
+		      unsigned line, struct kdk_err *err)
+{
+	char head[256] = "", *interp, *end;
+	const char *hidden = hidden_by_mount(path);
+	size_t got;
+	FILE *in;
+
+	if (hidden)
+		return kdk_err_set(err, EINVAL, "%s:%u: %s %s: the capture /init mounts a file system "
+				   "over %s, which hides it there; keep it elsewhere (e.g. /usr/local/sbin)",
+				   conf->file, line, what, path, hidden);
+	in = fopen(path, "re");
+	if (!in)
+		return kdk_err_sys(err, errno, "%s:%u: %s %s", conf->file, line, what, path);
+	got = fread(head, 1, sizeof(head) - 1, in);
+	fclose(in);
+	head[got] = '\0';
+	if (got >= 4 && !memcmp(head, "\177ELF", 4))
+		return 0;
+	if (strncmp(head, "#!", 2))
+		return kdk_err_set(err, ENOEXEC, "%s:%u: %s %s is neither a program nor a \"#!\" script: "
+				   "the capture /init cannot run it", conf->file, line, what, path);
+	interp = head + 2 + strspn(head + 2, " \t");
+	end = interp + strcspn(interp, " \t\r\n");
+	*end = '\0';
+	if (!strcmp(interp, "/usr/bin/env") || !strcmp(interp, "/bin/env"))
+		return kdk_err_set(err, ENOEXEC, "%s:%u: %s %s: \"#!%s\" is not supported in the capture "
+				   "image; name the interpreter (#!/bin/sh is busybox's sh)",
+				   conf->file, line, what, path, interp);
+	if (!packed(conf, interp))
+		return kdk_err_set(err, ENOEXEC, "%s:%u: %s %s: its interpreter %s is not in the capture "
+				   "image (it holds busybox as /bin/sh): use #!/bin/sh, or add %s to extra_bins",
+				   conf->file, line, what, path, interp, interp);
+	return 0;
+}
+
+/* The capture /init reaches an ssh target by numeric IPv4 address only: its static libc has no
+ * resolver (capture/network.c, lib/ssh_session.c's getaddrinfo without NSS) and ip= is IPv4. A
+ * name is refused with the address it has here, to copy into kdump.conf. */
+static int check_ssh_host(const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	const char *host = strchr(conf->ssh, '@') + 1;
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	char address[INET_ADDRSTRLEN] = "";
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, host, &in) == 1)
+		return 0;
+	if (host[0] != '[' && getaddrinfo(host, NULL, &hints, &res) == 0 && res) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, address,
+			  sizeof(address));
+		freeaddrinfo(res);
+	}
+	if (address[0])
+		return kdk_err_set(err, ENOTSUP, "%s:%u: ssh %s: the capture kernel cannot resolve host "
+				   "names yet: give the IPv4 address (here %s resolves to %s: ssh %.*s@%s)",
+				   conf->file, conf->target_line, conf->ssh, host, address,
+				   (int)(host - 1 - conf->ssh), conf->ssh, address);
+	return kdk_err_set(err, ENOTSUP, "%s:%u: ssh %s: the capture kernel reaches ssh targets by "
+			   "numeric IPv4 address only (no resolver, ip= is IPv4)", conf->file,
+			   conf->target_line, conf->ssh);
+}
+
+int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	struct kdk_save_options opts;
+	char **argv = NULL, *storage = NULL;
+	bool dropped;
+	int rc;
+
+	if (conf->target == KDK_TARGET_RAW)
+		return kdk_err_set(err, ENOTSUP, "%s:%u: raw %s: raw dump targets are not supported yet",
+				   conf->file, conf->target_line, conf->device);
+	if (conf->target == KDK_TARGET_FS && conf->fstype && !strncmp(conf->fstype, "nfs", 3))
+		return kdk_err_set(err, ENOTSUP, "%s:%u: %s %s: NFS dump targets are not supported yet "
+				   "(ssh is)", conf->file, conf->target_line, conf->fstype, conf->device);
+	if (conf->target == KDK_TARGET_FS && conf->fstype && !strcmp(conf->fstype, "virtiofs"))
+		return kdk_err_set(err, ENOTSUP, "%s:%u: virtiofs %s: virtiofs dump targets are not "
+				   "supported yet (the capture /init mounts block devices)", conf->file,
+				   conf->target_line, conf->device);
+	if (conf->target == KDK_TARGET_SSH && (rc = check_ssh_host(conf, err)))
+		return rc;
+	rc = kdk_core_collector_options(conf->core_collector, "/proc/vmcore", "vmcore", &opts, &argv,
+					&storage, &dropped, err);
+	free(argv);
+	free(storage);
+	if (rc) {
+		if (conf->core_collector_line)
+			kdk_err_prefix(err, "%s:%u: ", conf->file, conf->core_collector_line);
+		return rc;
+	}
+	for (size_t i = 0; i < conf->extra_bins.len; i++) {
+		const char *bin = *(char **)kdk_array_at(&conf->extra_bins, i);
+		const char *hidden = hidden_by_mount(bin);
+		if (hidden)
+			return kdk_err_set(err, EINVAL, "%s:%u: extra_bins %s: the capture /init mounts a "
+					   "file system over %s, which hides it there", conf->file,
+					   conf->extra_bins_line, bin, hidden);
+	}
+	if (conf->kdump_pre &&
+	    (rc = check_hook(conf, "kdump_pre", conf->kdump_pre, conf->kdump_pre_line, err)))
+		return rc;
+	if (conf->kdump_post &&
+	    (rc = check_hook(conf, "kdump_post", conf->kdump_post, conf->kdump_post_line, err)))
+		return rc;
+	return 0;
+}

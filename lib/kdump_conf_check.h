@@ -1,0 +1,26 @@
+/* kdump_conf_check.h — what kdump.conf asks, checked against what the capture /init can do, at
+ * `kdumpctl start` and mkdumprd time: a setting that would fail only at crash time is refused here. */
+#ifndef KDK_KDUMP_CONF_CHECK_H
+#define KDK_KDUMP_CONF_CHECK_H
+
+#include <stdbool.h>
+
+#include "kdk_err.h"
+#include "kdump_conf.h"
+#include "save_options.h"
+
+/* Every refusal says "<file>:<line>: …": raw and nfs targets (not implemented yet), ssh targets
+ * given by name or IPv6 address (the capture /init has no resolver; its network is IPv4), a
+ * core_collector dumpsave's own parser rejects or that does not save a dump, and kdump_pre/
+ * kdump_post scripts whose #! interpreter the image does not hold (it holds busybox as /bin/sh,
+ * the extra_bins, and the hooks themselves). Hooks are read from the running system. */
+int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err);
+
+/* The core_collector line as dumpsave's argv with vmcore and output appended, parsed into opts
+ * by dumpsave's own parser (lib/save_options.c). "-F" (makedumpfile's way to pipe into ssh) is
+ * dropped: *dropped_flatten says so. The words point into *storage; free *argv and *storage. */
+int kdk_core_collector_options(const char *core_collector, const char *vmcore, const char *output,
+			       struct kdk_save_options *opts, char ***argv, char **storage,
+			       bool *dropped_flatten, struct kdk_err *err);
+
+#endif

@@ -17,6 +17,8 @@
 #include "image.h"
 #include "kdump_conf.h"
 #include "module_deps.h"
+#include "target_names.h"
+#include "target_record.h"
 
 #ifndef KDK_LIBEXECDIR
 #define KDK_LIBEXECDIR "/usr/lib/kdumpkit"
@@ -31,6 +33,7 @@ struct mkdumprd_options {
 	const char *known_hosts;   /* --known-hosts (NULL: beside the ssh key) */
 	const char *busybox;       /* --busybox */
 	const char *output;
+	struct rd_target_env target_env; /* --proc, --dev-disk: where target names are resolved */
 	struct kdk_array modules;  /* const char *: --module, added to extra_modules */
 };
 
@@ -38,7 +41,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: mkdumprd [--kernel VERSION | --moddir DIR] [-c kdump.conf] [--init PATH] [--init-ssh PATH]\n"
-		"                [--busybox PATH] [--module NAME]... [--known-hosts FILE] OUTPUT\n"
+		"                [--busybox PATH] [--module NAME]... [--known-hosts FILE]\n"
+		"                [--proc DIR] [--dev-disk DIR] OUTPUT\n"
 		"Builds the capture initramfs for kdump: the capture /init, kdump.conf, the kernel\n"
 		"modules the dump target needs and what kdump.conf asks for.\n"
 		"  --kernel VERSION  modules of /lib/modules/VERSION (default: the running kernel)\n"
@@ -50,7 +54,45 @@ static void usage(FILE *out)
 		"  --busybox PATH    a static busybox, added when a shell is needed (default /bin/busybox)\n"
 		"  --module NAME     one more module (as extra_modules)\n"
 		"  --known-hosts FILE  the ssh target's host key, put in the image (default: known_hosts\n"
-		"                    beside kdump.conf's sshkey)\n");
+		"                    beside kdump.conf's sshkey)\n"
+		"  --proc DIR        mount table (self/mountinfo) and root= (cmdline) of the machine the\n"
+		"                    image is for (default /proc)\n"
+		"  --dev-disk DIR    udev's by-partuuid links (default /dev/disk)\n");
+}
+
+/* /etc/kdumpkit/targets: the stable identifiers the capture /init looks for instead of the
+ * names kdump.conf and root= give (docs/formats/targets.md); said on stdout too. */
+static int add_target_records(struct rd_image *img, const struct kdk_kdump_conf *conf,
+			      const struct rd_target_env *env, struct kdk_array *warnings,
+			      struct kdk_err *err)
+{
+	struct kdk_array records;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *out;
+	int rc;
+
+	if ((rc = rd_resolve_targets(conf, env, &records, warnings, err)))
+		return rc;
+	if (!(out = open_memstream(&text, &len))) {
+		rc = kdk_err_sys(err, errno, "open_memstream");
+		goto out;
+	}
+	fprintf(out, "# dump targets resolved by mkdumprd (docs/formats/targets.md)\n");
+	for (i = 0; i < records.len && !rc; i++) {
+		const struct kdk_target_record *r = kdk_array_at(&records, i);
+		rc = kdk_target_record_write(out, r, err);
+		printf("mkdumprd: target %s: %s%s%s%s%s, mounted at %s\n", r->spec, r->id,
+		       r->fstype[0] ? " " : "", r->fstype, r->options[0] ? " " : "", r->options,
+		       r->mount_at);
+	}
+	fclose(out);
+	if (!rc)
+		rc = rd_image_add_data(img, text, len, KDK_TARGET_RECORDS_PATH, 0644, err);
+out:
+	free(text);
+	kdk_target_records_free(&records);
+	return rc;
 }
 
 /* The ssh target's host: what follows the '@' of kdump.conf's "ssh user@host". */
@@ -179,6 +221,8 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 	if (rc < 0 || (conf.target == KDK_TARGET_SSH &&
 		       (rc = add_ssh_files(img, &conf, o->known_hosts, err)) < 0))
 		goto out_image;
+	if ((rc = add_target_records(img, &conf, &o->target_env, &warnings, err)) < 0)
+		goto out_image;
 
 	/* Modules, and the list /init loads them from, in order. */
 	order_file = open_memstream(&order, &order_len);
@@ -251,10 +295,12 @@ int main(int argc, char **argv)
 		{ "init-ssh", required_argument, NULL, 'I' },
 		{ "module", required_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
 		{ "known-hosts", required_argument, NULL, 'K' },
+		{ "proc", required_argument, NULL, 'P' }, { "dev-disk", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mkdumprd_options o = { .conf = "/etc/kdump.conf", .init = KDK_LIBEXECDIR "/kdump-init",
-				      .busybox = "/bin/busybox" };
+				      .busybox = "/bin/busybox",
+				      .target_env = { .proc = "/proc", .dev_disk = "/dev/disk" } };
 	struct kdk_err err = { 0 };
 	struct utsname uts;
 	int c, rc;
@@ -269,6 +315,8 @@ int main(int argc, char **argv)
 		case 'I': o.init_ssh = optarg; break;
 		case 'b': o.busybox = optarg; break;
 		case 'K': o.known_hosts = optarg; break;
+		case 'P': o.target_env.proc = optarg; break;
+		case 'D': o.target_env.dev_disk = optarg; break;
 		case 'M': {
 			const char **slot = kdk_array_push(&o.modules, NULL);
 			if (!slot) {

@@ -62,25 +62,19 @@ static void usage(FILE *out)
 
 /* /etc/kdumpkit/targets: the stable identifiers the capture /init looks for instead of the
  * names kdump.conf and root= give (docs/formats/targets.md); said on stdout too. */
-static int add_target_records(struct rd_image *img, const struct kdk_kdump_conf *conf,
-			      const struct rd_target_env *env, struct kdk_array *warnings,
+static int add_target_records(struct rd_image *img, const struct kdk_array *records,
 			      struct kdk_err *err)
 {
-	struct kdk_array records;
 	char *text = NULL;
 	size_t len = 0, i;
 	FILE *out;
-	int rc;
+	int rc = 0;
 
-	if ((rc = rd_resolve_targets(conf, env, &records, warnings, err)))
-		return rc;
-	if (!(out = open_memstream(&text, &len))) {
-		rc = kdk_err_sys(err, errno, "open_memstream");
-		goto out;
-	}
+	if (!(out = open_memstream(&text, &len)))
+		return kdk_err_sys(err, errno, "open_memstream");
 	fprintf(out, "# dump targets resolved by mkdumprd (docs/formats/targets.md)\n");
-	for (i = 0; i < records.len && !rc; i++) {
-		const struct kdk_target_record *r = kdk_array_at(&records, i);
+	for (i = 0; i < records->len && !rc; i++) {
+		const struct kdk_target_record *r = kdk_array_at(records, i);
 		rc = kdk_target_record_write(out, r, err);
 		printf("mkdumprd: target %s: %s%s%s%s%s, mounted at %s\n", r->spec, r->id,
 		       r->fstype[0] ? " " : "", r->fstype, r->options[0] ? " " : "", r->options,
@@ -89,9 +83,7 @@ static int add_target_records(struct rd_image *img, const struct kdk_kdump_conf 
 	fclose(out);
 	if (!rc)
 		rc = rd_image_add_data(img, text, len, KDK_TARGET_RECORDS_PATH, 0644, err);
-out:
 	free(text);
-	kdk_target_records_free(&records);
 	return rc;
 }
 
@@ -167,6 +159,7 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 	struct kdk_kdump_conf conf;
 	struct kdk_module_set modules;
 	struct kdk_array warnings = KDK_ARRAY_INIT(char *);
+	struct kdk_array records = KDK_ARRAY_INIT(struct kdk_target_record);
 	struct rd_image *img = NULL;
 	char moddir[PATH_MAX], *order = NULL, *init_ssh = NULL;
 	const char *init;
@@ -191,6 +184,21 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 		rd_block_device_modules(&modules, conf.device, &warnings);
 	if (conf.target == KDK_TARGET_SSH)
 		rd_network_device_modules(&modules, ssh_host(conf.ssh), &warnings);
+	/* The stable names the capture /init will look for; a root-fs dump whose path lies on
+	 * another file system (a separate /var) needs that disk's drivers too. */
+	if ((rc = rd_resolve_targets(&conf, &o->target_env, &records, &warnings, err)) < 0)
+		goto out_modules;
+	for (i = 0; i < records.len; i++) {
+		const struct kdk_target_record *r = kdk_array_at(&records, i);
+		struct kdk_err mod_err = { 0 };
+
+		if (conf.target == KDK_TARGET_FS && !strcmp(r->spec, conf.device))
+			continue;
+		rd_block_device_modules(&modules, r->id, &warnings);
+		if (r->fstype[0] && kdk_module_set_add(&modules, r->fstype, &mod_err) < 0)
+			rd_warn(&warnings, "root file system dump on %s (%s): %s", r->id, r->fstype,
+				mod_err.msg);
+	}
 	for (i = 0; i < conf.extra_modules.len && rc == 0; i++)
 		rc = kdk_module_set_add(&modules, *(char **)kdk_array_at(&conf.extra_modules, i), err);
 	for (i = 0; i < o->modules.len && rc == 0; i++)
@@ -221,7 +229,7 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 	if (rc < 0 || (conf.target == KDK_TARGET_SSH &&
 		       (rc = add_ssh_files(img, &conf, o->known_hosts, err)) < 0))
 		goto out_image;
-	if ((rc = add_target_records(img, &conf, &o->target_env, &warnings, err)) < 0)
+	if ((rc = add_target_records(img, &records, err)) < 0)
 		goto out_image;
 
 	/* Modules, and the list /init loads them from, in order. */
@@ -281,6 +289,7 @@ out_modules:
 	for (i = 0; i < warnings.len; i++)
 		free(*(char **)kdk_array_at(&warnings, i));
 	kdk_array_free(&warnings);
+	kdk_target_records_free(&records);
 	kdk_module_set_free(&modules);
 out_conf:
 	kdk_kdump_conf_free(&conf);

@@ -96,6 +96,8 @@ is "$(tail -n +2 targets.txt)" "target UUID=$ROOT_UUID
 id UUID=$VAR_UUID
 fstype ext4
 mount_at /var" "separate /var: root=UUID=… recorded as /var's file system, mounted at /var"
+grep -qF "warning: dump target UUID=$VAR_UUID is not on this machine: its disk driver is not known" out.txt
+ok $? "separate /var: its disk's drivers are looked for too (here: no such disk, so a warning)"
 printf 'path /var/crash\\old/x\n' > escaped.conf
 build_image escaped.conf
 is "$(sed -n 3p targets.txt; sed -n 5p targets.txt)" "id UUID=$ROOT_UUID

@@ -2,7 +2,6 @@
  * (/etc/kdumpkit/targets), matched by superblock or partition table; never udev names. */
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,38 +20,6 @@
 static bool is_partition_spec(const char *spec)
 {
 	return !strncmp(spec, "PARTUUID=", 9) || !strncmp(spec, "PARTLABEL=", 10);
-}
-
-/* Whether /sys/class/block/name is a partition whose table entry matches spec: its number from
- * sysfs ("partition"), its table read from the disk its sysfs directory sits in. */
-static bool partition_matches(const char *name, const char *spec)
-{
-	char sys[300], real[PATH_MAX], disk[PATH_MAX + 8], value[32];
-	const struct kdk_partition *part;
-	struct kdk_part_table table;
-	struct kdk_err err = { 0 };
-	unsigned number;
-	bool match;
-	FILE *f;
-
-	snprintf(sys, sizeof(sys), "/sys/class/block/%s/partition", name);
-	if (!(f = fopen(sys, "re")))
-		return false;
-	match = fgets(value, sizeof(value), f) != NULL;
-	fclose(f);
-	if (!match)
-		return false;
-	number = (unsigned)strtoul(value, NULL, 10);
-	snprintf(sys, sizeof(sys), "/sys/class/block/%s", name);
-	if (!realpath(sys, real))
-		return false;
-	snprintf(disk, sizeof(disk), "/dev/%s", basename(dirname(real)));
-	if (kdk_part_table_read(disk, &table, &err))
-		return false;
-	part = kdk_part_table_find(&table, number);
-	match = part && kdk_partition_matches(part, spec);
-	kdk_part_table_free(&table);
-	return match;
 }
 
 /* One look at every block device; 0 with dev filled when spec matches one. */
@@ -82,8 +49,9 @@ static int scan_once(const char *spec, char *dev, size_t size)
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/dev/%s", d->d_name);
-		if (is_partition_spec(spec) ? partition_matches(d->d_name, spec) :
-		    !kdk_fs_probe(path, &id, &err) && kdk_fs_matches(&id, spec)) {
+		if (is_partition_spec(spec) ?
+			    kdk_partition_device_matches("/sys/class/block", "/dev", d->d_name, spec) :
+			    !kdk_fs_probe(path, &id, &err) && kdk_fs_matches(&id, spec)) {
 			snprintf(dev, size, "%s", path);
 			found = 0;
 		}

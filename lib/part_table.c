@@ -2,6 +2,8 @@
  * (block/partitions/efi.c, block/partitions/msdos.c); layouts in docs/formats/targets.md. */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,4 +361,35 @@ bool kdk_partition_matches(const struct kdk_partition *part, const char *spec)
 	if (!strncmp(spec, "PARTLABEL=", 10))
 		return part->partlabel[0] && !strcmp(spec + 10, part->partlabel);
 	return false;
+}
+
+bool kdk_partition_device_matches(const char *sys_block, const char *dev_dir, const char *name,
+				  const char *spec)
+{
+	char sys[PATH_MAX], real[PATH_MAX], disk[PATH_MAX * 2], value[32];
+	const struct kdk_partition *part;
+	struct kdk_part_table table;
+	struct kdk_err err = { 0 };
+	unsigned number;
+	bool match;
+	FILE *f;
+
+	snprintf(sys, sizeof(sys), "%s/%s/partition", sys_block, name);
+	if (!(f = fopen(sys, "re")))
+		return false;
+	match = fgets(value, sizeof(value), f) != NULL;
+	fclose(f);
+	if (!match)
+		return false;
+	number = (unsigned)strtoul(value, NULL, 10);
+	snprintf(sys, sizeof(sys), "%s/%s", sys_block, name);
+	if (!realpath(sys, real))
+		return false;
+	snprintf(disk, sizeof(disk), "%s/%s", dev_dir, basename(dirname(real)));
+	if (kdk_part_table_read(disk, &table, &err))
+		return false;
+	part = kdk_part_table_find(&table, number);
+	match = part && kdk_partition_matches(part, spec);
+	kdk_part_table_free(&table);
+	return match;
 }

@@ -37,4 +37,10 @@ const struct kdk_partition *kdk_part_table_find(const struct kdk_part_table *tab
  * case-insensitively; another spec never matches. */
 bool kdk_partition_matches(const struct kdk_partition *part, const char *spec);
 
+/* Whether block device `name` (an entry of sys_block, normally "/sys/class/block") is a
+ * partition matching spec: its number from sys_block/name/partition, its disk the sysfs
+ * directory above it, that disk's table read from dev_dir/<disk> ("/dev"). */
+bool kdk_partition_device_matches(const char *sys_block, const char *dev_dir, const char *name,
+				  const char *spec);
+
 #endif

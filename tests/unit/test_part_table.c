@@ -202,6 +202,35 @@ static void vfat_from_mkfs(void **state)
 	}
 }
 
+/* The capture /init's view: a fake /sys/class/block (links into a devices tree, as the kernel
+ * makes them) and a /dev whose vda is the sgdisk image; vda3 is found by PARTUUID and PARTLABEL,
+ * vda1 is not vda3, and the disk itself (no "partition" file) matches nothing. */
+static void partition_device_in_sysfs(void **state)
+{
+	char cmd[2048], sys_block[256], dev[256];
+	(void)state;
+
+	if (!have("sgdisk"))
+		skip();
+	make_gpt();
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && mkdir -p dev sys/devices/virtio0/block/vda/vda1 sys/devices/virtio0/block/vda/vda3 "
+		 "sys/class/block && mv gpt.img dev/vda && echo 1 > sys/devices/virtio0/block/vda/vda1/partition && "
+		 "echo 3 > sys/devices/virtio0/block/vda/vda3/partition && "
+		 "ln -s ../../devices/virtio0/block/vda sys/class/block/vda && "
+		 "ln -s ../../devices/virtio0/block/vda/vda1 sys/class/block/vda1 && "
+		 "ln -s ../../devices/virtio0/block/vda/vda3 sys/class/block/vda3", test_dir);
+	run(cmd);
+	snprintf(sys_block, sizeof(sys_block), "%s/sys/class/block", test_dir);
+	snprintf(dev, sizeof(dev), "%s/dev", test_dir);
+	assert_true(kdk_partition_device_matches(sys_block, dev, "vda3", "PARTUUID=" PART3_GUID));
+	assert_true(kdk_partition_device_matches(sys_block, dev, "vda3", "PARTLABEL=Dümp→𝄞"));
+	assert_false(kdk_partition_device_matches(sys_block, dev, "vda1", "PARTUUID=" PART3_GUID));
+	assert_true(kdk_partition_device_matches(sys_block, dev, "vda1", "PARTLABEL=kdump crash"));
+	assert_false(kdk_partition_device_matches(sys_block, dev, "vda", "PARTUUID=" PART3_GUID));
+	assert_false(kdk_partition_device_matches(sys_block, dev, "vdb1", "PARTUUID=" PART3_GUID));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +239,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mbr_from_sfdisk, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(no_table, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(vfat_from_mkfs, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(partition_device_in_sysfs, tmpdir_setup, tmpdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -305,6 +305,28 @@ static char *cmdline_root(const struct rd_target_env *env)
 	return root;
 }
 
+/* The device spec names on this machine, through udev's links for UUID=/LABEL=/PART*=. */
+static bool spec_device(const char *spec, const struct rd_target_env *env, char *real)
+{
+	static const struct { const char *prefix, *dir; } links[] = {
+		{ "UUID=", "by-uuid" }, { "LABEL=", "by-label" },
+		{ "PARTUUID=", "by-partuuid" }, { "PARTLABEL=", "by-partlabel" },
+	};
+	char link[PATH_MAX * 2];
+	unsigned i;
+
+	if (spec[0] == '/')
+		return realpath(spec, real) != NULL;
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		size_t len = strlen(links[i].prefix);
+		if (!strncmp(spec, links[i].prefix, len)) {
+			snprintf(link, sizeof(link), "%s/%s/%s", env->dev_disk, links[i].dir, spec + len);
+			return realpath(link, real) != NULL;
+		}
+	}
+	return false;
+}
+
 /* The record for kdump.conf's "<fstype> <device>" target: its path is relative to that file
  * system; a btrfs one mounted here on a subvolume is mounted on the same one. */
 static int fs_record(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
@@ -329,8 +351,8 @@ static int fs_record(const struct kdk_kdump_conf *conf, const struct rd_target_e
 	if (!r->spec || !r->fstype || !r->mount_at || !r->options)
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	/* Its subvolume, when it is mounted here: the first mount of the same device. */
-	if (conf->device[0] != '/' || !realpath(conf->device, real) || stat(real, &st) ||
-	    !S_ISBLK(st.st_mode) || strcmp(conf->fstype, "btrfs"))
+	if (strcmp(conf->fstype, "btrfs") || !spec_device(conf->device, env, real) ||
+	    stat(real, &st) || (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)))
 		return 0;
 	snprintf(mountinfo, sizeof(mountinfo), "%s/self/mountinfo", env->proc);
 	if (!(in = fopen(mountinfo, "re")))

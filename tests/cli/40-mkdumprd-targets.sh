@@ -116,6 +116,21 @@ fstype btrfs
 mount_at /
 options subvol=/@" "btrfs subvolume root: subvol=/@ recorded for the capture mount"
 
+# 5b. A btrfs target given by UUID= and mounted here on a subvolume: the same subvolume (the
+#     device found through by-uuid).
+mkdir -p disk/by-uuid && ln -sf ../../btrfs.img disk/by-uuid/$BTRFS_UUID
+cat > proc/self/mountinfo <<EOF2
+22 1 8:1 / / rw shared:1 - ext4 $work/root.img rw
+41 22 0:32 /@dumps /srv/dumps rw shared:6 - btrfs $work/btrfs.img rw,subvolid=257,subvol=/@dumps
+EOF2
+printf 'btrfs UUID=%s\npath /\n' $BTRFS_UUID > btrfs-target.conf
+build_image btrfs-target.conf
+is "$(tail -n +2 targets.txt)" "target UUID=$BTRFS_UUID
+id UUID=$BTRFS_UUID
+fstype btrfs
+mount_at /
+options subvol=/@dumps" "btrfs target by UUID= mounted on a subvolume here: subvol=/@dumps recorded"
+
 # 6. path on a bind mount (not btrfs): not silently recorded; the image still builds (the
 #    root-fs dump is implicit) and the warning names the mount.
 cat > proc/self/mountinfo <<EOF2

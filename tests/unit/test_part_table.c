@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "fs_probe.h"
 #include "part_table.h"
@@ -202,6 +203,53 @@ static void vfat_from_mkfs(void **state)
 	}
 }
 
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* A GPT header with a correct CRC but an entry array that does not fit: refused with the reason,
+ * never read past the image. */
+static void gpt_header_lies(void **state)
+{
+	static const struct { uint32_t count, size; uint64_t lba; const char *message; } cases[] = {
+		{ 128, 128, 1000000, "past the end" },
+		{ 100000, 128, 2, "100000 entries of 128 bytes" },
+		{ 128, 100, 2, "128 entries of 100 bytes" },
+	};
+	unsigned i;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t disk[64 * 512] = { 0 }, *hdr = disk + 512;
+		struct kdk_part_table t;
+		struct kdk_err err = { 0 };
+		FILE *f;
+
+		memcpy(hdr, "EFI PART", 8);
+		put_le32(hdr + 8, 0x10000);
+		put_le32(hdr + 12, 92);
+		put_le64(hdr + 24, 1);
+		put_le64(hdr + 72, cases[i].lba);
+		put_le32(hdr + 80, cases[i].count);
+		put_le32(hdr + 84, cases[i].size);
+		put_le32(hdr + 16, (uint32_t)crc32(0, hdr, 92));
+		f = fopen(tmp_path("lies.img"), "w");
+		assert_non_null(f);
+		assert_int_equal(fwrite(disk, sizeof(disk), 1, f), 1);
+		fclose(f);
+		assert_int_equal(kdk_part_table_read(tmp_path("lies.img"), &t, &err), -EBADMSG);
+		print_message("expected \"…%s…\", got \"%s\"\n", cases[i].message, err.msg);
+		assert_non_null(strstr(err.msg, cases[i].message));
+	}
+}
+
 /* The capture /init's view: a fake /sys/class/block (links into a devices tree, as the kernel
  * makes them) and a /dev whose vda is the sgdisk image; vda3 is found by PARTUUID and PARTLABEL,
  * vda1 is not vda3, and the disk itself (no "partition" file) matches nothing. */
@@ -240,6 +288,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(no_table, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(vfat_from_mkfs, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(partition_device_in_sysfs, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(gpt_header_lies, tmpdir_setup, tmpdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

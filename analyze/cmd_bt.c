@@ -10,13 +10,16 @@
 #include <string.h>
 
 #include "commands.h"
+#include "cpus.h"
+#include "kstacks.h"
 #include "modules.h"
 #include "unwind/frame_pointer.h"
 #include "unwind/orc.h"
 #include "tasks.h"
 
-#define MAX_FRAMES 256
-#define PRSTATUS_REGS 112     /* offsetof(struct elf_prstatus, pr_reg) on x86_64 */
+/* Not a cut for real traces (a 16 KiB stack holds at most 2,048 return addresses; a stack
+ * overflow's recursion fills one): a guard against a damaged stack the switch rules let through. */
+#define MAX_FRAMES 65536
 
 struct bt_ctx {
 	struct session *s;
@@ -24,6 +27,8 @@ struct bt_ctx {
 	bool frame_pointers;       /* no ORC tables: follow the rbp chain */
 	bool with_offsets;
 	bool frame_contents;       /* -f */
+	struct kdk_stacks stacks;  /* every CPU's stacks, then the task's own (last) */
+	size_t cpu_stacks;         /* how many of them are per-CPU */
 };
 
 /* bt -f: the stack words of a frame, [from, to), two per line as crash prints them. */
@@ -53,20 +58,30 @@ static void dump_words(struct session *s, uint64_t from, uint64_t to)
 /* A return address is named by the call before it, as the kernel's %pB does: a call that ends
  * a function (to a noreturn one) returns to the next function's first byte. */
 static void name_of(const struct bt_ctx *c, uint64_t ip, bool offsets, bool return_address,
-		    char *buf, size_t size)
+		    char *buf, size_t size, const char **module)
 {
 	uint64_t off;
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&c->s->syms, ip - return_address, &off);
+	bool inline_module = !module;   /* [exception RIP: name [mod]]; frames put it after the address */
 
-	if (!sym || (sym->size && off >= sym->size))
+	if (module)
+		*module = NULL;
+	/* Only kernel addresses have kernel names: per-CPU symbols (small absolute offsets) would
+	 * otherwise name user addresses. */
+	if (!(ip >> 63) || !sym || (sym->size && off >= sym->size)) {
 		snprintf(buf, size, "%016" PRIx64, ip);
-	else if (offsets)
+		return;
+	}
+	if (module)
+		*module = sym->module;
+	if (offsets)
 		snprintf(buf, size, "%s+0x%" PRIx64 "/0x%" PRIx64 "%s%s%s", kdk_symtab_name(&c->s->syms, sym),
-			 off + return_address, sym->size, sym->module ? " [" : "", sym->module ? sym->module : "",
-			 sym->module ? "]" : "");
+			 off + return_address, sym->size, inline_module && sym->module ? " [" : "",
+			 inline_module && sym->module ? sym->module : "", inline_module && sym->module ? "]" : "");
 	else
-		snprintf(buf, size, "%s%s%s%s", kdk_symtab_name(&c->s->syms, sym), sym->module ? " [" : "",
-			 sym->module ? sym->module : "", sym->module ? "]" : "");
+		snprintf(buf, size, "%s%s%s%s", kdk_symtab_name(&c->s->syms, sym),
+			 inline_module && sym->module ? " [" : "", inline_module && sym->module ? sym->module : "",
+			 inline_module && sym->module ? "]" : "");
 }
 
 static void print_regs(FILE *out, const struct kdk_pt_regs *r)
@@ -78,28 +93,6 @@ static void print_regs(FILE *out, const struct kdk_pt_regs *r)
 	fprintf(out, "    R10: %016" PRIx64 "  R11: %016" PRIx64 "  R12: %016" PRIx64 "\n", r->r10, r->r11, r->r12);
 	fprintf(out, "    R13: %016" PRIx64 "  R14: %016" PRIx64 "  R15: %016" PRIx64 "\n", r->r13, r->r14, r->r15);
 	fprintf(out, "    ORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64 "  SS: %04" PRIx64 "\n", r->orig_ax, r->cs, r->ss);
-}
-
-/* The registers the dump saved for cpu (its NT_PRSTATUS, in CPU order). */
-static int cpu_regs(struct session *s, uint32_t cpu, struct kdk_pt_regs *regs, struct kdk_err *err)
-{
-	uint32_t seen = 0;
-	size_t i;
-
-	for (i = 0; i < s->dump->note_index.len; i++) {
-		const struct kdk_dump_note *n = kdk_array_at(&s->dump->note_index, i);
-
-		if (n->type != 1 || strcmp(n->name, "CORE"))
-			continue;
-		if (seen++ != cpu)
-			continue;
-		if (n->desc_size < PRSTATUS_REGS + sizeof(*regs))
-			return kdk_err_set(err, EINVAL, "NT_PRSTATUS of CPU %u is %zu bytes", cpu,
-					   (size_t)n->desc_size);
-		memcpy(regs, (const uint8_t *)n->desc + PRSTATUS_REGS, sizeof(*regs));
-		return 0;
-	}
-	return kdk_err_set(err, ENOENT, "no NT_PRSTATUS for CPU %u", cpu);
 }
 
 /* Where a sleeping task stopped: __switch_to_asm's frame at thread.sp. */
@@ -125,6 +118,7 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 {
 	struct session *s = c->s;
 	struct kdk_unwind_state st;
+	struct kdk_stack_walk walk;
 	struct kdk_pt_regs regs;
 	char name[256];
 	uint64_t frame_addr;
@@ -135,8 +129,14 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 		t->cpu, t->comm);
 	memset(&st, 0, sizeof(st));
 	if (active) {
-		if ((rc = cpu_regs(s, t->cpu, &regs, err)))
+		if ((rc = cpus_regs(s, t->cpu, &regs, err)))
 			return rc;
+		if (regs.cs & 3) {
+			/* Stopped in user mode: no kernel frames; the user registers, as crash
+			 * prints a trace's user-mode frame. */
+			print_regs(s->out, &regs);
+			return 0;
+		}
 		st.ip = regs.ip;
 		st.sp = regs.sp;
 		st.bp = regs.bp;
@@ -145,14 +145,24 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 	} else if ((rc = sleeping_state(s, t->task, &st, err))) {
 		return rc;
 	}
+	/* The task's own stack after the per-CPU ones: which stack each frame is on. */
+	c->stacks.ranges.len = c->cpu_stacks;
+	if (kstacks_task(s, t->task, &c->stacks, err))
+		kdk_err_clear(err);
+	memset(&walk, 0, sizeof(walk));
+	walk.stacks = &c->stacks;
+	st.walk = &walk;
 	frame_addr = st.sp;
 	for (n = 0; n < MAX_FRAMES; n++) {
 		/* The interrupted function of an exception frame was just shown as its
 		 * [exception RIP: …]: crash does not list it again. */
 		if (!after_exception) {
-			name_of(c, st.ip, c->with_offsets, !st.first, name, sizeof(name));
-			fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "\n", shown++, frame_addr,
-				name, st.ip);
+			const char *module;
+
+			/* crash's shape: "name at ADDRESS [module]". */
+			name_of(c, st.ip, c->with_offsets, !st.first, name, sizeof(name), &module);
+			fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n", shown++, frame_addr,
+				name, st.ip, module ? " [" : "", module ? module : "", module ? "]" : "");
 		}
 		after_exception = false;
 		rc = c->frame_pointers ? kdk_fp_step(&st, kdk_kmem_read, &s->kmem, err)
@@ -184,7 +194,7 @@ static int backtrace(struct bt_ctx *c, const struct task_info *t, bool active, s
 				print_regs(s->out, &st.regs);
 				return 0;
 			}
-			name_of(c, st.regs.ip, true, false, name, sizeof(name));
+			name_of(c, st.regs.ip, true, false, name, sizeof(name), NULL);
 			fprintf(s->out, "    [exception RIP: %s]\n", name);
 			print_regs(s->out, &st.regs);
 			frame_addr = st.sp;
@@ -249,6 +259,8 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 		fprintf(stderr, "kcrash: module frames will not unwind: %s\n", err->msg);
 		kdk_err_clear(err);
 	}
+	kdk_stacks_init(&c.stacks);
+	c.cpu_stacks = kstacks_per_cpu(s, &c.stacks);
 	if ((rc = tasks_collect(s, &tasks, err)))
 		goto out;
 	if (!all && pid < 0 && (rc = panic_task(s, &target, err)))
@@ -265,10 +277,18 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if (i && all)
 			fputc('\n', s->out);
 		rc = backtrace(&c, t, t->active, err);
+		if (rc && all) {
+			/* One CPU without registers does not hide the others. */
+			fprintf(s->out, "    bt: %s\n", err->msg);
+			kdk_err_clear(err);
+			rc = 0;
+			continue;
+		}
 		if (rc || !all)
 			break;
 	}
 out:
+	kdk_stacks_free(&c.stacks);
 	kdk_orc_free(&c.orc);
 	kdk_array_free(&tasks);
 	return rc;

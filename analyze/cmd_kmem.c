@@ -88,7 +88,7 @@ static void row(struct session *s, const char *label, int64_t pages, int64_t of,
 	size_of(pages, size, sizeof(size));
 	if (of_name)
 		fprintf(s->out, "%13s %8" PRId64 " %12s %4" PRId64 "%% of %s\n", label, pages, size,
-			of > 0 ? pages * 100 / of : 0, of_name);
+			of > 0 ? (int64_t)((__int128)pages * 100 / of) : 0, of_name);
 	else
 		fprintf(s->out, "%13s %8" PRId64 " %12s         ----\n", label, pages, size);
 }
@@ -98,7 +98,8 @@ int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err)
 	int64_t total, free_pages, shmem = 0, file = 0, swapcache = 0, slab_r = 0, slab_u = 0, buffers;
 	int64_t swap_total = 0, swap_free = 0, huge_total = 0, huge_free = 0, committed = 0, limit;
 	int64_t ratio = 50, kbytes = 0, hstate_idx = 0;
-	uint64_t hstates, nr_off, free_off, hsize, vca, count_off;
+	uint64_t hstates, nr_off, free_off, order_off, hsize, vca, count_off;
+	uint32_t order = 0;
 	int32_t ratio32 = 50;
 	int rc;
 
@@ -129,6 +130,14 @@ int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err)
 	    (hsize = kdk_btf_size(&s->btf, kdk_btf_find(&s->btf, KDK_BTF_STRUCT, "hstate")))) {
 		session_read(s, hstates + hsize * (uint64_t)hstate_idx + nr_off, &huge_total, 8, err);
 		session_read(s, hstates + hsize * (uint64_t)hstate_idx + free_off, &huge_free, 8, err);
+		/* nr_huge_pages counts huge pages of 2^order base pages each (struct hstate.order,
+		 * include/linux/hugetlb.h); crash shows base pages. */
+		if (!kdk_btf_member(&s->btf, "hstate", "order", &order_off, NULL, err) &&
+		    !session_read(s, hstates + hsize * (uint64_t)hstate_idx + order_off, &order, 4, err) &&
+		    order < 31) {
+			huge_total = (int64_t)((uint64_t)huge_total << order);
+			huge_free = (int64_t)((uint64_t)huge_free << order);
+		}
 	}
 	if (!session_symbol(s, "vm_committed_as", &vca, err) &&
 	    !kdk_btf_member(&s->btf, "percpu_counter", "count", &count_off, NULL, err))

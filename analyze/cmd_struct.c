@@ -1,6 +1,6 @@
 /* cmd_struct.c — `struct NAME [-o]` (also `union NAME`): the type's definition from BTF, with
  * each member's byte offset under -o, and its size. `struct NAME.member` prints one member's
- * offset. */
+ * offset, or with ADDRESS its value there. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -55,6 +55,29 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 		snprintf(container, sizeof(container), "%.*s", (int)(dot - name), name);
 		if (kdk_btf_member(&s->btf, container, dot + 1, &offset, &type, err))
 			return -err->code;
+		if (address) {
+			/* The member's value in the structure at ADDRESS, as crash prints it. */
+			uint64_t addr, size = kdk_btf_size(&s->btf, type);
+			uint8_t *data;
+			char *end;
+			int rc;
+
+			addr = strtoull(address, &end, 16);
+			if (*end && (rc = session_symbol(s, address, &addr, err)))
+				return rc;
+			if (!size || size > (1 << 20))
+				return kdk_err_set(err, EINVAL, "%s: member %s has no printable size", argv[0], name);
+			if (!(data = malloc(size)))
+				return kdk_err_set(err, ENOMEM, "%s", argv[0]);
+			if ((rc = session_read(s, addr + offset, data, size, err))) {
+				free(data);
+				return rc;
+			}
+			kdk_btf_print_member_value(&s->btf, type, dot + 1, data, addr + offset, s->out,
+						   name_address, s);
+			free(data);
+			return 0;
+		}
 		kdk_btf_declaration(&s->btf, type, dot + 1, decl, sizeof(decl));
 		fprintf(s->out, "%s %s {\n  [%" PRIu64 "] %s;\n}\n", argv[0], container, offset, decl);
 		return 0;

@@ -1,7 +1,7 @@
 /* cmd_sys.c — `sys`, in crash's layout. Sources: VMCOREINFO (OSRELEASE, CRASHTIME,
  * SYMBOL(init_uts_ns), OFFSET(uts_namespace.name)), the new_utsname ABI (six 65-byte strings),
  * avenrun[3] (fixed point, FSHIFT 11), nr_threads, the dump's NT_PRSTATUS notes and page ranges,
- * and the kernel log (uptime: its last timestamp; the panic message). */
+ * the kernel log (the panic message, as crash picks it) and the timekeeper (uptime). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -9,56 +9,122 @@
 #include <time.h>
 
 #include "commands.h"
+#include "cpus.h"
 #include "printk_ring.h"
 #include "tasks.h"
 
 #define UTS_FIELD 65          /* __NEW_UTS_LEN + 1 */
 #define FSHIFT 11
 
+/* The PANIC line as crash chooses it: the panic string, else the first line of the most telling
+ * kind of report in the log (an oops with panic_on_oops reaches crash_kexec before panic()
+ * prints). Markers in that order: the kernel's own texts (kernel/panic.c, arch/x86/kernel/
+ * dumpstack.c "Oops: ", lib/bug.c "kernel BUG at", traps.c "general protection fault",
+ * mm/fault "BUG: ", kernel/watchdog.c "watchdog: ", kernel/hung_task.c "INFO: task "). */
+static const char *const panic_markers[] = {
+	"Kernel panic - not syncing: ", "Oops: ", "kernel BUG at ", "general protection fault",
+	"BUG: ", "watchdog: ", "INFO: task ",
+};
+#define NR_MARKERS (sizeof(panic_markers) / sizeof(panic_markers[0]))
+
 struct log_facts {
 	uint64_t last_ts;
-	char panic[256];
+	char panic[NR_MARKERS][256];   /* the first line of each kind */
 };
 
 static int scan_log(void *ctx, const struct kdk_printk_record *r)
 {
 	struct log_facts *f = ctx;
-	static const char marker[] = "Kernel panic - not syncing: ";
-	const char *hit = memmem(r->text, r->text_len, marker, sizeof(marker) - 1);
+	size_t m;
 
 	f->last_ts = r->ts_nsec;
-	/* The first panic line: the "---[ end Kernel panic … ]---" trailer repeats it. */
-	if (hit && !f->panic[0]) {
-		size_t len = r->text_len - (size_t)(hit - r->text);
-		const char *nl = memchr(hit, '\n', len);
+	for (m = 0; m < NR_MARKERS; m++) {
+		const char *hit = f->panic[m][0] ? NULL :
+				  memmem(r->text, r->text_len, panic_markers[m], strlen(panic_markers[m]));
+		size_t len;
+		const char *nl;
 
-		if (nl)
+		if (!hit)
+			continue;
+		len = r->text_len - (size_t)(hit - r->text);
+		if ((nl = memchr(hit, '\n', len)))
 			len = (size_t)(nl - hit);
-		snprintf(f->panic, sizeof(f->panic), "%.*s", (int)len, hit);
+		snprintf(f->panic[m], sizeof(f->panic[m]), "%.*s", (int)len, hit);
 	}
 	return 0;
 }
 
-/* CPUs: one NT_PRSTATUS note each; those missing from cpu_online_mask (a panic without kexec
- * takes the others offline) counted as crash does, "2 [OFFLINE: 1]". */
-static void print_cpus(struct session *s, unsigned cpus, struct kdk_err *err)
+static const char *panic_line(const struct log_facts *f)
 {
-	uint64_t addr, word = 0;
-	unsigned cpu, offline = 0;
+	size_t m;
 
-	if (!session_symbol(s, "__cpu_online_mask", &addr, err)) {
-		for (cpu = 0; cpu < cpus; cpu++) {
-			if (cpu % 64 == 0 && session_read(s, addr + cpu / 64 * 8, &word, 8, err))
-				break;
-			if (!(word >> (cpu % 64) & 1))
-				offline++;
+	for (m = 0; m < NR_MARKERS; m++)
+		if (f->panic[m][0])
+			return f->panic[m];
+	return NULL;
+}
+
+/* Seconds since boot from the kernel's clock: the timekeeper's boot time, xtime + wall_to_
+ * monotonic + offs_boot (kernel/time/timekeeping.c ktime_get_boottime). The timekeeper lies in
+ * tk_core after its seqcount (struct tk_data where it exists, else an anonymous struct:
+ * the seqcount's size rounded to 8). -1 when unknown. */
+static int64_t kernel_uptime(struct session *s)
+{
+	struct kdk_err err = { 0 };
+	uint64_t tk_core, tk, off_sec, off_wtm, off_boot, off_nsec, off_shift, xtime_sec, xtime_nsec;
+	int64_t wtm[2], offs_boot;
+	uint32_t shift, seq;
+
+	if (!session_kstructs(s, &err) || session_symbol(s, "tk_core", &tk_core, &err))
+		return -1;
+	if (kdk_btf_member(&s->btf, "tk_data", "timekeeper", &tk, NULL, &err)) {
+		kdk_err_clear(&err);
+		if (!(seq = kdk_btf_find(&s->btf, KDK_BTF_TYPEDEF, "seqcount_raw_spinlock_t")))
+			return -1;
+		tk = (kdk_btf_size(&s->btf, seq) + 7) / 8 * 8;
+	}
+	if (kdk_btf_member(&s->btf, "timekeeper", "xtime_sec", &off_sec, NULL, &err) ||
+	    kdk_btf_member(&s->btf, "timekeeper", "wall_to_monotonic", &off_wtm, NULL, &err) ||
+	    kdk_btf_member(&s->btf, "timekeeper", "offs_boot", &off_boot, NULL, &err) ||
+	    kdk_btf_member(&s->btf, "timekeeper", "tkr_mono.xtime_nsec", &off_nsec, NULL, &err) ||
+	    kdk_btf_member(&s->btf, "timekeeper", "tkr_mono.shift", &off_shift, NULL, &err))
+		return -1;
+	tk += tk_core;
+	if (session_read(s, tk + off_sec, &xtime_sec, 8, &err) || session_read(s, tk + off_wtm, wtm, 16, &err) ||
+	    session_read(s, tk + off_boot, &offs_boot, 8, &err) ||
+	    session_read(s, tk + off_nsec, &xtime_nsec, 8, &err) ||
+	    session_read(s, tk + off_shift, &shift, 4, &err) || shift > 63)
+		return -1;
+	{
+		int64_t nsec = (int64_t)(xtime_nsec >> shift) + wtm[1] + offs_boot % 1000000000;
+		int64_t sec = (int64_t)xtime_sec + wtm[0] + offs_boot / 1000000000 + nsec / 1000000000;
+
+		return sec < 0 ? -1 : sec;
+	}
+}
+
+/* CPUs as crash counts them: the present ones, and those of them whose __cpu_online_mask bit is
+ * clear as OFFLINE — taken down by hotplug, or stopped by a panic that ran without kdump
+ * (stop_this_cpu clears the online bit; crash 8.0.2 says "2 [OFFLINE: 1]" on such a dump). Without
+ * the masks: nr_cpu_ids. */
+static unsigned print_cpus(struct session *s, struct kdk_err *err)
+{
+	unsigned cpu, present = 0, offline = 0;
+
+	if (!cpus_load(s, err)) {
+		for (cpu = 0; cpu < s->cpus.len; cpu++) {
+			const struct cpu_info *c = cpus_get(s, cpu);
+
+			present += c->present;
+			offline += c->present && !c->online_bit;
 		}
 	}
 	kdk_err_clear(err);
 	if (offline)
-		fprintf(s->out, "        CPUS: %u [OFFLINE: %u]\n", cpus, offline);
+		fprintf(s->out, "        CPUS: %u [OFFLINE: %u]\n", present, offline);
 	else
-		fprintf(s->out, "        CPUS: %u\n", cpus);
+		fprintf(s->out, "        CPUS: %u\n", present);
+	return present;
 }
 
 static void print_uts(struct session *s)
@@ -164,21 +230,18 @@ static void print_panic_task(struct session *s, struct kdk_err *err)
 int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct kdk_printk_layout layout;
-	struct log_facts facts = { 0, "" };
+	struct log_facts facts;
+	int64_t up;
 	const char *crashtime = kdk_vmcoreinfo_string(&s->vi, "CRASHTIME");
 	uint64_t addr, avenrun[3], uptime;
 	int32_t nr_threads = -1;
 	unsigned cpus = 0, i;
 	char memory[32];
 
+	memset(&facts, 0, sizeof(facts));
+
 	(void)argc;
 	(void)argv;
-	for (i = 0; i < s->dump->note_index.len; i++) {
-		const struct kdk_dump_note *n = kdk_array_at(&s->dump->note_index, i);
-
-		if (n->type == 1 && !strcmp(n->name, "CORE"))
-			cpus++;
-	}
 	if (!kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
 			     NULL))
 		kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, scan_log, &facts, NULL, NULL);
@@ -190,7 +253,7 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		fprintf(s->out, "      KERNEL: (none: symbols from the dump's kallsyms, %s)\n",
 			s->syms.encoding ? s->syms.encoding : "encoding unknown");
 	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
-	print_cpus(s, cpus, err);
+	cpus = print_cpus(s, err);
 	if (crashtime) {
 		time_t when = (time_t)strtoll(crashtime, NULL, 10);
 		struct tm tm;
@@ -200,9 +263,17 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		strftime(date, sizeof(date), "%a %b %e %H:%M:%S UTC %Y", &tm);
 		fprintf(s->out, "        DATE: %s\n", date);
 	}
-	uptime = facts.last_ts / 1000000000ULL;
-	fprintf(s->out, "      UPTIME: %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n", uptime / 3600,
-		uptime / 60 % 60, uptime % 60);
+	/* The kernel's clock; the last log timestamp only where the timekeeper is unknown. */
+	if ((up = kernel_uptime(s)) < 0)
+		up = (int64_t)(facts.last_ts / 1000000000ULL);
+	uptime = (uint64_t)up;
+	if (uptime >= 86400)
+		fprintf(s->out, "      UPTIME: %" PRIu64 " day%s, %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n",
+			uptime / 86400, uptime / 86400 == 1 ? "" : "s", uptime / 3600 % 24, uptime / 60 % 60,
+			uptime % 60);
+	else
+		fprintf(s->out, "      UPTIME: %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n", uptime / 3600,
+			uptime / 60 % 60, uptime % 60);
 	if (!session_symbol(s, "avenrun", &addr, err) &&
 	    !session_read(s, addr, avenrun, sizeof(avenrun), err)) {
 		fprintf(s->out, "LOAD AVERAGE: ");
@@ -216,7 +287,8 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		fputc('\n', s->out);
 	}
 	kdk_err_clear(err);
-	/* nr_threads counts every thread but the per-CPU idle tasks, which crash counts too. */
+	/* nr_threads counts every thread but the per-CPU idle tasks (one per present CPU), which crash
+	 * counts too. */
 	if (!session_symbol(s, "nr_threads", &addr, err) &&
 	    !session_read(s, addr, &nr_threads, sizeof(nr_threads), err))
 		fprintf(s->out, "       TASKS: %d\n", nr_threads + (int32_t)cpus);
@@ -224,8 +296,8 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 	print_uts(s);
 	format_memory(memory_bytes(s), memory, sizeof(memory));
 	fprintf(s->out, "      MEMORY: %s\n", memory);
-	if (facts.panic[0])
-		fprintf(s->out, "       PANIC: \"%s\"\n", facts.panic);
+	if (panic_line(&facts))
+		fprintf(s->out, "       PANIC: \"%s\"\n", panic_line(&facts));
 	print_panic_task(s, err);
 	return 0;
 }

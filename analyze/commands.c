@@ -11,26 +11,26 @@ static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *er
 
 static const struct command commands[] = {
 	{ "sys", cmd_sys, "sys", "the system and the crash: kernel, dump, CPUs, date, uptime, load, "
-				 "release, memory, panic message" },
+				 "release, memory, panic message", false },
 	{ "log", cmd_log, "log [-T]", "the kernel log from the printk ringbuffer (-T: wall-clock "
-				      "times)" },
+				      "times)", true },
 	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [PID]", "a kernel stack: the panic task's, PID's, or every "
 						   "CPU's active task (-a); -s adds +offset/size to each "
-						   "name, -f each frame's stack words" },
+						   "name, -f each frame's stack words", true },
 	{ "dis", cmd_dis, "dis FUNCTION|ADDRESS [COUNT]", "disassemble a function (or COUNT instructions "
-						       "from an address), AT&T syntax, targets named" },
+						       "from an address), AT&T syntax, targets named", true },
 	{ "kmem", cmd_kmem, "kmem -i", "memory use: total, free, used, shared, buffers, cached, slab, "
-				       "huge pages, swap, commit limit" },
-	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size" },
+				       "huge pages, swap, commit limit", true },
+	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size", false },
 	{ "ps", cmd_ps, "ps", "every task and thread: PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' "
-			      "marks what each CPU was running" },
+			      "marks what each CPU was running", false },
 	{ "struct", cmd_struct, "struct NAME[.MEMBER] [-o] [ADDRESS]", "a structure's definition from "
 					  "BTF (-o: member offsets), one member's offset, or the structure's "
-					  "contents at ADDRESS (or a symbol)" },
-	{ "union", cmd_struct, "union NAME [-o]", "a union's definition" },
-	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address" },
-	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)" },
-	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help" },
+					  "contents at ADDRESS (or a symbol)", true },
+	{ "union", cmd_struct, "union NAME [-o]", "a union's definition", true },
+	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address", true },
+	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)", true },
+	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 
 static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *err)
@@ -67,28 +67,56 @@ static int run_one(struct session *s, const struct command *cmd, int argc, char 
 	return rc;
 }
 
-int commands_run(struct session *s, const char *line, struct kdk_err *err)
+/* One command's words, dispatched. */
+static int run_words(struct session *s, char *copy, struct kdk_err *err)
 {
-	char *copy = strdup(line), *word, *save = NULL, *argv[32];
-	int argc = 0, rc;
+	char *word, *save = NULL, *argv[32];
+	int argc = 0, rc = 0;
 	size_t i;
 
-	if (!copy)
-		return kdk_err_set(err, ENOMEM, "command line");
 	for (word = strtok_r(copy, " \t\n", &save); word && argc < 31;
 	     word = strtok_r(NULL, " \t\n", &save))
 		argv[argc++] = word;
 	argv[argc] = NULL;
-	rc = 0;
-	if (argc) {
-		rc = kdk_err_set(err, ENOENT, "%s: no such command (help lists them)", argv[0]);
-		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-			if (!strcmp(argv[0], commands[i].name)) {
-				kdk_err_clear(err);
-				rc = run_one(s, &commands[i], argc, argv, err);
-				break;
-			}
+	if (!argc)
+		return 0;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[0], commands[i].name))
+			continue;
+		if (!commands[i].takes_args && argc > 1)
+			return kdk_err_set(err, EINVAL, "%s: takes no argument, \"%s\" given (usage: %s)",
+					   argv[0], argv[1], commands[i].synopsis);
+		rc = run_one(s, &commands[i], argc, argv, err);
+		return rc;
+	}
+	return kdk_err_set(err, ENOENT, "%s: no such command (help lists them)", argv[0]);
+}
+
+int commands_run(struct session *s, const char *line, struct kdk_err *err)
+{
+	char *copy = strdup(line), *bar;
+	FILE *real = s->out, *pipe_to = NULL;
+	int rc, status;
+
+	if (!copy)
+		return kdk_err_set(err, ENOMEM, "command line");
+	if ((bar = strchr(copy, '|'))) {
+		*bar++ = '\0';
+		fflush(real);
+		/* popen runs the rest through /bin/sh -c, as crash does. */
+		if (!(pipe_to = popen(bar, "w"))) {
+			rc = kdk_err_sys(err, errno, "| %s", bar);
+			free(copy);
+			return rc;
 		}
+		s->out = pipe_to;
+	}
+	rc = run_words(s, copy, err);
+	if (pipe_to) {
+		s->out = real;
+		status = pclose(pipe_to);
+		if (!rc && status == -1)
+			rc = kdk_err_sys(err, errno, "| %s", bar);
 	}
 	free(copy);
 	return rc;

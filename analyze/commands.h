@@ -3,6 +3,8 @@
 #ifndef KCRASH_COMMANDS_H
 #define KCRASH_COMMANDS_H
 
+#include <stdbool.h>
+
 #include "kdk_err.h"
 #include "session.h"
 
@@ -13,6 +15,7 @@ struct command {
 	command_fn run;
 	const char *synopsis;
 	const char *help;
+	bool takes_args;           /* false: any argument is refused, naming it */
 };
 
 int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err);
@@ -26,7 +29,9 @@ int cmd_mod(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err);
 
-/* Run one command line ("sym panic"); unknown commands are an error naming the command. */
+/* Run one command line ("sym panic"); unknown commands are an error naming the command. A '|'
+ * sends the command's output through the rest of the line, run by /bin/sh -c as crash does
+ * ("log | tail -n 3", "ps | grep RU"). */
 int commands_run(struct session *s, const char *line, struct kdk_err *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* json_out.c — text to JSON for sys ({"label": "value", …}), ps ([{column: value, …, "active":
  * bool}, …]) and bt ([{"pid", "task", "cpu", "command", "frames": [{"index", "sp", "function",
- * "address", "exception"?: {…registers}}], "registers"?: {…user registers}}, …]). */
+ * "address", "module"? (module frames), "exception"?: {…registers}}], "registers"?: {…user
+ * registers}}, …]). */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -184,14 +185,26 @@ static void bt_json(const char *text, FILE *out)
 				fputs(in_regs, out);
 				in_regs = NULL;
 			}
-			/* " #N [sp] function [module] at address" */
+			/* " #N [sp] function at address [module]" */
 			sscanf(buf, " #%d [%31[0-9a-f]]", &index, sp);
 			for (p = buf; (p = strstr(p, " at ")); p++)
 				at = p;
 			name = name ? name + 2 : buf;
 			fprintf(out, "%s{\"index\":%d,\"sp\":\"%s\",\"function\":", first_frame ? "" : ",", index, sp);
 			json_string(out, name, at && at > name ? (size_t)(at - name) : strlen(name));
-			fprintf(out, ",\"address\":\"%s\"}", at ? at + 4 : "");
+			if (at) {
+				const char *addr = at + 4, *mod = strstr(addr, " [");
+				size_t addr_len = mod ? (size_t)(mod - addr) : strcspn(addr, "\n");
+
+				fprintf(out, ",\"address\":\"%.*s\"", (int)addr_len, addr);
+				if (mod) {
+					fputs(",\"module\":", out);
+					json_string(out, mod + 2, strcspn(mod + 2, "]"));
+				}
+			} else {
+				fputs(",\"address\":\"\"", out);
+			}
+			fputc('}', out);
 			first_frame = false;
 		} else if (strstr(buf, "[exception RIP: ")) {
 			char *name = strstr(buf, "[exception RIP: ") + 16, *end = strrchr(name, ']');

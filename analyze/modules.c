@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "list_guard.h"
 #include "modules.h"
 
 #define MAX_MODULES 65536
@@ -95,8 +96,8 @@ static int add_symbols(struct session *s, const struct module_offsets *o, struct
 int modules_load(struct session *s, struct kdk_err *err)
 {
 	struct module_offsets o;
+	struct list_guard guard;
 	uint64_t head, node;
-	unsigned guard = 0;
 	size_t i;
 	int rc;
 
@@ -107,23 +108,41 @@ int modules_load(struct session *s, struct kdk_err *err)
 	}
 	if ((rc = offsets(&s->btf, &o, err)) || (rc = read_u64(s, head, &node, err)))
 		return rc;
+	/* A module whose record cannot be read is reported and left out; a list that loops or
+	 * cannot be followed ends there. The others keep their symbols and unwind tables. */
+	list_guard_init(&guard, head);
 	while (node != head && node) {
 		struct kmodule *m;
 		uint32_t text_size = 0;
+		uint64_t next;
 
-		if (++guard > MAX_MODULES)
-			return kdk_err_set(err, ELOOP, "the module list loops");
+		if (list_guard_loops(&guard, node) || s->modules.len >= MAX_MODULES) {
+			fprintf(stderr, "kcrash: the module list loops at 0x%llx: the rest left out\n",
+				(unsigned long long)node);
+			break;
+		}
+		if (read_u64(s, node, &next, err)) {
+			fprintf(stderr, "kcrash: the module list at 0x%llx: %s: the rest left out\n",
+				(unsigned long long)node, err->msg);
+			kdk_err_clear(err);
+			break;
+		}
 		if (!(m = kdk_array_push(&s->modules, err)))
 			return -err->code;
 		m->addr = node - o.list;
-		if ((rc = session_read(s, m->addr + o.name, m->name, 56, err)) ||
-		    (rc = read_u64(s, m->addr + o.text_base, &m->text_start, err)) ||
-		    (rc = session_read(s, m->addr + o.text_size, &text_size, 4, err)) ||
-		    (rc = session_read(s, m->addr + o.arch_num_orcs, &m->num_orcs, 4, err)) ||
-		    (rc = read_u64(s, m->addr + o.arch_orc_ip, &m->orc_ip, err)) ||
-		    (rc = read_u64(s, m->addr + o.arch_orc, &m->orc_entries, err)) ||
-		    (rc = read_u64(s, node, &node, err)))
-			return rc;
+		node = next;
+		if (session_read(s, m->addr + o.name, m->name, 56, err) ||
+		    read_u64(s, m->addr + o.text_base, &m->text_start, err) ||
+		    session_read(s, m->addr + o.text_size, &text_size, 4, err) ||
+		    session_read(s, m->addr + o.arch_num_orcs, &m->num_orcs, 4, err) ||
+		    read_u64(s, m->addr + o.arch_orc_ip, &m->orc_ip, err) ||
+		    read_u64(s, m->addr + o.arch_orc, &m->orc_entries, err)) {
+			fprintf(stderr, "kcrash: module at 0x%llx: %s: skipped\n", (unsigned long long)m->addr,
+				err->msg);
+			kdk_err_clear(err);
+			s->modules.len--;
+			continue;
+		}
 		m->name[56] = '\0';
 		m->text_size = text_size;
 	}
@@ -132,8 +151,10 @@ int modules_load(struct session *s, struct kdk_err *err)
 	for (i = 0; i < s->modules.len; i++) {
 		struct kmodule *m = kdk_array_at(&s->modules, i);
 
-		if ((rc = add_symbols(s, &o, m, m->name, err)))
-			return kdk_err_prefix(err, "module %s: ", m->name);
+		if (add_symbols(s, &o, m, m->name, err)) {
+			fprintf(stderr, "kcrash: module %s: its symbols: %s: left out\n", m->name, err->msg);
+			kdk_err_clear(err);
+		}
 	}
 	return s->modules.len ? kdk_symtab_finish(&s->syms, err) : 0;
 }

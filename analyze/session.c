@@ -125,6 +125,7 @@ void session_close(struct session *s)
 	kdk_facts_free(&s->facts);
 	kdk_btf_free(&s->btf);
 	kdk_array_free(&s->modules);
+	kdk_array_free(&s->cpus);
 	kdk_symtab_free(&s->syms);
 	if (s->have_kmem)
 		kdk_kmem_free(&s->kmem);
@@ -157,7 +158,8 @@ void session_format_addr(const struct session *s, uint64_t addr, char *buf, size
 	uint64_t offset;
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &offset);
 
-	if (sym && (!sym->size || offset < sym->size))
+	/* Only kernel addresses (the upper half) are named: per-CPU symbols are small offsets. */
+	if (sym && addr >> 63 && (!sym->size || offset < sym->size))
 		snprintf(buf, size, offset ? "%s+0x%" PRIx64 "%s%s%s" : "%s%.0" PRIx64 "%s%s%s",
 			 kdk_symtab_name(&s->syms, sym), offset, sym->module ? " [" : "",
 			 sym->module ? sym->module : "", sym->module ? "]" : "");

@@ -31,6 +31,7 @@ struct session {
 	struct kdk_err ks_err;         /* why, when it failed */
 	uint64_t task_size;            /* sizeof(struct task_struct) */
 	struct kdk_array modules;      /* struct kmodule (modules.h), loaded with the offsets */
+	struct kdk_array cpus;         /* struct cpu_info (cpus.h), loaded on first use */
 	FILE *out;
 	bool json;                     /* --json: sys, ps and bt as JSON */
 };

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpus.h"
+#include "list_guard.h"
 #include "tasks.h"
 
 #define MAX_TASKS 4000000      /* a corrupt list must not loop forever */
@@ -98,6 +100,7 @@ static int describe(struct session *s, const struct kstructs *ks, uint64_t task,
 	return 0;
 }
 
+/* One task into tasks; an unreadable task_struct is reported in one line and skipped. */
 static int add_task(struct session *s, const struct kstructs *ks, struct kdk_array *tasks,
 		    uint64_t task, unsigned char *buf, struct kdk_err *err)
 {
@@ -108,30 +111,49 @@ static int add_task(struct session *s, const struct kstructs *ks, struct kdk_arr
 	t = kdk_array_push(tasks, err);
 	if (!t)
 		return -err->code;
-	return describe(s, ks, task, t, buf, err);
+	if (describe(s, ks, task, t, buf, err)) {
+		fprintf(stderr, "kcrash: %s: skipped\n", err->msg);
+		kdk_err_clear(err);
+		tasks->len--;
+	}
+	return 0;
 }
 
-/* The threads of the process `leader` (its signal's thread list, leader included). */
+/* The threads of the process `leader` (its signal's thread list, leader included). A list that
+ * loops or cannot be read on is reported and left there; what was read stays. */
 static int add_threads(struct session *s, const struct kstructs *ks, struct kdk_array *tasks,
 		       uint64_t leader, unsigned char *buf, struct kdk_err *err)
 {
+	struct list_guard guard;
 	uint64_t signal, head, node;
-	unsigned guard = 0;
 	int rc;
 
-	if ((rc = read_u64(s, leader + ks->task_signal, &signal, err)))
-		return rc;
-	if (!signal)
+	if (read_u64(s, leader + ks->task_signal, &signal, err) || !signal) {
+		kdk_err_clear(err);
 		return add_task(s, ks, tasks, leader, buf, err);
+	}
 	head = signal + ks->signal_thread_head;
-	if ((rc = read_u64(s, head, &node, err)))
-		return rc;
+	if (read_u64(s, head, &node, err)) {
+		fprintf(stderr, "kcrash: threads of task 0x%llx: %s: only the leader listed\n",
+			(unsigned long long)leader, err->msg);
+		kdk_err_clear(err);
+		return add_task(s, ks, tasks, leader, buf, err);
+	}
+	list_guard_init(&guard, head);
 	while (node != head) {
-		if (++guard > MAX_TASKS)
-			return kdk_err_set(err, ELOOP, "thread list of 0x%llx loops", (unsigned long long)leader);
-		if ((rc = add_task(s, ks, tasks, node - ks->task_thread_node, buf, err)) ||
-		    (rc = read_u64(s, node, &node, err)))
+		if (list_guard_loops(&guard, node)) {
+			fprintf(stderr, "kcrash: the thread list of task 0x%llx loops: the rest left out\n",
+				(unsigned long long)leader);
+			return 0;
+		}
+		if ((rc = add_task(s, ks, tasks, node - ks->task_thread_node, buf, err)))
 			return rc;
+		if (read_u64(s, node, &node, err)) {
+			fprintf(stderr, "kcrash: the thread list of task 0x%llx: %s: the rest left out\n",
+				(unsigned long long)leader, err->msg);
+			kdk_err_clear(err);
+			return 0;
+		}
 	}
 	return 0;
 }
@@ -166,15 +188,21 @@ int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *er
 	uint64_t init_task, head, node, rq, task;
 	unsigned char *buf = NULL;
 	uint32_t cpus, cpu;
-	unsigned guard = 0;
+	struct list_guard guard;
 	size_t i;
 	int rc;
 
 	kdk_array_init(tasks, sizeof(struct task_info));
 	if (!ks)
 		return -err->code;
-	if ((rc = session_symbol(s, "init_task", &init_task, err)) || (rc = tasks_nr_cpus(s, &cpus, err)))
+	if ((rc = session_symbol(s, "init_task", &init_task, err)))
 		return rc;
+	if (tasks_nr_cpus(s, &cpus, err)) {
+		/* Without the CPU count: CPU 0's idle task and the task list still answer. */
+		fprintf(stderr, "kcrash: %s: only CPU 0's idle task listed among the idle tasks\n", err->msg);
+		kdk_err_clear(err);
+		cpus = 1;
+	}
 	if (!(buf = malloc(s->task_size)))
 		return kdk_err_set(err, ENOMEM, "task buffer");
 	/* init_task is CPU 0's idle task; the others' come from their runqueues. */
@@ -189,20 +217,36 @@ int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *er
 		if ((rc = add_task(s, ks, tasks, task, buf, err)))
 			goto out;
 	}
+	/* The process list: a loop or an unreadable link ends it with a message; the tasks read
+	 * so far are the answer. */
 	head = init_task + ks->task_tasks;
-	if ((rc = read_u64(s, head, &node, err)))
-		goto out;
-	while (node != head) {
-		if (++guard > MAX_TASKS) {
-			rc = kdk_err_set(err, ELOOP, "init_task.tasks loops");
-			goto out;
-		}
-		if ((rc = add_threads(s, ks, tasks, node - ks->task_tasks, buf, err)) ||
-		    (rc = read_u64(s, node, &node, err)))
-			goto out;
+	if (read_u64(s, head, &node, err)) {
+		fprintf(stderr, "kcrash: init_task.tasks: %s: only the idle tasks listed\n", err->msg);
+		kdk_err_clear(err);
+		node = head;
 	}
+	list_guard_init(&guard, head);
+	while (node != head) {
+		if (list_guard_loops(&guard, node)) {
+			fprintf(stderr, "kcrash: init_task.tasks loops at 0x%llx: the rest left out\n",
+				(unsigned long long)node);
+			break;
+		}
+		if ((rc = add_threads(s, ks, tasks, node - ks->task_tasks, buf, err)))
+			goto out;
+		if (read_u64(s, node, &node, err)) {
+			fprintf(stderr, "kcrash: init_task.tasks: %s: the rest left out\n", err->msg);
+			kdk_err_clear(err);
+			break;
+		}
+	}
+	if (cpus_load(s, err))
+		kdk_err_clear(err);
 	for (cpu = 0; cpu < cpus; cpu++) {
-		if (tasks_cpu_current(s, cpu, &task, err)) {
+		const struct cpu_info *c = cpus_get(s, cpu);
+
+		/* An offline CPU's runqueue still names its idle task: not running. */
+		if ((c && !c->online) || tasks_cpu_current(s, cpu, &task, err)) {
 			kdk_err_clear(err);
 			continue;
 		}

@@ -12,6 +12,7 @@
 #include "save.h"
 #include "kdk_out.h"
 #include "save_job.h"
+#include "kdk_log.h"
 #include "save_options.h"
 
 struct progress {
@@ -128,6 +129,11 @@ int capture_save(const char *core_collector, const struct capture_target *target
 	dump_dir[0] = '\0';
 	if ((rc = collector_options(core_collector, vmcore, "vmcore", &opts, &argv, &storage, err)))
 		goto out;
+	/* What the save job says (a fact from the dump's BTF, a lowered level, its statistics) reaches
+	 * the console at core_collector's --message-level, as makedumpfile's messages do; progress
+	 * has its own line (show_progress). */
+	kdk_log_set_sink(kdk_log_stderr_sink, "kdump: dumpsave",
+			 opts.message_level & (KDK_LOG_COMMON | KDK_LOG_ERROR | KDK_LOG_REPORT));
 	started = uptime_seconds();
 	rc = target->ssh ? capture_open_ssh(target, &opts, &dest, err) : kdk_save_dest_local(&dest, err);
 	if (rc)

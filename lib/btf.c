@@ -91,6 +91,13 @@ int kdk_btf_parse(struct kdk_btf *btf, uint8_t *data, size_t size, struct kdk_er
 	btf->types_len = type_len;
 	btf->strings = (const char *)data + hdr_len + str_off;
 	btf->strings_len = str_len;
+	/* Every name is read as a C string: the section must end with a NUL, as the kernel's own
+	 * loader demands (kernel/bpf/btf.c, btf_parse_str_sec(): end[-1] must be 0). */
+	if (btf->strings[str_len - 1]) {
+		kdk_btf_free(btf);
+		return kdk_err_set(err, EINVAL, "BTF: the string section (%u bytes) does not end with a NUL",
+				   str_len);
+	}
 	btf->type_at = malloc(cap * sizeof(*btf->type_at));
 	if (!btf->type_at) {
 		kdk_btf_free(btf);
@@ -245,38 +252,53 @@ uint32_t kdk_btf_resolve(const struct kdk_btf *btf, uint32_t id)
 
 uint64_t kdk_btf_size(const struct kdk_btf *btf, uint32_t id)
 {
-	struct btf_type_raw t;
+	uint64_t count = 1;
+	int depth;
 
-	id = kdk_btf_resolve(btf, id);
-	if (!id)
-		return 0;
-	t = type_raw(btf, id);
-	switch (kind_of(t.info)) {
-	case KDK_BTF_INT: case KDK_BTF_STRUCT: case KDK_BTF_UNION: case KDK_BTF_ENUM:
-	case KDK_BTF_ENUM64: case KDK_BTF_FLOAT: case KDK_BTF_DATASEC:
-		return t.size_or_type;
-	case KDK_BTF_PTR:
-		return 8;
-	case KDK_BTF_ARRAY: {
-		const uint8_t *a = btf->types + btf->type_at[id] + 12;
+	/* Arrays of arrays iteratively, at most MAX_DEPTH deep: corrupt BTF (an array of itself)
+	 * ends with 0, as an overflowing size does. */
+	for (depth = 0; depth < MAX_DEPTH; depth++) {
+		struct btf_type_raw t;
+		const uint8_t *a;
 
-		return get32(a + 8) * kdk_btf_size(btf, get32(a));
+		id = kdk_btf_resolve(btf, id);
+		if (!id)
+			return 0;
+		t = type_raw(btf, id);
+		switch (kind_of(t.info)) {
+		case KDK_BTF_INT: case KDK_BTF_STRUCT: case KDK_BTF_UNION: case KDK_BTF_ENUM:
+		case KDK_BTF_ENUM64: case KDK_BTF_FLOAT: case KDK_BTF_DATASEC:
+			return t.size_or_type && count > UINT64_MAX / t.size_or_type ? 0 : count * t.size_or_type;
+		case KDK_BTF_PTR:
+			return count > UINT64_MAX / 8 ? 0 : count * 8;
+		case KDK_BTF_ARRAY:
+			a = btf->types + btf->type_at[id] + 12;
+			if (get32(a + 8) && count > UINT64_MAX / get32(a + 8))
+				return 0;
+			count *= get32(a + 8);
+			id = get32(a);
+			break;
+		default:
+			return 0;
+		}
 	}
-	default:
-		return 0;
-	}
+	return 0;
 }
+
+/* Members one lookup may look at: anonymous members that name their own struct (damaged BTF)
+ * would otherwise make the search vlen^MAX_DEPTH long. task_struct needs a few hundred. */
+#define MAX_MEMBER_STEPS (1u << 20)
 
 /* Find one member name in struct/union id (recursing into anonymous members). */
 static int find_member(const struct kdk_btf *btf, uint32_t id, const char *name, size_t name_len,
-		       uint64_t *bit_offset, uint32_t *type, int depth)
+		       uint64_t *bit_offset, uint32_t *type, int depth, unsigned *steps)
 {
 	struct btf_type_raw t;
 	const struct btf_member_raw *m;
 	unsigned kind, i, vlen;
 
 	id = kdk_btf_resolve(btf, id);
-	if (!id || depth > MAX_DEPTH)
+	if (!id || depth > MAX_DEPTH || *steps > MAX_MEMBER_STEPS)
 		return -ENOENT;
 	t = type_raw(btf, id);
 	kind = kind_of(t.info);
@@ -289,6 +311,8 @@ static int find_member(const struct kdk_btf *btf, uint32_t id, const char *name,
 		const char *member_name;
 		uint64_t offset;
 
+		if (++*steps > MAX_MEMBER_STEPS)
+			return -ENOENT;
 		memcpy(&member, &m[i], sizeof(member));
 		member_name = string_at(btf, member.name_off);
 		offset = (t.info >> 31) ? (member.offset & 0xffffff) : member.offset;
@@ -297,7 +321,7 @@ static int find_member(const struct kdk_btf *btf, uint32_t id, const char *name,
 		if (!member_name[0]) {
 			uint64_t inner;
 
-			if (!find_member(btf, member.type, name, name_len, &inner, type, depth + 1)) {
+			if (!find_member(btf, member.type, name, name_len, &inner, type, depth + 1, steps)) {
 				*bit_offset = offset + inner;
 				return 0;
 			}
@@ -328,8 +352,9 @@ int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char 
 		size_t len = dot ? (size_t)(dot - part) : strlen(part);
 		uint64_t bits;
 		uint32_t member_type;
+		unsigned steps = 0;
 
-		if (find_member(btf, id, part, len, &bits, &member_type, 0))
+		if (find_member(btf, id, part, len, &bits, &member_type, 0, &steps))
 			return kdk_err_set(err, ENOENT, "BTF: struct %s has no member %s", container, path);
 		if ((bits >> 63) || (bits & 7))
 			return kdk_err_set(err, EINVAL, "BTF: %s.%s is a bitfield", container, path);

@@ -7,6 +7,9 @@
 #include "btf_format.h"
 
 #define MAX_DEPTH 16
+/* Lines of one struct layout and values of one printed object, at most: BTF from a damaged dump
+ * can nest a type in itself many times over, and the output would never end. */
+#define MAX_ITEMS (1u << 20)
 
 /* BTF names integers as the compiler's DWARF does ("long unsigned int"); gdb, and so crash,
  * prints them the C way. */
@@ -129,9 +132,9 @@ static void line_start(FILE *out, int offsets, int depth, const uint64_t *byte_o
 }
 
 static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_bits, int offsets,
-			  int depth, FILE *out)
+			  int depth, unsigned *lines, FILE *out)
 {
-	unsigned i, n = kdk_btf_vlen(btf, id);
+	unsigned i, n = kdk_btf_vlen(btf, id), hops;
 
 	for (i = 0; i < n; i++) {
 		const char *name;
@@ -142,18 +145,29 @@ static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_
 
 		if (kdk_btf_member_at(btf, id, i, &name, &type, &bits, &width))
 			continue;
+		if (++*lines > MAX_ITEMS) {
+			line_start(out, offsets, depth, NULL);
+			fprintf(out, "...\n");
+			return;
+		}
 		bits += base_bits;
 		byte_offset = bits / 8;
 		resolved = type;
-		while (kdk_btf_kind(btf, resolved) == KDK_BTF_CONST ||
-		       kdk_btf_kind(btf, resolved) == KDK_BTF_VOLATILE)
+		/* a const or volatile chain that loops ends here too */
+		for (hops = 0; hops < MAX_DEPTH && (kdk_btf_kind(btf, resolved) == KDK_BTF_CONST ||
+						    kdk_btf_kind(btf, resolved) == KDK_BTF_VOLATILE); hops++)
 			resolved = kdk_btf_ref(btf, resolved);
 		if ((kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT ||
 		     kdk_btf_kind(btf, resolved) == KDK_BTF_UNION) && !kdk_btf_name(btf, resolved)[0]) {
 			/* An anonymous struct or union: its members inline, as crash shows them. */
 			line_start(out, offsets, depth, NULL);
 			fprintf(out, "%s {\n", kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT ? "struct" : "union");
-			print_members(btf, resolved, bits, offsets, depth + 1, out);
+			if (depth < MAX_DEPTH) {
+				print_members(btf, resolved, bits, offsets, depth + 1, lines, out);
+			} else {   /* an anonymous struct that contains itself */
+				line_start(out, offsets, depth + 1, NULL);
+				fprintf(out, "...\n");
+			}
 			line_start(out, offsets, depth, NULL);
 			fprintf(out, "}%s%s;\n", name[0] ? " " : "", name);
 			continue;
@@ -170,12 +184,13 @@ static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_
 void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, FILE *out)
 {
 	char head[256], size_text[32];
+	unsigned lines = 0;
 
 	base_name(btf, id, head, sizeof(head));
 	fprintf(out, "%s {\n", head);
 	print_members(btf, id, 0,
 		      offsets ? snprintf(size_text, sizeof(size_text), "%" PRIu64, kdk_btf_size(btf, id)) + 4 : 0,
-		      0, out);
+		      0, &lines, out);
 	fprintf(out, "}\nSIZE: %" PRIu64 "\n", kdk_btf_size(btf, id));
 }
 
@@ -185,8 +200,17 @@ struct value_printer {
 	void (*name_addr)(void *ctx, uint64_t addr, FILE *out);
 	void *ctx;
 	const uint8_t *data;       /* the object's bytes … */
+	uint64_t size;             /* … how many there are (kdk_btf_size of the printed type) … */
 	uint64_t addr;             /* … and where they are in the kernel */
+	unsigned *values;          /* printed so far (at most MAX_ITEMS) */
 };
+
+/* Whether len bytes at offset off are inside the object: BTF from a damaged dump can put a
+ * member or an array element past the end of the type it belongs to. */
+static bool fits(const struct value_printer *p, uint64_t off, uint64_t len)
+{
+	return off <= p->size && len <= p->size - off;
+}
 
 static uint64_t load(const uint8_t *data, uint64_t size)
 {
@@ -198,7 +222,13 @@ static uint64_t load(const uint8_t *data, uint64_t size)
 
 static int64_t sign_extend(uint64_t v, unsigned bits)
 {
-	return bits >= 64 ? (int64_t)v : (int64_t)(v << (64 - bits)) >> (64 - bits);
+	return bits == 0 || bits >= 64 ? (int64_t)v : (int64_t)(v << (64 - bits)) >> (64 - bits);
+}
+
+/* The width in bits of an integer of size bytes, as load() reads it (at most 8 bytes). */
+static unsigned bits_of(uint64_t size)
+{
+	return size > 8 ? 64 : (unsigned)size * 8;
 }
 
 static void print_number(const struct value_printer *p, uint32_t id, uint64_t raw, unsigned bits)
@@ -235,7 +265,7 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 	fputc('"', p->out);
 }
 
-static void print_value(const struct value_printer *p, uint32_t id, const uint8_t *data, int indent,
+static void print_value(const struct value_printer *p, uint32_t id, uint64_t off, int indent,
 			int depth);
 
 /* A one-byte integer named char (char, signed char, unsigned char): gdb prints it as a character
@@ -246,7 +276,7 @@ static bool is_char(const struct kdk_btf *btf, uint32_t id)
 	       strstr(kdk_btf_name(btf, id), "char");
 }
 
-static void print_members_values(const struct value_printer *p, uint32_t id, const uint8_t *data,
+static void print_members_values(const struct value_printer *p, uint32_t id, uint64_t off,
 				 int indent, int depth)
 {
 	unsigned i, n = kdk_btf_vlen(p->btf, id);
@@ -263,33 +293,44 @@ static void print_members_values(const struct value_printer *p, uint32_t id, con
 		if (name[0])
 			fprintf(p->out, "%s = ", name);
 		if (width) {
-			uint64_t raw = 0;
+			uint64_t raw = 0, at = off + bits / 8;
+			size_t len = (bits % 8 + width + 7) / 8 > 8 ? 8 : (bits % 8 + width + 7) / 8;
 
-			memcpy(&raw, data + bits / 8, (bits % 8 + width + 7) / 8 > 8 ? 8 : (bits % 8 + width + 7) / 8);
-			raw = (raw >> (bits % 8)) & (width >= 64 ? ~0ULL : (1ULL << width) - 1);
-			print_number(p, kdk_btf_resolve(p->btf, type), raw, width);
+			if (at < off || !fits(p, at, len)) {
+				fprintf(p->out, "<outside the object>");
+			} else {
+				memcpy(&raw, p->data + at, len);
+				raw = (raw >> (bits % 8)) & (width >= 64 ? ~0ULL : (1ULL << width) - 1);
+				print_number(p, kdk_btf_resolve(p->btf, type), raw, width);
+			}
 		} else {
-			print_value(p, type, data + bits / 8, indent + 2, depth + 1);
+			print_value(p, type, off + bits / 8, indent + 2, depth + 1);
 		}
 		fprintf(p->out, "%s\n", i + 1 < n ? "," : "");
 	}
 }
 
-static void print_value(const struct value_printer *p, uint32_t id, const uint8_t *data, int indent,
+static void print_value(const struct value_printer *p, uint32_t id, uint64_t off, int indent,
 			int depth)
 {
 	uint32_t type = kdk_btf_resolve(p->btf, id), elem, count, i;
 	uint64_t size, raw;
 	const char *name;
+	int kind;
 
-	if (depth > MAX_DEPTH) {
+	if (depth > MAX_DEPTH || ++*p->values > MAX_ITEMS) {
 		fprintf(p->out, "...");
 		return;
 	}
-	switch (kdk_btf_kind(p->btf, type)) {
+	kind = kdk_btf_kind(p->btf, type);
+	size = kind == KDK_BTF_PTR ? 8 : kind == KDK_BTF_ARRAY ? 0 : kdk_btf_size(p->btf, type);
+	if (!fits(p, off, size > 8 && kind != KDK_BTF_STRUCT && kind != KDK_BTF_UNION ? 8 : size)) {
+		fprintf(p->out, "<outside the object>");
+		return;
+	}
+	switch (kind) {
 	case KDK_BTF_INT:
-		size = kdk_btf_size(p->btf, type);
-		raw = load(data, size);
+		raw = load(p->data + off, size);
 		if (is_char(p->btf, type)) {
 			/* char: the number and the character, as gdb does */
 			fprintf(p->out, "%d '", strstr(kdk_btf_name(p->btf, type), "unsigned") ? (int)raw :
@@ -300,20 +341,19 @@ static void print_value(const struct value_printer *p, uint32_t id, const uint8_
 				fprintf(p->out, "\\%03o", (unsigned)(raw & 0xff));
 			fputc('\'', p->out);
 		} else {
-			print_number(p, type, raw, (unsigned)size * 8);
+			print_number(p, type, raw, bits_of(size));
 		}
 		return;
 	case KDK_BTF_ENUM: case KDK_BTF_ENUM64:
-		size = kdk_btf_size(p->btf, type);
-		raw = load(data, size);
-		name = kdk_btf_enum_name(p->btf, type, sign_extend(raw, (unsigned)size * 8));
+		raw = load(p->data + off, size);
+		name = kdk_btf_enum_name(p->btf, type, sign_extend(raw, bits_of(size)));
 		if (name)
 			fprintf(p->out, "%s", name);
 		else
-			fprintf(p->out, "%" PRId64, sign_extend(raw, (unsigned)size * 8));
+			fprintf(p->out, "%" PRId64, sign_extend(raw, bits_of(size)));
 		return;
 	case KDK_BTF_PTR:
-		raw = load(data, 8);
+		raw = load(p->data + off, 8);
 		fprintf(p->out, "0x%" PRIx64, raw);
 		/* gdb names what a pointer points at when that is a symbol (functions, static data);
 		 * not for void pointers */
@@ -325,20 +365,24 @@ static void print_value(const struct value_printer *p, uint32_t id, const uint8_
 		if (is_char(p->btf, kdk_btf_resolve(p->btf, elem))) {
 			/* a flexible char array: gdb shows where it is, then the empty string */
 			if (!count && p->addr) {
-				uint64_t where = p->addr + (uint64_t)(data - p->data);
+				uint64_t where = p->addr + off;
 
 				fprintf(p->out, "0x%" PRIx64, where);
 				if (p->name_addr)
 					p->name_addr(p->ctx, where, p->out);
 				fprintf(p->out, " ");
 			}
-			print_chars(p, data, count);
+			if (!fits(p, off, count)) {
+				fprintf(p->out, "<outside the object>");
+				return;
+			}
+			print_chars(p, p->data + off, count);
 			return;
 		}
 		size = kdk_btf_size(p->btf, elem);
 		if (!count && p->addr) {
 			/* a flexible array: gdb shows where it starts */
-			uint64_t where = p->addr + (uint64_t)(data - p->data);
+			uint64_t where = p->addr + off;
 
 			fprintf(p->out, "0x%" PRIx64, where);
 			if (p->name_addr)
@@ -349,8 +393,14 @@ static void print_value(const struct value_printer *p, uint32_t id, const uint8_
 		for (i = 0; i < count; i++) {
 			if (i)
 				fprintf(p->out, ", ");
+			/* an element past the object (or the endless run of a zero-size element that a
+			 * damaged count asks for) ends the array */
+			if (!fits(p, off + (uint64_t)i * size, size) || (!size && i)) {
+				fprintf(p->out, "...");
+				break;
+			}
 			/* gdb indents the members of struct elements one more level */
-			print_value(p, elem, data + i * size, indent + 2, depth + 1);
+			print_value(p, elem, off + (uint64_t)i * size, indent + 2, depth + 1);
 		}
 		fputc('}', p->out);
 		return;
@@ -360,7 +410,7 @@ static void print_value(const struct value_printer *p, uint32_t id, const uint8_
 			return;
 		}
 		fprintf(p->out, "{\n");
-		print_members_values(p, type, data, indent, depth);
+		print_members_values(p, type, off, indent, depth);
 		fprintf(p->out, "%*s}", indent, "");
 		return;
 	case KDK_BTF_FLOAT:
@@ -374,11 +424,24 @@ static void print_value(const struct value_printer *p, uint32_t id, const uint8_
 void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
 			 FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
 {
-	struct value_printer p = { btf, out, name_addr, ctx, data, addr };
+	unsigned values = 0;
+	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values };
 	char head[256];
 
 	base_name(btf, id, head, sizeof(head));
 	fprintf(out, "%s ", head);
-	print_value(&p, id, data, 0, 0);
+	print_value(&p, id, 0, 0, 0);
+	fputc('\n', out);
+}
+
+void kdk_btf_print_member_value(const struct kdk_btf *btf, uint32_t id, const char *name,
+				const uint8_t *data, uint64_t addr, FILE *out,
+				void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
+{
+	unsigned values = 0;
+	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values };
+
+	fprintf(out, "  %s = ", name);
+	print_value(&p, id, 0, 2, 0);
 	fputc('\n', out);
 }

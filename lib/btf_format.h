@@ -22,4 +22,9 @@ void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, 
 void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
 			 FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx);
 
+/* One member's value, as crash's `struct T.member ADDRESS` shows it: "  name = value". */
+void kdk_btf_print_member_value(const struct kdk_btf *btf, uint32_t id, const char *name,
+				const uint8_t *data, uint64_t addr, FILE *out,
+				void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx);
+
 #endif

@@ -67,6 +67,27 @@ struct decoded {
 	uint32_t count;
 };
 
+/* Make room for `more` bytes after names_len, doubling as often as it takes (a token of a
+ * damaged table can be longer than everything decoded so far). */
+static int names_room(struct decoded *d, size_t *cap, size_t more, struct kdk_err *err)
+{
+	size_t want = *cap;
+	char *grown;
+
+	while (d->names_len + more + 1 > want) {
+		if (want > SIZE_MAX / 2)
+			return kdk_err_set(err, ENOMEM, "kallsyms: names do not fit in memory");
+		want *= 2;
+	}
+	if (want == *cap)
+		return 0;
+	if (!(grown = realloc(d->names, want)))
+		return kdk_err_set(err, ENOMEM, "kallsyms: out of memory for %zu bytes of names", want);
+	d->names = grown;
+	*cap = want;
+	return 0;
+}
+
 static int decode_names(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read, void *ctx,
 			struct decoded *d, struct kdk_err *err)
 {
@@ -124,19 +145,14 @@ static int decode_names(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read, 
 				goto out;
 			token = table + token_index[b];
 			tlen = strlen(token);
-			if (d->names_len + tlen + 2 > cap) {
-				char *grown = realloc(d->names, cap * 2);
-
-				if (!grown) {
-					rc = kdk_err_set(err, ENOMEM, "kallsyms");
-					goto out;
-				}
-				d->names = grown;
-				cap *= 2;
-			}
+			if ((rc = names_room(d, &cap, tlen, err)))
+				goto out;
 			memcpy(d->names + d->names_len, token, tlen);
 			d->names_len += tlen;
 		}
+		/* Every name ends with a NUL, an empty one too (damaged tables have them). */
+		if ((rc = names_room(d, &cap, 1, err)))
+			goto out;
 		d->names[d->names_len++] = '\0';
 	}
 out:

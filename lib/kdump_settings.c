@@ -59,7 +59,9 @@ static const char *unquote(const char *p, char *out, const char **why)
 					return *why = "unterminated \"", NULL;
 				if (*p == '$' || *p == '`')
 					return *why = "$ and ` expansions are not supported (kdumpctl reads this file without a shell); quote with '…'", NULL;
-				if (*p == '\\' && strchr("\"\\$`", p[1]))
+				/* strchr() finds the terminating NUL too: a backslash ending the
+				 * line must not step over it */
+				if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
 					p++;
 				*o++ = *p;
 			}

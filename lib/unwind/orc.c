@@ -332,9 +332,17 @@ int kdk_orc_step(const struct kdk_orc_table *orc, struct kdk_unwind_state *state
 			return rc;
 		if (e.bp_reg == KDK_ORC_REG_BP && (rc = read_u64(read_virt, read_ctx, state->bp + e.bp_offset, &bp, err)))
 			return rc;
-		if (cfa <= state->sp && !state->first)
+		/* Up within one stack; a switch (SP_INDIRECT through the pointer the kernel left
+		 * at the top of an IRQ stack, or a frame on another stack) to a stack not left
+		 * before. */
+		if (state->walk) {
+			if ((rc = kdk_stack_walk_check(state->walk, state->sp, cfa, state->ip, state->first,
+						       err)))
+				return rc;
+		} else if (cfa <= state->sp && !state->first) {
 			return kdk_err_set(err, ELOOP, "ORC: the stack does not grow at 0x%llx",
 					   (unsigned long long)state->ip);
+		}
 		state->ip = ret;
 		state->sp = cfa;
 		state->bp = bp;

@@ -12,6 +12,7 @@
 #include "kdk_err.h"
 #include "kdk_kmem.h"
 #include "ksyms.h"
+#include "unwind/stacks.h"
 
 /* x86_64 struct pt_regs, in the kernel's order (arch/x86/include/asm/ptrace.h). */
 struct kdk_pt_regs {
@@ -85,6 +86,7 @@ struct kdk_unwind_state {
 	bool first;                /* ip is where execution stopped, not a return address */
 	struct kdk_pt_regs regs;   /* KDK_FRAME_REGS: the registers the frame held */
 	uint64_t regs_addr;
+	struct kdk_stack_walk *walk;   /* the stacks known, and those visited; NULL: one stack */
 };
 
 /* Read the ORC tables; the entry layout from BTF's struct orc_entry, the register numbering

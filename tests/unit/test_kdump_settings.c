@@ -84,6 +84,9 @@ static void errors_name_the_line(void **state)
 	expect_error("A=two words\n", "default/kdump:1: A: text after the value (quote a value that holds blanks)");
 	expect_error("A='open\n", "default/kdump:1: A: unterminated '");
 	expect_error("\nA=\"open\n", "default/kdump:2: A: unterminated \"");
+	/* a backslash as the file's last byte, inside quotes (found by tests/fuzz: the parser
+	 * stepped over the string's end) */
+	expect_error("A=\"open\\", "default/kdump:1: A: unterminated \"");
 	expect_error("A=x;reboot\n", "default/kdump:1: A: shell commands are not supported: only KEY=value");
 	expect_error("echo hi\n", "default/kdump:1: expected KEY=value, got \"echo hi\"");
 	expect_error("1A=x\n", "default/kdump:1: expected KEY=value, got \"1A=x\"");

@@ -132,9 +132,17 @@ static void numbering_follows_the_header_hash_then_the_tables(void **state)
 #define STACK 0xffffc90000000000ULL
 static uint8_t stack[512];
 
+/* An IRQ stack ABOVE the task stack (the case: an idle task interrupted). */
+#define IRQSTACK (STACK + 0x100000ULL)
+static uint8_t irq_stack[512];
+
 static int fake_read(void *ctx, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err)
 {
 	(void)ctx;
+	if (vaddr >= IRQSTACK && vaddr - IRQSTACK + len <= sizeof(irq_stack)) {
+		memcpy(buf, irq_stack + (vaddr - IRQSTACK), len);
+		return 0;
+	}
 	if (vaddr < STACK || vaddr - STACK + len > sizeof(stack))
 		return kdk_err_set(err, EFAULT, "0x%llx not mapped", (unsigned long long)vaddr);
 	memcpy(buf, stack + (vaddr - STACK), len);
@@ -201,12 +209,79 @@ static void unwinds_call_and_regs_frames(void **state)
 	assert_int_equal(rc, KDK_FRAME_END);
 }
 
+static void irq_stack_above_task_stack(void **state)
+{
+	/* irq_fn [TEXT, +0x100): on the IRQ stack, CFA = *sp + 8 (SP_INDIRECT: the task stack's
+	 * pointer left at the IRQ stack's top); task_fn [+0x100, +0x200): CFA = sp + 8; END after. */
+	int32_t ips[3];
+	uint8_t entries[6 * 3];
+	struct kdk_orc_table orc;
+	struct kdk_unwind_state st = { 0 };
+	struct kdk_stacks stacks;
+	struct kdk_stack_walk walk;
+	struct kdk_err err = { 0 };
+	int i, rc;
+	(void)state;
+
+	for (i = 0; i < 3; i++)
+		ips[i] = (int32_t)((TEXT + 0x100ULL * i) - (TEXT + 0x10000 + 4ULL * i));
+	entry_bytes(entries, 8, 0, 0x0209);             /* CALL, SP_INDIRECT (7.x's 9) */
+	entry_bytes(entries + 6, 8, 0, 0x0203);         /* CALL, SP */
+	entry_bytes(entries + 12, 0, 0, 0x0100);        /* END */
+	memset(&orc, 0, sizeof(orc));
+	orc.layout = layout_6_4;
+	orc.numbering = NEW_NUMBERING;
+	orc.core = (struct kdk_orc_part){ .ips = ips, .entries = entries, .ips_addr = TEXT + 0x10000,
+					  .count = 3 };
+	memset(stack, 0, sizeof(stack));
+	memset(irq_stack, 0, sizeof(irq_stack));
+	memcpy(irq_stack + 0x100, &(uint64_t){ STACK + 0x40 }, 8);
+	put(STACK + 0x40, TEXT + 0x150);
+	put(STACK + 0x48, TEXT + 0x250);
+
+	/* Without stack ranges the switch down to the task stack looks like a stack that shrinks. */
+	st = (struct kdk_unwind_state){ .ip = TEXT + 0x11, .sp = IRQSTACK + 0x100 };
+	rc = kdk_orc_step(&orc, &st, fake_read, NULL, &err);
+	printf("# one stack assumed: expected -ELOOP, got %d (%s)\n", rc, err.msg);
+	assert_int_equal(rc, -ELOOP);
+	kdk_err_clear(&err);
+
+	kdk_stacks_init(&stacks);
+	assert_int_equal(kdk_stacks_add(&stacks, STACK, STACK + 0x4000, "task", -1, &err), 0);
+	assert_int_equal(kdk_stacks_add(&stacks, IRQSTACK, IRQSTACK + 0x4000, "IRQ", 1, &err), 0);
+	memset(&walk, 0, sizeof(walk));
+	walk.stacks = &stacks;
+	st = (struct kdk_unwind_state){ .ip = TEXT + 0x11, .sp = IRQSTACK + 0x100, .walk = &walk };
+	rc = kdk_orc_step(&orc, &st, fake_read, NULL, &err);
+	printf("# IRQ -> task stack: expected CALL to 0x%llx at sp 0x%llx, got %d ip 0x%llx sp 0x%llx (%s)\n",
+	       (unsigned long long)(TEXT + 0x150), (unsigned long long)(STACK + 0x48), rc,
+	       (unsigned long long)st.ip, (unsigned long long)st.sp, err.msg);
+	assert_int_equal(rc, KDK_FRAME_CALL);
+	assert_int_equal(st.ip, TEXT + 0x150);
+	assert_int_equal(st.sp, STACK + 0x48);
+	rc = kdk_orc_step(&orc, &st, fake_read, NULL, &err);
+	assert_int_equal(rc, KDK_FRAME_CALL);
+	assert_int_equal(st.sp, STACK + 0x50);
+	rc = kdk_orc_step(&orc, &st, fake_read, NULL, &err);
+	assert_int_equal(rc, KDK_FRAME_END);
+	/* Back up onto the IRQ stack, left before: refused; down within the task stack: refused. */
+	rc = kdk_stack_walk_check(&walk, STACK + 0x50, IRQSTACK + 0x200, TEXT, false, &err);
+	printf("# back onto the IRQ stack: expected -ELOOP, got %d (%s)\n", rc, err.msg);
+	assert_int_equal(rc, -ELOOP);
+	kdk_err_clear(&err);
+	rc = kdk_stack_walk_check(&walk, STACK + 0x50, STACK + 0x10, TEXT, false, &err);
+	printf("# down the task stack: expected -ELOOP, got %d (%s)\n", rc, err.msg);
+	assert_int_equal(rc, -ELOOP);
+	kdk_stacks_free(&stacks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(entries_of_each_series_decode),
 		cmocka_unit_test(numbering_follows_the_header_hash_then_the_tables),
 		cmocka_unit_test(unwinds_call_and_regs_frames),
+		cmocka_unit_test(irq_stack_above_task_stack),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

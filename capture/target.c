@@ -1,7 +1,10 @@
-/* target.c — finding and mounting the dump target. */
+/* target.c — finding and mounting the dump target: the identifier mkdumprd recorded for it
+ * (/etc/kdumpkit/targets), matched by superblock or partition table; never udev names. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -10,7 +13,14 @@
 
 #include "console.h"
 #include "fs_probe.h"
+#include "part_table.h"
 #include "target.h"
+#include "target_record.h"
+
+static bool is_partition_spec(const char *spec)
+{
+	return !strncmp(spec, "PARTUUID=", 9) || !strncmp(spec, "PARTLABEL=", 10);
+}
 
 /* One look at every block device; 0 with dev filled when spec matches one. */
 static int scan_once(const char *spec, char *dev, size_t size)
@@ -39,7 +49,9 @@ static int scan_once(const char *spec, char *dev, size_t size)
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/dev/%s", d->d_name);
-		if (!kdk_fs_probe(path, &id, &err) && kdk_fs_matches(&id, spec)) {
+		if (is_partition_spec(spec) ?
+			    kdk_partition_device_matches("/sys/class/block", "/dev", d->d_name, spec) :
+			    !kdk_fs_probe(path, &id, &err) && kdk_fs_matches(&id, spec)) {
 			snprintf(dev, size, "%s", path);
 			found = 0;
 		}
@@ -64,23 +76,61 @@ int target_find(const char *spec, unsigned timeout_s, char *dev, size_t size, st
 	}
 }
 
+static void mkdir_p(const char *dir)
+{
+	char path[PATH_MAX], *slash;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	mkdir(path, 0755);
+}
+
 int target_mount(const char *spec, const char *fstype, const char *mountpoint, unsigned timeout_s,
 		 struct kdk_err *err)
 {
-	char dev[300];
+	struct kdk_array records;
+	const struct kdk_target_record *record;
+	const char *find = spec, *options = NULL;
+	char dev[300], at[PATH_MAX];
 	struct kdk_fs_id id;
-	int rc = target_find(spec, timeout_s, dev, sizeof(dev), err);
+	int rc;
 
-	if (rc)
+	/* What mkdumprd resolved spec to: a device path or a root= the capture kernel cannot see
+	 * by that name (udev made it), a btrfs subvolume, a separate mount holding the path. */
+	if ((rc = kdk_target_records_load(KDK_TARGET_RECORDS_PATH, &records, err)))
 		return rc;
+	snprintf(at, sizeof(at), "%s", mountpoint);
+	record = kdk_target_record_find(&records, spec);
+	if (record) {
+		find = record->id;
+		if (record->fstype[0])
+			fstype = record->fstype;
+		options = record->options[0] ? record->options : NULL;
+		if (strcmp(record->mount_at, "/"))
+			snprintf(at, sizeof(at), "%s%s", mountpoint, record->mount_at);
+		say("dump target %s is %s%s%s (recorded by mkdumprd), mounted at %s", spec, find,
+		    options ? ", " : "", options ? options : "", at);
+	}
+	rc = target_find(find, timeout_s, dev, sizeof(dev), err);
+	if (rc)
+		goto out;
 	if (!fstype) {
 		if ((rc = kdk_fs_probe(dev, &id, err)))
-			return rc;
+			goto out;
 		fstype = id.type;
 	}
-	mkdir(mountpoint, 0755);
-	if (mount(dev, mountpoint, fstype, 0, NULL))
-		return kdk_err_sys(err, errno, "mount %s (%s, %s) on %s", dev, spec, fstype, mountpoint);
-	say("mounted %s (%s) on %s", dev, spec, mountpoint);
-	return 0;
+	mkdir_p(at);
+	if (mount(dev, at, fstype, 0, options)) {
+		rc = kdk_err_sys(err, errno, "mount %s (%s, %s%s%s) on %s", dev, spec, fstype,
+				 options ? ", " : "", options ? options : "", at);
+		goto out;
+	}
+	say("mounted %s (%s) on %s", dev, find, at);
+out:
+	kdk_target_records_free(&records);
+	return rc;
 }

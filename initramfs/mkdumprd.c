@@ -18,6 +18,8 @@
 #include "kdump_conf.h"
 #include "kdump_conf_check.h"
 #include "module_deps.h"
+#include "target_names.h"
+#include "target_record.h"
 
 #ifndef KDK_LIBEXECDIR
 #define KDK_LIBEXECDIR "/usr/lib/kdumpkit"
@@ -32,6 +34,7 @@ struct mkdumprd_options {
 	const char *known_hosts;   /* --known-hosts (NULL: beside the ssh key) */
 	const char *busybox;       /* --busybox */
 	const char *output;
+	struct rd_target_env target_env; /* --proc, --dev-disk: where target names are resolved */
 	struct kdk_array modules;  /* const char *: --module, added to extra_modules */
 };
 
@@ -39,7 +42,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: mkdumprd [--kernel VERSION | --moddir DIR] [-c kdump.conf] [--init PATH] [--init-ssh PATH]\n"
-		"                [--busybox PATH] [--module NAME]... [--known-hosts FILE] OUTPUT\n"
+		"                [--busybox PATH] [--module NAME]... [--known-hosts FILE]\n"
+		"                [--proc DIR] [--dev-disk DIR] OUTPUT\n"
 		"Builds the capture initramfs for kdump: the capture /init, kdump.conf, the kernel\n"
 		"modules the dump target needs and what kdump.conf asks for.\n"
 		"  --kernel VERSION  modules of /lib/modules/VERSION (default: the running kernel)\n"
@@ -51,7 +55,37 @@ static void usage(FILE *out)
 		"  --busybox PATH    a static busybox, added when a shell is needed (default /bin/busybox)\n"
 		"  --module NAME     one more module (as extra_modules)\n"
 		"  --known-hosts FILE  the ssh target's host key, put in the image (default: known_hosts\n"
-		"                    beside kdump.conf's sshkey)\n");
+		"                    beside kdump.conf's sshkey)\n"
+		"  --proc DIR        mount table (self/mountinfo) and root= (cmdline) of the machine the\n"
+		"                    image is for (default /proc)\n"
+		"  --dev-disk DIR    udev's by-partuuid links (default /dev/disk)\n");
+}
+
+/* /etc/kdumpkit/targets: the stable identifiers the capture /init looks for instead of the
+ * names kdump.conf and root= give (docs/formats/targets.md); said on stdout too. */
+static int add_target_records(struct rd_image *img, const struct kdk_array *records,
+			      struct kdk_err *err)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *out;
+	int rc = 0;
+
+	if (!(out = open_memstream(&text, &len)))
+		return kdk_err_sys(err, errno, "open_memstream");
+	fprintf(out, "# dump targets resolved by mkdumprd (docs/formats/targets.md)\n");
+	for (i = 0; i < records->len && !rc; i++) {
+		const struct kdk_target_record *r = kdk_array_at(records, i);
+		rc = kdk_target_record_write(out, r, err);
+		printf("mkdumprd: target %s: %s%s%s%s%s, mounted at %s\n", r->spec, r->id,
+		       r->fstype[0] ? " " : "", r->fstype, r->options[0] ? " " : "", r->options,
+		       r->mount_at);
+	}
+	fclose(out);
+	if (!rc)
+		rc = rd_image_add_data(img, text, len, KDK_TARGET_RECORDS_PATH, 0644, err);
+	free(text);
+	return rc;
 }
 
 /* The ssh target's host: what follows the '@' of kdump.conf's "ssh user@host". */
@@ -126,6 +160,7 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 	struct kdk_kdump_conf conf;
 	struct kdk_module_set modules;
 	struct kdk_array warnings = KDK_ARRAY_INIT(char *);
+	struct kdk_array records = KDK_ARRAY_INIT(struct kdk_target_record);
 	struct rd_image *img = NULL;
 	char moddir[PATH_MAX], *order = NULL, *init_ssh = NULL;
 	const char *init;
@@ -152,6 +187,21 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 		rd_block_device_modules(&modules, conf.device, &warnings);
 	if (conf.target == KDK_TARGET_SSH)
 		rd_network_device_modules(&modules, ssh_host(conf.ssh), &warnings);
+	/* The stable names the capture /init will look for; a root-fs dump whose path lies on
+	 * another file system (a separate /var) needs that disk's drivers too. */
+	if ((rc = rd_resolve_targets(&conf, &o->target_env, &records, &warnings, err)) < 0)
+		goto out_modules;
+	for (i = 0; i < records.len; i++) {
+		const struct kdk_target_record *r = kdk_array_at(&records, i);
+		struct kdk_err mod_err = { 0 };
+
+		if (conf.target == KDK_TARGET_FS && !strcmp(r->spec, conf.device))
+			continue;
+		rd_block_device_modules(&modules, r->id, &warnings);
+		if (r->fstype[0] && kdk_module_set_add(&modules, r->fstype, &mod_err) < 0)
+			rd_warn(&warnings, "root file system dump on %s (%s): %s", r->id, r->fstype,
+				mod_err.msg);
+	}
 	for (i = 0; i < conf.extra_modules.len && rc == 0; i++)
 		rc = kdk_module_set_add(&modules, *(char **)kdk_array_at(&conf.extra_modules, i), err);
 	for (i = 0; i < o->modules.len && rc == 0; i++)
@@ -181,6 +231,8 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 	}
 	if (rc < 0 || (conf.target == KDK_TARGET_SSH &&
 		       (rc = add_ssh_files(img, &conf, o->known_hosts, err)) < 0))
+		goto out_image;
+	if ((rc = add_target_records(img, &records, err)) < 0)
 		goto out_image;
 
 	/* Modules, and the list /init loads them from, in order. */
@@ -240,6 +292,7 @@ out_modules:
 	for (i = 0; i < warnings.len; i++)
 		free(*(char **)kdk_array_at(&warnings, i));
 	kdk_array_free(&warnings);
+	kdk_target_records_free(&records);
 	kdk_module_set_free(&modules);
 out_conf:
 	kdk_kdump_conf_free(&conf);
@@ -254,10 +307,12 @@ int main(int argc, char **argv)
 		{ "init-ssh", required_argument, NULL, 'I' },
 		{ "module", required_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
 		{ "known-hosts", required_argument, NULL, 'K' },
+		{ "proc", required_argument, NULL, 'P' }, { "dev-disk", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mkdumprd_options o = { .conf = "/etc/kdump.conf", .init = KDK_LIBEXECDIR "/kdump-init",
-				      .busybox = "/bin/busybox" };
+				      .busybox = "/bin/busybox",
+				      .target_env = { .proc = "/proc", .dev_disk = "/dev/disk" } };
 	struct kdk_err err = { 0 };
 	struct utsname uts;
 	int c, rc;
@@ -272,6 +327,8 @@ int main(int argc, char **argv)
 		case 'I': o.init_ssh = optarg; break;
 		case 'b': o.busybox = optarg; break;
 		case 'K': o.known_hosts = optarg; break;
+		case 'P': o.target_env.proc = optarg; break;
+		case 'D': o.target_env.dev_disk = optarg; break;
 		case 'M': {
 			const char **slot = kdk_array_push(&o.modules, NULL);
 			if (!slot) {

@@ -2,7 +2,10 @@
  *   ext2/3/4: superblock at 1024; s_magic 0xEF53 at +0x38, s_uuid[16] at +0x68,
  *             s_volume_name[16] at +0x78.
  *   xfs:      superblock at 0; "XFSB" at 0, sb_uuid[16] at 32, sb_fname[12] at 108.
- *   btrfs:    superblock at 64 KiB; "_BHRfS_M" at +0x40, fsid[16] at +0x20, label[256] at +0x12b. */
+ *   btrfs:    superblock at 64 KiB; "_BHRfS_M" at +0x40, fsid[16] at +0x20, label[256] at +0x12b.
+ *   vfat:     boot sector at 0 (Microsoft FAT spec 1.03 "BPB"): 0x55 0xaa at 510; FAT12/16 with
+ *             BS_BootSig 0x29 at 38, BS_VolID at 39, BS_VolLab[11] at 43, "FAT" at 54; FAT32
+ *             (BPB_FATSz16 at 22 is 0) the same at 66/67/71/82. UUID "XXXX-XXXX" as blkid prints it. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +46,34 @@ static int read_at(int fd, uint64_t offset, void *buf, size_t len)
 	return pread(fd, buf, len, (off_t)offset) == (ssize_t)len ? 0 : -1;
 }
 
+/* FAT's volume id and label from the boot sector; false when block is no FAT boot sector. */
+static bool probe_vfat(const uint8_t *block, struct kdk_fs_id *id)
+{
+	unsigned bytes_per_sector = block[11] | block[12] << 8;
+	bool fat32 = !(block[22] | block[23]);
+	const uint8_t *ext = block + (fat32 ? 64 : 36); /* the extended BPB: BS_DrvNum first */
+	uint32_t volid;
+	size_t len = 11;
+
+	if (block[510] != 0x55 || block[511] != 0xaa || (block[0] != 0xeb && block[0] != 0xe9) ||
+	    bytes_per_sector < 512 || bytes_per_sector > 4096 ||
+	    (bytes_per_sector & (bytes_per_sector - 1)) || memcmp(ext + 18, "FAT", 3))
+		return false;
+	strcpy(id->type, "vfat");
+	if (ext[2] != 0x29) /* no BS_VolID/BS_VolLab before DOS 4.0's extended signature */
+		return true;
+	volid = ext[3] | ext[4] << 8 | ext[5] << 16 | (uint32_t)ext[6] << 24;
+	sprintf(id->uuid, "%04X-%04X", volid >> 16, volid & 0xffff);
+	while (len && ext[7 + len - 1] == ' ')
+		len--;
+	/* mkfs.vfat writes "NO NAME" for no label; blkid reports none then. */
+	if (len && !(len == 7 && !memcmp(ext + 7, "NO NAME", 7))) {
+		memcpy(id->label, ext + 7, len);
+		id->label[len] = '\0';
+	}
+	return true;
+}
+
 int kdk_fs_probe(const char *path, struct kdk_fs_id *id, struct kdk_err *err)
 {
 	uint8_t block[1024];
@@ -64,8 +95,10 @@ int kdk_fs_probe(const char *path, struct kdk_fs_id *id, struct kdk_err *err)
 		strcpy(id->type, "btrfs");
 		format_uuid(block + 0x20, id->uuid);
 		copy_label(block + 0x12b, 256, id->label);
+	} else if (!read_at(fd, 0, block, 512) && probe_vfat(block, id)) {
+		/* filled by probe_vfat */
 	} else {
-		rc = kdk_err_set(err, EMEDIUMTYPE, "%s: no ext4, xfs or btrfs superblock", path);
+		rc = kdk_err_set(err, EMEDIUMTYPE, "%s: no ext4, xfs, btrfs or vfat superblock", path);
 	}
 	close(fd);
 	return rc;

@@ -1,5 +1,5 @@
 /* fs_probe.h — which filesystem a block device holds, with its UUID and label, read from the
- * superblock (ext2/3/4, xfs, btrfs): what the capture /init needs to find "UUID=…"/"LABEL=…"
+ * superblock (ext2/3/4, xfs, btrfs, vfat): what the capture /init needs to find "UUID=…"/"LABEL=…"
  * targets without libblkid (Debian ships no static libblkid). */
 #ifndef KDK_FS_PROBE_H
 #define KDK_FS_PROBE_H
@@ -9,8 +9,8 @@
 #include "kdk_err.h"
 
 struct kdk_fs_id {
-	char type[8];          /* "ext4", "xfs", "btrfs" ("ext4" for every ext2/3/4) */
-	char uuid[37];         /* canonical 8-4-4-4-12 lower-case form */
+	char type[8];          /* "ext4", "xfs", "btrfs", "vfat" ("ext4" for every ext2/3/4) */
+	char uuid[37];         /* canonical 8-4-4-4-12 lower-case form; vfat: "XXXX-XXXX" */
 	char label[257];
 };
 

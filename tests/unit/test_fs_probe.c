@@ -83,7 +83,7 @@ static void unknown_and_missing(void **state)
 
 	write_image(tmp_path("blank.img"), 0, zero, sizeof(zero));
 	assert_int_equal(kdk_fs_probe(tmp_path("blank.img"), &id, &err), -EMEDIUMTYPE);
-	assert_non_null(strstr(err.msg, "no ext4, xfs or btrfs superblock"));
+	assert_non_null(strstr(err.msg, "no ext4, xfs, btrfs or vfat superblock"));
 	assert_int_equal(kdk_fs_probe(tmp_path("missing.img"), &id, &err), -ENOENT);
 }
 

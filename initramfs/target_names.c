@@ -1,0 +1,432 @@
+/* target_names.c — build-time resolution of dump targets: device paths (by-id, by-path, mapper,
+ * VG/LV) to file system or partition identifiers, and the mount that really holds `path`. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "device_modules.h"
+#include "fs_probe.h"
+#include "target_names.h"
+#include "target_record.h"
+
+void rd_mount_free(struct rd_mount *m)
+{
+	free(m->root);
+	free(m->mount_point);
+	free(m->fstype);
+	free(m->source);
+	free(m->super_options);
+	memset(m, 0, sizeof(*m));
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo (fs/proc_namespace.c mangle()). */
+static char *unescape(const char *field)
+{
+	char *out = malloc(strlen(field) + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	while (*field) {
+		if (field[0] == '\\' && field[1] >= '0' && field[1] <= '3' && field[2] >= '0' &&
+		    field[2] <= '7' && field[3] >= '0' && field[3] <= '7') {
+			*o++ = (char)((field[1] - '0') << 6 | (field[2] - '0') << 3 | (field[3] - '0'));
+			field += 4;
+		} else {
+			*o++ = *field++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Whether mount point mp holds path: equal, or a prefix ending at a '/' of path. */
+static size_t covers(const char *mp, const char *path)
+{
+	size_t len = strlen(mp);
+
+	if (!strcmp(mp, "/"))
+		return 1;
+	if (strncmp(mp, path, len) || (path[len] && path[len] != '/'))
+		return 0;
+	return len;
+}
+
+/* "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue" (proc(5)) */
+static int parse_line(char *line, struct rd_mount *m)
+{
+	char *fields[6], *sep, *save = NULL, *tok;
+	unsigned n = 0;
+
+	sep = strstr(line, " - ");
+	if (!sep)
+		return -1;
+	*sep = '\0';
+	for (tok = strtok_r(line, " ", &save); tok && n < 6; tok = strtok_r(NULL, " ", &save))
+		fields[n++] = tok;
+	if (n < 5 || sscanf(fields[2], "%u:%u", &m->major, &m->minor) != 2)
+		return -1;
+	m->root = unescape(fields[3]);
+	m->mount_point = unescape(fields[4]);
+	save = NULL;
+	n = 0;
+	for (tok = strtok_r(sep + 3, " \n", &save); tok && n < 3; tok = strtok_r(NULL, " \n", &save))
+		fields[n++] = tok;
+	if (n < 3)
+		return -1;
+	m->fstype = unescape(fields[0]);
+	m->source = unescape(fields[1]);
+	m->super_options = unescape(fields[2]);
+	return m->root && m->mount_point && m->fstype && m->source && m->super_options ? 0 : -1;
+}
+
+int rd_mount_for_path(const char *mountinfo_path, const char *path, struct rd_mount *mount,
+		      struct kdk_err *err)
+{
+	FILE *in = fopen(mountinfo_path, "re");
+	char *line = NULL;
+	size_t cap = 0, best = 0;
+	unsigned lineno = 0;
+
+	memset(mount, 0, sizeof(*mount));
+	if (!in)
+		return kdk_err_sys(err, errno, "%s", mountinfo_path);
+	while (getline(&line, &cap, in) >= 0) {
+		struct rd_mount m = { 0 };
+		size_t len;
+
+		lineno++;
+		if (parse_line(line, &m)) {
+			rd_mount_free(&m);
+			continue;
+		}
+		len = covers(m.mount_point, path);
+		if (len && len >= best) {
+			rd_mount_free(mount);
+			*mount = m;
+			best = len;
+		} else {
+			rd_mount_free(&m);
+		}
+	}
+	free(line);
+	fclose(in);
+	if (!best)
+		return kdk_err_set(err, ENOENT, "%s: no mount holds %s", mountinfo_path, path);
+	return 0;
+}
+
+static bool is_id_spec(const char *spec)
+{
+	return !strncmp(spec, "UUID=", 5) || !strncmp(spec, "LABEL=", 6) ||
+	       !strncmp(spec, "PARTUUID=", 9) || !strncmp(spec, "PARTLABEL=", 10);
+}
+
+/* The by-partuuid link that leads to real, as "PARTUUID=…"; NULL when none does. */
+static char *partuuid_of(const char *real, const struct rd_target_env *env)
+{
+	char dir[PATH_MAX], link[PATH_MAX * 2], target[PATH_MAX];
+	struct dirent *d;
+	char *id = NULL;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/by-partuuid", env->dev_disk);
+	if (!(dp = opendir(dir)))
+		return NULL;
+	while (!id && (d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, d->d_name);
+		if (realpath(link, target) && !strcmp(target, real) &&
+		    asprintf(&id, "PARTUUID=%s", d->d_name) < 0)
+			id = NULL;
+	}
+	closedir(dp);
+	return id;
+}
+
+int rd_stable_id(const char *spec, const struct rd_target_env *env, char **id, struct kdk_err *err)
+{
+	char real[PATH_MAX];
+	struct kdk_fs_id fs;
+	struct kdk_err probe_err = { 0 };
+	int n = 0;
+
+	*id = NULL;
+	if (is_id_spec(spec)) {
+		if (!(*id = strdup(spec)))
+			return kdk_err_set(err, ENOMEM, "out of memory");
+		return 0;
+	}
+	if (spec[0] != '/')
+		return kdk_err_set(err, EINVAL, "%s: neither a device path nor UUID=, LABEL=, "
+					       "PARTUUID=, PARTLABEL=", spec);
+	if (!realpath(spec, real))
+		return kdk_err_sys(err, errno, "%s", spec);
+	/* The file system's UUID first: it follows the data (a partition copied to a new disk, an
+	 * LV moved between PVs); the partition's only where there is no file system id. */
+	if (!kdk_fs_probe(real, &fs, &probe_err) && fs.uuid[0])
+		n = asprintf(id, "UUID=%s", fs.uuid);
+	else if (!probe_err.code && fs.label[0])
+		n = asprintf(id, "LABEL=%s", fs.label);
+	else
+		*id = partuuid_of(real, env);
+	if (n < 0) {
+		*id = NULL;
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	}
+	if (!*id)
+		return kdk_err_set(err, ENODEV, "%s (%s): no file system UUID or LABEL (%s) and no "
+						"PARTUUID in %s/by-partuuid: the capture kernel could not "
+						"find it; name it by UUID= or LABEL=", spec, real,
+				   probe_err.code ? probe_err.msg : "none set", env->dev_disk);
+	return 0;
+}
+
+/* "subvol=…" from a btrfs mount's super options ("" when there is none or it is the top level). */
+static char *subvol_option(const struct rd_mount *m)
+{
+	const char *opt = m->super_options;
+
+	if (strcmp(m->fstype, "btrfs"))
+		return strdup("");
+	while (opt && *opt) {
+		size_t len = strcspn(opt, ",");
+		bool top_level = len == 8 && !strncmp(opt, "subvol=/", 8);
+
+		if (!strncmp(opt, "subvol=", 7) && !top_level)
+			return strndup(opt, len);
+		opt += len + (opt[len] == ',');
+	}
+	return strdup("");
+}
+
+static bool on_device_mapper(const char *spec)
+{
+	char real[PATH_MAX];
+
+	return spec[0] == '/' && realpath(spec, real) && !strncmp(real, "/dev/dm-", 8);
+}
+
+/* The record for the root-fs dump: root= names the spec the capture /init is given; what it
+ * mounts is the file system holding conf->path, at its mount point (/var for a separate /var). */
+static int rootfs_record(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
+			 const char *root, struct kdk_target_record *r, struct kdk_array *warnings,
+			 struct kdk_err *err)
+{
+	char mountinfo[PATH_MAX];
+	struct rd_mount m;
+	int rc;
+
+	snprintf(mountinfo, sizeof(mountinfo), "%s/self/mountinfo", env->proc);
+	if ((rc = rd_mount_for_path(mountinfo, conf->path, &m, err)))
+		return rc;
+	/* A bind mount shows a directory of its file system as root; only btrfs subvolumes (whose
+	 * root is the subvolume) can be mounted again the same way, with subvol=. */
+	if (strcmp(m.root, "/") && strcmp(m.fstype, "btrfs")) {
+		rc = kdk_err_set(err, ENOTSUP, "%s: path %s lies on %s, a bind mount of %s of %s: the "
+					       "capture /init mounts whole file systems; set path to "
+					       "the directory on that file system's own mount",
+				 conf->file, conf->path, m.mount_point, m.root, m.source);
+		goto out;
+	}
+	if ((rc = rd_stable_id(m.source, env, &r->id, err))) {
+		kdk_err_prefix(err, "%s: path %s lies on %s (%s): ", conf->file, conf->path,
+			       m.mount_point, m.fstype);
+		goto out;
+	}
+	if (on_device_mapper(m.source))
+		rd_warn(warnings, "path %s lies on %s, a device-mapper device (LVM?): the capture "
+				  "/init does not activate LVM or dm yet; the dump would wait for it "
+				  "and fail", conf->path, m.source);
+	r->spec = strdup(root);
+	r->fstype = strdup(m.fstype);
+	r->mount_at = strdup(m.mount_point);
+	r->options = subvol_option(&m);
+	if (!r->spec || !r->fstype || !r->mount_at || !r->options)
+		rc = kdk_err_set(err, ENOMEM, "out of memory");
+out:
+	rd_mount_free(&m);
+	return rc;
+}
+
+/* Whether root= names the file system mounted on "/" here: mkdumprd may build an image for
+ * another machine (the lab's guests), whose root= must not be resolved through this mount table. */
+static bool root_is_here(const char *root, const struct rd_target_env *env)
+{
+	char mountinfo[PATH_MAX], real_root[PATH_MAX], real_src[PATH_MAX], *partuuid;
+	struct kdk_err err = { 0 };
+	struct kdk_fs_id fs;
+	struct rd_mount m;
+	bool here = false;
+
+	snprintf(mountinfo, sizeof(mountinfo), "%s/self/mountinfo", env->proc);
+	if (rd_mount_for_path(mountinfo, "/", &m, &err))
+		return false;
+	if (!realpath(m.source, real_src))
+		goto out;
+	if (!strncmp(root, "UUID=", 5) || !strncmp(root, "LABEL=", 6)) {
+		here = !kdk_fs_probe(real_src, &fs, &err) && kdk_fs_matches(&fs, root);
+	} else if (!strncmp(root, "PARTUUID=", 9)) {
+		partuuid = partuuid_of(real_src, env);
+		here = partuuid && !strcasecmp(partuuid + 9, root + 9);
+		free(partuuid);
+	} else if (root[0] == '/') {
+		here = realpath(root, real_root) && !strcmp(real_root, real_src);
+	}
+out:
+	rd_mount_free(&m);
+	return here;
+}
+
+/* root= of the running kernel's command line (kdumpctl keeps it on the capture one). */
+static char *cmdline_root(const struct rd_target_env *env)
+{
+	char path[PATH_MAX], *line = NULL, *tok, *save = NULL, *root = NULL;
+	size_t cap = 0;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/cmdline", env->proc);
+	if (!(in = fopen(path, "re")))
+		return NULL;
+	if (getline(&line, &cap, in) >= 0)
+		for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+			if (!strncmp(tok, "root=", 5)) {
+				free(root);
+				root = strdup(tok + 5);
+			}
+	free(line);
+	fclose(in);
+	return root;
+}
+
+/* The device spec names on this machine, through udev's links for UUID=/LABEL=/PART*=. */
+static bool spec_device(const char *spec, const struct rd_target_env *env, char *real)
+{
+	static const struct { const char *prefix, *dir; } links[] = {
+		{ "UUID=", "by-uuid" }, { "LABEL=", "by-label" },
+		{ "PARTUUID=", "by-partuuid" }, { "PARTLABEL=", "by-partlabel" },
+	};
+	char link[PATH_MAX * 2];
+	unsigned i;
+
+	if (spec[0] == '/')
+		return realpath(spec, real) != NULL;
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		size_t len = strlen(links[i].prefix);
+		if (!strncmp(spec, links[i].prefix, len)) {
+			snprintf(link, sizeof(link), "%s/%s/%s", env->dev_disk, links[i].dir, spec + len);
+			return realpath(link, real) != NULL;
+		}
+	}
+	return false;
+}
+
+/* The record for kdump.conf's "<fstype> <device>" target: its path is relative to that file
+ * system; a btrfs one mounted here on a subvolume is mounted on the same one. */
+static int fs_record(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
+		     struct kdk_target_record *r, struct kdk_array *warnings, struct kdk_err *err)
+{
+	char mountinfo[PATH_MAX], real[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	struct stat st;
+	FILE *in;
+	int rc;
+
+	if ((rc = rd_stable_id(conf->device, env, &r->id, err)))
+		return kdk_err_prefix(err, "%s:%u: dump target: ", conf->file, conf->target_line);
+	if (on_device_mapper(conf->device))
+		rd_warn(warnings, "%s:%u: dump target %s is a device-mapper device (LVM?): the capture "
+				  "/init does not activate LVM or dm yet", conf->file, conf->target_line,
+			conf->device);
+	r->spec = strdup(conf->device);
+	r->fstype = strdup(conf->fstype);
+	r->mount_at = strdup("/");
+	r->options = strdup("");
+	if (!r->spec || !r->fstype || !r->mount_at || !r->options)
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	/* Its subvolume, when it is mounted here: the first mount of the same device. */
+	if (strcmp(conf->fstype, "btrfs") || !spec_device(conf->device, env, real) ||
+	    stat(real, &st) || (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)))
+		return 0;
+	snprintf(mountinfo, sizeof(mountinfo), "%s/self/mountinfo", env->proc);
+	if (!(in = fopen(mountinfo, "re")))
+		return 0;
+	while (getline(&line, &cap, in) >= 0) {
+		struct rd_mount m = { 0 };
+		char src[PATH_MAX];
+		bool same = !parse_line(line, &m) && realpath(m.source, src) && !strcmp(src, real);
+
+		if (same) {
+			free(r->options);
+			r->options = subvol_option(&m);
+		}
+		rd_mount_free(&m);
+		if (same)
+			break;
+	}
+	free(line);
+	fclose(in);
+	return r->options ? 0 : kdk_err_set(err, ENOMEM, "out of memory");
+}
+
+int rd_resolve_targets(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
+		       struct kdk_array *records, struct kdk_array *warnings, struct kdk_err *err)
+{
+	bool fs = conf->target == KDK_TARGET_FS && strcmp(conf->fstype, "nfs") &&
+		  strcmp(conf->fstype, "nfs4") && strcmp(conf->fstype, "virtiofs");
+	bool rootfs = conf->target == KDK_TARGET_ROOTFS ||
+		      conf->failure_action == KDK_ACTION_DUMP_TO_ROOTFS;
+	struct kdk_target_record *r;
+	char *root = NULL;
+	int rc = 0;
+
+	kdk_array_init(records, sizeof(struct kdk_target_record));
+	if (fs) {
+		if (!(r = kdk_array_push(records, err)))
+			return -err->code;
+		memset(r, 0, sizeof(*r));
+		if ((rc = fs_record(conf, env, r, warnings, err)))
+			goto out;
+	}
+	if (rootfs) {
+		if (!(root = cmdline_root(env))) {
+			rd_warn(warnings, "no root= on %s/cmdline: a root file system dump finds its "
+					  "file system only by the root= of the capture command line",
+				env->proc);
+			goto out;
+		}
+		if (fs && !strcmp(root, conf->device))
+			goto out; /* one spec, one record: the target's */
+		if (!root_is_here(root, env)) {
+			rd_warn(warnings, "root=%s (%s/cmdline) is not the file system on / here: no "
+					  "record for root file system dumps (an image for another "
+					  "machine?); the capture /init looks for root= as given", root,
+				env->proc);
+			goto out;
+		}
+		if (!(r = kdk_array_push(records, err))) {
+			rc = -err->code;
+			goto out;
+		}
+		memset(r, 0, sizeof(*r));
+		/* Implicit (no target line, or only the failure action): what cannot be resolved
+		 * is a warning, and the capture /init looks for root= as given, as before. */
+		if (rootfs_record(conf, env, root, r, warnings, err)) {
+			rd_warn(warnings, "root file system dump: %s", err->msg);
+			kdk_err_clear(err);
+			kdk_target_record_clear(r);
+			records->len--;
+		}
+	}
+out:
+	free(root);
+	if (rc)
+		kdk_target_records_free(records);
+	return rc;
+}

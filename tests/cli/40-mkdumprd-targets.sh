@@ -1,0 +1,156 @@
+# Command-line test: mkdumprd resolves dump targets at build time into the image's
+# /etc/kdumpkit/targets (docs/formats/targets.md), from a fake /proc (mountinfo, cmdline) and a
+# fake /dev/disk over file system images made by mkfs.ext4 (btrfs: a superblock laid out by hand):
+# a /dev/disk/by-id path to its file system UUID; a partition without a file system to its
+# PARTUUID; a separate /var holding path; a btrfs root on a subvolume; a bind mount, a root= of
+# another machine and an unresolvable device refused or warned about with their names.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/tap.sh"
+build=${KDK_BUILD:-$top/build}
+mkdumprd=$build/mkdumprd
+[ -x "$mkdumprd" ] || bail "build mkdumprd (make)"
+PATH=$PATH:/usr/sbin:/sbin
+command -v mkfs.ext4 > /dev/null || bail "mkfs.ext4 (e2fsprogs) is needed"
+command -v depmod > /dev/null || bail "depmod (kmod) is needed"
+work=$(mktemp -d "${TMPDIR:-/tmp}/mkdumprd-targets-XXXX")
+trap 'rm -rf "$work"' EXIT
+TAP_KEEP_DIRS+=("$work")
+cd "$work" || bail "cd $work"
+
+# A module tree where the file systems are built in: nothing to pack, no kernel needed.
+moddir=$work/base/lib/modules/0.0-test
+mkdir -p "$moddir" proc/self disk/by-id disk/by-partuuid
+printf 'kernel/fs/ext4/ext4.ko\nkernel/fs/btrfs/btrfs.ko\n' > "$moddir/modules.builtin"
+: > "$moddir/modules.order"
+depmod -b "$work/base" 0.0-test 2> /dev/null || bail "depmod -b $work/base"
+echo init > init
+ROOT_UUID=11111111-2222-4333-8444-555555555555
+VAR_UUID=aaaaaaaa-2222-4333-8444-555555555555
+{ mkfs.ext4 -q -F -U $ROOT_UUID -L rootfs root.img 4M && mkfs.ext4 -q -F -U $VAR_UUID var.img 4M; } > /dev/null 2>&1 ||
+	bail "mkfs.ext4"
+truncate -s 1M blank.img nolink.img
+ln -s ../../var.img disk/by-id/ata-QEMU_HARDDISK_QM00001-part2
+ln -s ../../blank.img disk/by-partuuid/0b6c3f2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c
+# btrfs: "_BHRfS_M" at 64 KiB + 0x40, fsid at + 0x20 (lib/fs_probe.c).
+python3 - btrfs.img <<'PY'
+import sys
+img = bytearray(128 * 1024)
+sb = 64 * 1024
+img[sb + 0x20:sb + 0x30] = bytes.fromhex('b7f5c6d41e2a4c3b9a8e7f6d5c4b3a29')
+img[sb + 0x40:sb + 0x48] = b'_BHRfS_M'
+open(sys.argv[1], 'wb').write(img)
+PY
+BTRFS_UUID=b7f5c6d4-1e2a-4c3b-9a8e-7f6d5c4b3a29
+
+# mkdumprd CONF [ARGS…]: builds image.img; its output in out.txt, the records in targets.txt.
+build_image() {
+	local conf=$1; shift
+	rm -f image.img targets.txt
+	"$mkdumprd" --moddir "$moddir" -c "$conf" --init init --proc proc --dev-disk disk "$@" \
+		image.img > out.txt 2>&1
+	local rc=$?
+	[ -f image.img ] && zcat image.img | (cd "$work" && cpio -i --quiet --to-stdout \
+		etc/kdumpkit/targets > targets.txt 2> /dev/null)
+	return $rc
+}
+
+# 1. A udev name for the target: its file system's UUID goes into the image.
+printf 'ext4 %s/disk/by-id/ata-QEMU_HARDDISK_QM00001-part2\npath /crash\n' "$work" > by-id.conf
+: > proc/self/mountinfo
+echo "BOOT_IMAGE=/vmlinuz ro" > proc/cmdline
+build_image by-id.conf
+ok $? "by-id target: mkdumprd builds the image"
+is "$(cat targets.txt)" "# dump targets resolved by mkdumprd (docs/formats/targets.md)
+target $work/disk/by-id/ata-QEMU_HARDDISK_QM00001-part2
+id UUID=$VAR_UUID
+fstype ext4
+mount_at /" "by-id target: recorded as its file system's UUID"
+
+# 2. No file system id: the partition's PARTUUID from by-partuuid.
+printf 'ext4 %s/blank.img\n' "$work" > part.conf
+build_image part.conf
+ok $? "partition without a file system id: mkdumprd builds the image"
+is "$(sed -n 3p targets.txt)" "id PARTUUID=0b6c3f2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c" \
+	"partition without a file system id: recorded by PARTUUID"
+
+# 3. Neither: refused at build time, naming the device.
+printf 'ext4 %s/nolink.img\n' "$work" > none.conf
+build_image none.conf
+rc=$?
+[ $rc -ne 0 ] && grep -qF "mkdumprd: none.conf:1: dump target: $work/nolink.img ($work/nolink.img): no file system UUID or LABEL" out.txt
+ok $? "no identifier at all: refused with kdump.conf:line and the device (rc $rc: $(head -c 200 out.txt))"
+
+# 4. Root-fs dump, path /var/crash on a separate /var: recorded under root='s spelling, mounted
+#    at /var (mountinfo's octal escapes undone on the way).
+cat > proc/self/mountinfo <<EOF2
+22 1 8:1 / / rw,relatime shared:1 - ext4 $work/root.img rw
+23 22 0:5 / /proc rw shared:2 - proc proc rw
+30 22 8:2 / /var rw,relatime shared:3 - ext4 $work/var.img rw
+31 22 8:3 / /var/crash\\134old rw,relatime shared:4 - ext4 $work/root.img rw
+EOF2
+echo "BOOT_IMAGE=/vmlinuz root=UUID=$ROOT_UUID ro" > proc/cmdline
+printf 'path /var/crash\n' > rootfs.conf
+build_image rootfs.conf
+ok $? "separate /var: mkdumprd builds the image"
+is "$(tail -n +2 targets.txt)" "target UUID=$ROOT_UUID
+id UUID=$VAR_UUID
+fstype ext4
+mount_at /var" "separate /var: root=UUID=… recorded as /var's file system, mounted at /var"
+grep -qF "warning: dump target UUID=$VAR_UUID is not on this machine: its disk driver is not known" out.txt
+ok $? "separate /var: its disk's drivers are looked for too (here: no such disk, so a warning)"
+printf 'path /var/crash\\old/x\n' > escaped.conf
+build_image escaped.conf
+is "$(sed -n 3p targets.txt; sed -n 5p targets.txt)" "id UUID=$ROOT_UUID
+mount_at /var/crash\\old" "a mount point with a backslash (\\134 in mountinfo) is found and recorded unescaped"
+
+# 5. btrfs root on a subvolume: the same subvol= for the capture mount.
+cat > proc/self/mountinfo <<EOF2
+22 1 0:31 /@ / rw,relatime shared:1 - btrfs $work/btrfs.img rw,space_cache=v2,subvolid=256,subvol=/@
+EOF2
+echo "root=UUID=$BTRFS_UUID rootflags=subvol=@" > proc/cmdline
+build_image rootfs.conf
+ok $? "btrfs subvolume root: mkdumprd builds the image"
+is "$(tail -n +2 targets.txt)" "target UUID=$BTRFS_UUID
+id UUID=$BTRFS_UUID
+fstype btrfs
+mount_at /
+options subvol=/@" "btrfs subvolume root: subvol=/@ recorded for the capture mount"
+
+# 5b. A btrfs target given by UUID= and mounted here on a subvolume: the same subvolume (the
+#     device found through by-uuid).
+mkdir -p disk/by-uuid && ln -sf ../../btrfs.img disk/by-uuid/$BTRFS_UUID
+cat > proc/self/mountinfo <<EOF2
+22 1 8:1 / / rw shared:1 - ext4 $work/root.img rw
+41 22 0:32 /@dumps /srv/dumps rw shared:6 - btrfs $work/btrfs.img rw,subvolid=257,subvol=/@dumps
+EOF2
+printf 'btrfs UUID=%s\npath /\n' $BTRFS_UUID > btrfs-target.conf
+build_image btrfs-target.conf
+is "$(tail -n +2 targets.txt)" "target UUID=$BTRFS_UUID
+id UUID=$BTRFS_UUID
+fstype btrfs
+mount_at /
+options subvol=/@dumps" "btrfs target by UUID= mounted on a subvolume here: subvol=/@dumps recorded"
+
+# 6. path on a bind mount (not btrfs): not silently recorded; the image still builds (the
+#    root-fs dump is implicit) and the warning names the mount.
+cat > proc/self/mountinfo <<EOF2
+22 1 8:1 / / rw shared:1 - ext4 $work/root.img rw
+40 22 8:2 /srv/dumps /var/crash rw shared:5 - ext4 $work/var.img rw
+EOF2
+echo "root=UUID=$ROOT_UUID" > proc/cmdline
+build_image rootfs.conf
+ok $? "bind mount: the image builds"
+grep -qF "warning: root file system dump: rootfs.conf: path /var/crash lies on /var/crash, a bind mount of /srv/dumps of $work/var.img" out.txt
+ok $? "bind mount: warned with the mount and its source ($(grep -o 'warning: root.*' out.txt | head -c 160))"
+is "$(grep -c '^target' targets.txt)" 0 "bind mount: no record"
+
+# 7. root= of another machine (the lab builds guests' images on the host): no record.
+echo "root=UUID=99999999-0000-4000-8000-000000000000" > proc/cmdline
+: > proc/self/mountinfo
+echo "22 1 8:1 / / rw shared:1 - ext4 $work/root.img rw" > proc/self/mountinfo
+build_image rootfs.conf
+ok $? "root= of another machine: the image builds"
+grep -qF "warning: root=UUID=99999999-0000-4000-8000-000000000000 (proc/cmdline) is not the file system on / here" out.txt
+ok $? "root= of another machine: warned, nothing recorded ($(grep -c '^target' targets.txt) records)"
+
+done_testing

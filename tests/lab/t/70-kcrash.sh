@@ -19,6 +19,7 @@
 #     below [exception RIP: …]; a sleeping task), dis and dis -l, struct/union (-o, ADDRESS),
 #     kmem -i, --json, against crash where it runs, else the stand-ins named in each line.
 . "$(dirname "$0")/../lab.sh"
+. "$LAB_DIR/frames.sh"
 
 kcrash=$KDK_BUILD/kcrash
 [ -x "$kcrash" ] || bail "$kcrash not built (make)"
@@ -30,21 +31,7 @@ crash_cmd() { # VMLINUX DUMP OPTS CMD… — crash's output without its startup 
 # log from its first timestamped line, and sym's answer line.
 # (and its gdb faults on the way out: "<segmentation violation in gdb>").
 log_only() { sed -n '/^\[ *[0-9]*\.[0-9]*\] /,$p' | grep -v '^ *<segmentation violation in gdb>$'; }
-# The reliable frames (no "? ") of the Call Trace the kernel printed at the panic, from the
-# frame after panic's on: the console log has it after "Kernel panic - not syncing".
-# kernel_frames LOG START — the reliable frames of the first Call Trace after a line matching
-# START; sysrq: the panic's own trace, from below panic; oops: the oops's trace, which starts in
-# the interrupted context.
-kernel_frames() {
-	tr -d '\r' < "$1" | sed 's/^\[[^]]*\] *//' |
-		awk -v start="$2" '$0 ~ start { p = 1 } p && /Call Trace:/ { t = 1; next }
-		     t && /<\/TASK>/ { exit } t && /^[a-zA-Z_.0-9]+\+0x[0-9a-f]+\/0x[0-9a-f]+/ { print $1 }'
-}
-below_panic() { sed -n '/^panic+/,$p' | tail -n +2; }
-# The same from kcrash's bt -s: every frame's name+offset/size.
-bt_frames() { awk '/^ #[0-9]/ { print $3 }'; }
-# and the frames after bt's [exception RIP: …] block.
-bt_after_exception() { awk '/\[exception RIP:/ { e = 1 } e && /^ #[0-9]/ { print $3 }'; }
+# kernel_frames, below_panic, bt_frames, bt_after_exception: tests/lab/frames.sh.
 sym_only() { grep -E '^[0-9a-f]{16} \(.\) ' | tail -n 1 | cut -d' ' -f1-3; }
 # drgn (a reference peer) reads one expression from a kdump-compressed dump.
 drgn_value() { /usr/bin/python3 -c "import drgn, sys

@@ -48,7 +48,7 @@ STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, 
 	$(BUILD)/static/kdump-init $(BUILD)/static/kdump-init-ssh
 CAPTURE_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard capture/*.c)))
 
-.PHONY: all check check-unit check-lab check-fuzz check-asan fuzz fuzz-build demo bench install deps clean
+.PHONY: asan-build all check check-unit check-lab check-fuzz check-asan fuzz fuzz-build demo bench install deps clean
 
 all: $(LIBKDK) $(TOOL_BINS) $(STATIC_BINS) $(UNIT_TESTS) $(TEST_TOOLS)
 
@@ -171,8 +171,11 @@ ASAN_CFLAGS := -O1 -g $(FUZZ_SAN) -Wno-format-truncation
 ASAN_TARGETS := $(ASAN_BUILD)/libkdk.a $(foreach t,$(TOOLS),$(ASAN_BUILD)/$(word 1,$(subst :, ,$(t)))) \
 	$(patsubst tests/unit/%.c,$(ASAN_BUILD)/tests/unit/%,$(UNIT_SRCS)) \
 	$(patsubst tests/tools/%.c,$(ASAN_BUILD)/tests/tools/%,$(TEST_TOOL_SRCS))
-check-asan:
+# The sanitizer build alone (tests/lab/t/75 runs its kcrash over damaged dumps).
+asan-build:
 	CFLAGS="$(ASAN_CFLAGS)" $(MAKE) BUILD=$(ASAN_BUILD) $(ASAN_TARGETS)
+
+check-asan: asan-build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(filter $(ASAN_BUILD)/tests/unit/%,$(ASAN_TARGETS))
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 KDK_BUILD=$(abspath $(ASAN_BUILD)) \

@@ -14,12 +14,17 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mkdumprd-cli-XXXX")
 trap 'rm -rf "$work"' EXIT
 TAP_KEEP_DIRS+=("$work")
 cd "$work" || bail "cd $work"
-build_image() { "$mkdumprd" --moddir "$moddir" -c kdump.conf --init "$build/static/kdump-init" "$@" > out 2> err; status=$?; }
+# The capture /init is a static binary: the sanitizer build (make check-asan) has none, so it
+# takes the plain build's.
+init=$build/static/kdump-init
+[ -x "$init" ] || init=$top/build/static/kdump-init
+[ -x "$init" ] || bail "build the static capture /init (make)"
+build_image() { "$mkdumprd" --moddir "$moddir" -c kdump.conf --init "$init" "$@" > out 2> err; status=$?; }
 
 printf 'path /var/crash\n' > kdump.conf
 if command -v strace > /dev/null; then
 	(umask 000; strace -f -e trace=openat,fsync,rename -o trace "$mkdumprd" --moddir "$moddir" -c kdump.conf \
-		--init "$build/static/kdump-init" img > out 2> err)
+		--init "$init" img > out 2> err)
 	grep -q 'openat(AT_FDCWD, "img.part", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600) = \([0-9]*\)' trace
 	ok $? "umask 000: img.part created with O_EXCL|O_NOFOLLOW, mode 0600: $(grep -o 'openat(AT_FDCWD, "img.part".*' trace)"
 	fd=$(sed -n 's/.*openat(AT_FDCWD, "img.part", .* = \([0-9]*\)$/\1/p' trace)

@@ -56,6 +56,7 @@ int kdk_filter_init(struct kdk_filter *f, struct kdk_dump *dump, unsigned dump_l
 	f->read_virt = read_virt;
 	f->read_ctx = read_ctx;
 	f->page_layout = page_layout ? *page_layout : no_layout;
+	kdk_page_layout_derive(&f->page_layout);
 	f->head_vaddr = UINT64_MAX;
 	if ((rc = kdk_page_layout_check(&f->page_layout, dump_level, err)) < 0)
 		return rc;

@@ -97,6 +97,12 @@ static uint32_t page_type_base(const struct kdk_page_layout *l)
 	return 0xf0000000u & ~((highest << 1) - 1);
 }
 
+void kdk_page_layout_derive(struct kdk_page_layout *l)
+{
+	l->type_base = page_type_base(l);
+	l->have_type_base = true;
+}
+
 static bool has_page_type(const struct kdk_page_layout *l, uint32_t page_type, bool have,
 			  uint64_t exported)
 {
@@ -108,7 +114,7 @@ static bool has_page_type(const struct kdk_page_layout *l, uint32_t page_type, b
 	case TYPE_TOP_BYTE:
 		return (page_type >> 24) == value;
 	case TYPE_CLEARED_BIT:
-		base = page_type_base(l);
+		base = l->have_type_base ? l->type_base : page_type_base(l);
 		return base != 0 && (page_type & (base | value)) == base;
 	case TYPE_EXACT:
 		return page_type == value;

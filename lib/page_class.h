@@ -50,11 +50,19 @@ struct kdk_page_layout {
 	bool have_buddy_type, have_offline_type, have_slab_type, have_hugetlb_type;
 	bool have_unaccepted_type, have_hugetlb_dtor;
 	bool have_free_area_length;
+	/* Derived once by kdk_page_layout_derive(), not read from the dump: the cleared-bit page
+	 * types' PAGE_TYPE_BASE (page_class.c), so classifying a page does not recompute it. */
+	uint32_t type_base;
+	bool have_type_base;
 };
 
 /* The VMCOREINFO keys of struct kdk_page_layout, all optional: kdk_page_layout_check() says
  * which ones a dump level needs. */
 extern const struct kdk_layout_key kdk_page_layout_keys[];
+
+/* Work out what the filled layout implies (the page-type base) once, before pages are classified;
+ * kdk_page_classify() computes it per call on a layout that was not derived. */
+void kdk_page_layout_derive(struct kdk_page_layout *layout);
 
 /* Refuse a dump level the layout cannot serve (-ENOENT), naming the missing key. Levels 0 and 1
  * need nothing from VMCOREINFO. */

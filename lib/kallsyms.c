@@ -150,9 +150,12 @@ static int decode_names(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read, 
 			memcpy(d->names + d->names_len, token, tlen);
 			d->names_len += tlen;
 		}
-		/* Every name ends with a NUL, an empty one too (damaged tables have them). */
-		if ((rc = names_room(d, &cap, 1, err)))
+		/* Every entry is a type letter, the name and a NUL. A damaged table can give an entry
+		 * with no bytes at all: it gets type '?' so that the name after the letter is "". */
+		if ((rc = names_room(d, &cap, 2, err)))
 			goto out;
+		if (d->names_len == d->name_at[i])
+			d->names[d->names_len++] = '?';
 		d->names[d->names_len++] = '\0';
 	}
 out:

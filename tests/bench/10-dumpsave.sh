@@ -18,7 +18,7 @@ lab_kernel_fetch "$release" || exit 1
 inputs=()
 for mem in 1024 2048; do
 	fx=$KDK_CACHE/fixtures/$release/sysrq-${mem}M
-	KDK_GUEST_MEM=$mem "$LAB_DIR/make-fixture" "$release" sysrq "$fx" > /dev/null || exit 1
+	KDK_GUEST_MEM=$mem lab_fixture "$release" sysrq "$fx" > /dev/null || exit 1
 	elf=$out/$release-${mem}M.elf
 	if [ ! -s "$elf" ] || [ "$elf" -ot "$fx/vmcore.elf" ]; then
 		rm -f "$elf"

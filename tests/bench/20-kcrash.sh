@@ -9,7 +9,7 @@ release=${KDK_BENCH_KERNEL:-$KDK_KERNEL_61}
 out=$KDK_BUILD/bench
 mkdir -p "$out"
 lab_kernel_fetch "$release" --dbg || exit 1
-"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || exit 1
+lab_fixture "$release" sysrq > /dev/null || exit 1
 fx=$KDK_CACHE/fixtures/$release/sysrq
 vmlinux=$(lab_kernel_dir "$release")/vmlinux
 dump=$out/$release-sysrq.kdump

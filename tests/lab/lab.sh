@@ -5,6 +5,7 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KDK_TOP=$(cd "$LAB_DIR/../.." && pwd)
 . "$LAB_DIR/lab.conf"
+. "$LAB_DIR/lock.sh"
 export KDK_CACHE KDK_RUNS
 KDK_BUILD=${KDK_BUILD:-$KDK_TOP/build}
 
@@ -43,6 +44,16 @@ lab_kernel_dir() { echo "$KDK_CACHE/kernels/$1"; }
 
 # lab_kernel_fetch RELEASE [--dbg]
 lab_kernel_fetch() { "$LAB_DIR/kernel" fetch "$@"; }
+
+# lab_fixture RELEASE CLASS [OUTDIR] — make-fixture, one maker at a time per fixture (test files
+# run side by side, tests/lab/run-tests); the lock is taken here, so make-fixture's recipe hash
+# (its own text) is not changed by it.
+lab_fixture() {
+	(
+		lab_lock "$KDK_CACHE/locks/fixture-$(printf '%s' "${3:-$KDK_CACHE/fixtures/$1/$2}" | sha256sum | cut -c1-16)"
+		"$LAB_DIR/make-fixture" "$@"
+	)
+}
 
 # ---- QEMU -------------------------------------------------------------------------------------
 # lab_qemu_start RUN_DIR TIMEOUT_SECONDS QEMU_ARGS... — boot a guest in the background.

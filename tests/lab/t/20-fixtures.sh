@@ -6,7 +6,7 @@
 
 for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
-	"$LAB_DIR/make-fixture" "$release" sysrq || bail "$release: make the sysrq fixture"
+	lab_fixture "$release" sysrq || bail "$release: make the sysrq fixture"
 	fx=$KDK_CACHE/fixtures/$release/sysrq
 	TAP_KEEP_DIRS+=("$(sed -n 's/^run=//p' "$fx/info")")
 	work=$(lab_run_dir "fixtures-$release")

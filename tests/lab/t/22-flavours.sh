@@ -16,7 +16,7 @@ for entry in $KDK_FLAVOUR_KERNELS; do
 	IFS=: read -r release cpu tag <<< "$entry"
 	lab_kernel_fetch "$release" || bail "fetch $release"
 	fx=$KDK_CACHE/fixtures/$release/sysrq-$tag
-	KDK_GUEST_CPU_MODEL=$cpu "$LAB_DIR/make-fixture" "$release" sysrq "$fx" > /dev/null ||
+	KDK_GUEST_CPU_MODEL=$cpu lab_fixture "$release" sysrq "$fx" > /dev/null ||
 		bail "$release ($tag): make the sysrq fixture"
 	TAP_KEEP_DIRS+=("$(sed -n 's/^run=//p' "$fx/info")")
 	work=$(lab_run_dir "flavour-$tag")

@@ -14,7 +14,7 @@ for release in $KDK_LAB_KERNELS; do
 	modinfo -F vermagic "$ko" | grep -q "^$release "
 	ok $? "$release: oops_test.ko built with vermagic $release"
 
-	"$LAB_DIR/make-fixture" "$release" oops || bail "$release: make the oops fixture"
+	lab_fixture "$release" oops || bail "$release: make the oops fixture"
 	fx=$KDK_CACHE/fixtures/$release/oops
 	TAP_KEEP_DIRS+=("$(sed -n 's/^run=//p' "$fx/info")")
 	log=$fx/serial.log

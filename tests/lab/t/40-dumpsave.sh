@@ -50,7 +50,7 @@ check_output() {
 
 for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
-	"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || bail "$release: make the sysrq fixture"
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: make the sysrq fixture"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
 	fx=$KDK_CACHE/fixtures/$release/sysrq
 	src=$fx/vmcore.elf

@@ -42,7 +42,7 @@ field() { sed -n "s/^ *$2: *//p" <<< "$1" | head -n 1; }
 for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
-	"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
 	fx=$KDK_CACHE/fixtures/$release/sysrq
 	work=$(lab_run_dir "kcrash-$release")
 	# drgn's copy (6.12/7.x: drgn 0.0.22 cannot read QEMU's ELF there): -d 0, the whole image
@@ -259,7 +259,7 @@ PY
 	if ! lab_has_headers "$release"; then
 		lab_skip "$release: no oops fixture: the oops module needs linux-headers-$release, which bookworm's apt does not have"
 	else
-	"$LAB_DIR/make-fixture" "$release" oops > /dev/null || bail "$release: oops fixture"
+	lab_fixture "$release" oops > /dev/null || bail "$release: oops fixture"
 	ofx=$KDK_CACHE/fixtures/$release/oops
 	"$kcrash" "$ofx/vmcore.elf" -c 'bt -s' > "$work/bt-oops" 2>&1
 	grep -q '^    \[exception RIP: oops_test_do_deref+0x[0-9a-f]*/0x[0-9a-f]* \[oops_test\]\]$' "$work/bt-oops"

@@ -26,7 +26,7 @@ for release in $KDK_LAB_KERNELS; do
 		lab_skip "$release: softirq, workqueue, stackoverflow, softlockup, hungtask need the crash_classes module; no linux-headers-$release in bookworm's apt (nmi runs)"
 	fi
 	for class in $classes; do
-		"$LAB_DIR/make-fixture" "$release" "$class" > /dev/null || bail "$release: the $class fixture"
+		lab_fixture "$release" "$class" > /dev/null || bail "$release: the $class fixture"
 		fx=$KDK_CACHE/fixtures/$release/$class
 		work=$(lab_run_dir "classes-$class-$release")
 		panic=$(grep -ao 'Kernel panic - not syncing: [^]]*' "$fx/serial.log" | head -n 1 | tr -d '\r' | sed 's/ *$//')

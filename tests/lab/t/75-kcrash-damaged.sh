@@ -40,7 +40,7 @@ PY
 for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
-	"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
 	fx=$KDK_CACHE/fixtures/$release/sysrq
 	work=$(lab_run_dir "damaged-$release")
 	"$KDK_BUILD/dumpsave" -f -l -d 31 "$fx/vmcore.elf" "$work/base.kdump" 2> /dev/null ||

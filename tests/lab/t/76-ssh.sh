@@ -37,7 +37,7 @@ remote_files() { ls -A "$1" 2> /dev/null | sort | tr '\n' ' '; }
 # (time budget of make check, docs/lab.md).
 for release in $KDK_LAB_KERNELS_SHORT; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
-	"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || bail "$release: make the sysrq fixture"
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: make the sysrq fixture"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
 	src=$KDK_CACHE/fixtures/$release/sysrq/vmcore.elf
 	local_dir=$work/local-$release

@@ -2,14 +2,18 @@
 # private key) — under umask 000, strace shows the open with O_EXCL|O_NOFOLLOW and mode 0600,
 # then fsync, rename, fsync of the directory; a symlink planted at <image>.part is not followed;
 # kdump.conf settings the capture /init could not carry out are refused with kdump.conf:LINE:.
-# Needs a Debian kernel's modules from the cache (~/.cache/kdumpkit/kernels) and strace.
+# Needs the 6.1 lab kernel's modules (fetched into the cache, tests/lab/kernel) and strace.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 build=${KDK_BUILD:-$top/build}
 mkdumprd=$build/mkdumprd
 [ -x "$mkdumprd" ] || bail "build mkdumprd (make)"
-moddir=$(ls -d "${KDK_CACHE:-$HOME/.cache/kdumpkit}"/kernels/*/root/lib/modules/* 2>/dev/null | head -n 1)
-[ -n "$moddir" ] || bail "no kernel modules in ~/.cache/kdumpkit/kernels/*/root/lib/modules (make fetch-kernels)"
+# The 6.1 lab kernel's modules, fetched into the per-user cache if they are not there yet (a
+# fresh machine runs this before any lab test has fetched anything).
+. "$top/tests/lab/lab.conf"
+"$top/tests/lab/kernel" fetch "$KDK_KERNEL_61" > /dev/null || bail "fetch the $KDK_KERNEL_61 kernel into $KDK_CACHE"
+moddir=$KDK_CACHE/kernels/$KDK_KERNEL_61/root/lib/modules/$KDK_KERNEL_61
+[ -d "$moddir" ] || bail "no $moddir after tests/lab/kernel fetch"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mkdumprd-cli-XXXX")
 trap 'rm -rf "$work"' EXIT
 TAP_KEEP_DIRS+=("$work")

@@ -16,20 +16,27 @@
 #define UTS_FIELD 65          /* __NEW_UTS_LEN + 1 */
 #define FSHIFT 11
 
-/* The PANIC line as crash chooses it: the panic string, else the first line of the most telling
- * kind of report in the log (an oops with panic_on_oops reaches crash_kexec before panic()
- * prints). Markers in that order: the kernel's own texts (kernel/panic.c, arch/x86/kernel/
- * dumpstack.c "Oops: ", lib/bug.c "kernel BUG at", traps.c "general protection fault",
- * mm/fault "BUG: ", kernel/watchdog.c "watchdog: ", kernel/hung_task.c "INFO: task "). */
+/* The PANIC line as crash chooses it (crash 9's task.c, its markers "arranged by the severity of
+ * the panic events"): the first marker of this list found anywhere in the log gives its whole
+ * line — sysrq crashes, the panic string, BUG(), page faults, traps, hardware errors, then an
+ * oops. crash 8.0.x searched traps and oopses before the panic string; the newer order is the one
+ * kept here. After crash's markers, the texts today's kernels print that crash's miss:
+ * arch/x86/mm/fault.c "BUG: kernel NULL pointer dereference" (no "unable to handle" since 5.1),
+ * traps.c "general protection fault, probably for non-canonical address" (no ": "),
+ * kernel/watchdog.c "watchdog: ", kernel/hung_task.c "INFO: task ". */
 static const char *const panic_markers[] = {
-	"Kernel panic - not syncing: ", "Oops: ", "kernel BUG at ", "general protection fault",
-	"BUG: ", "watchdog: ", "INFO: task ",
+	"SysRq : Crash", "SysRq : Trigger a crash", "SysRq : Netdump", "Kernel panic: ",
+	"Kernel panic - ", "Kernel BUG at", "kernel BUG at", "Unable to handle kernel paging request",
+	"Unable to handle kernel NULL pointer dereference", "BUG: unable to handle kernel ",
+	"general protection fault: ", "double fault: ", "divide error: ", "stack segment: ",
+	"[Hardware Error]: ", "Bad mode in ", "Oops: ",
+	"BUG: ", "general protection fault", "watchdog: ", "INFO: task ",
 };
 #define NR_MARKERS (sizeof(panic_markers) / sizeof(panic_markers[0]))
 
 struct log_facts {
 	uint64_t last_ts;
-	char panic[NR_MARKERS][256];   /* the first line of each kind */
+	char panic[NR_MARKERS][256];   /* the first line holding each marker */
 };
 
 static int scan_log(void *ctx, const struct kdk_printk_record *r)
@@ -41,15 +48,16 @@ static int scan_log(void *ctx, const struct kdk_printk_record *r)
 	for (m = 0; m < NR_MARKERS; m++) {
 		const char *hit = f->panic[m][0] ? NULL :
 				  memmem(r->text, r->text_len, panic_markers[m], strlen(panic_markers[m]));
-		size_t len;
-		const char *nl;
+		const char *line, *end = r->text + r->text_len, *nl;
 
 		if (!hit)
 			continue;
-		len = r->text_len - (size_t)(hit - r->text);
-		if ((nl = memchr(hit, '\n', len)))
-			len = (size_t)(nl - hit);
-		snprintf(f->panic[m], sizeof(f->panic[m]), "%.*s", (int)len, hit);
+		/* The whole line of a record that holds several. */
+		for (line = hit; line > r->text && line[-1] != '\n'; line--)
+			;
+		if ((nl = memchr(hit, '\n', (size_t)(end - hit))))
+			end = nl;
+		snprintf(f->panic[m], sizeof(f->panic[m]), "%.*s", (int)(end - line), line);
 	}
 	return 0;
 }
@@ -297,7 +305,9 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 	format_memory(memory_bytes(s), memory, sizeof(memory));
 	fprintf(s->out, "      MEMORY: %s\n", memory);
 	if (panic_line(&facts))
-		fprintf(s->out, "       PANIC: \"%s\"\n", panic_line(&facts));
+		/* crash's shape: an oops line says where the rest is. */
+		fprintf(s->out, "       PANIC: \"%s\"%s\n", panic_line(&facts),
+			strstr(panic_line(&facts), "Oops: ") ? " (check log for details)" : "");
 	print_panic_task(s, err);
 	return 0;
 }

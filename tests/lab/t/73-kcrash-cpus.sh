@@ -126,7 +126,7 @@ GUEST
 		[ -n "$symbols" ] && label="with the vmlinux"
 		name="$release oops $label"
 		sys=$("$kcrash" $symbols "$orun/vmcore" -c sys 2>&1)
-		is "$(field "$sys" PANIC)" "\"$oops\"" "$name: sys PANIC is the console's Oops line"
+		is "$(field "$sys" PANIC)" "\"$oops\" (check log for details)" "$name: sys PANIC is the console's Oops line, in crash's shape"
 		# crash_kexec saved the oops's own pt_regs as the CPU's registers: bt starts at the
 		# faulting function (the console's RIP), then the oops's Call Trace.
 		"$kcrash" $symbols "$orun/vmcore" -c 'bt -s' > "$orun/bt.out" 2>&1

@@ -74,19 +74,19 @@ static int by_name(const void *a, const void *b)
 int kdk_symtab_finish(struct kdk_symtab *tab, struct kdk_err *err)
 {
 	struct kdk_ksym *syms;
-	size_t i, n = tab->syms.len;
+	size_t i, next, n = tab->syms.len;
 
 	kdk_array_sort(&tab->syms, by_addr);
 	syms = tab->syms.items;
-	for (i = 0; i < n; i++) {
-		size_t j = i + 1;
-
-		while (j < n && syms[j].addr == syms[i].addr)
-			j++;
+	/* Backwards, so that symbols sharing an address cost one step each (a damaged table can
+	 * put millions at one address): `next` is the first symbol above syms[i]'s address. */
+	for (i = n, next = n; i-- > 0;) {
+		if (i + 1 < n && syms[i + 1].addr != syms[i].addr)
+			next = i + 1;
 		/* Up to the next symbol, unless that is far away (the end of a region, like the
 		 * per-CPU area's last symbol before kernel text): then unknown. */
-		syms[i].size = j < n && syms[j].addr - syms[i].addr <= (16u << 20) ?
-				       syms[j].addr - syms[i].addr : 0;
+		syms[i].size = next < n && syms[next].addr - syms[i].addr <= (16u << 20) ?
+				       syms[next].addr - syms[i].addr : 0;
 	}
 	free(tab->by_name);
 	tab->by_name = malloc((n ? n : 1) * sizeof(*tab->by_name));

@@ -24,8 +24,15 @@ done_testing() {
 	diag "$((TAP_COUNT - TAP_FAILED - LAB_SKIPPED)) passed, $TAP_FAILED failed, $LAB_SKIPPED skipped"
 	[ "$TAP_FAILED" -eq 0 ]
 }
-# lab_has_headers RELEASE — whether a test module can be built for RELEASE (lab.conf).
-lab_has_headers() { [[ " $KDK_LAB_KERNELS_HEADERS " == *" $1 "* ]]; }
+# lab_has_headers RELEASE — whether a test module can be built for RELEASE: the host's headers or
+# sid's (tests/lab/build-env has), unless KDK_LAB_KERNELS_HEADERS lists the releases (lab.conf).
+lab_has_headers() {
+	if [ -n "$KDK_LAB_KERNELS_HEADERS" ]; then
+		[[ " $KDK_LAB_KERNELS_HEADERS " == *" $1 "* ]]
+	else
+		"$LAB_DIR/build-env" has "$1"
+	fi
+}
 # lab_short RELEASE — whether kernel-independent checks run on RELEASE (lab.conf, time budget).
 lab_short() { [[ " $KDK_LAB_KERNELS_SHORT " == *" $1 "* ]]; }
 

@@ -257,7 +257,7 @@ PY
 
 	# The module oops: the panic task's stack goes through the page fault into the module.
 	if ! lab_has_headers "$release"; then
-		lab_skip "$release: no oops fixture: the oops module needs linux-headers-$release, which bookworm's apt does not have"
+		lab_skip "$release: no oops fixture: the oops module needs headers for $release: neither the host nor sid has them"
 	else
 	lab_fixture "$release" oops > /dev/null || bail "$release: oops fixture"
 	ofx=$KDK_CACHE/fixtures/$release/oops

@@ -12,7 +12,8 @@
 #     order: for oopses the oops's trace (the frames after bt's [exception RIP]), for panics the
 #     frames below panic — across the stack switches from the IRQ and exception stacks.
 # The console is the oracle (crash 8.0.2 cannot read 6.12 reliably). The module needs
-# linux-headers, which bookworm has for 6.1 and 6.12 only; the NMI class runs on every kernel.
+# headers: the host's (6.1, 6.12) or sid's in tests/lab/build-env's sid root (7.x); the NMI class
+# runs on every kernel.
 . "$(dirname "$0")/../lab.sh"
 . "$LAB_DIR/frames.sh"
 
@@ -43,7 +44,7 @@ for release in $KDK_LAB_KERNELS; do
 	if lab_has_headers "$release"; then
 		classes="softirq workqueue stackoverflow softlockup hungtask nmi"
 	else
-		lab_skip "$release: softirq, workqueue, stackoverflow, softlockup, hungtask need the crash_classes module; no linux-headers-$release in bookworm's apt (nmi runs)"
+		lab_skip "$release: softirq, workqueue, stackoverflow, softlockup, hungtask need the crash_classes module; no headers for $release, neither the host's nor sid's (nmi runs)"
 	fi
 	for class in $classes; do
 		lab_fixture "$release" "$class" > /dev/null || bail "$release: the $class fixture"

@@ -30,6 +30,10 @@ static const struct command commands[] = {
 	{ "union", cmd_struct, "union NAME [-o]", "a union's definition", true },
 	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address", true },
 	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)", true },
+	{ "p", cmd_p, "p EXPRESSION[:CPUS]", "a C expression's value: globals, members (. ->), [i], & *, "
+					  "casts, sizeof, arithmetic; per-CPU variables on CPUS (a, 1, 0-2)", true },
+	{ "px", cmd_p, "px EXPRESSION[:CPUS]", "p with every number in hex", true },
+	{ "pd", cmd_p, "pd EXPRESSION[:CPUS]", "p with numbers in decimal", true },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 

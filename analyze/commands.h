@@ -28,6 +28,10 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_mod(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_p(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_list(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_set(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_task(struct session *s, int argc, char **argv, struct kdk_err *err);
 
 /* Run one command line ("sym panic"); unknown commands are an error naming the command. A '|'
  * sends the command's output through the rest of the line, run by /bin/sh -c as crash does

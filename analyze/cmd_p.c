@@ -87,7 +87,8 @@ static int print_one(struct session *s, const char *label, const char *text, int
 		}
 		return 0;
 	}
-	if (label)
+	/* "name = " for symbols only (an enumerator is a plain value) */
+	if (label && (v.lvalue || cpu >= 0))
 		fprintf(s->out, "%s = ", label);
 	fprintf(s->out, "$%u = ", ++s->value_count);
 	rc = kexpr_print(&env, &v, hex, s->out, err);

@@ -32,6 +32,9 @@ int cmd_p(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_list(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_set(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_task(struct session *s, int argc, char **argv, struct kdk_err *err);
+/* kmem's -s and ADDRESS views (cmd_kmem_slab.c). */
+int kmem_slabs(struct session *s, struct kdk_err *err);
+int kmem_address(struct session *s, const char *text, struct kdk_err *err);
 
 /* Run one command line ("sym panic"); unknown commands are an error naming the command. A '|'
  * sends the command's output through the rest of the line, run by /bin/sh -c as crash does

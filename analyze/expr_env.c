@@ -45,19 +45,23 @@ static int env_symbol(void *ctx, const char *name, uint64_t *addr, struct kexpr_
 	return 0;
 }
 
-/* " <symbol+offset>" (decimal, as gdb) for an address inside a symbol of known size. */
-static void env_name_addr(void *ctx, uint64_t addr, FILE *out)
+void expr_name_addr(void *session, uint64_t addr, FILE *out)
 {
-	struct expr_ctx *c = ctx;
+	struct session *s = session;
 	uint64_t off;
-	const struct kdk_ksym *sym = kdk_symtab_by_addr(&c->s->syms, addr, &off);
+	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &off);
 
 	if (!sym || !sym->size || off >= sym->size || !(addr >> 63))
 		return;
 	if (off)
-		fprintf(out, " <%s+%" PRIu64 ">", kdk_symtab_name(&c->s->syms, sym), off);
+		fprintf(out, " <%s+%" PRIu64 ">", kdk_symtab_name(&s->syms, sym), off);
 	else
-		fprintf(out, " <%s>", kdk_symtab_name(&c->s->syms, sym));
+		fprintf(out, " <%s>", kdk_symtab_name(&s->syms, sym));
+}
+
+static void env_name_addr(void *ctx, uint64_t addr, FILE *out)
+{
+	expr_name_addr(((struct expr_ctx *)ctx)->s, addr, out);
 }
 
 int expr_env_init(struct kexpr_env *env, struct expr_ctx *ctx, struct session *s, int cpu,

@@ -257,7 +257,8 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 	if (end < count && count)
 		end = count - 1;
 	fputc('"', p->out);
-	for (i = 0; i < end; i++) {
+	/* gdb's "print elements" limit: crash sets 256: the rest as "..." after the quote */
+	for (i = 0; i < end && i < 256; i++) {
 		if (data[i] == '"' || data[i] == '\\')
 			fprintf(p->out, "\\%c", data[i]);
 		else if (data[i] >= 0x20 && data[i] < 0x7f)
@@ -266,6 +267,8 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 			fprintf(p->out, "\\%03o", data[i]);
 	}
 	fputc('"', p->out);
+	if (end > 256)
+		fprintf(p->out, "...");
 }
 
 static void print_value(const struct value_printer *p, uint32_t id, uint64_t off, int indent,

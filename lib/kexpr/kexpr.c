@@ -571,6 +571,12 @@ static bool find_member(const struct kdk_btf *btf, uint32_t id, const char *name
 	return false;
 }
 
+bool kexpr_member(const struct kdk_btf *btf, uint32_t id, const char *name, uint64_t *bits,
+		  uint32_t *type, unsigned *width)
+{
+	return find_member(btf, id, name, strlen(name), bits, type, width, 0);
+}
+
 static int member(struct parser *ps, struct kexpr_value *v, bool arrow)
 {
 	const struct kdk_btf *btf = ps->env->btf;

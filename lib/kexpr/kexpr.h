@@ -57,6 +57,11 @@ bool kexpr_is_identifier(const char *text);
 int kexpr_parse_type(const struct kdk_btf *btf, const char *text, struct kexpr_type *type,
 		     struct kdk_err *err);
 
+/* Member `name` of struct/union `id` (anonymous members searched, as C does): its offset in bits,
+ * type and bitfield width (0: not a bitfield); false when there is none. */
+bool kexpr_member(const struct kdk_btf *btf, uint32_t id, const char *name, uint64_t *bits,
+		  uint32_t *type, unsigned *width);
+
 /* Size in bytes of a type (0 for void/unknown). */
 uint64_t kexpr_type_size(const struct kdk_btf *btf, const struct kexpr_type *type);
 /* The type written as C ("struct list_head *", "unsigned long"). */

@@ -41,13 +41,13 @@ static struct kexpr_type pointee(const struct kdk_btf *btf, const struct kexpr_t
 	return r;
 }
 
-/* gdb's string: printable bytes, the rest as octal escapes. */
+/* gdb's string: printable bytes, the rest as octal escapes; at most 256 (crash's print elements). */
 static void print_string(const uint8_t *s, size_t len, FILE *out)
 {
 	size_t i;
 
 	fputc('"', out);
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len && i < 256; i++) {
 		if (s[i] == '"' || s[i] == '\\')
 			fprintf(out, "\\%c", s[i]);
 		else if (s[i] == '\n')
@@ -60,6 +60,8 @@ static void print_string(const uint8_t *s, size_t len, FILE *out)
 			fprintf(out, "\\%03o", s[i]);
 	}
 	fputc('"', out);
+	if (len > 256)
+		fprintf(out, "...");
 }
 
 /* A NUL-terminated string at addr (at most MAX_STRING bytes; "..." when longer). */
@@ -94,8 +96,6 @@ static int print_c_string(const struct kexpr_env *env, uint64_t addr, FILE *out,
 		len += chunk;
 	}
 	print_string(buf, len, out);
-	if (len == MAX_STRING)
-		fprintf(out, "...");
 	free(buf);
 	return rc;
 }

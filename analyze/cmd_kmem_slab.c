@@ -102,6 +102,10 @@ int kmem_address(struct session *s, const char *text, struct kdk_err *err)
 			fprintf(s->out, "   %" PRIx64 "  (free)\n", w.object);
 		else
 			fprintf(s->out, "  [%" PRIx64 "]\n", w.object);
+		/* an allocated task_struct: the task, as crash adds it */
+		if (w.object && !w.object_free && !strcmp(w.cache->name, "task_struct") &&
+		    print_task_context(s, w.object, err))
+			kdk_err_clear(err);
 	}
 	/* the page line, members as the fact chain gives them */
 	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.mapping", &off) >= 0)

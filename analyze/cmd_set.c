@@ -103,6 +103,22 @@ static void print_context(struct session *s, const struct task_info *t, bool is_
 	fprintf(s->out, "  STATE: %s%s\n", state, is_panic ? " (PANIC)" : t->active ? " (ACTIVE)" : "");
 }
 
+int print_task_context(struct session *s, uint64_t task, struct kdk_err *err)
+{
+	struct task_info t;
+	uint64_t panic = 0;
+	struct kdk_err ignored = { 0 };
+	char addr[32];
+	int rc;
+
+	snprintf(addr, sizeof(addr), "%" PRIx64, task);
+	if ((rc = find_task(s, addr, &t, err)))
+		return rc;
+	panic_task(s, &panic, &ignored);
+	print_context(s, &t, task == panic);
+	return 0;
+}
+
 int cmd_set(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct task_info t;

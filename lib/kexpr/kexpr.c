@@ -1009,7 +1009,7 @@ static int binary(struct parser *ps, struct kexpr_value *v, size_t level)
 				op = levels[level][i];
 		if (!op)
 			return 0;
-		memcpy(held, op, 3);
+		snprintf(held, sizeof(held), "%s", op);
 		if ((rc = next(ps)) || (rc = binary(ps, &rhs, level + 1)) ||
 		    (rc = binary_op(ps, held, v, &rhs)))
 			return rc;

@@ -215,6 +215,10 @@ static int panic_task(struct session *s, uint64_t *task, struct kdk_err *err)
 	int32_t cpu;
 	int rc;
 
+	if (s->context_task) {
+		*task = s->context_task;    /* set's context (cmd_set.c) */
+		return 0;
+	}
 	if ((rc = session_symbol(s, "panic_cpu", &addr, err)) || (rc = session_read(s, addr, &cpu, 4, err)))
 		return rc;
 	if (cpu < 0)

@@ -21,6 +21,10 @@ static const struct command commands[] = {
 						       "from an address), AT&T syntax, targets named", true },
 	{ "kmem", cmd_kmem, "kmem -i", "memory use: total, free, used, shared, buffers, cached, slab, "
 				       "huge pages, swap, commit limit", true },
+	{ "kmem", cmd_kmem, "kmem -s", "every slab cache: objects allocated and in total, slabs, slab "
+				       "size", true },
+	{ "kmem", cmd_kmem, "kmem ADDRESS", "the page an address is in; in a slab its cache, slab and "
+					    "object (allocated or free)", true },
 	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size", false },
 	{ "ps", cmd_ps, "ps", "every task and thread: PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' "
 			      "marks what each CPU was running", false },
@@ -30,6 +34,17 @@ static const struct command commands[] = {
 	{ "union", cmd_struct, "union NAME [-o]", "a union's definition", true },
 	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address", true },
 	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)", true },
+	{ "p", cmd_p, "p EXPRESSION[:CPUS]", "a C expression's value: globals, members (. ->), [i], & *, "
+					  "casts, sizeof, arithmetic; per-CPU variables on CPUS (a, 1, 0-2)", true },
+	{ "px", cmd_p, "px EXPRESSION[:CPUS]", "p with every number in hex", true },
+	{ "pd", cmd_p, "pd EXPRESSION[:CPUS]", "p with numbers in decimal", true },
+	{ "list", cmd_list, "list [-o OFF|S.M] [-s S[.M,…]] [-H|-h] START", "walk a linked list from "
+					  "START (-H: a list head), each entry's address and -s its struct or "
+					  "members", true },
+	{ "set", cmd_set, "set [PID|TASK|-p]", "the current context (bt's and task's default task): "
+					  "show it, set it to a task, or back to the panic task (-p)", true },
+	{ "task", cmd_task, "task [PID|TASK]", "the context's (or a task's) task_struct and "
+					 "thread_info", true },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 

@@ -28,6 +28,15 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_mod(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_p(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_list(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_set(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_task(struct session *s, int argc, char **argv, struct kdk_err *err);
+/* set's five lines (PID, COMMAND, TASK, CPU, STATE) for a task; ENOENT when task is none. */
+int print_task_context(struct session *s, uint64_t task, struct kdk_err *err);
+/* kmem's -s and ADDRESS views (cmd_kmem_slab.c). */
+int kmem_slabs(struct session *s, struct kdk_err *err);
+int kmem_address(struct session *s, const char *text, struct kdk_err *err);
 
 /* Run one command line ("sym panic"); unknown commands are an error naming the command. A '|'
  * sends the command's output through the rest of the line, run by /bin/sh -c as crash does

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dwarf_vars.h"
 #include "kallsyms.h"
 #include "ksyms_elf.h"
 #include "modules.h"
@@ -122,6 +123,7 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
 
 void session_close(struct session *s)
 {
+	dwarf_vars_free(s->dwarf_vars);
 	kdk_facts_free(&s->facts);
 	kdk_btf_free(&s->btf);
 	kdk_array_free(&s->modules);

@@ -16,6 +16,8 @@
 #include "ksyms.h"
 #include "vmcoreinfo.h"
 
+struct dwarf_vars;
+
 struct session {
 	const char *dump_path;
 	const char *symbols_path;      /* NULL: the dump's own kallsyms */
@@ -34,6 +36,9 @@ struct session {
 	struct kdk_array cpus;         /* struct cpu_info (cpus.h), loaded on first use */
 	FILE *out;
 	bool json;                     /* --json: sys, ps and bt as JSON */
+	unsigned value_count;          /* p's "$N" */
+	uint64_t context_task;         /* set/task's current task; 0: the panic task */
+	struct dwarf_vars *dwarf_vars; /* globals' types from the vmlinux's DWARF (dwarf_vars.h) */
 };
 
 /* Open DUMP with optional SYMBOLS (vmlinux or System.map). A vmlinux whose build ID differs

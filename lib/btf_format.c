@@ -203,6 +203,7 @@ struct value_printer {
 	uint64_t size;             /* … how many there are (kdk_btf_size of the printed type) … */
 	uint64_t addr;             /* … and where they are in the kernel */
 	unsigned *values;          /* printed so far (at most MAX_ITEMS) */
+	bool hex;                  /* every number in hex, as gdb's print/x (crash's px) */
 };
 
 /* Whether len bytes at offset off are inside the object: BTF from a damaged dump can put a
@@ -235,7 +236,9 @@ static void print_number(const struct value_printer *p, uint32_t id, uint64_t ra
 {
 	uint32_t enc = kdk_btf_int_encoding(p->btf, id);
 
-	if (enc & (4u << 24))
+	if (p->hex)
+		fprintf(p->out, "0x%" PRIx64, bits >= 64 ? raw : raw & (((uint64_t)1 << bits) - 1));
+	else if (enc & (4u << 24))
 		fprintf(p->out, "%s", raw ? "true" : "false");
 	else if (enc & (1u << 24))
 		fprintf(p->out, "%" PRId64, sign_extend(raw, bits));
@@ -254,7 +257,8 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 	if (end < count && count)
 		end = count - 1;
 	fputc('"', p->out);
-	for (i = 0; i < end; i++) {
+	/* gdb's "print elements" limit: crash sets 256: the rest as "..." after the quote */
+	for (i = 0; i < end && i < 256; i++) {
 		if (data[i] == '"' || data[i] == '\\')
 			fprintf(p->out, "\\%c", data[i]);
 		else if (data[i] >= 0x20 && data[i] < 0x7f)
@@ -263,6 +267,8 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 			fprintf(p->out, "\\%03o", data[i]);
 	}
 	fputc('"', p->out);
+	if (end > 256)
+		fprintf(p->out, "...");
 }
 
 static void print_value(const struct value_printer *p, uint32_t id, uint64_t off, int indent,
@@ -331,7 +337,7 @@ static void print_value(const struct value_printer *p, uint32_t id, uint64_t off
 	switch (kind) {
 	case KDK_BTF_INT:
 		raw = load(p->data + off, size);
-		if (is_char(p->btf, type)) {
+		if (is_char(p->btf, type) && !p->hex) {
 			/* char: the number and the character, as gdb does */
 			fprintf(p->out, "%d '", strstr(kdk_btf_name(p->btf, type), "unsigned") ? (int)raw :
 							  (int)(int8_t)raw);
@@ -347,7 +353,9 @@ static void print_value(const struct value_printer *p, uint32_t id, uint64_t off
 	case KDK_BTF_ENUM: case KDK_BTF_ENUM64:
 		raw = load(p->data + off, size);
 		name = kdk_btf_enum_name(p->btf, type, sign_extend(raw, bits_of(size)));
-		if (name)
+		if (p->hex)
+			fprintf(p->out, "0x%" PRIx64, raw & (size >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * size)) - 1));
+		else if (name)
 			fprintf(p->out, "%s", name);
 		else
 			fprintf(p->out, "%" PRId64, sign_extend(raw, bits_of(size)));
@@ -357,12 +365,12 @@ static void print_value(const struct value_printer *p, uint32_t id, uint64_t off
 		fprintf(p->out, "0x%" PRIx64, raw);
 		/* gdb names what a pointer points at when that is a symbol (functions, static data);
 		 * not for void pointers */
-		if (raw && p->name_addr && kdk_btf_resolve(p->btf, kdk_btf_ref(p->btf, type)))
+		if (raw && p->name_addr && !p->hex && kdk_btf_resolve(p->btf, kdk_btf_ref(p->btf, type)))
 			p->name_addr(p->ctx, raw, p->out);
 		return;
 	case KDK_BTF_ARRAY:
 		kdk_btf_array(p->btf, type, &elem, &count);
-		if (is_char(p->btf, kdk_btf_resolve(p->btf, elem))) {
+		if (is_char(p->btf, kdk_btf_resolve(p->btf, elem)) && !p->hex) {
 			/* a flexible char array: gdb shows where it is, then the empty string */
 			if (!count && p->addr) {
 				uint64_t where = p->addr + off;
@@ -425,7 +433,8 @@ void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *
 			 FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
 {
 	unsigned values = 0;
-	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values };
+	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values,
+				   false };
 	char head[256];
 
 	base_name(btf, id, head, sizeof(head));
@@ -439,9 +448,21 @@ void kdk_btf_print_member_value(const struct kdk_btf *btf, uint32_t id, const ch
 				void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
 {
 	unsigned values = 0;
-	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values };
+	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values,
+				   false };
 
 	fprintf(out, "  %s = ", name);
 	print_value(&p, id, 0, 2, 0);
 	fputc('\n', out);
+}
+
+void kdk_btf_print_plain(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
+			 bool hex, int indent, FILE *out,
+			 void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
+{
+	unsigned values = 0;
+	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values,
+				   hex };
+
+	print_value(&p, id, 0, indent, 0);
 }

@@ -27,4 +27,10 @@ void kdk_btf_print_member_value(const struct kdk_btf *btf, uint32_t id, const ch
 				const uint8_t *data, uint64_t addr, FILE *out,
 				void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx);
 
+/* The value alone, as gdb's print shows it after "$N = " ("{\n  member = value,\n…}", a number, a
+ * string), members indented from indent; hex: numbers in hex (gdb's print/x). */
+void kdk_btf_print_plain(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
+			 bool hex, int indent, FILE *out,
+			 void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx);
+
 #endif

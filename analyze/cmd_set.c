@@ -1,0 +1,189 @@
+/* cmd_set.c — `set [PID|TASK|-p]` and `task [PID|TASK]`: the current context (the task bt and task
+ * show by default; the panic task until set changes it), printed as crash prints it; `task` adds
+ * the task_struct and its thread_info. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btf_format.h"
+#include "commands.h"
+#include "expr_env.h"
+#include "tasks.h"
+
+static const char *state_long_name(const char *code)
+{
+	static const char *const names[][2] = {
+		{ "RU", "TASK_RUNNING" }, { "IN", "TASK_INTERRUPTIBLE" },
+		{ "UN", "TASK_UNINTERRUPTIBLE" }, { "ID", "TASK_IDLE" }, { "ST", "TASK_STOPPED" },
+		{ "TR", "TASK_TRACED" }, { "ZO", "EXIT_ZOMBIE" }, { "DE", "EXIT_DEAD" },
+		{ "PA", "TASK_PARKED" }, { "WA", "TASK_WAKING" }, { "NE", "TASK_NEW" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(code, names[i][0]))
+			return names[i][1];
+	return "?";
+}
+
+static int panic_task(struct session *s, uint64_t *task, struct kdk_err *err)
+{
+	uint64_t addr;
+	int32_t cpu;
+	int rc;
+
+	if ((rc = session_symbol(s, "panic_cpu", &addr, err)) || (rc = session_read(s, addr, &cpu, 4, err)))
+		return rc;
+	if (cpu < 0)
+		return kdk_err_set(err, ENOENT, "no CPU panicked (panic_cpu is -1): give a PID");
+	return tasks_cpu_current(s, (uint32_t)cpu, task, err);
+}
+
+/* The task a PID or task_struct address (hex) names, from the task list. */
+static int find_task(struct session *s, const char *arg, struct task_info *out, struct kdk_err *err)
+{
+	struct kdk_array tasks = KDK_ARRAY_INIT(struct task_info);
+	char *end;
+	long pid = strtol(arg, &end, 10);
+	uint64_t addr = 0;
+	bool by_pid = !*end && pid >= 0;
+	size_t i;
+	int rc;
+
+	if (!by_pid) {
+		addr = strtoull(arg, &end, 16);
+		if (*end || !addr)
+			return kdk_err_set(err, EINVAL, "\"%s\" is neither a PID nor a task address", arg);
+	}
+	if ((rc = tasks_collect(s, &tasks, err)))
+		return rc;
+	rc = by_pid ? kdk_err_set(err, ENOENT, "no task has PID %ld", pid)
+		    : kdk_err_set(err, ENOENT, "no task at %" PRIx64, addr);
+	for (i = 0; i < tasks.len; i++) {
+		const struct task_info *t = kdk_array_at(&tasks, i);
+
+		if (by_pid ? t->pid == pid : t->task == addr) {
+			*out = *t;
+			kdk_err_clear(err);
+			rc = 0;
+			break;
+		}
+	}
+	kdk_array_free(&tasks);
+	return rc;
+}
+
+/* The context: the task set chose, else the panic task. */
+static int context(struct session *s, struct task_info *t, bool *is_panic, struct kdk_err *err)
+{
+	uint64_t panic = 0, task;
+	struct kdk_err ignored = { 0 };
+	char addr[32];
+	int rc;
+
+	if (panic_task(s, &panic, s->context_task ? &ignored : err) && !s->context_task)
+		return -err->code;
+	task = s->context_task ? s->context_task : panic;
+	*is_panic = task == panic;
+	snprintf(addr, sizeof(addr), "%" PRIx64, task);
+	if ((rc = find_task(s, addr, t, err)))
+		return rc;
+	return 0;
+}
+
+static void print_context(struct session *s, const struct task_info *t, bool is_panic)
+{
+	const char *state = state_long_name(task_state_name(t));
+
+	fprintf(s->out, "    PID: %d\n", t->pid);
+	fprintf(s->out, "COMMAND: \"%s\"\n", t->comm);
+	fprintf(s->out, "   TASK: %016" PRIx64 "  [THREAD_INFO: %016" PRIx64 "]\n", t->task, t->task);
+	fprintf(s->out, "    CPU: %u\n", t->cpu);
+	fprintf(s->out, "  STATE: %s%s\n", state, is_panic ? " (PANIC)" : t->active ? " (ACTIVE)" : "");
+}
+
+int print_task_context(struct session *s, uint64_t task, struct kdk_err *err)
+{
+	struct task_info t;
+	uint64_t panic = 0;
+	struct kdk_err ignored = { 0 };
+	char addr[32];
+	int rc;
+
+	snprintf(addr, sizeof(addr), "%" PRIx64, task);
+	if ((rc = find_task(s, addr, &t, err)))
+		return rc;
+	panic_task(s, &panic, &ignored);
+	print_context(s, &t, task == panic);
+	return 0;
+}
+
+int cmd_set(struct session *s, int argc, char **argv, struct kdk_err *err)
+{
+	struct task_info t;
+	bool is_panic;
+	int rc;
+
+	if (argc > 2)
+		return kdk_err_set(err, EINVAL, "usage: set [PID|TASK|-p]");
+	if (!session_kstructs(s, err))
+		return -err->code;
+	if (argc == 2 && !strcmp(argv[1], "-p")) {
+		s->context_task = 0;
+	} else if (argc == 2) {
+		if ((rc = find_task(s, argv[1], &t, err)))
+			return kdk_err_prefix(err, "set: ");
+		s->context_task = t.task;
+	}
+	if ((rc = context(s, &t, &is_panic, err)))
+		return rc;
+	print_context(s, &t, is_panic);
+	return 0;
+}
+
+static int print_object(struct session *s, const char *type_name, uint64_t addr, struct kdk_err *err)
+{
+	uint32_t id = kdk_btf_find(&s->btf, KDK_BTF_STRUCT, type_name);
+	uint64_t size;
+	uint8_t *data;
+	int rc;
+
+	if (!id)
+		return kdk_err_set(err, ENOENT, "task: no struct %s in the kernel's BTF", type_name);
+	size = kdk_btf_size(&s->btf, id);
+	if (!(data = malloc(size ? size : 1)))
+		return kdk_err_set(err, ENOMEM, "task");
+	if ((rc = session_read(s, addr, data, size, err))) {
+		free(data);
+		return rc;
+	}
+	kdk_btf_print_value(&s->btf, id, data, addr, s->out, expr_name_addr, s);
+	fputc('\n', s->out);
+	free(data);
+	return 0;
+}
+
+int cmd_task(struct session *s, int argc, char **argv, struct kdk_err *err)
+{
+	struct task_info t;
+	uint64_t ti_offset;
+	bool is_panic;
+	int rc;
+
+	if (argc > 2)
+		return kdk_err_set(err, EINVAL, "usage: task [PID|TASK]");
+	if (!session_kstructs(s, err))
+		return -err->code;
+	if (argc == 2 ? (rc = find_task(s, argv[1], &t, err)) : (rc = context(s, &t, &is_panic, err)))
+		return rc;
+	fprintf(s->out, "PID: %-7d  TASK: %016" PRIx64 "  CPU: %-3u  COMMAND: \"%s\"\n", t.pid, t.task,
+		t.cpu, t.comm);
+	if ((rc = print_object(s, "task_struct", t.task, err)))
+		return rc;
+	/* CONFIG_THREAD_INFO_IN_TASK: thread_info is the task's first member, shown as crash does */
+	if (!kdk_btf_member(&s->btf, "task_struct", "thread_info", &ti_offset, NULL, err))
+		return print_object(s, "thread_info", t.task + ti_offset, err);
+	kdk_err_clear(err);
+	return 0;
+}

@@ -419,6 +419,17 @@ int kdk_diskdump_write_zero_page(struct kdk_diskdump_writer *w, uint64_t pfn, st
 	return 0;
 }
 
+int kdk_diskdump_write_unreadable_page(struct kdk_diskdump_writer *w, uint64_t pfn,
+				       struct kdk_err *err)
+{
+	int rc;
+
+	if ((rc = check_next_page(w, pfn, err)) < 0)
+		return rc;
+	add_desc(w, pfn, 0, 0, 0);
+	return 0;
+}
+
 static void free_writer(struct kdk_diskdump_writer *w)
 {
 	free(w->descs);

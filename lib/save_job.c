@@ -249,6 +249,20 @@ void kdk_save_report_degraded(const struct kdk_save_report *report, char *buf, s
 			 "%sthe struct pages of %llu frames could not be read (first: %s): those frames are saved unfiltered",
 			 n ? "\n" : "", (unsigned long long)report->stats.filter.unreadable,
 			 report->unreadable);
+	n = (int)strlen(buf);
+	if ((size_t)n + 1 < size && report->stats.unreadable.pages) {
+		const struct kdk_unreadable *u = &report->stats.unreadable;
+		char more[64] = "";
+
+		if (u->ranges > u->listed)
+			snprintf(more, sizeof(more), "; and %llu more runs",
+				 (unsigned long long)(u->ranges - u->listed));
+		snprintf(buf + n, size - (size_t)n,
+			 "%swarning: %llu pages in %llu runs could not be read from the source and are "
+			 "marked unreadable in the dump: %s%s (first error: %s)", n ? "\n" : "",
+			 (unsigned long long)u->pages, (unsigned long long)u->ranges, u->text, more,
+			 u->first_error);
+	}
 }
 
 void kdk_save_report_print(FILE *out, const struct kdk_save_report *report)
@@ -319,7 +333,14 @@ static int open_output(struct kdk_save_dest *dest, const char *output, const cha
 		rc = kdk_err_set(err, EEXIST, "%s%s exists (use -f to overwrite it)", dest->prefix, o->final);
 		goto fail;
 	}
-	if ((rc = kdk_save_dest_create(dest, o->partial, flags, &o->out, err)) < 0)
+	if ((rc = kdk_save_dest_create(dest, o->partial, flags, &o->out, err)) == -EEXIST) {
+		/* An earlier run that did not finish left it: maybe the only copy of that crash. */
+		kdk_err_set(err, EEXIST, "%s%s exists, left by an earlier save that did not finish (it may "
+			    "be the only copy of that crash): move it away or name another output",
+			    dest->prefix, o->partial);
+		goto fail;
+	}
+	if (rc < 0)
 		goto fail;
 	return 0;
 fail:

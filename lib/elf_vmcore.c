@@ -26,6 +26,10 @@ struct elf_state {
 	uint64_t window_offset;
 	size_t window_len;
 	int use_pread;             /* mmap refused: read instead */
+	/* Physical [start, end) pairs dumpsave could not read when it wrote this file (its
+	 * "KDUMPKIT" note, type 1: docs/formats/elf-vmcore.md); they read as EIO, not as holes. */
+	const unsigned char *unreadable;
+	size_t nr_unreadable;
 };
 
 static int elf_probe(const unsigned char *head, size_t len)
@@ -191,6 +195,13 @@ static int elf_open(struct kdk_dump *dump, struct kdk_err *err)
 		if ((rc = kdk_notes_parse(dump->notes, dump->notes_size, &dump->note_index, err)) < 0 ||
 		    (rc = kdk_dump_take_vmcoreinfo(dump, err)) < 0)
 			goto out;
+		for (i = 0; i < dump->note_index.len; i++) {
+			const struct kdk_dump_note *n = kdk_array_at(&dump->note_index, i);
+			if (n->type == 1 && !strcmp(n->name, "KDUMPKIT")) {
+				st->unreadable = n->desc;
+				st->nr_unreadable = n->desc_size / 16;
+			}
+		}
 	}
 out:
 	if (elf)
@@ -297,9 +308,22 @@ static int elf_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct 
 			addr = chunk_end;
 		}
 	}
-	if (!covered)
+	if (!covered) {
+		size_t i;
+
+		for (i = 0; i < st->nr_unreadable; i++) {
+			uint64_t range[2];
+			memcpy(range, st->unreadable + 16 * i, sizeof(range));
+			if (start >= range[0] && start < range[1])
+				return kdk_err_set(err, EIO, "%s: pfn 0x%llx could not be read when the "
+						   "dump was saved (its KDUMPKIT note lists 0x%llx-0x%llx)",
+						   dump->path, (unsigned long long)pfn,
+						   (unsigned long long)range[0],
+						   (unsigned long long)range[1] - 1);
+		}
 		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx is not in the dump", dump->path,
 				   (unsigned long long)pfn);
+	}
 	return 0;
 }
 

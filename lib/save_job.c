@@ -349,15 +349,19 @@ fail:
 }
 
 /* Finish (every byte acknowledged and synced), then rename: the final name appears only for a
- * complete output. */
-static int finish_output(struct kdk_save_dest *dest, struct output *o, int rc, struct kdk_err *err)
+ * complete output. *renaming (may be NULL) says the output was complete and only the rename
+ * failed. */
+static int finish_output(struct kdk_save_dest *dest, struct output *o, int rc, bool *renaming,
+			 struct kdk_err *err)
 {
+	if (renaming)
+		*renaming = false;
 	if (rc == 0)
 		rc = kdk_out_finish(o->out, err);
 	kdk_out_release(o->out);
 	o->out = NULL;
-	if (rc == 0)
-		rc = kdk_save_dest_rename(dest, o->partial, o->final, err);
+	if (rc == 0 && (rc = kdk_save_dest_rename(dest, o->partial, o->final, err)) < 0 && renaming)
+		*renaming = true;
 	return rc;
 }
 
@@ -470,12 +474,17 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 			rc = kdk_out_finish(out, err);
 		kdk_out_release(out);
 	} else {
-		rc = finish_output(dest, &output, rc, err);
+		bool renaming;
+
+		rc = finish_output(dest, &output, rc, &renaming, err);
 		if (rc < 0) {
 			struct kdk_err probe_err = { 0 };
 			bool exists = false;
 
-			if (kdk_save_dest_exists(dest, output.partial, &exists, &probe_err) < 0)
+			if (renaming)
+				kdk_err_prefix(err, "the dump is complete in %s%s, but not under its final name: ",
+					       dest->prefix, output.partial);
+			else if (kdk_save_dest_exists(dest, output.partial, &exists, &probe_err) < 0)
 				kdk_err_prefix(err, "the dump is incomplete; what reached %s is in %s%s (marked incomplete): ",
 					       dest->prefix[0] ? dest->prefix : "the disk", dest->prefix,
 					       output.partial);
@@ -556,7 +565,7 @@ static int dump_dmesg(const struct kdk_save_options *o, struct kdk_save_dest *de
 	st.err = &write_err;
 	if (!(out = fopencookie(&st, "w", io))) {
 		rc = kdk_err_sys(err, errno, "%s", output.partial);
-		rc = finish_output(dest, &output, rc, err);
+		rc = finish_output(dest, &output, rc, NULL, err);
 		goto out;
 	}
 	setvbuf(out, NULL, _IOFBF, 64 * 1024);
@@ -569,7 +578,7 @@ static int dump_dmesg(const struct kdk_save_options *o, struct kdk_save_dest *de
 	} else if (rc == -EIO) {
 		rc = kdk_err_sys(err, EIO, "%s%s", dest->prefix, output.partial);
 	}
-	rc = finish_output(dest, &output, rc, err);
+	rc = finish_output(dest, &output, rc, NULL, err);
 out:
 	output_names_free(&output);
 	source_close(&src);
@@ -585,7 +594,7 @@ static int reassemble(const struct kdk_save_options *o, struct kdk_save_dest *de
 	if ((rc = open_output(dest, o->output, partial_name, o->force, 0, &output, err)) < 0)
 		return rc;
 	rc = kdk_flat_reassemble(STDIN_FILENO, "stdin", output.out, NULL, err);
-	rc = finish_output(dest, &output, rc, err);
+	rc = finish_output(dest, &output, rc, NULL, err);
 	output_names_free(&output);
 	return rc;
 }

@@ -2,7 +2,8 @@
  *   dump-inspect kept DUMP         ranges of pfns the dump holds ("start-end" hex, inclusive)
  *   dump-inspect compare A B       every page A holds has the same bytes in B; prints the count
  *   dump-inspect info DUMP         format, page size, max_pfn, notes, OSRELEASE
- *   dump-inspect unreadable DUMP   runs of pfns the dump holds that do not read ("start-end: why")
+ *   dump-inspect unreadable DUMP   runs of pfns the dump holds that do not read, and pfns that read
+ *                                  as EIO (an ELF's KDUMPKIT note) ("start-end: why")
  *   dump-inspect compare-readable A B   compare, where pages of A that do not read are counted
  */
 #include <errno.h>
@@ -58,8 +59,9 @@ static int unreadable(struct kdk_dump *d)
 	int in_run = 0;
 
 	for (pfn = 0; pfn <= d->max_pfn; pfn++) {
-		int bad = pfn < d->max_pfn && holds(d, pfn, &hint) &&
-			  kdk_dump_read_page(d, pfn, page, &err) < 0;
+		/* Held pages that fail, and pages an ELF file lists as unreadable (EIO, not a hole). */
+		int bad = pfn < d->max_pfn && kdk_dump_read_page(d, pfn, page, &err) < 0 &&
+			  (holds(d, pfn, &hint) || err.code == EIO);
 		if (bad && !in_run) {
 			run_start = pfn;
 			first = err;

@@ -81,9 +81,14 @@ for i in range(n):
 	[ "$status" -eq 3 ] && grep -q 'could not be read from the source and are marked unreadable' err &&
 		grep -q '(truncated: shorter than its PT_LOADs say)' err
 	ok $? "$release: a truncated input is saved, exit 3 (got $status), the missing pages marked: $(head -c 300 err)"
+	"$inspect" compare-readable trunc.kdump trunc.elf > cmp.out 2>&1
+	ok $? "$release: every page of the truncated input that was there is saved as it was ($(cat cmp.out))"
 	rm -f trunc.elf
-	crash_sys trunc.kdump
-	ok $? "$release: crash opens the dump of the truncated input ($(grep -E 'RELEASE|PANIC' crash.out | tr -s ' ' | tr '\n' ' '))"
+	# This guest's per-CPU areas and top page tables lie above 600 MiB: crash cannot start
+	# without them, and must say which page it missed, not read the marks as data.
+	lab_crash "$vmlinux" trunc.kdump sys > crash.out
+	grep -q '^crash: page incomplete: ' crash.out && ! grep -q "RELEASE: $release" crash.out
+	ok $? "$release: crash on the dump of the truncated input reports the marked pages as incomplete: $(grep -m1 '^crash: page incomplete' crash.out)"
 
 	# ---- ENOSPC in the pages, at the final rename; the disk gone ----
 	# Pages go in pfn order, and this guest's kernel image and top page tables sit high in
@@ -127,6 +132,8 @@ for i in range(n):
 	diag "on disk: $(ls -l nospc-bitmaps* | tr '\n' ' ')"
 	lab_crash "$vmlinux" nospc-bitmaps.incomplete sys > crash.out
 	crash_status=$?
+	# crash 8.0.2 dies of SIGBUS here (exit 135: it maps the bitmaps past the end of the file).
+	diag "crash on the remains: exit $crash_status"
 	[ "$status" -eq 1 ] && [ "$crash_status" -ne 124 ] && ! grep -q "RELEASE: $release" crash.out
 	ok $? "$release: ENOSPC in the bitmaps: exit 1, crash refuses the remains without hanging: $(grep -v '^$' crash.out | head -3 | tr '\n' ' ')"
 	# ~150 MB of dumps: kept only when something failed.

@@ -50,7 +50,16 @@ CAPTURE_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard capture/*.c)
 
 .PHONY: asan-build all check check-unit check-lab check-fuzz check-asan fuzz fuzz-build demo bench install deps clean
 
-all: $(LIBKDK) $(TOOL_BINS) $(STATIC_BINS) $(UNIT_TESTS) $(TEST_TOOLS)
+# The fault-injection shim (tests/fault, docs/faults.md): LD_PRELOAD by tests only, linked into nothing.
+FAULT_SHIM := $(BUILD)/tests/fault/libkdk-fault.so
+
+all: $(LIBKDK) $(TOOL_BINS) $(STATIC_BINS) $(UNIT_TESTS) $(TEST_TOOLS) $(FAULT_SHIM)
+
+# Its own flags: no _FILE_OFFSET_BITS (it defines open and open64 both), no sanitizer (it is
+# preloaded into the sanitizer build's tools too).
+$(FAULT_SHIM): tests/fault/kdk_fault.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl -lpthread
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -37,7 +37,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 static void note_degraded(struct kdk_save_dest *dest, const char *path,
 			  const struct kdk_save_report *report)
 {
-	char text[KDK_SAVE_REASON_MAX + KDK_ERR_MSG_MAX + 300], note[4200], *line, *end;
+	char text[KDK_SAVE_REPORT_TEXT_MAX], note[4200], *line, *end;
 	struct kdk_err err = { 0 };
 	struct kdk_out *out = NULL;
 	size_t len;

@@ -406,8 +406,14 @@ int kdk_diskdump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struc
 	if ((rc = dd->src.read(dd->src.ctx, desc_at, &desc, sizeof(desc), err)) < 0)
 		return kdk_err_prefix(err, "%s: pfn 0x%llx: page descriptor: ", dump->path, lpfn);
 	if (desc.offset == 0 && dd->incomplete)
-		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx was not saved (incomplete dump)",
-				   dump->path, lpfn);
+		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx was not saved (incomplete dump, or "
+				   "unreadable when saved)", dump->path, lpfn);
+	/* Offset 0 in a complete dump: the page could not be read when the dump was saved
+	 * (docs/formats/kdump-compressed.md; crash says "page incomplete" for it). */
+	if (desc.offset == 0 && desc.size == 0)
+		return kdk_err_set(err, EIO, "%s: pfn 0x%llx could not be read when the dump was saved "
+				   "(page descriptor at offset 0x%llx marks it unreadable)", dump->path,
+				   lpfn, desc_at);
 	if (desc.offset < 0 || (uint64_t)desc.offset < dd->data_offset || desc.size == 0 ||
 	    desc.size > dd->block_size)
 		return kdk_err_set(err, EIO, "%s: pfn 0x%llx: corrupt page descriptor at offset 0x%llx "

@@ -396,7 +396,10 @@ int kdk_diskdump_write_page(struct kdk_diskdump_writer *w, uint64_t pfn, const v
 				   w->out->name, (unsigned long long)pfn, size, w->page_size);
 	if ((rc = check_next_page(w, pfn, err)) < 0)
 		return rc;
-	if (w->data_len + size > w->data_cap && (rc = flush_data(w, err)) < 0)
+	/* Each batch of data goes with its descriptors: after an ENOSPC, every page whose data
+	 * reached the disk before the failing batch can be read (not only whole 4096-page
+	 * descriptor batches). */
+	if (w->data_len + size > w->data_cap && (rc = flush_descs(w, err)) < 0)
 		return rc;
 	memcpy(w->data + w->data_len, data, size);
 	w->data_len += size;
@@ -416,6 +419,17 @@ int kdk_diskdump_write_zero_page(struct kdk_diskdump_writer *w, uint64_t pfn, st
 	if ((rc = check_next_page(w, pfn, err)) < 0)
 		return rc;
 	add_desc(w, pfn, w->zero_page_offset, w->page_size, 0);
+	return 0;
+}
+
+int kdk_diskdump_write_unreadable_page(struct kdk_diskdump_writer *w, uint64_t pfn,
+				       struct kdk_err *err)
+{
+	int rc;
+
+	if ((rc = check_next_page(w, pfn, err)) < 0)
+		return rc;
+	add_desc(w, pfn, 0, 0, 0);
 	return 0;
 }
 

@@ -54,6 +54,11 @@ int kdk_diskdump_write_page(struct kdk_diskdump_writer *w, uint64_t pfn, const v
 int kdk_diskdump_write_zero_page(struct kdk_diskdump_writer *w, uint64_t pfn,
 				 struct kdk_err *err);
 
+/* The next dumped page could not be read from the source: its descriptor says so (offset 0,
+ * size 0: crash reports "page incomplete" there, lib/diskdump_read.c an EIO naming the pfn). */
+int kdk_diskdump_write_unreadable_page(struct kdk_diskdump_writer *w, uint64_t pfn,
+				       struct kdk_err *err);
+
 /* Flush, check that every bitmap window and every counted page came, sync the sink, then
  * rewrite the header without the incomplete flag and sync again. Frees w whatever happens;
  * on error the output stays marked incomplete. */

@@ -6,7 +6,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "elf_vmcore.h"
 
 #define DEFAULT_WINDOW_PFNS (1ULL << 18)   /* 1 GiB of 4 KiB frames: 32 KiB per bitmap */
 #define BATCH_PAGES 256                    /* pages read, then compressed together */
@@ -15,6 +18,72 @@ static uint64_t window_size(uint64_t requested)
 {
 	uint64_t w = requested ? requested : DEFAULT_WINDOW_PFNS;
 	return (w + 7) & ~7ULL;
+}
+
+/* ---- pages the source could not give ---- */
+
+/* The source file's offset of pfn's first byte, where the source is an ELF file. */
+static bool source_offset(const struct kdk_dump *dump, uint64_t pfn, uint64_t *offset)
+{
+	uint64_t paddr = pfn * dump->page_size;
+	size_t count, i;
+	const struct kdk_elf_segment *seg = kdk_elf_segments(dump, &count);
+
+	for (i = 0; seg && i < count; i++)
+		if (paddr >= seg[i].paddr && paddr - seg[i].paddr < seg[i].filesz) {
+			*offset = seg[i].offset + (paddr - seg[i].paddr);
+			return true;
+		}
+	return false;
+}
+
+/* The open run into the text, as long as it fits. */
+static void unreadable_close_run(const struct kdk_dump *dump, struct kdk_unreadable *u)
+{
+	uint64_t first, last;
+	size_t used = strlen(u->text);
+	char run[400], where[200] = "";
+	int n;
+
+	if (!u->run_end)
+		return;
+	if (source_offset(dump, u->run_start, &first) && source_offset(dump, u->run_end - 1, &last))
+		snprintf(where, sizeof(where), ", %s offsets 0x%llx-0x%llx", dump->path,
+			 (unsigned long long)first, (unsigned long long)(last + dump->page_size - 1));
+	n = snprintf(run, sizeof(run), "%s0x%llx-0x%llx (pfns 0x%llx-0x%llx%s): %s", used ? "; " : "",
+		     (unsigned long long)(u->run_start * dump->page_size),
+		     (unsigned long long)(u->run_end * dump->page_size - 1),
+		     (unsigned long long)u->run_start, (unsigned long long)(u->run_end - 1), where,
+		     strerror(u->run_code));
+	if (n > 0 && used + (size_t)n < sizeof(u->text) - 40) {
+		memcpy(u->text + used, run, (size_t)n + 1);
+		u->listed++;
+	}
+	u->run_end = 0;
+}
+
+static void unreadable_add(const struct kdk_dump *dump, struct kdk_unreadable *u, uint64_t pfn,
+			   const struct kdk_err *why)
+{
+	u->pages++;
+	if (!u->first_error[0])
+		snprintf(u->first_error, sizeof(u->first_error), "%s", why->msg);
+	if (u->run_end && pfn == u->run_end) {
+		u->run_end++;
+		return;
+	}
+	unreadable_close_run(dump, u);
+	u->ranges++;
+	u->run_start = pfn;
+	u->run_end = pfn + 1;
+	u->run_code = why->code ? why->code : EIO;
+}
+
+/* A page that does not read is marked, whatever the reason, except when memory ran out: the
+ * source's own state decides, and one bad page must not cost the rest of the dump. */
+static bool page_unreadable(const struct kdk_err *why)
+{
+	return why->code != ENOMEM;
 }
 
 /* Call visit for every frame the dump holds, in pfn order, window by window, saying whether the
@@ -90,6 +159,7 @@ struct batch {
 	unsigned char *out;             /* count × bound */
 	uint32_t size[BATCH_PAGES], flags[BATCH_PAGES];
 	bool zero[BATCH_PAGES];
+	bool unreadable[BATCH_PAGES];   /* the source could not give it: marked, not compressed */
 	size_t bound;
 	uint32_t page_size;
 	bool share_zero;                /* dump level excludes zero pages */
@@ -131,6 +201,10 @@ static void *compress_share(void *arg)
 	w->rc = 0;
 	for (i = w->index; i < b->count; i += s->nworkers) {
 		const unsigned char *raw = b->raw + (size_t)i * b->page_size;
+		if (b->unreadable[i]) {
+			b->zero[i] = false;
+			continue;
+		}
 		b->zero[i] = b->share_zero && all_zero(raw, b->page_size);
 		if (b->zero[i])
 			continue;
@@ -212,18 +286,38 @@ static int saver_start(struct saver *s, enum kdk_codec codec, uint32_t page_size
 }
 
 /* Read the batch's pages, each run of consecutive pfns in one read (one pread or copy of up to
- * the whole batch instead of one per page). */
-static int read_batch(struct kdk_dump *dump, struct batch *b, struct kdk_err *err)
+ * the whole batch instead of one per page). A run that fails is read again page by page, and
+ * the pages that still fail are marked unreadable (makedumpfile stops at the first). */
+static int read_batch(struct kdk_dump *dump, struct batch *b, struct kdk_unreadable *u,
+		      struct kdk_err *err)
 {
-	unsigned i = 0, j;
+	unsigned i = 0, j, k;
 	int rc;
 
 	while (i < b->count) {
 		for (j = i + 1; j < b->count && b->pfn[j] == b->pfn[j - 1] + 1; j++)
 			;
+		for (k = i; k < j; k++)
+			b->unreadable[k] = false;
 		if ((rc = kdk_dump_read_pages(dump, b->pfn[i], j - i,
-					      b->raw + (size_t)i * b->page_size, err)) < 0)
-			return rc;
+					      b->raw + (size_t)i * b->page_size, err)) < 0) {
+			if (!page_unreadable(err))
+				return rc;
+			kdk_err_clear(err);
+			for (k = i; k < j; k++) {
+				struct kdk_err why = { 0 };
+
+				if (kdk_dump_read_page(dump, b->pfn[k], b->raw + (size_t)k * b->page_size,
+						       &why) == 0)
+					continue;
+				if (!page_unreadable(&why)) {
+					*err = why;
+					return -why.code;
+				}
+				b->unreadable[k] = true;
+				unreadable_add(dump, u, b->pfn[k], &why);
+			}
+		}
 		i = j;
 	}
 	return 0;
@@ -239,10 +333,12 @@ static int flush_batch(struct kdk_dump *dump, struct saver *s, struct kdk_diskdu
 
 	if (!b->count)
 		return 0;
-	if ((rc = read_batch(dump, b, err)) < 0 || (rc = compress_batch(s, err)) < 0)
+	if ((rc = read_batch(dump, b, &st->unreadable, err)) < 0 || (rc = compress_batch(s, err)) < 0)
 		return rc;
 	for (i = 0; i < b->count; i++) {
-		if (b->zero[i]) {
+		if (b->unreadable[i]) {
+			rc = kdk_diskdump_write_unreadable_page(w, b->pfn[i], err);
+		} else if (b->zero[i]) {
 			rc = kdk_diskdump_write_zero_page(w, b->pfn[i], err);
 			st->zero_pages++;
 		} else {
@@ -349,6 +445,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	if (rc == 0 && params->progress)
 		params->progress(params->progress_ctx, kept, kept);
 out:
+	unreadable_close_run(dump, &stats->unreadable);
 	if (w) {
 		stats->bytes_written = kdk_diskdump_write_size(w);
 		kdk_diskdump_write_abort(w);
@@ -371,21 +468,61 @@ struct elf_visit {
 	struct kdk_save_stats *stats;
 	const struct kdk_save_params *params;
 	uint64_t total;
+	/* Pages the counting pass could not read (struct kdk_pfn_range, in order): left out of
+	 * every PT_LOAD, so readers find no data there rather than zeros. */
+	struct kdk_array unreadable;
+	size_t unreadable_at;              /* the writing pass's place in it */
 };
+
+static bool counted_unreadable(struct elf_visit *v, uint64_t pfn)
+{
+	while (v->unreadable_at < v->unreadable.len) {
+		const struct kdk_pfn_range *r = kdk_array_at(&v->unreadable, v->unreadable_at);
+		if (pfn < r->start_pfn)
+			return false;
+		if (pfn < r->end_pfn)
+			return true;
+		v->unreadable_at++;
+	}
+	return false;
+}
 
 static int elf_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 {
 	struct elf_visit *v = ctx;
+	struct kdk_err why = { 0 };
 	int rc;
 
-	if (kept) {
-		if ((rc = kdk_dump_read_page(v->dump, pfn, v->page, err)) < 0)
-			return rc;
-		if (v->skip_zero && all_zero(v->page, v->dump->page_size)) {
-			kept = 0;
-			if (v->writer)
-				v->stats->zero_pages++;
+	if (kept && v->writer && counted_unreadable(v, pfn))
+		return 0;
+	if (kept && kdk_dump_read_page(v->dump, pfn, v->page, &why) < 0) {
+		struct kdk_pfn_range *last = v->unreadable.len ?
+			kdk_array_at(&v->unreadable, v->unreadable.len - 1) : NULL;
+
+		if (!page_unreadable(&why)) {
+			*err = why;
+			return -why.code;
 		}
+		unreadable_add(v->dump, &v->stats->unreadable, pfn, &why);
+		if (v->writer) {
+			/* It read on the counting pass: its place in a PT_LOAD is fixed by now, so
+			 * it is written as zeros, and the warning lists it. */
+			memset(v->page, 0, v->dump->page_size);
+		} else if (last && last->end_pfn == pfn) {
+			last->end_pfn++;
+			return 0;
+		} else {
+			if (!(last = kdk_array_push(&v->unreadable, err)))
+				return -err->code;
+			last->start_pfn = pfn;
+			last->end_pfn = pfn + 1;
+			return 0;
+		}
+	}
+	if (kept && v->skip_zero && all_zero(v->page, v->dump->page_size)) {
+		kept = 0;
+		if (v->writer)
+			v->stats->zero_pages++;
 	}
 	if (!v->writer) {
 		kdk_elf_count_frame(&v->runs, pfn, kept);
@@ -402,6 +539,47 @@ static int elf_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 	return 0;
 }
 
+/* The source's notes and, when pages were unreadable, one more: name "KDUMPKIT", type
+ * KDK_NOTE_UNREADABLE, descriptor pairs of little-endian u64 [start, end) physical addresses
+ * (docs/formats/elf-vmcore.md). *notes is the dump's own buffer when nothing is added. */
+static int elf_notes(const struct elf_visit *v, void **notes, size_t *size, bool *allocated,
+		     struct kdk_err *err)
+{
+	static const char name[] = KDK_NOTE_NAME;
+	size_t name_size = sizeof(name), desc_size = v->unreadable.len * 16, i;
+	size_t note_size = 12 + ((name_size + 3) & ~(size_t)3) + desc_size;
+	unsigned char *buf, *p;
+	uint32_t word;
+
+	*notes = v->dump->notes;
+	*size = v->dump->notes_size;
+	*allocated = false;
+	if (!v->unreadable.len)
+		return 0;
+	if (desc_size > UINT32_MAX || !(buf = calloc(1, v->dump->notes_size + note_size)))
+		return kdk_err_set(err, ENOMEM, "out of memory for the unreadable-pages note");
+	if (v->dump->notes_size)
+		memcpy(buf, v->dump->notes, v->dump->notes_size);
+	p = buf + v->dump->notes_size;
+	word = (uint32_t)name_size;
+	memcpy(p, &word, 4);
+	word = (uint32_t)desc_size;
+	memcpy(p + 4, &word, 4);
+	word = KDK_NOTE_UNREADABLE;
+	memcpy(p + 8, &word, 4);
+	memcpy(p + 12, name, name_size);
+	p += 12 + ((name_size + 3) & ~(size_t)3);
+	for (i = 0; i < v->unreadable.len; i++) {
+		const struct kdk_pfn_range *r = kdk_array_at(&v->unreadable, i);
+		uint64_t range[2] = { r->start_pfn * v->dump->page_size, r->end_pfn * v->dump->page_size };
+		memcpy(p + i * 16, range, 16);
+	}
+	*notes = buf;
+	*size = v->dump->notes_size + note_size;
+	*allocated = true;
+	return 0;
+}
+
 int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_out *sink,
 		 const struct kdk_elf_text *text, const struct kdk_save_params *params,
 		 struct kdk_save_stats *stats, struct kdk_err *err)
@@ -409,12 +587,16 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	struct kdk_save_stats local;
 	uint64_t window = window_size(params->window_pfns);
 	struct elf_visit v;
+	void *notes = NULL;
+	size_t notes_size;
+	bool notes_allocated = false;
 	int rc;
 
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
 	memset(&v, 0, sizeof(v));
+	kdk_array_init(&v.unreadable, sizeof(struct kdk_pfn_range));
 	v.dump = dump;
 	v.skip_zero = (filter->dump_level & KDK_DL_ZERO) != 0;
 	v.stats = stats;
@@ -425,7 +607,9 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	/* Pass 1: how many PT_LOADs (and, with zero pages left out, which pages). */
 	if ((rc = for_each_frame(filter, dump->max_pfn, window, 0, elf_page, &v, err)) < 0)
 		goto out;
-	if ((rc = kdk_elf_write_open(&v.writer, sink, v.runs.runs, dump->notes, dump->notes_size,
+	unreadable_close_run(dump, &stats->unreadable);
+	if ((rc = elf_notes(&v, &notes, &notes_size, &notes_allocated, err)) < 0 ||
+	    (rc = kdk_elf_write_open(&v.writer, sink, v.runs.runs, notes, notes_size,
 				     dump->page_size, text, err)) < 0)
 		goto out;
 	/* Pass 2: the same pages again, written. */
@@ -440,6 +624,10 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	if (rc == 0 && params->progress)
 		params->progress(params->progress_ctx, v.total, v.total);
 out:
+	unreadable_close_run(dump, &stats->unreadable);
+	if (notes_allocated)
+		free(notes);
+	kdk_array_free(&v.unreadable);
 	free(v.page);
 	return rc;
 }

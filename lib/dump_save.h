@@ -22,8 +22,32 @@ struct kdk_save_params {
 	void *progress_ctx;
 };
 
+/* The ELF note that lists unreadable pages: name, type (docs/formats/elf-vmcore.md). */
+#define KDK_NOTE_NAME "KDUMPKIT"
+#define KDK_NOTE_UNREADABLE 1
+
+/* Room for the list of unreadable runs in a message (the count is always whole). */
+#define KDK_UNREADABLE_TEXT 1024
+
+/* Kept pages the source could not give (EIO on /proc/vmcore, a truncated copy): saved marked
+ * unreadable, never dropped silently and never passed off as zeros — kdump-compressed: a page
+ * descriptor with offset 0 and size 0; ELF: left out of every PT_LOAD and listed in a KDUMPKIT
+ * note (docs/formats/kdump-compressed.md, elf-vmcore.md). */
+struct kdk_unreadable {
+	uint64_t pages;                 /* frames marked */
+	uint64_t ranges;                /* runs of consecutive ones */
+	uint64_t listed;                /* runs that text holds */
+	uint64_t run_start, run_end;    /* the run being extended, in pfns; run_end 0: none */
+	int run_code;                   /* its first page's errno */
+	char first_error[KDK_ERR_MSG_MAX];
+	/* "0xSTART-0xEND (pfns 0xA-0xB, PATH offsets 0xX-0xY): why; …" — physical bytes, ends
+	 * inclusive; the source's file offsets where it is an ELF file. */
+	char text[KDK_UNREADABLE_TEXT];
+};
+
 struct kdk_save_stats {
 	struct kdk_filter_stats filter; /* from the last pass */
+	struct kdk_unreadable unreadable;
 	uint64_t pages_dumped;          /* descriptors written (zero pages included) */
 	uint64_t zero_pages;            /* of those, sharing the zero block */
 	uint64_t bytes_written;

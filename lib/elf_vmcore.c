@@ -26,6 +26,10 @@ struct elf_state {
 	uint64_t window_offset;
 	size_t window_len;
 	int use_pread;             /* mmap refused: read instead */
+	/* Physical [start, end) pairs dumpsave could not read when it wrote this file (its
+	 * "KDUMPKIT" note, type 1: docs/formats/elf-vmcore.md); they read as EIO, not as holes. */
+	const unsigned char *unreadable;
+	size_t nr_unreadable;
 };
 
 static int elf_probe(const unsigned char *head, size_t len)
@@ -158,7 +162,13 @@ static int elf_open(struct kdk_dump *dump, struct kdk_err *err)
 		}
 		if (ph.p_type != PT_LOAD && ph.p_type != PT_NOTE)
 			continue;
-		if (ph.p_offset > dump->file_size || ph.p_filesz > dump->file_size - ph.p_offset) {
+		/* A PT_LOAD past the end is a truncated copy (a disk filled while copying
+		 * /proc/vmcore): its pages that are there read, the rest fail one by one, so a
+		 * save keeps what exists and marks the rest. Notes must be whole. */
+		if (ph.p_type == PT_LOAD && ph.p_offset + ph.p_filesz >= ph.p_offset &&
+		    ph.p_offset + ph.p_filesz > dump->file_size) {
+			dump->truncated = true;
+		} else if (ph.p_offset > dump->file_size || ph.p_filesz > dump->file_size - ph.p_offset) {
 			rc = kdk_err_set(err, EINVAL, "%s #%zu ends past end of file (offset 0x%llx + size 0x%llx, file size 0x%llx)",
 					 ph.p_type == PT_LOAD ? "PT_LOAD" : "PT_NOTE", i,
 					 (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz,
@@ -185,6 +195,13 @@ static int elf_open(struct kdk_dump *dump, struct kdk_err *err)
 		if ((rc = kdk_notes_parse(dump->notes, dump->notes_size, &dump->note_index, err)) < 0 ||
 		    (rc = kdk_dump_take_vmcoreinfo(dump, err)) < 0)
 			goto out;
+		for (i = 0; i < dump->note_index.len; i++) {
+			const struct kdk_dump_note *n = kdk_array_at(&dump->note_index, i);
+			if (n->type == 1 && !strcmp(n->name, "KDUMPKIT")) {
+				st->unreadable = n->desc;
+				st->nr_unreadable = n->desc_size / 16;
+			}
+		}
 	}
 out:
 	if (elf)
@@ -225,9 +242,11 @@ static int read_file(struct kdk_dump *dump, struct elf_state *st, uint64_t offse
 			if (st->window)
 				munmap(st->window, st->window_len);
 			st->window = NULL;
-			if (base + want > dump->file_size)
+			if (base >= dump->file_size)
+				want = 0;
+			else if (base + want > dump->file_size)
 				want = (size_t)(dump->file_size - base);
-			if (offset + len <= base + want) {
+			if (want && offset + len <= base + want) {
 				void *map = mmap(NULL, want, PROT_READ, MAP_SHARED, dump->fd, (off_t)base);
 				if (map == MAP_FAILED) {
 					st->use_pread = 1;
@@ -243,9 +262,15 @@ static int read_file(struct kdk_dump *dump, struct elf_state *st, uint64_t offse
 			return 0;
 		}
 	}
-	if (pread(dump->fd, buf, len, (off_t)offset) != (ssize_t)len)
-		return kdk_err_sys(err, errno ? errno : EIO, "read error at offset 0x%llx",
-				   (unsigned long long)offset);
+	ssize_t got = pread(dump->fd, buf, len, (off_t)offset);
+
+	if (got < 0)
+		return kdk_err_sys(err, errno, "read error at offset 0x%llx", (unsigned long long)offset);
+	if ((size_t)got != len)
+		return kdk_err_set(err, EIO, "read error at offset 0x%llx: the file ends at 0x%llx "
+				   "(truncated: shorter than its PT_LOADs say)",
+				   (unsigned long long)offset + (unsigned long long)got,
+				   (unsigned long long)offset + (unsigned long long)got);
 	return 0;
 }
 
@@ -283,9 +308,22 @@ static int elf_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct 
 			addr = chunk_end;
 		}
 	}
-	if (!covered)
+	if (!covered) {
+		size_t i;
+
+		for (i = 0; i < st->nr_unreadable; i++) {
+			uint64_t range[2];
+			memcpy(range, st->unreadable + 16 * i, sizeof(range));
+			if (start >= range[0] && start < range[1])
+				return kdk_err_set(err, EIO, "%s: pfn 0x%llx could not be read when the "
+						   "dump was saved (its KDUMPKIT note lists 0x%llx-0x%llx)",
+						   dump->path, (unsigned long long)pfn,
+						   (unsigned long long)range[0],
+						   (unsigned long long)range[1] - 1);
+		}
 		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx is not in the dump", dump->path,
 				   (unsigned long long)pfn);
+	}
 	return 0;
 }
 

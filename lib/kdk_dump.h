@@ -5,6 +5,7 @@
 #define KDK_DUMP_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kdk_array.h"
@@ -43,6 +44,9 @@ struct kdk_dump {
 
 	char *vmcoreinfo;           /* VMCOREINFO note text, NUL-terminated; NULL if absent */
 	size_t vmcoreinfo_size;     /* without the NUL */
+
+	bool truncated;             /* ELF: a PT_LOAD runs past the end of the file; its pages
+				     * beyond the end fail to read (EIO), the others read */
 
 	unsigned char *phys_page;   /* kdk_dump_read_phys's last page, page_size bytes */
 	uint64_t phys_page_pfn;     /* UINT64_MAX when empty */

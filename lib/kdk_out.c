@@ -163,13 +163,15 @@ int kdk_fsync_parent_dir(const char *path, struct kdk_err *err)
 
 int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, struct kdk_err *err)
 {
-	int oflags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+	/* O_NOFOLLOW always: a link planted at the output path (a shared dump directory) must never
+	 * receive the memory image. O_EXCL unless asked to overwrite: an existing file may be the
+	 * only copy of an earlier crash. */
+	int oflags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
 	struct file_out *f;
 	struct stat st;
 
 	*out = NULL;
-	if (!(flags & KDK_OUT_OVERWRITE))
-		oflags |= O_EXCL;
+	oflags |= flags & KDK_OUT_OVERWRITE ? O_TRUNC : O_EXCL;
 	f = calloc(1, sizeof(*f));
 	if (!f || !(f->path = strdup(path))) {
 		free(f);
@@ -180,6 +182,10 @@ int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, st
 		int code = errno;
 		free(f->path);
 		free(f);
+		if (code == ELOOP)
+			return kdk_err_set(err, code, "%s is a symbolic link: not writing through it", path);
+		if (code == EEXIST)
+			return kdk_err_set(err, code, "%s exists (a file or a link): not overwriting it", path);
 		return kdk_err_sys(err, code, "%s: cannot create", path);
 	}
 	/* An existing file keeps its mode through O_TRUNC: a dump is never group- or world-readable.

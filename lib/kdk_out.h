@@ -31,14 +31,15 @@ int kdk_out_finish(struct kdk_out *out, struct kdk_err *err);
 void kdk_out_release(struct kdk_out *out);
 
 enum kdk_out_file_flags {
-	KDK_OUT_OVERWRITE = 1,   /* replace an existing file (makedumpfile -f); else EEXIST */
+	KDK_OUT_OVERWRITE = 1,   /* truncate an existing file (test tools only); else EEXIST */
 };
 
 /* fsync the directory that holds path, so a rename or a new name in it survives a power cut or
  * the reboot right after a capture. EINVAL/EROFS (file systems that cannot) count as done. */
 int kdk_fsync_parent_dir(const char *path, struct kdk_err *err);
 
-/* Create path, mode 0600 (a dump holds all of the machine's memory), for positioned writes. */
+/* Create path, mode 0600 (a dump holds all of the machine's memory), for positioned writes:
+ * O_EXCL|O_NOFOLLOW (EEXIST for an existing file or link; without O_EXCL, ELOOP for a link). */
 int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, struct kdk_err *err);
 
 /* Full writes to a file descriptor (pipe or file), retrying short writes and EINTR. Errors name

@@ -18,7 +18,8 @@ struct kdk_save_dest;
 
 struct kdk_save_dest_ops {
 	int (*exists)(struct kdk_save_dest *dest, const char *path, bool *exists, struct kdk_err *err);
-	/* Create or truncate path, mode 0600. */
+	/* Create path, mode 0600; -EEXIST when anything (a file, a link) is there already: a partial
+	 * name left by an earlier save may be the only copy of that crash. */
 	int (*create)(struct kdk_save_dest *dest, const char *path, unsigned flags, struct kdk_out **out,
 		      struct kdk_err *err);
 	/* Rename, replacing `to`. */

@@ -19,8 +19,18 @@ static int sftp_exists(struct kdk_save_dest *d, const char *path, bool *exists, 
 static int sftp_create(struct kdk_save_dest *d, const char *path, unsigned flags,
 		       struct kdk_out **out, struct kdk_err *err)
 {
+	struct kdk_err probe_err = { 0 };
+	bool exists = false;
+	int rc;
+
 	(void)flags;
-	return kdk_ssh_sftp_create(d->ssh, path, out, err);
+	/* The server opens with O_CREAT|O_EXCL (SSH_FXF_EXCL) and says only "failure" when
+	 * something is there: ask, so the caller can tell an existing file from a broken link. */
+	if ((rc = kdk_ssh_sftp_create(d->ssh, path, out, err)) < 0 &&
+	    kdk_ssh_sftp_exists(d->ssh, path, &exists, &probe_err) == 0 && exists)
+		return kdk_err_set(err, EEXIST, "%s%s exists (a file or a link): not overwriting it",
+				   d->prefix, path);
+	return rc;
 }
 
 static int sftp_rename(struct kdk_save_dest *d, const char *from, const char *to, struct kdk_err *err)
@@ -82,7 +92,8 @@ static int exec_create(struct kdk_save_dest *d, const char *path, unsigned flags
 	int rc;
 
 	*out = NULL;
-	if (!q || asprintf(&command, "umask 077 && cat > %s", q) < 0) {
+	/* noclobber: the shell opens with O_EXCL, so an existing file or link is never written. */
+	if (!q || asprintf(&command, "umask 077 && set -C && cat > %s", q) < 0) {
 		free(q);
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	}

@@ -249,6 +249,20 @@ void kdk_save_report_degraded(const struct kdk_save_report *report, char *buf, s
 			 "%sthe struct pages of %llu frames could not be read (first: %s): those frames are saved unfiltered",
 			 n ? "\n" : "", (unsigned long long)report->stats.filter.unreadable,
 			 report->unreadable);
+	n = (int)strlen(buf);
+	if ((size_t)n + 1 < size && report->stats.unreadable.pages) {
+		const struct kdk_unreadable *u = &report->stats.unreadable;
+		char more[64] = "";
+
+		if (u->ranges > u->listed)
+			snprintf(more, sizeof(more), "; and %llu more runs",
+				 (unsigned long long)(u->ranges - u->listed));
+		snprintf(buf + n, size - (size_t)n,
+			 "%swarning: %llu pages in %llu runs could not be read from the source and are "
+			 "marked unreadable in the dump: %s%s (first error: %s)", n ? "\n" : "",
+			 (unsigned long long)u->pages, (unsigned long long)u->ranges, u->text, more,
+			 u->first_error);
+	}
 }
 
 void kdk_save_report_print(FILE *out, const struct kdk_save_report *report)
@@ -319,7 +333,14 @@ static int open_output(struct kdk_save_dest *dest, const char *output, const cha
 		rc = kdk_err_set(err, EEXIST, "%s%s exists (use -f to overwrite it)", dest->prefix, o->final);
 		goto fail;
 	}
-	if ((rc = kdk_save_dest_create(dest, o->partial, flags, &o->out, err)) < 0)
+	if ((rc = kdk_save_dest_create(dest, o->partial, flags, &o->out, err)) == -EEXIST) {
+		/* An earlier run that did not finish left it: maybe the only copy of that crash. */
+		kdk_err_set(err, EEXIST, "%s%s exists, left by an earlier save that did not finish (it may "
+			    "be the only copy of that crash): move it away or name another output",
+			    dest->prefix, o->partial);
+		goto fail;
+	}
+	if (rc < 0)
 		goto fail;
 	return 0;
 fail:
@@ -328,15 +349,19 @@ fail:
 }
 
 /* Finish (every byte acknowledged and synced), then rename: the final name appears only for a
- * complete output. */
-static int finish_output(struct kdk_save_dest *dest, struct output *o, int rc, struct kdk_err *err)
+ * complete output. *renaming (may be NULL) says the output was complete and only the rename
+ * failed. */
+static int finish_output(struct kdk_save_dest *dest, struct output *o, int rc, bool *renaming,
+			 struct kdk_err *err)
 {
+	if (renaming)
+		*renaming = false;
 	if (rc == 0)
 		rc = kdk_out_finish(o->out, err);
 	kdk_out_release(o->out);
 	o->out = NULL;
-	if (rc == 0)
-		rc = kdk_save_dest_rename(dest, o->partial, o->final, err);
+	if (rc == 0 && (rc = kdk_save_dest_rename(dest, o->partial, o->final, err)) < 0 && renaming)
+		*renaming = true;
 	return rc;
 }
 
@@ -449,12 +474,17 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 			rc = kdk_out_finish(out, err);
 		kdk_out_release(out);
 	} else {
-		rc = finish_output(dest, &output, rc, err);
+		bool renaming;
+
+		rc = finish_output(dest, &output, rc, &renaming, err);
 		if (rc < 0) {
 			struct kdk_err probe_err = { 0 };
 			bool exists = false;
 
-			if (kdk_save_dest_exists(dest, output.partial, &exists, &probe_err) < 0)
+			if (renaming)
+				kdk_err_prefix(err, "the dump is complete in %s%s, but not under its final name: ",
+					       dest->prefix, output.partial);
+			else if (kdk_save_dest_exists(dest, output.partial, &exists, &probe_err) < 0)
 				kdk_err_prefix(err, "the dump is incomplete; what reached %s is in %s%s (marked incomplete): ",
 					       dest->prefix[0] ? dest->prefix : "the disk", dest->prefix,
 					       output.partial);
@@ -535,7 +565,7 @@ static int dump_dmesg(const struct kdk_save_options *o, struct kdk_save_dest *de
 	st.err = &write_err;
 	if (!(out = fopencookie(&st, "w", io))) {
 		rc = kdk_err_sys(err, errno, "%s", output.partial);
-		rc = finish_output(dest, &output, rc, err);
+		rc = finish_output(dest, &output, rc, NULL, err);
 		goto out;
 	}
 	setvbuf(out, NULL, _IOFBF, 64 * 1024);
@@ -548,7 +578,7 @@ static int dump_dmesg(const struct kdk_save_options *o, struct kdk_save_dest *de
 	} else if (rc == -EIO) {
 		rc = kdk_err_sys(err, EIO, "%s%s", dest->prefix, output.partial);
 	}
-	rc = finish_output(dest, &output, rc, err);
+	rc = finish_output(dest, &output, rc, NULL, err);
 out:
 	output_names_free(&output);
 	source_close(&src);
@@ -564,7 +594,7 @@ static int reassemble(const struct kdk_save_options *o, struct kdk_save_dest *de
 	if ((rc = open_output(dest, o->output, partial_name, o->force, 0, &output, err)) < 0)
 		return rc;
 	rc = kdk_flat_reassemble(STDIN_FILENO, "stdin", output.out, NULL, err);
-	rc = finish_output(dest, &output, rc, err);
+	rc = finish_output(dest, &output, rc, NULL, err);
 	output_names_free(&output);
 	return rc;
 }

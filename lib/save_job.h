@@ -37,9 +37,13 @@ struct kdk_save_report {
 	char unreadable[KDK_ERR_MSG_MAX];
 };
 
-/* "dumpsave: <why>; saving at level N instead" and the unreadable struct pages, as one text
- * for stderr, the console and the dump directory's note (no trailing newline); "" when the
- * run went as asked. */
+/* Room for kdk_save_report_degraded's text. */
+#define KDK_SAVE_REPORT_TEXT_MAX (KDK_SAVE_REASON_MAX + 2 * KDK_ERR_MSG_MAX + KDK_UNREADABLE_TEXT + 400)
+
+/* "dumpsave: <why>; saving at level N instead", the unreadable struct pages and the pages the
+ * source could not give (marked unreadable in the dump, with their physical and file ranges),
+ * one line each, for stderr, the console and the dump directory's note (no trailing newline);
+ * "" when the run went as asked. */
 void kdk_save_report_degraded(const struct kdk_save_report *report, char *buf, size_t size);
 
 /* Run opts. partial_name: where the output is written until complete (NULL: OUTPUT.incomplete).

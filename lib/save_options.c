@@ -76,7 +76,10 @@ void kdk_save_options_usage(FILE *out)
 	       "  --ssh-flat           send the flattened stream even when SFTP is there\n"
 	       "\n"
 	       "OUTPUT is written as OUTPUT.incomplete and renamed when complete; a dump cut short\n"
-	       "(disk full, read error) stays there, marked incomplete, and dumpsave exits non-zero.\n");
+	       "(disk full, a write error) stays there, marked incomplete (exit 1). An existing\n"
+	       "OUTPUT.incomplete is never overwritten, nor a link followed. Pages of the vmcore that\n"
+	       "cannot be read are marked unreadable in a dump that is otherwise complete (exit 3).\n"
+	       "Exit status: 0 complete, 1 failed, 2 bad command line, 3 complete with unreadable pages.\n");
 }
 
 static int parse_unsigned(const char *text, unsigned max, unsigned *out)

@@ -301,7 +301,7 @@ int kdk_ssh_sftp_create(struct kdk_ssh_session *s, const char *path, struct kdk_
 	}
 	f->s = s;
 	f->handle = libssh2_sftp_open_ex(s->sftp, path, (unsigned)strlen(path),
-					 LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC,
+					 LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL,
 					 0600, LIBSSH2_SFTP_OPENFILE);
 	if (!f->handle) {
 		rc = sftp_fail(s, "create", path, err);

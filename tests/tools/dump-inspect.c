@@ -1,7 +1,11 @@
 /* dump-inspect.c — look inside dumps through lib/'s readers, for the lab tests:
  *   dump-inspect kept DUMP         ranges of pfns the dump holds ("start-end" hex, inclusive)
  *   dump-inspect compare A B       every page A holds has the same bytes in B; prints the count
- *   dump-inspect info DUMP         format, page size, max_pfn, notes, OSRELEASE */
+ *   dump-inspect info DUMP         format, page size, max_pfn, notes, OSRELEASE
+ *   dump-inspect unreadable DUMP   runs of pfns the dump holds that do not read, and pfns that read
+ *                                  as EIO (an ELF's KDUMPKIT note) ("start-end: why")
+ *   dump-inspect compare-readable A B   compare, where pages of A that do not read are counted
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +49,37 @@ static int kept(struct kdk_dump *d)
 	return 0;
 }
 
-static int compare(struct kdk_dump *a, struct kdk_dump *b)
+/* Runs of held pfns whose read fails, each with its first page's error. */
+static int unreadable(struct kdk_dump *d)
 {
+	unsigned char *page = malloc(d->page_size);
+	struct kdk_err err = { 0 }, first = { 0 };
+	uint64_t pfn, run_start = 0, count = 0;
+	size_t hint = 0;
+	int in_run = 0;
+
+	for (pfn = 0; pfn <= d->max_pfn; pfn++) {
+		/* Held pages that fail, and pages an ELF file lists as unreadable (EIO, not a hole). */
+		int bad = pfn < d->max_pfn && kdk_dump_read_page(d, pfn, page, &err) < 0 &&
+			  (holds(d, pfn, &hint) || err.code == EIO);
+		if (bad && !in_run) {
+			run_start = pfn;
+			first = err;
+		}
+		if (!bad && in_run)
+			printf("%llx-%llx: %s\n", (unsigned long long)run_start,
+			       (unsigned long long)pfn - 1, first.msg);
+		count += bad;
+		in_run = bad;
+	}
+	printf("%llu pages unreadable\n", (unsigned long long)count);
+	free(page);
+	return 0;
+}
+
+static int compare(struct kdk_dump *a, struct kdk_dump *b, int skip_unreadable)
+{
+	uint64_t bad = 0;
 	unsigned char *pa = malloc(a->page_size), *pb = malloc(b->page_size);
 	struct kdk_err err = { 0 };
 	uint64_t pfn, same = 0;
@@ -55,6 +88,10 @@ static int compare(struct kdk_dump *a, struct kdk_dump *b)
 	for (pfn = 0; pfn < a->max_pfn; pfn++) {
 		if (!holds(a, pfn, &hint))
 			continue;
+		if (skip_unreadable && kdk_dump_read_page(a, pfn, pa, &err) < 0) {
+			bad++;
+			continue;
+		}
 		if (kdk_dump_read_page(a, pfn, pa, &err) < 0 || kdk_dump_read_page(b, pfn, pb, &err) < 0) {
 			fprintf(stderr, "dump-inspect: %s\n", err.msg);
 			return 1;
@@ -66,7 +103,10 @@ static int compare(struct kdk_dump *a, struct kdk_dump *b)
 		}
 		same++;
 	}
-	printf("%llu pages identical\n", (unsigned long long)same);
+	printf("%llu pages identical", (unsigned long long)same);
+	if (skip_unreadable)
+		printf(", %llu unreadable in %s", (unsigned long long)bad, a->path);
+	printf("\n");
 	free(pa);
 	free(pb);
 	return 0;
@@ -101,8 +141,8 @@ int main(int argc, char **argv)
 	struct kdk_err err = { 0 };
 	int rc;
 
-	if (argc < 3 || (!strcmp(argv[1], "compare") && argc != 4)) {
-		fprintf(stderr, "usage: dump-inspect kept|info DUMP | compare A B\n");
+	if (argc < 3 || (!strncmp(argv[1], "compare", 7) && argc != 4)) {
+		fprintf(stderr, "usage: dump-inspect kept|info|unreadable DUMP | compare|compare-readable A B\n");
 		return 2;
 	}
 	if (kdk_dump_open(argv[2], &a, &err) < 0 || (argc == 4 && kdk_dump_open(argv[3], &b, &err) < 0)) {
@@ -113,7 +153,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "kept"))
 		rc = kept(a);
 	else if (!strcmp(argv[1], "compare"))
-		rc = compare(a, b);
+		rc = compare(a, b, 0);
+	else if (!strcmp(argv[1], "compare-readable"))
+		rc = compare(a, b, 1);
+	else if (!strcmp(argv[1], "unreadable"))
+		rc = unreadable(a);
 	else
 		rc = info(a);
 	kdk_dump_close(a);

@@ -438,13 +438,37 @@ static void file_sink_refuses_to_overwrite_and_makes_0600(void **state)
 	gen_write_file(path, "x", 1);
 	chmod(path, 0644);
 	assert_int_equal(kdk_out_file_open(&out, path, 0, &err), -EEXIST);
-	assert_non_null(strstr(err.msg, "cannot create"));
+	assert_non_null(strstr(err.msg, "exists (a file or a link): not overwriting it"));
 	assert_int_equal(kdk_out_file_open(&out, path, KDK_OUT_OVERWRITE, &err), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(st.st_size, 0);
 	assert_int_equal(kdk_out_finish(out, &err), 0);
 	kdk_out_release(out);
+}
+
+/* A link planted at the output path never receives the image: O_EXCL|O_NOFOLLOW refuses it,
+ * and even KDK_OUT_OVERWRITE does not write through it (ELOOP); its target is untouched. */
+static void file_sink_never_writes_through_a_link(void **state)
+{
+	const char *target = tmp_path("link-target"), *link = tmp_path("planted-link");
+	struct kdk_out *out = NULL;
+	struct kdk_err err = { 0 };
+	struct stat st;
+	(void)state;
+	gen_write_file(target, "precious", 8);
+	unlink(link);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(kdk_out_file_open(&out, link, 0, &err), -EEXIST);
+	assert_int_equal(kdk_out_file_open(&out, link, KDK_OUT_OVERWRITE, &err), -ELOOP);
+	assert_non_null(strstr(err.msg, "is a symbolic link: not writing through it"));
+	assert_null(out);
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_size, 8);
+	unlink(link);
+	assert_int_equal(symlink(tmp_path("no-such-target"), link), 0);
+	assert_int_equal(kdk_out_file_open(&out, link, 0, &err), -EEXIST);
+	assert_int_equal(lstat(tmp_path("no-such-target"), &st), -1);
 }
 
 static void pfn_dumped_follows_the_second_bitmap(void **state)
@@ -477,6 +501,7 @@ int main(void)
 		cmocka_unit_test(corrupt_descriptor_names_pfn_and_offset),
 		cmocka_unit_test(bad_headers_are_refused),
 		cmocka_unit_test(file_sink_refuses_to_overwrite_and_makes_0600),
+		cmocka_unit_test(file_sink_never_writes_through_a_link),
 		cmocka_unit_test(pfn_dumped_follows_the_second_bitmap),
 	};
 	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);

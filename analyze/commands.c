@@ -30,6 +30,11 @@ static const struct command commands[] = {
 	{ "union", cmd_struct, "union NAME [-o]", "a union's definition", true },
 	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address", true },
 	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)", true },
+	{ "foreach", cmd_foreach, "foreach [STATE|kernel|user|active|PID|TASK|COMM]... bt [-s] [-f] [-l]",
+	  "bt of every task chosen (all without a word; STATE: RU IN UN ST TR ZO DE PA WA ID NE), "
+	  "a PID header each", true },
+	{ "triage", cmd_triage, "triage", "this dump's verdict: crash class, culprit function, module "
+					  "and taint, process, CPU, release, signature", false },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 
@@ -53,6 +58,10 @@ static int run_one(struct session *s, const struct command *cmd, int argc, char 
 	size_t len = 0;
 	int rc;
 
+	/* ps, bt, mod, foreach and triage write their JSON from their own data. */
+	if (s->json && (!strcmp(cmd->name, "ps") || !strcmp(cmd->name, "bt") || !strcmp(cmd->name, "mod") ||
+			!strcmp(cmd->name, "foreach") || !strcmp(cmd->name, "triage")))
+		return cmd->run(s, argc, argv, err);
 	if (!s->json || (strcmp(cmd->name, "sys") && strcmp(cmd->name, "ps") && strcmp(cmd->name, "bt")))
 		return cmd->run(s, argc, argv, err);
 	if (!(mem = open_memstream(&text, &len)))

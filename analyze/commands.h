@@ -28,6 +28,11 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_mod(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_foreach(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_triage(struct session *s, int argc, char **argv, struct kdk_err *err);
+/* `kcrash triage [--json] [-k VMLINUX] DUMP|DIR…` from the shell (argv[0] is "triage"); the
+ * exit status. */
+int triage_main(int argc, char **argv);
 
 /* Run one command line ("sym panic"); unknown commands are an error naming the command. A '|'
  * sends the command's output through the rest of the line, run by /bin/sh -c as crash does

@@ -147,8 +147,9 @@ static void source_line(struct session *s, struct verdict *v)
 	    !(sym = kdk_symtab_by_name(&s->syms, v->t.culprit.function)) ||
 	    srclines_open(s, &lines, "triage", &err))
 		return;
-	if (!srclines_find(&lines, sym->addr + strtoull(v->t.culprit.offset, NULL, 16), v->source,
-			   sizeof(v->source)))
+	/* A return address's line is the call's (the byte before it), as the kernel's %pB names it. */
+	if (!srclines_find(&lines, sym->addr + strtoull(v->t.culprit.offset, NULL, 16) - v->t.culprit_is_return,
+			   v->source, sizeof(v->source)))
 		v->source[0] = '\0';
 	srclines_close(&lines);
 }

@@ -511,8 +511,10 @@ int kdk_triage_set_frames(struct kdk_triage *t, const struct kdk_triage_frame *f
 	if (!t->culprit.function[0]) {
 		for (i = 0; i < count && is_panic_machinery(frames[i].function); i++)
 			;
-		if (i < count)
+		if (i < count) {
 			t->culprit = frames[i];
+			t->culprit_is_return = true;
+		}
 	}
 	return make_signature(t, frames, count, err);
 }

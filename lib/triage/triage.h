@@ -44,6 +44,7 @@ struct kdk_triage {
 	char headline[256];                      /* the report's first line */
 	char panic_message[256];                 /* after "Kernel panic - not syncing: ", or "" */
 	struct kdk_triage_frame culprit;         /* function "" when the log names none */
+	bool culprit_is_return;                  /* a return address (a trace's frame), not RIP */
 	char module_taint[16];                   /* the culprit module's "(OE)" in Modules linked in */
 	char taint[32];                          /* the kernel's taint letters ("OE"), "" untainted */
 	bool taint_known;                        /* a "Tainted:"/"Not tainted" was read */

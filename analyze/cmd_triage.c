@@ -351,8 +351,60 @@ static int collect(const char *path, int depth, struct kdk_array *paths, struct 
 	return rc;
 }
 
-static void triage_path(const char *path, const char *vmlinux, struct verdict *v)
+/* The vmlinux for a dump's release: -k FILE as given; -k DIR as DIR/<release>/vmlinux or
+ * DIR/vmlinux-<release>; else beside the dump (vmlinux-<release>, vmlinux) or where Debian's -dbg
+ * packages put it. The release is VMCOREINFO's, read without the symbols. A vmlinux of another
+ * build is refused by the session (build IDs) and the dump triaged without it. */
+static bool find_vmlinux(const char *dump_path, const char *given, char *out, size_t size)
 {
+	struct kdk_dump *dump = NULL;
+	struct kdk_vmcoreinfo vi;
+	struct kdk_err err = { 0 };
+	struct stat st;
+	const char *release;
+	char dir[2048], *slash;
+	bool found = false;
+	int i;
+
+	if (given && !stat(given, &st) && !S_ISDIR(st.st_mode)) {
+		snprintf(out, size, "%s", given);
+		return true;
+	}
+	if (kdk_dump_open(dump_path, &dump, &err) || !dump->vmcoreinfo) {
+		if (dump)
+			kdk_dump_close(dump);
+		return false;
+	}
+	memset(&vi, 0, sizeof(vi));
+	if (!kdk_vmcoreinfo_parse(dump->vmcoreinfo, dump->vmcoreinfo_size, &vi, &err) &&
+	    (release = kdk_vmcoreinfo_string(&vi, "OSRELEASE"))) {
+		snprintf(dir, sizeof(dir), "%s", dump_path);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+		for (i = 0; i < 6 && !found; i++) {
+			switch (i) {
+			case 0: snprintf(out, size, "%s/%s/vmlinux", given ? given : "", release); break;
+			case 1: snprintf(out, size, "%s/vmlinux-%s", given ? given : "", release); break;
+			case 2: snprintf(out, size, "%s/vmlinux-%.64s", dir, release); break;
+			case 3: snprintf(out, size, "%s/vmlinux", dir); break;
+			case 4: snprintf(out, size, "/usr/lib/debug/boot/vmlinux-%s", release); break;
+			case 5: snprintf(out, size, "/usr/lib/debug/lib/modules/%s/vmlinux", release); break;
+			}
+			found = (i > 1 || given) && !stat(out, &st) && S_ISREG(st.st_mode);
+		}
+	}
+	kdk_vmcoreinfo_free(&vi);
+	kdk_dump_close(dump);
+	return found;
+}
+
+static void triage_path(const char *path, const char *given, struct verdict *v)
+{
+	char vmlinux_path[4096];
+	const char *vmlinux;
 	struct session s;
 	struct kdk_err err = { 0 };
 	struct stat st;
@@ -362,6 +414,7 @@ static void triage_path(const char *path, const char *vmlinux, struct verdict *v
 	kdk_triage_init(&v->t);
 	if (!stat(path, &st))
 		v->when = st.st_mtime;
+	vmlinux = find_vmlinux(path, given, vmlinux_path, sizeof(vmlinux_path)) ? vmlinux_path : NULL;
 	rc = session_open(&s, vmlinux, path, &err);
 	if (rc && vmlinux) {
 		/* Another kernel's vmlinux (a directory of several kernels' dumps): this dump
@@ -465,10 +518,12 @@ int triage_main(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'k': vmlinux = optarg; break;
 		case 'h':
-			printf("Usage: kcrash triage [--json] [-k|--vmlinux VMLINUX] DUMP|DIR...\n"
+			printf("Usage: kcrash triage [--json] [-k|--vmlinux VMLINUX|DIR] DUMP|DIR...\n"
 			       "A verdict per dump (crash class, culprit, module and taint, process, CPU, release,\n"
 			       "signature), then the dumps grouped by signature, newest first. Directories are\n"
-			       "searched %d levels deep. A vmlinux adds the culprit's source line.\n", MAX_DEPTH);
+			       "searched %d levels deep. A vmlinux adds the culprit's source line: -k FILE, or\n"
+			       "DIR/<release>/vmlinux or DIR/vmlinux-<release>, or vmlinux-<release>/vmlinux beside\n"
+			       "the dump, or Debian's /usr/lib/debug ones.\n", MAX_DEPTH);
 			return 0;
 		default:
 			return 2;

@@ -147,6 +147,23 @@ else
 	ok 1 "$release: no -dbg vmlinux at $vmlinux (tests/lab/kernel fetch $release --dbg)"
 fi
 
+# -k DIR (the lab's kernels/<release>/vmlinux): each dump finds its own kernel's vmlinux; a
+# kernel-image culprit gets its source line, a module's none (the vmlinux has no module DWARF).
+mkdir -p "$work/withk"
+for release in $KDK_LAB_KERNELS; do
+	for class in sysrq oops; do
+		[ -f "$KDK_CACHE/fixtures/$release/$class/vmcore.kdump-zlib" ] &&
+			ln -s "$KDK_CACHE/fixtures/$release/$class/vmcore.kdump-zlib" "$work/withk/$release-$class.kdump"
+	done
+done
+got=$(nice -n 19 "$kcrash" triage --json -k "$KDK_CACHE/kernels" "$work/withk" | /usr/bin/python3 -c 'import json, sys
+d = json.load(sys.stdin)
+bad = [v["dump"].rsplit("/", 1)[1] for v in d["dumps"] if bool(v["source"]) == bool(v["module"])]
+print(len(d["dumps"]), len(d["problems"]), " ".join(bad) or "none", "%.3f" % d["max_cpu_seconds"])')
+read -r n problems bad cpu <<< "$got"
+[ "$n" -ge 2 ] && [ "$bad" = none ]
+ok $? "-k DIR: $n dumps, each kernel-image culprit with a source line and no module one without ($bad wrong), $problems problems, at most $cpu s CPU per dump with the vmlinux"
+
 # foreach bt: every task, against drgn's walk on each kernel and crash's on 6.1.
 for release in $KDK_LAB_KERNELS; do
 	fx=$KDK_CACHE/fixtures/$release/sysrq

@@ -14,7 +14,9 @@
 #   - foreach bt: one block per task, as many as drgn's task walk plus one idle task per CPU (drgn,
 #     a reference peer, over our dumpsave -d 31 copy of the ELF fixture: it cannot translate
 #     addresses in QEMU's ELF), on each lab kernel; on 6.1 every task crash 8.0.2's foreach bt
-#     shows (it finds only the active ones there: its PID-hash walk fails on 6.1).
+#     shows (it finds only the active ones there: its PID-hash walk fails on 6.1);
+#   - bt -l: every frame's source line as addr2line reads the -dbg vmlinux (each lab kernel); sym -l
+#     as crash 8.0.2's sym prints it (6.1).
 . "$(dirname "$0")/../lab.sh"
 
 kcrash=$KDK_BUILD/kcrash
@@ -198,9 +200,42 @@ for release in $KDK_LAB_KERNELS; do
 	json=$("$kcrash" --json "$fx/vmcore.kdump-zlib" -c 'foreach bt' | /usr/bin/python3 -c 'import json, sys
 print(len(json.load(sys.stdin)))' 2>&1)
 	is "$json" "$(wc -l < "$work/$release.ours")" "$release: foreach bt --json has one trace per task"
+	# bt -l: each frame's source line as addr2line reads the vmlinux (a return address: the call,
+	# one byte before it; frame #0, where the CPU stopped: the address itself).
+	"$kcrash" "$vmlinux" "$fx/vmcore.kdump-zlib" -c 'bt -l' > "$work/$release.btl" 2>&1
+	kaslr=$(( 0x$("$kcrash" "$fx/vmcore.kdump-zlib" -c 'sym _stext' | cut -d' ' -f1) - 0x$(nm "$vmlinux" | awk '$3 == "_stext" { print $1; exit }') ))
+	awk '/^ *#[0-9]+ +\[/ { n = $1; for (i = 1; i < NF; i++) if ($i == "at") addr = $(i + 1); next }
+	     addr && /^    [^ ].*: [0-9]+$/ && !/^    [A-Z0-9]+: / { print n, addr, $1, $2 } { addr = "" }' "$work/$release.btl" > "$work/$release.btl.pairs"
+	# One addr2line run for all frames (it reads the whole DWARF each time).
+	while read -r n addr file line; do
+		back=1
+		[ "$n" = "#0" ] && back=0
+		printf '%x\n' $((0x$addr - kaslr - back))
+	done < "$work/$release.btl.pairs" > "$work/$release.btl.addrs"
+	addr2line -e "$vmlinux" < "$work/$release.btl.addrs" | sed 's/ (discriminator.*//' > "$work/$release.btl.a2l"
+	lines=0 differ=
+	while read -r n addr file line && read -r want <&3; do
+		lines=$((lines + 1))
+		[ "$want" = "${file%:}:$line" ] || differ="$differ $n($file$line vs $want)"
+	done < "$work/$release.btl.pairs" 3< "$work/$release.btl.a2l"
+	[ "$lines" -ge 5 ] && [ -z "$differ" ]
+	ok $? "$release: bt -l gives $lines frames the source line addr2line gives (differing:${differ:- none})"
 	case $release in
 	6.1.*)
-		lab_crash "$vmlinux" "$fx/vmcore.elf" 'foreach bt' > "$work/crash.foreach"
+		lab_crash "$vmlinux" "$fx/vmcore.elf" 'foreach bt' 'echo ==BTL==' 'bt -l' 'echo ==SYM==' \
+			'sym sysrq_handle_crash' > "$work/crash.all"
+		sed -n '1,/^==BTL==/p' "$work/crash.all" > "$work/crash.foreach"
+		src_pairs() { awk '/^ *#[0-9]+ +\[/ { for (i = 1; i < NF; i++) if ($i == "at") addr = $(i + 1); next }
+			addr && /^    [^ ].*: [0-9]+$/ && !/^    [A-Z0-9]+: / { print addr, $0 } { addr = "" }'; }
+		# crash 8.0.2's bt -l looks the return address itself up (the line after the call, often
+		# an inlined callee's): said, not compared; addr2line above is the oracle for bt -l.
+		sed -n '/^==BTL==/,/^==SYM==/p' "$work/crash.all" | src_pairs | sort > "$work/crash.btl"
+		src_pairs < "$work/$release.btl" | sort > "$work/ours.btl"
+		diag "$release: bt -l and crash 8.0.2's bt -l agree on $(join "$work/crash.btl" "$work/ours.btl" | awk '$2 " " $3 == $4 " " $5' | wc -l) of the $(join "$work/crash.btl" "$work/ours.btl" | wc -l) frames both show (crash names the line after each call)"
+		want=$(sed -n '/^==SYM==/,$p' "$work/crash.all" | grep -E '^[0-9a-f]{16} \(.\) sysrq_handle_crash ' | head -n 1)
+		got=$("$kcrash" "$vmlinux" "$fx/vmcore.kdump-zlib" -c 'sym -l sysrq_handle_crash')
+		[ -n "$want" ] && [ "$got" = "$want" ]
+		ok $? "$release: sym -l sysrq_handle_crash equals crash 8.0.2's sym (with its source line): '$got' vs '$want'"
 		sed -n 's/^PID: *\([0-9]*\) *TASK: *\([0-9a-f]*\) .*/\1 \2/p' "$work/crash.foreach" | sort > "$work/crash.pids"
 		sed -n 's/^PID: *\([0-9]*\) *TASK: *\([0-9a-f]*\) .*/\1 \2/p' "$work/$release.foreach" | sort > "$work/ours.pids"
 		missing=$(comm -23 "$work/crash.pids" "$work/ours.pids" | tr '\n' ' ')

@@ -5,17 +5,15 @@
  * from the vmlinux's DWARF (libdw), as crash's dis -l does. */
 #include <capstone/capstone.h>
 #include <ctype.h>
-#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "commands.h"
+#include "srclines.h"
 
 #define MAX_BYTES (1 << 20)
 
@@ -193,99 +191,15 @@ static bool ftrace_nop(const cs_insn *insn, uint64_t function_offset)
 	return insn->size == 5 && !memcmp(insn->bytes, nop5, 5) && function_offset == 0;
 }
 
-/* Source lines through libdw: the vmlinux's link-time addresses are the dump's minus KASLR's
- * KERNELOFFSET. */
-struct source_lines {
-	int fd;
-	Dwarf *dwarf;
-	uint64_t slide;
-	char last[512];
-};
-
-static int lines_open(struct session *s, struct source_lines *l, struct kdk_err *err)
-{
-	const char *offset = kdk_vmcoreinfo_string(&s->vi, "KERNELOFFSET");
-
-	memset(l, 0, sizeof(*l));
-	l->fd = -1;
-	if (!s->symbols_path || strcmp(s->syms.source, "vmlinux"))
-		return kdk_err_set(err, ENOENT, "dis -l: source lines need a vmlinux with debuginfo "
-						"(kcrash VMLINUX VMCORE)");
-	if ((l->fd = open(s->symbols_path, O_RDONLY | O_CLOEXEC)) < 0)
-		return kdk_err_sys(err, errno, "%s", s->symbols_path);
-	if (!(l->dwarf = dwarf_begin(l->fd, DWARF_C_READ))) {
-		close(l->fd);
-		return kdk_err_set(err, ENOENT, "dis -l: %s has no DWARF: %s", s->symbols_path,
-				   dwarf_errmsg(-1));
-	}
-	l->slide = offset ? strtoull(offset, NULL, 16) : 0;
-	return 0;
-}
-
-static void lines_close(struct source_lines *l)
-{
-	if (l->dwarf)
-		dwarf_end(l->dwarf);
-	if (l->fd >= 0)
-		close(l->fd);
-}
-
-/* The line an address belongs to as gdb sees it: the last statement-start row (is_stmt) of the
- * CU's line table at or below the address. */
-static Dwarf_Line *statement_line(Dwarf_Die *cu, uint64_t addr)
-{
-	Dwarf_Lines *table;
-	Dwarf_Line *best = NULL;
-	Dwarf_Addr best_addr = 0;
-	size_t n, i;
-
-	if (dwarf_getsrclines(cu, &table, &n))
-		return NULL;
-	for (i = 0; i < n; i++) {
-		Dwarf_Line *line = dwarf_onesrcline(table, i);
-		Dwarf_Addr a;
-		bool stmt;
-
-		if (!line || dwarf_lineaddr(line, &a) || a > addr || dwarf_linebeginstatement(line, &stmt) ||
-		    !stmt)
-			continue;
-		if (!best || a >= best_addr) {
-			best = line;
-			best_addr = a;
-		}
-	}
-	return best;
-}
-
 /* Print "file: line" when addr starts a different line than the last one printed. */
-static void line_of(struct source_lines *l, uint64_t addr, FILE *out)
+static void line_of(struct source_lines *l, uint64_t addr, char *last, size_t size, FILE *out)
 {
-	Dwarf_Die cu;
-	Dwarf_Line *line;
-	const char *file;
-	int lineno;
-	char here[512];
+	char here[600];
 
-	if (!dwarf_addrdie(l->dwarf, addr - l->slide, &cu) ||
-	    !(line = statement_line(&cu, addr - l->slide)) ||
-	    !(file = dwarf_linesrc(line, NULL, NULL)) || dwarf_lineno(line, &lineno))
+	if (!srclines_find(l, addr, here, sizeof(here)) || !strcmp(here, last))
 		return;
-	/* A relative file name is relative to the CU's compilation directory, as gdb shows it. */
-	if (file[0] != '/') {
-		Dwarf_Attribute attr;
-		const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &attr));
-
-		if (dir && dir[0])
-			snprintf(here, sizeof(here), "%s/%s: %d", dir, file, lineno);
-		else
-			snprintf(here, sizeof(here), "%s: %d", file, lineno);
-	} else {
-		snprintf(here, sizeof(here), "%s: %d", file, lineno);
-	}
-	if (strcmp(here, l->last)) {
-		fprintf(out, "%s\n", here);
-		snprintf(l->last, sizeof(l->last), "%s", here);
-	}
+	fprintf(out, "%s\n", here);
+	snprintf(last, size, "%s", here);
 }
 
 int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
@@ -298,7 +212,7 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 	csh handle;
 	cs_insn *insn = NULL;
 	size_t n, i;
-	char *end, where[256];
+	char *end, where[256], last[600] = "";
 	int rc;
 
 	if (argc > 1 && !strcmp(argv[1], "-l")) {
@@ -308,7 +222,7 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 	}
 	if (argc < 2 || argc > 3)
 		return kdk_err_set(err, EINVAL, "usage: dis [-l] FUNCTION|ADDRESS [COUNT]");
-	if (with_lines && (rc = lines_open(s, &lines, err)))
+	if (with_lines && (rc = srclines_open(s, &lines, "dis -l", err)))
 		return rc;
 	if (argc == 3 && (!(count = strtoull(argv[2], &end, 0)) || *end))
 		return kdk_err_set(err, EINVAL, "dis: count %s is not a positive number", argv[2]);
@@ -326,17 +240,17 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 	if (length > MAX_BYTES)
 		return kdk_err_set(err, E2BIG, "dis: %" PRIu64 " bytes is more than it will show", length);
 	if (!(code = malloc(length))) {
-		lines_close(&lines);
+		srclines_close(&lines);
 		return kdk_err_set(err, ENOMEM, "dis");
 	}
 	if ((rc = session_read(s, start, code, length, err))) {
 		free(code);
-		lines_close(&lines);
+		srclines_close(&lines);
 		return rc;
 	}
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) {
 		free(code);
-		lines_close(&lines);
+		srclines_close(&lines);
 		return kdk_err_set(err, EINVAL, "capstone: cannot open an x86_64 disassembler");
 	}
 	cs_option(handle, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
@@ -348,7 +262,7 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 		bool segment_relative;
 
 		if (with_lines)
-			line_of(&lines, insn[i].address, s->out);
+			line_of(&lines, insn[i].address, last, sizeof(last), s->out);
 		where_of(s, insn[i].address, where, sizeof(where));
 		gnu_style(&insn[i], mnemonic, ops, sizeof(ops));
 		tail = strstr(ops, "        # 0x");
@@ -377,7 +291,7 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 		cs_free(insn, n);
 	cs_close(&handle);
 	free(code);
-	lines_close(&lines);
+	srclines_close(&lines);
 	if (!n)
 		return kdk_err_set(err, EINVAL, "dis: no instruction decodes at 0x%" PRIx64, start);
 	return 0;

@@ -1,10 +1,32 @@
 /* cmd_ps.c — `ps`: every task and thread, in crash's columns; '>' marks each CPU's current task,
- * kernel threads (no mm) are shown in brackets. %MEM is RSS over the kernel's total RAM pages. */
+ * kernel threads (no mm) are shown in brackets. %MEM is RSS over the kernel's total RAM pages.
+ * --json: the same rows as objects. */
 #include <errno.h>
 #include <inttypes.h>
 
 #include "commands.h"
+#include "json_out.h"
 #include "tasks.h"
+
+/* --json: the same rows, one object each. */
+static void ps_json(struct session *s, const struct kdk_array *tasks, uint64_t totalram)
+{
+	size_t i;
+
+	fputc('[', s->out);
+	for (i = 0; i < tasks->len; i++) {
+		const struct task_info *t = kdk_array_at(tasks, i);
+		double mem = totalram ? 100.0 * (double)t->rss_pages / (double)totalram : 0;
+
+		fprintf(s->out, "%s{\"active\":%s,\"pid\":%d,\"ppid\":%d,\"cpu\":%u,\"task\":\"%016" PRIx64 "\","
+			"\"state\":\"%s\",\"mem_pct\":%.1f,\"vsz_kb\":%" PRIu64 ",\"rss_kb\":%" PRIu64 ",\"comm\":",
+			i ? "," : "", t->active ? "true" : "false", t->pid, t->ppid, t->cpu, t->task,
+			task_state_name(t), mem, t->total_vm_pages * 4, t->rss_pages * 4);
+		json_write_string(s->out, t->comm);
+		fprintf(s->out, ",\"kernel_thread\":%s}", t->mm ? "false" : "true");
+	}
+	fputs("]\n", s->out);
+}
 
 int cmd_ps(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
@@ -22,6 +44,11 @@ int cmd_ps(struct session *s, int argc, char **argv, struct kdk_err *err)
 	if (session_symbol(s, "_totalram_pages", &addr, err) ||
 	    session_read(s, addr, &totalram, sizeof(totalram), err))
 		kdk_err_clear(err);
+	if (s->json) {
+		ps_json(s, &tasks, totalram);
+		kdk_array_free(&tasks);
+		return 0;
+	}
 	fprintf(s->out, "      PID    PPID  CPU       TASK        ST  %%MEM      VSZ      RSS  COMM\n");
 	for (i = 0; i < tasks.len; i++) {
 		const struct task_info *t = kdk_array_at(&tasks, i);

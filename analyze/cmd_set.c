@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "btf_format.h"
+#include "backtrace.h"
 #include "commands.h"
 #include "expr_env.h"
 #include "tasks.h"
@@ -25,19 +26,6 @@ static const char *state_long_name(const char *code)
 		if (!strcmp(code, names[i][0]))
 			return names[i][1];
 	return "?";
-}
-
-static int panic_task(struct session *s, uint64_t *task, struct kdk_err *err)
-{
-	uint64_t addr;
-	int32_t cpu;
-	int rc;
-
-	if ((rc = session_symbol(s, "panic_cpu", &addr, err)) || (rc = session_read(s, addr, &cpu, 4, err)))
-		return rc;
-	if (cpu < 0)
-		return kdk_err_set(err, ENOENT, "no CPU panicked (panic_cpu is -1): give a PID");
-	return tasks_cpu_current(s, (uint32_t)cpu, task, err);
 }
 
 /* The task a PID or task_struct address (hex) names, from the task list. */
@@ -82,7 +70,7 @@ static int context(struct session *s, struct task_info *t, bool *is_panic, struc
 	char addr[32];
 	int rc;
 
-	if (panic_task(s, &panic, s->context_task ? &ignored : err) && !s->context_task)
+	if (bt_panic_task(s, &panic, s->context_task ? &ignored : err) && !s->context_task)
 		return -err->code;
 	task = s->context_task ? s->context_task : panic;
 	*is_panic = task == panic;
@@ -114,7 +102,7 @@ int print_task_context(struct session *s, uint64_t task, struct kdk_err *err)
 	snprintf(addr, sizeof(addr), "%" PRIx64, task);
 	if ((rc = find_task(s, addr, &t, err)))
 		return rc;
-	panic_task(s, &panic, &ignored);
+	bt_panic_task(s, &panic, &ignored);
 	print_context(s, &t, task == panic);
 	return 0;
 }

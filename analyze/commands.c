@@ -14,7 +14,7 @@ static const struct command commands[] = {
 				 "release, memory, panic message", false },
 	{ "log", cmd_log, "log [-T]", "the kernel log from the printk ringbuffer (-T: wall-clock "
 				      "times)", true },
-	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [PID]", "a kernel stack: the panic task's, PID's, or every "
+	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [-l] [PID]", "a kernel stack: the panic task's, PID's, or every "
 						   "CPU's active task (-a); -s adds +offset/size to each "
 						   "name, -f each frame's stack words", true },
 	{ "dis", cmd_dis, "dis FUNCTION|ADDRESS [COUNT]", "disassemble a function (or COUNT instructions "
@@ -32,7 +32,7 @@ static const struct command commands[] = {
 					  "BTF (-o: member offsets), one member's offset, or the structure's "
 					  "contents at ADDRESS (or a symbol)", true },
 	{ "union", cmd_struct, "union NAME [-o]", "a union's definition", true },
-	{ "sym", cmd_sym, "sym NAME|ADDRESS", "a symbol's address, or the symbol at an address", true },
+	{ "sym", cmd_sym, "sym [-l] NAME|ADDRESS", "a symbol's address, or the symbol at an address (-l: its source line; alone: every symbol)", true },
 	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)", true },
 	{ "p", cmd_p, "p EXPRESSION[:CPUS]", "a C expression's value: globals, members (. ->), [i], & *, "
 					  "casts, sizeof, arithmetic; per-CPU variables on CPUS (a, 1, 0-2)", true },
@@ -45,6 +45,11 @@ static const struct command commands[] = {
 					  "show it, set it to a task, or back to the panic task (-p)", true },
 	{ "task", cmd_task, "task [PID|TASK]", "the context's (or a task's) task_struct and "
 					 "thread_info", true },
+	{ "foreach", cmd_foreach, "foreach [STATE|kernel|user|active|PID|TASK|COMM]... bt [-s] [-f] [-l]",
+	  "bt of every task chosen (all without a word; STATE: RU IN UN ST TR ZO DE PA WA ID NE), "
+	  "a PID header each", true },
+	{ "triage", cmd_triage, "triage", "this dump's verdict: crash class, culprit function, module "
+					  "and taint, process, CPU, release, signature", false },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 
@@ -68,6 +73,10 @@ static int run_one(struct session *s, const struct command *cmd, int argc, char 
 	size_t len = 0;
 	int rc;
 
+	/* ps, bt, mod, foreach and triage write their JSON from their own data. */
+	if (s->json && (!strcmp(cmd->name, "ps") || !strcmp(cmd->name, "bt") || !strcmp(cmd->name, "mod") ||
+			!strcmp(cmd->name, "foreach") || !strcmp(cmd->name, "triage")))
+		return cmd->run(s, argc, argv, err);
 	if (!s->json || (strcmp(cmd->name, "sys") && strcmp(cmd->name, "ps") && strcmp(cmd->name, "bt")))
 		return cmd->run(s, argc, argv, err);
 	if (!(mem = open_memstream(&text, &len)))

@@ -37,6 +37,11 @@ int print_task_context(struct session *s, uint64_t task, struct kdk_err *err);
 /* kmem's -s and ADDRESS views (cmd_kmem_slab.c). */
 int kmem_slabs(struct session *s, struct kdk_err *err);
 int kmem_address(struct session *s, const char *text, struct kdk_err *err);
+int cmd_foreach(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_triage(struct session *s, int argc, char **argv, struct kdk_err *err);
+/* `kcrash triage [--json] [-k VMLINUX] DUMP|DIR…` from the shell (argv[0] is "triage"); the
+ * exit status. */
+int triage_main(int argc, char **argv);
 
 /* Run one command line ("sym panic"); unknown commands are an error naming the command. A '|'
  * sends the command's output through the rest of the line, run by /bin/sh -c as crash does

@@ -21,6 +21,7 @@ static void usage(FILE *out)
 		"  -c CMDS   run these commands (separated by ';') and exit\n"
 		"  -i FILE   run the commands in FILE (one per line) and exit\n"
 		"  --json    sys, ps and bt as JSON (one document per command)\n"
+		"       kcrash triage [--json] [-k VMLINUX] DUMP|DIR...   a verdict per dump, grouped\n"
 		"Without -c/-i: an interactive prompt on a terminal, else commands from stdin.\n");
 }
 
@@ -85,6 +86,9 @@ int main(int argc, char **argv)
 	bool json = false;
 	int c, failed;
 
+	/* `kcrash triage DUMP|DIR…`: a verdict per dump, grouped (analyze/cmd_triage.c). */
+	if (argc > 1 && !strcmp(argv[1], "triage"))
+		return triage_main(argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "c:i:h", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;

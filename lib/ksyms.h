@@ -23,7 +23,8 @@ struct kdk_symtab {
 	struct kdk_array syms;     /* struct kdk_ksym, sorted by address after finish */
 	char *pool;
 	size_t pool_len, pool_cap;
-	uint32_t *by_name;         /* indices into syms, sorted by name */
+	uint32_t *by_name;         /* hash of names: slot → index into syms + 1, 0 empty */
+	size_t by_name_slots;      /* a power of two, at least twice the symbols */
 	const char *source;        /* "kallsyms in the dump", "System.map", … */
 	const char *encoding;      /* kallsyms: how its addresses were encoded (static text) */
 };

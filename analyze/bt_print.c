@@ -1,0 +1,165 @@
+/* bt_print.c — a trace's entries as crash prints them (frames "#N [sp] name at addr [mod]",
+ * "[exception RIP: …]" with the registers, -f stack words, -l source lines) or as JSON built from
+ * the same entries. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "backtrace.h"
+#include "json_out.h"
+#include "srclines.h"
+
+static void dump_words(struct session *s, uint64_t from, uint64_t to)
+{
+	struct kdk_err ignored = { 0 };
+	uint64_t addr, word;
+	int col = 0;
+
+	if (to <= from || to - from > 8 * 1024)
+		return;
+	for (addr = from; addr < to; addr += 8) {
+		if (session_read(s, addr, &word, 8, &ignored))
+			break;
+		if (!col)
+			fprintf(s->out, "    %016" PRIx64 ":", addr);
+		fprintf(s->out, " %016" PRIx64, word);
+		if (++col == 2) {
+			fputc('\n', s->out);
+			col = 0;
+		}
+	}
+	if (col)
+		fputc('\n', s->out);
+}
+
+static void print_regs(FILE *out, const struct kdk_pt_regs *r)
+{
+	fprintf(out, "    RIP: %016" PRIx64 "  RSP: %016" PRIx64 "  RFLAGS: %08" PRIx64 "\n", r->ip, r->sp, r->flags);
+	fprintf(out, "    RAX: %016" PRIx64 "  RBX: %016" PRIx64 "  RCX: %016" PRIx64 "\n", r->ax, r->bx, r->cx);
+	fprintf(out, "    RDX: %016" PRIx64 "  RSI: %016" PRIx64 "  RDI: %016" PRIx64 "\n", r->dx, r->si, r->di);
+	fprintf(out, "    RBP: %016" PRIx64 "   R8: %016" PRIx64 "   R9: %016" PRIx64 "\n", r->bp, r->r8, r->r9);
+	fprintf(out, "    R10: %016" PRIx64 "  R11: %016" PRIx64 "  R12: %016" PRIx64 "\n", r->r10, r->r11, r->r12);
+	fprintf(out, "    R13: %016" PRIx64 "  R14: %016" PRIx64 "  R15: %016" PRIx64 "\n", r->r13, r->r14, r->r15);
+	fprintf(out, "    ORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64 "  SS: %04" PRIx64 "\n", r->orig_ax, r->cs, r->ss);
+}
+
+void bt_print_header(FILE *out, const struct task_info *t)
+{
+	fprintf(out, "PID: %-7d  TASK: %016" PRIx64 "  CPU: %-3u  COMMAND: \"%s\"\n", t->pid, t->task, t->cpu,
+		t->comm);
+}
+
+void bt_print_text(struct session *s, const struct kdk_array *entries, const struct bt_print_options *o)
+{
+	char name[256], where[600];
+	size_t i;
+	int shown = 0;
+
+	for (i = 0; i < entries->len; i++) {
+		const struct bt_entry *e = kdk_array_at(entries, i);
+		const char *module;
+
+		switch (e->kind) {
+		case BT_FRAME:
+			/* crash's shape: "name at ADDRESS [module]". */
+			bt_name(s, e->ip, o->offsets, e->return_address, name, sizeof(name), &module);
+			fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n", shown++, e->sp, name,
+				e->ip, module ? " [" : "", module ? module : "", module ? "]" : "");
+			if (o->lines && srclines_find(o->lines, e->ip - e->return_address, where, sizeof(where)))
+				fprintf(s->out, "    %s\n", where);
+			if (o->frame_contents)
+				dump_words(s, e->words_from, e->words_to);
+			break;
+		case BT_EXCEPTION:
+			bt_name(s, e->regs.ip, true, false, name, sizeof(name), NULL);
+			fprintf(s->out, "    [exception RIP: %s]\n", name);
+			if (o->lines && srclines_find(o->lines, e->regs.ip, where, sizeof(where)))
+				fprintf(s->out, "    %s\n", where);
+			print_regs(s->out, &e->regs);
+			break;
+		case BT_USER_REGS:
+			print_regs(s->out, &e->regs);
+			break;
+		case BT_NOTE:
+			fprintf(s->out, "    bt: %s\n", e->note);
+			break;
+		}
+	}
+}
+
+static void json_regs(FILE *out, const struct kdk_pt_regs *r)
+{
+	fprintf(out, "{\"rip\":\"%016" PRIx64 "\",\"rsp\":\"%016" PRIx64 "\",\"rflags\":\"%08" PRIx64 "\","
+		"\"rax\":\"%016" PRIx64 "\",\"rbx\":\"%016" PRIx64 "\",\"rcx\":\"%016" PRIx64 "\","
+		"\"rdx\":\"%016" PRIx64 "\",\"rsi\":\"%016" PRIx64 "\",\"rdi\":\"%016" PRIx64 "\","
+		"\"rbp\":\"%016" PRIx64 "\",\"r8\":\"%016" PRIx64 "\",\"r9\":\"%016" PRIx64 "\","
+		"\"r10\":\"%016" PRIx64 "\",\"r11\":\"%016" PRIx64 "\",\"r12\":\"%016" PRIx64 "\","
+		"\"r13\":\"%016" PRIx64 "\",\"r14\":\"%016" PRIx64 "\",\"r15\":\"%016" PRIx64 "\","
+		"\"orig_rax\":\"%016" PRIx64 "\",\"cs\":\"%04" PRIx64 "\",\"ss\":\"%04" PRIx64 "\"}",
+		r->ip, r->sp, r->flags, r->ax, r->bx, r->cx, r->dx, r->si, r->di, r->bp, r->r8, r->r9, r->r10, r->r11,
+		r->r12, r->r13, r->r14, r->r15, r->orig_ax, r->cs, r->ss);
+}
+
+void bt_print_json(struct session *s, const struct task_info *t, const struct kdk_array *entries,
+		   const char *error, const struct bt_print_options *o, FILE *out)
+{
+	char name[256], where[600];
+	bool first = true;
+	size_t i;
+	int shown = 0;
+
+	fprintf(out, "{\"pid\":%d,\"task\":\"%016" PRIx64 "\",\"cpu\":%u,\"command\":", t->pid, t->task, t->cpu);
+	json_write_string(out, t->comm);
+	fprintf(out, ",\"state\":\"%s\",\"active\":%s,\"frames\":[", task_state_name(t), t->active ? "true" : "false");
+	for (i = 0; i < entries->len; i++) {
+		const struct bt_entry *e = kdk_array_at(entries, i);
+		const struct kdk_ksym *sym;
+		const char *module;
+		uint64_t off;
+
+		if (e->kind == BT_FRAME) {
+			bt_name(s, e->ip, false, e->return_address, name, sizeof(name), &module);
+			fprintf(out, "%s{\"index\":%d,\"sp\":\"%016" PRIx64 "\",\"function\":", first ? "" : ",", shown++,
+				e->sp);
+			json_write_string(out, name);
+			fprintf(out, ",\"address\":\"%016" PRIx64 "\"", e->ip);
+			sym = kdk_symtab_by_addr(&s->syms, e->ip - e->return_address, &off);
+			if (module || (sym && (e->ip >> 63) && (!sym->size || off < sym->size)))
+				fprintf(out, ",\"offset\":%" PRIu64 ",\"size\":%" PRIu64, off + e->return_address,
+					sym->size);
+			if (module) {
+				fputs(",\"module\":", out);
+				json_write_string(out, module);
+			}
+			if (o->lines && srclines_find(o->lines, e->ip - e->return_address, where, sizeof(where))) {
+				fputs(",\"source\":", out);
+				json_write_string(out, where);
+			}
+			fputc('}', out);
+			first = false;
+		} else if (e->kind == BT_EXCEPTION) {
+			bt_name(s, e->regs.ip, true, false, name, sizeof(name), NULL);
+			fprintf(out, "%s{\"exception\":", first ? "" : ",");
+			json_write_string(out, name);
+			fputs(",\"registers\":", out);
+			json_regs(out, &e->regs);
+			fputc('}', out);
+			first = false;
+		}
+	}
+	fputc(']', out);
+	for (i = 0; i < entries->len; i++) {
+		const struct bt_entry *e = kdk_array_at(entries, i);
+
+		if (e->kind == BT_USER_REGS) {
+			fputs(",\"user_registers\":", out);
+			json_regs(out, &e->regs);
+		} else if (e->kind == BT_NOTE) {
+			error = e->note;
+		}
+	}
+	if (error) {
+		fputs(",\"error\":", out);
+		json_write_string(out, error);
+	}
+	fputc('}', out);
+}

@@ -206,11 +206,22 @@ static char *subvol_option(const struct rd_mount *m)
 	return strdup("");
 }
 
-static bool on_device_mapper(const char *spec)
+/* A device-mapper device that is no LVM LV (lvm2's dm uuids start "LVM-"): the capture /init
+ * activates LVM's linear and striped LVs and nothing else of device-mapper. */
+static bool on_other_device_mapper(const char *spec)
 {
-	char real[PATH_MAX];
+	char real[PATH_MAX], path[PATH_MAX + 32], uuid[8] = "";
+	FILE *f;
 
-	return spec[0] == '/' && realpath(spec, real) && !strncmp(real, "/dev/dm-", 8);
+	if (spec[0] != '/' || !realpath(spec, real) || strncmp(real, "/dev/dm-", 8))
+		return false;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/dm/uuid", real + 5);
+	if ((f = fopen(path, "re"))) {
+		if (!fgets(uuid, sizeof(uuid), f))
+			uuid[0] = '\0';
+		fclose(f);
+	}
+	return strncmp(uuid, "LVM-", 4) != 0;
 }
 
 /* The record for the root-fs dump: root= names the spec the capture /init is given; what it
@@ -240,9 +251,9 @@ static int rootfs_record(const struct kdk_kdump_conf *conf, const struct rd_targ
 			       m.mount_point, m.fstype);
 		goto out;
 	}
-	if (on_device_mapper(m.source))
-		rd_warn(warnings, "path %s lies on %s, a device-mapper device (LVM?): the capture "
-				  "/init does not activate LVM or dm yet; the dump would wait for it "
+	if (on_other_device_mapper(m.source))
+		rd_warn(warnings, "path %s lies on %s, a device-mapper device that is no LVM LV: "
+				  "the capture /init activates LVM LVs only; the dump would wait for it "
 				  "and fail", conf->path, m.source);
 	r->spec = strdup(root);
 	r->fstype = strdup(m.fstype);
@@ -340,10 +351,10 @@ static int fs_record(const struct kdk_kdump_conf *conf, const struct rd_target_e
 
 	if ((rc = rd_stable_id(conf->device, env, &r->id, err)))
 		return kdk_err_prefix(err, "%s:%u: dump target: ", conf->file, conf->target_line);
-	if (on_device_mapper(conf->device))
-		rd_warn(warnings, "%s:%u: dump target %s is a device-mapper device (LVM?): the capture "
-				  "/init does not activate LVM or dm yet", conf->file, conf->target_line,
-			conf->device);
+	if (on_other_device_mapper(conf->device))
+		rd_warn(warnings, "%s:%u: dump target %s is a device-mapper device that is no LVM LV: "
+				  "the capture /init activates LVM LVs only", conf->file,
+			conf->target_line, conf->device);
 	r->spec = strdup(conf->device);
 	r->fstype = strdup(conf->fstype);
 	r->mount_at = strdup("/");

@@ -21,7 +21,7 @@ lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 kdir=$(lab_kernel_dir "$release")
 vmlinux=$kdir/vmlinux
 
-layout=$("$LAB_DIR/disk" layout lvm 2> /dev/null) || bail "disk layout lvm failed"
+layout=$("$LAB_DIR/disk" layout lvm) || bail "disk layout lvm failed"
 run=$(lab_run_dir "lvm-$release")
 cp --sparse=always "$layout" "$run/disk.img"
 printf '%s\n' "path /var/crash" "core_collector dumpsave -l --message-level 7 -d 31" \
@@ -31,7 +31,7 @@ grep -q 'dm-mod\|dm_mod' < <(cpio -it < "$run/capture.img" 2> /dev/null || zcat 
 ok $? "the capture image carries dm_mod ($(grep -o 'wrote.*modules' "$run/mkdumprd.out"))"
 
 lab_qemu_start "$run" 300 -kernel "$kdir/vmlinuz" -initrd "$run/first.img" -no-reboot \
-	-append "$(lab_cmdline_base) panic=-1 crashkernel=256M kdk_root=/dev/mapper/kdkvg-root kdk_wait=30" \
+	-append "$(lab_cmdline_base) panic=-1 crashkernel=${LAB_LVM_CRASHKERNEL:-256M} kdk_kexec=${LAB_LVM_KEXEC:--a} kdk_root=/dev/mapper/kdkvg-root kdk_wait=30" \
 	-drive "file=$run/disk.img,if=virtio,format=raw"
 lab_qemu_wait_exit "$run" 290
 ok $? "first kernel crashed, the capture kernel ran our /init, QEMU ended"

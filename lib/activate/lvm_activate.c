@@ -179,6 +179,7 @@ static int find_pvs(const char *sys_block, const char *dev_dir, struct kdk_array
 		close(fd);
 		if (!(pv = kdk_array_push(pvs, err))) {
 			rc = -err->code;
+			kdk_lvm_vg_free(&vg);
 		} else {
 			snprintf(pv->name, sizeof(pv->name), "%s", d->d_name);
 			pv->maj = maj;

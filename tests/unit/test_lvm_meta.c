@@ -260,7 +260,7 @@ static void label_and_header(void **state)
 	static unsigned char pv[8192];
 	const char *text = "vg { id = \"a\" seqno = 1 extent_size = 8 physical_volumes { } }\n";
 	const struct kdk_lvm_area *area;
-	struct kdk_lvm_label label;
+	struct kdk_lvm_label label, bad;
 	struct kdk_lvm_text_locn locn;
 	struct kdk_err err = { 0 };
 	(void)state;
@@ -288,7 +288,7 @@ static void label_and_header(void **state)
 
 	/* a bit flipped in the label: its CRC refuses it */
 	pv[512 + 40] ^= 1;
-	assert_int_equal(kdk_lvm_label_parse(pv, KDK_LVM_LABEL_SCAN_BYTES, &label, &err), -EBADMSG);
+	assert_int_equal(kdk_lvm_label_parse(pv, KDK_LVM_LABEL_SCAN_BYTES, &bad, &err), -EBADMSG);
 	assert_non_null(strstr(err.msg, "LVM label in sector 1: CRC mismatch"));
 	pv[512 + 40] ^= 1;
 	/* a flipped mda header byte */
@@ -300,7 +300,7 @@ static void label_and_header(void **state)
 
 	/* no label at all: not a PV */
 	memset(pv, 0, 2048);
-	assert_int_equal(kdk_lvm_label_parse(pv, KDK_LVM_LABEL_SCAN_BYTES, &label, &err), -EMEDIUMTYPE);
+	assert_int_equal(kdk_lvm_label_parse(pv, KDK_LVM_LABEL_SCAN_BYTES, &bad, &err), -EMEDIUMTYPE);
 	assert_string_equal(err.msg, "no LVM label in the first 2048 bytes");
 }
 

@@ -11,6 +11,7 @@
 #include "console.h"
 #include "kdump_conf.h"
 #include "network.h"
+#include "raw.h"
 #include "save.h"
 #include "system.h"
 #include "target.h"
@@ -109,8 +110,8 @@ static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err
 	case KDK_TARGET_ROOTFS:
 		return save_to_rootfs(conf, err);
 	case KDK_TARGET_RAW:
-		return kdk_err_set(err, ENOTSUP, "raw dump targets are not supported yet (%s)",
-				   conf->device);
+		say("dump target: raw %s", conf->device);
+		return capture_save_raw(conf->core_collector, conf->device, VMCORE, wait_seconds(), err);
 	case KDK_TARGET_SSH:
 		/* The network from ip= on the capture command line, then whether sshd answers, so a
 		 * network problem shows as one on the console. A collector that does not answer yet

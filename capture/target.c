@@ -8,9 +8,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "activate/lvm_activate.h"
 #include "console.h"
 #include "fs_probe.h"
 #include "part_table.h"
@@ -60,20 +62,64 @@ static int scan_once(const char *spec, char *dev, size_t size)
 	return found;
 }
 
+/* One LVM activation pass (a PV may have appeared since the last): what it activated goes to the
+ * console; why something was not activated is kept in notes for the timeout's message. */
+static void activate_lvm(char **notes)
+{
+	struct kdk_lvm_pass pass;
+	struct kdk_err err = { 0 };
+	size_t i, len = 0;
+	FILE *out;
+
+	kdk_lvm_pass_init(&pass);
+	if (kdk_lvm_activate("/sys/class/block", "/dev", &pass, &err))
+		say("LVM activation: %s", err.msg);
+	for (i = 0; i < pass.activated.len; i++) {
+		const struct kdk_lvm_activated *a = kdk_array_at(&pass.activated, i);
+
+		say("LVM: activated %s/%s as /dev/mapper/%s (%u:%u), table: %s", a->vg, a->lv,
+		    a->dm_name, major(a->dev), minor(a->dev), a->table);
+	}
+	free(*notes);
+	*notes = NULL;
+	if (pass.notes.len && (out = open_memstream(notes, &len))) {
+		for (i = 0; i < pass.notes.len; i++)
+			fprintf(out, "; %s", *(char **)kdk_array_at(&pass.notes, i));
+		fclose(out);
+	}
+	kdk_lvm_pass_free(&pass);
+}
+
 int target_find(const char *spec, unsigned timeout_s, char *dev, size_t size, struct kdk_err *err)
 {
 	double deadline = uptime_seconds() + timeout_s;
 	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	char *lvm_notes = NULL;
+	int rc;
 
 	for (;;) {
-		if (!scan_once(spec, dev, size))
-			return 0;
-		if (uptime_seconds() >= deadline)
-			return kdk_err_set(err, ENODEV, "dump target %s did not appear within %u s "
-						     "(disk missing, or its driver not in the initramfs: "
-						     "extra_modules in kdump.conf)", spec, timeout_s);
+		if (!scan_once(spec, dev, size)) {
+			rc = 0;
+			break;
+		}
+		/* The target may be an LV whose PVs are among the disks: activate what is there,
+		 * then look again at once (the LV's /dev/mapper name and dm-N are new devices). */
+		activate_lvm(&lvm_notes);
+		if (!scan_once(spec, dev, size)) {
+			rc = 0;
+			break;
+		}
+		if (uptime_seconds() >= deadline) {
+			rc = kdk_err_set(err, ENODEV, "dump target %s did not appear within %u s "
+						      "(disk missing, or its driver not in the initramfs: "
+						      "extra_modules in kdump.conf)%s%s", spec, timeout_s,
+					 lvm_notes ? "; LVM" : "", lvm_notes ? lvm_notes : "");
+			break;
+		}
 		nanosleep(&pause, NULL);
 	}
+	free(lvm_notes);
+	return rc;
 }
 
 static void mkdir_p(const char *dir)

@@ -2,6 +2,7 @@
  * sysfs from the device up through its parents (driver/module links). */
 #include "device_modules.h"
 
+#include <dirent.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -70,6 +71,44 @@ int rd_sysfs_device_modules(struct kdk_module_set *set, const char *device,
 	return found;
 }
 
+/* A block device's modules from its sysfs directory: a device-mapper device needs dm_mod and
+ * what its slaves (the LV's PVs, their disks) need, a disk or partition its drivers. */
+static void sysfs_block_modules(struct kdk_module_set *set, const char *sys, const char *device,
+				unsigned depth, struct kdk_array *warnings)
+{
+	char path[PATH_MAX], uuid[160] = "";
+	struct kdk_err err = { 0 };
+	struct dirent *d;
+	FILE *f;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/dm/uuid", sys);
+	if (!(f = fopen(path, "re"))) {
+		rd_sysfs_device_modules(set, sys, warnings);
+		return;
+	}
+	if (!fgets(uuid, sizeof(uuid), f))
+		uuid[0] = '\0';
+	fclose(f);
+	if (kdk_module_set_add(set, "dm_mod", &err) < 0)
+		rd_warn(warnings, "dump target %s is a device-mapper device: %s", device, err.msg);
+	/* lvm2 names its LVs' dm uuids "LVM-<vg id><lv id>"; the capture /init activates LVs only */
+	if (strncmp(uuid, "LVM-", 4))
+		rd_warn(warnings, "dump target %s is a device-mapper device that is no LVM LV (dm uuid "
+				  "\"%.*s\": dm-crypt, multipath?): the capture /init activates linear and "
+				  "striped LVM LVs only", device, (int)strcspn(uuid, "\n"), uuid);
+	snprintf(path, sizeof(path), "%s/slaves", sys);
+	if (depth > 8 || !(dir = opendir(path)))
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/block/%s", d->d_name);
+		sysfs_block_modules(set, path, device, depth + 1, warnings);
+	}
+	closedir(dir);
+}
+
 void rd_block_device_modules(struct kdk_module_set *set, const char *device,
 			     struct kdk_array *warnings)
 {
@@ -92,7 +131,7 @@ void rd_block_device_modules(struct kdk_module_set *set, const char *device,
 		return;
 	}
 	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
-	rd_sysfs_device_modules(set, sys, warnings);
+	sysfs_block_modules(set, sys, device, 0, warnings);
 }
 
 void rd_network_device_modules(struct kdk_module_set *set, const char *host,

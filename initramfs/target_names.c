@@ -206,11 +206,22 @@ static char *subvol_option(const struct rd_mount *m)
 	return strdup("");
 }
 
-static bool on_device_mapper(const char *spec)
+/* A device-mapper device that is no LVM LV (lvm2's dm uuids start "LVM-"): the capture /init
+ * activates LVM's linear and striped LVs and nothing else of device-mapper. */
+static bool on_other_device_mapper(const char *spec)
 {
-	char real[PATH_MAX];
+	char real[PATH_MAX], path[PATH_MAX + 32], uuid[8] = "";
+	FILE *f;
 
-	return spec[0] == '/' && realpath(spec, real) && !strncmp(real, "/dev/dm-", 8);
+	if (spec[0] != '/' || !realpath(spec, real) || strncmp(real, "/dev/dm-", 8))
+		return false;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/dm/uuid", real + 5);
+	if ((f = fopen(path, "re"))) {
+		if (!fgets(uuid, sizeof(uuid), f))
+			uuid[0] = '\0';
+		fclose(f);
+	}
+	return strncmp(uuid, "LVM-", 4) != 0;
 }
 
 /* The record for the root-fs dump: root= names the spec the capture /init is given; what it
@@ -240,9 +251,9 @@ static int rootfs_record(const struct kdk_kdump_conf *conf, const struct rd_targ
 			       m.mount_point, m.fstype);
 		goto out;
 	}
-	if (on_device_mapper(m.source))
-		rd_warn(warnings, "path %s lies on %s, a device-mapper device (LVM?): the capture "
-				  "/init does not activate LVM or dm yet; the dump would wait for it "
+	if (on_other_device_mapper(m.source))
+		rd_warn(warnings, "path %s lies on %s, a device-mapper device that is no LVM LV: "
+				  "the capture /init activates LVM LVs only; the dump would wait for it "
 				  "and fail", conf->path, m.source);
 	r->spec = strdup(root);
 	r->fstype = strdup(m.fstype);
@@ -340,10 +351,10 @@ static int fs_record(const struct kdk_kdump_conf *conf, const struct rd_target_e
 
 	if ((rc = rd_stable_id(conf->device, env, &r->id, err)))
 		return kdk_err_prefix(err, "%s:%u: dump target: ", conf->file, conf->target_line);
-	if (on_device_mapper(conf->device))
-		rd_warn(warnings, "%s:%u: dump target %s is a device-mapper device (LVM?): the capture "
-				  "/init does not activate LVM or dm yet", conf->file, conf->target_line,
-			conf->device);
+	if (on_other_device_mapper(conf->device))
+		rd_warn(warnings, "%s:%u: dump target %s is a device-mapper device that is no LVM LV: "
+				  "the capture /init activates LVM LVs only", conf->file,
+			conf->target_line, conf->device);
 	r->spec = strdup(conf->device);
 	r->fstype = strdup(conf->fstype);
 	r->mount_at = strdup("/");
@@ -375,6 +386,44 @@ static int fs_record(const struct kdk_kdump_conf *conf, const struct rd_target_e
 	return r->options ? 0 : kdk_err_set(err, ENOMEM, "out of memory");
 }
 
+/* The record for "raw <device path>": the partition's PARTUUID (a raw partition holds no file
+ * system id, and the stream would erase one). Returns 1 when no record is needed or possible:
+ * PARTUUID= given, or a kernel name (/dev/vdb1) without a PARTUUID, used as it is (warned). */
+static int raw_record(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
+		      struct kdk_target_record *r, struct kdk_array *warnings, struct kdk_err *err)
+{
+	char real[PATH_MAX];
+
+	if (conf->device[0] != '/')
+		return 1;
+	if (!realpath(conf->device, real)) {
+		rd_warn(warnings, "%s:%u: raw %s is not on this machine: the capture /init looks for "
+				  "it by that name", conf->file, conf->target_line, conf->device);
+		return 1;
+	}
+	if (!(r->id = partuuid_of(real, env))) {
+		struct stat st;
+
+		/* a udev name (a symlink) does not exist in the capture kernel; a kernel name does */
+		if (!lstat(conf->device, &st) && S_ISLNK(st.st_mode))
+			return kdk_err_set(err, ENODEV, "%s:%u: raw %s (%s): no PARTUUID in %s/by-partuuid: "
+					   "the capture kernel could not find it; name it by PARTUUID=",
+					   conf->file, conf->target_line, conf->device, real,
+					   env->dev_disk);
+		rd_warn(warnings, "%s:%u: raw %s has no PARTUUID: the capture /init writes to that "
+				  "kernel name, which may name another disk there", conf->file,
+			conf->target_line, conf->device);
+		return 1;
+	}
+	r->spec = strdup(conf->device);
+	r->fstype = strdup("");
+	r->mount_at = strdup("/");
+	r->options = strdup("");
+	if (!r->spec || !r->fstype || !r->mount_at || !r->options)
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	return 0;
+}
+
 int rd_resolve_targets(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
 		       struct kdk_array *records, struct kdk_array *warnings, struct kdk_err *err)
 {
@@ -393,6 +442,18 @@ int rd_resolve_targets(const struct kdk_kdump_conf *conf, const struct rd_target
 		memset(r, 0, sizeof(*r));
 		if ((rc = fs_record(conf, env, r, warnings, err)))
 			goto out;
+	}
+	if (conf->target == KDK_TARGET_RAW) {
+		if (!(r = kdk_array_push(records, err)))
+			return -err->code;
+		memset(r, 0, sizeof(*r));
+		if ((rc = raw_record(conf, env, r, warnings, err)) == 1) {
+			kdk_target_record_clear(r);
+			records->len--;
+			rc = 0;
+		} else if (rc) {
+			goto out;
+		}
 	}
 	if (rootfs) {
 		if (!(root = cmdline_root(env))) {

@@ -160,9 +160,13 @@ int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 	bool dropped;
 	int rc;
 
-	if (conf->target == KDK_TARGET_RAW)
-		return kdk_err_set(err, ENOTSUP, "%s:%u: raw %s: raw dump targets are not supported yet",
-				   conf->file, conf->target_line, conf->device);
+	/* the stream overwrites the partition's start, and with it any file system's superblock:
+	 * a raw target found by UUID= would be found once */
+	if (conf->target == KDK_TARGET_RAW &&
+	    (!strncmp(conf->device, "UUID=", 5) || !strncmp(conf->device, "LABEL=", 6)))
+		return kdk_err_set(err, EINVAL, "%s:%u: raw %s: a dump written over the partition "
+				   "erases the file system id this names; name the partition by "
+				   "PARTUUID= or /dev/…", conf->file, conf->target_line, conf->device);
 	if (conf->target == KDK_TARGET_FS && conf->fstype && !strncmp(conf->fstype, "nfs", 3))
 		return kdk_err_set(err, ENOTSUP, "%s:%u: %s %s: NFS dump targets are not supported yet "
 				   "(ssh is)", conf->file, conf->target_line, conf->fstype, conf->device);
@@ -176,6 +180,12 @@ int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 					&storage, &dropped, err);
 	free(argv);
 	free(storage);
+	/* raw: the capture /init writes the flattened stream of a kdump-compressed dump (as
+	 * makedumpfile -F does); an ELF dump has no flattened form here */
+	if (!rc && conf->target == KDK_TARGET_RAW && opts.elf)
+		return kdk_err_set(err, ENOTSUP, "%s:%u: raw %s: core_collector -E: a raw target holds a "
+				   "kdump-compressed dump's flattened stream, not ELF", conf->file,
+				   conf->target_line, conf->device);
 	if (rc) {
 		if (conf->core_collector_line)
 			kdk_err_prefix(err, "%s:%u: ", conf->file, conf->core_collector_line);

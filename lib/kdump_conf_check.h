@@ -9,7 +9,9 @@
 #include "kdump_conf.h"
 #include "save_options.h"
 
-/* Every refusal says "<file>:<line>: …": raw and nfs targets (not implemented yet), ssh targets
+/* Every refusal says "<file>:<line>: …": nfs targets (not implemented yet), raw ones with an
+ * ELF core_collector (-E: a raw target holds a flattened kdump-compressed stream) or named by
+ * UUID=/LABEL= (the stream erases that id), ssh targets
  * given by name or IPv6 address (the capture /init has no resolver; its network is IPv4), a
  * core_collector dumpsave's own parser rejects or that does not save a dump, and kdump_pre/
  * kdump_post scripts whose #! interpreter the image does not hold (it holds busybox as /bin/sh,

@@ -17,6 +17,7 @@
 #include "grub.h"
 #include "mem_ranges.h"
 #include "propagate.h"
+#include "raw_save.h"
 #include "rebuild.h"
 
 #define MiB ((uint64_t)1024 * 1024)
@@ -240,9 +241,27 @@ static int no_args(const struct ctl *ctl, int argc, const char *name)
 	return 0;
 }
 
+/* A dump the last capture wrote on a raw target is saved before anything else, whatever start
+ * then finds (no reservation, a loaded kernel); a failure is said, and start goes on (the next
+ * crash needs kdump more). A kdump.conf that does not load is left to load() to report. */
+static void save_raw_first(const struct ctl *ctl)
+{
+	struct kdk_kdump_conf conf;
+	struct kdk_err err = { 0 };
+
+	if (load_conf(ctl, &conf, &err))
+		return;
+	if (ctl_save_raw(ctl, &conf, &err))
+		ctl_error(ctl, "%s", err.msg);
+	kdk_kdump_conf_free(&conf);
+}
+
 static int cmd_start(struct ctl *ctl, int argc, char **argv)
 {
-	return no_args(ctl, argc, argv[0]) ?: load(ctl, REBUILD_IF_CHANGED);
+	if (no_args(ctl, argc, argv[0]))
+		return 2;
+	save_raw_first(ctl);
+	return load(ctl, REBUILD_IF_CHANGED);
 }
 
 static int cmd_stop(struct ctl *ctl, int argc, char **argv)
@@ -329,6 +348,11 @@ static int with_conf(struct ctl *ctl, int argc, char **argv,
 static int rebuild_always(const struct ctl *ctl, const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
 	return rebuild_initrd(ctl, conf, REBUILD_ALWAYS, err);
+}
+
+static int cmd_save_raw(struct ctl *ctl, int argc, char **argv)
+{
+	return with_conf(ctl, argc, argv, ctl_save_raw);
 }
 
 static int cmd_rebuild(struct ctl *ctl, int argc, char **argv)
@@ -529,6 +553,7 @@ static const struct command commands[] = {
 	{ "reload", cmd_reload, "unload and load again with the same initramfs" },
 	{ "status", cmd_status, "exit 0 when operational (a capture kernel is loaded), 3 when not" },
 	{ "rebuild", cmd_rebuild, "rebuild the capture initramfs now" },
+	{ "save-raw", cmd_save_raw, "save the dump a capture wrote on kdump.conf's raw device (start does)" },
 	{ "showmem", cmd_showmem, "the memory reserved for the crash kernel, and where" },
 	{ "estimate", cmd_estimate, "the crashkernel= this machine needs, and how it was reckoned" },
 	{ "get-default-crashkernel", cmd_get_default_crashkernel,

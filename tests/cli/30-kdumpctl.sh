@@ -96,17 +96,18 @@ refused_at_start() { # LINE-2-OF-KDUMP.CONF EXPECTED-MESSAGE
 	[ $status -eq 1 ] && grep -qF "$2" err && [ "$(calls kexec)+$(calls mkdumprd)" = "0+0" ]
 	ok $? "start refuses \"$1\": exit $status, nothing built or loaded; expected \"$2\", got \"$(cat err)\""
 }
-refused_at_start "raw /dev/sdb1" "kdump.conf:2: raw /dev/sdb1: raw dump targets are not supported yet"
+refused_at_start "raw /dev/sdb1
+core_collector dumpsave -E -d 31" "kdump.conf:2: raw /dev/sdb1: core_collector -E: a raw target holds a kdump-compressed dump's flattened stream, not ELF"
 refused_at_start "nfs srv:/export" "kdump.conf:2: nfs srv:/export: NFS dump targets are not supported yet"
 refused_at_start "core_collector makedumpfile -d 64" "kdump.conf:2: core_collector \"makedumpfile -d 64\": -d 64: the dump level is a number from 0 to 31"
 refused_at_start "kdump_pre $hooks/bash-hook" "kdump.conf:2: kdump_pre $hooks/bash-hook: its interpreter /bin/bash is not in the capture image"
 refused_at_start "kdump_post $work/sh-hook" "kdump.conf:2: kdump_post $work/sh-hook: the capture /init mounts a file system over /tmp, which hides it there"
 refused_at_start "ssh -oProxyCommand=touch\${IFS}x@h" "kdump.conf:2: ssh \"-oProxyCommand=touch\${IFS}x@h\": a user or host starting with '-' would be read as an ssh option; refused"
-printf '%s\n' "path /var/crash" "raw /dev/sdb1" > kdump.conf
+printf '%s\n' "path /var/crash" "nfs srv:/export" > kdump.conf
 echo 1 > sys/kernel/kexec_crash_loaded
 run restart
-[ $status -eq 1 ] && grep -qF "kdump.conf:2: raw /dev/sdb1" err && [ "$(calls kexec)" = 0 ] && [ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
-ok $? "restart with a raw target: refused before the loaded kernel is unloaded (\"$(cat err)\")"
+[ $status -eq 1 ] && grep -qF "kdump.conf:2: nfs srv:/export" err && [ "$(calls kexec)" = 0 ] && [ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
+ok $? "restart with an nfs target: refused before the loaded kernel is unloaded (\"$(cat err)\")"
 echo 0 > sys/kernel/kexec_crash_loaded
 printf '%s\n' "path /var/crash" "kdump_pre $hooks/sh-hook" > kdump.conf
 run start

@@ -153,4 +153,23 @@ ok $? "root= of another machine: the image builds"
 grep -qF "warning: root=UUID=99999999-0000-4000-8000-000000000000 (proc/cmdline) is not the file system on / here" out.txt
 ok $? "root= of another machine: warned, nothing recorded ($(grep -c '^target' targets.txt) records)"
 
+# 8. raw targets: a path is recorded by the partition's PARTUUID (the stream erases any file
+#    system id); a udev name without one is refused with its line; PARTUUID= needs no record.
+ln -sf ../../blank.img disk/by-id/raw-part
+printf 'raw %s/disk/by-id/raw-part\npath /var/crash\n' "$work" > raw.conf
+build_image raw.conf
+is "$(tail -n +2 targets.txt)" "target $work/disk/by-id/raw-part
+id PARTUUID=0b6c3f2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c
+mount_at /" "raw by a udev name: recorded by its PARTUUID"
+ln -sf ../../nolink.img disk/by-id/raw-nolink
+printf 'path /var/crash\nraw %s/disk/by-id/raw-nolink\n' "$work" > raw-nolink.conf
+build_image raw-nolink.conf
+rc=$?
+[ $rc -ne 0 ] && grep -qF "raw-nolink.conf:2: raw $work/disk/by-id/raw-nolink ($work/nolink.img): no PARTUUID in disk/by-partuuid" out.txt
+ok $? "raw by a udev name without a PARTUUID: refused with its line (rc $rc: $(head -c 200 out.txt))"
+printf 'raw PARTUUID=0b6c3f2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c\n' > raw-id.conf
+build_image raw-id.conf
+ok $? "raw by PARTUUID=: the image builds"
+is "$(grep -c '^target' targets.txt 2> /dev/null || true)" 0 "raw by PARTUUID=: no record (the capture /init matches the partition table)"
+
 done_testing

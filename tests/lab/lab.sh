@@ -213,7 +213,8 @@ lab_binary_files() {
 lab_capture_images() {
 	local dir=$1 release=$2 conf=$3 ko=${4:-} kdir
 	kdir=$(lab_kernel_dir "$release")
-	"$KDK_BUILD/mkdumprd" --moddir "$kdir/root/lib/modules/$release" -c "$conf" \
+	# shellcheck disable=SC2086 # LAB_MKDUMPRD_ARGS: words (--proc DIR --dev-disk DIR for t/54)
+	"$KDK_BUILD/mkdumprd" --moddir "$kdir/root/lib/modules/$release" -c "$conf" ${LAB_MKDUMPRD_ARGS:-} \
 		--init "$KDK_BUILD/static/${LAB_CAPTURE_INIT:-kdump-init}" "$dir/capture.img" > "$dir/mkdumprd.out" 2>&1 ||
 		{ cat "$dir/mkdumprd.out" >&2; return 1; }
 	"$LAB_DIR/initramfs" "$dir/first.img" --kernel "$release" \

@@ -115,8 +115,12 @@ static void targets(void **state)
 		       "kdump.conf:2: ssh kdump@localhost: the capture kernel cannot resolve host names yet: give the IPv4 address (here localhost resolves to 127.0.0.1: ssh kdump@127.0.0.1)");
 	expect_refused("ssh kdump@[2001:db8::1]\n",
 		       "kdump.conf:1: ssh kdump@[2001:db8::1]: the capture kernel reaches ssh targets by numeric IPv4 address only (no resolver, ip= is IPv4)");
-	expect_refused("path /x\nraw /dev/sdb1\n",
-		       "kdump.conf:2: raw /dev/sdb1: raw dump targets are not supported yet");
+	expect_accepted("path /x\nraw /dev/sdb1\n");
+	expect_accepted("raw PARTUUID=6b646b70-0000-4000-8000-000000000002\n");
+	expect_refused("raw UUID=6b646b66-0000-4000-8000-000000000002\n",
+		       "kdump.conf:1: raw UUID=6b646b66-0000-4000-8000-000000000002: a dump written over the partition erases the file system id this names; name the partition by PARTUUID= or /dev/…");
+	expect_refused("path /x\nraw /dev/sdb1\ncore_collector dumpsave -E -d 31\n",
+		       "kdump.conf:2: raw /dev/sdb1: core_collector -E: a raw target holds a kdump-compressed dump's flattened stream, not ELF");
 	expect_refused("\n\nnfs server:/export\n",
 		       "kdump.conf:3: nfs server:/export: NFS dump targets are not supported yet (ssh is)");
 	expect_refused("virtiofs /dev/vda\n",

@@ -242,9 +242,10 @@ man: $(MAN_PAGES)
 
 # The .deb: dpkg-buildpackage in a copy of the tree's files (tracked and new, as the work tree has
 # them) under $(BUILD)/deb/, so the source tree stays clean and its build/ untouched; rebuilt only
-# when one of those files changed. debian/rules builds with its own BUILD inside the copy.
+# when one of those files changed. debian/rules builds with its own BUILD inside the copy. tests/
+# is left out: the package build runs no tests, and a test edited must not rebuild the package.
 DEB := $(BUILD)/deb/kdumpkit_$(VERSION)_amd64.deb
-DEB_SOURCES := $(wildcard $(shell git ls-files -co --exclude-standard 2>/dev/null))
+DEB_SOURCES := $(filter-out tests/% .ci/%,$(wildcard $(shell git ls-files -co --exclude-standard 2>/dev/null)))
 
 deb: $(DEB)
 
@@ -253,8 +254,10 @@ $(DEB): $(DEB_SOURCES)
 	mkdir -p $(BUILD)/deb/kdumpkit-$(VERSION)
 	@echo "deb: copying $(words $(DEB_SOURCES)) files to $(BUILD)/deb/kdumpkit-$(VERSION)"
 	@cp --parents -t $(BUILD)/deb/kdumpkit-$(VERSION) $(DEB_SOURCES)
-	@# Nothing of this make (BUILD=, CFLAGS=, -j) may reach the copy's own build.
+	@# Nothing of this make (BUILD=, CFLAGS=, -j) may reach the copy's own build: command-line
+	@# variables are in the environment too, and its `make clean` would remove this BUILD.
 	cd $(BUILD)/deb/kdumpkit-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+		-u BUILD -u CFLAGS \
 		dpkg-buildpackage -us -uc -b -j$(NPROC) > ../build.log 2>&1 || \
 		{ tail -n 30 ../build.log; exit 1; }
 	@echo "deb: $@ (log: $(BUILD)/deb/build.log)"

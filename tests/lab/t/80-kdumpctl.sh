@@ -172,8 +172,9 @@ ok $? "then final_action reboot (QEMU -no-reboot ended the run)"
 ok $? "nothing ran after the crash"
 
 # ---- boot 2: the dump is there, kdump is back ------------------------------------------------
+# (420 s: the remove and the reinstall took boot 2 to 283 s on a loaded machine)
 t0=$SECONDS
-boot check 300
+boot check 420
 diag "boot 2 ended after $((SECONDS - t0)) s"
 dumps=$(grep -a 'KDK-LAB: dump dir /var/crash/127.0.0.1-' "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: //')
 [[ "$dumps" == *": vmcore vmcore-dmesg.txt "* ]] && [ "$(wc -l <<< "$dumps")" -eq 1 ]

@@ -3,10 +3,13 @@
 #   make demo       the whole crash→capture→analyse cycle in the lab
 #   make bench      benchmarks against the reference peers
 #   make install    DESTDIR=… PREFIX=…        make deps    install the Debian packages we need
+#   make man        the manual pages          make deb     the Debian package, in $(BUILD)/deb/
 
 BUILD   ?= build
 PREFIX  ?= /usr
 SYSCONFDIR ?= /etc
+# systemd units: debian/rules passes /lib/systemd/system, where bookworm's dh_installsystemd looks.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -48,7 +51,7 @@ STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, 
 	$(BUILD)/static/kdump-init $(BUILD)/static/kdump-init-ssh
 CAPTURE_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard capture/*.c)))
 
-.PHONY: asan-build all check check-unit check-lab check-fuzz check-asan fuzz fuzz-build demo bench install deps clean
+.PHONY: asan-build all programs man deb check check-unit check-lab check-fuzz check-asan fuzz fuzz-build demo bench install deps clean
 
 # The fault-injection shim (tests/fault, docs/faults.md): LD_PRELOAD by tests only, linked into nothing.
 FAULT_SHIM := $(BUILD)/tests/fault/libkdk-fault.so
@@ -60,6 +63,9 @@ all: $(LIBKDK) $(TOOL_BINS) $(STATIC_BINS) $(UNIT_TESTS) $(TEST_TOOLS) $(FAULT_S
 $(FAULT_SHIM): tests/fault/kdk_fault.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl -lpthread
+
+# What `make install` ships (debian/rules builds only this): the tools and the manual pages.
+programs: $(TOOL_BINS) $(STATIC_BINS) man
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -209,19 +215,61 @@ bench: deps
 	tests/bench/run
 
 # The capture /init is not a command: mkdumprd takes the static build from PREFIX/lib/kdumpkit.
-# kdump.service goes to PREFIX/lib/systemd/system; kdump.conf and default/kdump to SYSCONFDIR.
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/kdumpkit
-	$(foreach b,$(filter-out %/kdump-init,$(TOOL_BINS)),install -m 0755 $(b) $(DESTDIR)$(PREFIX)/sbin/;)
+# kcrash is a user's command (PREFIX/bin), the others an administrator's (PREFIX/sbin).
+# kdump.service goes to SYSTEMDUNITDIR; kdump.conf and default/kdump to SYSCONFDIR.
+install: programs
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/kdumpkit
+	$(foreach b,$(filter-out %/kdump-init %/kcrash,$(TOOL_BINS)),install -m 0755 $(b) $(DESTDIR)$(PREFIX)/sbin/;)
+	install -m 0755 $(BUILD)/kcrash $(DESTDIR)$(PREFIX)/bin/kcrash
 	install -m 0755 $(BUILD)/static/kdump-init $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init
 	install -m 0755 $(BUILD)/static/kdump-init-ssh $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init-ssh
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(PREFIX)/share/doc/kdumpkit
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/default \
+		$(DESTDIR)$(PREFIX)/share/doc/kdumpkit/formats $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/kdumpkit|g' \
-		systemd/kdump.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/kdump.service
+		systemd/kdump.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/kdump.service
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/kdumpkit/README.md
+	install -m 0644 docs/formats/*.md $(DESTDIR)$(PREFIX)/share/doc/kdumpkit/formats/
+	$(foreach m,$(MAN_PAGES),install -d $(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m))) && \
+		install -m 0644 $(m) $(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m)))/;)
+	install -m 0644 completion/kdumpctl completion/kcrash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 	@# An administrator's configuration is never overwritten.
 	test -e $(DESTDIR)$(SYSCONFDIR)/kdump.conf || install -m 0644 conf/kdump.conf $(DESTDIR)$(SYSCONFDIR)/kdump.conf
 	test -e $(DESTDIR)$(SYSCONFDIR)/default/kdump || install -m 0644 conf/default-kdump $(DESTDIR)$(SYSCONFDIR)/default/kdump
+
+# Manual pages: scdoc sources in docs/man/NAME.SECTION.scd, rendered into $(BUILD)/man/NAME.SECTION,
+# dated by debian/changelog's last entry (the same bytes on every build of one version).
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+VERSION_DATE := $(shell date -u -d "$$(sed -n 's/^ -- .*>  //p' debian/changelog | head -n 1)" +%s 2>/dev/null)
+MAN_PAGES := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(wildcard docs/man/*.scd))
+
+$(BUILD)/man/%: docs/man/%.scd debian/changelog
+	@mkdir -p $(dir $@)
+	sed 's/@VERSION@/$(VERSION)/g' $< | SOURCE_DATE_EPOCH=$(VERSION_DATE) scdoc > $@.tmp
+	mv $@.tmp $@
+
+man: $(MAN_PAGES)
+
+# The .deb: dpkg-buildpackage in a copy of the tree's files (tracked and new, as the work tree has
+# them) under $(BUILD)/deb/, so the source tree stays clean and its build/ untouched; rebuilt only
+# when one of those files changed. debian/rules builds with its own BUILD inside the copy. tests/
+# is left out: the package build runs no tests, and a test edited must not rebuild the package.
+DEB := $(BUILD)/deb/kdumpkit_$(VERSION)_amd64.deb
+DEB_SOURCES := $(filter-out tests/% .ci/%,$(wildcard $(shell git ls-files -co --exclude-standard 2>/dev/null)))
+
+deb: $(DEB)
+
+$(DEB): $(DEB_SOURCES)
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/kdumpkit-$(VERSION)
+	@echo "deb: copying $(words $(DEB_SOURCES)) files to $(BUILD)/deb/kdumpkit-$(VERSION)"
+	@cp --parents -t $(BUILD)/deb/kdumpkit-$(VERSION) $(DEB_SOURCES)
+	@# Nothing of this make (BUILD=, CFLAGS=, -j) may reach the copy's own build: command-line
+	@# variables are in the environment too, and its `make clean` would remove this BUILD.
+	cd $(BUILD)/deb/kdumpkit-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+		-u BUILD -u CFLAGS \
+		dpkg-buildpackage -us -uc -b -j$(NPROC) > ../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; exit 1; }
+	@echo "deb: $@ (log: $(BUILD)/deb/build.log)"
 
 clean:
 	rm -rf $(BUILD)

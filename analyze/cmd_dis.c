@@ -258,7 +258,7 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 	n = cs_disasm(handle, code, length, start, count, &insn);
 	for (i = 0; i < n; i++) {
 		uint64_t target;
-		char *tail, mnemonic[64], ops[256];
+		char *tail, mnemonic[256], ops[256];
 		bool segment_relative;
 
 		if (with_lines)

@@ -1,9 +1,12 @@
-# Lab test: kdumpctl and kdump.service on a real systemd boot (6.1 cloud kernel only: one boot
-# cycle on 6.12 would double the time for the same systemd path). A Debian bookworm minbase
-# rootfs from debootstrap (cached, tests/lab/rootfs) with systemd, the kernel and its modules, and
-# kdumpkit from `make install DESTDIR=… PREFIX=/usr`, kdump.service enabled, the default
-# kdump.conf (dump to the root filesystem). Booted with crashkernel=96M (the lab's measured
-# minimum is 64M, t/55; 96M leaves margin for systemd's larger root disk driver set):
+# Lab test: the kdumpkit .deb and kdump.service on a real systemd boot (6.1 cloud kernel only: one
+# boot cycle on 6.12 would double the time for the same systemd path). `make deb` builds the
+# package (dpkg-buildpackage in a copy of the tree, rebuilt only when a file changed) and lintian
+# checks it (its output is in this log; an error or warning fails). A Debian bookworm minbase
+# rootfs from debootstrap (cached, tests/lab/rootfs) with systemd and the package's dependencies
+# gets the kernel and its modules and the .deb through `dpkg -i` in a chroot, as an administrator
+# installs it: its postinst enables kdump.service (debhelper). The default kdump.conf (dump to the
+# root filesystem). Booted with crashkernel=96M (the lab's measured minimum is 64M, t/55; 96M
+# leaves margin for systemd's larger root disk driver set):
 #   1. systemctl is-active kdump → active; kdumpctl status → operational (exit 0); the journal
 #      of kdump.service says what was loaded.
 #   2. systemctl restart kdump without a change → not rebuilt; after a kdump.conf change →
@@ -12,24 +15,61 @@
 #      (final_action reboot; -no-reboot ends QEMU); the second boot finds
 #      /var/crash/127.0.0.1-<date>/ with vmcore and vmcore-dmesg.txt, and kdump active again
 #      without a rebuild; Debian's crash opens the vmcore.
-#   4. kdumpctl start with a broken kdump.conf line (after kdumpctl stop): fails with
+#   4. on that second boot: `apt-get remove kdumpkit` stops kdump.service (nothing loaded, no
+#      unit left running), keeps /var/crash and the conffiles; `dpkg -i` of the same .deb under
+#      the running systemd starts it again (debhelper's postinst).
+#   5. kdumpctl start with a broken kdump.conf line (after kdumpctl stop): fails with
 #      kdump.conf:LINE: and nothing is loaded; a third boot without crashkernel=: kdump.service
-#      fails, its journal says how to reserve memory, kdumpctl status exits 3.
+#      is skipped, not failed (its ExecCondition, kdumpctl showmem), its journal says how to
+#      reserve memory, kdumpctl status exits 3.
 . "$(dirname "$0")/../lab.sh"
 
 release=$KDK_KERNEL_61
 crashkernel=96M
-for tool in kdumpctl mkdumprd kexec dumpsave kcrash; do
-	[ -x "$KDK_BUILD/$tool" ] || bail "$KDK_BUILD/$tool not built (make)"
-done
 lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 kdir=$(lab_kernel_dir "$release")
 guest=$LAB_DIR/guest/systemd
 
-# The rootfs, cached on its recipe: systemd plus the libraries our dynamically linked tools load.
+# The package: built by `make deb` (cached on the tree's files), checked by lintian.
 start=$SECONDS
-packages=$("$LAB_DIR/rootfs" libs "$KDK_BUILD"/{kdumpctl,mkdumprd,kexec,dumpsave,kcrash}) ||
-	bail "the packages of kdumpkit's libraries"
+tree_before=$(git -C "$KDK_TOP" status --porcelain 2>&1)
+nice -n 19 make -s -C "$KDK_TOP" BUILD="$KDK_BUILD" deb > "$KDK_BUILD/make-deb.log" 2>&1 ||
+	bail "make deb: $(tail -n 5 "$KDK_BUILD/make-deb.log")"
+deb=$(ls "$KDK_BUILD"/deb/kdumpkit_*_amd64.deb 2> /dev/null | head -n 1)
+[ -f "$deb" ] || bail "make deb left no $KDK_BUILD/deb/kdumpkit_*_amd64.deb"
+ok 0 "make deb: $(basename "$deb") ($(stat -c %s "$deb") bytes, $((SECONDS - start)) s)"
+is "$(git -C "$KDK_TOP" status --porcelain 2>&1)" "$tree_before" "make deb leaves the source tree as it was (git status)"
+[ -x "$KDK_BUILD/kdumpctl" ] && [ -x "$KDK_BUILD/kcrash" ]
+ok $? "and the tree's own build ($KDK_BUILD) in place"
+command -v lintian > /dev/null || bail "lintian is not installed (scripts/install-deps)"
+start=$SECONDS
+# With --show-overrides (the log shows each override and its reason) lintian 2.116 exits 2 for
+# overridden errors too (its default --fail-on error counts them), so the verdict is the tags
+# printed: any E: or W: line fails, as does exit 1 (a run-time error).
+lintian_out=$(lintian --display-info --show-overrides "$deb" 2>&1)
+status=$?
+diag "lintian $(basename "$deb") ($((SECONDS - start)) s, exit $status):" "${lintian_out:-(no output)}"
+[ $status -ne 1 ] && grep -q '^O: ' <<< "$lintian_out" && ! grep -q '^[EW]: ' <<< "$lintian_out"
+ok $? "lintian: no error or warning ($(grep -c '^O: ' <<< "$lintian_out") overrides, each explained in debian/kdumpkit.lintian-overrides)"
+contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
+absent=
+for path in ./usr/sbin/kexec ./usr/sbin/dumpsave ./usr/sbin/mkdumprd ./usr/sbin/kdumpctl ./usr/bin/kcrash \
+	./usr/lib/kdumpkit/kdump-init ./usr/lib/kdumpkit/kdump-init-ssh ./lib/systemd/system/kdump.service \
+	./usr/share/man/man8/kdumpctl.8.gz ./usr/share/man/man5/kdump.conf.5.gz ./usr/share/man/man1/kcrash.1.gz \
+	./usr/share/bash-completion/completions/kdumpctl; do
+	grep -qx "$path" <<< "$contents" || absent+=" $path"
+done
+[ -z "$absent" ]
+ok $? "the .deb holds the tools (kcrash in /usr/bin), the capture /init, kdump.service, man pages, completion${absent:+; missing:$absent}"
+is "$(dpkg-deb -f "$deb" Conflicts)" "kdump-tools, kexec-tools" "Conflicts: kdump-tools, kexec-tools"
+is "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | sort | paste -sd ' ')" "/etc/default/kdump /etc/kdump.conf" \
+	"conffiles: /etc/kdump.conf and /etc/default/kdump"
+
+# The rootfs, cached on its recipe: systemd plus the packages the .deb depends on (apt is not
+# reachable from the guest: dpkg -i needs them present).
+start=$SECONDS
+packages=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/(.*)//; s/|.*//' | tr -d ' ' | grep -v '^$') ||
+	bail "the .deb's Depends"
 base=$("$LAB_DIR/rootfs" make $packages) || bail "debootstrap a bookworm rootfs"
 ok 0 "bookworm rootfs with systemd: $base ($((SECONDS - start)) s; $(du -sm "$base" | cut -f1) MB)"
 
@@ -39,10 +79,15 @@ cp -a "$base" "$root" || bail "copy the rootfs"
 mkdir -p "$root/lib/modules" "$root/boot" "$root/usr/local/sbin" "$root/etc/systemd/system/multi-user.target.wants"
 cp -a "$kdir/root/lib/modules/$release" "$root/lib/modules/" && cp "$kdir/vmlinuz" "$root/boot/vmlinuz-$release" ||
 	bail "kernel into the rootfs"
-make -s -C "$KDK_TOP" install DESTDIR="$root" PREFIX=/usr > "$work/install.log" 2>&1 ||
-	bail "make install DESTDIR=$root: $(tail -n 3 "$work/install.log")"
-ok 0 "make install DESTDIR=…: $(cd "$root" && ls usr/sbin/kdumpctl usr/lib/systemd/system/kdump.service etc/kdump.conf etc/default/kdump | tr '\n' ' ')"
-ln -s /usr/lib/systemd/system/kdump.service "$root/etc/systemd/system/multi-user.target.wants/kdump.service"
+cp "$deb" "$root/root/kdumpkit.deb" || bail "the .deb into the rootfs"
+chroot "$root" dpkg -i /root/kdumpkit.deb > "$work/dpkg.log" 2>&1 ||
+	bail "dpkg -i kdumpkit.deb in the rootfs: $(tail -n 5 "$work/dpkg.log")"
+diag "$(cat "$work/dpkg.log")"
+got=$(chroot "$root" dpkg-query -W -f='${Status} ${Version}' kdumpkit)
+[[ "$got" == "install ok installed "* ]]
+ok $? "dpkg -i in the rootfs: $got"
+[ -L "$root/etc/systemd/system/multi-user.target.wants/kdump.service" ]
+ok $? "its postinst enabled kdump.service: $(cd "$root" && ls etc/systemd/system/multi-user.target.wants/kdump.service 2>&1)"
 install -m 0644 "$guest/kdk-lab.service" "$root/etc/systemd/system/kdk-lab.service"
 ln -s /etc/systemd/system/kdk-lab.service "$root/etc/systemd/system/multi-user.target.wants/kdk-lab.service"
 install -m 0755 "$guest/kdk-lab-steps" "$root/usr/local/sbin/kdk-lab-steps"
@@ -127,8 +172,9 @@ ok $? "then final_action reboot (QEMU -no-reboot ended the run)"
 ok $? "nothing ran after the crash"
 
 # ---- boot 2: the dump is there, kdump is back ------------------------------------------------
+# (420 s: the remove and the reinstall took boot 2 to 283 s on a loaded machine)
 t0=$SECONDS
-boot check 300
+boot check 420
 diag "boot 2 ended after $((SECONDS - t0)) s"
 dumps=$(grep -a 'KDK-LAB: dump dir /var/crash/127.0.0.1-' "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: //')
 [[ "$dumps" == *": vmcore vmcore-dmesg.txt "* ]] && [ "$(wc -l <<< "$dumps")" -eq 1 ]
@@ -139,6 +185,21 @@ ok $? "and its start did not rebuild the initramfs (nothing changed)"
 got=$(marker 'status rc=')
 [[ "$got" == *"status rc=0 Kdump is operational"* ]]
 ok $? "kdumpctl status on the second boot: ${got#*KDK-LAB: }"
+got=$(marker 'remove rc=')
+[[ "$got" == *"remove rc=0 "* ]]
+ok $? "apt-get remove kdumpkit in the guest: ${got#*KDK-LAB: }"
+got=$(marker 'after remove: is-active=')
+[[ "$got" == *"is-active=inactive loaded=0 running=." ]]
+ok $? "after it no kdump unit runs and nothing is loaded: ${got#*KDK-LAB: }"
+got=$(marker 'after remove: dpkg=')
+[[ "$got" == *"dpkg=deinstall ok config-files kdumpctl=gone conf=/etc/default/kdump /etc/kdump.conf "* ]]
+ok $? "the package is gone, its conffiles stay: ${got#*KDK-LAB: }"
+got=$(marker 'after remove: dump dir')
+[[ "$got" == *"/var/crash/127.0.0.1-"*": vmcore vmcore-dmesg.txt "* ]]
+ok $? "and /var/crash keeps the dump: ${got#*KDK-LAB: }"
+got=$(marker 'reinstall rc=')
+[[ "$got" == *"reinstall rc=0 is-active=active loaded=1 dpkg=install ok installed" ]]
+ok $? "dpkg -i of the .deb under the running systemd starts kdump (debhelper's postinst): ${got#*KDK-LAB: }"
 grep -aq 'KDK-LAB: check done' "$run/serial.log"
 ok $? "the check steps finished"
 
@@ -165,7 +226,14 @@ rm -f "$work/vmcore"
 t0=$SECONDS
 boot noreserve 300 ""
 diag "boot 3 (no crashkernel=) ended after $((SECONDS - t0)) s"
-is "$(marker 'is-active=' | sed 's/.*is-active=//')" "failed" "without crashkernel= kdump.service fails (is-active → failed)"
+# The unit's ExecCondition (kdumpctl showmem) fails: systemd skips the unit; it is not failed.
+is "$(marker 'is-active=' | sed 's/.*is-active=//')" "inactive" "without crashkernel= kdump.service is skipped (is-active → inactive)"
+got=$(marker 'unit .*ActiveState=')
+[[ "$got" == *"ActiveState=inactive"* ]] && [[ "$got" == *"Result=exec-condition"* ]]
+ok $? "its state: ${got#*KDK-LAB: unit }"
+got=$(marker 'failed units:')
+[[ "$got" != *kdump* ]]
+ok $? "and it is not among the failed units (the boot goes on): ${got#*KDK-LAB: }"
 journal | grep -q 'no memory is reserved for the crash kernel (/sys/kernel/kexec_crash_size is 0): add crashkernel=SIZE to the kernel command line and reboot: `kdumpctl reset-crashkernel`'
 ok $? "its journal says how to reserve memory: $(journal | grep -o 'no memory is reserved.*' | head -c 150)…"
 got=$(grep -a 'KDK-LAB: err-journal: ' "$run/serial.log" | tr -d '\r' | sed 's/.*err-journal: //')

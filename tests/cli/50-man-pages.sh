@@ -62,7 +62,7 @@ page_commands=$(items kdumpctl.8 COMMANDS | awk '{print $1}')
 gone=$(missing "$help_commands" "$page_commands") extra=$(missing "$page_commands" "$help_commands")
 [ -n "$help_commands" ] && [ -z "$gone$extra" ]
 ok $? "kdumpctl's $(wc -w <<< "$help_commands") commands are kdumpctl(8)'s COMMANDS${gone:+; missing: $gone}${extra:+; not in --help: $extra}"
-table=$(grep -oE '^	\{ "[a-z]+", cmd_' "$top/analyze/commands.c" | cut -d'"' -f2)
+table=$(grep -oE '^	\{ "[a-z]+", cmd_' "$top/analyze/commands.c" | cut -d'"' -f2 | sort -u)
 page_commands=$(items kcrash.1 COMMANDS | awk '{print $1}')
 gone=$(missing "$table" "$page_commands") extra=$(missing "$page_commands" "$table")
 [ -n "$table" ] && [ -z "$gone$extra" ]

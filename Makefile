@@ -12,7 +12,7 @@ SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 CC      ?= gcc
-CFLAGS  ?= -O2 -g
+CFLAGS  ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wformat -Werror=format-security
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib -Ipurgatory -MMD -MP
 LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lkmod -lssh2 -lcrypto -lpthread
 

@@ -224,6 +224,18 @@ static const struct found_pv *pv_device(const struct kdk_array *pvs, const char 
 	return NULL;
 }
 
+/* *why = the formatted note (NULL when there is no memory for it); returns rc. */
+static __attribute__((format(printf, 3, 4))) int why_not(char **why, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(why, fmt, ap) < 0)
+		*why = NULL;
+	va_end(ap);
+	return rc;
+}
+
 /* The table of one LV, or a note saying why it has none. Params strings are malloc'd in params. */
 static int lv_table(const struct kdk_lvm_vg *vg, const struct kdk_lvm_lv *lv,
 		    const struct kdk_array *pvs, struct kdk_array *targets, struct kdk_array *params,
@@ -239,8 +251,8 @@ static int lv_table(const struct kdk_lvm_vg *vg, const struct kdk_lvm_lv *lv,
 		FILE *out;
 
 		if (strcmp(seg->type, "striped"))
-			return asprintf(why, "LV %s/%s: segment type %s (only linear and striped LVs "
-					     "are activated)", vg->name, lv->name, seg->type), -ENOTSUP;
+			return why_not(why, -ENOTSUP, "LV %s/%s: segment type %s (only linear and striped LVs "
+					     "are activated)", vg->name, lv->name, seg->type);
 		if (!(out = open_memstream(&line, &len)))
 			return -ENOMEM;
 		if (seg->stripes.len > 1)
@@ -253,9 +265,8 @@ static int lv_table(const struct kdk_lvm_vg *vg, const struct kdk_lvm_lv *lv,
 			if (!dev) {
 				fclose(out);
 				free(line);
-				return asprintf(why, "LV %s/%s: its PV %s (%s) is not among the disks",
-						vg->name, lv->name, st->pv, mpv ? mpv->id : "not in the VG"),
-				       -ENODEV;
+				return why_not(why, -ENODEV, "LV %s/%s: its PV %s (%s) is not among the disks",
+						vg->name, lv->name, st->pv, mpv ? mpv->id : "not in the VG");
 			}
 			/* an extent of the PV starts at pe_start + n × extent_size sectors */
 			fprintf(out, "%s%u:%u %llu", seg->stripes.len > 1 || j ? " " : "", dev->maj,
@@ -274,7 +285,7 @@ static int lv_table(const struct kdk_lvm_vg *vg, const struct kdk_lvm_lv *lv,
 		t->params = line;
 	}
 	if (!lv->segments.len)
-		return asprintf(why, "LV %s/%s has no segments", vg->name, lv->name), -ENODATA;
+		return why_not(why, -ENODATA, "LV %s/%s has no segments", vg->name, lv->name);
 	return 0;
 }
 

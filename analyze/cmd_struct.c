@@ -73,8 +73,9 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 				free(data);
 				return rc;
 			}
-			kdk_btf_print_member_value(&s->btf, type, dot + 1, data, addr + offset, s->out,
-						   name_address, s);
+			/* crash's struct command prints every element of a char array */
+			kdk_btf_print_member_value_limit(&s->btf, type, dot + 1, data, addr + offset, 0,
+							 s->out, name_address, s);
 			free(data);
 			return 0;
 		}
@@ -100,7 +101,7 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 			free(data);
 			return rc;
 		}
-		kdk_btf_print_value(&s->btf, id, data, addr, s->out, name_address, s);
+		kdk_btf_print_value_limit(&s->btf, id, data, addr, 0, s->out, name_address, s);
 		free(data);
 		return 0;
 	}

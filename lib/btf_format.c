@@ -204,6 +204,7 @@ struct value_printer {
 	uint64_t addr;             /* … and where they are in the kernel */
 	unsigned *values;          /* printed so far (at most MAX_ITEMS) */
 	bool hex;                  /* every number in hex, as gdb's print/x (crash's px) */
+	uint32_t char_limit;       /* characters of a char array shown, then "..."; 0: all */
 };
 
 /* Whether len bytes at offset off are inside the object: BTF from a damaged dump can put a
@@ -257,8 +258,9 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 	if (end < count && count)
 		end = count - 1;
 	fputc('"', p->out);
-	/* gdb's "print elements" limit: crash sets 256: the rest as "..." after the quote */
-	for (i = 0; i < end && i < 256; i++) {
+	/* gdb's "print elements" limit where the caller has one (crash's p, task and list: 256;
+	 * its struct command shows every element): the rest as "..." after the quote */
+	for (i = 0; i < end && (!p->char_limit || i < p->char_limit); i++) {
 		if (data[i] == '"' || data[i] == '\\')
 			fprintf(p->out, "\\%c", data[i]);
 		else if (data[i] >= 0x20 && data[i] < 0x7f)
@@ -267,7 +269,7 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 			fprintf(p->out, "\\%03o", data[i]);
 	}
 	fputc('"', p->out);
-	if (end > 256)
+	if (p->char_limit && end > p->char_limit)
 		fprintf(p->out, "...");
 }
 
@@ -432,9 +434,16 @@ static void print_value(const struct value_printer *p, uint32_t id, uint64_t off
 void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
 			 FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
 {
+	kdk_btf_print_value_limit(btf, id, data, addr, KDK_BTF_CHAR_LIMIT, out, name_addr, ctx);
+}
+
+void kdk_btf_print_value_limit(const struct kdk_btf *btf, uint32_t id, const uint8_t *data,
+			       uint64_t addr, uint32_t char_limit, FILE *out,
+			       void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
+{
 	unsigned values = 0;
 	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values,
-				   false };
+				   false, char_limit };
 	char head[256];
 
 	base_name(btf, id, head, sizeof(head));
@@ -447,9 +456,18 @@ void kdk_btf_print_member_value(const struct kdk_btf *btf, uint32_t id, const ch
 				const uint8_t *data, uint64_t addr, FILE *out,
 				void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx)
 {
+	kdk_btf_print_member_value_limit(btf, id, name, data, addr, KDK_BTF_CHAR_LIMIT, out,
+					 name_addr, ctx);
+}
+
+void kdk_btf_print_member_value_limit(const struct kdk_btf *btf, uint32_t id, const char *name,
+				      const uint8_t *data, uint64_t addr, uint32_t char_limit,
+				      FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out),
+				      void *ctx)
+{
 	unsigned values = 0;
 	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values,
-				   false };
+				   false, char_limit };
 
 	fprintf(out, "  %s = ", name);
 	print_value(&p, id, 0, 2, 0);
@@ -462,7 +480,7 @@ void kdk_btf_print_plain(const struct kdk_btf *btf, uint32_t id, const uint8_t *
 {
 	unsigned values = 0;
 	struct value_printer p = { btf, out, name_addr, ctx, data, kdk_btf_size(btf, id), addr, &values,
-				   hex };
+				   hex, KDK_BTF_CHAR_LIMIT };
 
 	print_value(&p, id, 0, indent, 0);
 }

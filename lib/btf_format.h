@@ -22,10 +22,21 @@ void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, 
 void kdk_btf_print_value(const struct kdk_btf *btf, uint32_t id, const uint8_t *data, uint64_t addr,
 			 FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx);
 
-/* One member's value, as crash's `struct T.member ADDRESS` shows it: "  name = value". */
+/* One member's value: "  name = value". */
 void kdk_btf_print_member_value(const struct kdk_btf *btf, uint32_t id, const char *name,
 				const uint8_t *data, uint64_t addr, FILE *out,
 				void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx);
+
+/* gdb's "print elements" as crash sets it for p, task and list: a char array shows this many
+ * characters, then "...". Its struct command shows them all: the _limit forms with 0. */
+#define KDK_BTF_CHAR_LIMIT 256
+void kdk_btf_print_value_limit(const struct kdk_btf *btf, uint32_t id, const uint8_t *data,
+			       uint64_t addr, uint32_t char_limit, FILE *out,
+			       void (*name_addr)(void *ctx, uint64_t addr, FILE *out), void *ctx);
+void kdk_btf_print_member_value_limit(const struct kdk_btf *btf, uint32_t id, const char *name,
+				      const uint8_t *data, uint64_t addr, uint32_t char_limit,
+				      FILE *out, void (*name_addr)(void *ctx, uint64_t addr, FILE *out),
+				      void *ctx);
 
 /* The value alone, as gdb's print shows it after "$N = " ("{\n  member = value,\n…}", a number, a
  * string), members indented from indent; hex: numbers in hex (gdb's print/x). */

@@ -12,22 +12,6 @@
 #include "expr_env.h"
 #include "tasks.h"
 
-static const char *state_long_name(const char *code)
-{
-	static const char *const names[][2] = {
-		{ "RU", "TASK_RUNNING" }, { "IN", "TASK_INTERRUPTIBLE" },
-		{ "UN", "TASK_UNINTERRUPTIBLE" }, { "ID", "TASK_IDLE" }, { "ST", "TASK_STOPPED" },
-		{ "TR", "TASK_TRACED" }, { "ZO", "EXIT_ZOMBIE" }, { "DE", "EXIT_DEAD" },
-		{ "PA", "TASK_PARKED" }, { "WA", "TASK_WAKING" }, { "NE", "TASK_NEW" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(code, names[i][0]))
-			return names[i][1];
-	return "?";
-}
-
 /* The task a PID or task_struct address (hex) names, from the task list. */
 static int find_task(struct session *s, const char *arg, struct task_info *out, struct kdk_err *err)
 {
@@ -82,7 +66,7 @@ static int context(struct session *s, struct task_info *t, bool *is_panic, struc
 
 static void print_context(struct session *s, const struct task_info *t, bool is_panic)
 {
-	const char *state = state_long_name(task_state_name(t));
+	const char *state = task_state_long_name(task_state_name(t));
 
 	fprintf(s->out, "    PID: %d\n", t->pid);
 	fprintf(s->out, "COMMAND: \"%s\"\n", t->comm);

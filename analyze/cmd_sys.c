@@ -197,22 +197,6 @@ static void format_memory(uint64_t bytes, char *buf, size_t size)
 		memmove(p, p + 2, strlen(p + 2) + 1);
 }
 
-static const char *state_long_name(const char *code)
-{
-	static const char *const names[][2] = {
-		{ "RU", "TASK_RUNNING" }, { "IN", "TASK_INTERRUPTIBLE" },
-		{ "UN", "TASK_UNINTERRUPTIBLE" }, { "ID", "TASK_IDLE" }, { "ST", "TASK_STOPPED" },
-		{ "TR", "TASK_TRACED" }, { "ZO", "EXIT_ZOMBIE" }, { "DE", "EXIT_DEAD" },
-		{ "PA", "TASK_PARKED" }, { "WA", "TASK_WAKING" }, { "NE", "TASK_NEW" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(code, names[i][0]))
-			return names[i][1];
-	return "?";
-}
-
 /* The task that panicked: the current task of panic_cpu. Needs the structure offsets (BTF);
  * without them these lines are left out and the reason is said once. */
 static void print_panic_task(struct session *s, struct kdk_err *err)
@@ -232,7 +216,7 @@ static void print_panic_task(struct session *s, struct kdk_err *err)
 	fprintf(s->out, "     COMMAND: \"%s\"\n", t.comm);
 	fprintf(s->out, "        TASK: %016" PRIx64 "  [THREAD_INFO: %016" PRIx64 "]\n", t.task, t.task);
 	fprintf(s->out, "         CPU: %d\n", cpu);
-	fprintf(s->out, "       STATE: %s (PANIC)\n", state_long_name(task_state_name(&t)));
+	fprintf(s->out, "       STATE: %s (PANIC)\n", task_state_long_name(task_state_name(&t)));
 }
 
 int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)

@@ -293,3 +293,19 @@ const char *task_state_name(const struct task_info *t)
 		return "NE";
 	return "??";
 }
+
+const char *task_state_long_name(const char *code)
+{
+	static const char *const names[][2] = {
+		{ "RU", "TASK_RUNNING" }, { "IN", "TASK_INTERRUPTIBLE" },
+		{ "UN", "TASK_UNINTERRUPTIBLE" }, { "ID", "TASK_IDLE" }, { "ST", "TASK_STOPPED" },
+		{ "TR", "TASK_TRACED" }, { "ZO", "EXIT_ZOMBIE" }, { "DE", "EXIT_DEAD" },
+		{ "PA", "TASK_PARKED" }, { "WA", "TASK_WAKING" }, { "NE", "TASK_NEW" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(code, names[i][0]))
+			return names[i][1];
+	return "?";
+}

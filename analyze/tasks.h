@@ -29,6 +29,8 @@ int tasks_describe(struct session *s, uint64_t task, struct task_info *t, struct
 
 /* crash's two-letter state: RU IN UN ST TR ZO DE PA WA ID NE. */
 const char *task_state_name(const struct task_info *t);
+/* crash's long name of a state code ("UN" → "TASK_UNINTERRUPTIBLE"), as sys and set print it. */
+const char *task_state_long_name(const char *code);
 
 /* The current task of cpu (runqueues' rq->curr), or 0 with err. */
 int tasks_cpu_current(struct session *s, uint32_t cpu, uint64_t *task, struct kdk_err *err);

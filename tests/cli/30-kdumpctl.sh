@@ -85,7 +85,8 @@ ok $? "start, broken line 3: exit $status, \"$(cat err)\""
 is "$(calls kexec)+$(calls mkdumprd)+$(cat sys/kernel/kexec_crash_loaded)" "0+0+0" "start, broken kdump.conf: nothing built, nothing loaded"
 # What the capture /init could not do is refused at start, with its line, before anything is built.
 # Hooks outside /tmp: the capture /init mounts a tmpfs there, and kdumpctl refuses hooks under it.
-hooks=$(mktemp -d "$top/build/kdumpctl-hooks-XXXX") || bail "mktemp under $top/build"
+# Not under /tmp (the tree may be: a clone made by mktemp -d), /var/tmp is not hidden.
+hooks=$(mktemp -d /var/tmp/kdumpctl-hooks-XXXX) || bail "mktemp under /var/tmp"
 trap 'rm -rf "$work" "$hooks"' EXIT
 printf '%s\n' '#!/bin/bash' 'echo pre' > "$hooks/bash-hook"
 printf '%s\n' '#!/bin/sh' 'echo pre' > "$hooks/sh-hook"

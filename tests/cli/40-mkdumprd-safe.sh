@@ -47,7 +47,7 @@ build_image img2
 ok $? "a symlink planted at img2.part is removed, not followed: victim unchanged, exit $status"
 
 # The hook outside /tmp (the capture /init mounts a tmpfs there; hooks under it are refused).
-hooks=$(mktemp -d "$top/build/mkdumprd-hooks-XXXX") || bail "mktemp under $top/build"
+hooks=$(mktemp -d /var/tmp/mkdumprd-hooks-XXXX) || bail "mktemp under /var/tmp (hooks must not be under /tmp)"
 trap 'rm -rf "$work" "$hooks"' EXIT
 printf '%s\n' '#!/bin/bash' 'true' > "$hooks/bash-hook"
 chmod +x "$hooks/bash-hook"

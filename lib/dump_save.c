@@ -1,5 +1,5 @@
-/* dump_save.c — the kdump-compressed save: count, bitmaps, then pages in batches that worker
- * threads compress (each with its own codec context) and the caller writes in order. */
+/* dump_save.c — the kdump-compressed save: count, bitmaps, then pages through a pipeline (the
+ * caller reads batches, worker threads compress them, a writer thread writes them in order). */
 #include "dump_save.h"
 
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define DEFAULT_WINDOW_PFNS (1ULL << 18)   /* 1 GiB of 4 KiB frames: 32 KiB per bitmap */
-#define BATCH_PAGES 256                    /* pages read, then compressed together */
+#define BATCH_PAGES 128                    /* pages read, then compressed together: 512 KiB */
 
 static uint64_t window_size(uint64_t requested)
 {
@@ -81,139 +81,245 @@ int kdk_save_count(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window_
 	return rc;
 }
 
-/* ---- the compression batch, shared by the caller and its workers ---- */
+/* ---- the page pipeline: the caller reads, workers compress, a writer writes in order ----
+ * Batches of pages travel through a ring of slots. The calling thread walks the filter and reads
+ * each batch into the next free slot; N worker threads compress ready slots, each with its own
+ * codec context; a writer thread writes compressed slots in the order they were read and frees
+ * them. Reading, compressing and writing overlap, and memory is the ring's (N + 2 slots of
+ * BATCH_PAGES pages), whatever the dump's size. With no threads the caller does each batch's
+ * three steps itself. The output is the same bytes for any thread count. */
 
-struct batch {
+enum slot_state { SLOT_FREE, SLOT_READ, SLOT_DONE };
+
+struct slot {
+	enum slot_state state;
 	unsigned count;                 /* pages in this batch */
 	uint64_t pfn[BATCH_PAGES];
 	unsigned char *raw;             /* count × page_size */
 	unsigned char *out;             /* count × bound */
 	uint32_t size[BATCH_PAGES], flags[BATCH_PAGES];
 	bool zero[BATCH_PAGES];
-	size_t bound;
-	uint32_t page_size;
-	bool share_zero;                /* dump level excludes zero pages */
+	int rc;                         /* compression's result */
+	struct kdk_err err;
 };
 
 struct worker {
 	pthread_t thread;
+	bool started;
 	struct saver *saver;
-	unsigned index;
 	struct kdk_page_codec *codec;
-	int rc;
-	struct kdk_err err;
 };
 
 struct saver {
-	struct batch batch;
-	struct worker *workers;         /* [0] works in the calling thread */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;         /* a slot changed state, the input ended or a stage failed */
+	struct slot *slots;
+	unsigned nslots;
+	uint64_t next_fill, next_compress, next_write;   /* batch numbers; slot = number % nslots */
+	bool input_done;                /* the caller read its last batch */
+	bool stop;                      /* a stage failed: every thread leaves */
+	struct worker *workers;         /* nworkers threads, or one context used inline */
 	unsigned nworkers;
+	pthread_t writer;
+	bool writer_started;
+	int write_rc;                   /* the writer's result */
+	struct kdk_err write_err;
+	size_t bound;
+	uint32_t page_size;
+	bool share_zero;                /* dump level excludes zero pages */
+	/* the writer's side */
+	struct kdk_diskdump_writer *w;
+	struct kdk_save_stats *stats;
+	const struct kdk_save_params *params;
+	uint64_t total;
 };
 
+/* A page of zeros? Words, not bytes, and out at the first non-zero one (most pages that are not
+ * zero leave within their first few words). */
 static bool all_zero(const unsigned char *p, uint32_t size)
 {
-	static const unsigned char zeros[256];
-	uint32_t off;
-	for (off = 0; off < size; off += sizeof(zeros))
-		if (memcmp(p + off, zeros, sizeof(zeros)))
+	const uint64_t *word = (const uint64_t *)p;
+	uint32_t i, n = size / sizeof(uint64_t);
+
+	for (i = 0; i < n; i += 4)
+		if (word[i] | word[i + 1] | word[i + 2] | word[i + 3])
 			return false;
 	return true;
 }
 
-/* Worker w compresses pages w, w + n, w + 2n, … of the batch. */
-static void *compress_share(void *arg)
+static void compress_slot(struct saver *s, struct slot *b, struct kdk_page_codec *codec)
 {
-	struct worker *w = arg;
-	struct saver *s = w->saver;
-	struct batch *b = &s->batch;
 	unsigned i;
 
-	w->rc = 0;
-	for (i = w->index; i < b->count; i += s->nworkers) {
-		const unsigned char *raw = b->raw + (size_t)i * b->page_size;
-		b->zero[i] = b->share_zero && all_zero(raw, b->page_size);
+	b->rc = 0;
+	for (i = 0; i < b->count; i++) {
+		const unsigned char *raw = b->raw + (size_t)i * s->page_size;
+		b->zero[i] = s->share_zero && all_zero(raw, s->page_size);
 		if (b->zero[i])
 			continue;
-		w->rc = kdk_page_compress(w->codec, raw, b->out + (size_t)i * b->bound, b->bound,
-					  &b->size[i], &b->flags[i], &w->err);
-		if (w->rc < 0) {
-			kdk_err_prefix(&w->err, "compressing pfn 0x%llx: ", (unsigned long long)b->pfn[i]);
-			break;
+		b->rc = kdk_page_compress(codec, raw, b->out + (size_t)i * s->bound, s->bound,
+					  &b->size[i], &b->flags[i], &b->err);
+		if (b->rc < 0) {
+			kdk_err_prefix(&b->err, "compressing pfn 0x%llx: ", (unsigned long long)b->pfn[i]);
+			return;
 		}
 	}
-	return NULL;
 }
 
-/* Fork-join per batch: threads that could not start leave their share to the caller. */
-static int compress_batch(struct saver *s, struct kdk_err *err)
+static int write_slot(struct saver *s, struct slot *b, struct kdk_err *err)
 {
-	bool started[s->nworkers];
-	unsigned i;
-
-	for (i = 1; i < s->nworkers; i++)
-		started[i] = pthread_create(&s->workers[i].thread, NULL, compress_share,
-					    &s->workers[i]) == 0;
-	compress_share(&s->workers[0]);
-	for (i = 1; i < s->nworkers; i++) {
-		if (started[i])
-			pthread_join(s->workers[i].thread, NULL);
-		else
-			compress_share(&s->workers[i]);
-	}
-	for (i = 0; i < s->nworkers; i++)
-		if (s->workers[i].rc < 0) {
-			*err = s->workers[i].err;
-			return s->workers[i].rc;
-		}
-	return 0;
-}
-
-static void saver_stop(struct saver *s)
-{
-	unsigned i;
-
-	for (i = 0; s->workers && i < s->nworkers; i++)
-		kdk_page_codec_free(s->workers[i].codec);
-	free(s->workers);
-	free(s->batch.raw);
-	free(s->batch.out);
-	memset(s, 0, sizeof(*s));
-}
-
-static int saver_start(struct saver *s, enum kdk_codec codec, uint32_t page_size, bool share_zero,
-		       unsigned threads, struct kdk_err *err)
-{
+	struct kdk_save_stats *st = s->stats;
 	unsigned i;
 	int rc;
 
-	memset(s, 0, sizeof(*s));
-	s->nworkers = threads > 1 ? threads : 1;
-	s->workers = calloc(s->nworkers, sizeof(*s->workers));
-	if (!s->workers)
-		return kdk_err_set(err, ENOMEM, "out of memory");
-	for (i = 0; i < s->nworkers; i++) {
-		s->workers[i].saver = s;
-		s->workers[i].index = i;
-		if ((rc = kdk_page_codec_new(&s->workers[i].codec, codec, page_size, err)) < 0) {
-			saver_stop(s);
+	if (b->rc < 0) {
+		*err = b->err;
+		return b->rc;
+	}
+	for (i = 0; i < b->count; i++) {
+		if (b->zero[i]) {
+			rc = kdk_diskdump_write_zero_page(s->w, b->pfn[i], err);
+			st->zero_pages++;
+		} else {
+			rc = kdk_diskdump_write_page(s->w, b->pfn[i], b->out + (size_t)i * s->bound,
+						     b->size[i], b->flags[i], err);
+		}
+		if (rc < 0)
 			return rc;
+		st->pages_dumped++;
+		if (s->params->progress && (st->pages_dumped & 0xffff) == 0)
+			s->params->progress(s->params->progress_ctx, st->pages_dumped, s->total);
+	}
+	return 0;
+}
+
+static void *compress_thread(void *arg)
+{
+	struct worker *wk = arg;
+	struct saver *s = wk->saver;
+	struct slot *b;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (!s->stop && s->next_compress == s->next_fill && !s->input_done)
+			pthread_cond_wait(&s->changed, &s->lock);
+		if (s->stop || s->next_compress == s->next_fill)
+			break;
+		b = &s->slots[s->next_compress++ % s->nslots];
+		pthread_mutex_unlock(&s->lock);
+		compress_slot(s, b, wk->codec);
+		pthread_mutex_lock(&s->lock);
+		b->state = SLOT_DONE;
+		pthread_cond_broadcast(&s->changed);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static void *write_thread(void *arg)
+{
+	struct saver *s = arg;
+	struct slot *b;
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		b = &s->slots[s->next_write % s->nslots];
+		while (!s->stop && (s->next_write == s->next_fill ? !s->input_done
+								    : b->state != SLOT_DONE))
+			pthread_cond_wait(&s->changed, &s->lock);
+		if (s->stop || s->next_write == s->next_fill)
+			break;
+		pthread_mutex_unlock(&s->lock);
+		rc = write_slot(s, b, &s->write_err);
+		pthread_mutex_lock(&s->lock);
+		if (rc < 0) {
+			s->write_rc = rc;
+			s->stop = true;
+			pthread_cond_broadcast(&s->changed);
+			break;
+		}
+		b->state = SLOT_FREE;
+		s->next_write++;
+		pthread_cond_broadcast(&s->changed);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static void saver_free(struct saver *s);
+
+/* threads compression workers (0: everything in the calling thread). Threads that cannot start
+ * are a failure, not a silent slowdown: the caller asked for them. */
+static int saver_start(struct saver *s, enum kdk_codec codec, uint32_t page_size, bool share_zero,
+		       unsigned threads, struct kdk_err *err)
+{
+	unsigned i, contexts = threads ? threads : 1;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->page_size = page_size;
+	s->share_zero = share_zero;
+	s->nworkers = threads;
+	s->nslots = threads ? threads + 2 : 1;
+	s->workers = calloc(contexts, sizeof(*s->workers));
+	s->slots = calloc(s->nslots, sizeof(*s->slots));
+	if (!s->workers || !s->slots) {
+		free(s->workers);
+		free(s->slots);
+		memset(s, 0, sizeof(*s));
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->changed, NULL);
+	for (i = 0; i < contexts; i++) {
+		s->workers[i].saver = s;
+		if ((rc = kdk_page_codec_new(&s->workers[i].codec, codec, page_size, err)) < 0)
+			goto fail;
+	}
+	s->bound = kdk_page_codec_bound(s->workers[0].codec);
+	for (i = 0; i < s->nslots; i++) {
+		s->slots[i].raw = malloc((size_t)BATCH_PAGES * page_size);
+		s->slots[i].out = malloc((size_t)BATCH_PAGES * s->bound);
+		if (!s->slots[i].raw || !s->slots[i].out) {
+			rc = kdk_err_set(err, ENOMEM, "out of memory for page buffers");
+			goto fail;
 		}
 	}
-	s->batch.page_size = page_size;
-	s->batch.share_zero = share_zero;
-	s->batch.bound = kdk_page_codec_bound(s->workers[0].codec);
-	s->batch.raw = malloc((size_t)BATCH_PAGES * page_size);
-	s->batch.out = malloc((size_t)BATCH_PAGES * s->batch.bound);
-	if (!s->batch.raw || !s->batch.out) {
-		saver_stop(s);
-		return kdk_err_set(err, ENOMEM, "out of memory for page buffers");
+	return 0;
+fail:
+	saver_free(s);
+	return rc;
+}
+
+/* Start the writer and the workers once the writer's file is open. */
+static int saver_run(struct saver *s, struct kdk_diskdump_writer *w, struct kdk_save_stats *stats,
+		     const struct kdk_save_params *params, uint64_t total, struct kdk_err *err)
+{
+	unsigned i;
+	int e;
+
+	s->w = w;
+	s->stats = stats;
+	s->params = params;
+	s->total = total;
+	if (!s->nworkers)
+		return 0;
+	if ((e = pthread_create(&s->writer, NULL, write_thread, s)) != 0)
+		return kdk_err_sys(err, e, "cannot start the writer thread");
+	s->writer_started = true;
+	for (i = 0; i < s->nworkers; i++) {
+		if ((e = pthread_create(&s->workers[i].thread, NULL, compress_thread, &s->workers[i])))
+			return kdk_err_sys(err, e, "cannot start compression thread %u of %u", i + 1,
+					   s->nworkers);
+		s->workers[i].started = true;
 	}
 	return 0;
 }
 
 /* Read the batch's pages, each run of consecutive pfns in one read (one pread or copy of up to
  * the whole batch instead of one per page). */
-static int read_batch(struct kdk_dump *dump, struct batch *b, struct kdk_err *err)
+static int read_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, struct kdk_err *err)
 {
 	unsigned i = 0, j;
 	int rc;
@@ -222,64 +328,145 @@ static int read_batch(struct kdk_dump *dump, struct batch *b, struct kdk_err *er
 		for (j = i + 1; j < b->count && b->pfn[j] == b->pfn[j - 1] + 1; j++)
 			;
 		if ((rc = kdk_dump_read_pages(dump, b->pfn[i], j - i,
-					      b->raw + (size_t)i * b->page_size, err)) < 0)
+					      b->raw + (size_t)i * s->page_size, err)) < 0)
 			return rc;
 		i = j;
 	}
 	return 0;
 }
 
-/* Read, compress and write the batch in order. */
-static int flush_batch(struct kdk_dump *dump, struct saver *s, struct kdk_diskdump_writer *w,
-		       struct kdk_save_stats *st, struct kdk_err *err)
+/* The slot the caller fills next, once the writer has freed it; NULL when a stage failed. */
+static struct slot *fill_slot(struct saver *s)
 {
-	struct batch *b = &s->batch;
+	struct slot *b = &s->slots[s->next_fill % s->nslots];
+
+	if (!s->nworkers)
+		return b;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop && b->state != SLOT_FREE)
+		pthread_cond_wait(&s->changed, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	return s->stop ? NULL : b;
+}
+
+/* The first failure of a stage, after the threads stopped. */
+static int saver_error(struct saver *s, struct kdk_err *err)
+{
+	uint64_t n;
+
+	if (s->write_rc < 0) {
+		*err = s->write_err;
+		return s->write_rc;
+	}
+	for (n = s->next_write; n < s->next_fill; n++) {
+		struct slot *b = &s->slots[n % s->nslots];
+		if (b->state == SLOT_DONE && b->rc < 0) {
+			*err = b->err;
+			return b->rc;
+		}
+	}
+	return kdk_err_set(err, EIO, "the page pipeline stopped");
+}
+
+/* Tell the threads the input ended (or, with abandon, to stop at once) and wait for them. */
+static void saver_join(struct saver *s, bool abandon)
+{
 	unsigned i;
+
+	pthread_mutex_lock(&s->lock);
+	s->input_done = true;
+	if (abandon)
+		s->stop = true;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+	if (s->writer_started)
+		pthread_join(s->writer, NULL);
+	s->writer_started = false;
+	for (i = 0; i < s->nworkers; i++) {
+		if (s->workers[i].started)
+			pthread_join(s->workers[i].thread, NULL);
+		s->workers[i].started = false;
+	}
+}
+
+static void saver_free(struct saver *s)
+{
+	unsigned i;
+
+	saver_join(s, true);
+	for (i = 0; i < (s->nworkers ? s->nworkers : 1); i++)
+		kdk_page_codec_free(s->workers[i].codec);
+	for (i = 0; i < s->nslots; i++) {
+		free(s->slots[i].raw);
+		free(s->slots[i].out);
+	}
+	pthread_cond_destroy(&s->changed);
+	pthread_mutex_destroy(&s->lock);
+	free(s->slots);
+	free(s->workers);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Wait for the threads to write everything read; their first failure, if any. */
+static int saver_finish(struct saver *s, struct kdk_err *err)
+{
+	if (!s->nworkers)
+		return 0;
+	saver_join(s, false);
+	if (s->write_rc < 0 || s->next_write != s->next_fill)
+		return saver_error(s, err);
+	return 0;
+}
+
+/* Read the filled slot's pages and pass it on (or, without threads, compress and write it). */
+static int flush_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, struct kdk_err *err)
+{
 	int rc;
 
 	if (!b->count)
 		return 0;
-	if ((rc = read_batch(dump, b, err)) < 0 || (rc = compress_batch(s, err)) < 0)
+	if ((rc = read_batch(dump, s, b, err)) < 0)
 		return rc;
-	for (i = 0; i < b->count; i++) {
-		if (b->zero[i]) {
-			rc = kdk_diskdump_write_zero_page(w, b->pfn[i], err);
-			st->zero_pages++;
-		} else {
-			rc = kdk_diskdump_write_page(w, b->pfn[i], b->out + (size_t)i * b->bound,
-						     b->size[i], b->flags[i], err);
-		}
-		if (rc < 0)
-			return rc;
-		st->pages_dumped++;
+	if (!s->nworkers) {
+		compress_slot(s, b, s->workers[0].codec);
+		rc = write_slot(s, b, err);
+		b->count = 0;
+		return rc;
 	}
-	b->count = 0;
+	pthread_mutex_lock(&s->lock);
+	b->state = SLOT_READ;
+	s->next_fill++;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
 
 struct page_visit {
 	struct kdk_dump *dump;
 	struct saver *saver;
-	struct kdk_diskdump_writer *writer;
-	struct kdk_save_stats *stats;
-	const struct kdk_save_params *params;
-	uint64_t total;
+	struct slot *slot;              /* being filled, NULL until the first kept page */
 };
 
-/* Add a kept page to the batch; read, compress and write the batch when it is full. */
+/* Add a kept page to the slot being filled; read and pass the slot on when it is full. */
 static int batch_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 {
 	struct page_visit *v = ctx;
-	struct batch *b = &v->saver->batch;
+	struct saver *s = v->saver;
 	int rc;
 
 	(void)kept;
-	b->pfn[b->count] = pfn;
-	if (++b->count == BATCH_PAGES &&
-	    (rc = flush_batch(v->dump, v->saver, v->writer, v->stats, err)) < 0)
-		return rc;
-	if (v->params->progress && (pfn & 0xffff) == 0)
-		v->params->progress(v->params->progress_ctx, v->stats->pages_dumped, v->total);
+	if (!v->slot) {
+		if (!(v->slot = fill_slot(s)))
+			return saver_error(s, err);
+		v->slot->count = 0;
+	}
+	v->slot->pfn[v->slot->count++] = pfn;
+	if (v->slot->count == BATCH_PAGES) {
+		rc = flush_batch(v->dump, s, v->slot, err);
+		v->slot = NULL;
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -334,13 +521,17 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 			goto out;
 	}
 
-	/* The pages, the same windows again. */
+	/* The pages, the same windows again, through the pipeline. */
+	if ((rc = saver_run(&s, w, stats, params, kept, err)) < 0)
+		goto out;
 	{
-		struct page_visit v = { dump, &s, w, stats, params, kept };
-		if ((rc = for_each_frame(filter, limit, window, 1, batch_page, &v, err)) < 0)
+		struct page_visit v = { dump, &s, NULL };
+		if ((rc = for_each_frame(filter, limit, window, 1, batch_page, &v, err)) < 0 ||
+		    (v.slot && (rc = flush_batch(dump, &s, v.slot, err)) < 0))
 			goto out;
 	}
-	if ((rc = flush_batch(dump, &s, w, stats, err)) < 0)
+	/* Let the threads write what was read; a failure of theirs is the save's. */
+	if ((rc = saver_finish(&s, err)) < 0)
 		goto out;
 	stats->bytes_written = kdk_diskdump_write_size(w);
 	stats->filter = filter->stats;
@@ -354,7 +545,7 @@ out:
 		kdk_diskdump_write_abort(w);
 	}
 	if (saver_up)
-		saver_stop(&s);
+		saver_free(&s);
 	free(present);
 	free(keep);
 	return rc;

@@ -17,35 +17,99 @@ static uint64_t window_size(uint64_t requested)
 	return (w + 7) & ~7ULL;
 }
 
-/* Call visit for every frame the dump holds, in pfn order, window by window, saying whether the
+/* The filter's bits, window by window. A save walks the frames two or three times (count,
+ * bitmaps, pages); when both bitmaps of the whole dump fit in BITS_CACHE_MAX bytes (2 bits a
+ * frame: 64 GiB of 4 KiB frames in 4 MiB) the first walk keeps them and the later ones read no
+ * struct page again. Larger dumps run the filter on every walk, in bounded memory. */
+#define BITS_CACHE_MAX (4u << 20)
+
+struct frame_bits {
+	struct kdk_filter *filter;
+	uint64_t window;
+	uint64_t max_pfn;               /* what the cache covers */
+	unsigned char *present, *keep;  /* cache: max_pfn bits each; or one window of scratch */
+	bool cached;                    /* the cache is whole: the filter is not asked again */
+	bool caching;                   /* present/keep are the cache, not scratch */
+};
+
+static int frame_bits_init(struct frame_bits *b, struct kdk_filter *filter, uint64_t max_pfn,
+			   uint64_t window, struct kdk_err *err)
+{
+	uint64_t bytes = (max_pfn + 7) / 8;
+
+	memset(b, 0, sizeof(*b));
+	b->filter = filter;
+	b->window = window;
+	b->max_pfn = max_pfn;
+	b->caching = 2 * bytes <= BITS_CACHE_MAX;
+	if (!b->caching)
+		bytes = window / 8;
+	b->present = malloc(bytes ? bytes : 1);
+	b->keep = malloc(bytes ? bytes : 1);
+	if (!b->present || !b->keep) {
+		free(b->present);
+		free(b->keep);
+		return kdk_err_set(err, ENOMEM, "out of memory for bitmap windows");
+	}
+	return 0;
+}
+
+static void frame_bits_free(struct frame_bits *b)
+{
+	free(b->present);
+	free(b->keep);
+}
+
+static void frame_bits_rewind(struct frame_bits *b)
+{
+	if (!b->cached)
+		kdk_filter_rewind(b->filter);
+}
+
+/* The bits of [start, start + count) (windows in order from 0 after a rewind). */
+static int frame_bits_window(struct frame_bits *b, uint64_t start, uint64_t count,
+			     const unsigned char **present, const unsigned char **keep,
+			     struct kdk_err *err)
+{
+	size_t at = b->caching ? (size_t)(start / 8) : 0;
+	int rc;
+
+	if (!b->cached && (rc = kdk_filter_window(b->filter, start, count, b->present + at,
+						  b->keep + at, err)) < 0)
+		return rc;
+	if (b->caching && start + count >= b->max_pfn)
+		b->cached = true;       /* the walk reached the end: every window is in */
+	*present = b->present + at;
+	*keep = b->keep + at;
+	return 0;
+}
+
+/* Call visit for every frame the dump holds below max_pfn, in pfn order, saying whether the
  * filter keeps it; with kept_only, for the kept ones alone. */
-static int for_each_frame(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window,
-			  int kept_only,
+static int for_each_frame(struct frame_bits *b, uint64_t max_pfn, int kept_only,
 			  int (*visit)(void *ctx, uint64_t pfn, int kept, struct kdk_err *err),
 			  void *ctx, struct kdk_err *err)
 {
-	unsigned char *present = malloc(window / 8), *keep = malloc(window / 8);
+	const unsigned char *present, *keep;
 	uint64_t start;
 	int rc = 0;
 
-	if (!present || !keep) {
-		rc = kdk_err_set(err, ENOMEM, "out of memory for bitmap windows");
-		goto out;
-	}
-	kdk_filter_rewind(filter);
-	for (start = 0; start < max_pfn && rc == 0; start += window) {
-		uint64_t count = max_pfn - start < window ? max_pfn - start : window, i;
-		if ((rc = kdk_filter_window(filter, start, count, present, keep, err)) < 0)
+	frame_bits_rewind(b);
+	for (start = 0; start < max_pfn && rc == 0; start += b->window) {
+		uint64_t count = max_pfn - start < b->window ? max_pfn - start : b->window, i;
+		if ((rc = frame_bits_window(b, start, count, &present, &keep, err)) < 0)
 			break;
 		for (i = 0; i < count && rc == 0; i++) {
-			int kept = (keep[i / 8] >> (i % 8)) & 1;
+			int kept;
+			if (i % 8 == 0 && !keep[i / 8] && (kept_only || !present[i / 8])) {
+				i += 7;         /* eight frames neither kept nor wanted */
+				continue;
+			}
+			kept = (keep[i / 8] >> (i % 8)) & 1;
 			if (kept || (!kept_only && ((present[i / 8] >> (i % 8)) & 1)))
 				rc = visit(ctx, start + i, kept, err);
 		}
 	}
-out:
-	free(present);
-	free(keep);
 	return rc;
 }
 
@@ -64,19 +128,25 @@ static int count_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 	return 0;
 }
 
-static int count_kept(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window,
-		      struct kept_count *c, struct kdk_err *err)
+static int count_kept(struct frame_bits *b, uint64_t max_pfn, struct kept_count *c,
+		      struct kdk_err *err)
 {
 	c->pages = 0;
 	c->end_pfn = 0;
-	return for_each_frame(filter, max_pfn, window, 1, count_page, c, err);
+	return for_each_frame(b, max_pfn, 1, count_page, c, err);
 }
 
 int kdk_save_count(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window_pfns,
 		   uint64_t *kept, struct kdk_err *err)
 {
-	struct kept_count c;
-	int rc = count_kept(filter, max_pfn, window_size(window_pfns), &c, err);
+	struct frame_bits b;
+	struct kept_count c = { 0, 0 };
+	int rc;
+
+	if ((rc = frame_bits_init(&b, filter, max_pfn, window_size(window_pfns), err)) < 0)
+		return rc;
+	rc = count_kept(&b, max_pfn, &c, err);
+	frame_bits_free(&b);
 	*kept = c.pages;
 	return rc;
 }
@@ -479,7 +549,8 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	struct kdk_diskdump_params hp = *header;
 	struct kdk_diskdump_writer *w = NULL;
 	uint64_t window = window_size(params->window_pfns), start, kept, limit;
-	unsigned char *present = NULL, *keep = NULL;
+	const unsigned char *present, *keep;
+	struct frame_bits bits;
 	struct kept_count counted;
 	struct saver s;
 	bool saver_up = false;
@@ -488,8 +559,10 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
-	if ((rc = count_kept(filter, dump->max_pfn, window, &counted, err)) < 0)
+	if ((rc = frame_bits_init(&bits, filter, dump->max_pfn, window, err)) < 0)
 		return rc;
+	if ((rc = count_kept(&bits, dump->max_pfn, &counted, err)) < 0)
+		goto out;
 	kept = counted.pages;
 	/* The file describes frames up to the last one kept: frames above it are all left out,
 	 * and bitmaps for them would only cost space (makedumpfile's max_mapnr ends there too). */
@@ -499,12 +572,6 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	hp.dump_level = (int32_t)filter->dump_level;
 	hp.codec = params->codec;
 	hp.pages_to_dump = kept;
-	present = malloc(window / 8);
-	keep = malloc(window / 8);
-	if (!present || !keep) {
-		rc = kdk_err_set(err, ENOMEM, "out of memory for bitmap windows");
-		goto out;
-	}
 	if ((rc = saver_start(&s, params->codec, dump->page_size,
 			      (filter->dump_level & KDK_DL_ZERO) != 0, params->num_threads, err)) < 0)
 		goto out;
@@ -513,10 +580,10 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 		goto out;
 
 	/* The bitmaps, window by window. */
-	kdk_filter_rewind(filter);
+	frame_bits_rewind(&bits);
 	for (start = 0; start < limit; start += window) {
 		uint64_t count = limit - start < window ? limit - start : window;
-		if ((rc = kdk_filter_window(filter, start, count, present, keep, err)) < 0 ||
+		if ((rc = frame_bits_window(&bits, start, count, &present, &keep, err)) < 0 ||
 		    (rc = kdk_diskdump_write_bitmaps(w, start, count, present, keep, err)) < 0)
 			goto out;
 	}
@@ -526,7 +593,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 		goto out;
 	{
 		struct page_visit v = { dump, &s, NULL };
-		if ((rc = for_each_frame(filter, limit, window, 1, batch_page, &v, err)) < 0 ||
+		if ((rc = for_each_frame(&bits, limit, 1, batch_page, &v, err)) < 0 ||
 		    (v.slot && (rc = flush_batch(dump, &s, v.slot, err)) < 0))
 			goto out;
 	}
@@ -546,8 +613,7 @@ out:
 	}
 	if (saver_up)
 		saver_free(&s);
-	free(present);
-	free(keep);
+	frame_bits_free(&bits);
 	return rc;
 }
 
@@ -599,6 +665,7 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 {
 	struct kdk_save_stats local;
 	uint64_t window = window_size(params->window_pfns);
+	struct frame_bits bits;
 	struct elf_visit v;
 	int rc;
 
@@ -611,16 +678,20 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	v.stats = stats;
 	v.params = params;
 	v.runs.text_pfn = text && text->start_vaddr ? text->start_pfn : UINT64_MAX;
-	if (!(v.page = malloc(dump->page_size)))
+	if ((rc = frame_bits_init(&bits, filter, dump->max_pfn, window, err)) < 0)
+		return rc;
+	if (!(v.page = malloc(dump->page_size))) {
+		frame_bits_free(&bits);
 		return kdk_err_set(err, ENOMEM, "out of memory");
+	}
 	/* Pass 1: how many PT_LOADs (and, with zero pages left out, which pages). */
-	if ((rc = for_each_frame(filter, dump->max_pfn, window, 0, elf_page, &v, err)) < 0)
+	if ((rc = for_each_frame(&bits, dump->max_pfn, 0, elf_page, &v, err)) < 0)
 		goto out;
 	if ((rc = kdk_elf_write_open(&v.writer, sink, v.runs.runs, dump->notes, dump->notes_size,
 				     dump->page_size, text, err)) < 0)
 		goto out;
 	/* Pass 2: the same pages again, written. */
-	if ((rc = for_each_frame(filter, dump->max_pfn, window, 0, elf_page, &v, err)) < 0) {
+	if ((rc = for_each_frame(&bits, dump->max_pfn, 0, elf_page, &v, err)) < 0) {
 		stats->bytes_written = kdk_elf_write_size(v.writer);
 		kdk_elf_write_abort(v.writer);
 		goto out;
@@ -632,5 +703,6 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 		params->progress(params->progress_ctx, v.total, v.total);
 out:
 	free(v.page);
+	frame_bits_free(&bits);
 	return rc;
 }

@@ -8,7 +8,9 @@
 # thread per CPU, makedumpfile + sync, dumpsave with one thread — and the medians are compared.
 # dumpsave fsyncs its output before the rename that makes it complete; makedumpfile does not and
 # capture scripts follow it with `sync`, so the peer's time is makedumpfile then `sync FILE`.
-# The page cache is warm (each input is read once first); `cat` of the input is the floor.
+# The page cache is warm (each input is read once first); `cat` of the input is the floor. CPU
+# seconds (user + system, medians) are printed beside the times: on a shared machine they move
+# less than wall time does.
 # Targets (issue 18): time ≤ 0.5× and size ≤ 1.0× at every level, -d 31 -l ≤ 1.3× `cat`, -c with
 # 2 threads ≥ 1.6× faster than with 1, peak RSS ≤ 16 MiB. The machine may be shared: the
 # load average is printed with the results.
@@ -32,13 +34,14 @@ if [ ! -s "$qemu" ] || [ "$qemu" -ot "$qemu_src" ]; then
 	"$dumpsave" -E -d 0 "$qemu_src" "$qemu" || exit 1
 fi
 
-# timed OUTFILE CMD... — runs CMD once (OUTFILE removed first); prints "seconds peak_rss_kb".
+# timed OUTFILE CMD... — runs CMD once (OUTFILE removed first); prints "seconds peak_rss_kb
+# cpu_seconds" (user + system, children included).
 timed() {
 	local target=$1; shift
 	rm -f "$target"
-	/usr/bin/time -o "$out/time" -f '%e %M' "$@" > /dev/null 2> "$out/err" ||
-		{ echo "bench: failed: $* ($(tail -n 2 "$out/err" | tr '\n' ' '))" >&2; echo "0 0"; return; }
-	tail -n 1 "$out/time"
+	/usr/bin/time -o "$out/time" -f '%e %M %U %S' "$@" > /dev/null 2> "$out/err" ||
+		{ echo "bench: failed: $* ($(tail -n 2 "$out/err" | tr '\n' ' '))" >&2; echo "0 0 0"; return; }
+	tail -n 1 "$out/time" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -49,31 +52,32 @@ status=0
 missed() { status=1; echo "  missed: $*"; }
 
 bench_input() {
-	local label=$1 input=$2 cfg i t rss ours1 oursn mdfs cat_t rss_max=0
+	local label=$1 input=$2 cfg i t rss cpu ours1 oursn mdfs cat_t rss_max=0
 	cat "$input" > /dev/null
 	cat_t=$(for i in $(seq "$rounds"); do timed "$out/none" cat "$input" | cut -d' ' -f1; done | median)
 	printf '\n%s: %s (%s, %s bytes; cat %s s; load average %s)\n' "$label" "$input" "$release" \
 		"$(stat -c %s "$input")" "$cat_t" "$(cut -d' ' -f1-3 /proc/loadavg)"
-	printf '%-9s %9s %9s %11s %7s %7s %11s %11s %7s %7s\n' level "ours_${threads}t" ours_1t mdf+sync_s \
-		"time×" "1t×" ours_B mdf_B "size×" "${threads}t/1t"
+	printf '%-9s %9s %9s %11s %7s %7s %11s %11s %7s %7s %9s %9s %9s\n' level "ours_${threads}t" ours_1t mdf+sync_s \
+		"time×" "1t×" ours_B mdf_B "size×" "${threads}t/1t" "cpu_${threads}t" cpu_1t cpu_mdf
 	for cfg in "-d 31 -l" "-d 31 -c" "-d 1 -c" "-d 0 -l"; do
-		: > "$out/t-n"; : > "$out/t-1"; : > "$out/t-m"
+		: > "$out/t-n"; : > "$out/t-1"; : > "$out/t-m"; : > "$out/c-n"; : > "$out/c-1"; : > "$out/c-m"
 		for i in $(seq "$rounds"); do
 			# shellcheck disable=SC2086
-			read -r t rss <<< "$(timed "$out/ours" "$dumpsave" -f --num-threads "$threads" $cfg "$input" "$out/ours")"
-			echo "$t" >> "$out/t-n"; [ "$rss" -gt "$rss_max" ] && rss_max=$rss
+			read -r t rss cpu <<< "$(timed "$out/ours" "$dumpsave" -f --num-threads "$threads" $cfg "$input" "$out/ours")"
+			echo "$t" >> "$out/t-n"; echo "$cpu" >> "$out/c-n"; [ "$rss" -gt "$rss_max" ] && rss_max=$rss
 			# shellcheck disable=SC2086
-			read -r t _ <<< "$(timed "$out/mdf" sh -c "makedumpfile -f $cfg \"\$1\" \"\$2\" && sync \"\$2\"" sh "$input" "$out/mdf")"
-			echo "$t" >> "$out/t-m"
+			read -r t _ cpu <<< "$(timed "$out/mdf" sh -c "makedumpfile -f $cfg \"\$1\" \"\$2\" && sync \"\$2\"" sh "$input" "$out/mdf")"
+			echo "$t" >> "$out/t-m"; echo "$cpu" >> "$out/c-m"
 			# shellcheck disable=SC2086
-			read -r t rss <<< "$(timed "$out/ours1" "$dumpsave" -f --num-threads 1 $cfg "$input" "$out/ours1")"
-			echo "$t" >> "$out/t-1"; [ "$rss" -gt "$rss_max" ] && rss_max=$rss
+			read -r t rss cpu <<< "$(timed "$out/ours1" "$dumpsave" -f --num-threads 1 $cfg "$input" "$out/ours1")"
+			echo "$t" >> "$out/t-1"; echo "$cpu" >> "$out/c-1"; [ "$rss" -gt "$rss_max" ] && rss_max=$rss
 		done
 		oursn=$(median < "$out/t-n"); ours1=$(median < "$out/t-1"); mdfs=$(median < "$out/t-m")
 		local ob mb tr t1r sr sp
 		ob=$(stat -c %s "$out/ours" 2> /dev/null || echo 0); mb=$(stat -c %s "$out/mdf" 2> /dev/null || echo 0)
 		tr=$(ratio "$oursn" "$mdfs"); t1r=$(ratio "$ours1" "$mdfs"); sr=$(ratio "$ob" "$mb"); sp=$(ratio "$ours1" "$oursn")
-		printf '%-9s %9s %9s %11s %7s %7s %11s %11s %7s %7s\n' "$cfg" "$oursn" "$ours1" "$mdfs" "$tr" "$t1r" "$ob" "$mb" "$sr" "$sp"
+		printf '%-9s %9s %9s %11s %7s %7s %11s %11s %7s %7s %9s %9s %9s\n' "$cfg" "$oursn" "$ours1" "$mdfs" "$tr" "$t1r" "$ob" "$mb" "$sr" "$sp" \
+			"$(median < "$out/c-n")" "$(median < "$out/c-1")" "$(median < "$out/c-m")"
 		cmp -s "$out/ours" "$out/ours1" || missed "$cfg: --num-threads $threads and 1 wrote different bytes"
 		within "$tr" 0.5 || missed "$cfg: time ${tr}× (target ≤ 0.5×)"
 		within "$sr" 1.0 || missed "$cfg: size ${sr}× (target ≤ 1.0×)"

@@ -14,7 +14,7 @@ DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wformat -Werror=format-security
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib -Ipurgatory -MMD -MP
-LDLIBS_COMMON := -lelf -lz -llzo2 -lzstd -linih -lkmod -lssh2 -lcrypto -lpthread
+LDLIBS_COMMON := -lelf -ldeflate -lz -llzo2 -lzstd -linih -lkmod -lssh2 -lcrypto -lpthread
 
 # Lab settings (kernel versions and the cache) live in one place, shared with the shell lab.
 # Downloads, kernels and fixtures live outside the clone, keyed by content: a second clone on the
@@ -45,7 +45,7 @@ TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 # kdump-init-ssh, whose libssh2 + OpenSSL add ~4 MB that a local dump need not carry in its
 # crashkernel reservation. mkdumprd picks the one kdump.conf's target needs.
 STATIC_TOOLS := dumpsave:dumpsave kexec:kexec
-STATIC_LIBS  := -lelf -lz -llzo2 -lzstd -linih -lpthread
+STATIC_LIBS  := -lelf -ldeflate -lz -llzo2 -lzstd -linih -lpthread
 STATIC_SSH_LIBS := -lssh2 -lcrypto
 STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, ,$(t)))) \
 	$(BUILD)/static/kdump-init $(BUILD)/static/kdump-init-ssh

@@ -1,5 +1,5 @@
-/* dump_save.c — the kdump-compressed save: count, bitmaps, then pages in batches that worker
- * threads compress (each with its own codec context) and the caller writes in order. */
+/* dump_save.c — the kdump-compressed save: count, bitmaps, then pages through a pipeline (the
+ * caller reads batches, worker threads compress them, a writer thread writes them in order). */
 #include "dump_save.h"
 
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include "elf_vmcore.h"
 
 #define DEFAULT_WINDOW_PFNS (1ULL << 18)   /* 1 GiB of 4 KiB frames: 32 KiB per bitmap */
-#define BATCH_PAGES 256                    /* pages read, then compressed together */
+#define BATCH_PAGES 128                    /* pages read, then compressed together: 512 KiB */
 
 static uint64_t window_size(uint64_t requested)
 {
@@ -86,35 +86,99 @@ static bool page_unreadable(const struct kdk_err *why)
 	return why->code != ENOMEM;
 }
 
-/* Call visit for every frame the dump holds, in pfn order, window by window, saying whether the
+/* The filter's bits, window by window. A save walks the frames two or three times (count,
+ * bitmaps, pages); when both bitmaps of the whole dump fit in BITS_CACHE_MAX bytes (2 bits a
+ * frame: 64 GiB of 4 KiB frames in 4 MiB) the first walk keeps them and the later ones read no
+ * struct page again. Larger dumps run the filter on every walk, in bounded memory. */
+#define BITS_CACHE_MAX (4u << 20)
+
+struct frame_bits {
+	struct kdk_filter *filter;
+	uint64_t window;
+	uint64_t max_pfn;               /* what the cache covers */
+	unsigned char *present, *keep;  /* cache: max_pfn bits each; or one window of scratch */
+	bool cached;                    /* the cache is whole: the filter is not asked again */
+	bool caching;                   /* present/keep are the cache, not scratch */
+};
+
+static int frame_bits_init(struct frame_bits *b, struct kdk_filter *filter, uint64_t max_pfn,
+			   uint64_t window, struct kdk_err *err)
+{
+	uint64_t bytes = (max_pfn + 7) / 8;
+
+	memset(b, 0, sizeof(*b));
+	b->filter = filter;
+	b->window = window;
+	b->max_pfn = max_pfn;
+	b->caching = 2 * bytes <= BITS_CACHE_MAX;
+	if (!b->caching)
+		bytes = window / 8;
+	b->present = malloc(bytes ? bytes : 1);
+	b->keep = malloc(bytes ? bytes : 1);
+	if (!b->present || !b->keep) {
+		free(b->present);
+		free(b->keep);
+		return kdk_err_set(err, ENOMEM, "out of memory for bitmap windows");
+	}
+	return 0;
+}
+
+static void frame_bits_free(struct frame_bits *b)
+{
+	free(b->present);
+	free(b->keep);
+}
+
+static void frame_bits_rewind(struct frame_bits *b)
+{
+	if (!b->cached)
+		kdk_filter_rewind(b->filter);
+}
+
+/* The bits of [start, start + count) (windows in order from 0 after a rewind). */
+static int frame_bits_window(struct frame_bits *b, uint64_t start, uint64_t count,
+			     const unsigned char **present, const unsigned char **keep,
+			     struct kdk_err *err)
+{
+	size_t at = b->caching ? (size_t)(start / 8) : 0;
+	int rc;
+
+	if (!b->cached && (rc = kdk_filter_window(b->filter, start, count, b->present + at,
+						  b->keep + at, err)) < 0)
+		return rc;
+	if (b->caching && start + count >= b->max_pfn)
+		b->cached = true;       /* the walk reached the end: every window is in */
+	*present = b->present + at;
+	*keep = b->keep + at;
+	return 0;
+}
+
+/* Call visit for every frame the dump holds below max_pfn, in pfn order, saying whether the
  * filter keeps it; with kept_only, for the kept ones alone. */
-static int for_each_frame(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window,
-			  int kept_only,
+static int for_each_frame(struct frame_bits *b, uint64_t max_pfn, int kept_only,
 			  int (*visit)(void *ctx, uint64_t pfn, int kept, struct kdk_err *err),
 			  void *ctx, struct kdk_err *err)
 {
-	unsigned char *present = malloc(window / 8), *keep = malloc(window / 8);
+	const unsigned char *present, *keep;
 	uint64_t start;
 	int rc = 0;
 
-	if (!present || !keep) {
-		rc = kdk_err_set(err, ENOMEM, "out of memory for bitmap windows");
-		goto out;
-	}
-	kdk_filter_rewind(filter);
-	for (start = 0; start < max_pfn && rc == 0; start += window) {
-		uint64_t count = max_pfn - start < window ? max_pfn - start : window, i;
-		if ((rc = kdk_filter_window(filter, start, count, present, keep, err)) < 0)
+	frame_bits_rewind(b);
+	for (start = 0; start < max_pfn && rc == 0; start += b->window) {
+		uint64_t count = max_pfn - start < b->window ? max_pfn - start : b->window, i;
+		if ((rc = frame_bits_window(b, start, count, &present, &keep, err)) < 0)
 			break;
 		for (i = 0; i < count && rc == 0; i++) {
-			int kept = (keep[i / 8] >> (i % 8)) & 1;
+			int kept;
+			if (i % 8 == 0 && !keep[i / 8] && (kept_only || !present[i / 8])) {
+				i += 7;         /* eight frames neither kept nor wanted */
+				continue;
+			}
+			kept = (keep[i / 8] >> (i % 8)) & 1;
 			if (kept || (!kept_only && ((present[i / 8] >> (i % 8)) & 1)))
 				rc = visit(ctx, start + i, kept, err);
 		}
 	}
-out:
-	free(present);
-	free(keep);
 	return rc;
 }
 
@@ -133,26 +197,41 @@ static int count_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 	return 0;
 }
 
-static int count_kept(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window,
-		      struct kept_count *c, struct kdk_err *err)
+static int count_kept(struct frame_bits *b, uint64_t max_pfn, struct kept_count *c,
+		      struct kdk_err *err)
 {
 	c->pages = 0;
 	c->end_pfn = 0;
-	return for_each_frame(filter, max_pfn, window, 1, count_page, c, err);
+	return for_each_frame(b, max_pfn, 1, count_page, c, err);
 }
 
 int kdk_save_count(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window_pfns,
 		   uint64_t *kept, struct kdk_err *err)
 {
-	struct kept_count c;
-	int rc = count_kept(filter, max_pfn, window_size(window_pfns), &c, err);
+	struct frame_bits b;
+	struct kept_count c = { 0, 0 };
+	int rc;
+
+	if ((rc = frame_bits_init(&b, filter, max_pfn, window_size(window_pfns), err)) < 0)
+		return rc;
+	rc = count_kept(&b, max_pfn, &c, err);
+	frame_bits_free(&b);
 	*kept = c.pages;
 	return rc;
 }
 
-/* ---- the compression batch, shared by the caller and its workers ---- */
+/* ---- the page pipeline: the caller reads, workers compress, a writer writes in order ----
+ * Batches of pages travel through a ring of slots. The calling thread walks the filter and reads
+ * each batch into the next free slot; N worker threads compress ready slots, each with its own
+ * codec context; a writer thread writes compressed slots in the order they were read and frees
+ * them. Reading, compressing and writing overlap, and memory is the ring's (N + 2 slots of
+ * BATCH_PAGES pages), whatever the dump's size. With no threads the caller does each batch's
+ * three steps itself. The output is the same bytes for any thread count. */
 
-struct batch {
+enum slot_state { SLOT_FREE, SLOT_READ, SLOT_DONE };
+
+struct slot {
+	enum slot_state state;
 	unsigned count;                 /* pages in this batch */
 	uint64_t pfn[BATCH_PAGES];
 	unsigned char *raw;             /* count × page_size */
@@ -160,137 +239,237 @@ struct batch {
 	uint32_t size[BATCH_PAGES], flags[BATCH_PAGES];
 	bool zero[BATCH_PAGES];
 	bool unreadable[BATCH_PAGES];   /* the source could not give it: marked, not compressed */
-	size_t bound;
-	uint32_t page_size;
-	bool share_zero;                /* dump level excludes zero pages */
+	int rc;                         /* compression's result */
+	struct kdk_err err;
 };
 
 struct worker {
 	pthread_t thread;
+	bool started;
 	struct saver *saver;
-	unsigned index;
 	struct kdk_page_codec *codec;
-	int rc;
-	struct kdk_err err;
 };
 
 struct saver {
-	struct batch batch;
-	struct worker *workers;         /* [0] works in the calling thread */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;         /* a slot changed state, the input ended or a stage failed */
+	struct slot *slots;
+	unsigned nslots;
+	uint64_t next_fill, next_compress, next_write;   /* batch numbers; slot = number % nslots */
+	bool input_done;                /* the caller read its last batch */
+	bool stop;                      /* a stage failed: every thread leaves */
+	struct worker *workers;         /* nworkers threads, or one context used inline */
 	unsigned nworkers;
+	pthread_t writer;
+	bool writer_started;
+	int write_rc;                   /* the writer's result */
+	struct kdk_err write_err;
+	size_t bound;
+	uint32_t page_size;
+	bool share_zero;                /* dump level excludes zero pages */
+	/* the writer's side */
+	struct kdk_diskdump_writer *w;
+	struct kdk_save_stats *stats;
+	const struct kdk_save_params *params;
+	uint64_t total;
 };
 
+/* A page of zeros? Words, not bytes, and out at the first non-zero one (most pages that are not
+ * zero leave within their first few words). */
 static bool all_zero(const unsigned char *p, uint32_t size)
 {
-	static const unsigned char zeros[256];
-	uint32_t off;
-	for (off = 0; off < size; off += sizeof(zeros))
-		if (memcmp(p + off, zeros, sizeof(zeros)))
+	const uint64_t *word = (const uint64_t *)p;
+	uint32_t i, n = size / sizeof(uint64_t);
+
+	for (i = 0; i < n; i += 4)
+		if (word[i] | word[i + 1] | word[i + 2] | word[i + 3])
 			return false;
 	return true;
 }
 
-/* Worker w compresses pages w, w + n, w + 2n, … of the batch. */
-static void *compress_share(void *arg)
+static void compress_slot(struct saver *s, struct slot *b, struct kdk_page_codec *codec)
 {
-	struct worker *w = arg;
-	struct saver *s = w->saver;
-	struct batch *b = &s->batch;
 	unsigned i;
 
-	w->rc = 0;
-	for (i = w->index; i < b->count; i += s->nworkers) {
-		const unsigned char *raw = b->raw + (size_t)i * b->page_size;
+	b->rc = 0;
+	for (i = 0; i < b->count; i++) {
+		const unsigned char *raw = b->raw + (size_t)i * s->page_size;
 		if (b->unreadable[i]) {
 			b->zero[i] = false;
 			continue;
 		}
-		b->zero[i] = b->share_zero && all_zero(raw, b->page_size);
+		b->zero[i] = s->share_zero && all_zero(raw, s->page_size);
 		if (b->zero[i])
 			continue;
-		w->rc = kdk_page_compress(w->codec, raw, b->out + (size_t)i * b->bound, b->bound,
-					  &b->size[i], &b->flags[i], &w->err);
-		if (w->rc < 0) {
-			kdk_err_prefix(&w->err, "compressing pfn 0x%llx: ", (unsigned long long)b->pfn[i]);
-			break;
+		b->rc = kdk_page_compress(codec, raw, b->out + (size_t)i * s->bound, s->bound,
+					  &b->size[i], &b->flags[i], &b->err);
+		if (b->rc < 0) {
+			kdk_err_prefix(&b->err, "compressing pfn 0x%llx: ", (unsigned long long)b->pfn[i]);
+			return;
 		}
 	}
-	return NULL;
 }
 
-/* Fork-join per batch: threads that could not start leave their share to the caller. */
-static int compress_batch(struct saver *s, struct kdk_err *err)
+static int write_slot(struct saver *s, struct slot *b, struct kdk_err *err)
 {
-	bool started[s->nworkers];
-	unsigned i;
-
-	for (i = 1; i < s->nworkers; i++)
-		started[i] = pthread_create(&s->workers[i].thread, NULL, compress_share,
-					    &s->workers[i]) == 0;
-	compress_share(&s->workers[0]);
-	for (i = 1; i < s->nworkers; i++) {
-		if (started[i])
-			pthread_join(s->workers[i].thread, NULL);
-		else
-			compress_share(&s->workers[i]);
-	}
-	for (i = 0; i < s->nworkers; i++)
-		if (s->workers[i].rc < 0) {
-			*err = s->workers[i].err;
-			return s->workers[i].rc;
-		}
-	return 0;
-}
-
-static void saver_stop(struct saver *s)
-{
-	unsigned i;
-
-	for (i = 0; s->workers && i < s->nworkers; i++)
-		kdk_page_codec_free(s->workers[i].codec);
-	free(s->workers);
-	free(s->batch.raw);
-	free(s->batch.out);
-	memset(s, 0, sizeof(*s));
-}
-
-static int saver_start(struct saver *s, enum kdk_codec codec, uint32_t page_size, bool share_zero,
-		       unsigned threads, struct kdk_err *err)
-{
+	struct kdk_save_stats *st = s->stats;
 	unsigned i;
 	int rc;
 
-	memset(s, 0, sizeof(*s));
-	s->nworkers = threads > 1 ? threads : 1;
-	s->workers = calloc(s->nworkers, sizeof(*s->workers));
-	if (!s->workers)
-		return kdk_err_set(err, ENOMEM, "out of memory");
-	for (i = 0; i < s->nworkers; i++) {
-		s->workers[i].saver = s;
-		s->workers[i].index = i;
-		if ((rc = kdk_page_codec_new(&s->workers[i].codec, codec, page_size, err)) < 0) {
-			saver_stop(s);
+	if (b->rc < 0) {
+		*err = b->err;
+		return b->rc;
+	}
+	for (i = 0; i < b->count; i++) {
+		if (b->unreadable[i]) {
+			rc = kdk_diskdump_write_unreadable_page(s->w, b->pfn[i], err);
+		} else if (b->zero[i]) {
+			rc = kdk_diskdump_write_zero_page(s->w, b->pfn[i], err);
+			st->zero_pages++;
+		} else {
+			rc = kdk_diskdump_write_page(s->w, b->pfn[i], b->out + (size_t)i * s->bound,
+						     b->size[i], b->flags[i], err);
+		}
+		if (rc < 0)
 			return rc;
+		st->pages_dumped++;
+		if (s->params->progress && (st->pages_dumped & 0xffff) == 0)
+			s->params->progress(s->params->progress_ctx, st->pages_dumped, s->total);
+	}
+	return 0;
+}
+
+static void *compress_thread(void *arg)
+{
+	struct worker *wk = arg;
+	struct saver *s = wk->saver;
+	struct slot *b;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (!s->stop && s->next_compress == s->next_fill && !s->input_done)
+			pthread_cond_wait(&s->changed, &s->lock);
+		if (s->stop || s->next_compress == s->next_fill)
+			break;
+		b = &s->slots[s->next_compress++ % s->nslots];
+		pthread_mutex_unlock(&s->lock);
+		compress_slot(s, b, wk->codec);
+		pthread_mutex_lock(&s->lock);
+		b->state = SLOT_DONE;
+		pthread_cond_broadcast(&s->changed);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static void *write_thread(void *arg)
+{
+	struct saver *s = arg;
+	struct slot *b;
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		b = &s->slots[s->next_write % s->nslots];
+		while (!s->stop && (s->next_write == s->next_fill ? !s->input_done
+								    : b->state != SLOT_DONE))
+			pthread_cond_wait(&s->changed, &s->lock);
+		if (s->stop || s->next_write == s->next_fill)
+			break;
+		pthread_mutex_unlock(&s->lock);
+		rc = write_slot(s, b, &s->write_err);
+		pthread_mutex_lock(&s->lock);
+		if (rc < 0) {
+			s->write_rc = rc;
+			s->stop = true;
+			pthread_cond_broadcast(&s->changed);
+			break;
+		}
+		b->state = SLOT_FREE;
+		s->next_write++;
+		pthread_cond_broadcast(&s->changed);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static void saver_free(struct saver *s);
+
+/* threads compression workers (0: everything in the calling thread). Threads that cannot start
+ * are a failure, not a silent slowdown: the caller asked for them. */
+static int saver_start(struct saver *s, enum kdk_codec codec, uint32_t page_size, bool share_zero,
+		       unsigned threads, struct kdk_err *err)
+{
+	unsigned i, contexts = threads ? threads : 1;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->page_size = page_size;
+	s->share_zero = share_zero;
+	s->nworkers = threads;
+	s->nslots = threads ? threads + 2 : 1;
+	s->workers = calloc(contexts, sizeof(*s->workers));
+	s->slots = calloc(s->nslots, sizeof(*s->slots));
+	if (!s->workers || !s->slots) {
+		free(s->workers);
+		free(s->slots);
+		memset(s, 0, sizeof(*s));
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->changed, NULL);
+	for (i = 0; i < contexts; i++) {
+		s->workers[i].saver = s;
+		if ((rc = kdk_page_codec_new(&s->workers[i].codec, codec, page_size, err)) < 0)
+			goto fail;
+	}
+	s->bound = kdk_page_codec_bound(s->workers[0].codec);
+	for (i = 0; i < s->nslots; i++) {
+		s->slots[i].raw = malloc((size_t)BATCH_PAGES * page_size);
+		s->slots[i].out = malloc((size_t)BATCH_PAGES * s->bound);
+		if (!s->slots[i].raw || !s->slots[i].out) {
+			rc = kdk_err_set(err, ENOMEM, "out of memory for page buffers");
+			goto fail;
 		}
 	}
-	s->batch.page_size = page_size;
-	s->batch.share_zero = share_zero;
-	s->batch.bound = kdk_page_codec_bound(s->workers[0].codec);
-	s->batch.raw = malloc((size_t)BATCH_PAGES * page_size);
-	s->batch.out = malloc((size_t)BATCH_PAGES * s->batch.bound);
-	if (!s->batch.raw || !s->batch.out) {
-		saver_stop(s);
-		return kdk_err_set(err, ENOMEM, "out of memory for page buffers");
+	return 0;
+fail:
+	saver_free(s);
+	return rc;
+}
+
+/* Start the writer and the workers once the writer's file is open. */
+static int saver_run(struct saver *s, struct kdk_diskdump_writer *w, struct kdk_save_stats *stats,
+		     const struct kdk_save_params *params, uint64_t total, struct kdk_err *err)
+{
+	unsigned i;
+	int e;
+
+	s->w = w;
+	s->stats = stats;
+	s->params = params;
+	s->total = total;
+	if (!s->nworkers)
+		return 0;
+	if ((e = pthread_create(&s->writer, NULL, write_thread, s)) != 0)
+		return kdk_err_sys(err, e, "cannot start the writer thread");
+	s->writer_started = true;
+	for (i = 0; i < s->nworkers; i++) {
+		if ((e = pthread_create(&s->workers[i].thread, NULL, compress_thread, &s->workers[i])))
+			return kdk_err_sys(err, e, "cannot start compression thread %u of %u", i + 1,
+					   s->nworkers);
+		s->workers[i].started = true;
 	}
 	return 0;
 }
 
 /* Read the batch's pages, each run of consecutive pfns in one read (one pread or copy of up to
  * the whole batch instead of one per page). A run that fails is read again page by page, and
- * the pages that still fail are marked unreadable (makedumpfile stops at the first). */
-static int read_batch(struct kdk_dump *dump, struct batch *b, struct kdk_unreadable *u,
-		      struct kdk_err *err)
+ * the pages that still fail are marked unreadable (makedumpfile stops at the first). The caller's
+ * thread alone reads, so the unreadable list needs no lock. */
+static int read_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, struct kdk_err *err)
 {
+	struct kdk_unreadable *u = &s->stats->unreadable;
 	unsigned i = 0, j, k;
 	int rc;
 
@@ -300,14 +479,14 @@ static int read_batch(struct kdk_dump *dump, struct batch *b, struct kdk_unreada
 		for (k = i; k < j; k++)
 			b->unreadable[k] = false;
 		if ((rc = kdk_dump_read_pages(dump, b->pfn[i], j - i,
-					      b->raw + (size_t)i * b->page_size, err)) < 0) {
+					      b->raw + (size_t)i * s->page_size, err)) < 0) {
 			if (!page_unreadable(err))
 				return rc;
 			kdk_err_clear(err);
 			for (k = i; k < j; k++) {
 				struct kdk_err why = { 0 };
 
-				if (kdk_dump_read_page(dump, b->pfn[k], b->raw + (size_t)k * b->page_size,
+				if (kdk_dump_read_page(dump, b->pfn[k], b->raw + (size_t)k * s->page_size,
 						       &why) == 0)
 					continue;
 				if (!page_unreadable(&why)) {
@@ -323,59 +502,138 @@ static int read_batch(struct kdk_dump *dump, struct batch *b, struct kdk_unreada
 	return 0;
 }
 
-/* Read, compress and write the batch in order. */
-static int flush_batch(struct kdk_dump *dump, struct saver *s, struct kdk_diskdump_writer *w,
-		       struct kdk_save_stats *st, struct kdk_err *err)
+/* The slot the caller fills next, once the writer has freed it; NULL when a stage failed. */
+static struct slot *fill_slot(struct saver *s)
 {
-	struct batch *b = &s->batch;
+	struct slot *b = &s->slots[s->next_fill % s->nslots];
+
+	if (!s->nworkers)
+		return b;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop && b->state != SLOT_FREE)
+		pthread_cond_wait(&s->changed, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	return s->stop ? NULL : b;
+}
+
+/* The first failure of a stage, after the threads stopped. */
+static int saver_error(struct saver *s, struct kdk_err *err)
+{
+	uint64_t n;
+
+	if (s->write_rc < 0) {
+		*err = s->write_err;
+		return s->write_rc;
+	}
+	for (n = s->next_write; n < s->next_fill; n++) {
+		struct slot *b = &s->slots[n % s->nslots];
+		if (b->state == SLOT_DONE && b->rc < 0) {
+			*err = b->err;
+			return b->rc;
+		}
+	}
+	return kdk_err_set(err, EIO, "the page pipeline stopped");
+}
+
+/* Tell the threads the input ended (or, with abandon, to stop at once) and wait for them. */
+static void saver_join(struct saver *s, bool abandon)
+{
 	unsigned i;
+
+	pthread_mutex_lock(&s->lock);
+	s->input_done = true;
+	if (abandon)
+		s->stop = true;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+	if (s->writer_started)
+		pthread_join(s->writer, NULL);
+	s->writer_started = false;
+	for (i = 0; i < s->nworkers; i++) {
+		if (s->workers[i].started)
+			pthread_join(s->workers[i].thread, NULL);
+		s->workers[i].started = false;
+	}
+}
+
+static void saver_free(struct saver *s)
+{
+	unsigned i;
+
+	saver_join(s, true);
+	for (i = 0; i < (s->nworkers ? s->nworkers : 1); i++)
+		kdk_page_codec_free(s->workers[i].codec);
+	for (i = 0; i < s->nslots; i++) {
+		free(s->slots[i].raw);
+		free(s->slots[i].out);
+	}
+	pthread_cond_destroy(&s->changed);
+	pthread_mutex_destroy(&s->lock);
+	free(s->slots);
+	free(s->workers);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Wait for the threads to write everything read; their first failure, if any. */
+static int saver_finish(struct saver *s, struct kdk_err *err)
+{
+	if (!s->nworkers)
+		return 0;
+	saver_join(s, false);
+	if (s->write_rc < 0 || s->next_write != s->next_fill)
+		return saver_error(s, err);
+	return 0;
+}
+
+/* Read the filled slot's pages and pass it on (or, without threads, compress and write it). */
+static int flush_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, struct kdk_err *err)
+{
 	int rc;
 
 	if (!b->count)
 		return 0;
-	if ((rc = read_batch(dump, b, &st->unreadable, err)) < 0 || (rc = compress_batch(s, err)) < 0)
+	if ((rc = read_batch(dump, s, b, err)) < 0)
 		return rc;
-	for (i = 0; i < b->count; i++) {
-		if (b->unreadable[i]) {
-			rc = kdk_diskdump_write_unreadable_page(w, b->pfn[i], err);
-		} else if (b->zero[i]) {
-			rc = kdk_diskdump_write_zero_page(w, b->pfn[i], err);
-			st->zero_pages++;
-		} else {
-			rc = kdk_diskdump_write_page(w, b->pfn[i], b->out + (size_t)i * b->bound,
-						     b->size[i], b->flags[i], err);
-		}
-		if (rc < 0)
-			return rc;
-		st->pages_dumped++;
+	if (!s->nworkers) {
+		compress_slot(s, b, s->workers[0].codec);
+		rc = write_slot(s, b, err);
+		b->count = 0;
+		return rc;
 	}
-	b->count = 0;
+	pthread_mutex_lock(&s->lock);
+	b->state = SLOT_READ;
+	s->next_fill++;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
 
 struct page_visit {
 	struct kdk_dump *dump;
 	struct saver *saver;
-	struct kdk_diskdump_writer *writer;
-	struct kdk_save_stats *stats;
-	const struct kdk_save_params *params;
-	uint64_t total;
+	struct slot *slot;              /* being filled, NULL until the first kept page */
 };
 
-/* Add a kept page to the batch; read, compress and write the batch when it is full. */
+/* Add a kept page to the slot being filled; read and pass the slot on when it is full. */
 static int batch_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 {
 	struct page_visit *v = ctx;
-	struct batch *b = &v->saver->batch;
+	struct saver *s = v->saver;
 	int rc;
 
 	(void)kept;
-	b->pfn[b->count] = pfn;
-	if (++b->count == BATCH_PAGES &&
-	    (rc = flush_batch(v->dump, v->saver, v->writer, v->stats, err)) < 0)
-		return rc;
-	if (v->params->progress && (pfn & 0xffff) == 0)
-		v->params->progress(v->params->progress_ctx, v->stats->pages_dumped, v->total);
+	if (!v->slot) {
+		if (!(v->slot = fill_slot(s)))
+			return saver_error(s, err);
+		v->slot->count = 0;
+	}
+	v->slot->pfn[v->slot->count++] = pfn;
+	if (v->slot->count == BATCH_PAGES) {
+		rc = flush_batch(v->dump, s, v->slot, err);
+		v->slot = NULL;
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -388,7 +646,8 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	struct kdk_diskdump_params hp = *header;
 	struct kdk_diskdump_writer *w = NULL;
 	uint64_t window = window_size(params->window_pfns), start, kept, limit;
-	unsigned char *present = NULL, *keep = NULL;
+	const unsigned char *present, *keep;
+	struct frame_bits bits;
 	struct kept_count counted;
 	struct saver s;
 	bool saver_up = false;
@@ -397,8 +656,10 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
-	if ((rc = count_kept(filter, dump->max_pfn, window, &counted, err)) < 0)
+	if ((rc = frame_bits_init(&bits, filter, dump->max_pfn, window, err)) < 0)
 		return rc;
+	if ((rc = count_kept(&bits, dump->max_pfn, &counted, err)) < 0)
+		goto out;
 	kept = counted.pages;
 	/* The file describes frames up to the last one kept: frames above it are all left out,
 	 * and bitmaps for them would only cost space (makedumpfile's max_mapnr ends there too). */
@@ -408,12 +669,6 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	hp.dump_level = (int32_t)filter->dump_level;
 	hp.codec = params->codec;
 	hp.pages_to_dump = kept;
-	present = malloc(window / 8);
-	keep = malloc(window / 8);
-	if (!present || !keep) {
-		rc = kdk_err_set(err, ENOMEM, "out of memory for bitmap windows");
-		goto out;
-	}
 	if ((rc = saver_start(&s, params->codec, dump->page_size,
 			      (filter->dump_level & KDK_DL_ZERO) != 0, params->num_threads, err)) < 0)
 		goto out;
@@ -422,21 +677,25 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 		goto out;
 
 	/* The bitmaps, window by window. */
-	kdk_filter_rewind(filter);
+	frame_bits_rewind(&bits);
 	for (start = 0; start < limit; start += window) {
 		uint64_t count = limit - start < window ? limit - start : window;
-		if ((rc = kdk_filter_window(filter, start, count, present, keep, err)) < 0 ||
+		if ((rc = frame_bits_window(&bits, start, count, &present, &keep, err)) < 0 ||
 		    (rc = kdk_diskdump_write_bitmaps(w, start, count, present, keep, err)) < 0)
 			goto out;
 	}
 
-	/* The pages, the same windows again. */
+	/* The pages, the same windows again, through the pipeline. */
+	if ((rc = saver_run(&s, w, stats, params, kept, err)) < 0)
+		goto out;
 	{
-		struct page_visit v = { dump, &s, w, stats, params, kept };
-		if ((rc = for_each_frame(filter, limit, window, 1, batch_page, &v, err)) < 0)
+		struct page_visit v = { dump, &s, NULL };
+		if ((rc = for_each_frame(&bits, limit, 1, batch_page, &v, err)) < 0 ||
+		    (v.slot && (rc = flush_batch(dump, &s, v.slot, err)) < 0))
 			goto out;
 	}
-	if ((rc = flush_batch(dump, &s, w, stats, err)) < 0)
+	/* Let the threads write what was read; a failure of theirs is the save's. */
+	if ((rc = saver_finish(&s, err)) < 0)
 		goto out;
 	stats->bytes_written = kdk_diskdump_write_size(w);
 	stats->filter = filter->stats;
@@ -451,9 +710,8 @@ out:
 		kdk_diskdump_write_abort(w);
 	}
 	if (saver_up)
-		saver_stop(&s);
-	free(present);
-	free(keep);
+		saver_free(&s);
+	frame_bits_free(&bits);
 	return rc;
 }
 
@@ -586,6 +844,7 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 {
 	struct kdk_save_stats local;
 	uint64_t window = window_size(params->window_pfns);
+	struct frame_bits bits;
 	struct elf_visit v;
 	void *notes = NULL;
 	size_t notes_size;
@@ -602,10 +861,14 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	v.stats = stats;
 	v.params = params;
 	v.runs.text_pfn = text && text->start_vaddr ? text->start_pfn : UINT64_MAX;
-	if (!(v.page = malloc(dump->page_size)))
+	if ((rc = frame_bits_init(&bits, filter, dump->max_pfn, window, err)) < 0)
+		return rc;
+	if (!(v.page = malloc(dump->page_size))) {
+		frame_bits_free(&bits);
 		return kdk_err_set(err, ENOMEM, "out of memory");
+	}
 	/* Pass 1: how many PT_LOADs (and, with zero pages left out, which pages). */
-	if ((rc = for_each_frame(filter, dump->max_pfn, window, 0, elf_page, &v, err)) < 0)
+	if ((rc = for_each_frame(&bits, dump->max_pfn, 0, elf_page, &v, err)) < 0)
 		goto out;
 	unreadable_close_run(dump, &stats->unreadable);
 	if ((rc = elf_notes(&v, &notes, &notes_size, &notes_allocated, err)) < 0 ||
@@ -613,7 +876,7 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 				     dump->page_size, text, err)) < 0)
 		goto out;
 	/* Pass 2: the same pages again, written. */
-	if ((rc = for_each_frame(filter, dump->max_pfn, window, 0, elf_page, &v, err)) < 0) {
+	if ((rc = for_each_frame(&bits, dump->max_pfn, 0, elf_page, &v, err)) < 0) {
 		stats->bytes_written = kdk_elf_write_size(v.writer);
 		kdk_elf_write_abort(v.writer);
 		goto out;
@@ -629,5 +892,6 @@ out:
 		free(notes);
 	kdk_array_free(&v.unreadable);
 	free(v.page);
+	frame_bits_free(&bits);
 	return rc;
 }

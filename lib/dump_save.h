@@ -1,6 +1,7 @@
 /* dump_save.h — saving a dump in the kdump-compressed format: the dump level's filter run window
  * by window (bounded memory whatever the machine's size), pages read, zero pages shared, the
- * rest compressed in parallel and written in pfn order (output identical for any thread count). */
+ * rest compressed by worker threads while the next pages are read and earlier ones written, in
+ * pfn order (output identical for any thread count). */
 #ifndef KDK_DUMP_SAVE_H
 #define KDK_DUMP_SAVE_H
 
@@ -15,7 +16,9 @@
 
 struct kdk_save_params {
 	enum kdk_codec codec;
-	unsigned num_threads;        /* compression threads; 0 or 1: in the calling thread */
+	unsigned num_threads;        /* 0: the caller reads, compresses and writes each batch;
+				      * N: a pipeline — the caller reads, N threads compress, a
+				      * writer thread writes (progress is then called from it) */
 	uint64_t window_pfns;        /* frames per filter window; 0: the default (1 GiB of frames) */
 	/* Called now and then with pages written so far and the total; may be NULL. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);

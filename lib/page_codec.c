@@ -1,5 +1,5 @@
-/* page_codec.c — one dump page through zlib (deflate at Z_BEST_SPEED), lzo1x_1 or zstd level 1,
- * the settings makedumpfile uses, with per-context streams and work memory reused page after page. */
+/* page_codec.c — one dump page through zlib-format deflate (libdeflate), lzo1x_1 or zstd level 1,
+ * with per-context compressors, streams and work memory reused page after page. */
 #include "page_codec.h"
 
 #include <errno.h>
@@ -7,18 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libdeflate.h>
 #include <lzo/lzo1x.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include "diskdump_format.h"
 
+#define ZLIB_DEFLATE_LEVEL 2
+
 struct kdk_page_codec {
 	enum kdk_codec codec;
 	uint32_t page_size;
 	size_t bound;
-	z_stream deflate;          /* ZLIB: reset per page, same bytes as compress2() */
-	bool deflate_ready;
+	struct libdeflate_compressor *deflate;  /* ZLIB: whole-buffer zlib streams */
 	z_stream inflate;          /* made on the first zlib page read */
 	bool inflate_ready;
 	void *lzo_work;            /* LZO: LZO1X_1_MEM_COMPRESS bytes */
@@ -90,12 +92,17 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 	case KDK_CODEC_NONE:
 		break;
 	case KDK_CODEC_ZLIB:
-		if (deflateInit(&c->deflate, Z_BEST_SPEED) != Z_OK) {
-			rc = kdk_err_set(err, ENOMEM, "zlib: deflateInit failed");
+		/* libdeflate's level 2, not 1: on dump pages its level 1 makes ~2 % more bytes than
+		 * zlib's Z_BEST_SPEED (makedumpfile -c), level 2 ~1 % fewer, still ~2× faster. Any
+		 * zlib reader (crash's uncompress(), makedumpfile -R, libkdumpfile) takes the stream. */
+		c->deflate = libdeflate_alloc_compressor(ZLIB_DEFLATE_LEVEL);
+		if (!c->deflate) {
+			rc = kdk_err_set(err, ENOMEM, "zlib: out of memory for a libdeflate compressor");
 			goto fail;
 		}
-		c->deflate_ready = true;
-		c->bound = compressBound(page_size);
+		c->bound = libdeflate_zlib_compress_bound(c->deflate, page_size);
+		if (c->bound < page_size)
+			c->bound = page_size;
 		break;
 	case KDK_CODEC_LZO:
 		c->lzo_work = malloc(LZO1X_1_MEM_COMPRESS);
@@ -109,6 +116,12 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 		c->zstd_cctx = ZSTD_createCCtx();
 		if (!c->zstd_cctx) {
 			rc = kdk_err_set(err, ENOMEM, "zstd: out of memory for a compression context");
+			goto fail;
+		}
+		/* Level 1 set once (makedumpfile's level): ZSTD_compressCCtx would set the parameters
+		 * again for every page, ~40 % of the time on 4 KiB inputs; the bytes are the same. */
+		if (ZSTD_isError(ZSTD_CCtx_setParameter(c->zstd_cctx, ZSTD_c_compressionLevel, 1))) {
+			rc = kdk_err_set(err, EINVAL, "zstd: cannot set compression level 1");
 			goto fail;
 		}
 		c->bound = ZSTD_compressBound(page_size);
@@ -125,8 +138,8 @@ void kdk_page_codec_free(struct kdk_page_codec *c)
 {
 	if (!c)
 		return;
-	if (c->deflate_ready)
-		deflateEnd(&c->deflate);
+	if (c->deflate)
+		libdeflate_free_compressor(c->deflate);
 	if (c->inflate_ready)
 		inflateEnd(&c->inflate);
 	free(c->lzo_work);
@@ -136,23 +149,6 @@ void kdk_page_codec_free(struct kdk_page_codec *c)
 }
 
 size_t kdk_page_codec_bound(const struct kdk_page_codec *c) { return c->bound; }
-
-/* One whole-buffer deflate on the reused stream; returns the compressed size or 0. */
-static size_t zlib_compress(struct kdk_page_codec *c, const void *page, void *out, size_t cap)
-{
-	z_stream *z = &c->deflate;
-	size_t size = 0;
-
-	if (deflateReset(z) != Z_OK)
-		return 0;
-	z->next_in = (Bytef *)page;
-	z->avail_in = c->page_size;
-	z->next_out = out;
-	z->avail_out = (uInt)cap;
-	if (deflate(z, Z_FINISH) == Z_STREAM_END)
-		size = z->total_out;
-	return size;
-}
 
 int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, size_t out_cap,
 		      uint32_t *out_size, uint32_t *flags, struct kdk_err *err)
@@ -166,7 +162,7 @@ int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, siz
 	case KDK_CODEC_NONE:
 		break;
 	case KDK_CODEC_ZLIB:
-		size = zlib_compress(c, page, out, out_cap);
+		size = libdeflate_zlib_compress(c->deflate, page, c->page_size, out, out_cap);
 		break;
 	case KDK_CODEC_LZO: {
 		lzo_uint lzo_size = 0;
@@ -175,7 +171,7 @@ int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, siz
 		break;
 	}
 	case KDK_CODEC_ZSTD: {
-		size_t zsize = ZSTD_compressCCtx(c->zstd_cctx, out, out_cap, page, c->page_size, 1);
+		size_t zsize = ZSTD_compress2(c->zstd_cctx, out, out_cap, page, c->page_size);
 		if (!ZSTD_isError(zsize))
 			size = zsize;
 		break;

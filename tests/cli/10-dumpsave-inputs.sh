@@ -87,5 +87,24 @@ ok $? "it says the disk is full and where the partial dump is: $(head -c 200 ful
 is "$(cat listing)" "vmcore.incomplete" "nothing under the final name; vmcore.incomplete is kept"
 grep -q 'incomplete yes' incomplete.info
 ok $? "the partial dump is readable and marked incomplete"
+
+# The same full disk with the page pipeline (a writer thread, two compression threads): the
+# writer's failure stops the reader and the workers — an exit, not a hang — and the partial dump
+# is kept marked incomplete.
+unshare -m --propagation private sh -c '
+	mount -t tmpfs -o size=4m kdk-full full || exit 99
+	timeout 60 '"$dumpsave"' -d 0 --num-threads 2 big.elf full/vmcore > stdout 2> stderr
+	echo $? > status
+	cp stderr full.stderr
+	'"$inspect"' info full/vmcore.incomplete > incomplete.info 2>&1
+' || true
+[ "$(cat status)" -ne 0 ] && [ "$(cat status)" -lt 124 ] && grep -q 'No space left on device' full.stderr &&
+	grep -q 'incomplete yes' incomplete.info
+ok $? "with --num-threads 2 a full disk ends the save too (exit $(cat status); wanted 1-123: $(head -c 200 full.stderr))"
+for codec in -c -l -z; do
+	"$dumpsave" $codec -d 0 --num-threads 2 big.elf two$codec 2> /dev/null &&
+		"$inspect" compare two$codec big.elf > cmp.out 2>&1
+	ok $? "$codec -d 0 --num-threads 2: every page is the source's ($(cat cmp.out))"
+done
 cd / && rm -rf "$work"
 done_testing

@@ -66,6 +66,13 @@ struct bt_print_options {
 	struct source_lines *lines;  /* -l: a source line under each frame (NULL: none) */
 };
 
+/* bt's display options: -s, -f, -l (which sets *with_lines); false when arg is none of them. */
+bool bt_print_option(const char *arg, struct bt_print_options *o, bool *with_lines);
+/* -l: the vmlinux's source lines into o->lines; without a DWARF vmlinux the trace goes on without
+ * them and stderr says why, once. what names the command in that message. */
+void bt_print_lines_open(struct session *s, struct bt_print_options *o, struct source_lines *lines,
+			 const char *what);
+
 /* crash's shape: the "PID: …" header, then the entries. */
 void bt_print_header(FILE *out, const struct task_info *t);
 void bt_print_text(struct session *s, const struct kdk_array *entries, const struct bt_print_options *o);

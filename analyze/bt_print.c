@@ -42,6 +42,30 @@ static void print_regs(FILE *out, const struct kdk_pt_regs *r)
 	fprintf(out, "    ORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64 "  SS: %04" PRIx64 "\n", r->orig_ax, r->cs, r->ss);
 }
 
+bool bt_print_option(const char *arg, struct bt_print_options *o, bool *with_lines)
+{
+	if (!strcmp(arg, "-s"))
+		o->offsets = true;
+	else if (!strcmp(arg, "-f"))
+		o->frame_contents = true;
+	else if (!strcmp(arg, "-l"))
+		*with_lines = true;
+	else
+		return false;
+	return true;
+}
+
+void bt_print_lines_open(struct session *s, struct bt_print_options *o, struct source_lines *lines,
+			 const char *what)
+{
+	struct kdk_err err = { 0 };
+
+	if (srclines_open(s, lines, what, &err))
+		fprintf(stderr, "kcrash: %s\n", err.msg);
+	else
+		o->lines = lines;
+}
+
 void bt_print_header(FILE *out, const struct task_info *t)
 {
 	fprintf(out, "PID: %-7d  TASK: %016" PRIx64 "  CPU: %-3u  COMMAND: \"%s\"\n", t->pid, t->task, t->cpu,

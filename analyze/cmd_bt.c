@@ -30,24 +30,13 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 
 		if (!strcmp(argv[a], "-a"))
 			all = true;
-		else if (!strcmp(argv[a], "-s"))
-			o.offsets = true;
-		else if (!strcmp(argv[a], "-f"))
-			o.frame_contents = true;
-		else if (!strcmp(argv[a], "-l"))
-			with_lines = true;
+		else if (bt_print_option(argv[a], &o, &with_lines))
+			continue;
 		else if ((pid = strtol(argv[a], &end, 10)) < 0 || *end)
 			return kdk_err_set(err, EINVAL, "usage: bt [-a] [-s] [-f] [-l] [PID]");
 	}
-	/* -l without a DWARF vmlinux: the trace without lines, and why, once. */
-	if (with_lines) {
-		if (srclines_open(s, &lines, "bt -l", err)) {
-			fprintf(stderr, "kcrash: %s\n", err->msg);
-			kdk_err_clear(err);
-		} else {
-			o.lines = &lines;
-		}
-	}
+	if (with_lines)
+		bt_print_lines_open(s, &o, &lines, "bt -l");
 	if ((rc = bt_unwinder_open(&u, s, err)))
 		goto out_lines;
 	if ((rc = tasks_collect(s, &tasks, err)))

@@ -84,23 +84,11 @@ int cmd_foreach(struct session *s, int argc, char **argv, struct kdk_err *err)
 		return kdk_err_set(err, EINVAL, "usage: foreach [STATE|kernel|user|active|PID|TASK|COMM]… bt "
 						"[-s] [-f] [-l] (bt is the one command foreach runs)");
 	for (a++; a < argc; a++) {
-		if (!strcmp(argv[a], "-s"))
-			o.offsets = true;
-		else if (!strcmp(argv[a], "-f"))
-			o.frame_contents = true;
-		else if (!strcmp(argv[a], "-l"))
-			with_lines = true;
-		else
+		if (!bt_print_option(argv[a], &o, &with_lines))
 			return kdk_err_set(err, EINVAL, "foreach bt: unknown option %s (-s, -f, -l)", argv[a]);
 	}
-	if (with_lines) {
-		if (srclines_open(s, &lines, "foreach bt -l", err)) {
-			fprintf(stderr, "kcrash: %s\n", err->msg);
-			kdk_err_clear(err);
-		} else {
-			o.lines = &lines;
-		}
-	}
+	if (with_lines)
+		bt_print_lines_open(s, &o, &lines, "foreach bt -l");
 	if ((rc = bt_unwinder_open(&u, s, err)))
 		goto out_lines;
 	if ((rc = tasks_collect(s, &tasks, err)))

@@ -3,7 +3,12 @@
  * The last factor is the capture kernel's mem_map for its own memory (a 64-byte struct page per
  * 4 KiB page of the reservation). The memory to be dumped costs nothing per GiB here: its struct
  * pages are read from /proc/vmcore, not allocated, and dumpsave's bitmaps are fixed 1 GiB windows.
- * runtime is calibrated so that the lab's case gives exactly the lab's measured minimum. */
+ * runtime is calibrated so that the lab's case gives exactly the lab's measured minimum. The
+ * recommendation adds a stated margin and rounds up to 4 MiB:
+ *   recommended = ⌈(needed + margin) / 4 MiB⌉ × 4 MiB
+ * tests/lab/t/55-crashkernel.sh boots every lab kernel, 1 and 2 GiB guests, a local and an ssh
+ * target, at recommended − margin: each must capture, so recommended ≥ the measured minimum +
+ * margin on each. */
 #include "estimate.h"
 
 #include <errno.h>
@@ -21,6 +26,10 @@
  * 64 MiB × 4032/4096 − those = 8,938,737 bytes of memory the running capture kernel, its
  * /init and dumpsave need beyond what is counted. */
 #define CALIBRATION_RUNTIME 8938737ULL
+/* Room above the lab's minimum for what the lab does not have: other devices' drivers and their
+ * buffers, a kdump.conf with hooks, an initramfs that grows after the estimate. */
+#define ESTIMATE_MARGIN (8 * MiB)
+#define ESTIMATE_ROUND (4 * MiB)
 #define CALIBRATION_SOURCE                                                                   \
 	"tests/lab/t/55-crashkernel.sh: 6.1.0-56-cloud-amd64, 1 GiB guest, captured at "       \
 	"crashkernel=64M, failed at 56M"
@@ -165,7 +174,8 @@ int estimate_compute(const struct ctl *ctl, struct estimate *e, struct kdk_err *
 	fixed = e->kernel_init_size + e->initrd_size + e->initrd_unpacked + e->modules + e->runtime;
 	e->needed = (fixed * 4096 + 4031) / 4032;
 	e->mem_map = e->needed - fixed;
-	e->recommended = (e->needed + 16 * MiB - 1) / (16 * MiB) * (16 * MiB);
+	e->margin = ESTIMATE_MARGIN;
+	e->recommended = (e->needed + e->margin + ESTIMATE_ROUND - 1) / ESTIMATE_ROUND * ESTIMATE_ROUND;
 	e->ram = mem_total(ctl);
 	return 0;
 }
@@ -189,5 +199,8 @@ void estimate_print(const struct ctl *ctl, const struct estimate *e, FILE *out)
 		"device drivers beyond virtio not counted)\n", mib(e->ram));
 	fprintf(out, "formula: (init_size + initramfs + unpacked + modules + runtime) x 4096/4032\n");
 	fprintf(out, "needed: %.1f MiB\n", mib(e->needed));
+	fprintf(out, "margin: %.0f MiB (room for what the calibration did not have: other drivers, hooks, a grown initramfs)\n",
+		mib(e->margin));
+	fprintf(out, "rounding: needed + margin, up to a multiple of %.0f MiB\n", mib(ESTIMATE_ROUND));
 	fprintf(out, "Recommended crashkernel: %lluM\n", (unsigned long long)(e->recommended / MiB));
 }

@@ -17,7 +17,8 @@ struct estimate {
 	uint64_t runtime;              /* the calibrated allowance */
 	uint64_t mem_map;              /* struct pages of the reservation itself */
 	uint64_t needed;               /* the sum */
-	uint64_t recommended;          /* needed rounded up to 16 MiB */
+	uint64_t margin;               /* stated room above needed */
+	uint64_t recommended;          /* needed + margin, rounded up to 4 MiB */
 	uint64_t ram;                  /* MemTotal here, for the report */
 };
 

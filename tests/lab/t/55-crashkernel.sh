@@ -1,66 +1,179 @@
-# Lab test: the smallest crashkernel= that still captures, with kdumpkit's capture path (our kexec,
-# mkdumprd initramfs, static capture /init, dumpsave -l -d 31 to an ext4 disk), found by trying
-# sizes on the 6.1 cloud kernel with a 1 GiB guest (KDK_CRASHKERNEL_KERNEL to try another).
-# Target: 64M or less (the reference busybox + kexec-tools + makedumpfile initramfs needed more
-# than 64M: ../shared/lab-facts.md). From 64M down until a size fails; if 64M fails, up until
-# one works, so the record always says where the limit is. The result goes to
-# $KDK_RUNS/crashkernel-<release>.txt and into the TAP output.
+# Lab test: how small crashkernel= can be with kdumpkit's capture path (our kexec, mkdumprd
+# initramfs, static capture /init, dumpsave -l -d 31), and whether `kdumpctl estimate` covers it.
+#   1. The smallest size that captures on the 6.1 cloud kernel, 1 GiB guest, ext4 target: from
+#      64M down in 8M steps until one fails (if 64M fails, up until one works), so the record says
+#      where the limit is. Target: 64M or less (the reference busybox + kexec-tools + makedumpfile
+#      initramfs needed more: ../shared/lab-facts.md). Recorded in $KDK_RUNS/crashkernel-<release>.txt.
+#   2. The estimate's calibration: on every lab kernel (KDK_LAB_KERNELS), a 1 and a 2 GiB guest, a
+#      local (ext4) and an ssh target, `kdumpctl estimate` is asked on the host about that kernel and
+#      that capture image, and the guest crashes with crashkernel = recommended − margin. Each must
+#      capture: then the measured minimum is at most recommended − margin, i.e. the recommendation
+#      is at least the minimum plus the stated margin. With KDK_CALIBRATE=1 each configuration also
+#      steps down 4M at a time to its first failure and the table says where each minimum lies.
+# The oracle is the capture itself: vmcore complete on the target (the target's file system read on
+# the host, or the private sshd's directory).
 . "$(dirname "$0")/../lab.sh"
+. "$LAB_DIR/sshd.sh"
 
-release=${KDK_CRASHKERNEL_KERNEL:-$KDK_KERNEL_61}
-lab_kernel_fetch "$release" || bail "fetch $release"
-kdir=$(lab_kernel_dir "$release")
-work=$(lab_run_dir "ck-$release")
-printf '%s\n' "ext4 LABEL=kdktarget" "path /var/crash" "core_collector dumpsave -l --message-level 7 -d 31" \
-	"extra_modules virtio_blk virtio_pci" "failure_action poweroff" > "$work/kdump.conf"
-lab_capture_images "$work" "$release" "$work/kdump.conf" || bail "$release: build the capture images"
-diag "$(grep -o 'wrote.*' "$work/mkdumprd.out")"
+for tool in kexec kdump-init kdump-init-ssh; do
+	[ -x "$KDK_BUILD/static/$tool" ] || bail "$KDK_BUILD/static/$tool not built (make)"
+done
+[ -x "$KDK_BUILD/mkdumprd" ] && [ -x "$KDK_BUILD/kdumpctl" ] || bail "mkdumprd, kdumpctl not built (make)"
+command -v busybox > /dev/null || bail "busybox (busybox-static) is needed for QEMU's guestfwd command"
 
-# try SIZE — one crash with crashkernel=SIZE; 0 when the dump was saved complete. Prints what
-# happened in a few words.
+srv=$(lab_run_dir ck-sshd)
+remote=$srv/collector
+mkdir -p "$remote"
+sshd_setup "$srv" || bail "set up the private sshd"
+sshd_start "$srv" || bail "start the private sshd"
+trap 'sshd_stop "$srv"' EXIT
+mac=52:54:00:4b:44:4b
+ip_arg="ip=10.0.2.15::10.0.2.2:255.255.255.0::$mac:none"
+
+# conf_for RELEASE TARGET — the kdump.conf of a configuration (local: an ext4 disk by label).
+conf_for() {
+	local release=$1 target=$2 nic="virtio_net"
+	case $release in 6.1.*) nic="virtio_net virtio_pci" ;; esac
+	case $target in
+	local)
+		printf '%s\n' "ext4 LABEL=kdktarget" "path /var/crash" "core_collector dumpsave -l --message-level 7 -d 31" \
+			"extra_modules virtio_blk virtio_pci" "failure_action poweroff" ;;
+	ssh)
+		printf '%s\n' "ssh $(sshd_user)@10.0.2.100" "sshkey $srv/client/id" "path $remote" \
+			"core_collector dumpsave -l --message-level 7 -d 31" "extra_modules $nic" \
+			"failure_action poweroff" "final_action poweroff" ;;
+	esac
+}
+
+# images RELEASE TARGET — the capture and first-kernel images of a configuration, made once per
+# run of this test (callers run in subshells: the directory itself says it is made); prints it.
+images() {
+	local dir="$KDK_RUNS/ck-img-$1-$2-$$"
+	if [ ! -s "$dir/first.img" ]; then
+		mkdir -p "$dir"
+		TAP_KEEP_DIRS+=("$dir")
+		conf_for "$1" "$2" > "$dir/kdump.conf"
+		LAB_CAPTURE_INIT=$([ "$2" = ssh ] && echo kdump-init-ssh || echo kdump-init) \
+			lab_capture_images "$dir" "$1" "$dir/kdump.conf" || return 1
+	fi
+	echo "$dir"
+}
+
+# try RELEASE MEM_MIB TARGET SIZE — one crash with crashkernel=SIZE; 0 when the dump was saved
+# complete. Prints what happened in a few words.
 try() {
-	local size=$1 run dir
-	run=$(lab_run_dir "ck$size-$release")
-	"$LAB_DIR/disk" make "$run/target.img" 256M kdktarget 5e1f0c1e-0000-4000-8000-0000000000d5 > /dev/null
-	lab_qemu_start "$run" 300 -kernel "$kdir/vmlinuz" -initrd "$work/first.img" -no-reboot \
-		-append "$(lab_cmdline_base) panic=-1 crashkernel=$size" \
-		-drive "file=$run/target.img,if=virtio,format=raw"
-	lab_qemu_wait_exit "$run" 290 || lab_qemu_kill "$run"
-	dir=$("$LAB_DIR/disk" ls "$run/target.img" /var/crash 2> /dev/null | grep '^127\.0\.0\.1-' | head -n 1)
-	if [ -n "$dir" ] && "$LAB_DIR/disk" ls "$run/target.img" "/var/crash/$dir" | grep -qx vmcore; then
-		echo "saved ($(grep -o 'saved /kdumproot[^ ]*/vmcore in [0-9.]* s' "$run/serial.log" | sed 's|.*/vmcore|vmcore|'))"
+	local release=$1 mem=$2 target=$3 size=$4 run img kdir dir before saved append net=()
+	img=$(images "$release" "$target") || { echo "no capture images"; return 1; }
+	kdir=$(lab_kernel_dir "$release")
+	run=$(lab_run_dir "ck$size-$mem-$target-$release")
+	append="$(lab_cmdline_base) panic=-1 crashkernel=$size"
+	if [ "$target" = local ]; then
+		"$LAB_DIR/disk" make "$run/target.img" 256M kdktarget 5e1f0c1e-0000-4000-8000-0000000000d5 > /dev/null
+		net=(-drive "file=$run/target.img,if=virtio,format=raw")
+	else
+		net=(-netdev "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:22-cmd:busybox nc 127.0.0.1 $SSHD_PORT"
+			-device "virtio-net-pci,netdev=n0,mac=$mac")
+		before=$(ls "$remote")
+		append+=" kdk_capture_append=$ip_arg"
+	fi
+	KDK_GUEST_MEM=$mem lab_qemu_start "$run" 400 -kernel "$kdir/vmlinuz" -initrd "$img/first.img" -no-reboot \
+		-append "$append" "${net[@]}"
+	lab_qemu_wait_exit "$run" 390 || lab_qemu_kill "$run"
+	if [ "$target" = local ]; then
+		dir=$("$LAB_DIR/disk" ls "$run/target.img" /var/crash 2> /dev/null | grep '^127\.0\.0\.1-' | head -n 1)
+		[ -n "$dir" ] && "$LAB_DIR/disk" ls "$run/target.img" "/var/crash/$dir" | grep -qx vmcore
+		saved=$?
 		rm -f "$run/target.img"
+	else
+		dir=$(comm -13 <(echo "$before" | sort) <(ls "$remote" | sort) | head -n 1)
+		[ -n "$dir" ] && [ -s "$remote/$dir/vmcore" ]
+		saved=$?
+		[ -n "$dir" ] && rm -rf "${remote:?}/$dir"
+	fi
+	if [ "$saved" -eq 0 ]; then
+		echo "saved ($(grep -ao 'saved [^ ]*vmcore in [0-9.]* s' "$run/serial.log" | sed 's|.*/vmcore|vmcore|' | head -n 1))"
 		return 0
 	fi
-	rm -f "$run/target.img"
 	if ! grep -aq 'KDK-LAB: kexec -p rc=0' "$run/serial.log"; then
 		echo "not loaded: $(grep -a '^kexec:' "$run/serial.log" | head -n 1)"
 	elif ! grep -aq '^kdump: kdumpkit capture /init' "$run/serial.log"; then
 		echo "the capture kernel did not reach /init: $(grep -aoE 'Out of memory[^\r]*|Kernel panic[^\r]*' "$run/serial.log" | tail -n 1)"
 	else
-		echo "/init ran but saved nothing: $(grep -a '^kdump: saving the dump failed' "$run/serial.log" | head -n 1)"
+		echo "/init ran but saved nothing: $(grep -aE '^kdump: .*(fail|cannot|killed)' "$run/serial.log" | head -n 1 | tr -d '\r')"
 	fi
 	return 1
 }
 
+# ---- 1. the smallest crashkernel= on 6.1, 1 GiB, ext4 ------------------------------------------
+release=${KDK_CRASHKERNEL_KERNEL:-$KDK_KERNEL_61}
+lab_kernel_fetch "$release" > /dev/null || bail "fetch $release"
 smallest= record=
 for size in 64M 56M 48M 40M 32M; do
-	outcome=$(try "$size") && smallest=$size
+	outcome=$(try "$release" 1024 local "$size") && smallest=$size
 	record+="crashkernel=$size: $outcome"$'\n'
 	diag "crashkernel=$size: $outcome"
 	[ "$smallest" = "$size" ] || break
 done
 if [ -z "$smallest" ]; then
 	for size in 80M 96M 128M 256M; do
-		outcome=$(try "$size") && smallest=$size
+		outcome=$(try "$release" 1024 local "$size") && smallest=$size
 		record+="crashkernel=$size: $outcome"$'\n'
 		diag "crashkernel=$size: $outcome"
 		[ -n "$smallest" ] && break
 	done
 fi
-printf '%s, %s MiB guest, %s\n%ssmallest that captured: %s\n' "$release" "$KDK_GUEST_MEM" \
+printf '%s, 1024 MiB guest, %s\n%ssmallest that captured: %s\n' "$release" \
 	"$(date -u +%Y-%m-%d)" "$record" "${smallest:-none}" > "$KDK_RUNS/crashkernel-$release.txt"
 diag "smallest crashkernel that captured: ${smallest:-none} (recorded in $KDK_RUNS/crashkernel-$release.txt)"
 [ -n "$smallest" ] && [ "${smallest%M}" -le 64 ]
 ok $? "$release: the smallest crashkernel= that captures is ${smallest:-none} (target: 64M or less)"
+
+# ---- 2. kdumpctl estimate against captures -----------------------------------------------------
+# estimate_of RELEASE TARGET MEM — "RECOMMENDED_MIB MARGIN_MIB" from kdumpctl estimate on the host,
+# pointed at that kernel and capture image; the estimate's whole output in $est_out.
+estimate_of() {
+	local release=$1 target=$2 mem=$3 img dir
+	img=$(images "$release" "$target") || return 1
+	dir=$(lab_run_dir "ck-est-$release-$target-$mem")
+	mkdir -p "$dir/proc" "$dir/sys/kernel"
+	printf 'MemTotal: %d kB\n' $((mem * 1024 - 60000)) > "$dir/proc/meminfo"
+	printf '%s\n' "KDUMP_KERNEL=$(lab_kernel_dir "$release")/vmlinuz" "KDUMP_INITRD=$img/capture.img" \
+		"KDUMP_KERNELVER=$release" > "$dir/kdump.settings"
+	est_out=$dir/estimate.out
+	"$KDK_BUILD/kdumpctl" --settings "$dir/kdump.settings" --proc "$dir/proc" --sysfs "$dir/sys" estimate \
+		> "$est_out" 2>&1 || { cat "$est_out" >&2; return 1; }
+	echo "$(sed -n 's/^Recommended crashkernel: \([0-9]*\)M$/\1/p' "$est_out") $(sed -n 's/^margin: \([0-9]*\) MiB.*/\1/p' "$est_out")"
+}
+
+table="release mem target: recommended margin tried result"$'\n'
+for release in $KDK_LAB_KERNELS; do
+	lab_kernel_fetch "$release" > /dev/null || bail "fetch $release"
+	for mem in 1024 2048; do
+		for target in local ssh; do
+			est_out=
+			estimate_of "$release" "$target" "$mem" > "$srv/estimate.now" || true
+			read -r rec margin < "$srv/estimate.now" || true
+			if [ -z "${rec:-}" ] || [ -z "${margin:-}" ]; then
+				ok 1 "$release ${mem} MiB $target: kdumpctl estimate gave a recommendation and a margin ($est_out)"
+				continue
+			fi
+			size=$((rec - margin))
+			outcome=$(try "$release" "$mem" "$target" "${size}M")
+			ok $? "$release, ${mem} MiB guest, $target target: estimate ${rec}M − margin ${margin}M = ${size}M captures: $outcome"
+			line="$release $mem $target: ${rec}M ${margin}M ${size}M $outcome"
+			if [ "${KDK_CALIBRATE:-0}" = 1 ]; then
+				low=$size
+				while [ "$low" -gt 40 ]; do
+					low=$((low - 4))
+					below=$(try "$release" "$mem" "$target" "${low}M") || { line+="; ${low}M: $below"; break; }
+					line+="; ${low}M: saved"
+				done
+			fi
+			diag "$line"
+			table+="$line"$'\n'
+		done
+	done
+done
+printf '%s' "$table" > "$KDK_RUNS/crashkernel-estimate.txt"
+diag "table in $KDK_RUNS/crashkernel-estimate.txt"
 done_testing

@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* include/linux/maple_tree.h (v6.1, unchanged through v7.x): nodes are 256-byte aligned, so an
- * encoded node pointer ("maple_enode") keeps the node type in bits 3..6 (MAPLE_NODE_TYPE_SHIFT,
- * MAPLE_NODE_TYPE_MASK) and the node address in the bits above MAPLE_NODE_MASK. An entry is a
- * node when its bits 1..0 are 10 and it is above MAPLE_RESERVED_RANGE (xa_is_node). These are
- * macros: no BTF or DWARF carries them. */
+/* include/linux/maple_tree.h and lib/maple_tree.c (v6.1, unchanged through v7.x): nodes are
+ * 256-byte aligned, so an encoded node pointer ("maple_enode", mt_mk_node) keeps the node type in
+ * bits 3..6 (MAPLE_NODE_TYPE_SHIFT, MAPLE_NODE_TYPE_MASK), bit 2 (MAPLE_ENODE_NULL) and the node
+ * address above MAPLE_NODE_MASK. Only the root pointer also has bit 1 (MAPLE_ROOT_NODE,
+ * mte_mk_root): the tree's root is a node when its bits 1..0 are 10 and it is above
+ * MAPLE_RESERVED_RANGE (xa_is_node); any other non-NULL root is the tree's single entry. An
+ * internal node's slots hold child nodes only. These are macros: no BTF or DWARF carries them. */
 #define MAPLE_NODE_MASK       255ULL
 #define MAPLE_NODE_TYPE_SHIFT 3
 #define MAPLE_NODE_TYPE_MASK  0x0F
@@ -129,7 +131,7 @@ static int walk_node(struct walk *w, uint64_t enode, uint64_t min, uint64_t max,
 		memcpy(&slot, buf + slot_off + 8 * i, 8);
 		if (type == l->type_leaf_64)
 			rc = visit_entry(w, cur_min, pivot, slot, err);
-		else if (slot && !is_node(slot))
+		else if (slot && (slot & ~MAPLE_NODE_MASK) < MAPLE_RESERVED_RANGE)
 			rc = kdk_err_set(err, EINVAL, "maple tree: node %" PRIx64 " slot %u holds %" PRIx64
 					 ", not a node", node, i, slot);
 		else

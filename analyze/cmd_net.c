@@ -1,6 +1,8 @@
-/* cmd_net.c — `net`: the network devices of the initial network namespace (init_net's
+/* cmd_net.c — `net [-n [PID|TASK]]`: the network devices of a network namespace (its
  * dev_base_head list of net_device.dev_list) with each one's IPv4 addresses (ip_ptr → in_device
- * → ifa_list → ifa_next), in crash 8.0.2's shape. */
+ * → ifa_list → ifa_next), in crash 8.0.2's shape. The namespace is the context task's
+ * (task->nsproxy->net_ns, or -n's task), as crash takes it; init_net where a kernel has no
+ * nsproxy.net_ns or the task has no nsproxy (exiting). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -8,6 +10,7 @@
 
 #include "commands.h"
 #include "list_guard.h"
+#include "task_pick.h"
 
 #define MAX_DEVICES (1u << 20)
 #define MAX_ADDRESSES (1u << 16)
@@ -15,6 +18,8 @@
 struct net_layout {
 	uint64_t net_dev_base_head, dev_list, dev_name, dev_ip_ptr, in_dev_ifa_list, ifa_next, ifa_address;
 	uint64_t dev_name_size;
+	uint64_t task_nsproxy, nsproxy_net_ns;
+	bool have_nsproxy, have_net_ns;
 };
 
 static int net_layout_load(struct session *s, struct net_layout *l, struct kdk_err *err)
@@ -28,6 +33,10 @@ static int net_layout_load(struct session *s, struct net_layout *l, struct kdk_e
 		KDK_LAYOUT_KEY(KDK_KEY_OFFSET, "in_device.ifa_list", struct net_layout, in_dev_ifa_list),
 		KDK_LAYOUT_KEY(KDK_KEY_OFFSET, "in_ifaddr.ifa_next", struct net_layout, ifa_next),
 		KDK_LAYOUT_KEY(KDK_KEY_OFFSET, "in_ifaddr.ifa_address", struct net_layout, ifa_address),
+		KDK_LAYOUT_OPTIONAL(KDK_KEY_OFFSET, "task_struct.nsproxy", struct net_layout, task_nsproxy,
+				    have_nsproxy),
+		KDK_LAYOUT_OPTIONAL(KDK_KEY_OFFSET, "nsproxy.net_ns", struct net_layout, nsproxy_net_ns,
+				    have_net_ns),
 		{ 0 },
 	};
 
@@ -75,23 +84,43 @@ static int print_device(struct session *s, const struct net_layout *l, uint64_t 
 	return 0;
 }
 
+/* The struct net of task's namespace, else init_net. */
+static int namespace_of(struct session *s, const struct net_layout *l, const struct task_info *t,
+			uint64_t *net, struct kdk_err *err)
+{
+	uint64_t nsproxy = 0;
+	int rc;
+
+	*net = 0;
+	if (t && l->have_nsproxy && l->have_net_ns) {
+		if ((rc = read_u64(s, t->task + l->task_nsproxy, &nsproxy, err)) ||
+		    (nsproxy && (rc = read_u64(s, nsproxy + l->nsproxy_net_ns, net, err))))
+			return kdk_err_prefix(err, "PID %d: nsproxy: ", t->pid);
+	}
+	if (!*net && (rc = session_symbol(s, "init_net", net, err)))
+		return rc;
+	return 0;
+}
+
 int cmd_net(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct net_layout l;
 	struct list_guard guard;
-	uint64_t init_net, head, node;
+	struct task_info t;
+	uint64_t net, head, node;
 	unsigned count = 0;
 	int rc;
 
-	if (argc > 1)
-		return kdk_err_set(err, EINVAL, "net: %s not supported yet (usage: net)", argv[1]);
+	if (argc > 3 || (argc > 1 && strcmp(argv[1], "-n")))
+		return kdk_err_set(err, EINVAL, "net: %s not supported (usage: net [-n [PID|TASK]])", argv[1]);
 	if ((rc = net_layout_load(s, &l, err)))
 		return kdk_err_prefix(err, "net: ");
-	if ((rc = session_symbol(s, "init_net", &init_net, err)))
+	if ((rc = task_pick(s, argc == 3 ? argv[2] : NULL, &t, err)) ||
+	    (rc = namespace_of(s, &l, &t, &net, err)))
 		return kdk_err_prefix(err, "net: ");
-	head = init_net + l.net_dev_base_head;
+	head = net + l.net_dev_base_head;
 	if ((rc = read_u64(s, head, &node, err)))
-		return kdk_err_prefix(err, "net: init_net.dev_base_head: ");
+		return kdk_err_prefix(err, "net: struct net %" PRIx64 " dev_base_head: ", net);
 	/* crash's header: NET_DEVICE centred in 16 columns */
 	fprintf(s->out, "   NET_DEVICE     NAME   IP ADDRESS(ES)\n");
 	list_guard_init(&guard, head);

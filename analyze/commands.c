@@ -50,6 +50,9 @@ static const struct command commands[] = {
 	  "a PID header each", true },
 	{ "triage", cmd_triage, "triage", "this dump's verdict: crash class, culprit function, module "
 					  "and taint, process, CPU, release, signature", false },
+	{ "files", cmd_files, "files [PID|TASK]...", "open files: root and working directory, then each descriptor's file, dentry, inode, type and path", true },
+	{ "vm", cmd_vm, "vm [PID|TASK]...", "virtual memory: mm_struct, page directory, RSS, total size, then each VMA's start, end, flags and file", true },
+	{ "net", cmd_net, "net [-n [PID|TASK]]", "network devices of the context's (or a task's) network namespace: address, name, IPv4 addresses", true },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 

@@ -37,6 +37,9 @@ int print_task_context(struct session *s, uint64_t task, struct kdk_err *err);
 /* kmem's -s and ADDRESS views (cmd_kmem_slab.c). */
 int kmem_slabs(struct session *s, struct kdk_err *err);
 int kmem_address(struct session *s, const char *text, struct kdk_err *err);
+int cmd_files(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_vm(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_net(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_foreach(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_triage(struct session *s, int argc, char **argv, struct kdk_err *err);
 /* `kcrash triage [--json] [-k VMLINUX] DUMP|DIR…` from the shell (argv[0] is "triage"); the

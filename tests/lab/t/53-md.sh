@@ -8,7 +8,8 @@
 # the host's mdadm --examine of each member afterwards (events, array state) and the members' data
 # areas read at mdadm's Data Offset (both equal: writes were mirrored); crash 8.0.2 opens the vmcore.
 # mkdumprd runs on the host for a guest's disks, which it cannot see: kdump.conf's extra_modules
-# carries md_mod and raid1, as for t/52's dm_mod (mkdumprd's own detection: tests/cli/40).
+# carries md_mod and raid1, as for t/52's dm_mod (mkdumprd's own md detection needs md on the
+# build machine: not tested here).
 . "$(dirname "$0")/../lab.sh"
 
 for tool in kexec kdump-init; do

@@ -341,7 +341,9 @@ static int assemble_one(const char *sys_block, const char *dev_dir, const char *
 		note(pass, "md array %s: clustered (needs the cluster's lock manager): not started", uuid);
 		return 0;
 	}
-	if (!(use = calloc(count, sizeof(*use))) || !(filled = calloc(sb->raid_disks + 1, 1)) ||
+	/* a slot is a dev_roles value below 0xff00 (md_p.h MD_DISK_ROLE_MAX), whatever raid_disks
+	 * a damaged superblock claims */
+	if (!(use = calloc(count, sizeof(*use))) || !(filled = calloc(0x10000, 1)) ||
 	    !(out = open_memstream(&devices, &dev_len))) {
 		rc = kdk_err_set(err, ENOMEM, "out of memory");
 		goto done;

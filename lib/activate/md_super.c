@@ -113,7 +113,7 @@ int kdk_md_super_parse(const void *buf, size_t len, unsigned minor_version, uint
 		sb->role = KDK_MD_ROLE_FAULTY;
 	else if (role == 0xfffd)
 		sb->role = KDK_MD_ROLE_JOURNAL;
-	else if (role < sb->raid_disks)
+	else if (role < 0xff00 && role < sb->raid_disks)   /* MD_DISK_ROLE_MAX */
 		sb->role = role;
 	else
 		sb->role = KDK_MD_ROLE_OTHER;

@@ -306,6 +306,21 @@ static void pass_waits(void **state)
 	kdk_md_pass_free(&pass);
 	kdk_array_free(&only);
 
+	/* an array claiming 2^32 - 1 slots (checksum right): a member's slot is still bounded */
+	make_sb(sb, 8, 1, 30, 384);
+	memset(sb + 16, 0x77, 16);
+	put32(sb + 92, UINT32_MAX);
+	put16(sb + 256 + 2, 0xfeff);
+	seal(sb);
+	fake_device("vde1", "254:65", sb);
+	policy.uuids = NULL;
+	policy.allow_degraded = false;
+	kdk_md_pass_init(&pass);
+	assert_int_equal(kdk_md_assemble(sys, dev, mod, &policy, &pass, &err), 0);
+	assert_int_equal(pass.assembled.len, 0);
+	assert_true(has_note(&pass, "1 of 4294967295 slots present (vde1 (slot 65279))"));
+	kdk_md_pass_free(&pass);
+
 	/* a damaged superblock is a note naming the device */
 	make_sb(sb, 8, 1, 20, 384);
 	sb[100] ^= 0x10;

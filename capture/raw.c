@@ -33,7 +33,8 @@ int capture_save_raw(const char *core_collector, const char *device, const char 
 		return rc;
 	if ((record = kdk_target_record_find(&records, device)))
 		find = record->id;
-	rc = target_find(find, timeout_s, dev, sizeof(dev), err);
+	rc = target_find(find, record && record->md_arrays[0] ? record->md_arrays : NULL, timeout_s,
+			 dev, sizeof(dev), err);
 	kdk_target_records_free(&records);
 	if (rc)
 		return rc;

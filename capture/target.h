@@ -5,8 +5,11 @@
 
 #include "kdk_err.h"
 
-/* Wait up to timeout_s for the device `spec` names; its /dev path into dev. */
-int target_find(const char *spec, unsigned timeout_s, char *dev, size_t size, struct kdk_err *err);
+/* Wait up to timeout_s for the device `spec` names; its /dev path into dev. Between looks, md
+ * arrays (those of md_arrays, blank-separated UUIDs; NULL: any) are assembled — degraded after a
+ * third of the wait — and LVM LVs activated. */
+int target_find(const char *spec, const char *md_arrays, unsigned timeout_s, char *dev,
+		size_t size, struct kdk_err *err);
 
 /* Find spec and mount it (type fstype, or the probed type when fstype is NULL) at mountpoint.
  * When /etc/kdumpkit/targets has a record for spec, its id is looked for instead, its fstype and

@@ -71,8 +71,49 @@ int rd_sysfs_device_modules(struct kdk_module_set *set, const char *device,
 	return found;
 }
 
-/* A block device's modules from its sysfs directory: a device-mapper device needs dm_mod and
- * what its slaves (the LV's PVs, their disks) need, a disk or partition its drivers. */
+/* The md personality module of an md/level value (md.c's pers->name; raid4/5/6 share raid456). */
+static const char *md_personality_module(const char *level)
+{
+	static const struct { const char *level, *module; } table[] = {
+		{ "raid0", "raid0" }, { "raid1", "raid1" }, { "raid10", "raid10" },
+		{ "raid4", "raid456" }, { "raid5", "raid456" }, { "raid6", "raid456" },
+		{ "linear", "linear" }, { "multipath", "multipath" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcmp(level, table[i].level))
+			return table[i].module;
+	return NULL;
+}
+
+/* An md array: md_mod and its level's personality (the capture kernel cannot request_module). */
+static void md_modules(struct kdk_module_set *set, const char *level_path, const char *device,
+		       struct kdk_array *warnings)
+{
+	char level[64] = "";
+	const char *module;
+	struct kdk_err err = { 0 };
+	FILE *f = fopen(level_path, "re");
+
+	if (f) {
+		if (!fgets(level, sizeof(level), f))
+			level[0] = '\0';
+		fclose(f);
+	}
+	level[strcspn(level, "\n")] = '\0';
+	if (kdk_module_set_add(set, "md_mod", &err) < 0)
+		rd_warn(warnings, "dump target %s is on an md array: %s", device, err.msg);
+	if (!(module = md_personality_module(level)))
+		rd_warn(warnings, "dump target %s is on an md array of level \"%s\": its module is not "
+				  "known; add it with extra_modules", device, level);
+	else if (kdk_module_set_add(set, module, &err) < 0)
+		rd_warn(warnings, "dump target %s is on an md %s array: %s", device, level, err.msg);
+}
+
+/* A block device's modules from its sysfs directory: a device-mapper device needs dm_mod, an md
+ * array md_mod and its personality, and both what their slaves (the PVs or members, their disks)
+ * need; a disk or partition its drivers. */
 static void sysfs_block_modules(struct kdk_module_set *set, const char *sys, const char *device,
 				unsigned depth, struct kdk_array *warnings)
 {
@@ -82,21 +123,26 @@ static void sysfs_block_modules(struct kdk_module_set *set, const char *sys, con
 	FILE *f;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "%s/dm/uuid", sys);
-	if (!(f = fopen(path, "re"))) {
-		rd_sysfs_device_modules(set, sys, warnings);
-		return;
+	snprintf(path, sizeof(path), "%s/md/level", sys);
+	if (!access(path, F_OK)) {
+		md_modules(set, path, device, warnings);
+	} else {
+		snprintf(path, sizeof(path), "%s/dm/uuid", sys);
+		if (!(f = fopen(path, "re"))) {
+			rd_sysfs_device_modules(set, sys, warnings);
+			return;
+		}
+		if (!fgets(uuid, sizeof(uuid), f))
+			uuid[0] = '\0';
+		fclose(f);
+		if (kdk_module_set_add(set, "dm_mod", &err) < 0)
+			rd_warn(warnings, "dump target %s is a device-mapper device: %s", device, err.msg);
+		/* lvm2 names its LVs' dm uuids "LVM-<vg id><lv id>"; the capture /init activates LVs only */
+		if (strncmp(uuid, "LVM-", 4))
+			rd_warn(warnings, "dump target %s is a device-mapper device that is no LVM LV (dm uuid "
+					  "\"%.*s\": dm-crypt, multipath?): the capture /init activates linear and "
+					  "striped LVM LVs only", device, (int)strcspn(uuid, "\n"), uuid);
 	}
-	if (!fgets(uuid, sizeof(uuid), f))
-		uuid[0] = '\0';
-	fclose(f);
-	if (kdk_module_set_add(set, "dm_mod", &err) < 0)
-		rd_warn(warnings, "dump target %s is a device-mapper device: %s", device, err.msg);
-	/* lvm2 names its LVs' dm uuids "LVM-<vg id><lv id>"; the capture /init activates LVs only */
-	if (strncmp(uuid, "LVM-", 4))
-		rd_warn(warnings, "dump target %s is a device-mapper device that is no LVM LV (dm uuid "
-				  "\"%.*s\": dm-crypt, multipath?): the capture /init activates linear and "
-				  "striped LVM LVs only", device, (int)strcspn(uuid, "\n"), uuid);
 	snprintf(path, sizeof(path), "%s/slaves", sys);
 	if (depth > 8 || !(dir = opendir(path)))
 		return;

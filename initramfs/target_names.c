@@ -2,14 +2,19 @@
  * VG/LV) to file system or partition identifiers, and the mount that really holds `path`. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include "activate/md_super.h"
 #include "device_modules.h"
 #include "fs_probe.h"
 #include "target_names.h"
@@ -224,13 +229,70 @@ static bool on_other_device_mapper(const char *spec)
 	return strncmp(uuid, "LVM-", 4) != 0;
 }
 
+/* The md arrays under sysfs block device `name` (itself, or below a dm device: LVM on md) into
+ * out, as their UUIDs in mdadm's form: read from a member's superblock (lib/activate/md_super). */
+static void md_arrays_below(const char *name, unsigned depth, FILE *out)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	bool md;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/md", name);
+	md = !access(path, F_OK);
+	snprintf(path, sizeof(path), "/sys/class/block/%s/slaves", name);
+	if (depth > 8 || !(dir = opendir(path)))
+		return;
+	while ((d = readdir(dir))) {
+		struct kdk_err err = { 0 };
+		struct kdk_md_super sb;
+		char uuid[KDK_MD_UUID_TEXT];
+		uint64_t bytes;
+		int fd;
+
+		if (d->d_name[0] == '.')
+			continue;
+		if (!md) {
+			md_arrays_below(d->d_name, depth + 1, out);
+			continue;
+		}
+		snprintf(path, sizeof(path), "/dev/%s", d->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		if (!ioctl(fd, BLKGETSIZE64, &bytes) && !kdk_md_super_read(fd, bytes, path, &sb, &err)) {
+			kdk_md_uuid_format(sb.set_uuid, uuid);
+			fprintf(out, "%s%s", ftell(out) ? " " : "", uuid);
+			close(fd);
+			break;   /* one member names the array */
+		}
+		close(fd);
+	}
+	closedir(dir);
+}
+
+/* "uuid uuid…" of the md arrays the device at real (a /dev path) sits on; "" for none. */
+static char *md_arrays_of(const char *real)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return NULL;
+	if (!strncmp(real, "/dev/", 5) && !strchr(real + 5, '/'))
+		md_arrays_below(real + 5, 0, out);
+	if (fclose(out))
+		return NULL;
+	return text;
+}
+
 /* The record for the root-fs dump: root= names the spec the capture /init is given; what it
  * mounts is the file system holding conf->path, at its mount point (/var for a separate /var). */
 static int rootfs_record(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
 			 const char *root, struct kdk_target_record *r, struct kdk_array *warnings,
 			 struct kdk_err *err)
 {
-	char mountinfo[PATH_MAX];
+	char mountinfo[PATH_MAX], real[PATH_MAX];
 	struct rd_mount m;
 	int rc;
 
@@ -259,7 +321,8 @@ static int rootfs_record(const struct kdk_kdump_conf *conf, const struct rd_targ
 	r->fstype = strdup(m.fstype);
 	r->mount_at = strdup(m.mount_point);
 	r->options = subvol_option(&m);
-	if (!r->spec || !r->fstype || !r->mount_at || !r->options)
+	r->md_arrays = md_arrays_of(realpath(m.source, real) ? real : m.source);
+	if (!r->spec || !r->fstype || !r->mount_at || !r->options || !r->md_arrays)
 		rc = kdk_err_set(err, ENOMEM, "out of memory");
 out:
 	rd_mount_free(&m);
@@ -359,7 +422,8 @@ static int fs_record(const struct kdk_kdump_conf *conf, const struct rd_target_e
 	r->fstype = strdup(conf->fstype);
 	r->mount_at = strdup("/");
 	r->options = strdup("");
-	if (!r->spec || !r->fstype || !r->mount_at || !r->options)
+	r->md_arrays = spec_device(conf->device, env, real) ? md_arrays_of(real) : strdup("");
+	if (!r->spec || !r->fstype || !r->mount_at || !r->options || !r->md_arrays)
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	/* Its subvolume, when it is mounted here: the first mount of the same device. */
 	if (strcmp(conf->fstype, "btrfs") || !spec_device(conf->device, env, real) ||

@@ -6,11 +6,11 @@
 
 #include "target_record.h"
 
-static const char *const fields[] = { "id", "fstype", "mount_at", "options" };
+static const char *const fields[] = { "id", "fstype", "mount_at", "options", "md_arrays" };
 
 static char **field(struct kdk_target_record *r, unsigned i)
 {
-	char **slots[] = { &r->id, &r->fstype, &r->mount_at, &r->options };
+	char **slots[] = { &r->id, &r->fstype, &r->mount_at, &r->options, &r->md_arrays };
 	return slots[i];
 }
 
@@ -26,6 +26,7 @@ void kdk_target_record_clear(struct kdk_target_record *r)
 	free(r->fstype);
 	free(r->mount_at);
 	free(r->options);
+	free(r->md_arrays);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -38,7 +39,7 @@ void kdk_target_records_free(struct kdk_array *records)
 	kdk_array_free(records);
 }
 
-/* A record must say what to match; the rest defaults ("/" and no options). */
+/* A record must say what to match; the rest defaults ("/", no options, no md arrays). */
 static int finish(struct kdk_target_record *r, const char *name, unsigned line, struct kdk_err *err)
 {
 	if (!r->id || !r->id[0])
@@ -48,6 +49,8 @@ static int finish(struct kdk_target_record *r, const char *name, unsigned line, 
 	if (!r->mount_at && !(r->mount_at = strdup("/")))
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	if (!r->options && !(r->options = strdup("")))
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	if (!r->md_arrays && !(r->md_arrays = strdup("")))
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	return 0;
 }
@@ -142,7 +145,7 @@ const struct kdk_target_record *kdk_target_record_find(const struct kdk_array *r
 int kdk_target_record_write(FILE *out, const struct kdk_target_record *r, struct kdk_err *err)
 {
 	const char *values[] = { r->spec, r->id, value_or(r->fstype, ""), value_or(r->mount_at, "/"),
-				 value_or(r->options, "") };
+				 value_or(r->options, ""), value_or(r->md_arrays, "") };
 	unsigned i;
 
 	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++)

@@ -17,11 +17,13 @@ struct kdk_target_record {
 	char *mount_at;  /* where it goes under the capture mount point: "/" or a separate mount's
 	                  * point such as "/var" (root-fs dumps whose path lies on another fs) */
 	char *options;   /* mount(2) data: "subvol=/@" for a btrfs subvolume; "" for none */
+	char *md_arrays; /* UUIDs (mdadm's form) of the md arrays under the file system, blank-
+	                  * separated: the capture /init assembles these; "" for none */
 };
 
 /* Read a records file into records (struct kdk_target_record). A missing file is no error (an
  * image from an older mkdumprd): records stay empty. Lines: "target SPEC" opens a record,
- * then "id", "fstype", "mount_at", "options" lines, each "key value-to-end-of-line". */
+ * then "id", "fstype", "mount_at", "options", "md_arrays" lines, each "key value-to-end-of-line". */
 int kdk_target_records_load(const char *path, struct kdk_array *records, struct kdk_err *err);
 
 /* Parse from a stream (name for messages). */

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include "activate/dm_table.h"
 #include "activate/lvm_activate.h"
 #include "activate/lvm_meta.h"
+#include "activate/md_super.h"
 
 /* Metadata larger than this is no VG a capture kernel should trust (lvm2's default area is 1 MiB). */
 #define MAX_TEXT (64u << 20)
@@ -145,6 +148,7 @@ static int find_pvs(const char *sys_block, const char *dev_dir, struct kdk_array
 		struct found_pv *pv;
 		char path[PATH_MAX];
 		unsigned maj, min;
+		uint64_t dev_bytes;
 		ssize_t got;
 		size_t i;
 		FILE *f;
@@ -167,6 +171,13 @@ static int find_pvs(const char *sys_block, const char *dev_dir, struct kdk_array
 		if (got <= 0 || kdk_lvm_label_parse(buf, (size_t)got, &label, &dev_err)) {
 			if (got > 0 && dev_err.code != EMEDIUMTYPE)
 				note(pass, "%s: %s", path, dev_err.msg);
+			close(fd);
+			continue;
+		}
+		/* a PV label on an md member (metadata 1.0/0.90: data at its start) is the array's:
+		 * the PV is used through mdN once the md pass has started it */
+		if (!ioctl(fd, BLKGETSIZE64, &dev_bytes) && kdk_md_is_member(fd, dev_bytes)) {
+			kdk_lvm_label_free(&label);
 			close(fd);
 			continue;
 		}

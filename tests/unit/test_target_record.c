@@ -15,8 +15,9 @@ static void round_trip(void **state)
 {
 	struct kdk_target_record in[2] = {
 		{ "/dev/mapper/vg-root", "UUID=5e1f0c1e-0000-4000-8000-0000000000ab", "btrfs", "/",
-		  "subvol=/@rootfs" },
-		{ "PARTLABEL=kdump crash", "PARTLABEL=kdump crash", "", "/var", "" },
+		  "subvol=/@rootfs", "" },
+		{ "/dev/md0", "UUID=6b646b6d-6400-4000-8000-000000000002", "", "/var",
+		  "", "6b646b6d:64000000:00000000:00000001 00000000:11111111:22222222:33333333" },
 	};
 	struct kdk_array records;
 	struct kdk_err err = { 0 };
@@ -40,12 +41,14 @@ static void round_trip(void **state)
 	assert_string_equal(r->fstype, "btrfs");
 	assert_string_equal(r->mount_at, "/");
 	assert_string_equal(r->options, "subvol=/@rootfs");
-	r = kdk_target_record_find(&records, "PARTLABEL=kdump crash");
+	assert_string_equal(r->md_arrays, "");
+	r = kdk_target_record_find(&records, "/dev/md0");
 	assert_non_null(r);
-	assert_string_equal(r->id, "PARTLABEL=kdump crash");
+	assert_string_equal(r->id, in[1].id);
 	assert_string_equal(r->fstype, "");
 	assert_string_equal(r->mount_at, "/var");
 	assert_string_equal(r->options, "");
+	assert_string_equal(r->md_arrays, in[1].md_arrays);
 	assert_null(kdk_target_record_find(&records, "/dev/sda1"));
 	kdk_target_records_free(&records);
 	free(text);
@@ -79,7 +82,7 @@ static void missing_file_is_empty(void **state)
 {
 	struct kdk_array records;
 	struct kdk_err err = { 0 };
-	struct kdk_target_record bad = { "/dev/sda1", "LABEL=a\nb", "", "/", "" };
+	struct kdk_target_record bad = { "/dev/sda1", "LABEL=a\nb", "", "/", "", "" };
 	FILE *null = fopen("/dev/null", "w");
 	(void)state;
 

@@ -1,10 +1,11 @@
 # tests/lab/ganesha.sh — a private NFS server (Debian's nfs-ganesha with its VFS backend) on
 # 127.0.0.1 for the NFS tests, sourced by them. Nothing system-wide changes: its config, pid file,
 # log and NFSv4 recovery directory under DIR, in a private mount namespace with a tmpfs on /run.
-# NFSv4 over TCP only: ganesha 4.3 exits when it cannot register NFSv3 and MOUNT with rpcbind
-# ("Cannot register NFS V3 on TCP"), and an rpcbind would be system-wide (port 111).
+# NFSv4 over TCP; NFSv3 too with GANESHA_V3=1, which needs an rpcbind ganesha can register
+# with (4.3 exits otherwise: "Cannot register NFS V3 on TCP"), i.e. a private network namespace
+# (port 111 is system-wide), and MOUNT on MNT_PORT.
 #   ganesha_setup DIR EXPORT_DIR  config exporting EXPORT_DIR as /export (root not squashed);
-#                                 NFS_PORT (a free port unless already set)
+#                                 NFS_PORT, MNT_PORT (free ports unless already set)
 #   ganesha_start DIR             start it and wait until it serves; GANESHA_PID; DIR/ganesha.log
 #   ganesha_stop                  stop it
 
@@ -19,14 +20,19 @@ ganesha_setup() {
 	[ "$(id -u)" -eq 0 ] || { echo "ganesha_setup: nfs-ganesha's VFS backend needs root (open_by_handle_at)" >&2; return 1; }
 	mkdir -p "$dir/recovery" "$export_dir"
 	NFS_PORT=${NFS_PORT:-$(ganesha_free_port)}
+	MNT_PORT=${MNT_PORT:-$(ganesha_free_port)}
+	local protocols=4
+	[ "${GANESHA_V3:-0}" = 1 ] && protocols="3, 4"
 	cat > "$dir/ganesha.conf" <<CONF
 NFS_CORE_PARAM {
 	Bind_addr = 127.0.0.1;
 	NFS_Port = $NFS_PORT;
-	Protocols = 4;
+	MNT_Port = $MNT_PORT;
+	Protocols = $protocols;
 	Enable_NLM = false;
 	Enable_RQUOTA = false;
 	Enable_UDP = false;
+	Mount_Path_Pseudo = true;
 }
 NFSV4 {
 	Graceless = true;
@@ -37,7 +43,7 @@ EXPORT {
 	Export_Id = 1;
 	Path = $export_dir;
 	Pseudo = /export;
-	Protocols = 4;
+	Protocols = $protocols;
 	Transports = TCP;
 	Access_Type = RW;
 	Squash = No_Root_Squash;

@@ -7,7 +7,8 @@
 #include "kdump_conf.h"
 
 /* Save into <export>/<path>/<this machine's address>-<date>/ with the export mounted at
- * mountpoint. Network, server and mount each wait at most timeout_s. */
+ * mountpoint. The network waits at most timeout_s, then the server's port and the mount
+ * together at most timeout_s more (kdumpkit.wait=); the save itself is under the watchdog. */
 int capture_save_nfs(const struct kdk_kdump_conf *conf, const char *mountpoint, unsigned timeout_s,
 		     struct kdk_err *err);
 

@@ -11,6 +11,7 @@
 #include "console.h"
 #include "kdump_conf.h"
 #include "network.h"
+#include "nfs.h"
 #include "raw.h"
 #include "save.h"
 #include "system.h"
@@ -36,7 +37,7 @@ static unsigned wait_seconds(void)
 static int save_on(const char *spec, const char *fstype, const char *mountpoint,
 		   const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
-	const struct capture_target local = { NULL, NULL, NULL };
+	const struct capture_target local = { NULL, NULL, NULL, NULL };
 	char base[4096], dump_dir[4300];
 	int rc = target_mount(spec, fstype, mountpoint, wait_seconds(), err);
 
@@ -71,7 +72,7 @@ static int save_to_rootfs(const struct kdk_kdump_conf *conf, struct kdk_err *err
 /* The SSH collector, with the key and known_hosts mkdumprd baked into the image. */
 static int save_over_ssh(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
-	const struct capture_target ssh = { conf->ssh, SSH_KEY, SSH_KNOWN_HOSTS };
+	const struct capture_target ssh = { conf->ssh, SSH_KEY, SSH_KNOWN_HOSTS, NULL };
 	char dump_dir[4300];
 	int rc;
 
@@ -123,6 +124,10 @@ static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err
 			kdk_err_clear(err);
 		}
 		return save_over_ssh(conf, err);
+	case KDK_TARGET_NFS:
+		say("dump target: %s %s%s%s, path %s", conf->fstype, conf->device,
+		    conf->nfs_options ? " -o " : "", conf->nfs_options ? conf->nfs_options : "", conf->path);
+		return capture_save_nfs(conf, "/kdumproot", wait_seconds(), err);
 	}
 	return kdk_err_set(err, EINVAL, "unknown dump target");
 }

@@ -196,8 +196,8 @@ int network_up(unsigned timeout_s, struct kdk_err *err)
 	if ((rc = kdk_ip_config_parse(value, &cfg, err)) < 0)
 		return kdk_err_prefix(err, "capture command line: ");
 	if (cfg.mode == KDK_IP_OFF)
-		return kdk_err_set(err, EINVAL, "ip=%s on the capture command line, but the ssh target "
-						"needs the network", value);
+		return kdk_err_set(err, EINVAL, "ip=%s on the capture command line, but the dump target "
+						"(ssh or nfs) needs the network", value);
 
 	while (find_interface(&cfg, name, sizeof(name), seen, sizeof(seen))) {
 		if (uptime_seconds() >= deadline)
@@ -332,6 +332,29 @@ int network_probe_tcp(const char *host, unsigned port, unsigned timeout_s, struc
 	say("%s:%u answers (TCP connect in %.2f s)", host, port, uptime_seconds() - start);
 	rc = 0;
 out:
+	close(sock);
+	return rc;
+}
+
+int network_resolve_host(const char *host, struct in_addr *addr, struct kdk_err *err)
+{
+	return resolve_host(host, addr, err);
+}
+
+int network_local_address(struct in_addr server, char *out, size_t size, struct kdk_err *err)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(9), .sin_addr = server };
+	socklen_t len = sizeof(sin);
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	/* A UDP connect sends nothing: it only picks the route and with it the source address. */
+	if (sock < 0)
+		return kdk_err_sys(err, errno, "socket(AF_INET, SOCK_DGRAM)");
+	if (connect(sock, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    getsockname(sock, (struct sockaddr *)&sin, &len) < 0)
+		rc = kdk_err_sys(err, errno, "no route to %s", inet_ntoa(server));
+	else if (!inet_ntop(AF_INET, &sin.sin_addr, out, (socklen_t)size))
+		rc = kdk_err_sys(err, errno, "inet_ntop");
 	close(sock);
 	return rc;
 }

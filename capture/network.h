@@ -4,6 +4,9 @@
 #ifndef CAPTURE_NETWORK_H
 #define CAPTURE_NETWORK_H
 
+#include <netinet/in.h>
+#include <stddef.h>
+
 #include "kdk_err.h"
 
 /* Read ip= from /proc/cmdline (lib/ip_config), wait up to timeout_s for its interface (NIC
@@ -14,6 +17,14 @@ int network_up(unsigned timeout_s, struct kdk_err *err);
 /* Connect to host:port (numeric IPv4, or a name in /etc/hosts) within timeout_s and close
  * again: "cannot reach 10.0.2.100:22: Connection refused" otherwise. */
 int network_probe_tcp(const char *host, unsigned port, unsigned timeout_s, struct kdk_err *err);
+
+/* host as an IPv4 address: numeric, or a name in the image's /etc/hosts. The one place the
+ * capture /init resolves a target's host (ssh and nfs). */
+int network_resolve_host(const char *host, struct in_addr *addr, struct kdk_err *err);
+
+/* This machine's address on the route to server (for NFSv4's clientaddr= and the dump
+ * directory's name), dotted into out. */
+int network_local_address(struct in_addr server, char *out, size_t size, struct kdk_err *err);
 
 /* The host of kdump.conf's "ssh user@host" (what follows the '@'; all of it without one). */
 const char *network_ssh_host(const char *user_at_host);

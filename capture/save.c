@@ -110,7 +110,8 @@ int capture_save(const char *core_collector, const struct capture_target *target
 	if (target->ssh)
 		say("connected to %s in %.2f s%s", dest->prefix, uptime_seconds() - started,
 		    dest->flattened ? " (no SFTP there: the dump goes as vmcore.flat)" : "");
-	if ((rc = kdk_dump_dir_name(dest->local_address, time(NULL), name, sizeof(name), err)))
+	if ((rc = kdk_dump_dir_name(target->address ? target->address : dest->local_address,
+				    time(NULL), name, sizeof(name), err)))
 		goto out;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", base, name) >= sizeof(path)) {
 		rc = kdk_err_set(err, ENAMETOOLONG, "%s/%s", base, name);

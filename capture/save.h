@@ -16,6 +16,8 @@ struct capture_target {
 	const char *ssh;           /* kdump.conf's "ssh user@host"; NULL: local */
 	const char *ssh_key;
 	const char *known_hosts;
+	const char *address;       /* the dump directory's address part; NULL: the destination's
+				    * (127.0.0.1 locally, the SSH connection's own address) */
 };
 
 /* base: the directory the dump directories go in (mounted target + kdump.conf path, or the

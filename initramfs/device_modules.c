@@ -193,17 +193,17 @@ void rd_network_device_modules(struct kdk_module_set *set, const char *host,
 	}
 	snprintf(device, sizeof(device), "/sys/class/net/%s/device", ifname);
 	if (access(device, F_OK)) {
-		rd_warn(warnings, "ssh target %s is reached through %s, which has no device in sysfs "
+		rd_warn(warnings, "dump target %s is reached through %s, which has no device in sysfs "
 				  "(loopback, bridge, bond, VLAN?): add the NIC's driver with extra_modules",
 			host, ifname);
 		return;
 	}
 	if (!rd_sysfs_device_modules(set, device, warnings))
-		rd_warn(warnings, "ssh target %s is reached through %s, whose drivers are no modules "
+		rd_warn(warnings, "dump target %s is reached through %s, whose drivers are no modules "
 				  "of this kernel: add the NIC's driver with extra_modules if it needs one",
 			host, ifname);
 	else
-		rd_warn(warnings, "ssh target %s is reached through %s here: its drivers are in the "
+		rd_warn(warnings, "dump target %s is reached through %s here: its drivers are in the "
 				  "image; if the capture kernel reaches it through another NIC, add that "
 				  "one's with extra_modules", host, ifname);
 }

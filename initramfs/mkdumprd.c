@@ -17,6 +17,7 @@
 #include "image.h"
 #include "kdump_conf.h"
 #include "kdump_conf_check.h"
+#include "nfs_target.h"
 #include "module_deps.h"
 #include "target_names.h"
 #include "target_record.h"
@@ -94,6 +95,25 @@ static const char *ssh_host(const char *user_at_host)
 	const char *at = strrchr(user_at_host, '@');
 
 	return at ? at + 1 : user_at_host;
+}
+
+/* An nfs target: the kernel's NFS client for the version the /init will mount (nfsv4 or nfsv3;
+ * nfs, sunrpc, lockd, grace… come from modules.dep, built-in ones are noted), and the driver of
+ * the NIC this machine reaches the server through. The plain kdump-init serves: its network code
+ * (capture/network.c) is libc and ioctls, no libssh2. */
+static int add_nfs_modules(struct kdk_module_set *modules, const struct kdk_kdump_conf *conf,
+			   struct kdk_array *warnings, struct kdk_err *err)
+{
+	struct kdk_nfs_target t;
+	int rc = kdk_nfs_target_parse(conf->fstype, conf->device, conf->nfs_options, &t, err);
+
+	if (rc < 0)
+		return rc;
+	rc = kdk_module_set_add(modules, t.version == 3 ? "nfsv3" : "nfsv4", err);
+	if (rc >= 0)
+		rd_network_device_modules(modules, t.server, warnings);
+	kdk_nfs_target_free(&t);
+	return rc;
 }
 
 /* The key and known_hosts the capture /init authenticates with (capture/main.c's paths). Both
@@ -182,11 +202,12 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 
 	if (conf.target == KDK_TARGET_FS && (rc = kdk_module_set_add(&modules, conf.fstype, err)) < 0)
 		goto out_modules;
-	if ((conf.target == KDK_TARGET_FS || conf.target == KDK_TARGET_RAW) &&
-	    strcmp(conf.fstype ? conf.fstype : "", "nfs") && strcmp(conf.fstype ? conf.fstype : "", "nfs4"))
+	if (conf.target == KDK_TARGET_FS || conf.target == KDK_TARGET_RAW)
 		rd_block_device_modules(&modules, conf.device, &warnings);
 	if (conf.target == KDK_TARGET_SSH)
 		rd_network_device_modules(&modules, ssh_host(conf.ssh), &warnings);
+	if (conf.target == KDK_TARGET_NFS && (rc = add_nfs_modules(&modules, &conf, &warnings, err)) < 0)
+		goto out_modules;
 	/* The stable names the capture /init will look for; a root-fs dump whose path lies on
 	 * another file system (a separate /var) needs that disk's drivers too. */
 	if ((rc = rd_resolve_targets(&conf, &o->target_env, &records, &warnings, err)) < 0)

@@ -179,14 +179,38 @@ static int apply_fs_target(struct conf_reader *r, const struct conf_key *key, co
 {
 	if (strchr(value, ' ') || !(value[0] == '/' || !strncmp(value, "UUID=", 5) ||
 				    !strncmp(value, "LABEL=", 6) || !strncmp(value, "PARTUUID=", 9) ||
-				    !strncmp(value, "PARTLABEL=", 10) ||
-				    (strchr(value, ':') && (!strcmp(key->name, "nfs") || !strcmp(key->name, "nfs4")))))
+				    !strncmp(value, "PARTLABEL=", 10)))
 		return conf_error(r, EINVAL,
 				  "%s \"%s\": expected a device: /dev/…, UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…",
 				  key->name, value);
 	if (!set_target(r, key, KDK_TARGET_FS) || !set_string(r, &r->conf->device, value))
 		return 0;
 	return set_string(r, &r->conf->fstype, key->name);
+}
+
+/* "nfs server:/export": the fstype keeps the key's spelling (nfs4 is kdump-utils' older one). */
+static int apply_nfs_target(struct conf_reader *r, const struct conf_key *key, const char *value)
+{
+	const char *colon = strstr(value, ":/");
+
+	/* the server may be an [IPv6] address: refused later, with the reason (lib/nfs_target.c) */
+	if (strchr(value, ' ') || !colon || colon == value)
+		return conf_error(r, EINVAL, "%s \"%s\": expected SERVER:/export", key->name, value);
+	if (!set_target(r, key, KDK_TARGET_NFS) || !set_string(r, &r->conf->device, value))
+		return 0;
+	return set_string(r, &r->conf->fstype, key->name);
+}
+
+/* "nfs_options vers=3,port=2049": mount options for an nfs target, checked with the target
+ * (lib/nfs_target.c) once the whole file is read. */
+static int apply_nfs_options(struct conf_reader *r, const struct conf_key *key, const char *value)
+{
+	(void)key;
+	if (strchr(value, ' ') || strchr(value, '\t'))
+		return conf_error(r, EINVAL, "nfs_options \"%s\": one comma-separated list, no spaces",
+				  value);
+	r->conf->nfs_options_line = r->lineno;
+	return set_string(r, &r->conf->nfs_options, value);
 }
 
 static int apply_raw(struct conf_reader *r, const struct conf_key *key, const char *value)
@@ -346,8 +370,9 @@ static const struct conf_key conf_keys[] = {
 	{ "btrfs", apply_fs_target, false, NULL },
 	{ "vfat", apply_fs_target, false, NULL },
 	{ "minix", apply_fs_target, false, NULL },
-	{ "nfs", apply_fs_target, false, NULL },
-	{ "nfs4", apply_fs_target, false, NULL },
+	{ "nfs", apply_nfs_target, false, NULL },
+	{ "nfs4", apply_nfs_target, false, NULL },
+	{ "nfs_options", apply_nfs_options, false, NULL },
 	{ "virtiofs", apply_fs_target, false, NULL },
 	{ "failure_action", apply_failure_action, false, NULL },
 	{ "default", apply_failure_action, false, "failure_action" },
@@ -498,6 +523,7 @@ void kdk_kdump_conf_free(struct kdk_kdump_conf *conf)
 	free(conf->sshkey);
 	free(conf->kdump_pre);
 	free(conf->kdump_post);
+	free(conf->nfs_options);
 	free_string_list(&conf->extra_bins);
 	free_string_list(&conf->extra_modules);
 	free_string_list(&conf->warnings);

@@ -22,6 +22,7 @@ enum kdk_conf_target_kind {
 	KDK_TARGET_FS,          /* "<fstype> <device>" */
 	KDK_TARGET_RAW,         /* "raw <device>" */
 	KDK_TARGET_SSH,         /* "ssh user@host" */
+	KDK_TARGET_NFS,         /* "nfs server:/export" (or "nfs4"), with nfs_options */
 };
 
 struct kdk_kdump_conf {
@@ -30,7 +31,8 @@ struct kdk_kdump_conf {
 	char *core_collector;            /* "core_collector": the dumpsave command line */
 	enum kdk_conf_target_kind target;
 	char *fstype;                    /* KDK_TARGET_FS: ext4, xfs, btrfs, … */
-	char *device;                    /* FS/RAW: /dev/…, UUID=…, LABEL=… (nfs: server:/export) */
+	char *device;                    /* FS/RAW: /dev/…, UUID=…, LABEL=…; NFS: server:/export */
+	char *nfs_options;               /* "nfs_options": mount options (lib/nfs_target.h), or NULL */
 	char *ssh;                       /* KDK_TARGET_SSH: user@host */
 	char *sshkey;                    /* "sshkey" (default /root/.ssh/kdump_id_ed25519) */
 	enum kdk_conf_action failure_action; /* default reboot */
@@ -45,6 +47,7 @@ struct kdk_kdump_conf {
 	unsigned core_collector_line;    /* where each was given (0: the default), for messages */
 	unsigned kdump_pre_line, kdump_post_line, extra_bins_line;
 	unsigned auto_reset_crashkernel_line;
+	unsigned nfs_options_line;
 	unsigned hook_timeout;           /* "kdump_hook_timeout" seconds (default below) */
 	unsigned save_timeout;           /* "kdump_save_timeout" seconds, 0: none (default below) */
 };

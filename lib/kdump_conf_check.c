@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nfs_target.h"
+
 int kdk_core_collector_options(const char *core_collector, const char *vmcore, const char *output,
 			       struct kdk_save_options *opts, char ***argv, char **storage,
 			       bool *dropped_flatten, struct kdk_err *err)
@@ -153,6 +155,26 @@ static int check_ssh_host(const struct kdk_kdump_conf *conf, struct kdk_err *err
 			   conf->target_line, conf->ssh);
 }
 
+/* The nfs line and nfs_options as the capture /init will mount them (lib/nfs_target.c): an
+ * option it cannot honour is refused on nfs_options' line, a server it cannot reach on the
+ * nfs line. */
+static int check_nfs(const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	struct kdk_nfs_target t;
+	struct in_addr addr;
+	int rc = kdk_nfs_target_parse(conf->fstype, conf->device, conf->nfs_options, &t, err);
+
+	if (rc)
+		return kdk_err_prefix(err, "%s:%u: ", conf->file, strstr(err->msg, "nfs_options") ==
+				      err->msg ? conf->nfs_options_line : conf->target_line);
+	rc = kdk_nfs_server_address(t.server, &addr, err);
+	kdk_nfs_target_free(&t);
+	if (rc)
+		return kdk_err_prefix(err, "%s:%u: %s %s: ", conf->file, conf->target_line,
+				      conf->fstype, conf->device);
+	return 0;
+}
+
 int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
 	struct kdk_save_options opts;
@@ -167,9 +189,11 @@ int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 		return kdk_err_set(err, EINVAL, "%s:%u: raw %s: a dump written over the partition "
 				   "erases the file system id this names; name the partition by "
 				   "PARTUUID= or /dev/…", conf->file, conf->target_line, conf->device);
-	if (conf->target == KDK_TARGET_FS && conf->fstype && !strncmp(conf->fstype, "nfs", 3))
-		return kdk_err_set(err, ENOTSUP, "%s:%u: %s %s: NFS dump targets are not supported yet "
-				   "(ssh is)", conf->file, conf->target_line, conf->fstype, conf->device);
+	if (conf->nfs_options && conf->target != KDK_TARGET_NFS)
+		return kdk_err_set(err, EINVAL, "%s:%u: nfs_options without an nfs target", conf->file,
+				   conf->nfs_options_line);
+	if (conf->target == KDK_TARGET_NFS && (rc = check_nfs(conf, err)))
+		return rc;
 	if (conf->target == KDK_TARGET_FS && conf->fstype && !strcmp(conf->fstype, "virtiofs"))
 		return kdk_err_set(err, ENOTSUP, "%s:%u: virtiofs %s: virtiofs dump targets are not "
 				   "supported yet (the capture /init mounts block devices)", conf->file,

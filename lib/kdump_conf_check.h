@@ -9,7 +9,8 @@
 #include "kdump_conf.h"
 #include "save_options.h"
 
-/* Every refusal says "<file>:<line>: …": nfs targets (not implemented yet), raw ones with an
+/* Every refusal says "<file>:<line>: …": nfs targets by host name or with nfs_options the
+ * capture /init cannot honour (lib/nfs_target.h), nfs_options without an nfs target, raw ones with an
  * ELF core_collector (-E: a raw target holds a flattened kdump-compressed stream) or named by
  * UUID=/LABEL= (the stream erases that id), ssh targets
  * given by name or IPv6 address (the capture /init has no resolver; its network is IPv4), a

@@ -91,8 +91,18 @@ int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *co
 	fprintf(mem, "%spanic=%u", ftell(mem) ? " " : "", ctl->panic_timeout);
 	/* The capture kernel has no DHCP client or network manager: give it the address this
 	 * machine reaches the ssh target from (the capture /init brings the interface up). */
-	if (conf && conf->target == KDK_TARGET_SSH && !has_ip) {
-		if ((rc = ssh_ip_param(ctl, conf->ssh, &ip, err)))
+	if (conf && (conf->target == KDK_TARGET_SSH || conf->target == KDK_TARGET_NFS) && !has_ip) {
+		/* nfs: the server is what precedes the ':' of "server:/export" */
+		char *host = conf->target == KDK_TARGET_SSH ? strdup(conf->ssh) :
+			     strndup(conf->device, strcspn(conf->device, ":"));
+
+		if (!host) {
+			rc = kdk_err_set(err, ENOMEM, "out of memory");
+			goto out;
+		}
+		rc = ssh_ip_param(ctl, host, &ip, err);
+		free(host);
+		if (rc)
 			goto out;
 		fprintf(mem, "%s%s", ftell(mem) ? " " : "", ip);
 	}

@@ -195,7 +195,8 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	ctl_info(ctl, "kdump is operational: a crash saves to %s%s%s, path %s",
 		 conf.target == KDK_TARGET_SSH ? conf.ssh :
 		 conf.target == KDK_TARGET_ROOTFS ? "the root filesystem" : conf.device,
-		 conf.target == KDK_TARGET_FS ? " " : "", conf.target == KDK_TARGET_FS ? conf.fstype : "",
+		 conf.target == KDK_TARGET_FS || conf.target == KDK_TARGET_NFS ? " " : "",
+		 conf.target == KDK_TARGET_FS || conf.target == KDK_TARGET_NFS ? conf.fstype : "",
 		 conf.path);
 	rc = 0;
 out:

@@ -99,16 +99,21 @@ refused_at_start() { # LINE-2-OF-KDUMP.CONF EXPECTED-MESSAGE
 }
 refused_at_start "raw /dev/sdb1
 core_collector dumpsave -E -d 31" "kdump.conf:2: raw /dev/sdb1: core_collector -E: a raw target holds a kdump-compressed dump's flattened stream, not ELF"
-refused_at_start "nfs srv:/export" "kdump.conf:2: nfs srv:/export: NFS dump targets are not supported yet"
+refused_at_start "nfs srv.invalid:/export" "kdump.conf:2: nfs srv.invalid:/export: NFS server srv.invalid: the capture kernel reaches NFS servers by numeric IPv4 address only"
+refused_at_start "nfs 10.9.8.7:/export
+nfs_options vers=4.1,proto=udp" "kdump.conf:3: nfs_options: proto=udp: the capture /init mounts over TCP (IPv4) only"
+refused_at_start "nfs 10.9.8.7:/export
+nfs_options sec=krb5p" "kdump.conf:3: nfs_options: sec=krb5p: only sec=sys: the capture kernel has no Kerberos credentials (no gssd)"
+refused_at_start "nfs_options vers=3" "kdump.conf:2: nfs_options without an nfs target"
 refused_at_start "core_collector makedumpfile -d 64" "kdump.conf:2: core_collector \"makedumpfile -d 64\": -d 64: the dump level is a number from 0 to 31"
 refused_at_start "kdump_pre $hooks/bash-hook" "kdump.conf:2: kdump_pre $hooks/bash-hook: its interpreter /bin/bash is not in the capture image"
 refused_at_start "kdump_post $work/sh-hook" "kdump.conf:2: kdump_post $work/sh-hook: the capture /init mounts a file system over /tmp, which hides it there"
 refused_at_start "ssh -oProxyCommand=touch\${IFS}x@h" "kdump.conf:2: ssh \"-oProxyCommand=touch\${IFS}x@h\": a user or host starting with '-' would be read as an ssh option; refused"
-printf '%s\n' "path /var/crash" "nfs srv:/export" > kdump.conf
+printf '%s\n' "path /var/crash" "nfs srv.invalid:/export" > kdump.conf
 echo 1 > sys/kernel/kexec_crash_loaded
 run restart
-[ $status -eq 1 ] && grep -qF "kdump.conf:2: nfs srv:/export" err && [ "$(calls kexec)" = 0 ] && [ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
-ok $? "restart with an nfs target: refused before the loaded kernel is unloaded (\"$(cat err)\")"
+[ $status -eq 1 ] && grep -qF "kdump.conf:2: nfs srv.invalid:/export" err && [ "$(calls kexec)" = 0 ] && [ "$(cat sys/kernel/kexec_crash_loaded)" = 1 ]
+ok $? "restart with an nfs target by name: refused before the loaded kernel is unloaded (\"$(cat err)\")"
 echo 0 > sys/kernel/kexec_crash_loaded
 printf '%s\n' "path /var/crash" "kdump_pre $hooks/sh-hook" > kdump.conf
 run start
@@ -337,6 +342,15 @@ run stop
 run start
 tail -n 1 kexec.calls | grep -q -- "--command-line=.* ip=127.0.0.1::127.0.0.254:255.0.0.0::02:00:00:00:00:01:none\$"
 ok $? "ssh target through the default route: $(tail -n 1 kexec.calls | grep -o 'ip=.*')"
+printf '%s\n' "nfs 10.9.8.7:/export" "nfs_options vers=4.2,port=20490" > kdump.conf
+run stop
+run start
+[ $status -eq 0 ] && tail -n 1 kexec.calls | grep -q -- "--command-line=.* ip=127.0.0.1::127.0.0.254:255.0.0.0::02:00:00:00:00:01:none\$" &&
+	grep -q "kdump is operational: a crash saves to 10.9.8.7:/export nfs, path /var/crash" err
+ok $? "nfs target: accepted, ip= from the route to its server: $(tail -n 1 kexec.calls | grep -o 'ip=.*'); $(grep -o 'kdump is operational.*' err)"
+printf '%s\n' "ssh kdump@10.9.8.7" "sshkey $work/ssh/id" > kdump.conf
+run stop
+run start
 grep -q "^absent  $work/ssh/id\$" var/initrd.img.inputs && grep -q "^absent  $work/ssh/known_hosts\$" var/initrd.img.inputs
 ok $? "the ssh key and its known_hosts are rebuild inputs"
 

@@ -128,7 +128,7 @@ static void key_equals_value_and_other_fstypes_parse(void **state)
 		snprintf(text, sizeof(text), "%s\n", targets[i]);
 		if (parse(text, &c, &err) < 0)
 			fail_msg("%s: %s", targets[i], err.msg);
-		assert_int_equal(c.target, i == 2 ? KDK_TARGET_RAW : KDK_TARGET_FS);
+		assert_int_equal(c.target, i == 2 ? KDK_TARGET_RAW : i == 3 ? KDK_TARGET_NFS : KDK_TARGET_FS);
 		kdk_kdump_conf_free(&c);
 	}
 }

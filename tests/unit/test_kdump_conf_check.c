@@ -1,5 +1,5 @@
 /* test_kdump_conf_check.c — kdump.conf settings the capture /init could not carry out are refused
- * with file:line: raw/nfs targets, core_collector lines dumpsave's parser rejects, hook scripts
+ * with file:line: raw targets, nfs targets by name or with options the /init cannot honour, core_collector lines dumpsave's parser rejects, hook scripts
  * whose interpreter is not in the image; what it can do passes. */
 #include <errno.h>
 #include <setjmp.h>
@@ -120,12 +120,21 @@ static void targets(void **state)
 		       "kdump.conf:1: raw UUID=6b646b66-0000-4000-8000-000000000002: a dump written over the partition erases the file system id this names; name the partition by PARTUUID= or /dev/…");
 	expect_refused("path /x\nraw /dev/sdb1\ncore_collector dumpsave -E -d 31\n",
 		       "kdump.conf:2: raw /dev/sdb1: core_collector -E: a raw target holds a kdump-compressed dump's flattened stream, not ELF");
-	expect_refused("\n\nnfs server:/export\n",
-		       "kdump.conf:3: nfs server:/export: NFS dump targets are not supported yet (ssh is)");
+	expect_accepted("\n\nnfs 10.0.2.2:/export\n");
+	expect_accepted("nfs 10.0.2.2:/export\nnfs_options vers=3,port=2049,mountport=20048,timeo=600\n");
+	expect_refused("\n\nnfs server.invalid:/export\n",
+		       "kdump.conf:3: nfs server.invalid:/export: NFS server server.invalid: the capture kernel reaches NFS servers by numeric IPv4 address only");
+	expect_refused("path /x\nnfs localhost:/export\n",
+		       "kdump.conf:2: nfs localhost:/export: NFS server localhost: the capture kernel cannot resolve host names yet: give the IPv4 address (here localhost resolves to 127.0.0.1)");
+	expect_refused("nfs 10.0.2.2:/export\n\nnfs_options vers=4.2,clientaddr=1.2.3.4\n",
+		       "kdump.conf:3: nfs_options: clientaddr=1.2.3.4: the capture /init sets it (the server's address from the nfs line, its own from ip=)");
+	expect_refused("nfs [2001:db8::1]:/export\n",
+		       "kdump.conf:1: nfs [2001:db8::1]:/export: IPv6 servers are not supported (the capture kernel's ip= is IPv4)");
+	expect_refused("ext4 UUID=1\nnfs_options vers=3\n",
+		       "kdump.conf:2: nfs_options without an nfs target");
 	expect_refused("virtiofs /dev/vda\n",
 		       "kdump.conf:1: virtiofs /dev/vda: virtiofs dump targets are not supported yet (the capture /init mounts block devices)");
-	expect_refused("nfs4 server:/export\n",
-		       "kdump.conf:1: nfs4 server:/export: NFS dump targets are not supported yet (ssh is)");
+	expect_accepted("nfs4 192.0.2.1:/export\n");
 }
 
 static void core_collector_through_dumpsaves_parser(void **state)

@@ -50,6 +50,8 @@ static const struct command commands[] = {
 	  "a PID header each", true },
 	{ "triage", cmd_triage, "triage", "this dump's verdict: crash class, culprit function, module "
 					  "and taint, process, CPU, release, signature", false },
+	{ "runq", cmd_runq, "runq [-t] [-c CPUS]", "each CPU's run queue: current task, RT priority "
+				      "array, CFS tree (groups followed); -t rq clock and last arrival", true },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 

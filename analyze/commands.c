@@ -52,6 +52,8 @@ static const struct command commands[] = {
 					  "and taint, process, CPU, release, signature", false },
 	{ "runq", cmd_runq, "runq [-t] [-c CPUS]", "each CPU's run queue: current task, RT priority "
 				      "array, CFS tree (groups followed); -t rq clock and last arrival", true },
+	{ "irq", cmd_irq, "irq [-u]", "each IRQ below nr_irqs: its irq_desc, irqaction chain and names "
+				 "(-u: only IRQs with an action)", true },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 

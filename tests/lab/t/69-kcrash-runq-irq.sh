@@ -1,0 +1,109 @@
+# Lab test: kcrash's runq, runq -t and irq on the cached sysrq fixture of every lab kernel (no
+# guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
+# reference peers:
+#   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
+#     the vmlinux: runq equal line for line (CURRENT, RT lists, CFS tree in order), and each
+#     IRQ's descriptor, irqaction chain and names (the sparse_irqs maple tree of 6.12/7.2 walked
+#     by the script's own walker: drgn 0.0.22 has none);
+#   - 6.1: crash 8.0.2 too: irq and runq -t print the same text; runq the same run-queue,
+#     CURRENT, RT PRIO_ARRAY and CFS RB_ROOT lines, and every queued task crash names is in ours
+#     (crash 8.0.2 leaves out queued tasks it cannot find in its task table, which on 6.1 holds
+#     only the active tasks: lab-facts "ps sees only 3-4 tasks"; drgn is the oracle for those).
+# crash cannot run on 6.12 (aborts at random) or read 7.x: there drgn stands in alone, and runq -t
+# is checked for shape and against rq->clock read by drgn.
+. "$(dirname "$0")/../lab.sh"
+
+kcrash=$KDK_BUILD/kcrash
+[ -x "$kcrash" ] || bail "$kcrash not built (make)"
+command -v crash > /dev/null || bail "Debian's crash is not installed (the 6.1 oracle)"
+/usr/bin/python3 -c 'import drgn' 2> /dev/null || bail "python3-drgn is not installed (the oracle on every kernel)"
+
+# kcrash's irq rows with a descriptor as "IRQ DESC ACTION \"NAME\" …" (drgn-irq.py's shape)
+irq_rows() { awk '/^ IRQ / { next }
+	/^                        / { line = line " " $1 " " $2; next }
+	{ if (line != "") print line; line = "" }
+	$2 != "(unused)" { line = $1 " " $2 " " ($3 == "(unused)" ? "(unused)" : $3 " " $4) }
+	END { if (line != "") print line }'; }
+
+for release in $KDK_LAB_KERNELS; do
+	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
+	vmlinux=$(lab_kernel_dir "$release")/vmlinux
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	dump=$KDK_CACHE/fixtures/$release/sysrq/vmcore.elf
+	work=$(lab_run_dir "kcrash-runq-$release")
+	TAP_KEEP_DIRS=("$work")
+	# drgn 0.0.22 cannot read QEMU's ELF of every kernel: our -l -d 0 copy
+	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null ||
+		bail "$release: dumpsave -l -d 0 the fixture for drgn"
+	/usr/bin/python3 "$LAB_DIR/drgn-runq.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-runq.txt" 2> "$work/drgn.err" ||
+		bail "$release: drgn-runq.py failed: $(tail -n 1 "$work/drgn.err")"
+	/usr/bin/python3 "$LAB_DIR/drgn-irq.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-irq.txt" 2> "$work/drgn.err" ||
+		bail "$release: drgn-irq.py failed: $(tail -n 1 "$work/drgn.err")"
+	[ -s "$work/drgn-irq.txt" ] || bail "$release: drgn found no IRQ descriptor"
+	for how in vmlinux bare; do
+		if [ $how = vmlinux ]; then args=("$vmlinux" "$dump"); label="with the vmlinux"
+		else args=("$dump"); label="from the dump alone"; fi
+		start=$(date +%s.%N)
+		"$kcrash" "${args[@]}" -c runq > "$work/runq.$how" 2> "$work/runq.$how.err"
+		rc=$?
+		"$kcrash" "${args[@]}" -c 'runq -t' > "$work/runq-t.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c irq > "$work/irq.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		secs=$(echo "$(date +%s.%N) - $start" | bc)
+		ok $rc "$release: runq, runq -t and irq $label ran ($(printf '%.2f' "$secs") s for the three; stderr: $(head -c 200 "$work/runq.$how.err"))"
+		if diff "$work/drgn-runq.txt" "$work/runq.$how" > "$work/runq.$how.diff"; then
+			ok 0 "$release: runq $label equals drgn's walk ($(grep -c 'RUNQUEUE' "$work/runq.$how") CPUs, $(grep -c '^     \[ *[0-9]' "$work/runq.$how") queued tasks)"
+		else
+			ok 1 "$release: runq $label differs from drgn's walk (expected < , got >)"
+			head -n 12 "$work/runq.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		irq_rows < "$work/irq.$how" > "$work/irq-rows.$how"
+		if diff "$work/drgn-irq.txt" "$work/irq-rows.$how" > "$work/irq.$how.diff"; then
+			ok 0 "$release: irq $label names drgn's descriptors, actions and names ($(wc -l < "$work/drgn-irq.txt") descriptors, $(grep -vc '(unused)$' "$work/drgn-irq.txt") with actions; $(($(wc -l < "$work/irq.$how") - 1)) rows below nr_irqs)"
+		else
+			ok 1 "$release: irq $label differs from drgn's (expected < , got >)"
+			head -n 12 "$work/irq.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		# -t: one " CPU N: clock" line per CPU, each followed by its current task's last arrival,
+		# no later than the clock; the CPUs and current tasks those of runq
+		bad=$(awk '/^ *CPU [0-9]+: [0-9]+$/ { clock = $3; next }
+			/PID:/ { if ($1 + 0 > clock + 0) print "last arrival " $1 " after clock " clock; next }
+			{ print "unexpected: " $0 }' "$work/runq-t.$how")
+		[ -z "$bad" ] && diff <(grep -o 'PID: .*' "$work/runq-t.$how") \
+			<(grep 'CURRENT:' "$work/drgn-runq.txt" | grep -o 'PID: .*') > /dev/null
+		ok $? "$release: runq -t $label: a clock per CPU, under it drgn's CURRENT task of that CPU, its last arrival <= the clock ${bad:+($bad)}"
+	done
+	case $release in
+	6.1.*)
+		start=$(date +%s.%N)
+		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nquit\n' |
+			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
+		ok $? "$release: crash 8.0.2 ran runq, runq -t and irq in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
+			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
+			{ print > (dir "/crash." n) }' "$work/crash.out"
+		for how in vmlinux bare; do
+			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
+			heads() { grep -E 'RUNQUEUE|CURRENT|PRIO_ARRAY|RB_ROOT' "$1"; }
+			if diff <(heads "$work/crash.0") <(heads "$work/runq.$how") > /dev/null &&
+			   [ -z "$(grep -F -x -v -f "$work/runq.$how" <(grep '^     \[ *[0-9]' "$work/crash.0"))" ]; then
+				ok 0 "$release: runq $label: crash's run-queue, CURRENT, RT and CFS root lines ($(heads "$work/crash.0" | wc -l)) and each of its $(grep -c '^     \[ *[0-9]' "$work/crash.0") queued tasks are ours (we list $(grep -c '^     \[ *[0-9]' "$work/runq.$how"))"
+			else
+				ok 1 "$release: runq $label differs from crash's (expected < , got >)"
+				diff <(heads "$work/crash.0") <(heads "$work/runq.$how") | head -n 10 | while IFS= read -r l; do diag "$l"; done
+			fi
+			diff "$work/crash.1" "$work/runq-t.$how" > /dev/null
+			ok $? "$release: runq -t $label prints what crash prints ($(wc -l < "$work/crash.1") lines)"
+			if diff "$work/crash.2" "$work/irq.$how" > "$work/irq-crash.$how.diff"; then
+				ok 0 "$release: irq $label prints what crash prints ($(wc -l < "$work/crash.2") lines)"
+			else
+				ok 1 "$release: irq $label differs from crash's (expected < , got >)"
+				head -n 10 "$work/irq-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+		done
+		;;
+	esac
+	rm -f "$work/oracle.kdump"
+done
+done_testing

@@ -54,6 +54,10 @@ static const struct command commands[] = {
 				      "array, CFS tree (groups followed); -t rq clock and last arrival", true },
 	{ "irq", cmd_irq, "irq [-u]", "each IRQ below nr_irqs: its irq_desc, irqaction chain and names "
 				 "(-u: only IRQs with an action)", true },
+	{ "timer", cmd_timer, "timer [-C CPUS]", "each CPU's timer wheel bases: pending timers by expiry, "
+					 "time to expire (jiffies), timer_list and function", true },
+	{ "dev", cmd_dev, "dev", "character and block device majors: name, cdev or gendisk, "
+			       "operations", false },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 

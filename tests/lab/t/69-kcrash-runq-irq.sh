@@ -1,11 +1,14 @@
-# Lab test: kcrash's runq, runq -t and irq on the cached sysrq fixture of every lab kernel (no
+# Lab test: kcrash's runq, runq -t, irq, timer and dev on the cached sysrq fixture of every lab kernel (no
 # guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
 # reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
 #     the vmlinux: runq equal line for line (CURRENT, RT lists, CFS tree in order), and each
 #     IRQ's descriptor, irqaction chain and names (the sparse_irqs maple tree of 6.12/7.2 walked
-#     by the script's own walker: drgn 0.0.22 has none);
-#   - 6.1: crash 8.0.2 too: irq and runq -t print the same text; runq the same run-queue,
+#     by the script's own walker: drgn 0.0.22 has none), and every pending timer of every CPU's
+#     timer bases (drgn-timer.py: base, timer_list, expires, function), and each character and
+#     block major's name, cdev or gendisk and operations (drgn-dev.py; operations compared as
+#     addresses, ours named, looked up with kcrash's sym);
+#   - 6.1: crash 8.0.2 too: irq, timer, dev and runq -t print the same text; runq the same run-queue,
 #     CURRENT, RT PRIO_ARRAY and CFS RB_ROOT lines, and every queued task crash names is in ours
 #     (crash 8.0.2 leaves out queued tasks it cannot find in its task table, which on 6.1 holds
 #     only the active tasks: lab-facts "ps sees only 3-4 tasks"; drgn is the oracle for those).
@@ -18,6 +21,12 @@ kcrash=$KDK_BUILD/kcrash
 command -v crash > /dev/null || bail "Debian's crash is not installed (the 6.1 oracle)"
 /usr/bin/python3 -c 'import drgn' 2> /dev/null || bail "python3-drgn is not installed (the oracle on every kernel)"
 
+# kcrash's timer rows as "CPU BASE_INDEX BASE TIMER EXPIRES FUNCTION" (drgn-timer.py's shape), sorted
+timer_rows() { awk '/^TIMER_BASES/ { c = $1; sub(/^TIMER_BASES\[/, "", c); sub(/\].*/, "", c)
+	if (c != cpu) { cpu = c; b = -1 } b++; addr = $2; next }
+	/^  -?[0-9]/ { print cpu, b, addr, $3, $1, $4 }' | sort; }
+# kcrash's dev rows as "chr|blk MAJOR NAME CDEV|GENDISK OPS-NAME" or "… NAME (none)"
+dev_rows() { awk '/^CHRDEV/ { k = "chr"; next } /^BLKDEV/ { k = "blk"; next } /^ *[0-9]+ / && k { $1 = $1; print k, $0 }'; }
 # kcrash's irq rows with a descriptor as "IRQ DESC ACTION \"NAME\" …" (drgn-irq.py's shape)
 irq_rows() { awk '/^ IRQ / { next }
 	/^                        / { line = line " " $1 " " $2; next }
@@ -40,6 +49,12 @@ for release in $KDK_LAB_KERNELS; do
 	/usr/bin/python3 "$LAB_DIR/drgn-irq.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-irq.txt" 2> "$work/drgn.err" ||
 		bail "$release: drgn-irq.py failed: $(tail -n 1 "$work/drgn.err")"
 	[ -s "$work/drgn-irq.txt" ] || bail "$release: drgn found no IRQ descriptor"
+	/usr/bin/python3 "$LAB_DIR/drgn-timer.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-timer.txt" 2> "$work/drgn.err" ||
+		bail "$release: drgn-timer.py failed: $(tail -n 1 "$work/drgn.err")"
+	[ -s "$work/drgn-timer.txt" ] || bail "$release: drgn found no pending timer"
+	/usr/bin/python3 "$LAB_DIR/drgn-dev.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-dev.txt" 2> "$work/drgn.err" ||
+		bail "$release: drgn-dev.py failed: $(tail -n 1 "$work/drgn.err")"
+	grep -q '^chr ' "$work/drgn-dev.txt" && grep -q '^blk ' "$work/drgn-dev.txt" || bail "$release: drgn found no device majors"
 	for how in vmlinux bare; do
 		if [ $how = vmlinux ]; then args=("$vmlinux" "$dump"); label="with the vmlinux"
 		else args=("$dump"); label="from the dump alone"; fi
@@ -50,8 +65,12 @@ for release in $KDK_LAB_KERNELS; do
 		rc=$((rc + $?))
 		"$kcrash" "${args[@]}" -c irq > "$work/irq.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c timer > "$work/timer.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c dev > "$work/dev.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
 		secs=$(echo "$(date +%s.%N) - $start" | bc)
-		ok $rc "$release: runq, runq -t and irq $label ran ($(printf '%.2f' "$secs") s for the three; stderr: $(head -c 200 "$work/runq.$how.err"))"
+		ok $rc "$release: runq, runq -t, irq, timer and dev $label ran ($(printf '%.2f' "$secs") s for the five; stderr: $(head -c 200 "$work/runq.$how.err"))"
 		if diff "$work/drgn-runq.txt" "$work/runq.$how" > "$work/runq.$how.diff"; then
 			ok 0 "$release: runq $label equals drgn's walk ($(grep -c 'RUNQUEUE' "$work/runq.$how") CPUs, $(grep -c '^     \[ *[0-9]' "$work/runq.$how") queued tasks)"
 		else
@@ -65,6 +84,24 @@ for release in $KDK_LAB_KERNELS; do
 			ok 1 "$release: irq $label differs from drgn's (expected < , got >)"
 			head -n 12 "$work/irq.$how.diff" | while IFS= read -r l; do diag "$l"; done
 		fi
+		if diff "$work/drgn-timer.txt" <(timer_rows < "$work/timer.$how") > "$work/timer.$how.diff"; then
+			ok 0 "$release: timer $label lists drgn's pending timers ($(wc -l < "$work/drgn-timer.txt") timers in $(grep -c '^TIMER_BASES' "$work/timer.$how") bases)"
+		else
+			ok 1 "$release: timer $label differs from drgn's walk (expected < , got >)"
+			head -n 12 "$work/timer.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		# our operations' names to addresses through kcrash's own sym (drgn names no module symbol)
+		dev_rows < "$work/dev.$how" > "$work/dev-rows.$how"
+		awk 'NF == 5 { print "sym " $5 }' "$work/dev-rows.$how" | sort -u > "$work/dev-syms"
+		"$kcrash" "${args[@]}" < "$work/dev-syms" 2> /dev/null | awk '{ print $3, $1 }' > "$work/dev-addrs.$how"
+		awk 'NR == FNR { addr[$1] = $2; next } NF == 5 { $5 = ($5 in addr) ? addr[$5] : "unresolved:" $5 } { print }' \
+			"$work/dev-addrs.$how" "$work/dev-rows.$how" > "$work/dev-cmp.$how"
+		if diff "$work/drgn-dev.txt" "$work/dev-cmp.$how" > "$work/dev.$how.diff"; then
+			ok 0 "$release: dev $label: drgn's majors, names, cdevs/gendisks and operations ($(grep -c '^chr' "$work/drgn-dev.txt") character, $(grep -c '^blk' "$work/drgn-dev.txt") block)"
+		else
+			ok 1 "$release: dev $label differs from drgn's walk (expected < , got >)"
+			head -n 12 "$work/dev.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
 		# -t: one " CPU N: clock" line per CPU, each followed by its current task's last arrival,
 		# no later than the clock; the CPUs and current tasks those of runq
 		bad=$(awk '/^ *CPU [0-9]+: [0-9]+$/ { clock = $3; next }
@@ -77,9 +114,9 @@ for release in $KDK_LAB_KERNELS; do
 	case $release in
 	6.1.*)
 		start=$(date +%s.%N)
-		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nquit\n' |
+		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nquit\n' |
 			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
-		ok $? "$release: crash 8.0.2 ran runq, runq -t and irq in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer and dev in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
 		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
 			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
 			{ print > (dir "/crash." n) }' "$work/crash.out"
@@ -100,6 +137,22 @@ for release in $KDK_LAB_KERNELS; do
 			else
 				ok 1 "$release: irq $label differs from crash's (expected < , got >)"
 				head -n 10 "$work/irq-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+			# crash sorts each base by expiry alone (qsort): timers expiring together may come in
+			# either order, so each base's rows are compared sorted (blank lines are cut from
+			# crash's batch output, so from ours too)
+			if diff <(awk '/^TIMER_BASES/ { n++ } /./ { print n, $0 }' "$work/crash.3" | sort) \
+				<(awk '/^TIMER_BASES/ { n++ } /./ { print n, $0 }' "$work/timer.$how" | sort) > "$work/timer-crash.$how.diff"; then
+				ok 0 "$release: timer $label prints what crash prints ($(wc -l < "$work/crash.3") lines)"
+			else
+				ok 1 "$release: timer $label differs from crash's (expected < , got >)"
+				head -n 10 "$work/timer-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+			if diff "$work/crash.4" <(grep . "$work/dev.$how") > "$work/dev-crash.$how.diff"; then
+				ok 0 "$release: dev $label prints what crash prints ($(wc -l < "$work/crash.4") lines)"
+			else
+				ok 1 "$release: dev $label differs from crash's (expected < , got >)"
+				head -n 10 "$work/dev-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
 			fi
 		done
 		;;

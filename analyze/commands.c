@@ -52,8 +52,8 @@ static const struct command commands[] = {
 					  "and taint, process, CPU, release, signature", false },
 	{ "runq", cmd_runq, "runq [-t] [-c CPUS]", "each CPU's run queue: current task, RT priority "
 				      "array, CFS tree (groups followed); -t rq clock and last arrival", true },
-	{ "irq", cmd_irq, "irq [-u]", "each IRQ below nr_irqs: its irq_desc, irqaction chain and names "
-				 "(-u: only IRQs with an action)", true },
+	{ "irq", cmd_irq, "irq [-u] [-s [-c CPUS]]", "each IRQ below nr_irqs: its irq_desc, irqaction "
+				 "chain and names (-u: only IRQs with an action; -s: per-CPU counts)", true },
 	{ "timer", cmd_timer, "timer [-C CPUS]", "each CPU's timer wheel bases: pending timers by expiry, "
 					 "time to expire (jiffies), timer_list and function", true },
 	{ "dev", cmd_dev, "dev", "character and block device majors: name, cdev or gendisk, "

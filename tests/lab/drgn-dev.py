@@ -12,9 +12,7 @@ from drgn import Object, container_of
 from drgn.helpers.linux.block import for_each_disk
 from drgn.helpers.linux.list import list_for_each_entry
 
-prog = drgn.Program()
-prog.set_core_dump(sys.argv[1])
-prog.load_debug_info([sys.argv[2]])
+prog = None   # main(program) sets it (drgn-many.py runs several scripts on one program)
 
 
 def cdev_of(cd):
@@ -53,20 +51,30 @@ def block_disks():
     return []
 
 
-for head in prog["chrdevs"]:
-    cd = head
-    while cd:
-        cdev = cdev_of(cd)
-        ops = cdev.ops.value_() if cdev else 0
-        print(row("chr", int(cd.major), cd.name.string_().decode(), cdev.value_() if ops else 0, ops))
-        cd = cd.next
-disks = {}
-for disk in block_disks():
-    disks.setdefault(int(disk.major), disk)
-for head in prog["major_names"]:
-    bm = head
-    while bm:
-        disk = disks.get(int(bm.major))
-        print(row("blk", int(bm.major), bm.name.string_().decode() or "(unknown)",
-                  disk.value_() if disk else 0, disk.fops.value_() if disk else 0))
-        bm = bm.next
+def main(program):
+    global prog
+    prog = program
+    for head in prog["chrdevs"]:
+        cd = head
+        while cd:
+            cdev = cdev_of(cd)
+            ops = cdev.ops.value_() if cdev else 0
+            print(row("chr", int(cd.major), cd.name.string_().decode(), cdev.value_() if ops else 0, ops))
+            cd = cd.next
+    disks = {}
+    for disk in block_disks():
+        disks.setdefault(int(disk.major), disk)
+    for head in prog["major_names"]:
+        bm = head
+        while bm:
+            disk = disks.get(int(bm.major))
+            print(row("blk", int(bm.major), bm.name.string_().decode() or "(unknown)",
+                      disk.value_() if disk else 0, disk.fops.value_() if disk else 0))
+            bm = bm.next
+
+
+if __name__ == "__main__":
+    p = drgn.Program()
+    p.set_core_dump(sys.argv[1])
+    p.load_debug_info([sys.argv[2]])
+    main(p)

@@ -11,9 +11,7 @@ from drgn.helpers.linux.list import list_for_each_entry
 from drgn.helpers.linux.percpu import per_cpu
 from drgn.helpers.linux.rbtree import rbtree_inorder_for_each_entry
 
-prog = drgn.Program()
-prog.set_core_dump(sys.argv[1])
-prog.load_debug_info([sys.argv[2]])
+prog = None   # main(program) sets it (drgn-many.py runs several scripts on one program)
 
 
 def entry(prio, task):
@@ -51,17 +49,27 @@ def rt(array, out):
             out.append(entry(prio, container_of(rt_se, "struct task_struct", "rt")))
 
 
-for i, cpu in enumerate(for_each_present_cpu(prog)):
-    rq = per_cpu(prog["runqueues"], cpu)
-    cur = rq.curr
-    print("%sCPU %d RUNQUEUE: %x" % ("\n" if i else "", cpu, rq.address_of_().value_()))
-    print("  CURRENT: PID: %-5d  TASK: %x  COMMAND: \"%s\"" % (
-        cur.pid, cur.value_(), cur.comm.string_().decode()))
-    print("  RT PRIO_ARRAY: %x" % rq.rt.active.address_of_().value_())
-    out = []
-    rt(rq.rt.active, out)
-    print("\n".join(out) if out else "     [no tasks queued]")
-    print("  CFS RB_ROOT: %x" % rq.cfs.tasks_timeline.rb_root.address_of_().value_())
-    out = []
-    cfs(rq.cfs, out)
-    print("\n".join(out) if out else "     [no tasks queued]")
+def main(program):
+    global prog
+    prog = program
+    for i, cpu in enumerate(for_each_present_cpu(prog)):
+        rq = per_cpu(prog["runqueues"], cpu)
+        cur = rq.curr
+        print("%sCPU %d RUNQUEUE: %x" % ("\n" if i else "", cpu, rq.address_of_().value_()))
+        print("  CURRENT: PID: %-5d  TASK: %x  COMMAND: \"%s\"" % (
+            cur.pid, cur.value_(), cur.comm.string_().decode()))
+        print("  RT PRIO_ARRAY: %x" % rq.rt.active.address_of_().value_())
+        out = []
+        rt(rq.rt.active, out)
+        print("\n".join(out) if out else "     [no tasks queued]")
+        print("  CFS RB_ROOT: %x" % rq.cfs.tasks_timeline.rb_root.address_of_().value_())
+        out = []
+        cfs(rq.cfs, out)
+        print("\n".join(out) if out else "     [no tasks queued]")
+
+
+if __name__ == "__main__":
+    p = drgn.Program()
+    p.set_core_dump(sys.argv[1])
+    p.load_debug_info([sys.argv[2]])
+    main(p)

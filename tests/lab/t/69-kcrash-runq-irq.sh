@@ -1,17 +1,18 @@
-# Lab test: kcrash's runq, runq -t, irq, timer and dev on the cached sysrq fixture of every lab kernel (no
+# Lab test: kcrash's runq, runq -t, irq, irq -s, timer, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
 # guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
 # reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
 #     the vmlinux: runq equal line for line (CURRENT, RT lists, CFS tree in order), and each
 #     IRQ's descriptor, irqaction chain and names (the sparse_irqs maple tree of 6.12/7.2 walked
-#     by the script's own walker: drgn 0.0.22 has none), and every pending timer of every CPU's
+#     by the script's own walker: drgn 0.0.22 has none) with irq -s's per-CPU counts, every pending timer of every CPU's
 #     timer bases (drgn-timer.py: base, timer_list, expires, function), and each character and
 #     block major's name, cdev or gendisk and operations (drgn-dev.py; operations compared as
 #     addresses, ours named, looked up with kcrash's sym);
-#   - 6.1: crash 8.0.2 too: irq, timer, dev and runq -t print the same text; runq the same run-queue,
+#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, dev and runq -t print the same text; runq the same run-queue,
 #     CURRENT, RT PRIO_ARRAY and CFS RB_ROOT lines, and every queued task crash names is in ours
 #     (crash 8.0.2 leaves out queued tasks it cannot find in its task table, which on 6.1 holds
 #     only the active tasks: lab-facts "ps sees only 3-4 tasks"; drgn is the oracle for those).
+# kmem -s --json is checked against kmem -s's text on every kernel (t/71 checks that text).
 # crash cannot run on 6.12 (aborts at random) or read 7.x: there drgn stands in alone, and runq -t
 # is checked for shape and against rq->clock read by drgn.
 . "$(dirname "$0")/../lab.sh"
@@ -44,16 +45,11 @@ for release in $KDK_LAB_KERNELS; do
 	# drgn 0.0.22 cannot read QEMU's ELF of every kernel: our -l -d 0 copy
 	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null ||
 		bail "$release: dumpsave -l -d 0 the fixture for drgn"
-	/usr/bin/python3 "$LAB_DIR/drgn-runq.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-runq.txt" 2> "$work/drgn.err" ||
-		bail "$release: drgn-runq.py failed: $(tail -n 1 "$work/drgn.err")"
-	/usr/bin/python3 "$LAB_DIR/drgn-irq.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-irq.txt" 2> "$work/drgn.err" ||
-		bail "$release: drgn-irq.py failed: $(tail -n 1 "$work/drgn.err")"
+	# the four oracle scripts on one drgn program: the vmlinux's debug info read once
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer dev 2> "$work/drgn.err" ||
+		bail "$release: drgn failed: $(cat "$work"/drgn*.err | tail -n 2)"
 	[ -s "$work/drgn-irq.txt" ] || bail "$release: drgn found no IRQ descriptor"
-	/usr/bin/python3 "$LAB_DIR/drgn-timer.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-timer.txt" 2> "$work/drgn.err" ||
-		bail "$release: drgn-timer.py failed: $(tail -n 1 "$work/drgn.err")"
 	[ -s "$work/drgn-timer.txt" ] || bail "$release: drgn found no pending timer"
-	/usr/bin/python3 "$LAB_DIR/drgn-dev.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn-dev.txt" 2> "$work/drgn.err" ||
-		bail "$release: drgn-dev.py failed: $(tail -n 1 "$work/drgn.err")"
 	grep -q '^chr ' "$work/drgn-dev.txt" && grep -q '^blk ' "$work/drgn-dev.txt" || bail "$release: drgn found no device majors"
 	for how in vmlinux bare; do
 		if [ $how = vmlinux ]; then args=("$vmlinux" "$dump"); label="with the vmlinux"
@@ -67,10 +63,12 @@ for release in $KDK_LAB_KERNELS; do
 		rc=$((rc + $?))
 		"$kcrash" "${args[@]}" -c timer > "$work/timer.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c 'irq -s' > "$work/irq-s.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
 		"$kcrash" "${args[@]}" -c dev > "$work/dev.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
 		secs=$(echo "$(date +%s.%N) - $start" | bc)
-		ok $rc "$release: runq, runq -t, irq, timer and dev $label ran ($(printf '%.2f' "$secs") s for the five; stderr: $(head -c 200 "$work/runq.$how.err"))"
+		ok $rc "$release: runq, runq -t, irq, irq -s, timer and dev $label ran ($(printf '%.2f' "$secs") s for the six; stderr: $(head -c 200 "$work/runq.$how.err"))"
 		if diff "$work/drgn-runq.txt" "$work/runq.$how" > "$work/runq.$how.diff"; then
 			ok 0 "$release: runq $label equals drgn's walk ($(grep -c 'RUNQUEUE' "$work/runq.$how") CPUs, $(grep -c '^     \[ *[0-9]' "$work/runq.$how") queued tasks)"
 		else
@@ -78,11 +76,20 @@ for release in $KDK_LAB_KERNELS; do
 			head -n 12 "$work/runq.$how.diff" | while IFS= read -r l; do diag "$l"; done
 		fi
 		irq_rows < "$work/irq.$how" > "$work/irq-rows.$how"
-		if diff "$work/drgn-irq.txt" "$work/irq-rows.$how" > "$work/irq.$how.diff"; then
-			ok 0 "$release: irq $label names drgn's descriptors, actions and names ($(wc -l < "$work/drgn-irq.txt") descriptors, $(grep -vc '(unused)$' "$work/drgn-irq.txt") with actions; $(($(wc -l < "$work/irq.$how") - 1)) rows below nr_irqs)"
+		grep -v '^stat ' "$work/drgn-irq.txt" > "$work/drgn-irq-descs.txt"
+		if diff "$work/drgn-irq-descs.txt" "$work/irq-rows.$how" > "$work/irq.$how.diff"; then
+			ok 0 "$release: irq $label names drgn's descriptors, actions and names ($(wc -l < "$work/drgn-irq-descs.txt") descriptors, $(grep -vc '(unused)$' "$work/drgn-irq-descs.txt") with actions; $(($(wc -l < "$work/irq.$how") - 1)) rows below nr_irqs)"
 		else
 			ok 1 "$release: irq $label differs from drgn's (expected < , got >)"
 			head -n 12 "$work/irq.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		# irq -s: each IRQ with an action and its per-CPU counts (the sysrq fixture's CPUs are online)
+		if diff <(grep '^stat ' "$work/drgn-irq.txt") \
+			<(awk '/^ *[0-9]+:/ { sub(/:/, "", $1); line = "stat " $1; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) line = line " " $i; print line }' "$work/irq-s.$how") > "$work/irq-s.$how.diff"; then
+			ok 0 "$release: irq -s $label gives drgn's per-CPU counts ($(grep -c '^stat ' "$work/drgn-irq.txt") IRQs)"
+		else
+			ok 1 "$release: irq -s $label differs from drgn's counts (expected < , got >)"
+			head -n 12 "$work/irq-s.$how.diff" | while IFS= read -r l; do diag "$l"; done
 		fi
 		if diff "$work/drgn-timer.txt" <(timer_rows < "$work/timer.$how") > "$work/timer.$how.diff"; then
 			ok 0 "$release: timer $label lists drgn's pending timers ($(wc -l < "$work/drgn-timer.txt") timers in $(grep -c '^TIMER_BASES' "$work/timer.$how") bases)"
@@ -111,12 +118,23 @@ for release in $KDK_LAB_KERNELS; do
 			<(grep 'CURRENT:' "$work/drgn-runq.txt" | grep -o 'PID: .*') > /dev/null
 		ok $? "$release: runq -t $label: a clock per CPU, under it drgn's CURRENT task of that CPU, its last arrival <= the clock ${bad:+($bad)}"
 	done
+	# kmem -s --json: the same rows as the text (both from one walk of the caches), from the dump alone
+	"$kcrash" --json "$dump" -c 'kmem -s' > "$work/kmem.json" 2> "$work/kmem.err" &&
+		"$kcrash" "$dump" -c 'kmem -s' > "$work/kmem.txt" 2>> "$work/kmem.err"
+	ok $? "$release: kmem -s and kmem -s --json ran ($(head -c 200 "$work/kmem.err"))"
+	/usr/bin/python3 -c 'import json, sys
+for c in json.load(open(sys.argv[1])):
+    print("%s %d %s %d %d %dk %s" % (c["cache"], c["objsize"], "?" if c["allocated"] is None else c["allocated"],
+                                     c["total"], c["slabs"], c["ssize_kb"], c["name"]))' "$work/kmem.json" > "$work/kmem-json.rows"
+	awk 'NR > 1 { $1 = $1; print }' "$work/kmem.txt" > "$work/kmem-text.rows"
+	[ -s "$work/kmem-text.rows" ] && diff "$work/kmem-text.rows" "$work/kmem-json.rows" > /dev/null
+	ok $? "$release: kmem -s --json holds the text's $(wc -l < "$work/kmem-text.rows") caches, value for value"
 	case $release in
 	6.1.*)
 		start=$(date +%s.%N)
-		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nquit\n' |
+		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nquit\n' |
 			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
-		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer and dev in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev and irq -s in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
 		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
 			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
 			{ print > (dir "/crash." n) }' "$work/crash.out"
@@ -148,6 +166,8 @@ for release in $KDK_LAB_KERNELS; do
 				ok 1 "$release: timer $label differs from crash's (expected < , got >)"
 				head -n 10 "$work/timer-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
 			fi
+			diff "$work/crash.5" "$work/irq-s.$how" > /dev/null
+			ok $? "$release: irq -s $label prints what crash prints ($(wc -l < "$work/crash.5") lines)"
 			if diff "$work/crash.4" <(grep . "$work/dev.$how") > "$work/dev-crash.$how.diff"; then
 				ok 0 "$release: dev $label prints what crash prints ($(wc -l < "$work/crash.4") lines)"
 			else

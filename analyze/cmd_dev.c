@@ -55,17 +55,17 @@ static const struct kdk_layout_key dev_keys[] = {
 #undef OPT
 
 /* include/linux/fs.h: CHRDEV_MAJOR_HASH_SIZE and BLKDEV_MAJOR_HASH_SIZE, 255 since 2.6; the
- * arrays' own length is used where the types know the variables (BTF VAR). */
+ * arrays' own length (LENGTH through the fact chain) is used where a source knows it. */
 #define MAJOR_HASH_SIZE 255
 /* More entries than majors and minors can make: a chain past it loops. */
 #define DEV_MAX_CHAIN (1u << 20)
 
 static uint64_t array_length(struct session *s, const char *var_name)
 {
-	uint32_t var = kdk_btf_find(&s->btf, KDK_BTF_VAR, var_name), elem, count;
+	uint64_t count;
 
-	if (var && kdk_btf_array(&s->btf, kdk_btf_resolve(&s->btf, kdk_btf_ref(&s->btf, var)), &elem,
-				 &count) >= 0 && count)
+	if (kdk_facts_lookup(&s->facts, KDK_KEY_LENGTH, var_name, &count) == 0 && count &&
+	    count <= 4096)
 		return count;
 	return MAJOR_HASH_SIZE;
 }
@@ -76,7 +76,8 @@ static void print_ops(struct session *s, uint64_t ops)
 	uint64_t offset;
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, ops, &offset);
 
-	if (sym && ops >> 63 && (!sym->size || offset < sym->size))
+	/* a kernel-half symbol that holds the address: the last one (size 0) only at its start */
+	if (sym && sym->addr >> 63 && (sym->size ? offset < sym->size : !offset))
 		fprintf(s->out, offset ? "%s+%" PRIu64 "\n" : "%s\n", kdk_symtab_name(&s->syms, sym), offset);
 	else
 		fprintf(s->out, "%" PRIx64 "\n", ops);

@@ -15,7 +15,7 @@
  * timer_base, timer_bases[NR_BASES]); each base's vectors[WHEEL_SIZE] are hlist_heads of
  * timer_list.entry. NR_BASES is 2 (BASE_STD, BASE_DEF) with NO_HZ_COMMON, 3 since 6.9 ("timers:
  * Split out BASE_LOCAL and BASE_GLOBAL") and 1 without; it is read as the per-CPU variable's
- * array length from BTF. */
+ * array length. */
 struct timer_layout {
 	uint64_t base_size, vectors, nr_vectors, entry, expires, function, hnode_next;
 };
@@ -49,17 +49,20 @@ static int by_expiry(const void *a, const void *b)
 	return x->timer < y->timer ? -1 : x->timer > y->timer;
 }
 
-/* The number of bases: timer_bases' array length in BTF, else crash's rule (two when
- * sysctl_timer_migration exists, i.e. NO_HZ_COMMON). */
-static uint32_t nr_bases(struct session *s)
+/* The number of bases: timer_bases' array length through the fact chain (BTF's VAR), else its
+ * symbol's size over SIZE(timer_base) (a vmlinux's ELF symbols have sizes: a DWARF-only vmlinux),
+ * else crash's rule (two when sysctl_timer_migration exists, i.e. NO_HZ_COMMON). */
+static uint32_t nr_bases(struct session *s, uint64_t base_size)
 {
 	struct kdk_err ignored = { 0 };
-	uint32_t var = kdk_btf_find(&s->btf, KDK_BTF_VAR, "timer_bases"), elem, count;
-	uint64_t addr;
+	const struct kdk_ksym *sym = kdk_symtab_by_name(&s->syms, "timer_bases");
+	uint64_t count, addr;
 
-	if (var && kdk_btf_array(&s->btf, kdk_btf_resolve(&s->btf, kdk_btf_ref(&s->btf, var)), &elem,
-				 &count) >= 0 && count)
-		return count;
+	if (kdk_facts_lookup(&s->facts, KDK_KEY_LENGTH, "timer_bases", &count) == 0 && count &&
+	    count < 16)
+		return (uint32_t)count;
+	if (sym && sym->size && base_size && sym->size % base_size == 0 && sym->size / base_size < 16)
+		return (uint32_t)(sym->size / base_size);
 	return session_symbol(s, "sysctl_timer_migration", &addr, &ignored) ? 1 : 2;
 }
 
@@ -116,7 +119,8 @@ static void print_function(struct session *s, uint64_t addr)
 	uint64_t offset;
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &offset);
 
-	if (sym && addr >> 63 && (!sym->size || offset < sym->size)) {
+	/* a kernel-half symbol that holds the address: the last one (size 0) only at its start */
+	if (sym && sym->addr >> 63 && (sym->size ? offset < sym->size : !offset)) {
 		if (offset)
 			fprintf(s->out, "  <%s+%" PRIu64 ">\n", kdk_symtab_name(&s->syms, sym), offset);
 		else
@@ -202,7 +206,7 @@ int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err)
 	memset(set, 1, nr);
 	if (cpu_text && (rc = cpu_list_parse("timer", cpu_text, set, nr, err)))
 		goto out;
-	bases = nr_bases(s);
+	bases = nr_bases(s, l.base_size);
 	flen = snprintf(buf, sizeof(buf), "%" PRIu64, jiffies);
 	if (flen < 7)
 		flen = 7;

@@ -1,6 +1,6 @@
 /* cmd_kmem_slab.c — `kmem -s` (every SLUB cache: CACHE OBJSIZE ALLOCATED TOTAL SLABS SSIZE NAME, as
  * crash prints them) and `kmem ADDRESS` (the page an address is in and, in a slab, its cache, slab
- * and object, allocated or free). */
+ * and object, allocated or free); --json for kmem -s from the same rows. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "expr_env.h"
+#include "json_out.h"
 #include "mem_map.h"
 #include "slub.h"
 #include "x86_64_vtop.h"
@@ -30,6 +31,28 @@ static void cache_row(struct session *s, const struct slub_cache *c)
 		c->object_size, allocated, c->total, c->slabs, 4u << c->order, c->name);
 }
 
+/* --json: the same rows, one object each (docs/formats/kcrash-json.md). */
+static void caches_json(struct session *s, const struct kdk_array *caches)
+{
+	size_t i;
+
+	fputc('[', s->out);
+	for (i = 0; i < caches->len; i++) {
+		const struct slub_cache *c = kdk_array_at(caches, i);
+
+		fprintf(s->out, "%s{\"cache\":\"%016" PRIx64 "\",\"name\":", i ? "," : "", c->addr);
+		json_write_string(s->out, c->name);
+		fprintf(s->out, ",\"objsize\":%u,\"allocated\":", c->object_size);
+		if (c->counted)
+			fprintf(s->out, "%" PRIu64, c->total > c->free ? c->total - c->free : 0);
+		else
+			fputs("null", s->out);
+		fprintf(s->out, ",\"total\":%" PRIu64 ",\"slabs\":%" PRIu64 ",\"ssize_kb\":%u,\"size\":%u}",
+			c->total, c->slabs, 4u << c->order, c->size);
+	}
+	fputs("]\n", s->out);
+}
+
 int kmem_slabs(struct session *s, struct kdk_err *err)
 {
 	struct kdk_array caches = KDK_ARRAY_INIT(struct slub_cache);
@@ -38,6 +61,10 @@ int kmem_slabs(struct session *s, struct kdk_err *err)
 
 	if ((rc = slub_caches(s, &caches, err)))
 		goto out;
+	if (s->json) {
+		caches_json(s, &caches);
+		goto out;
+	}
 	cache_header(s);
 	for (i = 0; i < caches.len; i++)
 		cache_row(s, kdk_array_at(&caches, i));

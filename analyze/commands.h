@@ -42,6 +42,10 @@ int cmd_vm(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_net(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_foreach(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_triage(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_irq(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_dev(struct session *s, int argc, char **argv, struct kdk_err *err);
 /* `kcrash triage [--json] [-k VMLINUX] DUMP|DIR…` from the shell (argv[0] is "triage"); the
  * exit status. */
 int triage_main(int argc, char **argv);

@@ -1,0 +1,359 @@
+/* cmd_runq.c — `runq [-t] [-c CPUS]`: each CPU's run queue as crash prints it (its current task, the
+ * RT priority array's lists, the CFS red-black tree of sched_entity with group cfs_rqs followed). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "cpu_list.h"
+#include "cpus.h"
+#include "list_guard.h"
+#include "tasks.h"
+
+/* kernel/sched/sched.h (v6.1 … v7.2): struct rq embeds `struct cfs_rq cfs` and `struct rt_rq rt`;
+ * cfs_rq.tasks_timeline is an rb_root_cached (4.14+, "sched/fair: Use rb_root_cached") of
+ * sched_entity.run_node, `curr` is not in the tree; rt_rq.active is a struct rt_prio_array of
+ * list_heads of sched_rt_entity.run_list, one per priority. CONFIG_FAIR_GROUP_SCHED adds
+ * sched_entity.my_q (the group's own cfs_rq: an entity with one is a task group, not a task). */
+struct runq_layout {
+	uint64_t runqueues, rq_curr, rq_cfs, rq_rt, rq_clock;
+	uint64_t cfs_root, cfs_leftmost, cfs_curr;
+	uint64_t se_run_node, se_my_q;
+	uint64_t rb_left, rb_right, rb_parent;
+	uint64_t task_se, task_rt, task_prio, task_last_arrival;
+	uint64_t rt_active, prio_queue, prio_queues, list_head_size;
+	uint64_t rt_se_run_list, rt_se_my_q;
+	bool have_clock, have_cfs_curr, have_my_q, have_last_arrival, have_rt_my_q;
+};
+
+#define KEY(kind, name, field) KDK_LAYOUT_KEY(KDK_KEY_##kind, name, struct runq_layout, field)
+#define OPT(kind, name, field, flag) \
+	KDK_LAYOUT_OPTIONAL(KDK_KEY_##kind, name, struct runq_layout, field, flag)
+static const struct kdk_layout_key runq_keys[] = {
+	KEY(OFFSET, "rq.curr", rq_curr),
+	KEY(OFFSET, "rq.cfs", rq_cfs),
+	KEY(OFFSET, "rq.rt", rq_rt),
+	OPT(OFFSET, "rq.clock", rq_clock, have_clock),
+	/* before 4.14 tasks_timeline was a bare rb_root and rb_leftmost a cfs_rq member */
+	KEY(OFFSET, "cfs_rq.tasks_timeline.rb_root.rb_node|cfs_rq.tasks_timeline.rb_node", cfs_root),
+	KEY(OFFSET, "cfs_rq.tasks_timeline.rb_leftmost|cfs_rq.rb_leftmost", cfs_leftmost),
+	OPT(OFFSET, "cfs_rq.curr", cfs_curr, have_cfs_curr),
+	KEY(OFFSET, "sched_entity.run_node", se_run_node),
+	OPT(OFFSET, "sched_entity.my_q", se_my_q, have_my_q),
+	KEY(OFFSET, "rb_node.rb_left", rb_left),
+	KEY(OFFSET, "rb_node.rb_right", rb_right),
+	KEY(OFFSET, "rb_node.__rb_parent_color", rb_parent),
+	KEY(OFFSET, "task_struct.se", task_se),
+	KEY(OFFSET, "task_struct.rt", task_rt),
+	KEY(OFFSET, "task_struct.prio", task_prio),
+	OPT(OFFSET, "task_struct.sched_info.last_arrival", task_last_arrival, have_last_arrival),
+	KEY(OFFSET, "rt_rq.active", rt_active),
+	KEY(OFFSET, "rt_prio_array.queue", prio_queue),
+	KEY(LENGTH, "rt_prio_array.queue", prio_queues),
+	KEY(SIZE, "list_head", list_head_size),
+	KEY(OFFSET, "sched_rt_entity.run_list", rt_se_run_list),
+	OPT(OFFSET, "sched_rt_entity.my_q", rt_se_my_q, have_rt_my_q),
+	{ 0, NULL, 0, 0 },
+};
+#undef KEY
+#undef OPT
+
+/* More entries than any run queue holds: a walk past it is a corrupt tree or list. */
+#define RUNQ_MAX_ENTRIES (1u << 20)
+
+static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
+{
+	return session_read(s, addr, v, 8, err);
+}
+
+/* "[prio] PID: …  TASK: …  COMMAND: "…"" at indent. */
+static int print_entry(struct session *s, int indent, int prio, uint64_t task, struct kdk_err *err)
+{
+	struct task_info t;
+	int rc;
+
+	if ((rc = tasks_describe(s, task, &t, err)))
+		return rc;
+	fprintf(s->out, "%*s[%3d] PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"\n", indent, "", prio,
+		t.pid, task, t.comm);
+	return 0;
+}
+
+/* The leftmost node under node (rb_first from a subtree). */
+static int rb_leftmost(struct session *s, const struct runq_layout *l, uint64_t node, uint64_t *out,
+		       struct kdk_err *err)
+{
+	uint64_t left;
+	unsigned steps = 0;
+	int rc;
+
+	for (;;) {
+		if ((rc = read_u64(s, node + l->rb_left, &left, err)))
+			return rc;
+		if (!left)
+			break;
+		if (++steps > RUNQ_MAX_ENTRIES)
+			return kdk_err_set(err, ELOOP, "runq: rb-tree at %" PRIx64 " deeper than %u", node,
+					   RUNQ_MAX_ENTRIES);
+		node = left;
+	}
+	*out = node;
+	return 0;
+}
+
+/* lib/rbtree.c's rb_next: the right subtree's leftmost, else the first ancestor reached from a
+ * left child; 0 past the last. */
+static int rb_next(struct session *s, const struct runq_layout *l, uint64_t node, uint64_t *out,
+		   struct kdk_err *err)
+{
+	uint64_t right, parent;
+	unsigned steps = 0;
+	int rc;
+
+	if ((rc = read_u64(s, node + l->rb_right, &right, err)))
+		return rc;
+	if (right)
+		return rb_leftmost(s, l, right, out, err);
+	for (;;) {
+		uint64_t pright;
+
+		if ((rc = read_u64(s, node + l->rb_parent, &parent, err)))
+			return rc;
+		parent &= ~(uint64_t)3;           /* the low bits are the colour */
+		if (!parent) {
+			*out = 0;
+			return 0;
+		}
+		if ((rc = read_u64(s, parent + l->rb_right, &pright, err)))
+			return rc;
+		if (pright != node) {
+			*out = parent;
+			return 0;
+		}
+		if (++steps > RUNQ_MAX_ENTRIES)
+			return kdk_err_set(err, ELOOP, "runq: rb-tree parents loop at %" PRIx64, node);
+		node = parent;
+	}
+}
+
+/* The tasks of a cfs_rq: a current group entity's queue first, then the tree in order, a group
+ * entity's queue in its place (as crash flattens them); *total counts what was printed. */
+static int dump_cfs_rq(struct session *s, const struct runq_layout *l, uint64_t cfs_rq, int depth,
+		       unsigned *total, struct kdk_err *err)
+{
+	struct list_guard guard;
+	uint64_t curr = 0, my_q = 0, leftmost, node;
+	int32_t prio;
+	int rc;
+
+	if (depth > 64)
+		return kdk_err_set(err, ELOOP, "runq: task groups nested deeper than 64 at cfs_rq %" PRIx64,
+				   cfs_rq);
+	if (l->have_my_q && l->have_cfs_curr) {
+		if ((rc = read_u64(s, cfs_rq + l->cfs_curr, &curr, err)))
+			return rc;
+		if (curr && (rc = read_u64(s, curr + l->se_my_q, &my_q, err)))
+			return rc;
+		if (my_q && (rc = dump_cfs_rq(s, l, my_q, depth + 1, total, err)))
+			return rc;
+	}
+	if ((rc = read_u64(s, cfs_rq + l->cfs_leftmost, &leftmost, err)) ||
+	    (rc = read_u64(s, cfs_rq + l->cfs_root, &node, err)))
+		return rc;
+	if (!leftmost || !node)
+		return 0;
+	if ((rc = rb_leftmost(s, l, node, &node, err)))
+		return rc;
+	list_guard_init(&guard, 0);
+	for (; node; rc = rb_next(s, l, node, &node, err)) {
+		uint64_t se = node - l->se_run_node, task;
+
+		if (rc)
+			return rc;
+		if (list_guard_loops(&guard, node) || *total > RUNQ_MAX_ENTRIES)
+			return kdk_err_set(err, ELOOP, "runq: cfs_rq %" PRIx64 ": the tree loops at %" PRIx64,
+					   cfs_rq, node);
+		my_q = 0;
+		if (l->have_my_q && (rc = read_u64(s, se + l->se_my_q, &my_q, err)))
+			return rc;
+		if (my_q) {
+			if ((rc = dump_cfs_rq(s, l, my_q, depth + 1, total, err)))
+				return rc;
+			continue;
+		}
+		task = se - l->task_se;
+		if ((rc = session_read(s, task + l->task_prio, &prio, 4, err)) ||
+		    (rc = print_entry(s, 5, prio, task, err)))
+			return rc;
+		(*total)++;
+	}
+	return rc;
+}
+
+/* The tasks on an rt_prio_array's lists, by priority; a group entity's (my_q) array in its place. */
+static int dump_rt_array(struct session *s, const struct runq_layout *l, uint64_t array, int depth,
+			 unsigned *total, struct kdk_err *err)
+{
+	uint64_t i;
+	int rc;
+
+	if (depth > 64)
+		return kdk_err_set(err, ELOOP, "runq: RT groups nested deeper than 64 at %" PRIx64, array);
+	for (i = 0; i < l->prio_queues; i++) {
+		uint64_t head = array + l->prio_queue + i * l->list_head_size, pos;
+		struct list_guard guard;
+
+		if ((rc = read_u64(s, head, &pos, err)))
+			return rc;
+		list_guard_init(&guard, head);
+		for (; pos != head; rc = read_u64(s, pos, &pos, err)) {
+			uint64_t rt_se = pos - l->rt_se_run_list, my_q = 0;
+
+			if (rc)
+				return rc;
+			if (!pos || list_guard_loops(&guard, pos) || *total > RUNQ_MAX_ENTRIES)
+				return kdk_err_set(err, ELOOP, "runq: RT queue %" PRIu64 " at %" PRIx64
+							       " is broken at %" PRIx64, i, head, pos);
+			if (l->have_rt_my_q && (rc = read_u64(s, rt_se + l->rt_se_my_q, &my_q, err)))
+				return rc;
+			if (my_q) {
+				if ((rc = dump_rt_array(s, l, my_q + l->rt_active, depth + 1, total, err)))
+					return rc;
+				continue;
+			}
+			if ((rc = print_entry(s, 5, (int)i, rt_se - l->task_rt, err)))
+				return rc;
+			(*total)++;
+		}
+	}
+	return 0;
+}
+
+static void print_current(struct session *s, uint64_t task)
+{
+	struct kdk_err ignored = { 0 };
+	struct task_info t;
+
+	if (task && !tasks_describe(s, task, &t, &ignored))
+		fprintf(s->out, "PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"\n", t.pid, task, t.comm);
+	else
+		fprintf(s->out, "%" PRIx64 "\n", task);
+}
+
+static int runq_cpu(struct session *s, const struct runq_layout *l, uint32_t cpu, uint64_t rq,
+		    struct kdk_err *err)
+{
+	uint64_t curr;
+	unsigned total = 0;
+	int rc;
+
+	fprintf(s->out, "RUNQUEUE: %" PRIx64 "\n", rq);
+	if ((rc = read_u64(s, rq + l->rq_curr, &curr, err)))
+		return rc;
+	fprintf(s->out, "  CURRENT: ");
+	print_current(s, curr);
+	fprintf(s->out, "  RT PRIO_ARRAY: %" PRIx64 "\n", rq + l->rq_rt + l->rt_active);
+	if ((rc = dump_rt_array(s, l, rq + l->rq_rt + l->rt_active, 0, &total, err)))
+		return kdk_err_prefix(err, "CPU %u: ", cpu);
+	if (!total)
+		fprintf(s->out, "     [no tasks queued]\n");
+	total = 0;
+	fprintf(s->out, "  CFS RB_ROOT: %" PRIx64 "\n", rq + l->rq_cfs + l->cfs_root);
+	if ((rc = dump_cfs_rq(s, l, rq + l->rq_cfs, 0, &total, err)))
+		return kdk_err_prefix(err, "CPU %u: ", cpu);
+	if (!total)
+		fprintf(s->out, "     [no tasks queued]\n");
+	return 0;
+}
+
+/* -t: rq->clock, and under it the current task's sched_info.last_arrival zero-padded to its width. */
+static int runq_timestamp(struct session *s, const struct runq_layout *l, uint32_t cpu, uint64_t rq,
+			  bool offline, struct kdk_err *err)
+{
+	uint64_t clock, curr, arrival = 0;
+	struct task_info t;
+	char buf[32];
+	int rc, indent;
+
+	if ((rc = read_u64(s, rq + l->rq_clock, &clock, err)))
+		return rc;
+	fprintf(s->out, "%sCPU %u: ", cpu < 10 ? " " : "", cpu);
+	if (offline) {
+		fprintf(s->out, "[OFFLINE]\n");
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64, clock);
+	fprintf(s->out, "%s\n", buf);
+	if ((rc = read_u64(s, rq + l->rq_curr, &curr, err)) || (rc = tasks_describe(s, curr, &t, err)))
+		return rc;
+	if (l->have_last_arrival && (rc = read_u64(s, curr + l->task_last_arrival, &arrival, err)))
+		return rc;
+	indent = cpu < 10 ? 8 : cpu < 100 ? 8 : 9;
+	fprintf(s->out, "%*s%0*" PRIu64 "  PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"\n", indent, "",
+		(int)strlen(buf), arrival, t.pid, curr, t.comm);
+	return 0;
+}
+
+int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
+{
+	struct runq_layout l;
+	uint8_t *set = NULL;
+	const char *cpu_text = NULL;
+	bool stamps = false;
+	uint32_t nr, cpu, shown = 0;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-t"))
+			stamps = true;
+		else if (!strcmp(argv[i], "-c") && i + 1 < argc)
+			cpu_text = argv[++i];
+		else if (!strncmp(argv[i], "-c", 2) && argv[i][2])
+			cpu_text = argv[i] + 2;
+		else
+			return kdk_err_set(err, EINVAL, "runq: \"%s\": usage: runq [-t] [-c CPUS]", argv[i]);
+	}
+	memset(&l, 0, sizeof(l));
+	/* loads the BTF (or DWARF) sources into the fact chain */
+	if (!session_kstructs(s, err))
+		return kdk_err_prefix(err, "runq: ");
+	if ((rc = kdk_facts_fill(&s->facts, runq_keys, &l, err)))
+		return kdk_err_prefix(err, "runq: ");
+	if (stamps && !l.have_clock)
+		return kdk_err_set(err, ENOENT, "runq: -t: the kernel's struct rq has no clock");
+	if ((rc = session_symbol(s, "runqueues", &l.runqueues, err)) || (rc = tasks_nr_cpus(s, &nr, err)) ||
+	    (rc = cpus_load(s, err)))
+		return kdk_err_prefix(err, "runq: ");
+	if (!(set = malloc(nr)))
+		return kdk_err_set(err, ENOMEM, "runq: CPU set");
+	memset(set, 1, nr);
+	if (cpu_text && (rc = cpu_list_parse("runq", cpu_text, set, nr, err)))
+		goto out;
+	for (cpu = 0; cpu < nr; cpu++) {
+		const struct cpu_info *c = cpus_get(s, cpu);
+		bool offline = c && !c->online;     /* crash hides what hotplug took down */
+		uint64_t rq;
+
+		if (!set[cpu] || (c && !c->present))
+			continue;
+		if ((rc = cpus_per_cpu_addr(s, l.runqueues, cpu, &rq, err)))
+			goto out;
+		if (stamps) {
+			if ((rc = runq_timestamp(s, &l, cpu, rq, offline, err)))
+				goto out;
+			continue;
+		}
+		fprintf(s->out, "%sCPU %u ", shown++ ? "\n" : "", cpu);
+		if (offline) {
+			fprintf(s->out, "[OFFLINE]\n");
+			continue;
+		}
+		if ((rc = runq_cpu(s, &l, cpu, rq, err)))
+			goto out;
+	}
+out:
+	free(set);
+	return rc;
+}

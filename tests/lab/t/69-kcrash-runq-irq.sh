@@ -1,0 +1,182 @@
+# Lab test: kcrash's runq, runq -t, irq, irq -s, timer, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
+# guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
+# reference peers:
+#   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
+#     the vmlinux: runq equal line for line (CURRENT, RT lists, CFS tree in order), and each
+#     IRQ's descriptor, irqaction chain and names (the sparse_irqs maple tree of 6.12/7.2 walked
+#     by the script's own walker: drgn 0.0.22 has none) with irq -s's per-CPU counts, every pending timer of every CPU's
+#     timer bases (drgn-timer.py: base, timer_list, expires, function), and each character and
+#     block major's name, cdev or gendisk and operations (drgn-dev.py; operations compared as
+#     addresses, ours named, looked up with kcrash's sym);
+#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, dev and runq -t print the same text; runq the same run-queue,
+#     CURRENT, RT PRIO_ARRAY and CFS RB_ROOT lines, and every queued task crash names is in ours
+#     (crash 8.0.2 leaves out queued tasks it cannot find in its task table, which on 6.1 holds
+#     only the active tasks: lab-facts "ps sees only 3-4 tasks"; drgn is the oracle for those).
+# kmem -s --json is checked against kmem -s's text on every kernel (t/71 checks that text).
+# crash cannot run on 6.12 (aborts at random) or read 7.x: there drgn stands in alone, and runq -t
+# is checked for shape and against rq->clock read by drgn.
+. "$(dirname "$0")/../lab.sh"
+
+kcrash=$KDK_BUILD/kcrash
+[ -x "$kcrash" ] || bail "$kcrash not built (make)"
+command -v crash > /dev/null || bail "Debian's crash is not installed (the 6.1 oracle)"
+/usr/bin/python3 -c 'import drgn' 2> /dev/null || bail "python3-drgn is not installed (the oracle on every kernel)"
+
+# kcrash's timer rows as "CPU BASE_INDEX BASE TIMER EXPIRES FUNCTION" (drgn-timer.py's shape), sorted
+timer_rows() { awk '/^TIMER_BASES/ { c = $1; sub(/^TIMER_BASES\[/, "", c); sub(/\].*/, "", c)
+	if (c != cpu) { cpu = c; b = -1 } b++; addr = $2; next }
+	/^  -?[0-9]/ { print cpu, b, addr, $3, $1, $4 }' | sort; }
+# kcrash's dev rows as "chr|blk MAJOR NAME CDEV|GENDISK OPS-NAME" or "… NAME (none)"
+dev_rows() { awk '/^CHRDEV/ { k = "chr"; next } /^BLKDEV/ { k = "blk"; next } /^ *[0-9]+ / && k { $1 = $1; print k, $0 }'; }
+# kcrash's irq rows with a descriptor as "IRQ DESC ACTION \"NAME\" …" (drgn-irq.py's shape)
+irq_rows() { awk '/^ IRQ / { next }
+	/^                        / { line = line " " $1 " " $2; next }
+	{ if (line != "") print line; line = "" }
+	$2 != "(unused)" { line = $1 " " $2 " " ($3 == "(unused)" ? "(unused)" : $3 " " $4) }
+	END { if (line != "") print line }'; }
+
+for release in $KDK_LAB_KERNELS; do
+	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
+	vmlinux=$(lab_kernel_dir "$release")/vmlinux
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	dump=$KDK_CACHE/fixtures/$release/sysrq/vmcore.elf
+	work=$(lab_run_dir "kcrash-runq-$release")
+	TAP_KEEP_DIRS=("$work")
+	# drgn 0.0.22 cannot read QEMU's ELF of every kernel: our -l -d 0 copy
+	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null ||
+		bail "$release: dumpsave -l -d 0 the fixture for drgn"
+	# the four oracle scripts on one drgn program: the vmlinux's debug info read once
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer dev 2> "$work/drgn.err" ||
+		bail "$release: drgn failed: $(cat "$work"/drgn*.err | tail -n 2)"
+	[ -s "$work/drgn-irq.txt" ] || bail "$release: drgn found no IRQ descriptor"
+	[ -s "$work/drgn-timer.txt" ] || bail "$release: drgn found no pending timer"
+	grep -q '^chr ' "$work/drgn-dev.txt" && grep -q '^blk ' "$work/drgn-dev.txt" || bail "$release: drgn found no device majors"
+	for how in vmlinux bare; do
+		if [ $how = vmlinux ]; then args=("$vmlinux" "$dump"); label="with the vmlinux"
+		else args=("$dump"); label="from the dump alone"; fi
+		start=$(date +%s.%N)
+		"$kcrash" "${args[@]}" -c runq > "$work/runq.$how" 2> "$work/runq.$how.err"
+		rc=$?
+		"$kcrash" "${args[@]}" -c 'runq -t' > "$work/runq-t.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c irq > "$work/irq.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c timer > "$work/timer.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c 'irq -s' > "$work/irq-s.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c dev > "$work/dev.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		secs=$(echo "$(date +%s.%N) - $start" | bc)
+		ok $rc "$release: runq, runq -t, irq, irq -s, timer and dev $label ran ($(printf '%.2f' "$secs") s for the six; stderr: $(head -c 200 "$work/runq.$how.err"))"
+		if diff "$work/drgn-runq.txt" "$work/runq.$how" > "$work/runq.$how.diff"; then
+			ok 0 "$release: runq $label equals drgn's walk ($(grep -c 'RUNQUEUE' "$work/runq.$how") CPUs, $(grep -c '^     \[ *[0-9]' "$work/runq.$how") queued tasks)"
+		else
+			ok 1 "$release: runq $label differs from drgn's walk (expected < , got >)"
+			head -n 12 "$work/runq.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		irq_rows < "$work/irq.$how" > "$work/irq-rows.$how"
+		grep -v '^stat ' "$work/drgn-irq.txt" > "$work/drgn-irq-descs.txt"
+		if diff "$work/drgn-irq-descs.txt" "$work/irq-rows.$how" > "$work/irq.$how.diff"; then
+			ok 0 "$release: irq $label names drgn's descriptors, actions and names ($(wc -l < "$work/drgn-irq-descs.txt") descriptors, $(grep -vc '(unused)$' "$work/drgn-irq-descs.txt") with actions; $(($(wc -l < "$work/irq.$how") - 1)) rows below nr_irqs)"
+		else
+			ok 1 "$release: irq $label differs from drgn's (expected < , got >)"
+			head -n 12 "$work/irq.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		# irq -s: each IRQ with an action and its per-CPU counts (the sysrq fixture's CPUs are online)
+		if diff <(grep '^stat ' "$work/drgn-irq.txt") \
+			<(awk '/^ *[0-9]+:/ { sub(/:/, "", $1); line = "stat " $1; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) line = line " " $i; print line }' "$work/irq-s.$how") > "$work/irq-s.$how.diff"; then
+			ok 0 "$release: irq -s $label gives drgn's per-CPU counts ($(grep -c '^stat ' "$work/drgn-irq.txt") IRQs)"
+		else
+			ok 1 "$release: irq -s $label differs from drgn's counts (expected < , got >)"
+			head -n 12 "$work/irq-s.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		if diff "$work/drgn-timer.txt" <(timer_rows < "$work/timer.$how") > "$work/timer.$how.diff"; then
+			ok 0 "$release: timer $label lists drgn's pending timers ($(wc -l < "$work/drgn-timer.txt") timers in $(grep -c '^TIMER_BASES' "$work/timer.$how") bases)"
+		else
+			ok 1 "$release: timer $label differs from drgn's walk (expected < , got >)"
+			head -n 12 "$work/timer.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		# our operations' names to addresses through kcrash's own sym (drgn names no module symbol)
+		dev_rows < "$work/dev.$how" > "$work/dev-rows.$how"
+		awk 'NF == 5 { print "sym " $5 }' "$work/dev-rows.$how" | sort -u > "$work/dev-syms"
+		"$kcrash" "${args[@]}" < "$work/dev-syms" 2> /dev/null | awk '{ print $3, $1 }' > "$work/dev-addrs.$how"
+		awk 'NR == FNR { addr[$1] = $2; next } NF == 5 { $5 = ($5 in addr) ? addr[$5] : "unresolved:" $5 } { print }' \
+			"$work/dev-addrs.$how" "$work/dev-rows.$how" > "$work/dev-cmp.$how"
+		if diff "$work/drgn-dev.txt" "$work/dev-cmp.$how" > "$work/dev.$how.diff"; then
+			ok 0 "$release: dev $label: drgn's majors, names, cdevs/gendisks and operations ($(grep -c '^chr' "$work/drgn-dev.txt") character, $(grep -c '^blk' "$work/drgn-dev.txt") block)"
+		else
+			ok 1 "$release: dev $label differs from drgn's walk (expected < , got >)"
+			head -n 12 "$work/dev.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		# -t: one " CPU N: clock" line per CPU, each followed by its current task's last arrival,
+		# no later than the clock; the CPUs and current tasks those of runq
+		bad=$(awk '/^ *CPU [0-9]+: [0-9]+$/ { clock = $3; next }
+			/PID:/ { if ($1 + 0 > clock + 0) print "last arrival " $1 " after clock " clock; next }
+			{ print "unexpected: " $0 }' "$work/runq-t.$how")
+		[ -z "$bad" ] && diff <(grep -o 'PID: .*' "$work/runq-t.$how") \
+			<(grep 'CURRENT:' "$work/drgn-runq.txt" | grep -o 'PID: .*') > /dev/null
+		ok $? "$release: runq -t $label: a clock per CPU, under it drgn's CURRENT task of that CPU, its last arrival <= the clock ${bad:+($bad)}"
+	done
+	# kmem -s --json: the same rows as the text (both from one walk of the caches), from the dump alone
+	"$kcrash" --json "$dump" -c 'kmem -s' > "$work/kmem.json" 2> "$work/kmem.err" &&
+		"$kcrash" "$dump" -c 'kmem -s' > "$work/kmem.txt" 2>> "$work/kmem.err"
+	ok $? "$release: kmem -s and kmem -s --json ran ($(head -c 200 "$work/kmem.err"))"
+	/usr/bin/python3 -c 'import json, sys
+for c in json.load(open(sys.argv[1])):
+    print("%s %d %s %d %d %dk %s" % (c["cache"], c["objsize"], "?" if c["allocated"] is None else c["allocated"],
+                                     c["total"], c["slabs"], c["ssize_kb"], c["name"]))' "$work/kmem.json" > "$work/kmem-json.rows"
+	awk 'NR > 1 { $1 = $1; print }' "$work/kmem.txt" > "$work/kmem-text.rows"
+	[ -s "$work/kmem-text.rows" ] && diff "$work/kmem-text.rows" "$work/kmem-json.rows" > /dev/null
+	ok $? "$release: kmem -s --json holds the text's $(wc -l < "$work/kmem-text.rows") caches, value for value"
+	case $release in
+	6.1.*)
+		start=$(date +%s.%N)
+		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nquit\n' |
+			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
+		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev and irq -s in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
+			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
+			{ print > (dir "/crash." n) }' "$work/crash.out"
+		for how in vmlinux bare; do
+			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
+			heads() { grep -E 'RUNQUEUE|CURRENT|PRIO_ARRAY|RB_ROOT' "$1"; }
+			if diff <(heads "$work/crash.0") <(heads "$work/runq.$how") > /dev/null &&
+			   [ -z "$(grep -F -x -v -f "$work/runq.$how" <(grep '^     \[ *[0-9]' "$work/crash.0"))" ]; then
+				ok 0 "$release: runq $label: crash's run-queue, CURRENT, RT and CFS root lines ($(heads "$work/crash.0" | wc -l)) and each of its $(grep -c '^     \[ *[0-9]' "$work/crash.0") queued tasks are ours (we list $(grep -c '^     \[ *[0-9]' "$work/runq.$how"))"
+			else
+				ok 1 "$release: runq $label differs from crash's (expected < , got >)"
+				diff <(heads "$work/crash.0") <(heads "$work/runq.$how") | head -n 10 | while IFS= read -r l; do diag "$l"; done
+			fi
+			diff "$work/crash.1" "$work/runq-t.$how" > /dev/null
+			ok $? "$release: runq -t $label prints what crash prints ($(wc -l < "$work/crash.1") lines)"
+			if diff "$work/crash.2" "$work/irq.$how" > "$work/irq-crash.$how.diff"; then
+				ok 0 "$release: irq $label prints what crash prints ($(wc -l < "$work/crash.2") lines)"
+			else
+				ok 1 "$release: irq $label differs from crash's (expected < , got >)"
+				head -n 10 "$work/irq-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+			# crash sorts each base by expiry alone (qsort): timers expiring together may come in
+			# either order, so each base's rows are compared sorted (blank lines are cut from
+			# crash's batch output, so from ours too)
+			if diff <(awk '/^TIMER_BASES/ { n++ } /./ { print n, $0 }' "$work/crash.3" | sort) \
+				<(awk '/^TIMER_BASES/ { n++ } /./ { print n, $0 }' "$work/timer.$how" | sort) > "$work/timer-crash.$how.diff"; then
+				ok 0 "$release: timer $label prints what crash prints ($(wc -l < "$work/crash.3") lines)"
+			else
+				ok 1 "$release: timer $label differs from crash's (expected < , got >)"
+				head -n 10 "$work/timer-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+			diff "$work/crash.5" "$work/irq-s.$how" > /dev/null
+			ok $? "$release: irq -s $label prints what crash prints ($(wc -l < "$work/crash.5") lines)"
+			if diff "$work/crash.4" <(grep . "$work/dev.$how") > "$work/dev-crash.$how.diff"; then
+				ok 0 "$release: dev $label prints what crash prints ($(wc -l < "$work/crash.4") lines)"
+			else
+				ok 1 "$release: dev $label differs from crash's (expected < , got >)"
+				head -n 10 "$work/dev-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+		done
+		;;
+	esac
+	rm -f "$work/oracle.kdump"
+done
+done_testing

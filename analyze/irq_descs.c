@@ -1,22 +1,22 @@
 /* irq_descs.c — IRQ descriptors by number. Which store exists is told by its symbol:
  * kernel/irq/irqdesc.c has `struct maple_tree sparse_irqs` since 6.5 ("genirq: Use a maple tree
  * for interrupt descriptor management"), `RADIX_TREE(irq_desc_tree)` before it with SPARSE_IRQ,
- * and `struct irq_desc irq_desc[NR_IRQS]` without. The two trees are walked as lib/maple_tree.c
- * and lib/radix-tree.c (an xarray since 4.20) encode their nodes. */
+ * and `struct irq_desc irq_desc[NR_IRQS]` without. The maple tree goes through our lib/maple_tree;
+ * the radix tree is walked here as the kernel's lib/radix-tree.c (an xarray since 4.20) encodes
+ * its nodes. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "irq_descs.h"
+#include "maple_tree.h"
 
 struct tree_layout {
 	/* struct xarray / radix_tree_root, struct xa_node */
 	uint64_t xa_head, xa_shift, xa_slots, xa_nslots;
-	/* struct maple_tree, maple_range_64 / maple_arange_64 (both at offset 0 of maple_node) */
-	uint64_t ma_root, mr_pivot, mr_npivots, mr_slot, ma_pivot, ma_npivots, ma_slot;
 	uint64_t desc_size;
-	bool have_xa, have_ma;
+	bool have_xa;
 };
 
 #define OPT(kind, name, field, flag) \
@@ -26,16 +26,6 @@ static const struct kdk_layout_key xa_keys[] = {
 	OPT(OFFSET, "xa_node.shift", xa_shift, have_xa),
 	OPT(OFFSET, "xa_node.slots", xa_slots, have_xa),
 	OPT(LENGTH, "xa_node.slots", xa_nslots, have_xa),
-	{ 0, NULL, 0, 0 },
-};
-static const struct kdk_layout_key ma_keys[] = {
-	OPT(OFFSET, "maple_tree.ma_root", ma_root, have_ma),
-	OPT(OFFSET, "maple_range_64.pivot", mr_pivot, have_ma),
-	OPT(LENGTH, "maple_range_64.pivot", mr_npivots, have_ma),
-	OPT(OFFSET, "maple_range_64.slot", mr_slot, have_ma),
-	OPT(OFFSET, "maple_arange_64.pivot", ma_pivot, have_ma),
-	OPT(LENGTH, "maple_arange_64.pivot", ma_npivots, have_ma),
-	OPT(OFFSET, "maple_arange_64.slot", ma_slot, have_ma),
 	{ 0, NULL, 0, 0 },
 };
 #undef OPT
@@ -80,51 +70,20 @@ static int walk_xa(struct session *s, const struct tree_layout *l, struct irq_de
 	return 0;
 }
 
-/* lib/maple_tree.c: a node pointer holds the node (256-byte aligned) with its type in bits 3-6
- * (enum maple_type: dense, leaf_64, range_64, arange_64). Slot i covers up to pivot[i] (the
- * node's max past the pivots); a pivot of 0 after the first, or reaching max, ends the node. */
-static int walk_ma(struct session *s, const struct tree_layout *l, struct irq_descs *d, uint64_t entry,
-		   uint64_t min, uint64_t max, int depth, struct kdk_err *err)
+static int maple_read(void *ctx, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err)
 {
-	uint64_t node = entry & ~(uint64_t)0xff, type = (entry >> 3) & 0xf, npivots, pivot_off, slot_off;
-	uint64_t first = min, i;
-	int rc;
+	return session_read(ctx, vaddr, buf, len, err);
+}
 
-	if (depth > 32)
-		return kdk_err_set(err, ELOOP, "sparse_irqs deeper than 32 at %" PRIx64, node);
-	if (type == 3) {
-		npivots = l->ma_npivots;
-		pivot_off = l->ma_pivot;
-		slot_off = l->ma_slot;
-	} else if (type == 1 || type == 2) {
-		npivots = l->mr_npivots;
-		pivot_off = l->mr_pivot;
-		slot_off = l->mr_slot;
-	} else {
-		return kdk_err_set(err, EINVAL, "sparse_irqs: node %" PRIx64 " of type %" PRIu64
-						" (dense nodes are not read)", node, type);
-	}
-	for (i = 0; i <= npivots; i++) {
-		uint64_t last = max, slot;
+/* sparse_irqs holds each descriptor at its IRQ's index (kernel/irq/irqdesc.c irq_insert_desc). */
+static int put_range(void *ctx, uint64_t first, uint64_t last, uint64_t entry, struct kdk_err *err)
+{
+	struct irq_descs *d = ctx;
+	uint64_t i;
 
-		if (i < npivots && (rc = session_read(s, node + pivot_off + 8 * i, &last, 8, err)))
-			return rc;
-		if (i && !last)
-			break;
-		if (last > max)
-			last = max;
-		if ((rc = session_read(s, node + slot_off + 8 * i, &slot, 8, err)))
-			return rc;
-		if (slot) {
-			if (type == 1)
-				put(d, first, slot);
-			else if ((rc = walk_ma(s, l, d, slot, first, last, depth + 1, err)))
-				return rc;
-		}
-		if (last >= max)
-			break;
-		first = last + 1;
-	}
+	(void)err;
+	for (i = first; i <= last && i < d->nr_irqs; i++)
+		put(d, i, entry);
 	return 0;
 }
 
@@ -150,21 +109,17 @@ int irq_descs_load(struct session *s, struct irq_descs *d, struct kdk_err *err)
 	d->nr_irqs = (uint32_t)nr;
 	if (!(d->desc = calloc(d->nr_irqs, sizeof(*d->desc))))
 		return kdk_err_set(err, ENOMEM, "%u IRQ descriptors", d->nr_irqs);
-	if ((rc = kdk_facts_fill(&s->facts, xa_keys, &l, err)) ||
-	    (rc = kdk_facts_fill(&s->facts, ma_keys, &l, err)))
+	if ((rc = kdk_facts_fill(&s->facts, xa_keys, &l, err)))
 		goto fail;
 	if (!session_symbol(s, "sparse_irqs", &addr, err)) {
+		struct kdk_maple_layout ml;
+
 		d->store = "sparse_irqs";
-		if (!l.have_ma) {
-			rc = kdk_err_set(err, ENOENT, "sparse_irqs exists but the maple tree's layout is unknown");
+		if ((rc = kdk_maple_layout_fill(&ml, kdk_facts_lookup, &s->facts, err))) {
+			kdk_err_prefix(err, "sparse_irqs exists but the maple tree's layout is unknown: ");
 			goto fail;
 		}
-		if ((rc = session_read(s, addr + l.ma_root, &root, 8, err)))
-			goto fail;
-		if (xa_is_node(root))
-			rc = walk_ma(s, &l, d, root, 0, UINT64_MAX, 0, err);
-		else if (root)
-			put(d, 0, root);
+		rc = kdk_maple_walk(&ml, addr, maple_read, s, put_range, d, err);
 	} else if (kdk_err_clear(err), !session_symbol(s, "irq_desc_tree", &addr, err)) {
 		d->store = "irq_desc_tree";
 		if (!l.have_xa) {

@@ -10,41 +10,8 @@
 #include "backtrace.h"
 #include "commands.h"
 #include "expr_env.h"
+#include "task_pick.h"
 #include "tasks.h"
-
-/* The task a PID or task_struct address (hex) names, from the task list. */
-static int find_task(struct session *s, const char *arg, struct task_info *out, struct kdk_err *err)
-{
-	struct kdk_array tasks = KDK_ARRAY_INIT(struct task_info);
-	char *end;
-	long pid = strtol(arg, &end, 10);
-	uint64_t addr = 0;
-	bool by_pid = !*end && pid >= 0;
-	size_t i;
-	int rc;
-
-	if (!by_pid) {
-		addr = strtoull(arg, &end, 16);
-		if (*end || !addr)
-			return kdk_err_set(err, EINVAL, "\"%s\" is neither a PID nor a task address", arg);
-	}
-	if ((rc = tasks_collect(s, &tasks, err)))
-		return rc;
-	rc = by_pid ? kdk_err_set(err, ENOENT, "no task has PID %ld", pid)
-		    : kdk_err_set(err, ENOENT, "no task at %" PRIx64, addr);
-	for (i = 0; i < tasks.len; i++) {
-		const struct task_info *t = kdk_array_at(&tasks, i);
-
-		if (by_pid ? t->pid == pid : t->task == addr) {
-			*out = *t;
-			kdk_err_clear(err);
-			rc = 0;
-			break;
-		}
-	}
-	kdk_array_free(&tasks);
-	return rc;
-}
 
 /* The context: the task set chose, else the panic task. */
 static int context(struct session *s, struct task_info *t, bool *is_panic, struct kdk_err *err)
@@ -59,7 +26,7 @@ static int context(struct session *s, struct task_info *t, bool *is_panic, struc
 	task = s->context_task ? s->context_task : panic;
 	*is_panic = task == panic;
 	snprintf(addr, sizeof(addr), "%" PRIx64, task);
-	if ((rc = find_task(s, addr, t, err)))
+	if ((rc = task_pick(s, addr, t, err)))
 		return rc;
 	return 0;
 }
@@ -84,7 +51,7 @@ int print_task_context(struct session *s, uint64_t task, struct kdk_err *err)
 	int rc;
 
 	snprintf(addr, sizeof(addr), "%" PRIx64, task);
-	if ((rc = find_task(s, addr, &t, err)))
+	if ((rc = task_pick(s, addr, &t, err)))
 		return rc;
 	bt_panic_task(s, &panic, &ignored);
 	print_context(s, &t, task == panic);
@@ -104,7 +71,7 @@ int cmd_set(struct session *s, int argc, char **argv, struct kdk_err *err)
 	if (argc == 2 && !strcmp(argv[1], "-p")) {
 		s->context_task = 0;
 	} else if (argc == 2) {
-		if ((rc = find_task(s, argv[1], &t, err)))
+		if ((rc = task_pick(s, argv[1], &t, err)))
 			return kdk_err_prefix(err, "set: ");
 		s->context_task = t.task;
 	}
@@ -147,7 +114,7 @@ int cmd_task(struct session *s, int argc, char **argv, struct kdk_err *err)
 		return kdk_err_set(err, EINVAL, "usage: task [PID|TASK]");
 	if (!session_kstructs(s, err))
 		return -err->code;
-	if (argc == 2 ? (rc = find_task(s, argv[1], &t, err)) : (rc = context(s, &t, &is_panic, err)))
+	if (argc == 2 ? (rc = task_pick(s, argv[1], &t, err)) : (rc = context(s, &t, &is_panic, err)))
 		return rc;
 	fprintf(s->out, "PID: %-7d  TASK: %016" PRIx64 "  CPU: %-3u  COMMAND: \"%s\"\n", t.pid, t.task,
 		t.cpu, t.comm);

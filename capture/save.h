@@ -16,6 +16,8 @@ struct capture_target {
 	const char *ssh;           /* kdump.conf's "ssh user@host"; NULL: local */
 	const char *ssh_key;
 	const char *known_hosts;
+	const char *ssh_address;   /* where the host resolved to (network_resolve); host keys are
+				    * checked under kdump.conf's name */
 };
 
 /* base: the directory the dump directories go in (mounted target + kdump.conf path, or the

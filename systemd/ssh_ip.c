@@ -30,7 +30,7 @@ static int resolve(const char *host, struct in_addr *addr, struct kdk_err *err)
 		return 0;
 	rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc)
-		return kdk_err_set(err, ENOENT, "ssh target %s: %s (and the capture kernel has no DNS: use an address)",
+		return kdk_err_set(err, ENOENT, "ssh target %s: %s (the capture image needs the address it has here)",
 				   host, gai_strerror(rc));
 	*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
 	freeaddrinfo(res);

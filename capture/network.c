@@ -308,9 +308,9 @@ int network_resolve(const char *host, const struct kdk_resolv_conf *dns, struct 
 		break;
 	}
 	case KDK_RESOLVED_HOSTS:
-		say("resolved %s: %s, from /etc/hosts in the image (mkdumprd's address; DNS: %s)", host,
+		say("resolved %s: %s, from /etc/hosts in the image (mkdumprd's address; %s)", host,
 		    inet_ntoa(found.address), found.dns_failure[0] ? found.dns_failure
-		    : "no server in the lease or ip=");
+		    : "no DNS server in the lease or ip=");
 		break;
 	}
 	return 0;

@@ -345,6 +345,8 @@ run stop
 KDUMPCTL_RESOLV_CONF=$work/resolv.conf run start
 tail -n 1 kexec.calls | grep -q -- "--command-line=.* ip=127.0.0.1:::255.0.0.0::02:00:00:00:00:01:none:192.0.2.53:198.51.100.53\$"
 ok $? "ssh target by name: ip= carries two non-loopback name servers: $(tail -n 1 kexec.calls | grep -o 'ip=.*')"
+grep -q "^[0-9a-f]\{64\}  the address of localhost here\$" var/initrd.img.inputs
+ok $? "ssh target by name: its address here is a rebuild input (the image's /etc/hosts holds it)"
 printf '%s\n' "ssh kdump@no-such-host.invalid" "sshkey $work/ssh/id" > kdump.conf
 run stop
 run start

@@ -1,6 +1,7 @@
 /* main.c — the capture /init (kdump-init): runs as PID 1 in the capture kernel's initramfs that
  * mkdumprd built. Saves the dump where kdump.conf says, then applies final_action; on any failure
  * applies failure_action. Every step is on the console. Never returns. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ static unsigned wait_seconds(void)
 static int save_on(const char *spec, const char *fstype, const char *mountpoint,
 		   const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
-	const struct capture_target local = { NULL, NULL, NULL, NULL };
+	const struct capture_target local = { NULL, NULL, NULL, NULL, NULL };
 	char base[4096], dump_dir[4300];
 	int rc = target_mount(spec, fstype, mountpoint, wait_seconds(), err);
 
@@ -70,9 +71,10 @@ static int save_to_rootfs(const struct kdk_kdump_conf *conf, struct kdk_err *err
 }
 
 /* The SSH collector, with the key and known_hosts mkdumprd baked into the image. */
-static int save_over_ssh(const struct kdk_kdump_conf *conf, struct kdk_err *err)
+static int save_over_ssh(const struct kdk_kdump_conf *conf, const char *address,
+			 struct kdk_err *err)
 {
-	const struct capture_target ssh = { conf->ssh, SSH_KEY, SSH_KNOWN_HOSTS, NULL };
+	const struct capture_target ssh = { conf->ssh, SSH_KEY, SSH_KNOWN_HOSTS, NULL, address };
 	char dump_dir[4300];
 	int rc;
 
@@ -104,6 +106,10 @@ static int run_hook(const char *what, const char *program, const char *arg, unsi
 
 static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
+	struct kdk_resolv_conf dns;
+	struct in_addr address;
+	char numeric[INET_ADDRSTRLEN];
+
 	switch (conf->target) {
 	case KDK_TARGET_FS:
 		say("dump target: %s %s, path %s", conf->fstype, conf->device, conf->path);
@@ -117,13 +123,15 @@ static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err
 		/* The network from ip= on the capture command line, then whether sshd answers, so a
 		 * network problem shows as one on the console. A collector that does not answer yet
 		 * is left to the SSH connection's retries (it may be rebooting too). */
-		if (network_up(wait_seconds(), err))
+		if (network_up(wait_seconds(), &dns, err) ||
+		    network_resolve(network_ssh_host(conf->ssh), &dns, &address, err))
 			return -err->code;
-		if (network_probe_tcp(network_ssh_host(conf->ssh), 22, wait_seconds(), err)) {
+		if (network_probe_tcp(address, 22, wait_seconds(), err)) {
 			say("%s; the SSH connection will retry", err->msg);
 			kdk_err_clear(err);
 		}
-		return save_over_ssh(conf, err);
+		inet_ntop(AF_INET, &address, numeric, sizeof(numeric));
+		return save_over_ssh(conf, numeric, err);
 	case KDK_TARGET_NFS:
 		say("dump target: %s %s%s%s, path %s", conf->fstype, conf->device,
 		    conf->nfs_options ? " -o " : "", conf->nfs_options ? conf->nfs_options : "", conf->path);

@@ -181,7 +181,7 @@ static const char *device_description(const struct kdk_ip_config *cfg, char *buf
 	return buf;
 }
 
-int network_up(unsigned timeout_s, struct kdk_err *err)
+int network_up(unsigned timeout_s, struct kdk_resolv_conf *dns, struct kdk_err *err)
 {
 	struct kdk_ip_config cfg;
 	char value[512], name[IFNAMSIZ], seen[512], what[64], mac[32], carrier[8], path[300];
@@ -195,6 +195,10 @@ int network_up(unsigned timeout_s, struct kdk_err *err)
 	}
 	if ((rc = kdk_ip_config_parse(value, &cfg, err)) < 0)
 		return kdk_err_prefix(err, "capture command line: ");
+	memset(dns, 0, sizeof(*dns));
+	for (unsigned i = 0; i < 2; i++)   /* ip='s dns0-ip, dns1-ip */
+		if (cfg.dns[i].s_addr)
+			dns->servers[dns->n_servers++] = cfg.dns[i];
 	if (cfg.mode == KDK_IP_OFF)
 		return kdk_err_set(err, EINVAL, "ip=%s on the capture command line, but the dump target "
 						"(ssh or nfs) needs the network", value);
@@ -235,6 +239,12 @@ int network_up(unsigned timeout_s, struct kdk_err *err)
 			cfg.prefix = 32;
 		inet_ntop(AF_INET, &lease.server, server, sizeof(server));
 		say("network: DHCP lease from %s (%u s)", server, lease.lease_seconds);
+		/* the lease's name servers unless ip= named its own */
+		if (!dns->n_servers)
+			for (unsigned i = 0; i < lease.dns_count && i < KDK_RESOLV_MAX_SERVERS; i++)
+				dns->servers[dns->n_servers++] = lease.dns[i];
+		memcpy(dns->search, lease.domain, sizeof(dns->search) - 1);
+		dns->search[sizeof(dns->search) - 1] = '\0';
 	}
 	if ((rc = set_up(sock, "lo", err)) < 0 ||
 	    (rc = set_addr(sock, name, SIOCSIFADDR, cfg.client, "address", err)) < 0 ||
@@ -260,51 +270,64 @@ int network_up(unsigned timeout_s, struct kdk_err *err)
 		    cfg.gateway.s_addr ? " via " : ", no gateway", cfg.gateway.s_addr ? gateway : "",
 		    strcmp(carrier, "1") ? ", no carrier yet" : "", uptime_seconds() - start);
 	}
+	if (dns->n_servers) {
+		char servers[64] = "";
+		size_t used = 0;
+
+		for (unsigned i = 0; i < dns->n_servers && used < sizeof(servers); i++)
+			used += (size_t)snprintf(servers + used, sizeof(servers) - used, "%s%s",
+						 i ? " " : "", inet_ntoa(dns->servers[i]));
+		say("network: DNS servers %s%s%s (%s)", servers, dns->search[0] ? ", search " : "",
+		    dns->search, cfg.mode == KDK_IP_DHCP && !cfg.dns[0].s_addr ? "DHCP lease" : "ip=");
+	}
 	rc = 0;
 out:
 	close(sock);
 	return rc;
 }
 
-/* host as a numeric IPv4 address, or its line in /etc/hosts (no resolver in the capture /init:
- * the static libc's NSS cannot load). */
-static int resolve_host(const char *host, struct in_addr *addr, struct kdk_err *err)
+int network_resolve(const char *host, const struct kdk_resolv_conf *dns, struct in_addr *addr,
+		    struct kdk_err *err)
 {
-	char line[512];
-	FILE *in;
+	struct kdk_resolved found;
+	double start = uptime_seconds();
+	int rc = kdk_resolve_ipv4(host, dns, &found, err);
 
-	if (inet_pton(AF_INET, host, addr) == 1)
-		return 0;
-	if ((in = fopen("/etc/hosts", "re"))) {
-		while (fgets(line, sizeof(line), in)) {
-			char *save = NULL, *word, *address;
+	if (rc < 0)
+		return rc;
+	*addr = found.address;
+	switch (found.source) {
+	case KDK_RESOLVED_NUMERIC:
+		break;
+	case KDK_RESOLVED_DNS: {
+		char server[INET_ADDRSTRLEN];
 
-			line[strcspn(line, "#")] = '\0';
-			address = strtok_r(line, " \t\n", &save);
-			if (!address || inet_pton(AF_INET, address, addr) != 1)
-				continue;
-			while ((word = strtok_r(NULL, " \t\n", &save)))
-				if (!strcasecmp(word, host)) {
-					fclose(in);
-					return 0;
-				}
-		}
-		fclose(in);
+		inet_ntop(AF_INET, &found.server, server, sizeof(server));
+		say("resolved %s: %s, answered by DNS server %s for %s (%.2f s)", host,
+		    inet_ntoa(found.address), server, found.name, uptime_seconds() - start);
+		break;
 	}
-	return kdk_err_set(err, ENOENT, "cannot resolve %s: the capture /init knows numeric IPv4 "
-					"addresses and names in /etc/hosts only", host);
+	case KDK_RESOLVED_HOSTS:
+		say("resolved %s: %s, from /etc/hosts in the image (mkdumprd's address; %s)", host,
+		    inet_ntoa(found.address), found.dns_failure[0] ? found.dns_failure
+		    : "no DNS server in the lease or ip=");
+		break;
+	}
+	return 0;
 }
 
-int network_probe_tcp(const char *host, unsigned port, unsigned timeout_s, struct kdk_err *err)
+int network_probe_tcp(struct in_addr address, unsigned port, unsigned timeout_s,
+		      struct kdk_err *err)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				   .sin_addr = address };
+	char host[INET_ADDRSTRLEN];
 	struct pollfd pfd;
 	double start = uptime_seconds();
 	socklen_t len = sizeof(int);
 	int sock, rc, so_error = 0;
 
-	if ((rc = resolve_host(host, &sin.sin_addr, err)) < 0)
-		return rc;
+	inet_ntop(AF_INET, &address, host, sizeof(host));
 	if ((sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
 		return kdk_err_sys(err, errno, "socket(AF_INET, SOCK_STREAM)");
 	if (connect(sock, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
@@ -334,11 +357,6 @@ int network_probe_tcp(const char *host, unsigned port, unsigned timeout_s, struc
 out:
 	close(sock);
 	return rc;
-}
-
-int network_resolve_host(const char *host, struct in_addr *addr, struct kdk_err *err)
-{
-	return resolve_host(host, addr, err);
 }
 
 int network_local_address(struct in_addr server, char *out, size_t size, struct kdk_err *err)

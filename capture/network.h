@@ -8,19 +8,24 @@
 #include <stddef.h>
 
 #include "kdk_err.h"
+#include "net/resolve.h"
 
 /* Read ip= from /proc/cmdline (lib/ip_config), wait up to timeout_s for its interface (NIC
  * drivers probe asynchronously), bring lo and it up with the static address and default route.
- * One console line says interface, MAC, address/prefix, gateway and how long it took. */
-int network_up(unsigned timeout_s, struct kdk_err *err);
+ * One console line says interface, MAC, address/prefix, gateway and how long it took. dns gets
+ * the name servers and search domain the DHCP lease (options 6, 15) or ip='s dns0/dns1 gave. */
+int network_up(unsigned timeout_s, struct kdk_resolv_conf *dns, struct kdk_err *err);
 
-/* Connect to host:port (numeric IPv4, or a name in /etc/hosts) within timeout_s and close
- * again: "cannot reach 10.0.2.100:22: Connection refused" otherwise. */
-int network_probe_tcp(const char *host, unsigned port, unsigned timeout_s, struct kdk_err *err);
+/* host (kdump.conf's, a name or an address) to an address through lib/net/resolve: DNS with
+ * dns's servers, then the image's /etc/hosts; the console says which one answered. */
+int network_resolve(const char *host, const struct kdk_resolv_conf *dns, struct in_addr *addr,
+		    struct kdk_err *err);
 
-/* host as an IPv4 address: numeric, or a name in the image's /etc/hosts. The one place the
- * capture /init resolves a target's host (ssh and nfs). */
-int network_resolve_host(const char *host, struct in_addr *addr, struct kdk_err *err);
+/* Connect to address:port within timeout_s and close again: "cannot reach 10.0.2.100:22:
+ * Connection refused" otherwise. */
+int network_probe_tcp(struct in_addr address, unsigned port, unsigned timeout_s,
+		      struct kdk_err *err);
+
 
 /* This machine's address on the route to server (for NFSv4's clientaddr= and the dump
  * directory's name), dotted into out. */

@@ -30,7 +30,7 @@ static void sleep_ms(unsigned ms)
 
 /* The server's NFS port answering, retried until the deadline while it refuses (a server
  * rebooting with this machine answers a little later). */
-static int probe_server(const char *server, unsigned port, double deadline, struct kdk_err *err)
+static int probe_server(struct in_addr server, unsigned port, double deadline, struct kdk_err *err)
 {
 	for (;;) {
 		double left = deadline - uptime_seconds();
@@ -114,6 +114,7 @@ int capture_save_nfs(const struct kdk_kdump_conf *conf, const char *mountpoint, 
 		     struct kdk_err *err)
 {
 	struct kdk_nfs_target t;
+	struct kdk_resolv_conf dns;
 	struct in_addr server;
 	char server_addr[INET_ADDRSTRLEN], client_addr[INET_ADDRSTRLEN], base[4096], dump_dir[4300];
 	double deadline;
@@ -121,16 +122,16 @@ int capture_save_nfs(const struct kdk_kdump_conf *conf, const char *mountpoint, 
 
 	if ((rc = kdk_nfs_target_parse(conf->fstype, conf->device, conf->nfs_options, &t, err)))
 		return rc;
-	if ((rc = network_up(timeout_s, err)))
+	if ((rc = network_up(timeout_s, &dns, err)))
 		goto out;
 	deadline = uptime_seconds() + timeout_s;
-	if ((rc = network_resolve_host(t.server, &server, err)) ||
+	if ((rc = network_resolve(t.server, &dns, &server, err)) ||
 	    (rc = network_local_address(server, client_addr, sizeof(client_addr), err)))
 		goto out;
 	inet_ntop(AF_INET, &server, server_addr, sizeof(server_addr));
 	/* NFSv3 without port= finds its port through rpcbind: nothing to probe before the mount. */
 	if ((t.version == 4 || t.port) &&
-	    (rc = probe_server(server_addr, t.port ? t.port : NFS_PORT, deadline, err)))
+	    (rc = probe_server(server, t.port ? t.port : NFS_PORT, deadline, err)))
 		goto out;
 	if (mkdir(mountpoint, 0755) && errno != EEXIST) {
 		rc = kdk_err_sys(err, errno, "mkdir %s", mountpoint);
@@ -139,7 +140,7 @@ int capture_save_nfs(const struct kdk_kdump_conf *conf, const char *mountpoint, 
 	if ((rc = mount_export(&t, server_addr, client_addr, mountpoint, deadline, err)))
 		goto out;
 	{
-		const struct capture_target nfs = { NULL, NULL, NULL, client_addr };
+		const struct capture_target nfs = { NULL, NULL, NULL, client_addr, NULL };
 
 		snprintf(base, sizeof(base), "%s/%s", mountpoint,
 			 conf->path[0] == '/' ? conf->path + 1 : conf->path);

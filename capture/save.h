@@ -18,6 +18,8 @@ struct capture_target {
 	const char *known_hosts;
 	const char *address;       /* the dump directory's address part; NULL: the destination's
 				    * (127.0.0.1 locally, the SSH connection's own address) */
+	const char *ssh_address;   /* where the host resolved to (network_resolve); host keys are
+				    * checked under kdump.conf's name */
 };
 
 /* base: the directory the dump directories go in (mounted target + kdump.conf path, or the

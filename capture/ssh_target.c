@@ -27,6 +27,7 @@ int capture_open_ssh(const struct capture_target *target, const struct kdk_save_
 	}
 	params.user = user;
 	params.host = host;
+	params.address = target->ssh_address;
 	params.port = 22;
 	params.key = target->ssh_key;
 	params.known_hosts = target->known_hosts;

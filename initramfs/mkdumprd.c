@@ -1,6 +1,7 @@
 /* mkdumprd.c — build the capture initramfs from kdump.conf: our static capture /init, the
  * config, the kernel modules the dump target needs (with dependencies, libkmod), busybox only
  * when a shell is needed, kdump_pre/post scripts and extra_bins with their libraries. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -116,6 +117,25 @@ static int add_nfs_modules(struct kdk_module_set *modules, const struct kdk_kdum
 	return rc;
 }
 
+/* /etc/hosts in the image: the ssh target's name with the address it has here, the capture
+ * /init's fallback when DNS in the capture kernel gives no answer (lib/net/resolve). The host
+ * key is checked under the name as kdump.conf gives it, as ssh did for `kdumpctl propagate`. */
+static int add_hosts_file(struct rd_image *img, const char *host, struct kdk_err *err)
+{
+	struct in_addr addr;
+	char line[512];
+	int rc, len;
+
+	if (inet_pton(AF_INET, host, &addr) == 1)
+		return 0;
+	if ((rc = kdk_ssh_host_address(host, &addr, err)) < 0)
+		return rc;
+	len = snprintf(line, sizeof(line), "# the ssh target's address when mkdumprd ran\n%s %s\n",
+		       inet_ntoa(addr), host);
+	printf("mkdumprd: /etc/hosts: %s %s (the capture /init asks DNS first)\n", inet_ntoa(addr), host);
+	return rd_image_add_data(img, line, (size_t)len, "/etc/hosts", 0644, err);
+}
+
 /* The key and known_hosts the capture /init authenticates with (capture/main.c's paths). Both
  * must exist: kdumpctl propagate makes the key, installs it on the target and records its host
  * key; an image without them could only fail in the capture kernel, after a crash. */
@@ -146,7 +166,7 @@ static int add_ssh_files(struct rd_image *img, const struct kdk_kdump_conf *conf
 	if (!access(pub, R_OK) &&
 	    (rc = rd_image_add_file(img, pub, "/etc/kdumpkit/ssh/id.pub", 0644, err)) < 0)
 		return rc;
-	return 0;
+	return add_hosts_file(img, ssh_host(conf->ssh), err);
 }
 
 static int add_program(struct rd_image *img, const char *path, struct kdk_err *err)

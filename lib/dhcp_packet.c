@@ -14,7 +14,8 @@
 #define OFF_OPTIONS 240
 static const uint8_t magic_cookie[4] = { 99, 130, 83, 99 };
 
-enum { OPT_PAD = 0, OPT_SUBNET = 1, OPT_ROUTER = 3, OPT_REQUESTED = 50, OPT_LEASE = 51,
+enum { OPT_PAD = 0, OPT_SUBNET = 1, OPT_ROUTER = 3, OPT_DNS = 6, OPT_DOMAIN = 15,
+       OPT_REQUESTED = 50, OPT_LEASE = 51,
        OPT_TYPE = 53, OPT_SERVER = 54, OPT_PARAMS = 55, OPT_END = 255 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -59,9 +60,11 @@ size_t kdk_dhcp_build(uint8_t *out, enum kdk_dhcp_type type, uint32_t xid, const
 		n += 4;
 	}
 	out[n++] = OPT_PARAMS;
-	out[n++] = 2;
+	out[n++] = 4;
 	out[n++] = OPT_SUBNET;
 	out[n++] = OPT_ROUTER;
+	out[n++] = OPT_DNS;       /* the capture /init resolves ssh/nfs host names (lib/net/resolve) */
+	out[n++] = OPT_DOMAIN;
 	out[n++] = OPT_END;
 	/* BOOTP relays expect at least the 300-byte BOOTP size. */
 	return n < 300 ? 300 : n;
@@ -98,6 +101,27 @@ int kdk_dhcp_parse(const uint8_t *msg, size_t len, uint32_t xid, const uint8_t m
 		case OPT_ROUTER: if (size >= 4) memcpy(&lease->router.s_addr, value, 4); break;
 		case OPT_SERVER: if (size >= 4) memcpy(&lease->server.s_addr, value, 4); break;
 		case OPT_LEASE: if (size >= 4) lease->lease_seconds = get32(value); break;
+		case OPT_DNS:
+			for (size_t k = 0; k + 4 <= size && lease->dns_count < KDK_DHCP_MAX_DNS; k += 4)
+				memcpy(&lease->dns[lease->dns_count++].s_addr, value + k, 4);
+			break;
+		case OPT_DOMAIN:
+			/* RFC 2132 §3.17: text, maybe NUL-terminated by some servers; a name with a
+			 * NUL inside or bytes a host name cannot hold is dropped, not used */
+			lease->domain[0] = '\0';
+			for (size_t k = 0; k < size; k++) {
+				uint8_t c = value[k];
+				if (!c && k + 1 == size)
+					break;
+				if (!(c == '-' || c == '.' || c == '_' || (c >= '0' && c <= '9') ||
+				      ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
+					lease->domain[0] = '\0';
+					break;
+				}
+				lease->domain[k] = (char)c;
+				lease->domain[k + 1] = '\0';
+			}
+			break;
 		default: break;
 		}
 		i += 2 + size;

@@ -15,6 +15,8 @@ enum kdk_dhcp_type {
 };
 
 #define KDK_DHCP_MAX 576   /* the size every DHCP server must accept */
+/* name servers kept from option 6: as many as glibc's resolver asks (MAXNS) */
+#define KDK_DHCP_MAX_DNS 3
 
 struct kdk_dhcp_lease {
 	enum kdk_dhcp_type type;      /* of the message read */
@@ -23,6 +25,9 @@ struct kdk_dhcp_lease {
 	struct in_addr netmask;       /* option 1 (0: not given) */
 	struct in_addr router;        /* option 3, the first router (0: none) */
 	uint32_t lease_seconds;       /* option 51 (0: not given) */
+	struct in_addr dns[KDK_DHCP_MAX_DNS];   /* option 6, the first KDK_DHCP_MAX_DNS servers */
+	unsigned dns_count;
+	char domain[256];             /* option 15, the domain name ("" not given or not text) */
 };
 
 /* DISCOVER (server and requested NULL) or REQUEST (selecting: both from the OFFER) into out

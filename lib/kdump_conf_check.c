@@ -128,31 +128,40 @@ static int check_hook(const struct kdk_kdump_conf *conf, const char *what, const
 	return 0;
 }
 
-/* The capture /init reaches an ssh target by numeric IPv4 address only: its static libc has no
- * resolver (capture/network.c, lib/ssh_session.c's getaddrinfo without NSS) and ip= is IPv4. A
- * name is refused with the address it has here, to copy into kdump.conf. */
+/* The capture /init reaches an ssh target over IPv4 (ip= is IPv4): by address, or by a name it
+ * resolves through DNS (lib/net/resolve) with the address the name has here as the fallback,
+ * which mkdumprd writes into the image's /etc/hosts. So a name must resolve here, now. */
 static int check_ssh_host(const struct kdk_kdump_conf *conf, struct kdk_err *err)
 {
 	const char *host = strchr(conf->ssh, '@') + 1;
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
-	char address[INET_ADDRSTRLEN] = "";
 	struct in_addr in;
 
 	if (inet_pton(AF_INET, host, &in) == 1)
 		return 0;
-	if (host[0] != '[' && getaddrinfo(host, NULL, &hints, &res) == 0 && res) {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, address,
-			  sizeof(address));
-		freeaddrinfo(res);
-	}
-	if (address[0])
-		return kdk_err_set(err, ENOTSUP, "%s:%u: ssh %s: the capture kernel cannot resolve host "
-				   "names yet: give the IPv4 address (here %s resolves to %s: ssh %.*s@%s)",
-				   conf->file, conf->target_line, conf->ssh, host, address,
-				   (int)(host - 1 - conf->ssh), conf->ssh, address);
-	return kdk_err_set(err, ENOTSUP, "%s:%u: ssh %s: the capture kernel reaches ssh targets by "
-			   "numeric IPv4 address only (no resolver, ip= is IPv4)", conf->file,
-			   conf->target_line, conf->ssh);
+	if (host[0] == '[' || strchr(host, ':'))
+		return kdk_err_set(err, ENOTSUP, "%s:%u: ssh %s: the capture kernel's network is IPv4 "
+				   "only (ip=): give an IPv4 address or a host name", conf->file,
+				   conf->target_line, conf->ssh);
+	if (kdk_ssh_host_address(host, &in, err) < 0)
+		return kdk_err_prefix(err, "%s:%u: ssh %s: ", conf->file, conf->target_line, conf->ssh);
+	return 0;
+}
+
+int kdk_ssh_host_address(const char *host, struct in_addr *addr, struct kdk_err *err)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int rc;
+
+	if (inet_pton(AF_INET, host, addr) == 1)
+		return 0;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc || !res)
+		return kdk_err_set(err, ENOENT, "%s does not resolve to an IPv4 address here (%s): the "
+				   "capture image needs its address as the fallback when DNS gives none",
+				   host, rc ? gai_strerror(rc) : "no address");
+	*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+	freeaddrinfo(res);
+	return 0;
 }
 
 /* The nfs line and nfs_options as the capture /init will mount them (lib/nfs_target.c): an

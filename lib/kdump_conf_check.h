@@ -3,6 +3,7 @@
 #ifndef KDK_KDUMP_CONF_CHECK_H
 #define KDK_KDUMP_CONF_CHECK_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 
 #include "kdk_err.h"
@@ -13,11 +14,16 @@
  * capture /init cannot honour (lib/nfs_target.h), nfs_options without an nfs target, raw ones with an
  * ELF core_collector (-E: a raw target holds a flattened kdump-compressed stream) or named by
  * UUID=/LABEL= (the stream erases that id), ssh targets
- * given by name or IPv6 address (the capture /init has no resolver; its network is IPv4), a
+ * given by IPv6 address (the capture network is IPv4) or by a name that does not resolve here
+ * (its address here is the image's /etc/hosts fallback), a
  * core_collector dumpsave's own parser rejects or that does not save a dump, and kdump_pre/
  * kdump_post scripts whose #! interpreter the image does not hold (it holds busybox as /bin/sh,
  * the extra_bins, and the hooks themselves). Hooks are read from the running system. */
 int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err);
+
+/* An ssh target's host (a dotted IPv4 address or a name) as an IPv4 address on this machine,
+ * through its resolver (getaddrinfo): what mkdumprd writes into the image's /etc/hosts. */
+int kdk_ssh_host_address(const char *host, struct in_addr *addr, struct kdk_err *err);
 
 /* The core_collector line as dumpsave's argv with vmcore and output appended, parsed into opts
  * by dumpsave's own parser (lib/save_options.c). "-F" (makedumpfile's way to pipe into ssh) is

@@ -107,10 +107,12 @@ static int connect_tcp(struct kdk_ssh_session *s, const struct kdk_ssh_params *p
 	int rc, fd = -ECONNREFUSED;
 
 	snprintf(port, sizeof(port), "%u", s->port);
-	rc = getaddrinfo(p->host, port, &hints, &res);
+	if (p->address)
+		hints.ai_flags = AI_NUMERICHOST;
+	rc = getaddrinfo(p->address ? p->address : p->host, port, &hints, &res);
 	if (rc)
 		return kdk_err_set(err, rc == EAI_SYSTEM ? errno : EHOSTUNREACH, "%s: cannot resolve %s: %s",
-				   s->name, p->host, gai_strerror(rc));
+				   s->name, p->address ? p->address : p->host, gai_strerror(rc));
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = connect_address(ai, s->timeout_s);
 		if (fd >= 0)

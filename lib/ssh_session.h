@@ -13,7 +13,9 @@
 
 struct kdk_ssh_params {
 	const char *user;
-	const char *host;            /* numeric address or a name the resolver knows */
+	const char *host;            /* numeric address or a name: known_hosts is asked about it */
+	const char *address;         /* NULL: connect to host; else this numeric address (the
+				      * capture /init resolves names itself: lib/net/resolve) */
 	unsigned port;               /* 0: 22 */
 	const char *key;             /* private key file (OpenSSH or PEM); KEY.pub is used if present */
 	const char *known_hosts;     /* OpenSSH known_hosts: the server's key must be in it */

@@ -23,6 +23,7 @@ struct ctl {
 	const char *conf_path;      /* /etc/kdump.conf */
 	const char *settings_path;  /* /etc/default/kdump */
 	const char *grub_defaults;  /* /etc/default/grub */
+	const char *resolv_conf;    /* /etc/resolv.conf: ip='s dns0/dns1 for an ssh target by name */
 	const char *sbindir;        /* PREFIX/sbin: kexec, mkdumprd, dumpsave */
 	const char *libexecdir;     /* PREFIX/lib/kdumpkit: kdump-init, kdump-init-ssh */
 	const char *kexec, *mkdumprd;

@@ -622,6 +622,7 @@ int main(int argc, char **argv)
 		.conf_path = env_or("KDUMP_CONF", "/etc/kdump.conf"),
 		.settings_path = env_or("KDUMP_SETTINGS", "/etc/default/kdump"),
 		.grub_defaults = env_or("KDUMPCTL_GRUB", "/etc/default/grub"),
+		.resolv_conf = env_or("KDUMPCTL_RESOLV_CONF", "/etc/resolv.conf"),
 		.sbindir = KDK_PREFIX "/sbin",
 		.libexecdir = env_or("KDUMPCTL_LIBEXECDIR", KDK_PREFIX "/lib/kdumpkit"),
 		.kexec = env_or("KDUMPCTL_KEXEC", KDK_PREFIX "/sbin/kexec"),

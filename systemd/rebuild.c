@@ -3,6 +3,7 @@
  * with SHA-256; a difference from the sums recorded at the last build means rebuild. */
 #include "rebuild.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kdump_conf_check.h"
 #include "root_modules.h"
 #include "sha256.h"
 
@@ -64,6 +66,24 @@ static int add_input(struct kdk_array *inputs, const char *path, struct kdk_err 
 	return sum_file(path, in->sum, err);
 }
 
+/* A value rather than a file: label stands where a path would, the value's SHA-256 for its sum. */
+static int add_value_input(struct kdk_array *inputs, const char *label, const char *value,
+			   struct kdk_err *err)
+{
+	uint8_t digest[KDK_SHA256_DIGEST_SIZE];
+	struct kdk_sha256 ctx;
+	struct input *in;
+
+	if (!(in = kdk_array_push(inputs, err)) || !(in->path = strdup(label)))
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	kdk_sha256_init(&ctx);
+	kdk_sha256_update(&ctx, value, strlen(value));
+	kdk_sha256_final(&ctx, digest);
+	for (int i = 0; i < KDK_SHA256_DIGEST_SIZE; i++)
+		sprintf(in->sum + 2 * i, "%02x", digest[i]);
+	return 0;
+}
+
 static void free_inputs(struct kdk_array *inputs)
 {
 	size_t i;
@@ -102,6 +122,19 @@ static int collect_inputs(const struct ctl *ctl, const struct kdk_kdump_conf *co
 		free(copy);
 		if ((rc = add_input(inputs, conf->sshkey, err)) || (rc = add_input(inputs, path, err)))
 			return rc;
+	}
+	/* a target by name: mkdumprd writes the address it has now into the image's /etc/hosts */
+	if (conf->target == KDK_TARGET_SSH && strchr(conf->ssh, '@')) {
+		const char *host = strchr(conf->ssh, '@') + 1;
+		struct in_addr addr;
+		char label[512];
+
+		if (inet_pton(AF_INET, host, &addr) != 1 && kdk_ssh_host_address(host, &addr, err) == 0) {
+			snprintf(label, sizeof(label), "the address of %s here", host);
+			if ((rc = add_value_input(inputs, label, inet_ntoa(addr), err)))
+				return rc;
+		}
+		kdk_err_clear(err);
 	}
 	if (conf->kdump_pre && (rc = add_input(inputs, conf->kdump_pre, err)))
 		return rc;

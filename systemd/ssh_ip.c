@@ -30,7 +30,7 @@ static int resolve(const char *host, struct in_addr *addr, struct kdk_err *err)
 		return 0;
 	rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc)
-		return kdk_err_set(err, ENOENT, "ssh target %s: %s (and the capture kernel has no DNS: use an address)",
+		return kdk_err_set(err, ENOENT, "ssh target %s: %s (the capture image needs the address it has here)",
 				   host, gai_strerror(rc));
 	*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
 	freeaddrinfo(res);
@@ -68,6 +68,32 @@ static int find_route(const char *path, struct in_addr dest, struct route *best,
 	}
 	free(text);
 	return 0;
+}
+
+/* ip='s dns0-ip/dns1-ip for an ssh target given by name: the first two IPv4 nameservers of
+ * resolv.conf that the capture kernel can reach — not loopback ones (a local stub such as
+ * systemd-resolved's 127.0.0.53 does not run there). "" when none (then the image's /etc/hosts,
+ * docs/formats/dns.md); a missing file is no error. */
+static void name_servers(const char *path, char *out, size_t size)
+{
+	char line[512], found[2][INET_ADDRSTRLEN] = { "", "" };
+	unsigned n = 0;
+	FILE *in = fopen(path, "re");
+
+	out[0] = '\0';
+	if (!in)
+		return;
+	while (n < 2 && fgets(line, sizeof(line), in)) {
+		char word[64];
+		struct in_addr a;
+
+		if (sscanf(line, " nameserver %63s", word) != 1 || inet_pton(AF_INET, word, &a) != 1 ||
+		    (ntohl(a.s_addr) >> 24) == 127)
+			continue;
+		inet_ntop(AF_INET, &a, found[n++], sizeof(found[0]));
+	}
+	fclose(in);
+	snprintf(out, size, "%s%s%s", found[0], n > 1 ? ":" : "", found[1]);
 }
 
 int ssh_ip_param(const struct ctl *ctl, const char *target, char **out, struct kdk_err *err)
@@ -124,9 +150,17 @@ int ssh_ip_param(const struct ctl *ctl, const char *target, char **out, struct k
 			goto out;
 	}
 	mac[strcspn(mac, "\n")] = '\0';
-	/* A route without a gateway is on-link: the gateway field stays empty. */
-	if (asprintf(out, "ip=%s::%s:%s::%s:none", client, gateway, netmask, mac) < 0)
-		rc = kdk_err_set(err, ENOMEM, "out of memory");
+	/* A route without a gateway is on-link: the gateway field stays empty. A target by name
+	 * gets this machine's name servers as dns0/dns1 (the capture /init asks them first). */
+	{
+		char dns[64] = "";
+
+		if (inet_pton(AF_INET, host, &a) != 1)
+			name_servers(ctl->resolv_conf, dns, sizeof(dns));
+		if (asprintf(out, "ip=%s::%s:%s::%s:none%s%s", client, gateway, netmask, mac,
+			     dns[0] ? ":" : "", dns) < 0)
+			rc = kdk_err_set(err, ENOMEM, "out of memory");
+	}
 out:
 	if (ifs)
 		freeifaddrs(ifs);

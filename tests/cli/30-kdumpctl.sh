@@ -351,6 +351,22 @@ ok $? "nfs target: accepted, ip= from the route to its server: $(tail -n 1 kexec
 printf '%s\n' "ssh kdump@10.9.8.7" "sshkey $work/ssh/id" > kdump.conf
 run stop
 run start
+# by name: this machine's name servers as ip='s dns0/dns1, loopback stubs (127.0.0.53) left out
+printf '%s\n' "nameserver 127.0.0.53" "search lab" "nameserver 192.0.2.53" "nameserver ::1" \
+	"nameserver 198.51.100.53" "nameserver 203.0.113.53" > resolv.conf
+printf '%s\n' "ssh kdump@localhost" "sshkey $work/ssh/id" > kdump.conf
+run stop
+KDUMPCTL_RESOLV_CONF=$work/resolv.conf run start
+tail -n 1 kexec.calls | grep -q -- "--command-line=.* ip=127.0.0.1:::255.0.0.0::02:00:00:00:00:01:none:192.0.2.53:198.51.100.53\$"
+ok $? "ssh target by name: ip= carries two non-loopback name servers: $(tail -n 1 kexec.calls | grep -o 'ip=.*')"
+grep -q "^[0-9a-f]\{64\}  the address of localhost here\$" var/initrd.img.inputs
+ok $? "ssh target by name: its address here is a rebuild input (the image's /etc/hosts holds it)"
+printf '%s\n' "ssh kdump@no-such-host.invalid" "sshkey $work/ssh/id" > kdump.conf
+run stop
+run start
+[ $status -ne 0 ] && grep -qF "kdump.conf:1: ssh kdump@no-such-host.invalid: no-such-host.invalid does not resolve to an IPv4 address here" err
+ok $? "ssh target by a name that does not resolve here: refused at start with its line: exit $status, \"$(head -c 200 err)\""
+printf '%s\n' "ssh kdump@10.9.8.7" "sshkey $work/ssh/id" > kdump.conf
 grep -q "^absent  $work/ssh/id\$" var/initrd.img.inputs && grep -q "^absent  $work/ssh/known_hosts\$" var/initrd.img.inputs
 ok $? "the ssh key and its known_hosts are rebuild inputs"
 

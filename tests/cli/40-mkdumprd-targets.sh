@@ -172,4 +172,22 @@ build_image raw-id.conf
 ok $? "raw by PARTUUID=: the image builds"
 is "$(grep -c '^target' targets.txt 2> /dev/null || true)" 0 "raw by PARTUUID=: no record (the capture /init matches the partition table)"
 
+# ssh by name: the address the name has here goes into the image's /etc/hosts (the capture /init's
+# fallback after DNS, lib/net/resolve); a name that does not resolve here is refused with its line.
+mkdir -p sshdir && echo key > sshdir/id && : > sshdir/known_hosts
+printf 'ssh kdump@localhost\nsshkey %s/sshdir/id\npath /crash\n' "$work" > ssh-name.conf
+build_image ssh-name.conf --init-ssh init
+ok $? "ssh by name: the image builds ($(grep -o 'mkdumprd: /etc/hosts.*' out.txt))"
+is "$(zcat image.img | cpio -i --quiet --to-stdout etc/hosts 2> /dev/null | grep -v '^#')" "127.0.0.1 localhost" \
+	"ssh by name: /etc/hosts in the image holds the address localhost has here"
+printf 'path /crash\nssh kdump@no-such-host.invalid\nsshkey %s/sshdir/id\n' "$work" > ssh-bad.conf
+build_image ssh-bad.conf --init-ssh init
+rc=$?
+[ $rc -ne 0 ] && grep -qF "ssh-bad.conf:2: ssh kdump@no-such-host.invalid: no-such-host.invalid does not resolve to an IPv4 address here" out.txt
+ok $? "ssh by a name that does not resolve here: refused with its line (rc $rc: $(head -c 200 out.txt))"
+printf 'ssh kdump@10.0.2.100\nsshkey %s/sshdir/id\npath /crash\n' "$work" > ssh-addr.conf
+build_image ssh-addr.conf --init-ssh init
+ok $? "ssh by address: the image builds"
+is "$(zcat image.img | cpio -it --quiet 2> /dev/null | grep -c '^etc/hosts$')" 0 "ssh by address: no /etc/hosts in the image"
+
 done_testing

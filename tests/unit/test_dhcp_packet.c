@@ -1,6 +1,6 @@
 /* test_dhcp_packet.c — DHCP messages: a DISCOVER and a REQUEST as RFC 2131 lays them out, and
  * replies read back: an OFFER/ACK with its options, another client's reply ignored, a
- * truncated option and a reply without a message type refused. */
+ * truncated option and a reply without a message type refused; name servers and domain kept. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -45,7 +45,8 @@ static void discover_layout(void **state)
 	assert_memory_equal(msg + 28, mac, 6);
 	assert_memory_equal(msg + 236, "\x63\x82\x53\x63", 4);
 	assert_memory_equal(msg + 240, "\x35\x01\x01", 3);   /* DHCPDISCOVER */
-	assert_memory_equal(msg + 243, "\x37\x02\x01\x03\xff", 5);
+	/* parameters asked for: subnet, router, name servers, domain name */
+	assert_memory_equal(msg + 243, "\x37\x04\x01\x03\x06\x0f\xff", 7);
 }
 
 static void request_carries_address_and_server(void **state)
@@ -80,6 +81,39 @@ static void offer_read_back(void **state)
 	assert_string_equal(inet_ntop(AF_INET, &lease.router, text, sizeof(text)), "10.0.2.2");
 	assert_string_equal(inet_ntop(AF_INET, &lease.server, text, sizeof(text)), "10.0.2.2");
 	assert_int_equal(lease.lease_seconds, 86400);
+}
+
+/* Options 6 and 15: the first three name servers of four, the domain with the NUL some servers
+ * add; a domain with a byte no host name holds is dropped; no option 6, no servers. */
+static void dns_servers_and_domain(void **state)
+{
+	static const uint8_t options[] = { 53, 1, 5, 6, 16, 10, 0, 2, 3, 10, 0, 2, 4, 10, 0, 2, 5,
+					   10, 0, 2, 6, 15, 12, 'l', 'a', 'b', '.', 'e', 'x', 'a', 'm',
+					   'p', 'l', 'e', 0, 255 };
+	static const uint8_t bad_domain[] = { 53, 1, 5, 6, 4, 10, 0, 2, 3, 15, 5, 'a', ' ', 'b', ';',
+					      'c', 255 };
+	static const uint8_t none[] = { 53, 1, 5, 255 };
+	uint8_t msg[600];
+	struct kdk_dhcp_lease lease;
+	struct kdk_err err = { 0 };
+	char text[INET_ADDRSTRLEN];
+	size_t len;
+
+	(void)state;
+	len = reply(msg, 5, mac, options, sizeof(options));
+	assert_int_equal(kdk_dhcp_parse(msg, len, 5, mac, &lease, &err), 0);
+	assert_int_equal(lease.dns_count, 3);
+	assert_string_equal(inet_ntop(AF_INET, &lease.dns[0], text, sizeof(text)), "10.0.2.3");
+	assert_string_equal(inet_ntop(AF_INET, &lease.dns[2], text, sizeof(text)), "10.0.2.5");
+	assert_string_equal(lease.domain, "lab.example");
+	len = reply(msg, 5, mac, bad_domain, sizeof(bad_domain));
+	assert_int_equal(kdk_dhcp_parse(msg, len, 5, mac, &lease, &err), 0);
+	assert_int_equal(lease.dns_count, 1);
+	assert_string_equal(lease.domain, "");
+	len = reply(msg, 5, mac, none, sizeof(none));
+	assert_int_equal(kdk_dhcp_parse(msg, len, 5, mac, &lease, &err), 0);
+	assert_int_equal(lease.dns_count, 0);
+	assert_string_equal(lease.domain, "");
 }
 
 static void others_replies_ignored(void **state)
@@ -125,6 +159,7 @@ int main(void)
 		cmocka_unit_test(discover_layout),
 		cmocka_unit_test(request_carries_address_and_server),
 		cmocka_unit_test(offer_read_back),
+		cmocka_unit_test(dns_servers_and_domain),
 		cmocka_unit_test(others_replies_ignored),
 		cmocka_unit_test(malformed_refused),
 	};

@@ -109,5 +109,5 @@ for release in $KDK_LAB_KERNELS; do
 		;;
 	esac
 done
-diag "t/79 took $(( $(date +%s) - start_all )) s"
+diag "t/68 took $(( $(date +%s) - start_all )) s"
 done_testing

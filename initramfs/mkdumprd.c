@@ -117,9 +117,9 @@ static int add_nfs_modules(struct kdk_module_set *modules, const struct kdk_kdum
 	return rc;
 }
 
-/* /etc/hosts in the image: the ssh target's name with the address it has here, the capture
- * /init's fallback when DNS in the capture kernel gives no answer (lib/net/resolve). The host
- * key is checked under the name as kdump.conf gives it, as ssh did for `kdumpctl propagate`. */
+/* /etc/hosts in the image: an ssh or nfs target's name with the address it has here, the capture
+ * /init's fallback when DNS in the capture kernel gives no answer (lib/net/resolve). An ssh
+ * host key is checked under the name as kdump.conf gives it, as ssh did for `kdumpctl propagate`. */
 static int add_hosts_file(struct rd_image *img, const char *host, struct kdk_err *err)
 {
 	struct in_addr addr;
@@ -128,12 +128,25 @@ static int add_hosts_file(struct rd_image *img, const char *host, struct kdk_err
 
 	if (inet_pton(AF_INET, host, &addr) == 1)
 		return 0;
-	if ((rc = kdk_ssh_host_address(host, &addr, err)) < 0)
+	if ((rc = kdk_host_address_here(host, &addr, err)) < 0)
 		return rc;
-	len = snprintf(line, sizeof(line), "# the ssh target's address when mkdumprd ran\n%s %s\n",
+	len = snprintf(line, sizeof(line), "# the target's address when mkdumprd ran\n%s %s\n",
 		       inet_ntoa(addr), host);
 	printf("mkdumprd: /etc/hosts: %s %s (the capture /init asks DNS first)\n", inet_ntoa(addr), host);
 	return rd_image_add_data(img, line, (size_t)len, "/etc/hosts", 0644, err);
+}
+
+/* An nfs server given by name: its address here into /etc/hosts. */
+static int add_nfs_hosts(struct rd_image *img, const struct kdk_kdump_conf *conf, struct kdk_err *err)
+{
+	struct kdk_nfs_target t;
+	int rc = kdk_nfs_target_parse(conf->fstype, conf->device, conf->nfs_options, &t, err);
+
+	if (rc < 0)
+		return rc;
+	rc = add_hosts_file(img, t.server, err);
+	kdk_nfs_target_free(&t);
+	return rc;
 }
 
 /* The key and known_hosts the capture /init authenticates with (capture/main.c's paths). Both
@@ -271,7 +284,8 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 		rc = rd_image_add_dir(img, dirs[i], err);
 	}
 	if (rc < 0 || (conf.target == KDK_TARGET_SSH &&
-		       (rc = add_ssh_files(img, &conf, o->known_hosts, err)) < 0))
+		       (rc = add_ssh_files(img, &conf, o->known_hosts, err)) < 0) ||
+	    (conf.target == KDK_TARGET_NFS && (rc = add_nfs_hosts(img, &conf, err)) < 0))
 		goto out_image;
 	if ((rc = add_target_records(img, &records, err)) < 0)
 		goto out_image;

@@ -142,12 +142,12 @@ static int check_ssh_host(const struct kdk_kdump_conf *conf, struct kdk_err *err
 		return kdk_err_set(err, ENOTSUP, "%s:%u: ssh %s: the capture kernel's network is IPv4 "
 				   "only (ip=): give an IPv4 address or a host name", conf->file,
 				   conf->target_line, conf->ssh);
-	if (kdk_ssh_host_address(host, &in, err) < 0)
+	if (kdk_host_address_here(host, &in, err) < 0)
 		return kdk_err_prefix(err, "%s:%u: ssh %s: ", conf->file, conf->target_line, conf->ssh);
 	return 0;
 }
 
-int kdk_ssh_host_address(const char *host, struct in_addr *addr, struct kdk_err *err)
+int kdk_host_address_here(const char *host, struct in_addr *addr, struct kdk_err *err)
 {
 	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
 	int rc;

@@ -21,9 +21,9 @@
  * the extra_bins, and the hooks themselves). Hooks are read from the running system. */
 int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err);
 
-/* An ssh target's host (a dotted IPv4 address or a name) as an IPv4 address on this machine,
+/* An ssh or nfs target's host (a dotted IPv4 address or a name) as an IPv4 address on this machine,
  * through its resolver (getaddrinfo): what mkdumprd writes into the image's /etc/hosts. */
-int kdk_ssh_host_address(const char *host, struct in_addr *addr, struct kdk_err *err);
+int kdk_host_address_here(const char *host, struct in_addr *addr, struct kdk_err *err);
 
 /* The core_collector line as dumpsave's argv with vmcore and output appended, parsed into opts
  * by dumpsave's own parser (lib/save_options.c). "-F" (makedumpfile's way to pipe into ssh) is

@@ -9,7 +9,7 @@
 #include "kdk_err.h"
 
 struct kdk_nfs_target {
-	char *server;         /* as written: a numeric IPv4 address (a name: see kdk_nfs_server_address) */
+	char *server;         /* as written: a numeric IPv4 address or a host name */
 	char *export_path;    /* "/export", as written after the ':' */
 	unsigned version;     /* 3 or 4 */
 	int minor;            /* NFSv4 minor version; -1: not given (the /init tries 2, 1, 0) */
@@ -26,9 +26,9 @@ int kdk_nfs_target_parse(const char *key, const char *spec, const char *options,
 			 struct kdk_nfs_target *t, struct kdk_err *err);
 void kdk_nfs_target_free(struct kdk_nfs_target *t);
 
-/* The one place an NFS server's address is found: today a numeric IPv4 address only (the
- * capture kernel has no resolver yet); a name is ENOTSUP with what it resolves to here, if it
- * does, to copy into kdump.conf. */
+/* An NFS server's address here, at build/start time: numeric IPv4, or a name that resolves
+ * here (the capture /init asks DNS, then the image's /etc/hosts holding this address); an
+ * IPv6 address is ENOTSUP, a name that does not resolve ENOENT. */
 int kdk_nfs_server_address(const char *server, struct in_addr *addr, struct kdk_err *err);
 
 /* The mount(2) filesystem type ("nfs4" or "nfs") and its data string for one attempt:

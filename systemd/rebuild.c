@@ -124,12 +124,18 @@ static int collect_inputs(const struct ctl *ctl, const struct kdk_kdump_conf *co
 			return rc;
 	}
 	/* a target by name: mkdumprd writes the address it has now into the image's /etc/hosts */
-	if (conf->target == KDK_TARGET_SSH && strchr(conf->ssh, '@')) {
-		const char *host = strchr(conf->ssh, '@') + 1;
+	if ((conf->target == KDK_TARGET_SSH && strchr(conf->ssh, '@')) ||
+	    (conf->target == KDK_TARGET_NFS && strchr(conf->device, ':'))) {
+		char host[256];
 		struct in_addr addr;
 		char label[512];
 
-		if (inet_pton(AF_INET, host, &addr) != 1 && kdk_ssh_host_address(host, &addr, err) == 0) {
+		if (conf->target == KDK_TARGET_SSH)
+			snprintf(host, sizeof(host), "%s", strchr(conf->ssh, '@') + 1);
+		else
+			snprintf(host, sizeof(host), "%.*s", (int)strcspn(conf->device, ":"), conf->device);
+
+		if (inet_pton(AF_INET, host, &addr) != 1 && kdk_host_address_here(host, &addr, err) == 0) {
 			snprintf(label, sizeof(label), "the address of %s here", host);
 			if ((rc = add_value_input(inputs, label, inet_ntoa(addr), err)))
 				return rc;

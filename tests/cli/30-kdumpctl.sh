@@ -99,7 +99,7 @@ refused_at_start() { # LINE-2-OF-KDUMP.CONF EXPECTED-MESSAGE
 }
 refused_at_start "raw /dev/sdb1
 core_collector dumpsave -E -d 31" "kdump.conf:2: raw /dev/sdb1: core_collector -E: a raw target holds a kdump-compressed dump's flattened stream, not ELF"
-refused_at_start "nfs srv.invalid:/export" "kdump.conf:2: nfs srv.invalid:/export: NFS server srv.invalid: the capture kernel reaches NFS servers by numeric IPv4 address only"
+refused_at_start "nfs srv.invalid:/export" "kdump.conf:2: nfs srv.invalid:/export: NFS server srv.invalid: srv.invalid does not resolve to an IPv4 address here"
 refused_at_start "nfs 10.9.8.7:/export
 nfs_options vers=4.1,proto=udp" "kdump.conf:3: nfs_options: proto=udp: the capture /init mounts over TCP (IPv4) only"
 refused_at_start "nfs 10.9.8.7:/export
@@ -354,6 +354,12 @@ run start
 # by name: this machine's name servers as ip='s dns0/dns1, loopback stubs (127.0.0.53) left out
 printf '%s\n' "nameserver 127.0.0.53" "search lab" "nameserver 192.0.2.53" "nameserver ::1" \
 	"nameserver 198.51.100.53" "nameserver 203.0.113.53" > resolv.conf
+printf '%s\n' "nfs localhost:/export" > kdump.conf
+run stop
+KDUMPCTL_RESOLV_CONF=$work/resolv.conf run start
+[ $status -eq 0 ] && tail -n 1 kexec.calls | grep -q -- "--command-line=.* ip=127.0.0.1:::255.0.0.0::02:00:00:00:00:01:none:192.0.2.53:198.51.100.53\$" &&
+	grep -q "^[0-9a-f]\{64\}  the address of localhost here\$" var/initrd.img.inputs
+ok $? "nfs target by name: accepted, ip= carries the name servers, its address here a rebuild input: exit $status, $(tail -n 1 kexec.calls | grep -o 'ip=.*')"
 printf '%s\n' "ssh kdump@localhost" "sshkey $work/ssh/id" > kdump.conf
 run stop
 KDUMPCTL_RESOLV_CONF=$work/resolv.conf run start

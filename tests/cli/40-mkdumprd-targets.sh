@@ -20,7 +20,7 @@ cd "$work" || bail "cd $work"
 # A module tree where the file systems are built in: nothing to pack, no kernel needed.
 moddir=$work/base/lib/modules/0.0-test
 mkdir -p "$moddir" proc/self disk/by-id disk/by-partuuid
-printf 'kernel/fs/ext4/ext4.ko\nkernel/fs/btrfs/btrfs.ko\n' > "$moddir/modules.builtin"
+printf 'kernel/fs/ext4/ext4.ko\nkernel/fs/btrfs/btrfs.ko\nkernel/fs/nfs/nfsv4.ko\n' > "$moddir/modules.builtin"
 : > "$moddir/modules.order"
 depmod -b "$work/base" 0.0-test 2> /dev/null || bail "depmod -b $work/base"
 echo init > init
@@ -189,5 +189,17 @@ printf 'ssh kdump@10.0.2.100\nsshkey %s/sshdir/id\npath /crash\n' "$work" > ssh-
 build_image ssh-addr.conf --init-ssh init
 ok $? "ssh by address: the image builds"
 is "$(zcat image.img | cpio -it --quiet 2> /dev/null | grep -c '^etc/hosts$')" 0 "ssh by address: no /etc/hosts in the image"
+
+# nfs by name: the same /etc/hosts fallback for the server (nfsv4 built in here).
+printf 'nfs localhost:/export\npath /crash\n' > nfs-name.conf
+build_image nfs-name.conf
+ok $? "nfs by name: the image builds ($(grep -o 'mkdumprd: /etc/hosts.*' out.txt)$(grep -o 'mkdumprd: .*error.*' out.txt))"
+is "$(zcat image.img | cpio -i --quiet --to-stdout etc/hosts 2> /dev/null | grep -v '^#')" "127.0.0.1 localhost" \
+	"nfs by name: /etc/hosts in the image holds the address localhost has here"
+printf 'path /crash\nnfs no-such-host.invalid:/export\n' > nfs-bad.conf
+build_image nfs-bad.conf
+rc=$?
+[ $rc -ne 0 ] && grep -qF "nfs-bad.conf:2: nfs no-such-host.invalid:/export: NFS server no-such-host.invalid: no-such-host.invalid does not resolve to an IPv4 address here" out.txt
+ok $? "nfs by a name that does not resolve here: refused with its line (rc $rc: $(head -c 200 out.txt))"
 
 done_testing

@@ -67,6 +67,17 @@ static void expect_refused(const char *text, const char *message)
 		fail_msg("for %s\nexpected: %s\ngot:      %s", text, want, err.msg);
 }
 
+/* Refused with a message that begins with prefix (the rest is the resolver's own words). */
+static void expect_refused_prefix(const char *text, const char *prefix)
+{
+	struct kdk_err err = { 0 };
+
+	if (check(text, &err) == 0)
+		fail_msg("accepted: %s", text);
+	if (strncmp(err.msg, prefix, strlen(prefix)))
+		fail_msg("for %s\nexpected: %s…\ngot:      %s", text, prefix, err.msg);
+}
+
 static void expect_accepted(const char *text)
 {
 	struct kdk_err err = { 0 };
@@ -131,10 +142,9 @@ static void targets(void **state)
 		       "kdump.conf:2: raw /dev/sdb1: core_collector -E: a raw target holds a kdump-compressed dump's flattened stream, not ELF");
 	expect_accepted("\n\nnfs 10.0.2.2:/export\n");
 	expect_accepted("nfs 10.0.2.2:/export\nnfs_options vers=3,port=2049,mountport=20048,timeo=600\n");
-	expect_refused("\n\nnfs server.invalid:/export\n",
-		       "kdump.conf:3: nfs server.invalid:/export: NFS server server.invalid: the capture kernel reaches NFS servers by numeric IPv4 address only");
-	expect_refused("path /x\nnfs localhost:/export\n",
-		       "kdump.conf:2: nfs localhost:/export: NFS server localhost: the capture kernel cannot resolve host names yet: give the IPv4 address (here localhost resolves to 127.0.0.1)");
+	expect_refused_prefix("\n\nnfs server.invalid:/export\n",
+			      "kdump.conf:3: nfs server.invalid:/export: NFS server server.invalid: server.invalid does not resolve to an IPv4 address here");
+	expect_accepted("path /x\nnfs localhost:/export\n");
 	expect_refused("nfs 10.0.2.2:/export\n\nnfs_options vers=4.2,clientaddr=1.2.3.4\n",
 		       "kdump.conf:3: nfs_options: clientaddr=1.2.3.4: the capture /init sets it (the server's address from the nfs line, its own from ip=)");
 	expect_refused("nfs [2001:db8::1]:/export\n",

@@ -34,6 +34,12 @@ fi
 ip link set lo up && ip link add kdk0 type veth peer name kdk1 && ip addr add 192.0.2.1/24 dev kdk0 &&
 	ip link set kdk1 up && ip link set kdk0 up || bail "network namespace: lo and a veth pair"
 mount -t tmpfs tmpfs /run && mkdir -p /run/rpcbind || bail "a private /run"
+# The v4 case names its server: nfs-server.kdk.test is 10.0.2.2 in this namespace's /etc/hosts, so
+# mkdumprd writes that into the image's /etc/hosts, where the capture /init finds it (no DNS server
+# is given on its ip=: the fallback answers, and the console says so).
+hosts=$(mktemp /var/tmp/kdk-nfs-hosts.XXXXXX)
+printf '%s\n' "127.0.0.1 localhost" "10.0.2.2 nfs-server.kdk.test" > "$hosts"
+mount --bind "$hosts" /etc/hosts || bail "a private /etc/hosts"
 vmlinux=$(lab_kernel_dir "$release")/vmlinux
 work=$(lab_run_dir nfs-work)
 srv=$work/server
@@ -47,7 +53,7 @@ if [ "${KDK_LAB_NFS3:-0}" = 1 ]; then
 fi
 ganesha_setup "$srv" "$export_dir" || bail "set up nfs-ganesha"
 ganesha_start "$srv" || bail "start nfs-ganesha"
-trap 'ganesha_stop; [ -n "$rpcbind_pid" ] && kill "$rpcbind_pid"' EXIT
+trap 'rm -f "$hosts"; ganesha_stop; [ -n "$rpcbind_pid" ] && kill "$rpcbind_pid"' EXIT
 mkdir -p "$export_dir/dumps"
 mac=52:54:00:4b:44:4e
 # Not restrict=on: the guest reaches the namespace's 127.0.0.1 as 10.0.2.2 (QEMU's user network),
@@ -73,22 +79,22 @@ nfs_capture() {
 	return $rc
 }
 
-conf_for() { # NFS_OPTIONS
-	printf '%s\n' "nfs 10.0.2.2:/export" "nfs_options $1" "path /dumps" \
+conf_for() { # NFS_OPTIONS [SERVER]
+	printf '%s\n' "nfs ${2:-10.0.2.2}:/export" "nfs_options $1" "path /dumps" \
 		"core_collector dumpsave -l --message-level 7 -d 31" "extra_modules virtio_net virtio_pci" \
 		"failure_action poweroff" "final_action poweroff"
 }
 
 # ---- 1, 2: NFSv4 and NFSv3 ----------------------------------------------------------------------
-cases=("v4 port=$NFS_PORT nfsv4 nfs4")
+cases=("v4 port=$NFS_PORT nfsv4 nfs4 nfs-server.kdk.test")
 if [ -n "$rpcbind_pid" ]; then
 	cases+=("v3 vers=3,port=$NFS_PORT,mountport=$MNT_PORT nfsv3 nfs")
 else
 	lab_skip "v3: the NFSv3 cycle is a third guest boot (~65 s), over this file's 3-min budget: KDK_LAB_NFS3=1 runs it (measured 2026-12-04: mounted, saved, crash 8.0.2 opened it)"
 fi
 for case in "${cases[@]}"; do
-	read -r name options module fstype <<< "$case"
-	conf_for "$options" > "$work/$name.conf"
+	read -r name options module fstype server <<< "$case"
+	conf_for "$options" "${server:-}" > "$work/$name.conf"
 	before=$(ls "$export_dir/dumps")
 	nfs_capture "$name" "$work/$name.conf"
 	ok $? "$name: crashed, the capture kernel ran, QEMU ended by itself (${seconds} s)"
@@ -100,6 +106,10 @@ for case in "${cases[@]}"; do
 		[[ " $mods " == *" $m "* ]] || missing+=" $m"
 	done
 	is "$missing" "" "$name: mkdumprd packed $module and what modules.dep says it needs (image: $mods)"
+	if [ -n "${server:-}" ]; then
+		grep -aq "kdump: resolved $server: 10.0.2.2, from /etc/hosts in the image" "$run/serial.log"
+		ok $? "$name: the server by name ($server), from the image's /etc/hosts: $(grep -ao 'kdump: resolved .*' "$run/serial.log" | head -n 1 | tr -d '\r')"
+	fi
 	grep -aq "kdump: mounted 10.0.2.2:/export on /kdumproot ($fstype, " "$run/serial.log"
 	ok $? "$name: the capture /init mounted the export: $(grep -ao 'kdump: mounted .*' "$run/serial.log" | head -n 1)"
 	dir=$(comm -13 <(echo "$before" | sort) <(ls "$export_dir/dumps" | sort) | head -n 1)

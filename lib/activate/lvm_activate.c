@@ -16,6 +16,7 @@
 
 #include "activate/dm_table.h"
 #include "activate/lvm_activate.h"
+#include "activate/notes.h"
 #include "activate/lvm_meta.h"
 #include "activate/md_super.h"
 
@@ -28,24 +29,6 @@ struct found_pv {
 	char uuid[33];
 	size_t vg;                /* index into vgs */
 };
-
-static void note(struct kdk_lvm_pass *pass, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void note(struct kdk_lvm_pass *pass, const char *fmt, ...)
-{
-	char **slot;
-	va_list ap;
-
-	if (!(slot = kdk_array_push(&pass->notes, NULL)))
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(slot, fmt, ap) < 0) {
-		*slot = NULL;
-		pass->notes.len--;
-	}
-	va_end(ap);
-}
 
 void kdk_lvm_pass_init(struct kdk_lvm_pass *pass)
 {
@@ -65,10 +48,8 @@ void kdk_lvm_pass_free(struct kdk_lvm_pass *pass)
 		free(a->dm_name);
 		free(a->table);
 	}
-	for (i = 0; i < pass->notes.len; i++)
-		free(*(char **)kdk_array_at(&pass->notes, i));
 	kdk_array_free(&pass->activated);
-	kdk_array_free(&pass->notes);
+	kdk_notes_free(&pass->notes);
 }
 
 static int read_exact(int fd, void *buf, size_t len, uint64_t off)
@@ -170,7 +151,7 @@ static int find_pvs(const char *sys_block, const char *dev_dir, struct kdk_array
 		got = pread(fd, buf, sizeof(buf), 0);
 		if (got <= 0 || kdk_lvm_label_parse(buf, (size_t)got, &label, &dev_err)) {
 			if (got > 0 && dev_err.code != EMEDIUMTYPE)
-				note(pass, "%s: %s", path, dev_err.msg);
+				kdk_note_add(&pass->notes, "%s: %s", path, dev_err.msg);
 			close(fd);
 			continue;
 		}
@@ -182,7 +163,7 @@ static int find_pvs(const char *sys_block, const char *dev_dir, struct kdk_array
 			continue;
 		}
 		if (read_vg(fd, path, &label, &vg, &dev_err)) {
-			note(pass, "%s", dev_err.msg);
+			kdk_note_add(&pass->notes, "%s", dev_err.msg);
 			kdk_lvm_label_free(&label);
 			close(fd);
 			continue;
@@ -318,13 +299,13 @@ static void make_nodes(const char *dev_dir, const struct kdk_lvm_activated *a,
 
 	snprintf(path, sizeof(path), "%s/mapper/%s", dev_dir, a->dm_name);
 	if (mknod(path, S_IFBLK | 0600, a->dev) && errno != EEXIST)
-		note(pass, "mknod %s: %s", path, strerror(errno));
+		kdk_note_add(&pass->notes, "mknod %s: %s", path, strerror(errno));
 	snprintf(path, sizeof(path), "%s/%s", dev_dir, a->vg);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/%s/%s", dev_dir, a->vg, a->lv);
 	snprintf(link, sizeof(link), "../mapper/%s", a->dm_name);
 	if (symlink(link, path) && errno != EEXIST)
-		note(pass, "symlink %s: %s", path, strerror(errno));
+		kdk_note_add(&pass->notes, "symlink %s: %s", path, strerror(errno));
 }
 
 static int activate_lv(const char *dev_dir, const struct kdk_lvm_vg *vg,
@@ -355,7 +336,7 @@ static int activate_lv(const char *dev_dir, const struct kdk_lvm_vg *vg,
 	}
 	if (rc) {
 		if (why)
-			note(pass, "%s", why);
+			kdk_note_add(&pass->notes, "%s", why);
 		rc = 0;
 		goto out;
 	}
@@ -366,7 +347,7 @@ static int activate_lv(const char *dev_dir, const struct kdk_lvm_vg *vg,
 	snprintf(control, sizeof(control), "%s/mapper/control", dev_dir);
 	if (kdk_dm_create(control, name, uuid, targets.items, targets.len, &dev, &dm_err)) {
 		if (dm_err.code != EEXIST)
-			note(pass, "LV %s/%s: %s", vg->name, lv->name, dm_err.msg);
+			kdk_note_add(&pass->notes, "LV %s/%s: %s", vg->name, lv->name, dm_err.msg);
 		goto out;
 	}
 	if (!(out = open_memstream(&table, &table_len))) {
@@ -418,7 +399,7 @@ int kdk_lvm_activate(const char *sys_block, const char *dev_dir, struct kdk_lvm_
 		goto out;
 	snprintf(control, sizeof(control), "%s/mapper/control", dev_dir);
 	if (vgs.len && access(control, F_OK)) {
-		note(pass, "LVM PVs found but no %s: dm_mod is not loaded (not in the initramfs? "
+		kdk_note_add(&pass->notes, "LVM PVs found but no %s: dm_mod is not loaded (not in the initramfs? "
 			   "extra_modules dm_mod)", control);
 		goto out;
 	}

@@ -7,7 +7,6 @@
 #include <linux/fs.h>
 #include <linux/major.h>
 #include <linux/raid/md_u.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,29 +16,13 @@
 #include <unistd.h>
 
 #include "activate/md_assemble.h"
+#include "activate/notes.h"
 
 struct member {
 	char name[256];           /* "vdb1" */
 	unsigned maj, min;
 	struct kdk_md_super sb;
 };
-
-static void note(struct kdk_md_pass *pass, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void note(struct kdk_md_pass *pass, const char *fmt, ...)
-{
-	char **slot;
-	va_list ap;
-
-	if (!(slot = kdk_array_push(&pass->notes, NULL)))
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(slot, fmt, ap) < 0) {
-		*slot = NULL;
-		pass->notes.len--;
-	}
-	va_end(ap);
-}
 
 void kdk_md_pass_init(struct kdk_md_pass *pass)
 {
@@ -59,10 +42,8 @@ void kdk_md_pass_free(struct kdk_md_pass *pass)
 		free(a->devices);
 		free(a->array_state);
 	}
-	for (i = 0; i < pass->notes.len; i++)
-		free(*(char **)kdk_array_at(&pass->notes, i));
 	kdk_array_free(&pass->assembled);
-	kdk_array_free(&pass->notes);
+	kdk_notes_free(&pass->notes);
 }
 
 /* The first line of a sysfs file, newline cut; NULL when it cannot be read. */
@@ -159,7 +140,7 @@ static int find_members(const char *sys_block, const char *dev_dir, struct kdk_a
 		close(fd);
 		if (ok) {
 			if (ok != -EMEDIUMTYPE)
-				note(pass, "%s", dev_err.msg);
+				kdk_note_add(&pass->notes, "%s", dev_err.msg);
 			continue;
 		}
 		if (!(m = kdk_array_push(members, err))) {
@@ -234,18 +215,18 @@ static int start_array(const char *sys_block, const char *dev_dir, const char *s
 	 * node reaches md_probe through the block layer's legacy autoload */
 	snprintf(path, sizeof(path), "%s/parameters/new_array", sys_module);
 	if (!access(path, F_OK) && (rc = write_text(path, name)) && rc != -EEXIST) {
-		note(pass, "md array %s: %s ← %s: %s", uuid, path, name, strerror(-rc));
+		kdk_note_add(&pass->notes, "md array %s: %s ← %s: %s", uuid, path, name, strerror(-rc));
 		return rc;
 	}
 	snprintf(node, sizeof(node), "%s/%s", dev_dir, name);
 	if (mknod(node, S_IFBLK | 0600, makedev(MD_MAJOR, (unsigned)minor)) && errno != EEXIST) {
 		rc = -errno;
-		note(pass, "md array %s: mknod %s: %s", uuid, node, strerror(errno));
+		kdk_note_add(&pass->notes, "md array %s: mknod %s: %s", uuid, node, strerror(errno));
 		return rc;
 	}
 	if ((fd = open(node, O_RDWR | O_CLOEXEC)) < 0) {
 		rc = -errno;
-		note(pass, "md array %s: %s: %s (md_mod not loaded?)", uuid, node, strerror(errno));
+		kdk_note_add(&pass->notes, "md array %s: %s: %s (md_mod not loaded?)", uuid, node, strerror(errno));
 		return rc;
 	}
 	/* raid_disks 0: "the superblocks on the members describe the array" (md_set_array_info) */
@@ -254,7 +235,7 @@ static int start_array(const char *sys_block, const char *dev_dir, const char *s
 	info.minor_version = (int)sb->minor_version;
 	if (ioctl(fd, SET_ARRAY_INFO, &info)) {
 		rc = -errno;
-		note(pass, "md array %s: SET_ARRAY_INFO on %s: %s", uuid, node, strerror(errno));
+		kdk_note_add(&pass->notes, "md array %s: SET_ARRAY_INFO on %s: %s", uuid, node, strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < count; i++) {
@@ -265,7 +246,7 @@ static int start_array(const char *sys_block, const char *dev_dir, const char *s
 		disk.minor = (int)members[i]->min;
 		if (ioctl(fd, ADD_NEW_DISK, &disk)) {
 			rc = -errno;
-			note(pass, "md array %s: ADD_NEW_DISK %s to %s: %s", uuid, members[i]->name,
+			kdk_note_add(&pass->notes, "md array %s: ADD_NEW_DISK %s to %s: %s", uuid, members[i]->name,
 			     node, strerror(errno));
 			goto stop;
 		}
@@ -278,7 +259,7 @@ static int start_array(const char *sys_block, const char *dev_dir, const char *s
 	else
 		rc = ioctl(fd, RUN_ARRAY, 0) ? -errno : 0;
 	if (rc) {
-		note(pass, "md array %s (%s, %u slots, %zu members): the kernel would not start it: "
+		kdk_note_add(&pass->notes, "md array %s (%s, %u slots, %zu members): the kernel would not start it: "
 			   "%s (its log says why)", uuid, kdk_md_level_name(sb->level) ?: "level ?",
 		     sb->raid_disks, count, strerror(-rc));
 		goto stop;
@@ -286,7 +267,7 @@ static int start_array(const char *sys_block, const char *dev_dir, const char *s
 	/* no resync, recovery or reshape in the capture kernel: the next boot's md does them */
 	snprintf(path, sizeof(path), "%s/%s/md/sync_action", sys_block, name);
 	if (!access(path, F_OK) && write_text(path, "frozen"))
-		note(pass, "%s: could not freeze md/sync_action: %s", name, strerror(errno));
+		kdk_note_add(&pass->notes, "%s: could not freeze md/sync_action: %s", name, strerror(errno));
 	close(fd);
 	a->name = strdup(name);
 	a->dev = makedev(MD_MAJOR, (unsigned)minor);
@@ -338,7 +319,7 @@ static int assemble_one(const char *sys_block, const char *dev_dir, const char *
 	if (!uuid_wanted(policy, sb->set_uuid))
 		return 0;
 	if (sb->feature_map & KDK_MD_FEATURE_CLUSTERED) {
-		note(pass, "md array %s: clustered (needs the cluster's lock manager): not started", uuid);
+		kdk_note_add(&pass->notes, "md array %s: clustered (needs the cluster's lock manager): not started", uuid);
 		return 0;
 	}
 	/* a slot is a dev_roles value below 0xff00 (md_p.h MD_DISK_ROLE_MAX), whatever raid_disks
@@ -354,7 +335,7 @@ static int assemble_one(const char *sys_block, const char *dev_dir, const char *
 		/* older event counts are members that missed writes: the kernel would kick them
 		 * (md.c analyze_sbs); leave them out and count their slots as missing */
 		if (m->sb.events != sb->events) {
-			note(pass, "md array %s: %s is stale (events %llu, the array's %llu): left out",
+			kdk_note_add(&pass->notes, "md array %s: %s is stale (events %llu, the array's %llu): left out",
 			     uuid, m->name, (unsigned long long)m->sb.events,
 			     (unsigned long long)sb->events);
 			continue;
@@ -369,13 +350,13 @@ static int assemble_one(const char *sys_block, const char *dev_dir, const char *
 	}
 	fclose(out);
 	if (slots < sb->raid_disks && !(policy && policy->allow_degraded)) {
-		note(pass, "md array %s (%s): %zu of %u slots present (%s): waiting for the rest",
+		kdk_note_add(&pass->notes, "md array %s (%s): %zu of %u slots present (%s): waiting for the rest",
 		     uuid, kdk_md_level_name(sb->level) ?: "level ?", slots, sb->raid_disks,
 		     devices ? devices : "");
 		goto done;
 	}
 	if ((minor = pick_minor(sys_block, sb->set_name)) < 0) {
-		note(pass, "md array %s: no free md device number", uuid);
+		kdk_note_add(&pass->notes, "md array %s: no free md device number", uuid);
 		goto done;
 	}
 	if (start_array(sys_block, dev_dir, sys_module, minor, use, used, pass, &a))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "cpu_list.h"
 #include "cpus.h"
 #include "expr_env.h"
 #include "tasks.h"
@@ -16,40 +17,13 @@
  * there. 0: no CPU suffix; 1: one; -errno: malformed. */
 static int cpu_suffix(char *text, uint8_t *set, uint32_t nr, struct kdk_err *err)
 {
-	char *colon = strrchr(text, ':'), *p, *end;
-	unsigned long a, b;
+	char *colon = strrchr(text, ':');
+	int rc;
 
 	if (!colon || colon[1] == ':' || (colon > text && colon[-1] == ':'))
 		return 0;
-	p = colon + 1;
-	memset(set, 0, nr);
-	if (!strcmp(p, "a") || !strcmp(p, "all")) {
-		memset(set, 1, nr);
-		*colon = '\0';
-		return 1;
-	}
-	while (*p) {
-		a = strtoul(p, &end, 10);
-		if (end == p)
-			return kdk_err_set(err, EINVAL, "p: \"%s\": a CPU list is a, all, or numbers and "
-							"ranges (0-2,5)", colon + 1);
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			b = strtoul(p, &end, 10);
-			if (end == p || b < a)
-				return kdk_err_set(err, EINVAL, "p: \"%s\": a malformed CPU range", colon + 1);
-		}
-		if (b >= nr)
-			return kdk_err_set(err, EINVAL, "p: CPU %lu: the dump has CPUs 0-%u", b, nr - 1);
-		for (; a <= b; a++)
-			set[a] = 1;
-		p = end;
-		if (*p == ',')
-			p++;
-		else if (*p)
-			return kdk_err_set(err, EINVAL, "p: \"%s\": a malformed CPU list", colon + 1);
-	}
+	if ((rc = cpu_list_parse("p", colon + 1, set, nr, err)) < 0)
+		return rc;
 	*colon = '\0';
 	return 1;
 }

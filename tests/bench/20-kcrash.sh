@@ -4,19 +4,7 @@
 # log walk), as ratios kcrash / peer. Best of 3 runs each, page cache warm. kcrash runs from
 # the dump alone; crash and drgn read the -dbg vmlinux. Targets: time <= 0.05x crash's,
 # RSS <= 0.1x crash's. (6.1 only: crash 8.0.2 cannot run sys or bt on 6.12.)
-. "$(dirname "$0")/../lab/lab.sh"
-release=${KDK_BENCH_KERNEL:-$KDK_KERNEL_61}
-out=$KDK_BUILD/bench
-mkdir -p "$out"
-lab_kernel_fetch "$release" --dbg || exit 1
-lab_fixture "$release" sysrq > /dev/null || exit 1
-fx=$KDK_CACHE/fixtures/$release/sysrq
-vmlinux=$(lab_kernel_dir "$release")/vmlinux
-dump=$out/$release-sysrq.kdump
-if [ ! -s "$dump" ] || [ "$dump" -ot "$fx/vmcore.elf" ]; then
-	"$KDK_BUILD/dumpsave" -f -l -d 31 "$fx/vmcore.elf" "$dump" 2> /dev/null || exit 1
-fi
-cat "$dump" "$vmlinux" > /dev/null
+. "$(dirname "$0")/kcrash-dump.sh"
 printf '%s\n' sys bt log quit > "$out/crash-cmds"
 cat > "$out/drgn-sys-bt-log.py" <<'PY'
 import sys
@@ -31,20 +19,7 @@ for record in get_printk_records(prog):
     print(record.text)
 PY
 
-# best_of3 CMD... — "seconds peak_rss_kb" of the fastest of 3 runs (stdin from $stdin_file).
-best_of3() {
-	local best= rss= i t
-	for i in 1 2 3; do
-		/usr/bin/time -o "$out/time" -f '%e %M' "$@" < "${stdin_file:-/dev/null}" > /dev/null 2>&1
-		t=$(tail -n 1 "$out/time")
-		if [ -z "$best" ] || awk -v a="${t% *}" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=${t% *}
-			rss=${t#* }
-		fi
-	done
-	echo "$best $rss"
-}
-
+time_format='%e %M'
 read -r k_t k_rss <<< "$(best_of3 "$KDK_BUILD/kcrash" "$dump" -c 'sys; bt; log')"
 read -r c_t c_rss <<< "$(stdin_file=$out/crash-cmds best_of3 crash -s "$vmlinux" "$dump")"
 read -r d_t d_rss <<< "$(best_of3 /usr/bin/python3 "$out/drgn-sys-bt-log.py" "$dump" "$vmlinux")"

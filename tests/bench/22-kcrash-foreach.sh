@@ -4,34 +4,8 @@
 # kcrash the dump alone. Target: time <= 0.1x crash's. (6.1 only: crash 8.0.2 cannot run bt on
 # 6.12. On 6.1 crash's foreach finds only the CPUs' active tasks — its PID-hash walk fails there —
 # so it does less work than kcrash, which unwinds every task.)
-. "$(dirname "$0")/../lab/lab.sh"
-release=${KDK_BENCH_KERNEL:-$KDK_KERNEL_61}
-out=$KDK_BUILD/bench
-mkdir -p "$out"
-lab_kernel_fetch "$release" --dbg || exit 1
-"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || exit 1
-fx=$KDK_CACHE/fixtures/$release/sysrq
-vmlinux=$(lab_kernel_dir "$release")/vmlinux
-dump=$out/$release-sysrq.kdump
-if [ ! -s "$dump" ] || [ "$dump" -ot "$fx/vmcore.elf" ]; then
-	"$KDK_BUILD/dumpsave" -f -l -d 31 "$fx/vmcore.elf" "$dump" 2> /dev/null || exit 1
-fi
-cat "$dump" "$vmlinux" > /dev/null
+. "$(dirname "$0")/kcrash-dump.sh"
 printf '%s\n' 'foreach bt' quit > "$out/crash-foreach"
-
-# best_of3 CMD... — the fastest of 3 runs' wall seconds (stdin from $stdin_file).
-best_of3() {
-	local best= i t
-	for i in 1 2 3; do
-		/usr/bin/time -o "$out/time" -f '%e' "$@" < "${stdin_file:-/dev/null}" > "$out/best.out" 2>&1
-		t=$(tail -n 1 "$out/time")
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$t
-			cp "$out/best.out" "$out/best.kept"
-		fi
-	done
-	echo "$best"
-}
 
 k_t=$(best_of3 "$KDK_BUILD/kcrash" "$dump" -c 'foreach bt')
 k_tasks=$(grep -c '^PID:' "$out/best.kept")

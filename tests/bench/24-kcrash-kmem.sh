@@ -3,39 +3,13 @@
 # cache warm, and the caches each one listed (their rows must agree: a fast wrong answer is no
 # win). crash reads the -dbg vmlinux (its start is part of its time, as for a user), kcrash the
 # dump alone. Target: time <= 0.1x crash's. (6.1 only: crash 8.0.2 cannot run kmem on 6.12/7.x.)
-. "$(dirname "$0")/../lab/lab.sh"
-release=${KDK_BENCH_KERNEL:-$KDK_KERNEL_61}
-out=$KDK_BUILD/bench
-mkdir -p "$out"
-lab_kernel_fetch "$release" --dbg || exit 1
-lab_fixture "$release" sysrq > /dev/null || exit 1
-fx=$KDK_CACHE/fixtures/$release/sysrq
-vmlinux=$(lab_kernel_dir "$release")/vmlinux
-dump=$out/$release-sysrq.kdump
-if [ ! -s "$dump" ] || [ "$dump" -ot "$fx/vmcore.elf" ]; then
-	"$KDK_BUILD/dumpsave" -f -l -d 31 "$fx/vmcore.elf" "$dump" 2> /dev/null || exit 1
-fi
-cat "$dump" "$vmlinux" > /dev/null
+. "$(dirname "$0")/kcrash-dump.sh"
 printf '%s\n' 'kmem -s' quit > "$out/crash-kmem"
 
-# best_of3 CMD... — the fastest of 3 runs' wall seconds (stdin from $stdin_file); its output kept.
-best_of3() {
-	local best= i t
-	for i in 1 2 3; do
-		/usr/bin/time -o "$out/time" -f '%e' "$@" < "${stdin_file:-/dev/null}" > "$out/best.out" 2> /dev/null
-		t=$(tail -n 1 "$out/time")
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$t
-			grep -E '^[0-9a-f]{16} ' "$out/best.out" > "$out/best.kept"
-		fi
-	done
-	echo "$best"
-}
-
 k_t=$(best_of3 "$KDK_BUILD/kcrash" "$dump" -c 'kmem -s')
-cp "$out/best.kept" "$out/kmem-kcrash"
+grep -E '^[0-9a-f]{16} ' "$out/best.kept" > "$out/kmem-kcrash"
 c_t=$(stdin_file=$out/crash-kmem best_of3 crash -s "$vmlinux" "$dump")
-cp "$out/best.kept" "$out/kmem-crash"
+grep -E '^[0-9a-f]{16} ' "$out/best.kept" > "$out/kmem-crash"
 k_n=$(wc -l < "$out/kmem-kcrash")
 c_n=$(wc -l < "$out/kmem-crash")
 ratio=$(awk -v a="$k_t" -v b="$c_t" 'BEGIN { printf "%.3f", a / b }')

@@ -20,7 +20,7 @@ static void usage(FILE *out)
 		"dump itself (kallsyms, Linux 6.0+). Commands: kcrash VMCORE -c help\n"
 		"  -c CMDS   run these commands (separated by ';') and exit\n"
 		"  -i FILE   run the commands in FILE (one per line) and exit\n"
-		"  --json    sys, ps, bt, foreach, mod, kmem -s and triage as JSON (one document per command)\n"
+		"  --json    sys, ps, bt, foreach, mod, the slab caches of kmem, triage as JSON (one document per command)\n"
 		"       kcrash triage [--json] [-k VMLINUX] DUMP|DIR...   a verdict per dump, grouped\n"
 		"Without -c/-i: an interactive prompt on a terminal, else commands from stdin.\n");
 }

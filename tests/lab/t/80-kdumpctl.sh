@@ -18,8 +18,15 @@
 #   4. on that second boot: `apt-get remove kdumpkit` stops kdump.service (nothing loaded, no
 #      unit left running), keeps /var/crash and the conffiles; `dpkg -i` of the same .deb under
 #      the running systemd starts it again (debhelper's postinst).
-#   5. kdumpctl start with a broken kdump.conf line (after kdumpctl stop): fails with
-#      kdump.conf:LINE: and nothing is loaded; a third boot without crashkernel=: kdump.service
+#   5. a raw partition target saved at the next boot (issue 15): still on the second boot,
+#      kdump.conf gets "raw PARTUUID=…" (a GPT partition on a second disk, /dev/vdb1),
+#      kdump is restarted (rebuilt) and crashed again; the capture /init writes the flattened
+#      stream over the partition; on the third boot kdump.service's start finds it, reassembles
+#      /var/crash/127.0.0.1-<date>/vmcore and clears the signature (its journal says so), a
+#      second save-raw finds nothing, the partition's first page is zero, and Debian's crash
+#      opens that vmcore (copied out of the root disk).
+#   6. kdumpctl start with a broken kdump.conf line (after kdumpctl stop): fails with
+#      kdump.conf:LINE: and nothing is loaded; a last boot without crashkernel=: kdump.service
 #      is skipped, not failed (its ExecCondition, kdumpctl showmem), its journal says how to
 #      reserve memory, kdumpctl status exits 3.
 . "$(dirname "$0")/../lab.sh"
@@ -94,6 +101,11 @@ install -m 0755 "$guest/kdk-lab-steps" "$root/usr/local/sbin/kdk-lab-steps"
 echo kdk-guest > "$root/etc/hostname"
 mkfs.ext4 -q -F -L kdkroot -d "$root" "$work/root.img" 2G || bail "mkfs.ext4 -d the root disk"
 rm -rf "$root"
+# The raw target's disk: GPT, one 256 MiB partition of a known PARTUUID (sparse file).
+raw_partuuid=6b646b72-0000-4000-8000-000000000001
+truncate -s 300M "$work/raw.img" &&
+	printf 'label: gpt\nstart=2048, size=524288, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, uuid=%s\n' \
+		"$raw_partuuid" | sfdisk -q "$work/raw.img" > /dev/null || bail "sfdisk the raw target's disk"
 "$LAB_DIR/initramfs" "$work/boot.img" --kernel "$release" --module virtio_blk --module virtio_pci \
 	--run "$guest/switch-root.sh" || bail "the first-stage initramfs"
 diag "root disk and initramfs ready after $((SECONDS - start)) s"
@@ -103,8 +115,8 @@ boot() {
 	local reserve=${3-crashkernel=$crashkernel}
 	run=$(lab_run_dir "kdumpctl-$1-$release")
 	lab_qemu_start "$run" "$2" -kernel "$kdir/vmlinuz" -initrd "$work/boot.img" -no-reboot \
-		-append "console=ttyS0,115200 loglevel=7 ignore_loglevel $reserve root=/dev/vda rw panic=-1 kdk_phase=$1" \
-		-drive "file=$work/root.img,if=virtio,format=raw"
+		-append "console=ttyS0,115200 loglevel=7 ignore_loglevel $reserve root=/dev/vda rw panic=-1 kdk_phase=$1 kdk_raw_partuuid=$raw_partuuid" \
+		-drive "file=$work/root.img,if=virtio,format=raw" -drive "file=$work/raw.img,if=virtio,format=raw"
 	lab_qemu_wait_exit "$run" "$2" || lab_qemu_kill "$run"
 }
 marker() { grep -a "KDK-LAB: $1" "$run/serial.log" | tr -d '\r' | head -n 1; }
@@ -172,9 +184,10 @@ ok $? "then final_action reboot (QEMU -no-reboot ended the run)"
 ok $? "nothing ran after the crash"
 
 # ---- boot 2: the dump is there, kdump is back ------------------------------------------------
-# (420 s: the remove and the reinstall took boot 2 to 283 s on a loaded machine)
+# (420 s: the remove and the reinstall took boot 2 to 283 s on a loaded machine; +120 s for the
+# raw target's restart, crash and capture)
 t0=$SECONDS
-boot check 420
+boot check 540
 diag "boot 2 ended after $((SECONDS - t0)) s"
 dumps=$(grep -a 'KDK-LAB: dump dir /var/crash/127.0.0.1-' "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: //')
 [[ "$dumps" == *": vmcore vmcore-dmesg.txt "* ]] && [ "$(wc -l <<< "$dumps")" -eq 1 ]
@@ -202,6 +215,19 @@ got=$(marker 'reinstall rc=')
 ok $? "dpkg -i of the .deb under the running systemd starts kdump (debhelper's postinst): ${got#*KDK-LAB: }"
 grep -aq 'KDK-LAB: check done' "$run/serial.log"
 ok $? "the check steps finished"
+got=$(marker 'raw: restart rc=')
+[[ "$got" == *"raw: restart rc=0 is-active=active" ]]
+ok $? "kdump.conf's target raw PARTUUID=$raw_partuuid: systemctl restart kdump: ${got#*KDK-LAB: }"
+rawj=$(grep -a "KDK-LAB: raw-journal: " "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: raw-journal: //')
+grep -q 'mkdumprd: wrote' <<< "$rawj" && grep -q "kdump is operational: a crash saves to PARTUUID=$raw_partuuid, path /var/crash" <<< "$rawj"
+ok $? "its journal: rebuilt, loaded, $(grep -o 'kdump is operational.*' <<< "$rawj")"
+grep -aq 'KDK-LAB: raw: crashing with kdumpctl test --force' "$run/serial.log" && ! grep -aq 'KDK-LAB: still running after the raw' "$run/serial.log"
+ok $? "kdumpctl test --force crashed it again"
+said=$(grep -ao 'kdump: wrote the dump to .*' "$run/serial.log" | head -n 1 | tr -d '\r')
+grep -q '^kdump: wrote the dump to /dev/vdb1 ' <<< "$said"
+ok $? "the capture /init found PARTUUID=…0001 (vdb1) and wrote the stream there: $said"
+grep -aq 'kdump: final_action reboot' "$run/serial.log"
+ok $? "then final_action reboot"
 
 dir=$("$LAB_DIR/disk" ls "$work/root.img" /var/crash 2> /dev/null | grep '^127\.0\.0\.1-' | head -n 1)
 "$LAB_DIR/disk" get "$work/root.img" "/var/crash/$dir/vmcore" "$work/vmcore" &&
@@ -222,10 +248,40 @@ grep -q 'COMMAND: "kdumpctl"' <<< "$bt"
 ok $? "and the panic task is kdumpctl: $(grep -o 'PID: [0-9]* .*COMMAND: "[^"]*"' <<< "$bt" | head -n 1 | tr -s ' ')"
 rm -f "$work/vmcore"
 
-# ---- boot 3: no crashkernel= -------------------------------------------------------------------
+# ---- boot 3: kdump.service's start saves the raw target's stream ------------------------------
+t0=$SECONDS
+boot rawcheck 300
+diag "boot 3 (the raw target's stream saved by kdump.service) ended after $((SECONDS - t0)) s"
+j=$(journal)
+diag "kdump.service's journal on boot 3:" "$j"
+got=$(grep -o "raw PARTUUID=$raw_partuuid (/dev/disk/by-partuuid/$raw_partuuid) holds a dump stream: saving it in /var/crash/127.0.0.1-[^ ]*" <<< "$j")
+[ -n "$got" ]
+ok $? "kdump.service's start found the stream: ${got:-(no such journal line)}"
+got=$(grep -o 'saved /var/crash/127\.0\.0\.1-[^ ]*/vmcore ([0-9]* bytes in [0-9]* records); the stream on .* is cleared' <<< "$j")
+[ -n "$got" ]
+ok $? "reassembled the vmcore and cleared the stream: ${got:-(no such journal line)}"
+journal | grep -q "loaded the capture kernel" && [ "$(marker 'is-active=' | sed 's/.*is-active=//')" = active ]
+ok $? "and loaded the capture kernel after it (kdump active)"
+dumps=$(grep -a 'KDK-LAB: dump dir /var/crash/127.0.0.1-' "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: //')
+rawdir=$(grep -o 'saved /var/crash/127\.0\.0\.1-[^ ]*/vmcore' <<< "$j" | head -n 1 | sed 's|saved /var/crash/||; s|/vmcore$||')
+[ -n "$rawdir" ] && grep -q "^dump dir /var/crash/$rawdir/: vmcore $" <<< "$dumps" && [ "$(wc -l <<< "$dumps")" -eq 2 ]
+ok $? "/var/crash holds the first dump and the raw target's ($rawdir: vmcore): $(tr '\n' ';' <<< "$dumps")"
+got=$(marker 'save-raw again rc=')
+[[ "$got" == *"rc=0 kdumpctl: raw PARTUUID=$raw_partuuid (/dev/disk/by-partuuid/$raw_partuuid): no dump stream on it"* ]]
+ok $? "a second save-raw finds nothing: ${got#*KDK-LAB: }"
+is "$(dd if="$work/raw.img" bs=4096 skip=256 count=1 status=none | tr -d '\0' | wc -c)" 0 \
+	"the partition's first page is zero on the disk (read on the host)"
+"$LAB_DIR/disk" get "$work/root.img" "/var/crash/$rawdir/vmcore" "$work/raw-vmcore"
+ok $? "copied /var/crash/$rawdir/vmcore ($(stat -c %s "$work/raw-vmcore" 2> /dev/null) bytes) out with debugfs"
+got=$(lab_crash_release "$kdir/vmlinux" "$work/raw-vmcore")
+[[ "$got" == "RELEASE: $release "* ]]
+ok $? "Debian's crash opens the vmcore saved from the raw target: $got"
+rm -f "$work/raw-vmcore" "$work/raw.img"
+
+# ---- boot 4: no crashkernel= -------------------------------------------------------------------
 t0=$SECONDS
 boot noreserve 300 ""
-diag "boot 3 (no crashkernel=) ended after $((SECONDS - t0)) s"
+diag "boot 4 (no crashkernel=) ended after $((SECONDS - t0)) s"
 # The unit's ExecCondition (kdumpctl showmem) fails: systemd skips the unit; it is not failed.
 is "$(marker 'is-active=' | sed 's/.*is-active=//')" "inactive" "without crashkernel= kdump.service is skipped (is-active → inactive)"
 got=$(marker 'unit .*ActiveState=')

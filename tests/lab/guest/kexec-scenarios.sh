@@ -76,7 +76,12 @@ ref-s)
 	crash_now
 	;;
 crash-c)
-	run load-c $KEXEC -c -p /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
+	append=$CAPTURE_APPEND
+	# The capture kernel must not take the hot-added DIMM as its own memory (ACPI memory
+	# hotplug at its boot): it would then refuse to read it from /proc/vmcore (EFAULT, "ioremap
+	# on RAM"). kdumpctl's default capture command line has acpi_no_memhotplug for this.
+	[ "$(arg kdk_hotplug)" = 1 ] && append="$append acpi_no_memhotplug"
+	run load-c $KEXEC -c -p /vmlinuz --initrd=/capture.img --append="$append"
 	crash_loaded
 	hotplug_state
 	if [ "$(arg kdk_hotplug)" = 1 ]; then

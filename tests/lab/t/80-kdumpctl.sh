@@ -318,12 +318,12 @@ ok $? "the guest onlined it: ${got#*KDK-LAB: }"
 hj=$(grep -a "KDK-LAB: hotplug-journal: " "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: hotplug-journal: //')
 diag "kdumpctl hotplug in the journal:" "$hj"
 grep -q 'hotplug: memory or CPUs changed and the kernel does not update the elfcorehdr .*: reloading the capture kernel' <<< "$hj" &&
-	grep -q 'loaded the capture kernel' <<< "$hj"
+	grep -q 'kdumpctl: loaded the capture kernel' <<< "$hj"
 ok $? "udev ran kdumpctl hotplug, which reloaded the capture kernel: $(grep -o 'reloading the capture kernel' <<< "$hj" | head -n 1)"
 grep -aq 'KDK-LAB: hotplug: crashing' "$run/serial.log" && grep -ao 'kdump: wrote the dump to /dev/vdb1 ' "$run/serial.log" > /dev/null
 ok $? "then crashed; the capture /init wrote the stream to the raw target again"
 "$LAB_DIR/disk" part-get "$work/raw.img" 1 "$work/raw-p1.img" &&
-	printf '%s\n' "raw $work/raw-p1.img" "path $work/host-crash" > "$work/host.conf" &&
+	printf '%s\n' "raw $work/raw-p1.img" "path $work/host-crash" "core_collector dumpsave -l -d 31" > "$work/host.conf" &&
 	KDUMP_CONF=$work/host.conf "$KDK_BUILD/kdumpctl" save-raw > "$work/save-raw.out" 2>&1
 ok $? "kdumpctl save-raw of that stream on the host: $(tail -n 1 "$work/save-raw.out")"
 vmcore=$(ls "$work"/host-crash/127.0.0.1-*/vmcore 2> /dev/null | head -n 1)

@@ -21,7 +21,7 @@ void hotplug_status(const struct ctl *ctl);
  * (<rundir>/loaded-at's mtime; a hotplug event older than that needs no reload). */
 void hotplug_mark_loaded(const struct ctl *ctl);
 
-/* `kdumpctl hotplug` (the udev rule, on memory online/offline and CPU add/remove): nothing when
+/* `kdumpctl hotplug` (the udev rule, on memory and CPU online/offline): nothing when
  * nothing is loaded or the kernel updates the header; otherwise, one at a time (a lock under
  * rundir), reload unless a load since the event already covers it; reload(ctl) does it. */
 int hotplug_follow(struct ctl *ctl, int (*reload)(struct ctl *ctl));

@@ -10,6 +10,8 @@ PREFIX  ?= /usr
 SYSCONFDIR ?= /etc
 # systemd units: debian/rules passes /lib/systemd/system, where bookworm's dh_installsystemd looks.
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# udev rules: debian/rules passes /lib/udev/rules.d (bookworm's udev reads both).
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wformat -Werror=format-security
@@ -216,7 +218,7 @@ bench: deps
 
 # The capture /init is not a command: mkdumprd takes the static build from PREFIX/lib/kdumpkit.
 # kcrash is a user's command (PREFIX/bin), the others an administrator's (PREFIX/sbin).
-# kdump.service goes to SYSTEMDUNITDIR; kdump.conf and default/kdump to SYSCONFDIR.
+# kdump.service goes to SYSTEMDUNITDIR, the hotplug rule to UDEVRULESDIR; kdump.conf and default/kdump to SYSCONFDIR.
 install: programs
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/kdumpkit
 	$(foreach b,$(filter-out %/kdump-init %/kcrash,$(TOOL_BINS)),install -m 0755 $(b) $(DESTDIR)$(PREFIX)/sbin/;)
@@ -227,6 +229,9 @@ install: programs
 		$(DESTDIR)$(PREFIX)/share/doc/kdumpkit/formats $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/kdumpkit|g' \
 		systemd/kdump.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/kdump.service
+	install -d $(DESTDIR)$(UDEVRULESDIR)
+	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/98-kdumpkit-hotplug.rules.in \
+		> $(DESTDIR)$(UDEVRULESDIR)/98-kdumpkit-hotplug.rules
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/kdumpkit/README.md
 	install -m 0644 docs/formats/*.md $(DESTDIR)$(PREFIX)/share/doc/kdumpkit/formats/
 	$(foreach m,$(MAN_PAGES),install -d $(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m))) && \

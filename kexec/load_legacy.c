@@ -11,6 +11,7 @@
 
 #include "boot_params.h"
 #include "bzimage.h"
+#include "crash_hotplug.h"
 #include "crash_memory.h"
 #include "elfcorehdr.h"
 #include "load_legacy.h"
@@ -32,6 +33,9 @@ struct legacy_load {
 	struct kdk_array e820;
 	uint8_t *elfcorehdr;
 	size_t elfcorehdr_size;
+	uint64_t elfcorehdr_memsz;            /* room reserved: more where the kernel may update it */
+	uint64_t hotplug_size;                /* crash_elfcorehdr_size, 0: no kernel update */
+	char hotplug_source[4096];            /* the sysfs file that said so */
 	uint8_t *params;                      /* boot_params page + command line */
 	size_t params_size;
 	uint8_t running_params[BOOT_PARAMS_SIZE];
@@ -183,7 +187,12 @@ static int place_segments(struct legacy_load *ld, struct kdk_err *err)
 	if (crash) {
 		if ((rc = kexec_elfcorehdr_build(&ld->crash, &ld->elfcorehdr, &ld->elfcorehdr_size, err)))
 			return rc;
-		if (kexec_plan_reserve(&ld->plan, ld->elfcorehdr_size, KEXEC_PAGE_SIZE, 0, UINT64_MAX,
+		/* Where the kernel can rewrite the header on memory/CPU hotplug, the segment must
+		 * hold what it may write (arch/x86/kernel/crash.c refuses an update larger than the
+		 * segment's memsz). */
+		ld->elfcorehdr_memsz = page_align(ld->elfcorehdr_size > ld->hotplug_size ?
+							  ld->elfcorehdr_size : ld->hotplug_size);
+		if (kexec_plan_reserve(&ld->plan, ld->elfcorehdr_memsz, KEXEC_PAGE_SIZE, 0, UINT64_MAX,
 				       true, &hdr_addr, err))
 			return kdk_err_prefix(err, "elfcorehdr: ");
 	}
@@ -203,7 +212,7 @@ static int place_segments(struct legacy_load *ld, struct kdk_err *err)
 		return kdk_err_prefix(err, "purgatory: ");
 
 	if (crash)
-		rc = kexec_capture_e820(&ld->crash, hdr_addr, hdr_addr + page_align(ld->elfcorehdr_size) - 1,
+		rc = kexec_capture_e820(&ld->crash, hdr_addr, hdr_addr + ld->elfcorehdr_memsz - 1,
 					&ld->e820, err);
 	else
 		rc = kexec_normal_e820(&kexec_live_sources, &ld->iomem, &ld->e820, err);
@@ -229,18 +238,22 @@ static int place_segments(struct legacy_load *ld, struct kdk_err *err)
 	    (ld->initrd && (rc = kexec_plan_add(&ld->plan, "initrd", ld->initrd, ld->initrd_size,
 						initrd_addr, ld->initrd_size, true, err))) ||
 	    (crash && (rc = kexec_plan_add(&ld->plan, "elfcorehdr", ld->elfcorehdr,
-					   ld->elfcorehdr_size, hdr_addr, ld->elfcorehdr_size, true,
-					   err))) ||
+					   ld->elfcorehdr_size, hdr_addr, ld->elfcorehdr_memsz,
+					   !ld->hotplug_size, err))) ||
 	    (rc = kexec_plan_add(&ld->plan, "boot_params", ld->params, ld->params_size, params_addr,
 				 ld->params_size, true, err)))
 		return rc;
 
-	/* Purgatory: where to jump, what to check. */
+	/* Purgatory: where to jump, what to check (not an elfcorehdr the kernel may rewrite:
+	 * f7cc804a9fd4 "kexec: exclude elfcorehdr from the segment digest" does the same for
+	 * kexec_file_load). */
 	memset(regions, 0, sizeof(regions));
 	for (i = 0; i < ld->plan.segments.len; i++) {
 		const struct kexec_segment_plan *seg =
 			KDK_ARRAY_AT(&ld->plan.segments, struct kexec_segment_plan, i);
 
+		if (!seg->hashed)
+			continue;
 		regions[n].start = seg->mem;
 		regions[n++].len = seg->bufsz;
 	}
@@ -271,6 +284,15 @@ static void print_debug(const struct legacy_load *ld, uint64_t entry, FILE *out)
 	if (ld->req->kind == KEXEC_IMAGE_CRASH) {
 		kexec_crash_ranges_print(&ld->crash, out);
 		kexec_elfcorehdr_print(ld->elfcorehdr, ld->elfcorehdr_size, out);
+		if (ld->hotplug_size)
+			fprintf(out, "crash hotplug: the kernel updates the elfcorehdr (%s: %" PRIu64
+				" bytes): segment of %" PRIu64 " bytes, outside the digest, "
+				"KEXEC_UPDATE_ELFCOREHDR\n", ld->hotplug_source, ld->hotplug_size,
+				ld->elfcorehdr_memsz);
+		else
+			fprintf(out, "crash hotplug: no crash_elfcorehdr_size under %s: the kernel "
+				"cannot update the elfcorehdr (reload the capture kernel on hotplug)\n",
+				kexec_live_sources.sysfs);
 	}
 	fprintf(out, "e820 map for the new kernel (%zu entries)\n", ld->e820.len);
 	for (i = 0; i < ld->e820.len; i++) {
@@ -296,7 +318,11 @@ static int load(struct legacy_load *ld, struct kdk_err *err)
 		return rc;
 	if (req->kind == KEXEC_IMAGE_CRASH) {
 		flags |= KEXEC_FLAG_ON_CRASH;
-		rc = kexec_crash_info_read(&kexec_live_sources, &ld->crash, err);
+		rc = kexec_crash_info_read(&kexec_live_sources, &ld->crash, err) ?:
+		     kexec_crash_hotplug_size(kexec_live_sources.sysfs, &ld->hotplug_size,
+					      ld->hotplug_source, sizeof(ld->hotplug_source), err);
+		if (ld->hotplug_size)
+			flags |= KEXEC_FLAG_UPDATE_ELFCOREHDR;
 	} else {
 		rc = kdk_iomem_load(kexec_live_sources.iomem, &ld->iomem, err);
 	}

@@ -22,6 +22,7 @@ struct ctl {
 	const char *proc;           /* /proc */
 	const char *conf_path;      /* /etc/kdump.conf */
 	const char *settings_path;  /* /etc/default/kdump */
+	const char *rundir;         /* /run/kdumpkit: hotplug's lock and the last load's time */
 	const char *grub_defaults;  /* /etc/default/grub */
 	const char *resolv_conf;    /* /etc/resolv.conf: ip='s dns0/dns1 for an ssh target by name */
 	const char *sbindir;        /* PREFIX/sbin: kexec, mkdumprd, dumpsave */

@@ -17,6 +17,7 @@
 #include "grub.h"
 #include "mem_ranges.h"
 #include "propagate.h"
+#include "hotplug.h"
 #include "raw_save.h"
 #include "rebuild.h"
 
@@ -170,6 +171,7 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 		kdk_err_set(&err, ENOMEM, "out of memory");
 		goto out;
 	}
+	hotplug_mark_loaded(ctl);
 	{
 		const char *args[] = { "-p", ctl->kernel, initrd_opt, cmdline_opt, NULL };
 		status = kexec_argv_run(ctl, &kexec_args, args, &err);
@@ -303,6 +305,17 @@ static int cmd_reload(struct ctl *ctl, int argc, char **argv)
 	       load(ctl, REBUILD_IF_MISSING);
 }
 
+/* The udev rule's command (systemd/98-kdumpkit-hotplug.rules.in): memory or CPUs changed. */
+static int reload_for_hotplug(struct ctl *ctl)
+{
+	return conf_is_valid(ctl) ?: unload(ctl) ?: load(ctl, REBUILD_IF_MISSING);
+}
+
+static int cmd_hotplug(struct ctl *ctl, int argc, char **argv)
+{
+	return no_args(ctl, argc, argv[0]) ?: hotplug_follow(ctl, reload_for_hotplug);
+}
+
 /* kdump-utils' codes: 0 operational, 3 not (LSB "not running"), 1 when the state cannot be read. */
 static int cmd_status(struct ctl *ctl, int argc, char **argv)
 {
@@ -317,6 +330,7 @@ static int cmd_status(struct ctl *ctl, int argc, char **argv)
 		return fail(ctl, &err);
 	if (loaded == 1) {
 		printf("Kdump is operational\n");
+		hotplug_status(ctl);
 		return 0;
 	}
 	printf("Kdump is not operational\n");
@@ -552,7 +566,8 @@ static const struct command commands[] = {
 	{ "stop", cmd_stop, "unload it" },
 	{ "restart", cmd_restart, "stop, then start" },
 	{ "reload", cmd_reload, "unload and load again with the same initramfs" },
-	{ "status", cmd_status, "exit 0 when operational (a capture kernel is loaded), 3 when not" },
+	{ "status", cmd_status, "exit 0 when operational (a capture kernel is loaded), 3 when not; how hotplug is followed" },
+	{ "hotplug", cmd_hotplug, "reload after memory/CPU hotplug unless the kernel updates the elfcorehdr (udev runs it)" },
 	{ "rebuild", cmd_rebuild, "rebuild the capture initramfs now" },
 	{ "save-raw", cmd_save_raw, "save the dump a capture wrote on kdump.conf's raw device (start does)" },
 	{ "showmem", cmd_showmem, "the memory reserved for the crash kernel, and where" },
@@ -580,6 +595,7 @@ static void usage(FILE *out)
 		"  --settings FILE    KEY=value settings (KDUMP_SETTINGS; default /etc/default/kdump)\n"
 		"  --grub FILE        for reset-crashkernel (KDUMPCTL_GRUB; default /etc/default/grub)\n"
 		"  --sysfs DIR        (KDUMPCTL_SYSFS; default /sys)   --proc DIR (KDUMPCTL_PROC; default /proc)\n"
+		"  KDUMPCTL_RUNDIR    hotplug's lock and the last load's time (default /run/kdumpkit)\n"
 		"Tools: KDUMPCTL_KEXEC, KDUMPCTL_MKDUMPRD (default " KDK_PREFIX "/sbin/…),\n"
 		"KDUMPCTL_LIBEXECDIR (default " KDK_PREFIX "/lib/kdumpkit), KDUMPCTL_SSH, KDUMPCTL_SSH_KEYGEN.\n");
 }
@@ -621,6 +637,7 @@ int main(int argc, char **argv)
 		.proc = env_or("KDUMPCTL_PROC", "/proc"),
 		.conf_path = env_or("KDUMP_CONF", "/etc/kdump.conf"),
 		.settings_path = env_or("KDUMP_SETTINGS", "/etc/default/kdump"),
+		.rundir = env_or("KDUMPCTL_RUNDIR", "/run/kdumpkit"),
 		.grub_defaults = env_or("KDUMPCTL_GRUB", "/etc/default/grub"),
 		.resolv_conf = env_or("KDUMPCTL_RESOLV_CONF", "/etc/resolv.conf"),
 		.sbindir = KDK_PREFIX "/sbin",

@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dump_dir.h"
 #include "raw_save.h"
 #include "raw_target.h"
+
+#define RAW_DEVICE_WAIT_SECONDS 30
 
 static void device_path(const char *spec, char *path, size_t size)
 {
@@ -37,6 +40,16 @@ int ctl_save_raw(const struct ctl *ctl, const struct kdk_kdump_conf *conf, struc
 	if (conf->target != KDK_TARGET_RAW)
 		return 0;
 	device_path(conf->device, device, sizeof(device));
+	/* kdump.service can start before udev has made the /dev/disk/by-* link (t/80 on an idle
+	 * machine): wait for it a while rather than miss the dump until the next boot. */
+	if (access(device, F_OK) && errno == ENOENT) {
+		int waited;
+
+		ctl_info(ctl, "raw %s: waiting up to %d s for %s", conf->device, RAW_DEVICE_WAIT_SECONDS,
+			 device);
+		for (waited = 0; waited < RAW_DEVICE_WAIT_SECONDS * 5 && access(device, F_OK); waited++)
+			usleep(200000);
+	}
 	if ((rc = kdk_raw_stream_present(device, &present, err)))
 		return kdk_err_prefix(err, "%s:%u: raw %s: ", conf->file, conf->target_line,
 				      conf->device);

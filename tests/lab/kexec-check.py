@@ -3,9 +3,9 @@
 
   kexec-check.py section SERIAL LABEL     lines between "KDK-LAB: LABEL begin" and "... end rc=N"
   kexec-check.py rc SERIAL LABEL          that section's exit status
-  kexec-check.py iomem-dump SERIAL        System RAM minus "Crash kernel" minus the first 1 MiB,
-                                          from the recorded /proc/iomem, one "start-end"
-                                          (inclusive, hex) per line
+  kexec-check.py iomem-dump SERIAL [LABEL] System RAM minus "Crash kernel" minus the first 1 MiB,
+                                          from the recorded /proc/iomem (section LABEL, default
+                                          iomem), one "start-end" (inclusive, hex) per line
   kexec-check.py vmcore-loads SERIAL      the capture kernel's /proc/vmcore PT_LOADs outside the
                                           kernel text mapping, merged where adjacent, same format
   kexec-check.py vmcore-summary SERIAL    "prstatus=N vmcoreinfo=0|1 loads=N size=BYTES": the CPU
@@ -30,9 +30,9 @@ def section(path, label):
             out.append(line)
     raise SystemExit('no complete "%s" section in %s' % (label, path))
 
-def iomem_dump(path):
+def iomem_dump(path, label='iomem'):
     entries = []
-    for line in section(path, 'iomem')[0]:
+    for line in section(path, label)[0]:
         m = re.match(r'^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$', line)
         if m:
             entries.append((int(m.group(2), 16), int(m.group(3), 16), m.group(4)))
@@ -93,7 +93,7 @@ def main():
     elif cmd == 'rc':
         print(section(path, sys.argv[3])[1])
     elif cmd == 'iomem-dump':
-        for s, e in merge(iomem_dump(path)):
+        for s, e in merge(iomem_dump(path, *sys.argv[3:4])):
             print('%x-%x' % (s, e))
     elif cmd == 'vmcore-loads':
         loads = [[p[4], p[4] + p[6] - 1] for p in phdrs(vmcore_header(path))

@@ -26,6 +26,11 @@ run() {
 }
 
 crash_loaded() { lab_marker "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"; }
+# Whether the kernel updates the loaded image's elfcorehdr on hotplug (absent: no CRASH_HOTPLUG).
+sysfs_value() { cat "$1" 2> /dev/null || echo absent; }
+hotplug_state() {
+	lab_marker "crash_hotplug memory=$(sysfs_value /sys/devices/system/memory/crash_hotplug) cpu=$(sysfs_value /sys/devices/system/cpu/crash_hotplug) elfcorehdr_size=$(sysfs_value /sys/kernel/crash_elfcorehdr_size)"
+}
 
 crash_now() {
 	lab_marker "crashing"
@@ -67,11 +72,33 @@ ref-s)
 	crash_loaded
 	run load-s $KEXEC -s -p /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
 	crash_loaded
+	hotplug_state
 	crash_now
 	;;
 crash-c)
-	run load-c $KEXEC -c -p /vmlinuz --initrd=/capture.img --append="$CAPTURE_APPEND"
+	append=$CAPTURE_APPEND
+	# The capture kernel must not take the hot-added DIMM as its own memory (ACPI memory
+	# hotplug at its boot): it would then refuse to read it from /proc/vmcore (EFAULT, "ioremap
+	# on RAM"). kdumpctl's default capture command line has acpi_no_memhotplug for this.
+	[ "$(arg kdk_hotplug)" = 1 ] && append="$append acpi_no_memhotplug"
+	run load-c $KEXEC -c -p /vmlinuz --initrd=/capture.img --append="$append"
 	crash_loaded
+	hotplug_state
+	if [ "$(arg kdk_hotplug)" = 1 ]; then
+		# The host adds a DIMM (QMP) now; the kernel onlines it (memhp_default_state=online)
+		# and, the image loaded with KEXEC_UPDATE_ELFCOREHDR, rewrites our elfcorehdr.
+		before=$(grep -c 'System RAM' /proc/iomem)
+		lab_marker "hotplug: waiting for memory"
+		i=0
+		while [ "$(grep -c 'System RAM' /proc/iomem)" -le "$before" ] && [ $i -lt 600 ]; do
+			sleep 0.2
+			i=$((i + 1))
+		done
+		sleep 1
+		lab_marker "hotplug: memory blocks online $(grep -l online /sys/devices/system/memory/memory*/state | wc -l)"
+		run iomem-hotplugged cat /proc/iomem
+		hotplug_state
+	fi
 	crash_now
 	;;
 corrupt)

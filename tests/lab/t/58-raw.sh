@@ -1,11 +1,11 @@
 # Lab test: a raw partition target, 6.1 only. kdump.conf says "raw PARTUUID=…0002" (partition 2
 # of tests/lab/disk's parts layout, an ext4 the dump overwrites); the capture /init finds it
 # through the GPT and writes the flattened stream over its start. The next boot's side runs on
-# the host: `kdumpctl save-raw` (what kdumpctl start runs) on the partition
-# copied out of the disk finds the stream, reassembles path/127.0.0.1-<date>/vmcore and clears
-# it. Oracles: Debian's crash 8.0.2 opens the vmcore (its bt is t/52's: one crash start here, for
-# the 3-minute budget), and makedumpfile -R (the reference reassembler) makes the same file from
-# the stream.
+# the host here (t/80 does that boot for real, kdump.service in its systemd guest):
+# `kdumpctl save-raw` (what kdumpctl start runs) on the partition copied out of the disk finds
+# the stream, reassembles path/127.0.0.1-<date>/vmcore and clears it. Oracles: Debian's crash
+# 8.0.2 opens the vmcore (its bt is t/52's: one crash start here, for the 3-minute budget), and
+# makedumpfile -R (the reference reassembler) makes the same file from the stream.
 . "$(dirname "$0")/../lab.sh"
 
 for tool in kexec kdump-init; do

@@ -2,7 +2,14 @@
 #   boot 1 (crashkernel=256M): --status, kexec -c -p -d (its crash memory ranges against Debian's
 #          kexec -c -p -d on the same guest), -u -p, then kexec -s -p and a crash: the capture kernel
 #          boots and reads /proc/vmcore end to end.
-#   boot 2 (crashkernel=256M): kexec -c -p and a crash, checked the same way.
+#   boot 2 (crashkernel=256M): kexec -c -p and a crash, checked the same way. On a kernel built
+#          with CONFIG_CRASH_HOTPLUG (6.12, 7.x; the test reads the config to choose the scenario,
+#          kexec asks sysfs): QEMU -m …,slots=2,maxmem=2G, and after the load a 512 MiB pc-dimm
+#          is hot-added over QMP and onlined (memhp_default_state=online); kexec -c -p set
+#          KEXEC_UPDATE_ELFCOREHDR (crash_hotplug reads 1 for the loaded image) so the kernel
+#          rewrites our elfcorehdr: /proc/vmcore's PT_LOADs must cover the DIMM too.
+#   Both boots: kexec -d says whether the kernel can update the elfcorehdr (crash_elfcorehdr_size)
+#   and how big the segment is; crash_hotplug after each load agrees.
 #   boot 3 (crashkernel=256M): a region too small for what is asked (both syscalls), then a load
 #          with a wrong digest on purpose: purgatory refuses and no kernel starts.
 #   boot 4 (no crashkernel=): the errors for no region and for -e with nothing loaded, then
@@ -35,12 +42,13 @@ ranges_block() {
 		awk 'NR == 1 { print; next } /^[0-9a-f]+-[0-9a-f]+ \([0-9]+\)$/ { print; next } { exit }'
 }
 
-# check_capture RUN RELEASE HOW — the capture kernel booted and its /proc/vmcore is whole.
+# check_capture RUN RELEASE HOW [IOMEM_SECTION] — the capture kernel booted and its /proc/vmcore
+# is whole: its PT_LOADs are the RAM of the first kernel's /proc/iomem (as printed in that section).
 check_capture() {
-	local run=$1 release=$2 how=$3 want got summary size bytes
+	local run=$1 release=$2 how=$3 iomem=${4:-iomem} want got summary size bytes
 	lab_wait_text "$run" "KDK-LAB: vmcore read end to end" 240
 	ok $? "$release $how: the capture kernel booted to its /init and read /proc/vmcore"
-	want=$(python3 "$CHECK" iomem-dump "$run/serial.log" 2>&1 | tr '\n' ' ')
+	want=$(python3 "$CHECK" iomem-dump "$run/serial.log" "$iomem" 2>&1 | tr '\n' ' ')
 	got=$(python3 "$CHECK" vmcore-loads "$run/serial.log" 2>&1 | tr '\n' ' ')
 	diag "$release $how: System RAM - crashkernel - first 1 MiB: $want"
 	is "$got" "$want" "$release $how: /proc/vmcore's PT_LOADs cover exactly that"
@@ -88,17 +96,55 @@ for release in $KDK_LAB_KERNELS; do
 	is "$(section_rc "$run" load-s)" 0 "$release: kexec -s -p loads (kexec_file_load)"
 	grep -A1 'KDK-LAB: load-s end' "$run/serial.log" | grep -q 'kexec_crash_loaded=1'
 	ok $? "$release: kexec_crash_loaded reads 1 after kexec -s -p"
+	# Crash hotplug: what kexec -d said against what sysfs says (the test's side: the config).
+	said=$(section "$run" ours-d | grep '^crash hotplug: ')
+	state=$(grep -a -A2 'KDK-LAB: load-s end' "$run/serial.log" | grep -o 'crash_hotplug .*' | tr -d '\r')
+	if grep -q '^CONFIG_CRASH_HOTPLUG=y' "$kdir/config"; then
+		hdr_size=$(sed -n 's/.*elfcorehdr_size=\([0-9]*\)$/\1/p' <<< "$state")
+		seg=$(sed -n 's/.*: segment of \([0-9]*\) bytes, outside the digest, KEXEC_UPDATE_ELFCOREHDR$/\1/p' <<< "$said")
+		[ -n "$hdr_size" ] && [ -n "$seg" ] && [ "$seg" -ge "$hdr_size" ] &&
+			grep -q "the kernel updates the elfcorehdr (/sys/kernel/crash_elfcorehdr_size: $hdr_size bytes)" <<< "$said"
+		ok $? "$release (CRASH_HOTPLUG): kexec -c -p -d sizes the elfcorehdr for the kernel's updates: \"$said\" ($state)"
+		[[ "$state" == "crash_hotplug memory=1 cpu=1 "* ]]
+		ok $? "$release: after kexec -s -p the kernel updates the loaded elfcorehdr itself: $state"
+	else
+		grep -q 'no crash_elfcorehdr_size under /sys: the kernel cannot update the elfcorehdr' <<< "$said"
+		ok $? "$release (no CRASH_HOTPLUG): kexec -c -p -d says the kernel cannot update the elfcorehdr: \"$said\""
+		[ "$state" = "crash_hotplug memory=absent cpu=absent elfcorehdr_size=absent" ]
+		ok $? "$release: no crash_hotplug in sysfs (reloads must follow hotplug): $state"
+	fi
 	check_capture "$run" "$release" "kexec -s -p"
 
 	# ---- boot 2: kexec_load (our elfcorehdr, boot_params, purgatory) and a crash -------------
 	run=$(lab_run_dir "kx2-$release")
-	boot "$run" "$release" "crashkernel=256M kdk_scenario=crash-c"
+	if grep -q '^CONFIG_CRASH_HOTPLUG=y' "$kdir/config"; then
+		KDK_GUEST_MEM="$KDK_GUEST_MEM,slots=2,maxmem=2G" boot "$run" "$release" \
+			"crashkernel=256M kdk_scenario=crash-c kdk_hotplug=1 memhp_default_state=online"
+		lab_wait_text "$run" "KDK-LAB: hotplug: waiting for memory" 200
+		lab_qmp "$run" '{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "hp0", "size": 536870912}}' \
+			'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "dimm0", "memdev": "hp0"}}'
+		ok $? "$release: a 512 MiB pc-dimm hot-added over QMP after kexec -c -p ($(tail -n 1 "$run/qmp.log" 2> /dev/null))"
+	else
+		boot "$run" "$release" "crashkernel=256M kdk_scenario=crash-c"
+	fi
 	lab_wait_text "$run" "KDK-LAB: crashing" 200
 	ok $? "$release: boot 2 reached the crash"
 	is "$(section_rc "$run" load-c)" 0 "$release: kexec -c -p loads (kexec_load)"
 	grep -A1 'KDK-LAB: load-c end' "$run/serial.log" | grep -q 'kexec_crash_loaded=1'
 	ok $? "$release: kexec_crash_loaded reads 1 after kexec -c -p"
-	check_capture "$run" "$release" "kexec -c -p"
+	if grep -q '^CONFIG_CRASH_HOTPLUG=y' "$kdir/config"; then
+		state=$(grep -a -A2 'KDK-LAB: load-c end' "$run/serial.log" | grep -o 'crash_hotplug .*' | tr -d '\r')
+		[[ "$state" == "crash_hotplug memory=1 cpu=1 "* ]]
+		ok $? "$release: the kernel took KEXEC_UPDATE_ELFCOREHDR: it updates our kexec_load elfcorehdr ($state)"
+		before=$(python3 "$CHECK" iomem-dump "$run/serial.log" 2>&1 | tr '\n' ' ')
+		after=$(python3 "$CHECK" iomem-dump "$run/serial.log" iomem-hotplugged 2>&1 | tr '\n' ' ')
+		added=$(comm -13 <(tr ' ' '\n' <<< "$before" | sort) <(tr ' ' '\n' <<< "$after" | sort) | grep . | tr '\n' ' ')
+		[ -n "$added" ]
+		ok $? "$release: the DIMM is System RAM in /proc/iomem: new range(s) $added($(grep -ao 'hotplug: memory blocks online [0-9]*' "$run/serial.log"))"
+		check_capture "$run" "$release" "kexec -c -p + hot-added DIMM" iomem-hotplugged
+	else
+		check_capture "$run" "$release" "kexec -c -p"
+	fi
 
 	if ! lab_short "$release"; then
 		lab_skip "$release: boots 3 and 4 (a region too small, a wrong digest, no crashkernel=, kexec -e) test kexec's own paths: run on $KDK_LAB_KERNELS_SHORT only (time budget, docs/lab.md)"

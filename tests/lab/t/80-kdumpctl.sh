@@ -18,8 +18,18 @@
 #   4. on that second boot: `apt-get remove kdumpkit` stops kdump.service (nothing loaded, no
 #      unit left running), keeps /var/crash and the conffiles; `dpkg -i` of the same .deb under
 #      the running systemd starts it again (debhelper's postinst).
-#   5. kdumpctl start with a broken kdump.conf line (after kdumpctl stop): fails with
-#      kdump.conf:LINE: and nothing is loaded; a third boot without crashkernel=: kdump.service
+#   5. a raw partition target saved at the next boot (issue 15): still on the second boot,
+#      kdump.conf gets "raw PARTUUID=…" (a GPT partition on a second disk, /dev/vdb1),
+#      kdump is restarted (rebuilt) and crashed again; the capture /init writes the flattened
+#      stream over the partition; on the third boot kdump.service's start finds it, reassembles
+#      /var/crash/127.0.0.1-<date>/vmcore and clears the signature (its journal says so), a
+#      second save-raw finds nothing, the partition's first page is zero, and Debian's crash
+#      opens that vmcore (copied out of the root disk). Then memory hotplug on that boot (QEMU
+#      -m …,slots=2,maxmem=2G): a 512 MiB pc-dimm added over QMP; 6.1 has no CRASH_HOTPLUG, so
+#      status names the udev rule and the rule's kdumpctl hotplug reloads kdump (journal); a
+#      crash to the raw target again, reassembled on the host, covers the DIMM (max pfn).
+#   6. kdumpctl start with a broken kdump.conf line (after kdumpctl stop): fails with
+#      kdump.conf:LINE: and nothing is loaded; a last boot without crashkernel=: kdump.service
 #      is skipped, not failed (its ExecCondition, kdumpctl showmem), its journal says how to
 #      reserve memory, kdumpctl status exits 3.
 . "$(dirname "$0")/../lab.sh"
@@ -56,11 +66,11 @@ absent=
 for path in ./usr/sbin/kexec ./usr/sbin/dumpsave ./usr/sbin/mkdumprd ./usr/sbin/kdumpctl ./usr/bin/kcrash \
 	./usr/lib/kdumpkit/kdump-init ./usr/lib/kdumpkit/kdump-init-ssh ./lib/systemd/system/kdump.service \
 	./usr/share/man/man8/kdumpctl.8.gz ./usr/share/man/man5/kdump.conf.5.gz ./usr/share/man/man1/kcrash.1.gz \
-	./usr/share/bash-completion/completions/kdumpctl; do
+	./usr/share/bash-completion/completions/kdumpctl ./lib/udev/rules.d/98-kdumpkit-hotplug.rules; do
 	grep -qx "$path" <<< "$contents" || absent+=" $path"
 done
 [ -z "$absent" ]
-ok $? "the .deb holds the tools (kcrash in /usr/bin), the capture /init, kdump.service, man pages, completion${absent:+; missing:$absent}"
+ok $? "the .deb holds the tools (kcrash in /usr/bin), the capture /init, kdump.service, the hotplug udev rule, man pages, completion${absent:+; missing:$absent}"
 is "$(dpkg-deb -f "$deb" Conflicts)" "kdump-tools, kexec-tools" "Conflicts: kdump-tools, kexec-tools"
 is "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | sort | paste -sd ' ')" "/etc/default/kdump /etc/kdump.conf" \
 	"conffiles: /etc/kdump.conf and /etc/default/kdump"
@@ -94,18 +104,45 @@ install -m 0755 "$guest/kdk-lab-steps" "$root/usr/local/sbin/kdk-lab-steps"
 echo kdk-guest > "$root/etc/hostname"
 mkfs.ext4 -q -F -L kdkroot -d "$root" "$work/root.img" 2G || bail "mkfs.ext4 -d the root disk"
 rm -rf "$root"
+# The raw target's disk: GPT, one 256 MiB partition of a known PARTUUID (sparse file).
+raw_partuuid=6b646b72-0000-4000-8000-000000000001
+truncate -s 300M "$work/raw.img" &&
+	printf 'label: gpt\nstart=2048, size=524288, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, uuid=%s\n' \
+		"$raw_partuuid" | sfdisk -q "$work/raw.img" > /dev/null || bail "sfdisk the raw target's disk"
 "$LAB_DIR/initramfs" "$work/boot.img" --kernel "$release" --module virtio_blk --module virtio_pci \
 	--run "$guest/switch-root.sh" || bail "the first-stage initramfs"
 diag "root disk and initramfs ready after $((SECONDS - start)) s"
 
 # boot PHASE LIMIT [CRASHKERNEL] — one boot of the root disk; sets $run and waits for QEMU to end.
+# With HOTPLUG=1: room for a DIMM (-m …,slots=2,maxmem=2G), hot-added memory onlined by the
+# kernel (memhp_default_state=online: 6.1's default leaves it offline), and a 512 MiB pc-dimm
+# added over QMP when the guest says it waits for it ($qmp_status: QMP's exit status).
 boot() {
-	local reserve=${3-crashkernel=$crashkernel}
+	local reserve=${3-crashkernel=$crashkernel} mem=$KDK_GUEST_MEM extra=
 	run=$(lab_run_dir "kdumpctl-$1-$release")
-	lab_qemu_start "$run" "$2" -kernel "$kdir/vmlinuz" -initrd "$work/boot.img" -no-reboot \
-		-append "console=ttyS0,115200 loglevel=7 ignore_loglevel $reserve root=/dev/vda rw panic=-1 kdk_phase=$1" \
-		-drive "file=$work/root.img,if=virtio,format=raw"
+	[ "${HOTPLUG:-0}" = 1 ] && mem=$KDK_GUEST_MEM,slots=2,maxmem=2G extra=" kdk_hotplug=1 memhp_default_state=online"
+	KDK_GUEST_MEM=$mem lab_qemu_start "$run" "$2" -kernel "$kdir/vmlinuz" -initrd "$work/boot.img" -no-reboot \
+		-append "console=ttyS0,115200 loglevel=7 ignore_loglevel $reserve root=/dev/vda rw panic=-1 kdk_phase=$1 kdk_raw_partuuid=$raw_partuuid$extra" \
+		-drive "file=$work/root.img,if=virtio,format=raw" -drive "file=$work/raw.img,if=virtio,format=raw"
+	qmp_status=
+	if [ "${HOTPLUG:-0}" = 1 ] && lab_wait_text "$run" "KDK-LAB: hotplug: waiting for memory" "$2"; then
+		lab_qmp "$run" '{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "hp0", "size": 536870912}}' \
+			'{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "dimm0", "memdev": "hp0"}}'
+		qmp_status=$?
+	fi
 	lab_qemu_wait_exit "$run" "$2" || lab_qemu_kill "$run"
+}
+# max_pfn DUMP — one past the last pfn a kdump-compressed dump holds (max_mapnr_64 of the
+# sub-header, docs/formats/kdump-compressed.md; dumpsave ends it at the last frame kept): past the
+# DIMM's start only if /proc/vmcore, so the elfcorehdr, covered the DIMM.
+max_pfn() {
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read(1 << 20)
+assert d[:8] == b'KDUMP   ', 'not kdump-compressed'
+block_size, = struct.unpack_from('<i', d, 428)
+print(hex(struct.unpack_from('<Q', d, block_size + 96)[0]))
+PY
 }
 marker() { grep -a "KDK-LAB: $1" "$run/serial.log" | tr -d '\r' | head -n 1; }
 journal() { grep -a "KDK-LAB: journal: " "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: journal: //'; }
@@ -172,9 +209,10 @@ ok $? "then final_action reboot (QEMU -no-reboot ended the run)"
 ok $? "nothing ran after the crash"
 
 # ---- boot 2: the dump is there, kdump is back ------------------------------------------------
-# (420 s: the remove and the reinstall took boot 2 to 283 s on a loaded machine)
+# (420 s: the remove and the reinstall took boot 2 to 283 s on a loaded machine; with the raw
+# target's restart, crash and capture it took 430 s at load average ~14)
 t0=$SECONDS
-boot check 420
+boot check 660
 diag "boot 2 ended after $((SECONDS - t0)) s"
 dumps=$(grep -a 'KDK-LAB: dump dir /var/crash/127.0.0.1-' "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: //')
 [[ "$dumps" == *": vmcore vmcore-dmesg.txt "* ]] && [ "$(wc -l <<< "$dumps")" -eq 1 ]
@@ -202,6 +240,19 @@ got=$(marker 'reinstall rc=')
 ok $? "dpkg -i of the .deb under the running systemd starts kdump (debhelper's postinst): ${got#*KDK-LAB: }"
 grep -aq 'KDK-LAB: check done' "$run/serial.log"
 ok $? "the check steps finished"
+got=$(marker 'raw: restart rc=')
+[[ "$got" == *"raw: restart rc=0 is-active=active" ]]
+ok $? "kdump.conf's target raw PARTUUID=$raw_partuuid: systemctl restart kdump: ${got#*KDK-LAB: }"
+rawj=$(grep -a "KDK-LAB: raw-journal: " "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: raw-journal: //')
+grep -q 'mkdumprd: wrote' <<< "$rawj" && grep -q "kdump is operational: a crash saves to PARTUUID=$raw_partuuid, path /var/crash" <<< "$rawj"
+ok $? "its journal: rebuilt, loaded, $(grep -o 'kdump is operational.*' <<< "$rawj")"
+grep -aq 'KDK-LAB: raw: crashing with kdumpctl test --force' "$run/serial.log" && ! grep -aq 'KDK-LAB: still running after the raw' "$run/serial.log"
+ok $? "kdumpctl test --force crashed it again"
+said=$(grep -ao 'kdump: wrote the dump to .*' "$run/serial.log" | head -n 1 | tr -d '\r')
+grep -q '^kdump: wrote the dump to /dev/vdb1 ' <<< "$said"
+ok $? "the capture /init found PARTUUID=…0001 (vdb1) and wrote the stream there: $said"
+grep -aq 'kdump: final_action reboot' "$run/serial.log"
+ok $? "then final_action reboot"
 
 dir=$("$LAB_DIR/disk" ls "$work/root.img" /var/crash 2> /dev/null | grep '^127\.0\.0\.1-' | head -n 1)
 "$LAB_DIR/disk" get "$work/root.img" "/var/crash/$dir/vmcore" "$work/vmcore" &&
@@ -222,10 +273,75 @@ grep -q 'COMMAND: "kdumpctl"' <<< "$bt"
 ok $? "and the panic task is kdumpctl: $(grep -o 'PID: [0-9]* .*COMMAND: "[^"]*"' <<< "$bt" | head -n 1 | tr -s ' ')"
 rm -f "$work/vmcore"
 
-# ---- boot 3: no crashkernel= -------------------------------------------------------------------
+# ---- boot 3: kdump.service's start saves the raw target's stream ------------------------------
+t0=$SECONDS
+HOTPLUG=1 boot rawcheck 420
+diag "boot 3 (the raw target's stream saved by kdump.service) ended after $((SECONDS - t0)) s"
+j=$(journal)
+diag "kdump.service's journal on boot 3:" "$j"
+got=$(grep -o "raw PARTUUID=$raw_partuuid (/dev/disk/by-partuuid/$raw_partuuid) holds a dump stream: saving it in /var/crash/127.0.0.1-[^ ]*" <<< "$j")
+[ -n "$got" ]
+ok $? "kdump.service's start found the stream: ${got:-(no such journal line)}"
+got=$(grep -o 'saved /var/crash/127\.0\.0\.1-[^ ]*/vmcore ([0-9]* bytes in [0-9]* records); the stream on .* is cleared' <<< "$j")
+[ -n "$got" ]
+ok $? "reassembled the vmcore and cleared the stream: ${got:-(no such journal line)}"
+journal | grep -q "loaded the capture kernel" && [ "$(marker 'is-active=' | sed 's/.*is-active=//')" = active ]
+ok $? "and loaded the capture kernel after it (kdump active)"
+dumps=$(grep -a 'KDK-LAB: dump dir /var/crash/127.0.0.1-' "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: //')
+rawdir=$(grep -o 'saved /var/crash/127\.0\.0\.1-[^ ]*/vmcore' <<< "$j" | head -n 1 | sed 's|saved /var/crash/||; s|/vmcore$||')
+[ -n "$rawdir" ] && grep -q "^dump dir /var/crash/$rawdir/: vmcore $" <<< "$dumps" && [ "$(wc -l <<< "$dumps")" -eq 2 ]
+ok $? "/var/crash holds the first dump and the raw target's ($rawdir: vmcore): $(tr '\n' ';' <<< "$dumps")"
+got=$(marker 'save-raw again rc=')
+[[ "$got" == *"rc=0 kdumpctl: raw PARTUUID=$raw_partuuid (/dev/disk/by-partuuid/$raw_partuuid): no dump stream on it"* ]]
+ok $? "a second save-raw finds nothing: ${got#*KDK-LAB: }"
+is "$(marker 'raw: first page ' | sed 's/.*first page //')" "0 non-zero bytes" \
+	"the partition's first page is zero after the save (read in the guest)"
+"$LAB_DIR/disk" get "$work/root.img" "/var/crash/$rawdir/vmcore" "$work/raw-vmcore"
+ok $? "copied /var/crash/$rawdir/vmcore ($(stat -c %s "$work/raw-vmcore" 2> /dev/null) bytes) out with debugfs"
+got=$(lab_crash_release "$kdir/vmlinux" "$work/raw-vmcore")
+[[ "$got" == "RELEASE: $release "* ]]
+ok $? "Debian's crash opens the vmcore saved from the raw target: $got"
+pfn_before=$(max_pfn "$work/raw-vmcore" 2>&1)
+rm -f "$work/raw-vmcore"
+
+# Memory hotplug (6.1: no CONFIG_CRASH_HOTPLUG, so the udev rule's reload is what follows it):
+# still on boot 3, a 512 MiB DIMM is hot-added over QMP once kdump is loaded; udev's rule runs
+# kdumpctl hotplug, which reloads the capture kernel; then a crash (to the raw target again),
+# and the dump must cover the DIMM (its header's max pfn past the DIMM's end).
+got=$(marker 'hotplug: status ')
+[[ "$got" == *"Memory/CPU hotplug: the udev rule reloads the capture kernel (kdumpctl hotplug); the kernel does not update its elfcorehdr (/sys/devices/system/memory/crash_hotplug absent, cpu/crash_hotplug absent)" ]]
+ok $? "kdumpctl status names the udev rule's reload on 6.1: ${got#*KDK-LAB: hotplug: status }"
+is "$qmp_status" 0 "a 512 MiB pc-dimm hot-added over QMP ($(tail -n 1 "$run/qmp.log" 2> /dev/null))"
+got=$(marker 'hotplug: memory online')
+[[ "$got" == *"System RAM"* ]]
+ok $? "the guest onlined it: ${got#*KDK-LAB: }"
+hj=$(grep -a "KDK-LAB: hotplug-journal: " "$run/serial.log" | tr -d '\r' | sed 's/.*KDK-LAB: hotplug-journal: //')
+diag "kdumpctl hotplug in the journal:" "$hj"
+grep -q 'hotplug: memory or CPUs changed and the kernel does not update the elfcorehdr .*: reloading the capture kernel' <<< "$hj" &&
+	grep -q 'kdumpctl: loaded the capture kernel' <<< "$hj"
+ok $? "udev ran kdumpctl hotplug, which reloaded the capture kernel: $(grep -o 'reloading the capture kernel' <<< "$hj" | head -n 1)"
+grep -aq 'KDK-LAB: hotplug: crashing' "$run/serial.log" && grep -ao 'kdump: wrote the dump to /dev/vdb1 ' "$run/serial.log" > /dev/null
+ok $? "then crashed; the capture /init wrote the stream to the raw target again"
+"$LAB_DIR/disk" part-get "$work/raw.img" 1 "$work/raw-p1.img" &&
+	printf '%s\n' "raw $work/raw-p1.img" "path $work/host-crash" "core_collector dumpsave -l -d 31" > "$work/host.conf" &&
+	KDUMP_CONF=$work/host.conf "$KDK_BUILD/kdumpctl" save-raw > "$work/save-raw.out" 2>&1
+ok $? "kdumpctl save-raw of that stream on the host: $(tail -n 1 "$work/save-raw.out")"
+vmcore=$(ls "$work"/host-crash/127.0.0.1-*/vmcore 2> /dev/null | head -n 1)
+pfn_after=$(max_pfn "$vmcore" 2>&1)
+# The DIMM sits at QEMU's device memory, from 4 GiB up: pfns 0x100000-0x11ffff. At -d 31 its free
+# pages are left out, but what the kernel put there (0x102c40 in the first run) is kept.
+[[ "$pfn_after" == 0x* ]] && [ $((pfn_after)) -gt $((0x100000)) ] && [ $((pfn_after)) -le $((0x120000)) ] &&
+	[[ "$pfn_before" == 0x* ]] && [ $((pfn_before)) -lt $((0x100000)) ]
+ok $? "the dump holds pages of the hot-added DIMM: last pfn $pfn_after (expected in 0x100001-0x120000), before the hotplug $pfn_before"
+got=$(lab_crash_release "$kdir/vmlinux" "$vmcore")
+[[ "$got" == "RELEASE: $release "* ]]
+ok $? "Debian's crash opens it: $got"
+rm -rf "$work/raw-p1.img" "$work/host-crash"
+
+# ---- boot 4: no crashkernel= -------------------------------------------------------------------
 t0=$SECONDS
 boot noreserve 300 ""
-diag "boot 3 (no crashkernel=) ended after $((SECONDS - t0)) s"
+diag "boot 4 (no crashkernel=) ended after $((SECONDS - t0)) s"
 # The unit's ExecCondition (kdumpctl showmem) fails: systemd skips the unit; it is not failed.
 is "$(marker 'is-active=' | sed 's/.*is-active=//')" "inactive" "without crashkernel= kdump.service is skipped (is-active → inactive)"
 got=$(marker 'unit .*ActiveState=')
@@ -242,6 +358,6 @@ ok $? "journalctl -p err -u kdump holds that message (kdumpctl's <3> prefix read
 got=$(marker 'status rc=')
 [[ "$got" == *"status rc=3 Kdump is not operational no memory is reserved"* ]]
 ok $? "kdumpctl status exits 3: ${got#*KDK-LAB: }"
-rm -f "$work/root.img"
+rm -f "$work/root.img" "$work/raw.img"
 diag "t/80 took $SECONDS s"
 done_testing

@@ -38,7 +38,7 @@ for release in $KDK_LAB_KERNELS; do
 	esac
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
-	"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
 	fx=$KDK_CACHE/fixtures/$release/sysrq/vmcore.elf
 	work=$(lab_run_dir "faults-$release")
 	cd "$work" || bail "cd $work"

@@ -38,7 +38,7 @@ ours() {
 for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
-	"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
 	dump=$KDK_CACHE/fixtures/$release/sysrq/vmcore.elf
 	work=$(lab_run_dir "kcrash-files-vm-$release")
 	TAP_KEEP_DIRS=("$work")

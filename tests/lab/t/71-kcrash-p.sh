@@ -68,7 +68,7 @@ task'
 for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
-	"$LAB_DIR/make-fixture" "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
 	fx=$KDK_CACHE/fixtures/$release/sysrq
 	dump=$fx/vmcore.elf
 	work=$(lab_run_dir "kcrash-p-$release")

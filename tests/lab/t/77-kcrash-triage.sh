@@ -32,7 +32,7 @@ for release in $KDK_LAB_KERNELS; do
 	classes="sysrq nmi"
 	lab_has_headers "$release" && classes="$classes $module_classes"
 	for class in $classes; do
-		"$LAB_DIR/make-fixture" "$release" "$class" > /dev/null 2> "$work/fixture.err" ||
+		lab_fixture "$release" "$class" > /dev/null 2> "$work/fixture.err" ||
 			bail "$release $class: make-fixture: $(tail -n 3 "$work/fixture.err")"
 	done
 done

@@ -64,8 +64,18 @@ lab_fixture() {
 
 # ---- QEMU -------------------------------------------------------------------------------------
 # lab_qemu_start RUN_DIR TIMEOUT_SECONDS QEMU_ARGS... — boot a guest in the background.
-# The serial console goes to RUN_DIR/serial.log, QMP listens on RUN_DIR/qmp.sock, and
+# The serial console goes to RUN_DIR/serial.log, QMP listens on lab_qmp_socket's path, and
 # `timeout` kills QEMU after TIMEOUT_SECONDS whatever happens.
+# lab_qmp_socket RUN_DIR — where that run's QMP socket lives: a unix socket's path must stay under
+# 108 bytes, and run directories in a clone deep in the file system are longer, so the socket sits
+# in a short private directory under /tmp, named by a hash of the run directory.
+lab_qmp_socket() {
+	local dir
+	dir=/tmp/kdk-qmp-$(id -u)
+	mkdir -p "$dir" && chmod 700 "$dir"
+	echo "$dir/$(printf '%s' "$1" | sha256sum | cut -c1-16).sock"
+}
+
 lab_qemu_start() {
 	local run=$1 limit=$2; shift 2
 	: > "$run/serial.log"
@@ -74,7 +84,7 @@ lab_qemu_start() {
 		-smp "$KDK_GUEST_CPUS" -m "$KDK_GUEST_MEM" \
 		-nographic -nodefaults -no-user-config \
 		-serial "file:$run/serial.log" \
-		-qmp "unix:$run/qmp.sock,server=on,wait=off" \
+		-qmp "unix:$(lab_qmp_socket "$run"),server=on,wait=off" \
 		"$@" > "$run/qemu.out" 2>&1 &
 	echo $! > "$run/qemu.pid"
 }
@@ -132,7 +142,7 @@ lab_qemu_kill() {
 # lab_qmp RUN_DIR JSON... — QMP commands to the run's QEMU; replies go to RUN_DIR/qmp.log.
 lab_qmp() {
 	local run=$1; shift
-	python3 "$LAB_DIR/qmp.py" "$run/qmp.sock" "$@" >> "$run/qmp.log"
+	python3 "$LAB_DIR/qmp.py" "$(lab_qmp_socket "$run")" "$@" >> "$run/qmp.log"
 }
 
 # The kernel command line every lab guest starts from.

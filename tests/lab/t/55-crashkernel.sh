@@ -65,7 +65,8 @@ try() {
 	local release=$1 mem=$2 target=$3 size=$4 run img kdir dir before saved append net=()
 	img=$(images "$release" "$target") || { echo "no capture images"; return 1; }
 	kdir=$(lab_kernel_dir "$release")
-	run=$(lab_run_dir "ck$size-$mem-$target-$release")
+	# short: QEMU's QMP socket path in the run directory must stay under 108 bytes
+	run=$(lab_run_dir "ck$size-$mem${target:0:1}-${release%%-*}")
 	append="$(lab_cmdline_base) panic=-1 crashkernel=$size"
 	if [ "$target" = local ]; then
 		"$LAB_DIR/disk" make "$run/target.img" 256M kdktarget 5e1f0c1e-0000-4000-8000-0000000000d5 > /dev/null
@@ -134,7 +135,7 @@ ok $? "$release: the smallest crashkernel= that captures is ${smallest:-none} (t
 estimate_of() {
 	local release=$1 target=$2 mem=$3 img dir
 	img=$(images "$release" "$target") || return 1
-	dir=$(lab_run_dir "ck-est-$release-$target-$mem")
+	dir=$(lab_run_dir "ck-est-${release%%-*}-$target-$mem")
 	mkdir -p "$dir/proc" "$dir/sys/kernel"
 	printf 'MemTotal: %d kB\n' $((mem * 1024 - 60000)) > "$dir/proc/meminfo"
 	printf '%s\n' "KDUMP_KERNEL=$(lab_kernel_dir "$release")/vmlinuz" "KDUMP_INITRD=$img/capture.img" \

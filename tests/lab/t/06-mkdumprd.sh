@@ -62,13 +62,13 @@ cmp -s <(extract "$run/ssh.img" /init) "$run/kdump-init-ssh"
 ok $? "ssh target: /init is kdump-init-ssh from beside --init (the plain kdump-init has no SSH)"
 grep -q ' /lib/modules/virtio_net\.ko' <<< "$(extract "$run/ssh.img" /etc/kdumpkit/modules)"
 ok $? "ssh target: extra_modules virtio_net is in the module list"
-grep -q 'warning: .*ssh target 10.0.2.100\|warning: ssh target 10.0.2.100\|warning: no route to 10.0.2.100' <<< "$out"
+grep -q 'warning: .*dump target 10.0.2.100\|warning: no route to 10.0.2.100' <<< "$out"
 ok $? "ssh target: mkdumprd reports what the route to 10.0.2.100 here gave: $(grep -o 'warning: .*10.0.2.100.*' <<< "$out" | head -c 160)"
 # A host this machine reaches through loopback: no NIC driver to find, and mkdumprd says so.
 printf 'ssh kdump@127.0.0.1\nsshkey %s\n' "$run/ssh/kdump_id_ed25519" > "$run/ssh-lo.conf"
 echo "127.0.0.1 $(cut -d' ' -f1,2 "$run/ssh/kdump_id_ed25519.pub")" >> "$run/ssh/known_hosts"
 out=$("$mkdumprd" --moddir "$moddir" -c "$run/ssh-lo.conf" --init "$run/init" "$run/ssh-lo.img" 2>&1)
-grep -q 'warning: ssh target 127.0.0.1 is reached through lo' <<< "$out"
+grep -q 'warning: dump target 127.0.0.1 is reached through lo' <<< "$out"
 ok $? "ssh target over loopback: mkdumprd warns that the route has no NIC driver: $(grep -o 'warning: .*127.0.0.1.*' <<< "$out" | head -c 120)"
 echo "10.0.2.100 ssh-ed25519 AAAAother" > "$run/other_known_hosts"
 "$mkdumprd" --moddir "$moddir" -c "$run/ssh.conf" --init "$run/init" --known-hosts "$run/other_known_hosts" "$run/ssh2.img" > /dev/null 2>&1 &&

@@ -83,8 +83,8 @@ for release in $KDK_LAB_KERNELS_SHORT; do
 	ok $? "$release: the failure is the SSH handshake with the stand-in (no sshd): $(grep -ao 'kdump: saving the dump failed.*' "$run/serial.log" | head -c 200)"
 	grep -aq 'kdump: failure_action poweroff' "$run/serial.log" && grep -aq 'kdump: powering off' "$run/serial.log"
 	ok $? "$release: failure_action poweroff ran"
-	grep -q 'ssh target 10.0.2.100' "$run/mkdumprd.out"
-	ok $? "$release: mkdumprd said what it made of the route to 10.0.2.100 here: $(grep -o 'warning: ssh target.*' "$run/mkdumprd.out" | head -c 160)"
+	grep -q 'dump target 10.0.2.100' "$run/mkdumprd.out"
+	ok $? "$release: mkdumprd said what it made of the route to 10.0.2.100 here: $(grep -o 'warning: dump target.*' "$run/mkdumprd.out" | head -c 160)"
 
 	# ---- 2. ip= naming a MAC no interface has ------------------------------------------------
 	before=$(connections); before=${before:-0}

@@ -247,6 +247,20 @@ static void print_number(const struct value_printer *p, uint32_t id, uint64_t ra
 		fprintf(p->out, "%" PRIu64, raw);
 }
 
+void kdk_btf_put_char(FILE *out, unsigned char c, char quote)
+{
+	static const char named[] = "abtnvfr";   /* \a (7) to \r (13), as C and gdb name them */
+
+	if (c == (unsigned char)quote || c == '\\')
+		fprintf(out, "\\%c", c);
+	else if (c >= 7 && c <= 13)
+		fprintf(out, "\\%c", named[c - 7]);
+	else if (c >= 0x20 && c < 0x7f)
+		fputc(c, out);
+	else
+		fprintf(out, "\\%03o", c);
+}
+
 /* A char array: its bytes up to the last non-NUL one and NULs as \000, as gdb shows comm. */
 static void print_chars(const struct value_printer *p, const uint8_t *data, uint32_t count)
 {
@@ -260,14 +274,8 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 	fputc('"', p->out);
 	/* gdb's "print elements" limit where the caller has one (crash's p, task and list: 256;
 	 * its struct command shows every element): the rest as "..." after the quote */
-	for (i = 0; i < end && (!p->char_limit || i < p->char_limit); i++) {
-		if (data[i] == '"' || data[i] == '\\')
-			fprintf(p->out, "\\%c", data[i]);
-		else if (data[i] >= 0x20 && data[i] < 0x7f)
-			fputc(data[i], p->out);
-		else
-			fprintf(p->out, "\\%03o", data[i]);
-	}
+	for (i = 0; i < end && (!p->char_limit || i < p->char_limit); i++)
+		kdk_btf_put_char(p->out, data[i], '"');
 	fputc('"', p->out);
 	if (p->char_limit && end > p->char_limit)
 		fprintf(p->out, "...");
@@ -343,10 +351,7 @@ static void print_value(const struct value_printer *p, uint32_t id, uint64_t off
 			/* char: the number and the character, as gdb does */
 			fprintf(p->out, "%d '", strstr(kdk_btf_name(p->btf, type), "unsigned") ? (int)raw :
 							  (int)(int8_t)raw);
-			if (raw >= 0x20 && raw < 0x7f)
-				fputc((int)raw, p->out);
-			else
-				fprintf(p->out, "\\%03o", (unsigned)(raw & 0xff));
+			kdk_btf_put_char(p->out, (unsigned char)raw, '\'');
 			fputc('\'', p->out);
 		} else {
 			print_number(p, type, raw, bits_of(size));

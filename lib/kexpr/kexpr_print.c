@@ -47,18 +47,8 @@ static void print_string(const uint8_t *s, size_t len, FILE *out)
 	size_t i;
 
 	fputc('"', out);
-	for (i = 0; i < len && i < 256; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			fprintf(out, "\\%c", s[i]);
-		else if (s[i] == '\n')
-			fprintf(out, "\\n");
-		else if (s[i] == '\t')
-			fprintf(out, "\\t");
-		else if (s[i] >= 0x20 && s[i] < 0x7f)
-			fputc(s[i], out);
-		else
-			fprintf(out, "\\%03o", s[i]);
-	}
+	for (i = 0; i < len && i < 256; i++)
+		kdk_btf_put_char(out, (unsigned char)s[i], '"');
 	fputc('"', out);
 	if (len > 256)
 		fprintf(out, "...");
@@ -127,10 +117,7 @@ static void print_number(const struct kdk_btf *btf, const struct kexpr_type *t, 
 		uint8_t c = (uint8_t)raw;
 
 		fprintf(out, "%d '", strstr(kdk_btf_name(btf, id), "unsigned") ? (int)c : (int)(int8_t)c);
-		if (c >= 0x20 && c < 0x7f)
-			fputc(c, out);
-		else
-			fprintf(out, "\\%03o", c);
+		kdk_btf_put_char(out, c, '\'');
 		fputc('\'', out);
 		return;
 	}

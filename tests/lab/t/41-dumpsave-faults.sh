@@ -52,25 +52,32 @@ for i in range(n):
     off, va, pa = struct.unpack_from('<QQQ', b, phoff + 56 * i + 8)
     if t == 1 and pa == 0: print(off); break") || bail "read $fx's program headers"
 
-	# ---- EIO on pfns 0x14000-0x1400f of the input (kept at -d 31 on this fixture) ----
-	s=$((data_off + 0x14000000)) e=$((data_off + 0x14010000))
+	# ---- EIO on 16 pages of kernel text, 1 MiB past _stext (kept at -d 31 on any dump): its
+	# physical address from the fixture's VMCOREINFO (_stext - __START_KERNEL_map + phys_base) ----
+	vmci=$(head -c 4194304 "$fx" | grep -a -o 'SYMBOL(_stext)=[0-9a-f]*\|NUMBER(phys_base)=-\?[0-9]*')
+	stext=$(sed -n 's/^SYMBOL(_stext)=//p' <<< "$vmci") phys_base=$(sed -n 's/^NUMBER(phys_base)=//p' <<< "$vmci")
+	[ -n "$stext" ] && [ -n "$phys_base" ] || bail "$release: no _stext/phys_base in the fixture's VMCOREINFO"
+	pa=$(( (0x$stext - 0xffffffff80000000 + phys_base + 0x100000) & ~0xffff ))
+	pa_hex=$(printf '%x' "$pa") next_hex=$(printf '%x' $((pa + 0x10000)))
+	pfn_a=$(printf '0x%x' $((pa >> 12))) pfn_b=$(printf '0x%x' $(((pa >> 12) + 15)))
+	s=$((data_off + pa)) e=$((data_off + pa + 0x10000))
 	for out in eio.kdump:-l eio.elf:-E; do
 		name=${out%%:*} flag=${out#*:}
 		faulty KDK_FAULT_PATH=vmcore.elf KDK_FAULT_READ="EIO:$s-$e" -- $flag -d 31 "$fx" "$name"
 		diag "on disk: $(ls -l "$name"* | tr '\n' ' ')"
 		[ "$status" -eq 3 ] && [ -s fault.log ] &&
-			grep -q "16 pages in 1 runs could not be read from the source and are marked unreadable in the dump: 0x14000000-0x1400ffff (pfns 0x14000-0x1400f, $fx offsets $(printf 0x%x "$s")-$(printf 0x%x $((e - 1)))): Input/output error" err
+			grep -q "16 pages in 1 runs could not be read from the source and are marked unreadable in the dump: 0x$pa_hex-$(printf '0x%x' $((pa + 0xffff))) (pfns $pfn_a-$pfn_b, $fx offsets $(printf 0x%x "$s")-$(printf 0x%x $((e - 1)))): Input/output error" err
 		ok $? "$release $flag: EIO on a range of the input: saved, exit 3 (got $status), the warning names the range: $(head -c 300 err)"
-		crash_sys "$name" "rd -p 0x14000000" "rd -p 0x14010000"
+		crash_sys "$name" "rd -p 0x$pa_hex" "rd -p 0x$next_hex"
 		ok $? "$release $flag: crash opens it ($(grep -E 'DUMPFILE|RELEASE' crash.out | tr -s ' ' | tr '\n' ' '))"
 		if [ "$flag" = -l ]; then
-			grep -q 'rd: page incomplete: physical address: 14000000' crash.out
+			grep -q "rd: page incomplete: physical address: $pa_hex" crash.out
 		else
-			grep -q 'rd: read error: physical address: 14000000' crash.out
+			grep -q "rd: read error: physical address: $pa_hex" crash.out
 		fi
 		ok $? "$release $flag: crash reports the marked page as unreadable, not as data: $(grep '^rd:' crash.out)"
-		grep -qE '^ *14010000: +[0-9a-f]{16}' crash.out
-		ok $? "$release $flag: and reads the page after it: $(grep -E '^ *14010000:' crash.out)"
+		grep -qE "^ *$next_hex: +[0-9a-f]{16}" crash.out
+		ok $? "$release $flag: and reads the page after it: $(grep -E "^ *$next_hex:" crash.out)"
 	done
 
 	# ---- A truncated input: the copy ends at 600 MiB of its 1 GiB PT_LOAD ----

@@ -27,6 +27,7 @@ struct kdk_symtab {
 	size_t by_name_slots;      /* a power of two, at least twice the symbols */
 	const char *source;        /* "kallsyms in the dump", "System.map", … */
 	const char *encoding;      /* kallsyms: how its addresses were encoded (static text) */
+	size_t sorted;             /* how many symbols the last finish sorted (the rest were added since) */
 };
 
 void kdk_symtab_init(struct kdk_symtab *tab, const char *source);

@@ -1,5 +1,6 @@
 /* diskdump_write.c — the kdump-compressed writer: fixed layout computed at open from the page
- * count, descriptors and page data buffered in bounded batches, the incomplete flag until finish. */
+ * count, descriptors and page data buffered in bounded batches, the incomplete flag until finish.
+ * Page data goes in the order the pages come; a seek moves where their descriptors go. */
 #include "diskdump_write.h"
 
 #include <errno.h>
@@ -345,6 +346,30 @@ static int flush_descs(struct kdk_diskdump_writer *w, struct kdk_err *err)
 	return 0;
 }
 
+uint64_t kdk_diskdump_write_next_index(const struct kdk_diskdump_writer *w)
+{
+	return (w->descs_file_offset - w->desc_offset) / sizeof(struct kdk_page_desc) + w->descs_len;
+}
+
+int kdk_diskdump_write_seek(struct kdk_diskdump_writer *w, uint64_t index, struct kdk_err *err)
+{
+	int rc;
+
+	if ((rc = check_usable(w, err)) < 0)
+		return rc;
+	if (index >= w->pages_to_dump)
+		return kdk_err_set(err, EINVAL, "%s: page index %llu is past the %llu pages announced",
+				   w->out->name, (unsigned long long)index,
+				   (unsigned long long)w->pages_to_dump);
+	if (index == kdk_diskdump_write_next_index(w))
+		return 0;
+	if ((rc = flush_descs(w, err)) < 0)
+		return rc;
+	w->descs_file_offset = w->desc_offset + index * sizeof(struct kdk_page_desc);
+	w->next_pfn = 0;
+	return 0;
+}
+
 static int check_next_page(struct kdk_diskdump_writer *w, uint64_t pfn, struct kdk_err *err)
 {
 	int rc;
@@ -358,7 +383,7 @@ static int check_next_page(struct kdk_diskdump_writer *w, uint64_t pfn, struct k
 		return kdk_err_set(err, EINVAL, "%s: pfn 0x%llx comes after pfn 0x%llx (pages go in "
 				   "increasing pfn order)", w->out->name, (unsigned long long)pfn,
 				   (unsigned long long)(w->next_pfn - 1));
-	if (w->pages_written == w->pages_to_dump)
+	if (w->pages_written == w->pages_to_dump || kdk_diskdump_write_next_index(w) >= w->pages_to_dump)
 		return kdk_err_set(err, EINVAL, "%s: pfn 0x%llx is one page more than the %llu announced",
 				   w->out->name, (unsigned long long)pfn,
 				   (unsigned long long)w->pages_to_dump);

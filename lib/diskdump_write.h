@@ -44,7 +44,16 @@ int kdk_diskdump_write_bitmaps(struct kdk_diskdump_writer *w, uint64_t start_pfn
 			       const unsigned char *present, const unsigned char *dumped,
 			       struct kdk_err *err);
 
-/* The next dumped page, in increasing pfn order: size bytes (1..page_size) stored with page
+/* Page descriptors are in pfn order (the n-th page the second bitmap keeps has the n-th), but
+ * their data may lie in any order: a save may write the pages a reader needs first (the kernel
+ * image, then the top of memory) so that a dump cut short by a full disk still opens. Seek puts
+ * the pages that follow at descriptor `index` (0-based, < pages announced); pages after it go
+ * in increasing pfn order until the next seek. Each page must be written exactly once. */
+int kdk_diskdump_write_seek(struct kdk_diskdump_writer *w, uint64_t index, struct kdk_err *err);
+/* The descriptor index the next page gets without a seek. */
+uint64_t kdk_diskdump_write_next_index(const struct kdk_diskdump_writer *w);
+
+/* The next dumped page, in increasing pfn order since the last seek: size bytes (1..page_size) stored with page
  * descriptor flags 0 (raw: size == page_size) or the codec's flag — kdk_page_compress output. */
 int kdk_diskdump_write_page(struct kdk_diskdump_writer *w, uint64_t pfn, const void *data,
 			    uint32_t size, uint32_t flags, struct kdk_err *err);

@@ -37,46 +37,83 @@ static bool source_offset(const struct kdk_dump *dump, uint64_t pfn, uint64_t *o
 	return false;
 }
 
-/* The open run into the text, as long as it fits. */
-static void unreadable_close_run(const struct kdk_dump *dump, struct kdk_unreadable *u)
+/* One run into the text, as long as it fits. */
+static void unreadable_list_run(const struct kdk_dump *dump, struct kdk_unreadable *u,
+				const struct kdk_unreadable_run *r)
 {
 	uint64_t first, last;
 	size_t used = strlen(u->text);
 	char run[400], where[200] = "";
 	int n;
 
-	if (!u->run_end)
-		return;
-	if (source_offset(dump, u->run_start, &first) && source_offset(dump, u->run_end - 1, &last))
+	if (source_offset(dump, r->start_pfn, &first) && source_offset(dump, r->end_pfn - 1, &last))
 		snprintf(where, sizeof(where), ", %s offsets 0x%llx-0x%llx", dump->path,
 			 (unsigned long long)first, (unsigned long long)(last + dump->page_size - 1));
 	n = snprintf(run, sizeof(run), "%s0x%llx-0x%llx (pfns 0x%llx-0x%llx%s): %s", used ? "; " : "",
-		     (unsigned long long)(u->run_start * dump->page_size),
-		     (unsigned long long)(u->run_end * dump->page_size - 1),
-		     (unsigned long long)u->run_start, (unsigned long long)(u->run_end - 1), where,
-		     strerror(u->run_code));
+		     (unsigned long long)(r->start_pfn * dump->page_size),
+		     (unsigned long long)(r->end_pfn * dump->page_size - 1),
+		     (unsigned long long)r->start_pfn, (unsigned long long)(r->end_pfn - 1), where,
+		     strerror(r->code));
 	if (n > 0 && used + (size_t)n < sizeof(u->text) - 40) {
 		memcpy(u->text + used, run, (size_t)n + 1);
 		u->listed++;
 	}
-	u->run_end = 0;
 }
 
-static void unreadable_add(const struct kdk_dump *dump, struct kdk_unreadable *u, uint64_t pfn,
-			   const struct kdk_err *why)
+static int by_start_pfn(const void *a, const void *b)
 {
+	const struct kdk_unreadable_run *x = a, *y = b;
+
+	return x->start_pfn < y->start_pfn ? -1 : x->start_pfn > y->start_pfn;
+}
+
+/* The save is over: the runs in pfn order, neighbours joined (pages come in batches that need
+ * not be in pfn order), counted and listed. */
+static void unreadable_finish(const struct kdk_dump *dump, struct kdk_unreadable *u)
+{
+	struct kdk_unreadable_run *runs = u->runs.items, *last = NULL;
+	size_t i;
+
+	if (!u->runs.len)
+		return;         /* none, or listed already */
+	kdk_array_sort(&u->runs, by_start_pfn);
+	u->ranges = 0;
+	for (i = 0; i < u->runs.len; i++) {
+		if (last && runs[i].start_pfn == last->end_pfn) {
+			last->end_pfn = runs[i].end_pfn;
+			continue;
+		}
+		if (last)
+			unreadable_list_run(dump, u, last);
+		last = &runs[i];
+		u->ranges++;
+	}
+	if (last)
+		unreadable_list_run(dump, u, last);
+	kdk_array_free(&u->runs);
+}
+
+static void unreadable_add(struct kdk_unreadable *u, uint64_t pfn, const struct kdk_err *why)
+{
+	struct kdk_unreadable_run *last = u->runs.len ?
+		KDK_ARRAY_AT(&u->runs, struct kdk_unreadable_run, u->runs.len - 1) : NULL;
+	struct kdk_err ignored = { 0 };
+
+	if (!u->runs.item_size)
+		kdk_array_init(&u->runs, sizeof(struct kdk_unreadable_run));
 	u->pages++;
 	if (!u->first_error[0])
 		snprintf(u->first_error, sizeof(u->first_error), "%s", why->msg);
-	if (u->run_end && pfn == u->run_end) {
-		u->run_end++;
+	if (last && pfn == last->end_pfn) {
+		last->end_pfn++;
 		return;
 	}
-	unreadable_close_run(dump, u);
-	u->ranges++;
-	u->run_start = pfn;
-	u->run_end = pfn + 1;
-	u->run_code = why->code ? why->code : EIO;
+	/* Out of memory for the list: the page is still counted and marked in the dump. */
+	if (!(last = kdk_array_push(&u->runs, &ignored)))
+		return;
+	last->start_pfn = pfn;
+	last->end_pfn = pfn + 1;
+	last->code = why->code ? why->code : EIO;
 }
 
 /* A page that does not read is marked, whatever the reason, except when memory ran out: the
@@ -233,7 +270,8 @@ enum slot_state { SLOT_FREE, SLOT_READ, SLOT_DONE };
 struct slot {
 	enum slot_state state;
 	unsigned count;                 /* pages in this batch */
-	uint64_t pfn[BATCH_PAGES];
+	uint64_t pfn[BATCH_PAGES];      /* increasing */
+	uint64_t index[BATCH_PAGES];    /* each page's descriptor index (its rank among kept pfns) */
 	unsigned char *raw;             /* count × page_size */
 	unsigned char *out;             /* count × bound */
 	uint32_t size[BATCH_PAGES], flags[BATCH_PAGES];
@@ -321,6 +359,8 @@ static int write_slot(struct saver *s, struct slot *b, struct kdk_err *err)
 		return b->rc;
 	}
 	for (i = 0; i < b->count; i++) {
+		if ((rc = kdk_diskdump_write_seek(s->w, b->index[i], err)) < 0)
+			return rc;
 		if (b->unreadable[i]) {
 			rc = kdk_diskdump_write_unreadable_page(s->w, b->pfn[i], err);
 		} else if (b->zero[i]) {
@@ -494,7 +534,7 @@ static int read_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, st
 					return -why.code;
 				}
 				b->unreadable[k] = true;
-				unreadable_add(dump, u, b->pfn[k], &why);
+				unreadable_add(u, b->pfn[k], &why);
 			}
 		}
 		i = j;
@@ -612,27 +652,112 @@ struct page_visit {
 	struct kdk_dump *dump;
 	struct saver *saver;
 	struct slot *slot;              /* being filled, NULL until the first kept page */
+	uint64_t next_index;            /* pfn order: the next kept frame's descriptor index */
 };
 
 /* Add a kept page to the slot being filled; read and pass the slot on when it is full. */
-static int batch_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
+static int add_page(struct page_visit *v, uint64_t pfn, uint64_t index, struct kdk_err *err)
 {
-	struct page_visit *v = ctx;
 	struct saver *s = v->saver;
 	int rc;
 
-	(void)kept;
 	if (!v->slot) {
 		if (!(v->slot = fill_slot(s)))
 			return saver_error(s, err);
 		v->slot->count = 0;
 	}
-	v->slot->pfn[v->slot->count++] = pfn;
+	v->slot->pfn[v->slot->count] = pfn;
+	v->slot->index[v->slot->count++] = index;
 	if (v->slot->count == BATCH_PAGES) {
 		rc = flush_batch(v->dump, s, v->slot, err);
 		v->slot = NULL;
 		if (rc < 0)
 			return rc;
+	}
+	return 0;
+}
+
+/* for_each_frame's visitor for pfn order. */
+static int batch_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
+{
+	struct page_visit *v = ctx;
+
+	(void)kept;
+	return add_page(v, pfn, v->next_index++, err);
+}
+
+static bool bit_set(const unsigned char *bits, uint64_t i) { return (bits[i / 8] >> (i % 8)) & 1; }
+
+static bool in_range(const struct kdk_pfn_range *r, uint64_t pfn)
+{
+	return pfn >= r->start_pfn && pfn < r->end_pfn;
+}
+
+/* Save order over the cached bits of [0, limit) (kept frames `kept` in all): the frames of
+ * `first` in increasing order, then every other kept frame from both ends of memory inward, a
+ * batch of BATCH_PAGES from the top, one from the bottom, and so on, each batch in increasing
+ * pfn order (one descriptor run and sequential source reads per batch). memblock takes the early
+ * boot allocations from the top down; the buddy allocator's first pages (the first tasks and
+ * pid structures) sit at the bottom; a cut loses the middle, allocated last. A frame's index is
+ * its rank among all kept frames. */
+static int visit_in_save_order(struct page_visit *v, const unsigned char *keep, uint64_t limit,
+			       uint64_t kept, struct kdk_pfn_range first, struct kdk_err *err)
+{
+	uint64_t pfn, index = 0, low = 0, low_index = 0, high = limit, high_index = kept;
+	uint64_t top[BATCH_PAGES], top_index[BATCH_PAGES];
+	bool from_top = true;
+	unsigned n;
+	int rc;
+
+	if (first.end_pfn > limit)
+		first.end_pfn = limit;
+	if (first.start_pfn < first.end_pfn) {
+		for (pfn = 0; pfn + 8 <= first.start_pfn; pfn += 8)
+			index += (uint64_t)__builtin_popcount(keep[pfn / 8]);
+		for (; pfn < first.start_pfn; pfn++)
+			index += bit_set(keep, pfn);
+		for (pfn = first.start_pfn; pfn < first.end_pfn; pfn++)
+			if (bit_set(keep, pfn) && (rc = add_page(v, pfn, index++, err)) < 0)
+				return rc;
+	}
+	for (; low < high; from_top = !from_top) {
+		n = 0;
+		if (from_top) {
+			while (high > low && n < BATCH_PAGES) {
+				if (high % 8 == 0 && high - low >= 8 && !keep[high / 8 - 1]) {
+					high -= 8;      /* eight frames, none kept */
+					continue;
+				}
+				if (!bit_set(keep, --high))
+					continue;
+				high_index--;
+				if (!in_range(&first, high)) {
+					top[n] = high;
+					top_index[n++] = high_index;
+				}
+			}
+			while (n > 0) {
+				n--;
+				if ((rc = add_page(v, top[n], top_index[n], err)) < 0)
+					return rc;
+			}
+			continue;
+		}
+		while (low < high && n < BATCH_PAGES) {
+			if (low % 8 == 0 && high - low >= 8 && !keep[low / 8]) {
+				low += 8;
+				continue;
+			}
+			if (bit_set(keep, low)) {
+				if (!in_range(&first, low)) {
+					if ((rc = add_page(v, low, low_index, err)) < 0)
+						return rc;
+					n++;
+				}
+				low_index++;
+			}
+			low++;
+		}
 	}
 	return 0;
 }
@@ -685,13 +810,18 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 			goto out;
 	}
 
-	/* The pages, the same windows again, through the pipeline. */
+	/* The pages through the pipeline: in save order from the cached bits, else the same
+	 * windows again in pfn order. */
 	if ((rc = saver_run(&s, w, stats, params, kept, err)) < 0)
 		goto out;
 	{
-		struct page_visit v = { dump, &s, NULL };
-		if ((rc = for_each_frame(&bits, limit, 1, batch_page, &v, err)) < 0 ||
-		    (v.slot && (rc = flush_batch(dump, &s, v.slot, err)) < 0))
+		struct page_visit v = { dump, &s, NULL, 0 };
+
+		if (bits.cached)
+			rc = visit_in_save_order(&v, bits.keep, limit, kept, params->first, err);
+		else
+			rc = for_each_frame(&bits, limit, 1, batch_page, &v, err);
+		if (rc < 0 || (v.slot && (rc = flush_batch(dump, &s, v.slot, err)) < 0))
 			goto out;
 	}
 	/* Let the threads write what was read; a failure of theirs is the save's. */
@@ -704,7 +834,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	if (rc == 0 && params->progress)
 		params->progress(params->progress_ctx, kept, kept);
 out:
-	unreadable_close_run(dump, &stats->unreadable);
+	unreadable_finish(dump, &stats->unreadable);
 	if (w) {
 		stats->bytes_written = kdk_diskdump_write_size(w);
 		kdk_diskdump_write_abort(w);
@@ -761,7 +891,7 @@ static int elf_page(void *ctx, uint64_t pfn, int kept, struct kdk_err *err)
 			*err = why;
 			return -why.code;
 		}
-		unreadable_add(v->dump, &v->stats->unreadable, pfn, &why);
+		unreadable_add(&v->stats->unreadable, pfn, &why);
 		if (v->writer) {
 			/* It read on the counting pass: its place in a PT_LOAD is fixed by now, so
 			 * it is written as zeros, and the warning lists it. */
@@ -870,7 +1000,7 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	/* Pass 1: how many PT_LOADs (and, with zero pages left out, which pages). */
 	if ((rc = for_each_frame(&bits, dump->max_pfn, 0, elf_page, &v, err)) < 0)
 		goto out;
-	unreadable_close_run(dump, &stats->unreadable);
+	unreadable_finish(dump, &stats->unreadable);
 	if ((rc = elf_notes(&v, &notes, &notes_size, &notes_allocated, err)) < 0 ||
 	    (rc = kdk_elf_write_open(&v.writer, sink, v.runs.runs, notes, notes_size,
 				     dump->page_size, text, err)) < 0)
@@ -887,7 +1017,7 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	if (rc == 0 && params->progress)
 		params->progress(params->progress_ctx, v.total, v.total);
 out:
-	unreadable_close_run(dump, &stats->unreadable);
+	unreadable_finish(dump, &stats->unreadable);
 	if (notes_allocated)
 		free(notes);
 	kdk_array_free(&v.unreadable);

@@ -1,7 +1,11 @@
 /* dump_save.h — saving a dump in the kdump-compressed format: the dump level's filter run window
  * by window (bounded memory whatever the machine's size), pages read, zero pages shared, the
- * rest compressed by worker threads while the next pages are read and earlier ones written, in
- * pfn order (output identical for any thread count). */
+ * rest compressed by worker threads while the next pages are read and earlier ones written
+ * (output identical for any thread count). The page data goes in save order: the kernel image
+ * first, then from both ends of memory inward (the top holds memblock's early allocations:
+ * per-CPU areas, page tables, struct pages; the bottom the buddy allocator's first pages: the
+ * first tasks), so that a dump a full disk cut short keeps what a reader needs first; the
+ * descriptors stay in pfn order, as the format wants. */
 #ifndef KDK_DUMP_SAVE_H
 #define KDK_DUMP_SAVE_H
 
@@ -23,6 +27,10 @@ struct kdk_save_params {
 	/* Called now and then with pages written so far and the total; may be NULL. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
+	/* kdump-compressed: the kernel image's frames, saved first; end_pfn 0: not known. Save
+	 * order applies when both bitmaps of the dump fit the bits cache (64 GiB of 4 KiB frames);
+	 * larger dumps are saved in pfn order. */
+	struct kdk_pfn_range first;
 };
 
 /* The ELF note that lists unreadable pages: name, type (docs/formats/elf-vmcore.md). */
@@ -36,12 +44,17 @@ struct kdk_save_params {
  * unreadable, never dropped silently and never passed off as zeros — kdump-compressed: a page
  * descriptor with offset 0 and size 0; ELF: left out of every PT_LOAD and listed in a KDUMPKIT
  * note (docs/formats/kdump-compressed.md, elf-vmcore.md). */
+struct kdk_unreadable_run {
+	uint64_t start_pfn, end_pfn;    /* end exclusive */
+	int code;                       /* the first page's errno */
+};
+
 struct kdk_unreadable {
 	uint64_t pages;                 /* frames marked */
 	uint64_t ranges;                /* runs of consecutive ones */
 	uint64_t listed;                /* runs that text holds */
-	uint64_t run_start, run_end;    /* the run being extended, in pfns; run_end 0: none */
-	int run_code;                   /* its first page's errno */
+	struct kdk_array runs;          /* the save's own: struct kdk_unreadable_run, as found (pages
+					 * may come out of pfn order); empty once the save returns */
 	char first_error[KDK_ERR_MSG_MAX];
 	/* "0xSTART-0xEND (pfns 0xA-0xB, PATH offsets 0xX-0xY): why; …" — physical bytes, ends
 	 * inclusive; the source's file offsets where it is an ELF file. */

@@ -270,7 +270,8 @@ static int read_file(struct kdk_dump *dump, struct elf_state *st, uint64_t offse
 		return kdk_err_set(err, EIO, "read error at offset 0x%llx: the file ends at 0x%llx "
 				   "(truncated: shorter than its PT_LOADs say)",
 				   (unsigned long long)offset + (unsigned long long)got,
-				   (unsigned long long)offset + (unsigned long long)got);
+				   (unsigned long long)(dump->file_size > offset + (uint64_t)got ?
+							offset + (uint64_t)got : dump->file_size));
 	return 0;
 }
 

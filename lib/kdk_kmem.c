@@ -66,6 +66,11 @@ int kdk_kmem_read(void *kmem, uint64_t vaddr, void *buf, size_t len, struct kdk_
 	return kdk_x86_64_read_virt(km->vtop, vaddr, buf, len, err);
 }
 
+int kdk_kmem_kernel_image(struct kdk_kmem *km, uint64_t *start, uint64_t *end, struct kdk_err *err)
+{
+	return kdk_x86_64_kernel_image(km->vtop, start, end, err);
+}
+
 void kdk_kmem_free(struct kdk_kmem *km)
 {
 	free(km->vtop);

@@ -29,6 +29,8 @@ int kdk_kmem_init(struct kdk_kmem *km, struct kdk_dump *dump, kdk_layout_lookup_
 /* kdk_read_virt_fn over a struct kdk_kmem (pass the kmem as ctx). */
 int kdk_kmem_read(void *kmem, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err);
 
+/* The kernel image's physical extent (kdk_x86_64_kernel_image). */
+int kdk_kmem_kernel_image(struct kdk_kmem *km, uint64_t *start, uint64_t *end, struct kdk_err *err);
 void kdk_kmem_free(struct kdk_kmem *km);
 
 #endif

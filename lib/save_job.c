@@ -12,6 +12,7 @@
 
 #include "diskdump_write.h"
 #include "dump_filter.h"
+#include "elf_vmcore.h"
 #include "flattened.h"
 #include "kdk_dump.h"
 #include "kdk_kmem.h"
@@ -385,13 +386,40 @@ static char *vmcoreinfo_with_level(const struct source *src, unsigned requested)
 	return out;
 }
 
+/* The kernel image's frames, which the save writes first (dump_save.h): the PT_LOAD the first
+ * kernel made for it at its kernel-map address (kexec_file_load and our kexec both add one, from
+ * _text to _end), else the image's own page-table mapping; none when neither says. */
+static struct kdk_pfn_range kernel_image_frames(struct source *src)
+{
+	struct kdk_pfn_range frames = { 0, 0 };
+	uint64_t page = src->dump->page_size, start, end;
+	const struct kdk_elf_segment *seg;
+	struct kdk_err ignored = { 0 };
+	size_t count, i;
+
+	seg = kdk_elf_segments(src->dump, &count);
+	for (i = 0; seg && i < count; i++)
+		if (seg[i].vaddr >= KDK_X86_64_START_KERNEL_MAP && seg[i].memsz &&
+		    seg[i].paddr < UINT64_MAX - seg[i].memsz) {
+			frames.start_pfn = seg[i].paddr / page;
+			frames.end_pfn = (seg[i].paddr + seg[i].memsz + page - 1) / page;
+			return frames;
+		}
+	if (src->have_kmem && kdk_kmem_kernel_image(&src->kmem, &start, &end, &ignored) == 0) {
+		frames.start_pfn = start / page;
+		frames.end_pfn = end / page;
+	}
+	return frames;
+}
+
 static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 		const char *partial_name, const struct kdk_save_hooks *hooks,
 		struct kdk_save_report *report, struct kdk_err *err)
 {
 	struct output output = { 0 };
 	struct kdk_save_params params = { codec_of(o->codec), o->num_threads, 0,
-					  hooks ? hooks->progress : NULL, hooks ? hooks->ctx : NULL };
+					  hooks ? hooks->progress : NULL, hooks ? hooks->ctx : NULL,
+					  { 0, 0 } };
 	struct kdk_diskdump_params header;
 	struct kdk_save_stats stats;
 	struct kdk_filter filter;
@@ -467,6 +495,7 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 			header.vmcoreinfo = vmcoreinfo_note;
 			header.vmcoreinfo_size = strlen(vmcoreinfo_note);
 		}
+		params.first = kernel_image_frames(&src);
 		rc = kdk_save_kdump(src.dump, &filter, &header, out, &params, &stats, err);
 	}
 	if (o->mode == KDK_SAVE_FLATTEN) {

@@ -108,6 +108,34 @@ int kdk_x86_64_vtop_init(struct kdk_x86_64_vtop *vt, struct kdk_dump *dump,
 	return read_entry(vt, vt->paging.levels, vt->top_pgt_paddr, 0, &probe, err);
 }
 
+int kdk_x86_64_kernel_image(struct kdk_x86_64_vtop *vt, uint64_t *start, uint64_t *end,
+			    struct kdk_err *err)
+{
+	const uint64_t step = 1ULL << 21;
+	uint64_t size = vt->paging.kernel_image_size ? vt->paging.kernel_image_size
+						     : DEFAULT_KERNEL_IMAGE_SIZE;
+	uint64_t low = UINT64_MAX, high = 0, offset;
+
+	for (offset = 0; offset < size; offset += step) {
+		struct kdk_err unmapped = { 0 };
+		uint64_t linear = offset + vt->paging.phys_base, paddr;
+
+		if (walk(vt, KDK_X86_64_START_KERNEL_MAP + offset, &paddr, &unmapped) < 0 ||
+		    paddr != linear)
+			continue;
+		if (paddr < low)
+			low = paddr;
+		if (paddr + step > high)
+			high = paddr + step;
+	}
+	if (low == UINT64_MAX)
+		return kdk_err_set(err, ENOENT, "no kernel-map page-table entry maps the kernel image "
+				   "(phys_base 0x%llx)", (unsigned long long)vt->paging.phys_base);
+	*start = low;
+	*end = high;
+	return 0;
+}
+
 int kdk_x86_64_read_virt(struct kdk_x86_64_vtop *vt, uint64_t vaddr, void *buf, size_t len,
 			 struct kdk_err *err)
 {

@@ -42,6 +42,13 @@ int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,
 		    struct kdk_err *err);
 
 /* Read len bytes of kernel virtual memory, page by page. */
+/* The physical extent [*start, *end) of the kernel image as its own page tables map it: the
+ * 2 MiB kernel-map entries whose page is the image's linear one (vaddr - __START_KERNEL_map +
+ * phys_base); the kernel clears the others (cleanup_highmap), so this is _text.._end rounded
+ * out to 2 MiB. -ENOENT when no entry maps the image. */
+int kdk_x86_64_kernel_image(struct kdk_x86_64_vtop *vt, uint64_t *start, uint64_t *end,
+			    struct kdk_err *err);
+
 int kdk_x86_64_read_virt(struct kdk_x86_64_vtop *vt, uint64_t vaddr, void *buf, size_t len,
 			 struct kdk_err *err);
 

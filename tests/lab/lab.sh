@@ -131,6 +131,15 @@ lab_qemu_wait_exit() {
 	wait "$pid" 2>/dev/null || true
 }
 
+# lab_guest_tail RUN_DIR [LINES] — the end of a guest's serial log and QEMU's own output as TAP
+# comments: what a failed boot shows in a CI log that keeps nothing else.
+lab_guest_tail() {
+	local run=$1 lines=${2:-15}
+	echo "# $run/serial.log, last $lines lines:"
+	tr -d '\r' < "$run/serial.log" 2>/dev/null | tail -n "$lines" | sed 's/^/#   /'
+	echo "# $run/qemu.out: $(head -c 400 "$run/qemu.out" 2>/dev/null | tr '\n' ' ')"
+}
+
 lab_qemu_kill() {
 	local pid
 	pid=$(cat "$1/qemu.pid" 2>/dev/null) || return 0

@@ -24,6 +24,8 @@ struct gen_config {
 	uint32_t window;       /* bitmap window, pfns (a multiple of 8) */
 	bool interleave;       /* each window's pages right after its bitmaps */
 	bool abort_midway;     /* stop after half the pages, abort instead of finish */
+	uint32_t runs_down;    /* not 0: pages in runs of this many pfns, the runs from the top
+				* of memory down, each after a seek to its descriptor index */
 };
 
 static const char gen_vmcoreinfo[] =
@@ -181,9 +183,23 @@ static inline int gen_write(struct kdk_out *sink, const struct gen_config *cfg, 
 		    (rc = gen_write_pages(w, codec, cfg, start, start + count, &written, err)) != 0)
 			goto out;
 	}
-	if (!cfg->interleave &&
-	    (rc = gen_write_pages(w, codec, cfg, 0, GEN_MAX_PFN, &written, err)) != 0)
+	if (cfg->runs_down) {
+		for (uint64_t end = GEN_MAX_PFN; end > 0;) {
+			uint64_t from = end > cfg->runs_down ? end - cfg->runs_down : 0, index = 0;
+
+			for (uint64_t pfn = 0; pfn < from; pfn++)
+				index += gen_dumped(pfn);
+			if (index < gen_pages_dumped() &&
+			    (rc = kdk_diskdump_write_seek(w, index, err)) < 0)
+				goto out;
+			if ((rc = gen_write_pages(w, codec, cfg, from, end, &written, err)) != 0)
+				goto out;
+			end = from;
+		}
+	} else if (!cfg->interleave &&
+		   (rc = gen_write_pages(w, codec, cfg, 0, GEN_MAX_PFN, &written, err)) != 0) {
 		goto out;
+	}
 	rc = kdk_diskdump_write_finish(w, err);
 	w = NULL;
 out:

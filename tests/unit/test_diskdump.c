@@ -183,6 +183,38 @@ static void zero_pages_share_one_block(void **state)
 	free(m.buf);
 }
 
+/* Page data in any order (save order: runs from the top of memory down), descriptors in pfn
+ * order through seeks: every page reads back; a seek past the pages announced is refused. */
+static void pages_written_out_of_pfn_order_read_back(void **state)
+{
+	struct gen_config cfg = { .codec = KDK_CODEC_ZSTD, .dump_level = 1, .window = 64,
+				  .runs_down = 96 };
+	const char *path = tmp_path("runs-down.kdump");
+	struct kdk_diskdump_params p;
+	struct kdk_diskdump_writer *w = NULL;
+	unsigned char notes[2048];
+	struct kdk_err err = { 0 };
+	struct kdk_dump dump;
+	struct mem_out m;
+	(void)state;
+	write_dump_file(path, &cfg);
+	if (gen_open_row(&kdk_format_diskdump, path, &dump, &err) < 0)
+		fail_msg("open %s: %s", path, err.msg);
+	assert_false(kdk_diskdump_header(&dump)->status & KDK_DH_COMPRESSED_INCOMPLETE);
+	check_every_page(&dump);
+	gen_close_row(&dump);
+
+	gen_params(&p, &cfg, notes, gen_notes(notes));
+	mem_out_init(&m, "seek", SIZE_MAX);
+	assert_int_equal(kdk_diskdump_write_open(&w, &m.out, &p, &err), 0);
+	assert_int_equal(kdk_diskdump_write_seek(w, gen_pages_dumped(), &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "past the"));
+	assert_int_equal(kdk_diskdump_write_seek(w, 3, &err), 0);
+	assert_int_equal(kdk_diskdump_write_next_index(w), 3);
+	kdk_diskdump_write_abort(w);
+	free(m.buf);
+}
+
 static void header_says_incomplete_until_finish(void **state)
 {
 	struct gen_config cfg = { .codec = KDK_CODEC_LZO, .dump_level = 31, .window = 64 };
@@ -492,6 +524,7 @@ int main(void)
 		cmocka_unit_test(every_codec_round_trips_with_holes_and_excluded_pages),
 		cmocka_unit_test(output_does_not_depend_on_windows),
 		cmocka_unit_test(zero_pages_share_one_block),
+		cmocka_unit_test(pages_written_out_of_pfn_order_read_back),
 		cmocka_unit_test(header_says_incomplete_until_finish),
 		cmocka_unit_test(aborted_dump_reads_as_incomplete),
 		cmocka_unit_test(enospc_is_an_error_naming_the_offset),

@@ -1,6 +1,6 @@
 /* test_x86_64_vtop.c — kernel address translation on hand-built page tables in a fake dump:
  * 4- and 5-level walks, 1 GiB and 2 MiB pages, the kernel-text shortcut with a negative
- * phys_base, and an unmapped address reported with its level. */
+ * phys_base, an unmapped address reported with its level, and the kernel image's extent. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -128,6 +128,31 @@ static void read_virt_crosses_pages(void **state)
 	assert_memory_equal(buf, "ABCDEFGHIJKLMNOP", 16);
 }
 
+/* The kernel image's extent from its 2 MiB kernel-map entries: the linear ones only. */
+static void kernel_image_extent_from_its_entries(void **state)
+{
+	static struct kdk_x86_64_vtop vt;
+	const uint64_t pud = 0x105000, pmd = 0x106000;
+	struct kdk_err err = { 0 };
+	uint64_t start = 1, end = 1;
+	(void)state;
+
+	init(&vt, 4);
+	assert_int_equal(kdk_x86_64_kernel_image(&vt, &start, &end, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "no kernel-map page-table entry"));
+	set_entry(0x100000, 511, pud | P | RW);
+	set_entry(pud, 510, pmd | P | RW);
+	/* offsets 16, 18, 20 MiB map physical 0, 2, 4 MiB (phys_base -16 MiB); offset 40 MiB maps
+	 * something else, not the image. */
+	for (unsigned i = 0; i < 3; i++)
+		set_entry(pmd, 8 + i, (0x200000ULL * i) | P | RW | PS);
+	set_entry(pmd, 20, 0x3000000 | P | RW | PS);
+	init(&vt, 4);           /* a fresh table cache */
+	assert_int_equal(kdk_x86_64_kernel_image(&vt, &start, &end, &err), 0);
+	assert_int_equal(start, 0);
+	assert_int_equal(end, 0x600000);
+}
+
 static void bad_parameters_are_refused(void **state)
 {
 	struct kdk_x86_64_vtop vt;
@@ -148,6 +173,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(four_level_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(five_level_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_virt_crosses_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(kernel_image_extent_from_its_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_parameters_are_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("x86_64_vtop", tests, NULL, NULL);

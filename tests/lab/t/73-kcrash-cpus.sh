@@ -64,9 +64,12 @@ GUEST
 	lab_qemu_start "$run" 500 -kernel "$kdir/vmlinuz" -initrd "$run/first.img" -no-reboot \
 		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M" \
 		-drive "file=$run/target.img,if=virtio,format=raw"
+	t0=$(date +%s)
 	lab_qemu_wait_exit "$run" 490
 	grep -aq 'KDK-LAB: cpu1 online=0' "$run/serial.log"
-	ok $? "$release: CPU 1 taken offline in a -smp 4 guest ($(grep -ao 'KDK-LAB: cpu1 online=.*' "$run/serial.log" | tr -d '\r'))"
+	offline=$?
+	ok $offline "$release: CPU 1 taken offline in a -smp 4 guest ($(grep -ao 'KDK-LAB: cpu1 online=.*' "$run/serial.log" | tr -d '\r'))"
+	[ $offline -eq 0 ] || { diag "the guest ran $(($(date +%s) - t0)) s"; lab_guest_tail "$run" 25; }
 	dir=$("$LAB_DIR/disk" ls "$run/target.img" /var/crash 2>/dev/null | grep '^127\.0\.0\.1-' | head -n 1)
 	"$LAB_DIR/disk" get "$run/target.img" "/var/crash/$dir/vmcore" "$run/vmcore"
 	ok $? "$release: the capture cycle saved the dump ($(stat -c %s "$run/vmcore" 2>/dev/null) bytes)"

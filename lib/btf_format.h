@@ -9,11 +9,11 @@
 
 #include "btf.h"
 
-/* A declaration of `name` (may be "") with type id, into buf. */
 /* One character inside gdb's quotes (quote: '"' in a string, '\'' in a char): printable ones as
  * they are, the quote and backslash escaped, \a \b \t \n \v \f \r by name, the rest in octal. */
 void kdk_btf_put_char(FILE *out, unsigned char c, char quote);
 
+/* A declaration of `name` (may be "") with type id, into buf. */
 void kdk_btf_declaration(const struct kdk_btf *btf, uint32_t id, const char *name, char *buf,
 			 size_t size);
 

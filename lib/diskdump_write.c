@@ -32,6 +32,7 @@ struct kdk_diskdump_writer {
 	uint64_t dumped_bits;             /* bits set in the second bitmap so far */
 
 	uint64_t pages_written;           /* descriptors made (buffered or written) */
+	uint64_t next_index;              /* the descriptor the next page gets (moved by seek) */
 	uint64_t next_pfn;                /* pages must come at or above this pfn */
 	struct kdk_page_desc *descs;      /* descriptors not yet written */
 	size_t descs_len;
@@ -348,7 +349,7 @@ static int flush_descs(struct kdk_diskdump_writer *w, struct kdk_err *err)
 
 uint64_t kdk_diskdump_write_next_index(const struct kdk_diskdump_writer *w)
 {
-	return (w->descs_file_offset - w->desc_offset) / sizeof(struct kdk_page_desc) + w->descs_len;
+	return w->next_index;
 }
 
 int kdk_diskdump_write_seek(struct kdk_diskdump_writer *w, uint64_t index, struct kdk_err *err)
@@ -361,11 +362,12 @@ int kdk_diskdump_write_seek(struct kdk_diskdump_writer *w, uint64_t index, struc
 		return kdk_err_set(err, EINVAL, "%s: page index %llu is past the %llu pages announced",
 				   w->out->name, (unsigned long long)index,
 				   (unsigned long long)w->pages_to_dump);
-	if (index == kdk_diskdump_write_next_index(w))
+	if (index == w->next_index)
 		return 0;
 	if ((rc = flush_descs(w, err)) < 0)
 		return rc;
 	w->descs_file_offset = w->desc_offset + index * sizeof(struct kdk_page_desc);
+	w->next_index = index;
 	w->next_pfn = 0;
 	return 0;
 }
@@ -383,7 +385,7 @@ static int check_next_page(struct kdk_diskdump_writer *w, uint64_t pfn, struct k
 		return kdk_err_set(err, EINVAL, "%s: pfn 0x%llx comes after pfn 0x%llx (pages go in "
 				   "increasing pfn order)", w->out->name, (unsigned long long)pfn,
 				   (unsigned long long)(w->next_pfn - 1));
-	if (w->pages_written == w->pages_to_dump || kdk_diskdump_write_next_index(w) >= w->pages_to_dump)
+	if (w->pages_written == w->pages_to_dump || w->next_index >= w->pages_to_dump)
 		return kdk_err_set(err, EINVAL, "%s: pfn 0x%llx is one page more than the %llu announced",
 				   w->out->name, (unsigned long long)pfn,
 				   (unsigned long long)w->pages_to_dump);
@@ -402,6 +404,7 @@ static void add_desc(struct kdk_diskdump_writer *w, uint64_t pfn, uint64_t offse
 	d->flags = flags;
 	d->page_flags = 0;
 	w->pages_written++;
+	w->next_index++;
 	w->next_pfn = pfn + 1;
 }
 

@@ -53,8 +53,9 @@ int kdk_diskdump_write_seek(struct kdk_diskdump_writer *w, uint64_t index, struc
 /* The descriptor index the next page gets without a seek. */
 uint64_t kdk_diskdump_write_next_index(const struct kdk_diskdump_writer *w);
 
-/* The next dumped page, in increasing pfn order since the last seek: size bytes (1..page_size) stored with page
- * descriptor flags 0 (raw: size == page_size) or the codec's flag — kdk_page_compress output. */
+/* The next dumped page, in increasing pfn order since the last seek: size bytes (1..page_size)
+ * stored with page descriptor flags 0 (raw: size == page_size) or the codec's flag —
+ * kdk_page_compress output. */
 int kdk_diskdump_write_page(struct kdk_diskdump_writer *w, uint64_t pfn, const void *data,
 			    uint32_t size, uint32_t flags, struct kdk_err *err);
 

@@ -82,14 +82,17 @@ static int sorted_by_addr(const struct kdk_ksym *syms, size_t from, size_t n)
 /* Sort by address. kallsyms and a module's symbols usually come in address order already, and
  * the symbols added since the last finish (a dump's modules, after the kernel's) usually all lie
  * above the kernel's: check before sorting, and sort only the new part when that is enough
- * (sorting 200,000 sorted symbols was a third of `kcrash triage`'s time). */
-static int sort_by_addr(struct kdk_symtab *tab)
+ * (sorting 200,000 sorted symbols was a third of `kcrash triage`'s time). `old`: how many were
+ * sorted before (0: none). 1 when the whole table was sorted again. */
+static int sort_by_addr(struct kdk_symtab *tab, size_t old)
 {
 	struct kdk_ksym *syms = tab->syms.items;
-	size_t n = tab->syms.len, old = tab->sorted < n ? tab->sorted : 0;
+	size_t n = tab->syms.len;
 
 	if (sorted_by_addr(syms, 0, n))
 		return 0;
+	if (old >= n)
+		old = 0;
 	if (old && !sorted_by_addr(syms, old, n))
 		qsort(syms + old, n - old, sizeof(*syms), by_addr);
 	if (old && syms[old - 1].addr <= syms[old].addr)
@@ -122,7 +125,7 @@ int kdk_symtab_finish(struct kdk_symtab *tab, struct kdk_err *err)
 
 	/* The symbols added since the last finish all sorted above the earlier ones: the name
 	 * index stays, and takes only the new ones while it has room. */
-	if (sort_by_addr(tab))
+	if (sort_by_addr(tab, kept))
 		kept = 0;
 	tab->sorted = n;
 	syms = tab->syms.items;

@@ -6,14 +6,11 @@
 . "$(dirname "$0")/../lab/lab.sh"
 out=$KDK_BUILD/bench
 mkdir -p "$out"
-module_classes="oops softirq workqueue softlockup hungtask stackoverflow"
 printf '\nkcrash triage, one dump at a time: CPU seconds (user+sys), best of 3\n'
 printf '%-44s %8s %8s\n' dump cpu wall
 worst=0 n=0
 for release in $KDK_LAB_KERNELS; do
-	classes="sysrq nmi"
-	lab_has_headers "$release" && classes="$classes $module_classes"
-	for class in $classes; do
+	for class in $(lab_crash_classes "$release"); do
 		lab_fixture "$release" "$class" > /dev/null 2> "$out/fixture.err" ||
 			{ echo "bench: $release $class: make-fixture: $(tail -n 3 "$out/fixture.err")"; exit 1; }
 		dump=$KDK_CACHE/fixtures/$release/$class/vmcore.kdump-zlib

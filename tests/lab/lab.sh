@@ -33,6 +33,15 @@ lab_has_headers() {
 		"$LAB_DIR/build-env" has "$1"
 	fi
 }
+# lab_crash_classes RELEASE — the fixture classes RELEASE can make: sysrq and nmi always, the
+# crash_classes/oops_test module's classes where a module can be built (lab_has_headers).
+lab_crash_classes() {
+	if lab_has_headers "$1"; then
+		echo "sysrq nmi oops softirq workqueue softlockup hungtask stackoverflow"
+	else
+		echo "sysrq nmi"
+	fi
+}
 # lab_short RELEASE — whether kernel-independent checks run on RELEASE (lab.conf, time budget).
 lab_short() { [[ " $KDK_LAB_KERNELS_SHORT " == *" $1 "* ]]; }
 

@@ -27,12 +27,8 @@ start=$(date +%s)
 work=$(lab_run_dir triage)
 TAP_KEEP_DIRS=("$work")
 
-# The classes each lab kernel makes (the module classes need the kernel's headers).
-module_classes="oops softirq workqueue softlockup hungtask stackoverflow"
 for release in $KDK_LAB_KERNELS; do
-	classes="sysrq nmi"
-	lab_has_headers "$release" && classes="$classes $module_classes"
-	for class in $classes; do
+	for class in $(lab_crash_classes "$release"); do
 		lab_fixture "$release" "$class" > /dev/null 2> "$work/fixture.err" ||
 			bail "$release $class: make-fixture: $(tail -n 3 "$work/fixture.err")"
 	done

@@ -38,7 +38,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 # Tools: one directory each, with its own main. Add "name:dir:libs" as tools appear.
 TOOLS := mkdumprd:initramfs:-larchive dumpsave:dumpsave: kexec:kexec: kdump-init:capture: kcrash:analyze:-ledit+-lcapstone+-ldw \
-	kdumpctl:systemd:
+	kdumpctl:systemd:-larchive
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 # Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs;
@@ -172,7 +172,17 @@ $(FUZZ_BUILD)/libkdk-fuzz.a: $(FUZZ_LIB_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libkdk-fuzz.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libkdk-fuzz.a $(LDLIBS_COMMON)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libkdk-fuzz.a -larchive $(LDLIBS_COMMON)
+
+# Harnesses of kcrash's own walkers (tests/fuzz/fuzz_kcrash_*.c) link analyze/ but its main.
+FUZZ_KCRASH_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out analyze/main.c,$(wildcard analyze/*.c)))
+$(FUZZ_BUILD)/libkcrash-fuzz.a: $(FUZZ_KCRASH_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_kcrash_%: tests/fuzz/fuzz_kcrash_%.c $(FUZZ_BUILD)/libkcrash-fuzz.a $(FUZZ_BUILD)/libkdk-fuzz.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ianalyze -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libkcrash-fuzz.a \
+		$(FUZZ_BUILD)/libkdk-fuzz.a -ledit -lcapstone -ldw $(LDLIBS_COMMON)
 
 fuzz-build: $(FUZZ_BINS)
 

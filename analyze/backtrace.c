@@ -27,7 +27,7 @@ int bt_unwinder_open(struct bt_unwinder *u, struct session *s, struct kdk_err *e
 	kdk_stacks_init(&u->stacks);
 	if (!session_kstructs(s, err))
 		return -err->code;
-	if ((rc = kdk_orc_load(&u->orc, &s->syms, &s->btf, kdk_kmem_read, &s->kmem, err)) == -ENOENT &&
+	if ((rc = kdk_orc_load(&u->orc, &s->syms, &s->btf, s->read_virt, s->read_ctx, err)) == -ENOENT &&
 	    !kdk_symtab_by_name(&s->syms, "__start_orc_unwind_ip")) {
 		/* UNWINDER_FRAME_POINTER kernels have no ORC tables: say so, and use rbp. */
 		fprintf(stderr, "kcrash: bt: %s; unwinding with frame pointers\n", err->msg);
@@ -168,8 +168,8 @@ int bt_unwind(struct bt_unwinder *u, const struct task_info *t, struct kdk_array
 			last->return_address = !st.first;
 		}
 		after_exception = false;
-		rc = u->frame_pointers ? kdk_fp_step(&st, kdk_kmem_read, &s->kmem, err)
-				       : kdk_orc_step(&u->orc, &st, kdk_kmem_read, &s->kmem, err);
+		rc = u->frame_pointers ? kdk_fp_step(&st, s->read_virt, s->read_ctx, err)
+				       : kdk_orc_step(&u->orc, &st, s->read_virt, s->read_ctx, err);
 		if (rc == -EINVAL && n == 0 && !u->frame_pointers) {
 			/* No ORC for where the CPU stopped (__crash_kexec's register capture is
 			 * left out by objtool): find the call into this function on the stack. */
@@ -177,7 +177,7 @@ int bt_unwind(struct bt_unwinder *u, const struct task_info *t, struct kdk_array
 			uint64_t at;
 
 			kdk_err_clear(err);
-			if (fn && !kdk_orc_scan_caller(&st, fn->addr, &at, kdk_kmem_read, &s->kmem, err)) {
+			if (fn && !kdk_orc_scan_caller(&st, fn->addr, &at, s->read_virt, s->read_ctx, err)) {
 				if (last) {
 					last->words_from = frame_addr;
 					last->words_to = at;

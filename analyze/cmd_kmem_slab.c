@@ -110,7 +110,7 @@ int kmem_address(struct session *s, const char *text, struct kdk_err *err)
 		return kdk_err_prefix(err, "kmem: %" PRIx64 ": ", addr);
 	memset(&layout, 0, sizeof(layout));
 	if ((rc = kdk_facts_fill(&s->facts, kdk_mem_map_layout_keys, &layout, err)) ||
-	    (rc = kdk_mem_map_init(&mm, &layout, 12, kdk_kmem_read, &s->kmem, err)) ||
+	    (rc = kdk_mem_map_init(&mm, &layout, 12, s->read_virt, s->read_ctx, err)) ||
 	    (rc = kdk_mem_map_page_addr(&mm, paddr >> 12, &page, err)))
 		return kdk_err_prefix(err, "kmem: %" PRIx64 ": no struct page: ", addr);
 	if ((rc = slub_caches(s, &caches, err)) ||

@@ -89,9 +89,9 @@ int cmd_log(struct session *s, int argc, char **argv, struct kdk_err *err)
 
 		if (!crashtime)
 			return kdk_err_set(err, ENOENT, "log -T: VMCOREINFO has no CRASHTIME");
-		if ((rc = kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, last_ts, &last, NULL, err)))
+		if ((rc = kdk_printk_walk(&layout, s->read_virt, s->read_ctx, last_ts, &last, NULL, err)))
 			return rc;
 		w.boot_epoch_ns = strtoll(crashtime, NULL, 10) * 1000000000LL - (int64_t)last;
 	}
-	return kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, print_record, &w, NULL, err);
+	return kdk_printk_walk(&layout, s->read_virt, s->read_ctx, print_record, &w, NULL, err);
 }

@@ -236,7 +236,7 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 	(void)argv;
 	if (!kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
 			     NULL))
-		kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, scan_log, &facts, NULL, NULL);
+		kdk_printk_walk(&layout, s->read_virt, s->read_ctx, scan_log, &facts, NULL, NULL);
 	kdk_err_clear(err);
 
 	if (s->symbols_path)

@@ -166,7 +166,7 @@ static int verdict_from_session(struct session *s, struct verdict *v, struct kdk
 	int rc;
 
 	if ((rc = kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup, &s->vi, err)) ||
-	    (rc = kdk_printk_walk(&layout, kdk_kmem_read, &s->kmem, add_record, &v->t, NULL, err)))
+	    (rc = kdk_printk_walk(&layout, s->read_virt, s->read_ctx, add_record, &v->t, NULL, err)))
 		return kdk_err_prefix(err, "the kernel log: ");
 	if ((rc = kdk_triage_analyse(&v->t, err)))
 		return rc;

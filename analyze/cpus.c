@@ -66,7 +66,7 @@ int cpus_load(struct session *s, struct kdk_err *err)
 	kdk_array_init(&s->cpus, sizeof(struct cpu_info));
 	if ((rc = tasks_nr_cpus(s, &nr, err)))
 		return rc;
-	for (i = 0; i < s->dump->note_index.len; i++) {
+	for (i = 0; s->dump && i < s->dump->note_index.len; i++) {
 		const struct kdk_dump_note *n = kdk_array_at(&s->dump->note_index, i), **slot;
 
 		if (n->type != 1 || strcmp(n->name, "CORE") || n->desc_size < KDK_PRSTATUS_REGS +

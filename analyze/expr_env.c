@@ -73,7 +73,7 @@ int expr_env_init(struct kexpr_env *env, struct expr_ctx *ctx, struct session *s
 		return -err->code;
 	/* a vmlinux without .BTF (its DWARF answers the fact chain): the dump's own BTF types
 	 * expressions */
-	if (!s->btf.nr_types && kdk_btf_from_memory(&s->btf, &s->syms, kdk_kmem_read, &s->kmem, err))
+	if (!s->btf.nr_types && kdk_btf_from_memory(&s->btf, &s->syms, s->read_virt, s->read_ctx, err))
 		return kdk_err_prefix(err, "expressions need the kernel's BTF (the vmlinux's .BTF or "
 					   "the dump's own): ");
 	memset(ctx, 0, sizeof(*ctx));

@@ -1,9 +1,12 @@
 /* modules.c — reading the module list. The text of a module is mem[MOD_TEXT] since 6.4
- * (struct module_memory), core_layout.{base, text_size} before; both found through BTF, so no
- * version check. Module symbols are Elf64_Sym (24 bytes: name, info, other, shndx, value, size)
- * in mod->kallsyms->symtab, their names in ->strtab and nm letters in ->typetab. */
+ * (struct module_memory), core_layout.{base, text_size} before; whichever the fact chain
+ * (VMCOREINFO, BTF, DWARF) knows is used, so no version check. Module symbols are Elf64_Sym
+ * (24 bytes: name, info, other, shndx, value, size) in mod->kallsyms->symtab, their names in
+ * ->strtab and nm letters in ->typetab. */
 #include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,45 +15,64 @@
 
 #define MAX_MODULES 65536
 
+/* Where struct module and struct mod_kallsyms keep what the walk reads, through the fact chain
+ * (VMCOREINFO, then BTF or DWARF). The text is mem[MOD_TEXT] (struct module_memory) since 6.4,
+ * core_layout.{base, text_size} before: whichever the kernel has. */
 struct module_offsets {
 	uint64_t list, name, kallsyms, arch_num_orcs, arch_orc_ip, arch_orc;
-	uint64_t text_base, text_size;  /* from the start of struct module */
-	uint64_t text_size_bytes;       /* 4: unsigned int */
 	uint64_t ks_symtab, ks_num, ks_strtab, ks_typetab;
+	uint64_t mem, mem_base, mem_size, mem_stride, mod_text;
+	bool has_mem, has_mem_base, has_mem_size, has_mem_stride, has_mod_text;
+	uint64_t core_base, core_text_size;
+	bool has_core_base, has_core_text_size;
+	uint64_t text_base, text_size;  /* from the start of struct module (4-byte size) */
 };
 
-static int offsets(const struct kdk_btf *btf, struct module_offsets *o, struct kdk_err *err)
+#define O(kind, name, field) KDK_LAYOUT_KEY(kind, name, struct module_offsets, field)
+#define OPT(kind, name, field) \
+	KDK_LAYOUT_OPTIONAL(kind, name, struct module_offsets, field, has_##field)
+static const struct kdk_layout_key module_keys[] = {
+	O(KDK_KEY_OFFSET, "module.list", list),
+	O(KDK_KEY_OFFSET, "module.name", name),
+	O(KDK_KEY_OFFSET, "module.kallsyms", kallsyms),
+	O(KDK_KEY_OFFSET, "module.arch.num_orcs", arch_num_orcs),
+	O(KDK_KEY_OFFSET, "module.arch.orc_unwind_ip", arch_orc_ip),
+	O(KDK_KEY_OFFSET, "module.arch.orc_unwind", arch_orc),
+	O(KDK_KEY_OFFSET, "mod_kallsyms.symtab", ks_symtab),
+	O(KDK_KEY_OFFSET, "mod_kallsyms.num_symtab", ks_num),
+	O(KDK_KEY_OFFSET, "mod_kallsyms.strtab", ks_strtab),
+	O(KDK_KEY_OFFSET, "mod_kallsyms.typetab", ks_typetab),
+	OPT(KDK_KEY_OFFSET, "module.mem", mem),
+	OPT(KDK_KEY_OFFSET, "module_memory.base", mem_base),
+	OPT(KDK_KEY_OFFSET, "module_memory.size", mem_size),
+	OPT(KDK_KEY_SIZE, "module_memory", mem_stride),
+	OPT(KDK_KEY_NUMBER, "MOD_TEXT", mod_text),
+	OPT(KDK_KEY_OFFSET, "module.core_layout.base", core_base),
+	OPT(KDK_KEY_OFFSET, "module.core_layout.text_size", core_text_size),
+	{ 0, NULL, 0, 0 },
+};
+#undef O
+#undef OPT
+
+static int offsets(struct kdk_facts *facts, struct module_offsets *o, struct kdk_err *err)
 {
-	uint64_t mem, base, size;
-	int64_t text_index;
 	int rc;
 
-	if ((rc = kdk_btf_member(btf, "module", "list", &o->list, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "module", "name", &o->name, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "module", "kallsyms", &o->kallsyms, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "module", "arch.num_orcs", &o->arch_num_orcs, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "module", "arch.orc_unwind_ip", &o->arch_orc_ip, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "module", "arch.orc_unwind", &o->arch_orc, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "mod_kallsyms", "symtab", &o->ks_symtab, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "mod_kallsyms", "num_symtab", &o->ks_num, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "mod_kallsyms", "strtab", &o->ks_strtab, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "mod_kallsyms", "typetab", &o->ks_typetab, NULL, err)))
+	memset(o, 0, sizeof(*o));
+	if ((rc = kdk_facts_fill(facts, module_keys, o, err)))
 		return rc;
-	if (!kdk_btf_member(btf, "module", "mem", &mem, NULL, err) &&
-	    !kdk_btf_member(btf, "module_memory", "base", &base, NULL, err) &&
-	    !kdk_btf_member(btf, "module_memory", "size", &size, NULL, err) &&
-	    !kdk_btf_enum_value(btf, "MOD_TEXT", &text_index)) {
-		uint64_t stride = kdk_btf_size(btf, kdk_btf_find(btf, KDK_BTF_STRUCT, "module_memory"));
-
-		o->text_base = mem + stride * (uint64_t)text_index + base;
-		o->text_size = mem + stride * (uint64_t)text_index + size;
+	if (o->has_mem && o->has_mem_base && o->has_mem_size && o->has_mem_stride && o->has_mod_text) {
+		o->text_base = o->mem + o->mem_stride * o->mod_text + o->mem_base;
+		o->text_size = o->mem + o->mem_stride * o->mod_text + o->mem_size;
 		return 0;
 	}
-	kdk_err_clear(err);
-	if ((rc = kdk_btf_member(btf, "module", "core_layout.base", &o->text_base, NULL, err)) ||
-	    (rc = kdk_btf_member(btf, "module", "core_layout.text_size", &o->text_size, NULL, err)))
-		return rc;
-	return 0;
+	if (o->has_core_base && o->has_core_text_size) {
+		o->text_base = o->core_base;
+		o->text_size = o->core_text_size;
+		return 0;
+	}
+	return kdk_err_set(err, ENOENT, "struct module has neither mem[MOD_TEXT] (OFFSET(module.mem), "
+					"OFFSET(module_memory.base), NUMBER(MOD_TEXT)) nor OFFSET(module.core_layout.base)");
 }
 
 static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
@@ -77,8 +99,12 @@ static int add_symbols(struct session *s, const struct module_offsets *o, struct
 		Elf64_Sym sym;
 		char name[128], type = 't';
 
-		if (session_read(s, symtab + (uint64_t)i * sizeof(sym), &sym, sizeof(sym), err) ||
-		    session_read(s, strtab + sym.st_name, name, sizeof(name), err)) {
+		/* The table is one block: where it stops reading, the rest is not there either (a
+		 * damaged count must not cost a million failed reads). A name that cannot be read
+		 * costs only its symbol. */
+		if ((rc = session_read(s, symtab + (uint64_t)i * sizeof(sym), &sym, sizeof(sym), err)))
+			return i > 1 ? kdk_err_prefix(err, "symbol %u of %u: ", i, count) : rc;
+		if (session_read(s, strtab + sym.st_name, name, sizeof(name), err)) {
 			kdk_err_clear(err);
 			continue;
 		}
@@ -106,7 +132,7 @@ int modules_load(struct session *s, struct kdk_err *err)
 		kdk_err_clear(err);
 		return 0;
 	}
-	if ((rc = offsets(&s->btf, &o, err)) || (rc = read_u64(s, head, &node, err)))
+	if ((rc = offsets(&s->facts, &o, err)) || (rc = read_u64(s, head, &node, err)))
 		return rc;
 	/* A module whose record cannot be read is reported and left out; a list that loops or
 	 * cannot be followed ends there. The others keep their symbols and unwind tables. */
@@ -170,7 +196,7 @@ int modules_add_orc(struct session *s, struct kdk_orc_table *orc, struct kdk_err
 		if (!m->num_orcs || !m->orc_ip || !m->orc_entries)
 			continue;
 		if ((rc = kdk_orc_add_module(orc, m->text_start, m->text_start + m->text_size, m->orc_ip,
-					     m->orc_entries, m->num_orcs, kdk_kmem_read, &s->kmem, err)))
+					     m->orc_entries, m->num_orcs, s->read_virt, s->read_ctx, err)))
 			return kdk_err_prefix(err, "module %s: ", m->name);
 	}
 	return 0;

@@ -34,7 +34,7 @@ static int load_symbols(struct session *s, struct kdk_err *err)
 	int rc;
 
 	if (!s->symbols_path)
-		return kdk_kallsyms_read(&s->vi, kdk_kmem_read, &s->kmem, &s->syms, err);
+		return kdk_kallsyms_read(&s->vi, s->read_virt, s->read_ctx, &s->syms, err);
 	probe = fopen(s->symbols_path, "re");
 	if (!probe)
 		return kdk_err_sys(err, errno, "%s", s->symbols_path);
@@ -78,6 +78,8 @@ int session_open(struct session *s, const char *symbols, const char *dump, struc
 	    (rc = kdk_kmem_init(&s->kmem, s->dump, kdk_facts_lookup, &s->facts, err)))
 		return kdk_err_prefix(err, "%s: ", dump);
 	s->have_kmem = true;
+	s->read_virt = kdk_kmem_read;
+	s->read_ctx = &s->kmem;
 	return load_symbols(s, err);
 }
 
@@ -89,7 +91,7 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)
 		bool elf = s->symbols_path && !strcmp(s->syms.source, "vmlinux");
 
 		rc = elf ? kdk_btf_from_elf(&s->btf, s->symbols_path, &s->ks_err)
-			 : kdk_btf_from_memory(&s->btf, &s->syms, kdk_kmem_read, &s->kmem, &s->ks_err);
+			 : kdk_btf_from_memory(&s->btf, &s->syms, s->read_virt, s->read_ctx, &s->ks_err);
 		/* The chain: VMCOREINFO (added at open), this BTF (or the vmlinux's DWARF), x86_64's
 		 * definitions. */
 		if (!rc) {
@@ -139,7 +141,7 @@ void session_close(struct session *s)
 
 int session_read(struct session *s, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err)
 {
-	return kdk_kmem_read(&s->kmem, vaddr, buf, len, err);
+	return s->read_virt(s->read_ctx, vaddr, buf, len, err);
 }
 
 int session_symbol(struct session *s, const char *name, uint64_t *addr, struct kdk_err *err)

@@ -24,6 +24,10 @@ struct session {
 	struct kdk_dump *dump;
 	struct kdk_vmcoreinfo vi;
 	struct kdk_kmem kmem;
+	/* Kernel memory as every command reads it: the dump's through its page tables (kmem, set
+	 * by session_open), or what a test gives (a fuzz harness's synthetic memory). */
+	kdk_read_virt_fn read_virt;
+	void *read_ctx;
 	struct kdk_symtab syms;
 	bool have_kmem;
 	struct kdk_btf btf;            /* loaded on first use */

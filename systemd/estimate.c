@@ -10,12 +10,12 @@
  * target, at recommended − margin: each must capture, so recommended ≥ the measured minimum +
  * margin on each. */
 #include "estimate.h"
+#include "initrd_contents.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #define MiB (1024ULL * 1024)
 
@@ -59,91 +59,6 @@ static int kernel_init_size(const char *path, uint64_t *size, struct kdk_err *er
 	return 0;
 }
 
-static int read_exact(gzFile gz, void *buf, unsigned len)
-{
-	return gzread(gz, buf, len) == (int)len ? 0 : -1;
-}
-
-static int skip(gzFile gz, uint64_t len)
-{
-	char buf[65536];
-
-	while (len) {
-		unsigned chunk = len > sizeof(buf) ? sizeof(buf) : (unsigned)len;
-		if (read_exact(gz, buf, chunk))
-			return -1;
-		len -= chunk;
-	}
-	return 0;
-}
-
-static uint64_t hex_field(const char *hdr, int index)
-{
-	char field[9];
-
-	memcpy(field, hdr + 6 + 8 * index, 8);
-	field[8] = '\0';
-	return strtoull(field, NULL, 16);
-}
-
-static bool is_module(const char *name)
-{
-	size_t len = strlen(name);
-	return (len > 3 && !strcmp(name + len - 3, ".ko")) || strstr(name, ".ko.");
-}
-
-/* The newc cpio inside the gzip'd image (what mkdumprd writes): total unpacked bytes and the
- * module files among them. Compressed modules (.ko.xz, .ko.zst) count 3× their size, about what
- * they take once the kernel has decompressed them. */
-static int initrd_contents(const char *path, struct estimate *e, struct kdk_err *err)
-{
-	gzFile gz = gzopen(path, "rb");
-	uint64_t total = 0;
-	int rc = 0;
-
-	if (!gz)
-		return kdk_err_sys(err, errno ? errno : ENOMEM, "initramfs %s", path);
-	for (;;) {
-		char hdr[110], *name;
-		uint64_t namesize, filesize, pad;
-		if (read_exact(gz, hdr, sizeof(hdr)) || memcmp(hdr, "070701", 6)) {
-			rc = kdk_err_set(err, EINVAL, "initramfs %s: not a newc cpio at unpacked offset %" PRIu64,
-					 path, total);
-			break;
-		}
-		filesize = hex_field(hdr, 6);
-		namesize = hex_field(hdr, 11);
-		if (!namesize || namesize > 4096 || !(name = calloc(1, namesize + 1))) {
-			rc = kdk_err_set(err, EINVAL, "initramfs %s: bad name size at unpacked offset %" PRIu64,
-					 path, total);
-			break;
-		}
-		pad = (4 - (sizeof(hdr) + namesize) % 4) % 4;
-		if (read_exact(gz, name, (unsigned)namesize) || skip(gz, pad)) {
-			free(name);
-			rc = kdk_err_set(err, EINVAL, "initramfs %s: truncated", path);
-			break;
-		}
-		if (!strcmp(name, "TRAILER!!!")) {
-			free(name);
-			break;
-		}
-		total += filesize;
-		if (is_module(name)) {
-			e->modules += strstr(name, ".ko.") ? 3 * filesize : filesize;
-			e->nr_modules++;
-		}
-		free(name);
-		if (skip(gz, filesize + (4 - filesize % 4) % 4)) {
-			rc = kdk_err_set(err, EINVAL, "initramfs %s: truncated", path);
-			break;
-		}
-	}
-	gzclose(gz);
-	e->initrd_unpacked = total;
-	return rc;
-}
-
 static uint64_t mem_total(const struct ctl *ctl)
 {
 	char *path = ctl_path(ctl->proc, "meminfo"), *text = NULL, *line;
@@ -158,6 +73,7 @@ static uint64_t mem_total(const struct ctl *ctl)
 
 int estimate_compute(const struct ctl *ctl, struct estimate *e, struct kdk_err *err)
 {
+	struct kdk_initrd_contents contents;
 	FILE *in;
 	uint64_t fixed;
 	int rc;
@@ -171,8 +87,11 @@ int estimate_compute(const struct ctl *ctl, struct estimate *e, struct kdk_err *
 	fseeko(in, 0, SEEK_END);
 	e->initrd_size = (uint64_t)ftello(in);
 	fclose(in);
-	if ((rc = initrd_contents(ctl->initrd, e, err)))
+	if ((rc = kdk_initrd_contents_read(ctl->initrd, &contents, err)))
 		return rc;
+	e->initrd_unpacked = contents.unpacked;
+	e->modules = contents.modules;
+	e->nr_modules = contents.nr_modules;
 	e->runtime = CALIBRATION_RUNTIME;
 	fixed = e->kernel_init_size + e->initrd_size + e->initrd_unpacked + e->modules + e->runtime;
 	e->needed = (fixed * 4096 + 4031) / 4032;

@@ -228,6 +228,17 @@ ok $? "estimate: (48 MiB + $initrd_size + $unpacked + 100000 + 20472490) x 4096/
 grep -q 'calibration: tests/lab/t/55-crashkernel.sh: the largest of the lab kernels. needs, 7.2.13+deb14-cloud-amd64 in a 1 GiB guest, captured at crashkernel=80M, failed at 76M, taken at 84M' out &&
 	grep -q '^formula: ' out && grep -q 'RAM here: 1024 MiB' out
 ok $? "estimate states its calibration and formula: $(grep -o 'calibration: [^)]*' out)"
+# The image is read with libarchive: a zstd one counts the same, a cut one is named, not guessed at.
+cp var/initrd.img initrd.gz.saved
+zcat initrd.gz.saved | zstd -q -c > var/initrd.img
+run estimate
+grep -q 'modules in it: 1, 0.1 MiB' out && grep -q "^initramfs .*, $(awk -v u="$unpacked" 'BEGIN { printf "%.1f", u / 1048576 }') MiB unpacked" out
+ok $? "estimate reads a zstd initramfs too: $(grep '^initramfs' out)"
+head -c $(( $(stat -c %s initrd.gz.saved) / 2 )) initrd.gz.saved > var/initrd.img
+run estimate
+[ $status -ne 0 ] && grep -q "initramfs $work/var/initrd.img: .*trunc" err
+ok $? "estimate on a cut initramfs: exit $status, \"$(head -n 1 err)\""
+mv initrd.gz.saved var/initrd.img
 
 # ---- reset-crashkernel ---------------------------------------------------------------------------
 printf '%s\n' '# grub' 'GRUB_DEFAULT=0' 'GRUB_CMDLINE_LINUX_DEFAULT="quiet crashkernel=64M"' 'GRUB_CMDLINE_LINUX="console=ttyS0"' > grub

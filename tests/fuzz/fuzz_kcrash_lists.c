@@ -1,0 +1,172 @@
+/* fuzz_kcrash_lists.c — kcrash's task and module walkers (analyze/tasks.c, modules.c, cpus.c)
+ * and the ps and mod commands over 64 KiB of synthetic kernel memory taken from the input: the
+ * task list from init_task, each process's thread list, each CPU's runqueue, the module list
+ * with each module's symbol table. The structure layout comes from a fake fact source (a
+ * compact layout of its own, not a kernel's); which text layout struct module has (mem[MOD_TEXT]
+ * or core_layout) and which rss_stat (atomic counters or percpu_counter) the input's first byte
+ * picks; the rest is memory, zero-padded.
+ *
+ * Memory at BASE: nr_cpu_ids (u32) at +0, __per_cpu_offset[8] at +0x08, the present, online and
+ * active masks at +0x48/+0x50/+0x58, the `modules` list head at +0x60, runqueues (per-CPU) at
+ * +0x70, init_task at +0x100 (tests/fuzz/make-seeds builds a sane kernel of this shape). */
+#include "fuzz_common.h"
+
+#include "commands.h"
+#include "cpus.h"
+#include "modules.h"
+#include "session.h"
+#include "tasks.h"
+
+#define BASE 0xffff888000000000ULL
+#define MEM_SIZE 65536
+
+struct fact { enum kdk_layout_kind kind; const char *name; uint64_t value; };
+
+/* Both variants' facts; a variant leaves some out (value ~0). */
+static const struct fact common_facts[] = {
+	{ KDK_KEY_SIZE, "task_struct", 0x100 },
+	{ KDK_KEY_OFFSET, "task_struct.tasks", 0x00 },
+	{ KDK_KEY_OFFSET, "task_struct.pid", 0x10 },
+	{ KDK_KEY_OFFSET, "task_struct.tgid", 0x14 },
+	{ KDK_KEY_OFFSET, "task_struct.thread_info.cpu", 0x18 },
+	{ KDK_KEY_OFFSET, "task_struct.__state", 0x1c },
+	{ KDK_KEY_SIZE, "task_struct.__state", 4 },
+	{ KDK_KEY_OFFSET, "task_struct.exit_state", 0x20 },
+	{ KDK_KEY_OFFSET, "task_struct.comm", 0x24 },
+	{ KDK_KEY_OFFSET, "task_struct.real_parent", 0x38 },
+	{ KDK_KEY_OFFSET, "task_struct.mm", 0x40 },
+	{ KDK_KEY_OFFSET, "task_struct.signal", 0x48 },
+	{ KDK_KEY_OFFSET, "task_struct.thread_node", 0x50 },
+	{ KDK_KEY_OFFSET, "signal_struct.thread_head", 0x10 },
+	{ KDK_KEY_OFFSET, "mm_struct.total_vm", 0x00 },
+	{ KDK_KEY_OFFSET, "mm_struct.rss_stat", 0x08 },
+	{ KDK_KEY_NUMBER, "NR_MM_COUNTERS", 4 },
+	{ KDK_KEY_NUMBER, "MM_FILEPAGES", 0 },
+	{ KDK_KEY_NUMBER, "MM_ANONPAGES", 1 },
+	{ KDK_KEY_NUMBER, "MM_SHMEMPAGES", 3 },
+	{ KDK_KEY_OFFSET, "rq.curr", 0x00 },
+	{ KDK_KEY_OFFSET, "rq.idle", 0x08 },
+	{ KDK_KEY_OFFSET, "module.list", 0x08 },
+	{ KDK_KEY_OFFSET, "module.name", 0x18 },
+	{ KDK_KEY_OFFSET, "module.kallsyms", 0x50 },
+	{ KDK_KEY_OFFSET, "module.arch.num_orcs", 0x58 },
+	{ KDK_KEY_OFFSET, "module.arch.orc_unwind_ip", 0x60 },
+	{ KDK_KEY_OFFSET, "module.arch.orc_unwind", 0x68 },
+	{ KDK_KEY_OFFSET, "mod_kallsyms.symtab", 0x00 },
+	{ KDK_KEY_OFFSET, "mod_kallsyms.num_symtab", 0x08 },
+	{ KDK_KEY_OFFSET, "mod_kallsyms.strtab", 0x10 },
+	{ KDK_KEY_OFFSET, "mod_kallsyms.typetab", 0x18 },
+};
+static const struct fact module_memory_facts[] = {     /* 6.4+ */
+	{ KDK_KEY_OFFSET, "module.mem", 0x70 },
+	{ KDK_KEY_OFFSET, "module_memory.base", 0x00 },
+	{ KDK_KEY_OFFSET, "module_memory.size", 0x08 },
+	{ KDK_KEY_SIZE, "module_memory", 0x20 },
+	{ KDK_KEY_NUMBER, "MOD_TEXT", 0 },
+};
+static const struct fact core_layout_facts[] = {       /* before 6.4 */
+	{ KDK_KEY_OFFSET, "module.core_layout.base", 0x70 },
+	{ KDK_KEY_OFFSET, "module.core_layout.text_size", 0x78 },
+};
+static const struct fact atomic_rss_facts[] = {        /* before 6.2: atomic_long_t count[4] */
+	{ KDK_KEY_SIZE, "mm_struct.rss_stat", 32 },
+};
+static const struct fact percpu_rss_facts[] = {        /* 6.2+: struct percpu_counter[4] */
+	{ KDK_KEY_SIZE, "mm_struct.rss_stat", 4 * 40 },
+	{ KDK_KEY_OFFSET, "percpu_counter.count", 8 },
+};
+
+struct fake_facts { unsigned variant; };
+
+static int find(const struct fact *facts, size_t n, enum kdk_layout_kind kind, const char *name,
+		uint64_t *value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (facts[i].kind == kind && !strcmp(facts[i].name, name)) {
+			*value = facts[i].value;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+#define FIND(table) find(table, sizeof(table) / sizeof(table[0]), kind, name, value)
+static int fake_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, uint64_t *value)
+{
+	const struct fake_facts *f = ctx;
+
+	if (!FIND(common_facts))
+		return 0;
+	if (!(f->variant & 1) ? !FIND(module_memory_facts) : !FIND(core_layout_facts))
+		return 0;
+	if (!(f->variant & 2) ? !FIND(atomic_rss_facts) : !FIND(percpu_rss_facts))
+		return 0;
+	return -ENOENT;
+}
+#undef FIND
+
+static const struct { const char *name; uint64_t offset; } symbols[] = {
+	{ "nr_cpu_ids", 0x00 }, { "__per_cpu_offset", 0x08 }, { "__cpu_present_mask", 0x48 },
+	{ "__cpu_online_mask", 0x50 }, { "__cpu_active_mask", 0x58 }, { "modules", 0x60 },
+	{ "runqueues", 0x70 }, { "init_task", 0x100 },
+};
+
+static void run_command(struct session *s, const char *line)
+{
+	struct kdk_err err = { 0 };
+
+	(void)commands_run(s, line, &err);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t mem[MEM_SIZE];
+	struct fuzz_mem m = { BASE, mem, sizeof(mem) };
+	struct fake_facts ff;
+	struct kdk_facts_source source = { .name = "the harness's layout", .lookup = fake_lookup,
+					   .ctx = &ff };
+	struct kdk_array tasks;
+	struct session s;
+	struct kdk_err err = { 0 };
+	size_t i;
+
+	if (size < 1)
+		return 0;
+	ff.variant = data[0];
+	memset(mem, 0, sizeof(mem));
+	memcpy(mem, data + 1, size - 1 < sizeof(mem) ? size - 1 : sizeof(mem));
+
+	memset(&s, 0, sizeof(s));
+	s.out = fuzz_null();
+	s.read_virt = fuzz_mem_read;
+	s.read_ctx = &m;
+	kdk_symtab_init(&s.syms, "the harness");
+	kdk_facts_init(&s.facts);
+	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
+		if (kdk_symtab_add(&s.syms, symbols[i].name, BASE + symbols[i].offset, 'D', &err))
+			abort();
+	if (kdk_symtab_finish(&s.syms, &err) || kdk_facts_add(&s.facts, &source, &err))
+		abort();
+	/* What session_kstructs does after reading a dump's BTF. */
+	if (kstructs_load(&s.ks, &s.facts, &err) ||
+	    kdk_facts_lookup(&s.facts, KDK_KEY_SIZE, "task_struct", &s.task_size))
+		abort();       /* the harness's own layout must load */
+	s.ks_state = 1;
+	if (modules_load(&s, &err))
+		kdk_err_clear(&err);
+
+	if (!tasks_collect(&s, &tasks, &err)) {
+		for (i = 0; i < tasks.len; i++) {
+			const struct task_info *t = kdk_array_at(&tasks, i);
+
+			(void)task_state_name(t);
+		}
+	}
+	kdk_array_free(&tasks);
+	kdk_err_clear(&err);
+	run_command(&s, "ps");
+	run_command(&s, "mod");
+	session_close(&s);
+	return 0;
+}

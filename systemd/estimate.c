@@ -121,6 +121,12 @@ void estimate_print(const struct ctl *ctl, const struct estimate *e, FILE *out)
 		"device drivers beyond virtio not counted)\n", mib(e->ram));
 	fprintf(out, "formula: (init_size + initramfs + unpacked + modules + runtime) x 4096/4032\n");
 	fprintf(out, "needed: %.1f MiB\n", mib(e->needed));
+	/* The floor no reservation goes below: the capture kernel's own init_size. What each part
+	 * adds above it is where a smaller crashkernel has to come from. */
+	fprintf(out, "above the kernel's init_size (%.1f MiB, the floor): %.1f MiB = initramfs %.1f + "
+		"unpacked %.1f + modules %.1f + runtime %.1f + mem_map %.1f\n",
+		mib(e->kernel_init_size), mib(e->needed - e->kernel_init_size), mib(e->initrd_size),
+		mib(e->initrd_unpacked), mib(e->modules), mib(e->runtime), mib(e->mem_map));
 	fprintf(out, "margin: %.0f MiB (room for what the calibration did not have: other drivers, hooks, a grown initramfs)\n",
 		mib(e->margin));
 	fprintf(out, "rounding: needed + margin, up to a multiple of %.0f MiB\n", mib(ESTIMATE_ROUND));

@@ -228,6 +228,9 @@ ok $? "estimate: (48 MiB + $initrd_size + $unpacked + 100000 + 20472490) x 4096/
 grep -q 'calibration: tests/lab/t/55-crashkernel.sh: the largest of the lab kernels. needs, 7.2.13+deb14-cloud-amd64 in a 1 GiB guest, captured at crashkernel=80M, failed at 76M, taken at 84M' out &&
 	grep -q '^formula: ' out && grep -q 'RAM here: 1024 MiB' out
 ok $? "estimate states its calibration and formula: $(grep -o 'calibration: [^)]*' out)"
+floor=$(awk -v n="$needed" 'BEGIN { printf "%.1f", (n - 50331648) / 1048576 }')
+grep -q "^above the kernel's init_size (48.0 MiB, the floor): $floor MiB = initramfs 0.0 + unpacked 0.1 + modules 0.1 + runtime 19.5 + mem_map" out
+ok $? "estimate says how far above the kernel's init_size each part goes: $(grep '^above' out)"
 # The image is read with libarchive: a zstd one counts the same, a cut one is named, not guessed at.
 cp var/initrd.img initrd.gz.saved
 zcat initrd.gz.saved | zstd -q -c > var/initrd.img

@@ -11,6 +11,7 @@
 #include "kdk_log.h"
 #include "kdump_conf_check.h"
 #include "raw.h"
+#include "save.h"
 #include "save_job.h"
 #include "target.h"
 #include "target_record.h"
@@ -43,6 +44,7 @@ int capture_save_raw(const char *core_collector, const char *device, const char 
 	if (rc)
 		goto out;
 	opts.mode = KDK_SAVE_FLATTEN;
+	capture_default_threads(core_collector, &opts);
 	if ((rc = kdk_save_dest_local(&dest, err)))
 		goto out;
 	kdk_log_set_sink(kdk_log_stderr_sink, "kdump: dumpsave",

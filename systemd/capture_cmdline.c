@@ -39,8 +39,8 @@ static bool listed(const char *word, const struct kdk_array *names)
 	return false;
 }
 
-int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, char **out,
-			  struct kdk_err *err)
+int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, unsigned cpus,
+			  char **out, struct kdk_err *err)
 {
 	struct kdk_array base = KDK_ARRAY_INIT(char *), remove = KDK_ARRAY_INIT(char *),
 			 append = KDK_ARRAY_INIT(char *);
@@ -84,9 +84,13 @@ int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *co
 		const char *word = *(char **)kdk_array_at(&append, i);
 		if (same_name(word, "panic"))
 			continue; /* KDUMP_PANIC_TIMEOUT sets it, never 0 or negative */
+		if (cpus > 1 && (same_name(word, "nr_cpus") || same_name(word, "maxcpus")))
+			continue; /* KDUMP_CPUS sets them */
 		has_ip |= same_name(word, "ip");
 		fprintf(mem, "%s%s", ftell(mem) ? " " : "", word);
 	}
+	if (cpus > 1)
+		fprintf(mem, "%snr_cpus=%u", ftell(mem) ? " " : "", cpus);
 	/* A capture kernel that panics, or whose /init dies, reboots instead of hanging. */
 	fprintf(mem, "%spanic=%u", ftell(mem) ? " " : "", ctl->panic_timeout);
 	/* The capture kernel has no DHCP client or network manager: give it the address this

@@ -6,8 +6,9 @@
 
 #include "ctl.h"
 
-/* *out: a new string. conf decides whether ip= is needed (ssh target). */
-int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, char **out,
-			  struct kdk_err *err);
+/* *out: a new string. conf decides whether ip= is needed (ssh target). cpus above 1 replace the
+ * appended nr_cpus= and maxcpus= with nr_cpus=cpus (capture_cpus.h); 1 leaves them as they are. */
+int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, unsigned cpus,
+			  char **out, struct kdk_err *err);
 
 #endif

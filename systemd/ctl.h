@@ -37,6 +37,7 @@ struct ctl {
 	char *commandline_append;   /* KDUMP_COMMANDLINE_APPEND */
 	char *kexec_args;           /* KEXEC_ARGS */
 	unsigned panic_timeout;     /* KDUMP_PANIC_TIMEOUT: panic=N on the capture command line */
+	unsigned capture_cpus;      /* KDUMP_CPUS: the capture kernel's CPUs; 0 "auto" (capture_cpus.h) */
 	bool journal;               /* stderr is systemd's journal stream */
 };
 

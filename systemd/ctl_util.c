@@ -17,7 +17,7 @@ extern char **environ;
 
 static const char *const known_settings[] = {
 	"KDUMP_KERNELVER", "KDUMP_KERNEL", "KDUMP_INITRD", "KDUMP_COMMANDLINE",
-	"KDUMP_COMMANDLINE_REMOVE", "KDUMP_COMMANDLINE_APPEND", "KEXEC_ARGS", "KDUMP_PANIC_TIMEOUT", NULL,
+	"KDUMP_COMMANDLINE_REMOVE", "KDUMP_COMMANDLINE_APPEND", "KEXEC_ARGS", "KDUMP_PANIC_TIMEOUT", "KDUMP_CPUS", NULL,
 };
 
 static int dup_setting(const struct kdk_settings *s, const char *key, const char *fallback,
@@ -35,32 +35,57 @@ static int dup_setting(const struct kdk_settings *s, const char *key, const char
 	return *out ? 0 : kdk_err_set(err, ENOMEM, "out of memory");
 }
 
-/* KDUMP_PANIC_TIMEOUT: 1 to 3600 seconds; the line is named when it is not. */
-static int panic_timeout(const struct ctl *ctl, const struct kdk_settings *s, unsigned *out,
-			 struct kdk_err *err)
+/* A setting that must be a whole number from 1 to max: *out, or EINVAL naming the file, the line
+ * and what was expected. */
+static int number_setting(const struct ctl *ctl, const struct kdk_settings *s, const char *key,
+			  unsigned long max, const char *expected, unsigned *out, struct kdk_err *err)
 {
-	const char *value = kdk_settings_get(s, "KDUMP_PANIC_TIMEOUT");
+	const char *value = kdk_settings_get(s, key);
 	unsigned line = 0;
 	unsigned long n;
 	char *end;
 	size_t i;
 
-	*out = KDUMPCTL_DEFAULT_PANIC_TIMEOUT;
-	if (!value)
-		return 0;
 	for (i = 0; i < s->entries.len; i++) {
 		const struct kdk_setting *e = kdk_array_at(&s->entries, i);
-		if (!strcmp(e->key, "KDUMP_PANIC_TIMEOUT"))
+		if (!strcmp(e->key, key))
 			line = e->line;
 	}
 	errno = 0;
 	n = strtoul(value, &end, 10);
-	if (value[0] < '1' || value[0] > '9' || *end || errno || n > 3600)
-		return kdk_err_set(err, EINVAL, "%s:%u: KDUMP_PANIC_TIMEOUT \"%s\": expected seconds "
-				   "from 1 to 3600 (0 or less would let a failed capture kernel hang)",
-				   ctl->settings_path, line, value);
+	if (value[0] < '1' || value[0] > '9' || *end || errno || n > max)
+		return kdk_err_set(err, EINVAL, "%s:%u: %s \"%s\": expected %s", ctl->settings_path, line,
+				   key, value, expected);
 	*out = (unsigned)n;
 	return 0;
+}
+
+/* KDUMP_PANIC_TIMEOUT: 1 to 3600 seconds. */
+static int panic_timeout(const struct ctl *ctl, const struct kdk_settings *s, unsigned *out,
+			 struct kdk_err *err)
+{
+	*out = KDUMPCTL_DEFAULT_PANIC_TIMEOUT;
+	if (!kdk_settings_get(s, "KDUMP_PANIC_TIMEOUT"))
+		return 0;
+	return number_setting(ctl, s, "KDUMP_PANIC_TIMEOUT", 3600, "seconds from 1 to 3600 (0 or "
+			      "less would let a failed capture kernel hang)", out, err);
+}
+
+/* KDUMP_CPUS: "auto" (0), or 1 to 1024 CPUs for the capture kernel; default 1. */
+static int capture_cpus_setting(const struct ctl *ctl, const struct kdk_settings *s, unsigned *out,
+				struct kdk_err *err)
+{
+	const char *value = kdk_settings_get(s, "KDUMP_CPUS");
+
+	*out = 1;
+	if (!value)
+		return 0;
+	if (!strcmp(value, "auto")) {
+		*out = 0;
+		return 0;
+	}
+	return number_setting(ctl, s, "KDUMP_CPUS", 1024, "auto or a number of CPUs from 1 to 1024",
+			      out, err);
 }
 
 int ctl_load_settings(struct ctl *ctl, struct kdk_err *err)
@@ -93,7 +118,8 @@ int ctl_load_settings(struct ctl *ctl, struct kdk_err *err)
 	    (rc = dup_setting(&s, "KDUMP_COMMANDLINE_APPEND", KDUMPCTL_DEFAULT_APPEND,
 			      &ctl->commandline_append, err)) ||
 	    (rc = dup_setting(&s, "KEXEC_ARGS", "", &ctl->kexec_args, err)) ||
-	    (rc = panic_timeout(ctl, &s, &ctl->panic_timeout, err)))
+	    (rc = panic_timeout(ctl, &s, &ctl->panic_timeout, err)) ||
+	    (rc = capture_cpus_setting(ctl, &s, &ctl->capture_cpus, err)))
 		goto out;
 	if (ctl->kernel[0] != '/' || ctl->initrd[0] != '/')
 		rc = kdk_err_set(err, EINVAL, "%s: KDUMP_KERNEL and KDUMP_INITRD must be absolute paths",

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capture_cmdline.h"
+#include "capture_cpus.h"
 #include "ctl.h"
 #include "estimate.h"
 #include "kdump_conf_check.h"
@@ -138,6 +139,8 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	char *cmdline = NULL, *initrd_opt = NULL, *cmdline_opt = NULL;
 	uint64_t reserved;
 	struct stat st = { 0 };
+	char cpus_why[256];
+	unsigned cpus;
 	int rc, loaded, status;
 
 	if ((loaded = ctl_crash_loaded(ctl, &err)) < 0 && loaded != -ENOENT)
@@ -163,7 +166,10 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	if (rebuild_initrd(ctl, &conf, mode, &err))
 		goto out;
 	auto_reset_crashkernel(ctl, &conf, reserved);
-	if (capture_cmdline_build(ctl, &conf, &cmdline, &err) ||
+	cpus = capture_cpus_choose(ctl, reserved, cpus_why, sizeof(cpus_why));
+	if (cpus > 1 || !ctl->capture_cpus)
+		ctl_info(ctl, "the capture kernel gets %u CPU%s (%s)", cpus, cpus > 1 ? "s" : "", cpus_why);
+	if (capture_cmdline_build(ctl, &conf, cpus, &cmdline, &err) ||
 	    ctl_split_words(ctl->kexec_args, &kexec_args, &err))
 		goto out;
 	if (asprintf(&initrd_opt, "--initrd=%s", ctl->initrd) < 0 ||

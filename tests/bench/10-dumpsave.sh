@@ -15,6 +15,7 @@
 # 2 threads ≥ 1.6× faster than with 1, peak RSS ≤ 16 MiB. The machine may be shared: the
 # load average is printed with the results.
 . "$(dirname "$0")/../lab/lab.sh"
+. "$(dirname "$0")/bench-lib.sh"
 release=${KDK_BENCH_KERNEL:-$KDK_KERNEL_61}
 rounds=${KDK_BENCH_ROUNDS:-3}
 threads=$(nproc)
@@ -33,20 +34,6 @@ if [ ! -s "$qemu" ] || [ "$qemu" -ot "$qemu_src" ]; then
 	rm -f "$qemu"
 	"$dumpsave" -E -d 0 "$qemu_src" "$qemu" || exit 1
 fi
-
-# timed OUTFILE CMD... — runs CMD once (OUTFILE removed first); prints "seconds peak_rss_kb
-# cpu_seconds" (user + system, children included).
-timed() {
-	local target=$1; shift
-	rm -f "$target"
-	/usr/bin/time -o "$out/time" -f '%e %M %U %S' "$@" > /dev/null 2> "$out/err" ||
-		{ echo "bench: failed: $* ($(tail -n 2 "$out/err" | tr '\n' ' '))" >&2; echo "0 0 0"; return; }
-	tail -n 1 "$out/time" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-# within VALUE LIMIT — exit 0 when VALUE ≤ LIMIT
-within() { awk -v v="$1" -v l="$2" 'BEGIN { exit !(v > 0 && v <= l) }'; }
 
 status=0
 missed() { status=1; echo "  missed: $*"; }

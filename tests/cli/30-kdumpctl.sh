@@ -339,6 +339,39 @@ run start
 [ $status -eq 1 ] && grep -qF "$work/settings:5: KDUMP_PANIC_TIMEOUT \"0\": expected seconds from 1 to 3600" err
 ok $? "KDUMP_PANIC_TIMEOUT=0 refused with its line: exit $status, \"$(cat err)\""
 cp settings.good settings
+# KDUMP_CPUS: the capture kernel's CPUs. auto: one, and one more per 4 MiB the reservation holds
+# above the estimate's recommendation (96M reserved, 80M recommended here: 4 more), at most those
+# online; the appended nr_cpus=1 maxcpus=1 give way to nr_cpus=N.
+mkdir -p sys/devices/system/cpu && echo 0-2 > sys/devices/system/cpu/online
+echo "KDUMP_CPUS=auto" >> settings
+run stop
+run start
+cmdline=$(tail -n 1 kexec.calls | sed 's/.*--command-line=//')
+[ $status -eq 0 ] && [[ "$cmdline" == *" nr_cpus=3 panic=10" ]] && [[ "$cmdline" != *"nr_cpus=1"* ]] && [[ "$cmdline" != *maxcpus* ]] &&
+	grep -q 'the capture kernel gets 3 CPUs (KDUMP_CPUS=auto: 96 MiB reserved, 80 MiB recommended for one CPU, 4 MiB for each more; 3 online here)' err
+ok $? "KDUMP_CPUS=auto, 3 CPUs online, 16 MiB to spare: nr_cpus=3 ($(grep -o 'the capture kernel gets.*' err))"
+echo 0-63 > sys/devices/system/cpu/online
+run stop
+run start
+[[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=5 panic=10" ]]
+ok $? "KDUMP_CPUS=auto, 64 CPUs online: as many as the spare 16 MiB holds, nr_cpus=5"
+echo $((80 << 20)) > sys/kernel/kexec_crash_size
+run stop
+run start
+[ "$(tail -n 1 kexec.calls | sed 's/.*--command-line=//')" = "${want#*--command-line=}" ] && grep -q 'the capture kernel gets 1 CPU (' err
+ok $? "KDUMP_CPUS=auto with nothing to spare: one CPU, the command line as before"
+echo $((96 << 20)) > sys/kernel/kexec_crash_size
+cp settings.good settings && echo "KDUMP_CPUS=2" >> settings
+run stop
+run start
+[[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 panic=10" ]]
+ok $? "KDUMP_CPUS=2: nr_cpus=2"
+cp settings.good settings && echo "KDUMP_CPUS=0" >> settings
+run start
+[ $status -eq 1 ] && grep -qF "$work/settings:5: KDUMP_CPUS \"0\": expected auto or a number of CPUs from 1 to 1024" err
+ok $? "KDUMP_CPUS=0 refused with its line: exit $status, \"$(cat err)\""
+cp settings.good settings
+rm -r sys/devices
 
 # ---- ssh target: ip= from the route to it ---------------------------------------------------------
 mkdir -p proc/net sys/class/net/lo

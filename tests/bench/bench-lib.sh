@@ -1,0 +1,16 @@
+# tests/bench/bench-lib.sh — what the dumpsave benchmarks share (sourced; $out is their scratch
+# directory): one timed run, medians, ratios and target checks.
+
+# timed OUTFILE CMD... — runs CMD once (OUTFILE removed first); prints "seconds peak_rss_kb
+# cpu_seconds" (user + system, children included).
+timed() {
+	local target=$1; shift
+	rm -f "$target"
+	/usr/bin/time -o "$out/time" -f '%e %M %U %S' "$@" > /dev/null 2> "$out/err" ||
+		{ echo "bench: failed: $* ($(tail -n 2 "$out/err" | tr '\n' ' '))" >&2; echo "0 0 0"; return; }
+	tail -n 1 "$out/time" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# within VALUE LIMIT — exit 0 when VALUE ≤ LIMIT
+within() { awk -v v="$1" -v l="$2" 'BEGIN { exit !(v > 0 && v <= l) }'; }

@@ -1,0 +1,19 @@
+# /lab/run of tests/bench/14-capture-threads.sh (busybox sh): fill kdk_fill_mib MiB of tmpfs with
+# text-like data (base64 of random bytes: about as compressible as code and logs), load the
+# capture kernel with nr_cpus=kdk_cpus (our kexec, kexec_file_load) and crash. The capture /init
+# saves with the core_collector of the image's kdump.conf and says how long the vmcore took.
+cmdline=$(cat /proc/cmdline)
+arg() {
+	for w in $cmdline; do
+		case $w in "$1"=*) echo "${w#*=}" ;; esac
+	done
+}
+cpus=$(arg kdk_cpus)
+fill=$(arg kdk_fill_mib)
+head -c $((fill * 786432)) /dev/urandom | base64 > /tmp/fill.txt
+lab_marker "filled $(du -m /tmp/fill.txt | cut -f1) MiB"
+append="console=ttyS0,115200 irqpoll nr_cpus=${cpus:-1} reset_devices panic=-1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+/kdk/kexec -s -p /vmlinuz --initrd=/capture.img --append="$append"
+lab_marker "kexec -p rc=$? kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+lab_drain
+echo c > /proc/sysrq-trigger

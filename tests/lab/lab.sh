@@ -108,13 +108,25 @@ lab_wait_marker() { lab_wait_serial -E "$@"; }
 # lab_wait_text RUN_DIR TEXT TIMEOUT — the same for a fixed string (release names hold '+' and '.').
 lab_wait_text() { lab_wait_serial -F "$@"; }
 
+# A guest that died booting (lab_guest_died_booting) is booted once more (lab_qemu_retry_boot)
+# and waited for anew: a test that waits for a marker before it waits for QEMU to end gets the
+# same second chance as one that waits for the end first.
 lab_wait_serial() {
 	local mode=$1 run=$2 pattern=$3 limit=$4 waited=0
 	while ! grep -q "$mode" -- "$pattern" "$run/serial.log" 2>/dev/null; do
 		if ! lab_qemu_running "$run"; then
 			grep -q "$mode" -- "$pattern" "$run/serial.log" 2>/dev/null && return 0
+			if lab_qemu_retry_boot "$run"; then
+				waited=0
+				continue
+			fi
 			echo "lab: QEMU exited before '$pattern' appeared in $run/serial.log" >&2
 			return 1
+		fi
+		# A guest that panicked at boot may sit there (panic=0): every 5 s, look.
+		if [ $((waited % 25)) -eq 24 ] && [ ! -e "$run/serial.try1.log" ] && lab_guest_died_booting "$run"; then
+			lab_qemu_kill "$run"
+			continue
 		fi
 		if [ "$waited" -ge "$((limit * 5))" ]; then
 			echo "lab: '$pattern' did not appear in $run/serial.log within ${limit}s" >&2
@@ -141,7 +153,7 @@ lab_guest_died_booting() {
 # is booted once more with the same arguments, its first console kept as serial.try1.log and the
 # retry said on stderr.
 lab_qemu_wait_exit() {
-	local run=$1 limit=$2 pid waited=0 args
+	local run=$1 limit=$2 pid waited=0
 	pid=$(cat "$run/qemu.pid")
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ "$waited" -ge "$((limit * 5))" ]; then
@@ -152,14 +164,22 @@ lab_qemu_wait_exit() {
 		waited=$((waited + 1))
 	done
 	wait "$pid" 2>/dev/null || true
-	if [ ! -e "$run/serial.try1.log" ] && [ -s "$run/qemu.args" ] && lab_guest_died_booting "$run"; then
-		mv "$run/serial.log" "$run/serial.try1.log"
-		echo "# lab: the guest kernel died before its first user program ($(tr -d '\r' < "$run/serial.try1.log" |
-			grep -m1 -oE '(Oops|BUG): .*|Kernel panic - not syncing: .*')): the emulator's fault, booting it once more ($run)" >&2
-		readarray -d '' -t args < "$run/qemu.args"
-		lab_qemu_start "$run" "${args[@]}"
+	if lab_qemu_retry_boot "$run"; then
 		lab_qemu_wait_exit "$run" "$limit"
 	fi
+}
+
+# lab_qemu_retry_boot RUN_DIR — when the run's QEMU has ended and its guest died booting, for the
+# first time: keep its console as serial.try1.log, say so on stderr, and start QEMU again with the
+# same arguments (0); else 1.
+lab_qemu_retry_boot() {
+	local run=$1 args
+	[ ! -e "$run/serial.try1.log" ] && [ -s "$run/qemu.args" ] && lab_guest_died_booting "$run" || return 1
+	mv "$run/serial.log" "$run/serial.try1.log"
+	echo "# lab: the guest kernel died before its first user program ($(tr -d '\r' < "$run/serial.try1.log" |
+		grep -m1 -oE '(Oops|BUG): .*|Kernel panic - not syncing: .*')): the emulator's fault, booting it once more ($run)" >&2
+	readarray -d '' -t args < "$run/qemu.args"
+	lab_qemu_start "$run" "${args[@]}"
 }
 
 # lab_guest_tail RUN_DIR [LINES] — the end of a guest's serial log and QEMU's own output as TAP

@@ -44,7 +44,7 @@ int capture_save_raw(const char *core_collector, const char *device, const char 
 	if (rc)
 		goto out;
 	opts.mode = KDK_SAVE_FLATTEN;
-	capture_default_threads(core_collector, &opts);
+	capture_default_threads(&opts);
 	if ((rc = kdk_save_dest_local(&dest, err)))
 		goto out;
 	kdk_log_set_sink(kdk_log_stderr_sink, "kdump: dumpsave",

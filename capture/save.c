@@ -82,11 +82,11 @@ static int collector_options(const char *core_collector, const char *vmcore, con
 	return rc;
 }
 
-void capture_default_threads(const char *core_collector, struct kdk_save_options *opts)
+void capture_default_threads(struct kdk_save_options *opts)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (cpus < 2 || (core_collector && strstr(core_collector, "--num-threads")))
+	if (cpus < 2 || opts->num_threads_given)
 		return;
 	opts->num_threads = (unsigned)cpus;
 	say("compressing in %ld threads, one per CPU of the capture kernel", cpus);
@@ -108,7 +108,7 @@ int capture_save(const char *core_collector, const struct capture_target *target
 	dump_dir[0] = '\0';
 	if ((rc = collector_options(core_collector, vmcore, "vmcore", &opts, &argv, &storage, err)))
 		goto out;
-	capture_default_threads(core_collector, &opts);
+	capture_default_threads(&opts);
 	/* What the save job says (a fact from the dump's BTF, a lowered level, its statistics) reaches
 	 * the console at core_collector's --message-level, as makedumpfile's messages do; progress
 	 * has its own line (show_progress). */

@@ -29,8 +29,8 @@ int capture_save(const char *core_collector, const struct capture_target *target
 		 const char *vmcore, char *dump_dir, size_t size, struct kdk_err *err);
 
 /* One compression thread per CPU the capture kernel has (kdumpctl's KDUMP_CPUS gives it more than
- * one), unless the core_collector line sets --num-threads itself; said on the console. */
-void capture_default_threads(const char *core_collector, struct kdk_save_options *opts);
+ * one), unless the core_collector line set --num-threads itself; said on the console. */
+void capture_default_threads(struct kdk_save_options *opts);
 
 /* Connect to the SSH target (capture/ssh_target.c; in a kdump-init built without SSH, an error
  * saying which build to use). opts carries the retry settings of the core_collector line. */

@@ -143,6 +143,7 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 				snprintf(msg, msg_size, "--num-threads %s: a number from 0 to 1024", optarg);
 				return -1;
 			}
+			opts->num_threads_given = true;
 			break;
 		case OPT_SSH_KEY: opts->ssh_key = optarg; break;
 		case OPT_KNOWN_HOSTS: opts->known_hosts = optarg; break;

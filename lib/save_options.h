@@ -30,6 +30,7 @@ struct kdk_save_options {
 	bool force;                 /* -f: overwrite an existing output */
 	unsigned message_level;     /* --message-level (makedumpfile's bits; default 7) */
 	unsigned num_threads;       /* --num-threads (0: compress in the main thread) */
+	bool num_threads_given;     /* --num-threads was on the command line */
 	bool dry_run;               /* --dry-run: filter and count, write nothing */
 	bool show_stats;            /* --show-stats */
 	const char *vmcore;

@@ -6,60 +6,48 @@
 #include <stdlib.h>
 
 #include "estimate.h"
+#include "kdk_cpu_list.h"
 
 #define MiB ((uint64_t)1024 * 1024)
 
+static int count_range(void *ctx, unsigned long first, unsigned long last, struct kdk_err *err)
+{
+	(void)err;
+	*(unsigned *)ctx += (unsigned)(last - first + 1);
+	return 0;
+}
+
 unsigned capture_cpus_online(const struct ctl *ctl)
 {
-	char *path = ctl_path(ctl->sysfs, "devices/system/cpu/online"), *text = NULL, *p;
+	char *path = ctl_path(ctl->sysfs, "devices/system/cpu/online"), *text = NULL;
 	struct kdk_err err = { 0 };
 	unsigned count = 0;
 
-	if (path && !ctl_read_text(path, &text, &err)) {
-		/* The kernel's cpulist format: "0-3,6,8-9". */
-		for (p = text; *p && *p != '\n';) {
-			char *end;
-			unsigned long lo = strtoul(p, &end, 10), hi = lo;
-
-			if (end == p)
-				break;
-			if (*end == '-') {
-				p = end + 1;
-				hi = strtoul(p, &end, 10);
-				if (end == p || hi < lo)
-					break;
-			}
-			count += (unsigned)(hi - lo + 1);
-			p = *end == ',' ? end + 1 : end;
-		}
-	}
+	if (path && !ctl_read_text(path, &text, &err) &&
+	    kdk_cpu_list_walk(text, count_range, &count, &err))
+		count = 0;
 	free(path);
 	free(text);
 	return count ? count : 1;
 }
 
-unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, char *why, size_t why_size)
+unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, const struct estimate *e,
+			     const struct kdk_err *est_err, char *why, size_t why_size)
 {
-	unsigned online = capture_cpus_online(ctl), n;
-	struct kdk_err err = { 0 };
-	struct estimate e;
-	uint64_t spare;
+	unsigned online = capture_cpus_online(ctl);
+	uint64_t more;
 
 	if (ctl->capture_cpus) {
-		n = ctl->capture_cpus < online ? ctl->capture_cpus : online;
 		snprintf(why, why_size, "KDUMP_CPUS=%u, %u online here", ctl->capture_cpus, online);
-		return n;
+		return ctl->capture_cpus < online ? ctl->capture_cpus : online;
 	}
-	if (estimate_compute(ctl, &e, &err)) {
-		snprintf(why, why_size, "KDUMP_CPUS=auto, but no estimate to size it by: %s", err.msg);
+	if (!e) {
+		snprintf(why, why_size, "KDUMP_CPUS=auto, but no estimate to size it by: %s", est_err->msg);
 		return 1;
 	}
-	spare = reserved > e.recommended ? reserved - e.recommended : 0;
-	n = 1 + (unsigned)(spare / CAPTURE_CPU_COST > online ? online : spare / CAPTURE_CPU_COST);
-	if (n > online)
-		n = online;
+	more = reserved > e->recommended ? (reserved - e->recommended) / CAPTURE_CPU_COST : 0;
 	snprintf(why, why_size, "KDUMP_CPUS=auto: %" PRIu64 " MiB reserved, %" PRIu64 " MiB recommended "
 		 "for one CPU, %" PRIu64 " MiB for each more; %u online here", reserved / MiB,
-		 e.recommended / MiB, (uint64_t)CAPTURE_CPU_COST / MiB, online);
-	return n;
+		 e->recommended / MiB, (uint64_t)CAPTURE_CPU_COST / MiB, online);
+	return more + 1 < online ? (unsigned)more + 1 : online;
 }

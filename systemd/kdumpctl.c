@@ -104,29 +104,29 @@ static int kexec_argv_run(const struct ctl *ctl, struct kdk_array *extra, const 
 static int set_crashkernel(const struct ctl *ctl, const char *size);
 
 /* kdump.conf auto_reset_crashkernel yes: when the estimate needs more than is reserved, write
- * its crashkernel= for the next boot (the capture kernel is still loaded into what there is). */
+ * its crashkernel= for the next boot (the capture kernel is still loaded into what there is).
+ * e: the estimate, or NULL when it could not be made (why in est_err). */
 static void auto_reset_crashkernel(const struct ctl *ctl, const struct kdk_kdump_conf *conf,
-				   uint64_t reserved)
+				   uint64_t reserved, const struct estimate *e,
+				   const struct kdk_err *est_err)
 {
-	struct kdk_err err = { 0 };
-	struct estimate e;
 	char size[32];
 
 	if (!conf->auto_reset_crashkernel)
 		return;
-	if (estimate_compute(ctl, &e, &err)) {
+	if (!e) {
 		ctl_warn(ctl, "%s:%u: auto_reset_crashkernel: no estimate: %s", conf->file,
-			 conf->auto_reset_crashkernel_line, err.msg);
+			 conf->auto_reset_crashkernel_line, est_err->msg);
 		return;
 	}
-	if (e.needed <= reserved) {
+	if (e->needed <= reserved) {
 		ctl_info(ctl, "auto_reset_crashkernel: the reservation (%" PRIu64 " MiB) covers the estimate (%" PRIu64 " MiB): grub left alone",
-			 reserved / MiB, (e.needed + MiB - 1) / MiB);
+			 reserved / MiB, (e->needed + MiB - 1) / MiB);
 		return;
 	}
-	snprintf(size, sizeof(size), "%" PRIu64 "M", e.recommended / MiB);
+	snprintf(size, sizeof(size), "%" PRIu64 "M", e->recommended / MiB);
 	ctl_warn(ctl, "auto_reset_crashkernel: %" PRIu64 " MiB reserved, the estimate needs %" PRIu64 " MiB: writing crashkernel=%s for the next boot",
-		 reserved / MiB, (e.needed + MiB - 1) / MiB, size);
+		 reserved / MiB, (e->needed + MiB - 1) / MiB, size);
 	set_crashkernel(ctl, size);
 }
 
@@ -141,6 +141,9 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	struct stat st = { 0 };
 	char cpus_why[256];
 	unsigned cpus;
+	struct estimate e;
+	struct kdk_err est_err = { 0 };
+	bool have_estimate = false;
 	int rc, loaded, status;
 
 	if ((loaded = ctl_crash_loaded(ctl, &err)) < 0 && loaded != -ENOENT)
@@ -165,8 +168,13 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	}
 	if (rebuild_initrd(ctl, &conf, mode, &err))
 		goto out;
-	auto_reset_crashkernel(ctl, &conf, reserved);
-	cpus = capture_cpus_choose(ctl, reserved, cpus_why, sizeof(cpus_why));
+	/* One estimate (it reads the whole initramfs) for what needs it: auto_reset_crashkernel
+	 * and KDUMP_CPUS=auto. */
+	if (conf.auto_reset_crashkernel || !ctl->capture_cpus)
+		have_estimate = !estimate_compute(ctl, &e, &est_err);
+	auto_reset_crashkernel(ctl, &conf, reserved, have_estimate ? &e : NULL, &est_err);
+	cpus = capture_cpus_choose(ctl, reserved, have_estimate ? &e : NULL, &est_err, cpus_why,
+				   sizeof(cpus_why));
 	if (cpus > 1 || !ctl->capture_cpus)
 		ctl_info(ctl, "the capture kernel gets %u CPU%s (%s)", cpus, cpus > 1 ? "s" : "", cpus_why);
 	if (capture_cmdline_build(ctl, &conf, cpus, &cmdline, &err) ||

@@ -290,7 +290,12 @@ struct worker {
 
 struct saver {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;         /* a slot changed state, the input ended or a stage failed */
+	/* Each stage waits on its own condition, so that a change wakes only the thread that can
+	 * act on it (a broadcast to all cost a context switch per thread per batch). The end of
+	 * the input and a failure are broadcast on all three. */
+	pthread_cond_t readable;        /* workers: a slot was read */
+	pthread_cond_t compressed;      /* the writer: a slot was compressed */
+	pthread_cond_t freed;           /* the reader: a slot was written and is free */
 	struct slot *slots;
 	unsigned nslots;
 	uint64_t next_fill, next_compress, next_write;   /* batch numbers; slot = number % nslots */
@@ -328,6 +333,7 @@ static bool all_zero(const unsigned char *p, uint32_t size)
 static void compress_slot(struct saver *s, struct slot *b, struct kdk_page_codec *codec)
 {
 	unsigned i;
+	bool zero;
 
 	b->rc = 0;
 	for (i = 0; i < b->count; i++) {
@@ -336,11 +342,18 @@ static void compress_slot(struct saver *s, struct slot *b, struct kdk_page_codec
 			b->zero[i] = false;
 			continue;
 		}
-		b->zero[i] = s->share_zero && all_zero(raw, s->page_size);
+		zero = all_zero(raw, s->page_size);
+		b->zero[i] = s->share_zero && zero;
 		if (b->zero[i])
 			continue;
-		b->rc = kdk_page_compress(codec, raw, b->out + (size_t)i * s->bound, s->bound,
-					  &b->size[i], &b->flags[i], &b->err);
+		/* A level that keeps zero pages stores each one compressed: the same bytes every
+		 * time, made once. */
+		if (zero)
+			b->rc = kdk_page_compress_zero(codec, b->out + (size_t)i * s->bound, s->bound,
+						       &b->size[i], &b->flags[i], &b->err);
+		else
+			b->rc = kdk_page_compress(codec, raw, b->out + (size_t)i * s->bound, s->bound,
+						  &b->size[i], &b->flags[i], &b->err);
 		if (b->rc < 0) {
 			kdk_err_prefix(&b->err, "compressing pfn 0x%llx: ", (unsigned long long)b->pfn[i]);
 			return;
@@ -379,6 +392,14 @@ static int write_slot(struct saver *s, struct slot *b, struct kdk_err *err)
 	return 0;
 }
 
+/* The input ended or a stage failed: every waiting thread looks again. Under s->lock. */
+static void saver_wake_all(struct saver *s)
+{
+	pthread_cond_broadcast(&s->readable);
+	pthread_cond_broadcast(&s->compressed);
+	pthread_cond_broadcast(&s->freed);
+}
+
 static void *compress_thread(void *arg)
 {
 	struct worker *wk = arg;
@@ -388,7 +409,7 @@ static void *compress_thread(void *arg)
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		while (!s->stop && s->next_compress == s->next_fill && !s->input_done)
-			pthread_cond_wait(&s->changed, &s->lock);
+			pthread_cond_wait(&s->readable, &s->lock);
 		if (s->stop || s->next_compress == s->next_fill)
 			break;
 		b = &s->slots[s->next_compress++ % s->nslots];
@@ -396,7 +417,8 @@ static void *compress_thread(void *arg)
 		compress_slot(s, b, wk->codec);
 		pthread_mutex_lock(&s->lock);
 		b->state = SLOT_DONE;
-		pthread_cond_broadcast(&s->changed);
+		if (b == &s->slots[s->next_write % s->nslots])
+			pthread_cond_signal(&s->compressed);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -413,7 +435,7 @@ static void *write_thread(void *arg)
 		b = &s->slots[s->next_write % s->nslots];
 		while (!s->stop && (s->next_write == s->next_fill ? !s->input_done
 								    : b->state != SLOT_DONE))
-			pthread_cond_wait(&s->changed, &s->lock);
+			pthread_cond_wait(&s->compressed, &s->lock);
 		if (s->stop || s->next_write == s->next_fill)
 			break;
 		pthread_mutex_unlock(&s->lock);
@@ -422,12 +444,12 @@ static void *write_thread(void *arg)
 		if (rc < 0) {
 			s->write_rc = rc;
 			s->stop = true;
-			pthread_cond_broadcast(&s->changed);
+			saver_wake_all(s);
 			break;
 		}
 		b->state = SLOT_FREE;
 		s->next_write++;
-		pthread_cond_broadcast(&s->changed);
+		pthread_cond_signal(&s->freed);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -457,7 +479,9 @@ static int saver_start(struct saver *s, enum kdk_codec codec, uint32_t page_size
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->changed, NULL);
+	pthread_cond_init(&s->readable, NULL);
+	pthread_cond_init(&s->compressed, NULL);
+	pthread_cond_init(&s->freed, NULL);
 	for (i = 0; i < contexts; i++) {
 		s->workers[i].saver = s;
 		if ((rc = kdk_page_codec_new(&s->workers[i].codec, codec, page_size, err)) < 0)
@@ -551,7 +575,7 @@ static struct slot *fill_slot(struct saver *s)
 		return b;
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop && b->state != SLOT_FREE)
-		pthread_cond_wait(&s->changed, &s->lock);
+		pthread_cond_wait(&s->freed, &s->lock);
 	pthread_mutex_unlock(&s->lock);
 	return s->stop ? NULL : b;
 }
@@ -584,7 +608,7 @@ static void saver_join(struct saver *s, bool abandon)
 	s->input_done = true;
 	if (abandon)
 		s->stop = true;
-	pthread_cond_broadcast(&s->changed);
+	saver_wake_all(s);
 	pthread_mutex_unlock(&s->lock);
 	if (s->writer_started)
 		pthread_join(s->writer, NULL);
@@ -607,7 +631,9 @@ static void saver_free(struct saver *s)
 		free(s->slots[i].raw);
 		free(s->slots[i].out);
 	}
-	pthread_cond_destroy(&s->changed);
+	pthread_cond_destroy(&s->readable);
+	pthread_cond_destroy(&s->compressed);
+	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->lock);
 	free(s->slots);
 	free(s->workers);
@@ -643,7 +669,7 @@ static int flush_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, s
 	pthread_mutex_lock(&s->lock);
 	b->state = SLOT_READ;
 	s->next_fill++;
-	pthread_cond_broadcast(&s->changed);
+	pthread_cond_signal(&s->readable);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }

@@ -110,14 +110,17 @@ int kdk_dump_read_phys(struct kdk_dump *dump, uint64_t paddr, void *buf, size_t 
 
 		if (chunk > len)
 			chunk = len;
-		/* A whole page goes straight to the caller: no second copy. */
+		/* Whole pages go straight to the caller, as many as there are in one read: no
+		 * second copy. */
 		if (chunk == dump->page_size) {
-			if ((rc = kdk_dump_read_page(dump, pfn, out, err)) < 0)
+			uint64_t count = len / dump->page_size;
+
+			if ((rc = kdk_dump_read_pages(dump, pfn, count, out, err)) < 0)
 				return kdk_err_prefix(err, "physical address 0x%llx: ",
 						      (unsigned long long)paddr);
-			out += chunk;
-			paddr += chunk;
-			len -= chunk;
+			out += count * dump->page_size;
+			paddr += count * dump->page_size;
+			len -= count * dump->page_size;
 			continue;
 		}
 		if (pfn != dump->phys_page_pfn) {

@@ -26,6 +26,8 @@ struct kdk_page_codec {
 	void *lzo_work;            /* LZO: LZO1X_1_MEM_COMPRESS bytes */
 	ZSTD_CCtx *zstd_cctx;      /* ZSTD */
 	ZSTD_DCtx *zstd_dctx;      /* made on the first zstd page read */
+	unsigned char *zero_out;   /* a page of zeros as this context compresses it (NULL: not yet) */
+	uint32_t zero_size, zero_flags;
 };
 
 static const char *const codec_names[] = {
@@ -143,6 +145,7 @@ void kdk_page_codec_free(struct kdk_page_codec *c)
 	if (c->inflate_ready)
 		inflateEnd(&c->inflate);
 	free(c->lzo_work);
+	free(c->zero_out);
 	ZSTD_freeCCtx(c->zstd_cctx);
 	ZSTD_freeDCtx(c->zstd_dctx);
 	free(c);
@@ -186,6 +189,35 @@ int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, siz
 	}
 	*out_size = (uint32_t)size;
 	*flags = kdk_codec_flag(c->codec);
+	return 0;
+}
+
+int kdk_page_compress_zero(struct kdk_page_codec *c, void *out, size_t out_cap, uint32_t *out_size,
+			   uint32_t *flags, struct kdk_err *err)
+{
+	if (out_cap < c->bound)
+		return kdk_err_set(err, EINVAL, "compression buffer of %zu bytes, %zu needed", out_cap,
+				   c->bound);
+	if (!c->zero_out) {
+		unsigned char *zeros = calloc(1, c->page_size), *made = malloc(c->bound);
+		int rc;
+
+		if (!zeros || !made) {
+			free(zeros);
+			free(made);
+			return kdk_err_set(err, ENOMEM, "out of memory for the compressed zero page");
+		}
+		rc = kdk_page_compress(c, zeros, made, c->bound, &c->zero_size, &c->zero_flags, err);
+		free(zeros);
+		if (rc < 0) {
+			free(made);
+			return rc;
+		}
+		c->zero_out = made;
+	}
+	memcpy(out, c->zero_out, c->zero_size);
+	*out_size = c->zero_size;
+	*flags = c->zero_flags;
 	return 0;
 }
 

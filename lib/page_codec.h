@@ -40,6 +40,11 @@ size_t kdk_page_codec_bound(const struct kdk_page_codec *codec);
 int kdk_page_compress(struct kdk_page_codec *codec, const void *page, void *out, size_t out_cap,
 		      uint32_t *out_size, uint32_t *flags, struct kdk_err *err);
 
+/* kdk_page_compress of a page of zeros, compressed once per context and copied after that: the
+ * same bytes, without compressing each zero page again (dump levels that keep zero pages). */
+int kdk_page_compress_zero(struct kdk_page_codec *codec, void *out, size_t out_cap,
+			   uint32_t *out_size, uint32_t *flags, struct kdk_err *err);
+
 /* Restore one page (page_size bytes) from in_size bytes stored with page descriptor `flags`.
  * -EINVAL for a stream that does not decode to exactly one page, -ENOTSUP for snappy (not
  * linked) or unknown flag bits. Messages say what failed; the caller prefixes pfn/offset. */

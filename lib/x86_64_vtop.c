@@ -140,23 +140,40 @@ int kdk_x86_64_read_virt(struct kdk_x86_64_vtop *vt, uint64_t vaddr, void *buf, 
 			 struct kdk_err *err)
 {
 	unsigned char *out = buf;
+	uint64_t run_vaddr = vaddr, run_paddr = 0;
+	size_t run_len = 0;
+	int rc;
 
+	/* Pages that lie next to each other in physical memory too (the direct map, vmemmap's
+	 * 2 MiB mappings, the kernel image) are read as one run: one read of the source, not one
+	 * per page. */
 	while (len > 0) {
 		uint64_t paddr;
 		size_t chunk = PAGE_SIZE - (vaddr & (PAGE_SIZE - 1));
-		int rc;
 
 		if (chunk > len)
 			chunk = len;
 		rc = kdk_x86_64_vtop(vt, vaddr, &paddr, err);
 		if (rc < 0)
-			return rc;
-		rc = kdk_dump_read_phys(vt->dump, paddr, out, chunk, err);
-		if (rc < 0)
-			return kdk_err_prefix(err, "reading 0x%llx: ", (unsigned long long)vaddr);
-		out += chunk;
+			break;
+		if (run_len && paddr != run_paddr + run_len) {
+			if ((rc = kdk_dump_read_phys(vt->dump, run_paddr, out, run_len, err)) < 0)
+				goto failed;
+			out += run_len;
+			run_vaddr += run_len;
+			run_len = 0;
+		}
+		if (!run_len)
+			run_paddr = paddr;
+		run_len += chunk;
 		vaddr += chunk;
 		len -= chunk;
 	}
+	if (len > 0)
+		return rc;      /* a page is not mapped: the translation's error */
+	if (run_len && (rc = kdk_dump_read_phys(vt->dump, run_paddr, out, run_len, err)) < 0)
+		goto failed;
 	return 0;
+failed:
+	return kdk_err_prefix(err, "reading 0x%llx: ", (unsigned long long)run_vaddr);
 }

@@ -1,4 +1,5 @@
 /* test_page_codec.c — page codecs: every codec round-trips text-like, random and zero pages;
+ * a zero page compressed once equals compressing zeros;
  * incompressible pages are stored raw; zlib pages uncompress(), zstd pages equal level 1's; corrupt
  * and snappy data fail. */
 #include <errno.h>
@@ -78,6 +79,47 @@ static void every_codec_round_trips_a_zero_page(void **state)
 	round_trip(KDK_CODEC_ZLIB, page, KDK_DH_COMPRESSED_ZLIB);
 	round_trip(KDK_CODEC_LZO, page, KDK_DH_COMPRESSED_LZO);
 	round_trip(KDK_CODEC_ZSTD, page, KDK_DH_COMPRESSED_ZSTD);
+}
+
+/* The zero page made once per context is what compressing zeros gives, before and after other
+ * pages went through the context, and it decompresses to zeros. */
+static void compressed_zero_page_equals_compressing_zeros(void **state)
+{
+	static const enum kdk_codec codecs[] = { KDK_CODEC_NONE, KDK_CODEC_ZLIB, KDK_CODEC_LZO,
+						 KDK_CODEC_ZSTD };
+	unsigned char zeros[PAGE] = { 0 }, text[PAGE], back[PAGE];
+	(void)state;
+	fill_text(text, PAGE);
+	for (unsigned i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
+		struct kdk_page_codec *c = NULL;
+		struct kdk_err err = { 0 };
+		unsigned char *direct, *cached;
+		uint32_t direct_size, direct_flags, size, flags;
+		size_t bound;
+
+		assert_int_equal(kdk_page_codec_new(&c, codecs[i], PAGE, &err), 0);
+		bound = kdk_page_codec_bound(c);
+		direct = malloc(bound);
+		cached = malloc(bound);
+		assert_int_equal(kdk_page_compress(c, zeros, direct, bound, &direct_size, &direct_flags, &err), 0);
+		for (int round = 0; round < 2; round++) {
+			memset(cached, 0xa5, bound);
+			assert_int_equal(kdk_page_compress_zero(c, cached, bound, &size, &flags, &err), 0);
+			assert_int_equal(size, direct_size);
+			assert_int_equal(flags, direct_flags);
+			assert_memory_equal(cached, direct, size);
+			memset(back, 0xff, PAGE);
+			assert_int_equal(kdk_page_decompress(c, flags, cached, size, back, &err), 0);
+			assert_memory_equal(back, zeros, PAGE);
+			/* another page between the two */
+			assert_int_equal(kdk_page_compress(c, text, direct + 0, bound, &size, &flags, &err), 0);
+			assert_int_equal(kdk_page_compress(c, zeros, direct, bound, &direct_size, &direct_flags, &err), 0);
+		}
+		assert_int_equal(kdk_page_compress_zero(c, cached, 16, &size, &flags, &err), -EINVAL);
+		free(direct);
+		free(cached);
+		kdk_page_codec_free(c);
+	}
 }
 
 /* makedumpfile's rule: a compressed form that is not smaller is not used. */
@@ -243,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_codec_round_trips_a_compressible_page),
 		cmocka_unit_test(every_codec_round_trips_a_zero_page),
+		cmocka_unit_test(compressed_zero_page_equals_compressing_zeros),
 		cmocka_unit_test(incompressible_page_is_stored_raw),
 		cmocka_unit_test(zlib_output_is_what_uncompress_reads),
 		cmocka_unit_test(zstd_output_equals_level_1),

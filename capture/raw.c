@@ -9,7 +9,7 @@
 
 #include "console.h"
 #include "kdk_log.h"
-#include "kdump_conf_check.h"
+#include "core_collector.h"
 #include "raw.h"
 #include "save.h"
 #include "save_job.h"

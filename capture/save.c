@@ -13,7 +13,7 @@
 #include "kdk_out.h"
 #include "save_job.h"
 #include "kdk_log.h"
-#include "kdump_conf_check.h"
+#include "core_collector.h"
 #include "save_options.h"
 
 struct progress {

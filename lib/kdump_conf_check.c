@@ -11,54 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_collector.h"
 #include "nfs_target.h"
-
-int kdk_core_collector_options(const char *core_collector, const char *vmcore, const char *output,
-			       struct kdk_save_options *opts, char ***argv, char **storage,
-			       bool *dropped_flatten, struct kdk_err *err)
-{
-	char msg[256], **words, *name;
-	int argc, rc;
-
-	*argv = NULL;
-	*storage = NULL;
-	*dropped_flatten = false;
-	rc = kdk_save_options_split(core_collector, &words, &argc, storage);
-	if (rc)
-		return kdk_err_set(err, EINVAL, "core_collector \"%s\": cannot split it into words "
-				   "(quotes are not supported)", core_collector);
-	/* "makedumpfile -F …" is how ssh targets were written for makedumpfile, which could only
-	 * pipe a flattened stream into ssh. The /init writes the target itself (SFTP, or a
-	 * flattened vmcore.flat where the server has no SFTP), so -F has nothing left to do. */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(words[i], "-F"))
-			continue;
-		*dropped_flatten = true;
-		memmove(&words[i], &words[i + 1], (size_t)(argc - i) * sizeof(*words));
-		argc--;
-		i--;
-	}
-	name = argc ? basename(words[0]) : "";
-	if (strcmp(name, "dumpsave") && strcmp(name, "makedumpfile")) {
-		free(words);
-		return kdk_err_set(err, EINVAL, "core_collector \"%s\": the capture /init runs dumpsave "
-				   "(or makedumpfile, the same options), not %s", core_collector, name);
-	}
-	*argv = realloc(words, (size_t)(argc + 3) * sizeof(*words));
-	if (!*argv) {
-		free(words);
-		return kdk_err_sys(err, ENOMEM, "core_collector");
-	}
-	(*argv)[argc++] = (char *)vmcore;
-	(*argv)[argc++] = (char *)output;
-	(*argv)[argc] = NULL;
-	if (kdk_save_options_parse(argc, *argv, opts, msg, sizeof(msg)))
-		return kdk_err_set(err, EINVAL, "core_collector \"%s\": %s", core_collector, msg);
-	if (opts->mode != KDK_SAVE_SAVE)
-		return kdk_err_set(err, EINVAL, "core_collector \"%s\": must save a dump (no -R, "
-				   "--dump-dmesg, --help, --version)", core_collector);
-	return 0;
-}
 
 static bool packed(const struct kdk_kdump_conf *conf, const char *program)
 {
@@ -144,6 +98,19 @@ static int check_ssh_host(const struct kdk_kdump_conf *conf, struct kdk_err *err
 				   conf->target_line, conf->ssh);
 	if (kdk_host_address_here(host, &in, err) < 0)
 		return kdk_err_prefix(err, "%s:%u: ssh %s: ", conf->file, conf->target_line, conf->ssh);
+	return 0;
+}
+
+int kdk_nfs_server_address(const char *server, struct in_addr *addr, struct kdk_err *err)
+{
+	if (inet_pton(AF_INET, server, addr) == 1)
+		return 0;
+	if (server[0] == '[' || strchr(server, ':'))
+		return kdk_err_set(err, ENOTSUP, "NFS server %s: the capture kernel's network is IPv4 only "
+				   "(ip=): give an IPv4 address or a host name", server);
+	/* A name: the capture /init asks DNS, then the image's /etc/hosts with this address. */
+	if (kdk_host_address_here(server, addr, err) < 0)
+		return kdk_err_prefix(err, "NFS server %s: ", server);
 	return 0;
 }
 

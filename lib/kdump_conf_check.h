@@ -8,7 +8,6 @@
 
 #include "kdk_err.h"
 #include "kdump_conf.h"
-#include "save_options.h"
 
 /* Every refusal says "<file>:<line>: …": nfs targets by host name or with nfs_options the
  * capture /init cannot honour (lib/nfs_target.h), nfs_options without an nfs target, raw ones with an
@@ -21,15 +20,14 @@
  * the extra_bins, and the hooks themselves). Hooks are read from the running system. */
 int kdk_kdump_conf_check(const struct kdk_kdump_conf *conf, struct kdk_err *err);
 
+/* An NFS server's address here, at build/start time: numeric IPv4, or a name that resolves
+ * here (the capture /init asks DNS, then the image's /etc/hosts holding this address); an
+ * IPv6 address is ENOTSUP, a name that does not resolve ENOENT. */
+int kdk_nfs_server_address(const char *server, struct in_addr *addr, struct kdk_err *err);
+
 /* An ssh or nfs target's host (a dotted IPv4 address or a name) as an IPv4 address on this machine,
  * through its resolver (getaddrinfo): what mkdumprd writes into the image's /etc/hosts. */
 int kdk_host_address_here(const char *host, struct in_addr *addr, struct kdk_err *err);
 
-/* The core_collector line as dumpsave's argv with vmcore and output appended, parsed into opts
- * by dumpsave's own parser (lib/save_options.c). "-F" (makedumpfile's way to pipe into ssh) is
- * dropped: *dropped_flatten says so. The words point into *storage; free *argv and *storage. */
-int kdk_core_collector_options(const char *core_collector, const char *vmcore, const char *output,
-			       struct kdk_save_options *opts, char ***argv, char **storage,
-			       bool *dropped_flatten, struct kdk_err *err);
 
 #endif

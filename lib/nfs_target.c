@@ -1,11 +1,9 @@
 /* nfs_target.c — kdump.conf's NFS target and nfs_options, checked and turned into the kernel NFS
  * client's text mount options (fs/nfs/fs_context.c: nfs_fs_parameters, nfs_fs_context_validate). */
 #include "nfs_target.h"
-#include "kdump_conf_check.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,19 +171,6 @@ void kdk_nfs_target_free(struct kdk_nfs_target *t)
 	free(t->export_path);
 	free(t->passed);
 	memset(t, 0, sizeof(*t));
-}
-
-int kdk_nfs_server_address(const char *server, struct in_addr *addr, struct kdk_err *err)
-{
-	if (inet_pton(AF_INET, server, addr) == 1)
-		return 0;
-	if (server[0] == '[' || strchr(server, ':'))
-		return kdk_err_set(err, ENOTSUP, "NFS server %s: the capture kernel's network is IPv4 only "
-				   "(ip=): give an IPv4 address or a host name", server);
-	/* A name: the capture /init asks DNS, then the image's /etc/hosts with this address. */
-	if (kdk_host_address_here(server, addr, err) < 0)
-		return kdk_err_prefix(err, "NFS server %s: ", server);
-	return 0;
 }
 
 int kdk_nfs_mount_data(const struct kdk_nfs_target *t, int minor, const char *server_addr,

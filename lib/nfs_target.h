@@ -26,11 +26,6 @@ int kdk_nfs_target_parse(const char *key, const char *spec, const char *options,
 			 struct kdk_nfs_target *t, struct kdk_err *err);
 void kdk_nfs_target_free(struct kdk_nfs_target *t);
 
-/* An NFS server's address here, at build/start time: numeric IPv4, or a name that resolves
- * here (the capture /init asks DNS, then the image's /etc/hosts holding this address); an
- * IPv6 address is ENOTSUP, a name that does not resolve ENOENT. */
-int kdk_nfs_server_address(const char *server, struct in_addr *addr, struct kdk_err *err);
-
 /* The mount(2) filesystem type ("nfs4" or "nfs") and its data string for one attempt:
  * minor is the NFSv4 minor version to ask for (ignored for v3). server_addr and client_addr
  * are dotted quads; client_addr is the capture kernel's address (NFSv4's clientaddr=). */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "kdump_conf_check.h"
 #include "nfs_target.h"
 
 /* The type and options the capture /init would mount with (server 10.0.2.2, client 10.0.2.15). */

@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem_ranges.h"
 #include "ssh_ip.h"
+
+/* 4-level paging maps 2^46 bytes (64 TiB) of physical addresses. */
+#define FOUR_LEVEL_PHYS_LIMIT (1ULL << 46)
 
 /* Never carried into the capture kernel: the reservation itself, boot loader words, and sizes
  * meant for the big kernel (huge pages, CMA, log buffers, CPU counts) that would not fit. */
@@ -37,6 +41,35 @@ static bool listed(const char *word, const struct kdk_array *names)
 		if (same_name(word, *(char **)kdk_array_at(names, i)))
 			return true;
 	return false;
+}
+
+/* Whether the capture kernel may run with 4-level paging: every System RAM range of this machine
+ * (/proc/iomem) lies below 64 TiB. On a CPU with LA57 the kernel otherwise chooses 5 levels, and
+ * then its mem_section root table alone takes 1 MiB of the reservation (lab, 6.1, crashkernel=64M:
+ * kexec_load captures with no5lvl, runs out of memory without). Unknown (no iomem, no privilege):
+ * no, the kernel's own choice stands. */
+static bool four_levels_suffice(const struct ctl *ctl)
+{
+	struct kdk_array entries = KDK_ARRAY_INIT(struct kdk_iomem_entry);
+	struct kdk_err err = { 0 };
+	char *iomem = ctl_path(ctl->proc, "iomem");
+	bool ram = false, below = true;
+	size_t i;
+
+	if (!iomem || kdk_iomem_load(iomem, &entries, &err)) {
+		free(iomem);
+		return false;
+	}
+	for (i = 0; i < entries.len; i++) {
+		const struct kdk_iomem_entry *e = kdk_array_at(&entries, i);
+		if (e->depth != 0 || strcmp(e->name, "System RAM"))
+			continue;
+		ram = true;
+		below &= e->end < FOUR_LEVEL_PHYS_LIMIT;
+	}
+	kdk_iomem_free(&entries);
+	free(iomem);
+	return ram && below;
 }
 
 int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, unsigned cpus,
@@ -91,6 +124,20 @@ int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *co
 	}
 	if (cpus > 1)
 		fprintf(mem, "%snr_cpus=%u", ftell(mem) ? " " : "", cpus);
+	/* no5lvl unless the command line has it already, or KDUMP_COMMANDLINE_REMOVE names it
+	 * (the way to keep 5-level paging in the capture kernel). */
+	{
+		bool named = false;
+
+		for (i = 0; i < remove.len; i++)
+			named |= same_name(*(char **)kdk_array_at(&remove, i), "no5lvl");
+		for (i = 0; i < base.len + append.len; i++)
+			named |= same_name(i < base.len ? *(char **)kdk_array_at(&base, i)
+							: *(char **)kdk_array_at(&append, i - base.len),
+					   "no5lvl");
+		if (!named && four_levels_suffice(ctl))
+			fprintf(mem, "%sno5lvl", ftell(mem) ? " " : "");
+	}
 	/* A capture kernel that panics, or whose /init dies, reboots instead of hanging. */
 	fprintf(mem, "%spanic=%u", ftell(mem) ? " " : "", ctl->panic_timeout);
 	/* The capture kernel has no DHCP client or network manager: give it the address this

@@ -1,0 +1,81 @@
+# Benchmark: the whole capture cycle, panic → dump saved and the machine powered off, kdumpkit
+# against the reference stack (issue 18): the same 1 GiB TCG guest, the same capture kernel and
+# command line (tests/lab/guest/capture-cycle.sh's), crashkernel=256M, the same ext4 target disk.
+#   ours       our kexec (kexec_file_load), mkdumprd's image: the static /init, `dumpsave -l -d 31`
+#   reference  Debian's kexec-tools (kexec -s, kexec_file_load) and a busybox initramfs (the lab
+#              /init: busybox, the same disk modules) running Debian's makedumpfile 1.7.2
+#              `-l -d 31`, then sync and rename (tests/lab/guest/cycle-bench/ref-capture.sh)
+# The host times the console (tests/lab/serial-times.py): from the first kernel's panic line to
+# the capture kernel's banner, to its /init, and to QEMU's exit; the guest's clocks cannot (the
+# capture kernel's starts again at 0). KDK_BENCH_CYCLE_ROUNDS (default 3) alternating rounds;
+# medians compared. Target: ours ≤ 0.8× the reference's cycle.
+. "$(dirname "$0")/../lab/lab.sh"
+. "$(dirname "$0")/bench-lib.sh"
+release=${KDK_BENCH_KERNEL:-$KDK_KERNEL_61}
+rounds=${KDK_BENCH_CYCLE_ROUNDS:-3}
+export KDK_GUEST_MEM=1024
+command -v makedumpfile > /dev/null || { echo "bench: makedumpfile not installed (scripts/install-deps)"; exit 1; }
+ref_kexec=$(command -v kexec) || { echo "bench: Debian's kexec-tools not installed (scripts/install-deps)"; exit 1; }
+lab_kernel_fetch "$release" > /dev/null || exit 1
+kdir=$(lab_kernel_dir "$release")
+out=$KDK_BUILD/bench-cycle
+run=$(lab_run_dir "bench-cycle")
+mkdir -p "$out" "$run/ours" "$run/ref"
+
+# ours: mkdumprd's capture image and the first kernel's initramfs with our kexec
+printf '%s\n' "ext4 LABEL=kdktarget" "path /var/crash" "core_collector dumpsave -l -d 31" \
+	"extra_modules virtio_blk virtio_pci" "final_action poweroff" > "$run/ours/kdump.conf"
+lab_capture_images "$run/ours" "$release" "$run/ours/kdump.conf" || { echo "bench: our capture images failed"; exit 1; }
+# reference: a busybox capture initramfs with makedumpfile and its libraries, loaded by kexec-tools
+mapfile -t mdf_files < <(lab_binary_files "$(command -v makedumpfile)" /ref/makedumpfile)
+mapfile -t kexec_files < <(lab_binary_files "$ref_kexec" /kdk/kexec)
+"$LAB_DIR/initramfs" "$run/ref/capture.img" --kernel "$release" --module virtio_blk --module virtio_pci \
+	--run "$LAB_DIR/guest/cycle-bench/ref-capture.sh" "${mdf_files[@]}" > /dev/null ||
+	{ echo "bench: the reference capture initramfs failed"; exit 1; }
+"$LAB_DIR/initramfs" "$run/ref/first.img" --kernel "$release" --run "$LAB_DIR/guest/capture-cycle.sh" \
+	--file "$kdir/vmlinuz:/vmlinuz" --file "$run/ref/capture.img:/capture.img" "${kexec_files[@]}" > /dev/null ||
+	{ echo "bench: the reference first initramfs failed"; exit 1; }
+
+status=0
+missed() { status=1; echo "  missed: $*"; }
+
+# cycle STACK — one crash and capture; prints "PANIC→BANNER BANNER→INIT INIT→EXIT TOTAL" seconds.
+cycle() {
+	local stack=$1 img=$run/$1 times init_re saved
+	"$LAB_DIR/disk" make "$run/target.img" 1G kdktarget 5e1f0c1e-0000-4000-8000-00000000c1c1 > /dev/null
+	rm -f "$run/qemu.pid"
+	lab_qemu_start "$run" 400 -kernel "$kdir/vmlinuz" -initrd "$img/first.img" -no-reboot \
+		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M kdk_kexec=-s" \
+		-drive "file=$run/target.img,if=virtio,format=raw"
+	# the capture /init's first line: ours says so; the reference's is the lab /init's marker
+	init_re='^kdump: kdumpkit capture /init'
+	[ "$stack" = ref ] && init_re='KDK-LAB: init started'
+	times=$(python3 "$LAB_DIR/serial-times.py" "$run/serial.log" "$run/qemu.pid" 390 \
+		'panic=Kernel panic - not syncing' 'banner=Linux version' "init=$init_re") ||
+		{ lab_qemu_kill "$run"; echo "bench: the $stack cycle did not end (see $out/serial-$stack.log)" >&2
+		  cp "$run/serial.log" "$out/serial-$stack.log"; return 1; }
+	cp "$run/serial.log" "$out/serial-$stack.log"
+	saved=$("$LAB_DIR/disk" ls "$run/target.img" /var/crash 2> /dev/null | head -n 1)
+	[ -n "$saved" ] && "$LAB_DIR/disk" ls "$run/target.img" "/var/crash/$saved" | grep -qx vmcore ||
+		{ echo "bench: the $stack cycle saved no vmcore (see $out/serial-$stack.log)" >&2; return 1; }
+	rm -f "$run/target.img"
+	echo "$times" | awk '{ t[$1] = $2 } END { printf "%.2f %.2f %.2f %.2f\n", t["banner"], t["init"] - t["banner"], t["exit"] - t["init"], t["exit"] }'
+}
+
+echo "capture cycle, panic → vmcore saved → power off: ours vs kexec-tools + makedumpfile in busybox, $release, 1 GiB guest, crashkernel=256M, $rounds rounds"
+printf '%-6s %-9s %12s %12s %12s %9s\n' round stack "panic→kernel" "kernel→init" "init→off" total
+: > "$out/t-ours"; : > "$out/t-ref"
+for i in $(seq "$rounds"); do
+	for stack in ref ours; do
+		read -r a b c t <<< "$(cycle "$stack")" || true
+		[ -n "${t:-}" ] || { missed "the $stack cycle of round $i failed"; continue; }
+		printf '%-6s %-9s %12s %12s %12s %9s\n' "$i" "$stack" "$a" "$b" "$c" "$t"
+		echo "$t" >> "$out/t-$stack"
+	done
+done
+ours=$(median < "$out/t-ours"); ref=$(median < "$out/t-ref")
+r=$(ratio "$ours" "$ref")
+printf 'median cycle: ours %s s, reference %s s: %s× (target ≤ 0.8×)\n' "$ours" "$ref" "$r"
+within "$r" 0.8 || missed "cycle ${r}× the reference's (target ≤ 0.8×)"
+[ $status -eq 0 ] && echo "bench: the capture cycle meets its target" || echo "bench: the capture cycle misses its target (see above)"
+exit $status

@@ -15,6 +15,14 @@
 
 /* A mapped window of the file: /proc/vmcore maps since 3.11; big enough to amortise mmap. */
 #define WINDOW_SIZE (4u << 20)
+#define WINDOWS 4
+
+struct file_window {
+	unsigned char *map;        /* file bytes [offset, offset + len); NULL: unused */
+	uint64_t offset;
+	size_t len;
+	uint64_t used;             /* window_clock at its last use */
+};
 /* Notes are a few KiB per CPU; more than this is not a vmcore's. */
 #define MAX_NOTES_SIZE (64u << 20)
 #define X86_64_PAGE_SIZE 4096
@@ -22,9 +30,11 @@
 struct elf_state {
 	struct kdk_elf_segment *segments;
 	size_t nr_segments;
-	unsigned char *window;     /* mapped file bytes [window_offset, + WINDOW_SIZE) */
-	uint64_t window_offset;
-	size_t window_len;
+	/* Mapped windows of the file, the least recently used one remapped: a save reads memory's
+	 * top and bottom in turn (lib/dump_save.c's save order), and each would otherwise cost a
+	 * munmap and an mmap per batch. */
+	struct file_window windows[WINDOWS];
+	uint64_t window_clock;
 	int use_pread;             /* mmap refused: read instead */
 	/* Physical [start, end) pairs dumpsave could not read when it wrote this file (its
 	 * "KDUMPKIT" note, type 1: docs/formats/elf-vmcore.md); they read as EIO, not as holes. */
@@ -105,8 +115,9 @@ static void elf_close(struct kdk_dump *dump)
 
 	if (!st)
 		return;
-	if (st->window)
-		munmap(st->window, st->window_len);
+	for (unsigned i = 0; i < WINDOWS; i++)
+		if (st->windows[i].map)
+			munmap(st->windows[i].map, st->windows[i].len);
 	free(st->segments);
 	free(st);
 	dump->format_data = NULL;
@@ -232,33 +243,58 @@ static const struct kdk_elf_segment *find_segment(const struct elf_state *st, ui
 	return NULL;
 }
 
+/* The mapped window holding [offset, offset + len), mapping it in place of the least recently
+ * used one when none does; NULL when it cannot be mapped (then reads use pread from now on). */
+static const struct file_window *window_for(struct kdk_dump *dump, struct elf_state *st,
+					    uint64_t offset, size_t len)
+{
+	uint64_t base = offset & ~(uint64_t)(WINDOW_SIZE - 1);
+	struct file_window *w, *victim = &st->windows[0];
+	size_t want = WINDOW_SIZE;
+	unsigned i;
+	void *map;
+
+	st->window_clock++;
+	for (i = 0; i < WINDOWS; i++) {
+		w = &st->windows[i];
+		if (w->map && offset >= w->offset && offset + len <= w->offset + w->len) {
+			w->used = st->window_clock;
+			return w;
+		}
+		if (!w->map || w->used < victim->used)
+			victim = w;
+		if (!victim->map)
+			break;
+	}
+	if (base >= dump->file_size)
+		return NULL;
+	if (base + want > dump->file_size)
+		want = (size_t)(dump->file_size - base);
+	if (offset + len > base + want)
+		return NULL;    /* across a window's end: this read goes through pread */
+	if (victim->map)
+		munmap(victim->map, victim->len);
+	victim->map = NULL;
+	map = mmap(NULL, want, PROT_READ, MAP_SHARED, dump->fd, (off_t)base);
+	if (map == MAP_FAILED) {
+		st->use_pread = 1;
+		return NULL;
+	}
+	victim->map = map;
+	victim->offset = base;
+	victim->len = want;
+	victim->used = st->window_clock;
+	return victim;
+}
+
 static int read_file(struct kdk_dump *dump, struct elf_state *st, uint64_t offset, void *buf,
 		     size_t len, struct kdk_err *err)
 {
 	if (!st->use_pread) {
-		uint64_t base = offset & ~(uint64_t)(WINDOW_SIZE - 1);
-		if (!st->window || base != st->window_offset || offset + len > base + st->window_len) {
-			size_t want = WINDOW_SIZE;
-			if (st->window)
-				munmap(st->window, st->window_len);
-			st->window = NULL;
-			if (base >= dump->file_size)
-				want = 0;
-			else if (base + want > dump->file_size)
-				want = (size_t)(dump->file_size - base);
-			if (want && offset + len <= base + want) {
-				void *map = mmap(NULL, want, PROT_READ, MAP_SHARED, dump->fd, (off_t)base);
-				if (map == MAP_FAILED) {
-					st->use_pread = 1;
-				} else {
-					st->window = map;
-					st->window_offset = base;
-					st->window_len = want;
-				}
-			}
-		}
-		if (st->window && offset + len <= st->window_offset + st->window_len) {
-			memcpy(buf, st->window + (offset - st->window_offset), len);
+		const struct file_window *w = window_for(dump, st, offset, len);
+
+		if (w) {
+			memcpy(buf, w->map + (offset - w->offset), len);
 			return 0;
 		}
 	}

@@ -58,6 +58,15 @@ int kdk_printk_legacy_walk(const struct kdk_printk_legacy_layout *l, kdk_read_vi
 		return kdk_err_set(err, EINVAL,
 				   "printk: log_buf_len %u, log_first_idx %u, log_next_idx %u: not a printk buffer",
 				   buf_len, first, next);
+	/* A damaged log_buf_len can say up to 2 GiB: the buffer's last byte must be readable before
+	 * that much is allocated (and read). */
+	{
+		unsigned char last;
+
+		if ((rc = read_virt(read_ctx, buf_addr + buf_len - 1, &last, 1, err)) < 0)
+			return kdk_err_prefix(err, "printk: log_buf_len %u: the buffer at 0x%llx does not end in memory: ",
+					      buf_len, (unsigned long long)buf_addr);
+	}
 	/* One read of the whole buffer (at most a few MiB): records are then parsed in place. */
 	if (!(buf = malloc(buf_len)))
 		return kdk_err_set(err, ENOMEM, "printk: out of memory for a %u-byte log buffer", buf_len);

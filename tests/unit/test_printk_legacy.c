@@ -143,6 +143,7 @@ static void a_broken_record_ends_the_walk_and_is_counted(void **state)
 	kdk_vmcoreinfo_free(&vi);
 }
 
+/* Indices past the buffer, a pointer to nowhere, a length past memory: errors, no walk. */
 static void garbage_indices_are_refused(void **state)
 {
 	struct kdk_printk_layout layout;
@@ -159,6 +160,12 @@ static void garbage_indices_are_refused(void **state)
 	build_buffer();
 	put64(LOG_BUF_PTR, 0x1234);   /* log_buf points nowhere */
 	assert_int_equal(kdk_printk_walk(&layout, fake_read, NULL, collect, &c, NULL, &err), -EFAULT);
+	/* A damaged length of 1.5 GiB, indices inside it: refused before a 1.5 GiB buffer is
+	 * allocated, since its end is not in memory. */
+	build_buffer();
+	put32(LOG_BUF_LEN, 3u << 29);
+	assert_int_equal(kdk_printk_walk(&layout, fake_read, NULL, collect, &c, NULL, &err), -EFAULT);
+	assert_non_null(strstr(err.msg, "does not end in memory"));
 	kdk_vmcoreinfo_free(&vi);
 }
 

@@ -40,7 +40,8 @@ printf '%s\n' "# test settings" "KDUMP_KERNELVER=9.9.9-test" "KDUMP_KERNEL=$work
 mkdir -p rd/lib/modules && head -c 100000 /dev/zero > rd/lib/modules/virtio_blk.ko && head -c 1000 /dev/zero > rd/init
 (cd rd && find . | cpio -o -H newc --quiet | gzip -1) > initrd.template
 printf '%s\n' '#!/bin/sh' "printf '%s\\n' \"\$*\" >> $work/kexec.calls" \
-	"case \"\$*\" in *-u*) echo 0 > $work/sys/kernel/kexec_crash_loaded ;; *) echo 1 > $work/sys/kernel/kexec_crash_loaded ;; esac" > bin/kexec
+	"loaded=1; for a; do [ \"\$a\" = -u ] && loaded=0; done" \
+	"echo \$loaded > $work/sys/kernel/kexec_crash_loaded" > bin/kexec
 printf '%s\n' '#!/bin/sh' "printf '%s\\n' \"\$*\" >> $work/mkdumprd.calls" 'for last; do :; done' \
 	"cp $work/initrd.template \"\$last\"" 'echo "mkdumprd: wrote $last"' > bin/mkdumprd
 chmod +x bin/kexec bin/mkdumprd

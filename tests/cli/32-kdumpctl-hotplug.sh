@@ -36,7 +36,8 @@ printf '%s\n' "KDUMP_KERNELVER=9.9.9-test" "KDUMP_KERNEL=$work/vmlinuz" "KDUMP_I
 printf '%s\n' '#!/bin/sh' \
 	"if ! mkdir $work/kexec.running 2> /dev/null; then echo OVERLAP >> $work/kexec.calls; fi" \
 	"printf '%s\\n' \"\$*\" >> $work/kexec.calls" \
-	"case \"\$*\" in *-u*) echo 0 > $work/sys/kernel/kexec_crash_loaded ;; *) sleep \${KEXEC_DELAY:-0}; echo 1 > $work/sys/kernel/kexec_crash_loaded ;; esac" \
+	"loaded=1; for a; do [ \"\$a\" = -u ] && loaded=0; done" \
+	"[ \$loaded = 1 ] && sleep \${KEXEC_DELAY:-0}; echo \$loaded > $work/sys/kernel/kexec_crash_loaded" \
 	"rmdir $work/kexec.running" > bin/kexec
 printf '%s\n' '#!/bin/sh' "printf '%s\\n' \"\$*\" >> $work/mkdumprd.calls" 'for last; do :; done' \
 	'echo initramfs > "$last"' > bin/mkdumprd

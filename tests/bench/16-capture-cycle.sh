@@ -4,7 +4,8 @@
 #   ours       our kexec (kexec_file_load), mkdumprd's image: the static /init, `dumpsave -l -d 31`
 #   reference  Debian's kexec-tools (kexec -s, kexec_file_load) and a busybox initramfs (the lab
 #              /init: busybox, the same disk modules) running Debian's makedumpfile 1.7.2
-#              `-l -d 31`, then sync and rename (tests/lab/guest/cycle-bench/ref-capture.sh)
+#              `--dump-dmesg` then `-l -d 31`, then sync and rename
+#              (tests/lab/guest/cycle-bench/ref-capture.sh): the same two files ours saves
 # The host times the console (tests/lab/serial-times.py): from the first kernel's panic line to
 # the capture kernel's banner, to its /init, and to QEMU's exit; the guest's clocks cannot (the
 # capture kernel's starts again at 0). KDK_BENCH_CYCLE_ROUNDS (default 3) alternating rounds;
@@ -56,8 +57,9 @@ cycle() {
 		  cp "$run/serial.log" "$out/serial-$stack.log"; return 1; }
 	cp "$run/serial.log" "$out/serial-$stack.log"
 	saved=$("$LAB_DIR/disk" ls "$run/target.img" /var/crash 2> /dev/null | head -n 1)
-	[ -n "$saved" ] && "$LAB_DIR/disk" ls "$run/target.img" "/var/crash/$saved" | grep -qx vmcore ||
-		{ echo "bench: the $stack cycle saved no vmcore (see $out/serial-$stack.log)" >&2; return 1; }
+	[ -n "$saved" ] && "$LAB_DIR/disk" ls "$run/target.img" "/var/crash/$saved" > "$run/saved.ls" &&
+		grep -qx vmcore "$run/saved.ls" && grep -qx vmcore-dmesg.txt "$run/saved.ls" ||
+		{ echo "bench: the $stack cycle did not save vmcore and vmcore-dmesg.txt (see $out/serial-$stack.log)" >&2; return 1; }
 	rm -f "$run/target.img"
 	echo "$times" | awk '{ t[$1] = $2 } END { printf "%.2f %.2f %.2f %.2f\n", t["banner"], t["init"] - t["banner"], t["exit"] - t["init"], t["exit"] }'
 }

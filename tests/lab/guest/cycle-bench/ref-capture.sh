@@ -1,7 +1,8 @@
 # /lab/run in the reference capture initramfs of tests/bench/16-capture-cycle.sh (busybox sh, run
 # by the lab /init after it loaded the disk modules): what a minimal busybox kdump initramfs with
 # Debian's makedumpfile does — find the target by its label, mount it, save with
-# `makedumpfile -l -d 31`, sync, rename; the lab /init then powers off.
+# `makedumpfile --dump-dmesg` then `makedumpfile -l -d 31`, sync, rename; the lab /init then
+# powers off.
 lab_wait_dev /dev/vda 20 || lab_marker "ref: no /dev/vda"
 dev=$(findfs LABEL=kdktarget 2> /dev/null || echo /dev/vda)
 mkdir -p /mnt
@@ -9,6 +10,9 @@ mount -t ext4 "$dev" /mnt || lab_marker "ref: mount $dev failed"
 dir=/mnt/var/crash/ref-$(date +%Y%m%d%H%M%S)
 mkdir -p "$dir"
 lab_marker "ref: saving to $dir"
+# the kernel's log first, as the capture /init does (vmcore-dmesg.txt): both stacks save the same
+/ref/makedumpfile --dump-dmesg /proc/vmcore "$dir/vmcore-dmesg.txt" > /dev/null 2>&1 ||
+	lab_marker "ref: --dump-dmesg failed"
 /ref/makedumpfile -l -d 31 /proc/vmcore "$dir/vmcore-incomplete" > /dev/null 2>&1 &&
 	sync && mv "$dir/vmcore-incomplete" "$dir/vmcore" && sync
 lab_marker "ref: saved rc=$?"

@@ -10,11 +10,14 @@
 # KDK_BENCH_SCALE_MIB sets the guest sizes (default "1024 2048 4096 8192 16384"): a 16 GiB guest
 # needs 16 GiB of host memory for QEMU and about 40 GiB of disk while its vmcore is made (17 GiB
 # kept in the cache after); each size is made once and cached like the other fixtures.
+# KDK_BENCH_SCALE_LEVELS: the levels, comma-separated (default "-d 31 -l,-d 31 -c"; the other two
+# of bench 10 are "-d 1 -c" and "-d 0 -l", which read and compress the whole guest: minutes per size).
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/bench-lib.sh"
 release=${KDK_BENCH_KERNEL:-$KDK_KERNEL_61}
 rounds=${KDK_BENCH_ROUNDS:-3}
 sizes=${KDK_BENCH_SCALE_MIB:-1024 2048 4096 8192 16384}
+IFS=, read -r -a levels <<< "${KDK_BENCH_SCALE_LEVELS:--d 31 -l,-d 31 -c}"
 threads=$(nproc)
 dumpsave=$KDK_BUILD/dumpsave
 out=$KDK_BUILD/bench-scale
@@ -37,7 +40,7 @@ for mib in $sizes; do
 	gib=$(awk -v m="$mib" 'BEGIN { printf "%.3f", m / 1024 }')
 	cat "$input" > /dev/null
 	cat_t=$(for i in $(seq "$rounds"); do timed "$out/none" cat "$input" | cut -d' ' -f1; done | median)
-	for cfg in "-d 31 -l" "-d 31 -c"; do
+	for cfg in "${levels[@]}"; do
 		: > "$out/t-n"; : > "$out/t-m"; rss_max=0
 		for i in $(seq "$rounds"); do
 			# shellcheck disable=SC2086
@@ -66,7 +69,7 @@ done
 # Per GiB, no larger guest may cost more than the smallest one +15 %. (The spread around the mean
 # is printed too: at -d 31 it is wide the other way — what is kept is mostly the kernel's own
 # memory, about the same at every size, so the time per GiB falls as the guest grows.)
-for cfg in "-d 31 -l" "-d 31 -c"; do
+for cfg in "${levels[@]}"; do
 	[ -n "${per_gib["$cfg"]:-}" ] || continue
 	# shellcheck disable=SC2086
 	read -r spread growth <<< "$(printf '%s\n' ${per_gib["$cfg"]} | awk '{ v[NR] = $1; s += $1 } END {

@@ -62,7 +62,7 @@ static bool four_levels_suffice(const struct ctl *ctl)
 	}
 	for (i = 0; i < entries.len; i++) {
 		const struct kdk_iomem_entry *e = kdk_array_at(&entries, i);
-		if (e->depth != 0 || strcmp(e->name, "System RAM"))
+		if (e->depth != 0 || kdk_range_type_of(e->name) != KDK_RANGE_RAM)
 			continue;
 		ram = true;
 		below &= e->end < FOUR_LEVEL_PHYS_LIMIT;
@@ -126,18 +126,9 @@ int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *co
 		fprintf(mem, "%snr_cpus=%u", ftell(mem) ? " " : "", cpus);
 	/* no5lvl unless the command line has it already, or KDUMP_COMMANDLINE_REMOVE names it
 	 * (the way to keep 5-level paging in the capture kernel). */
-	{
-		bool named = false;
-
-		for (i = 0; i < remove.len; i++)
-			named |= same_name(*(char **)kdk_array_at(&remove, i), "no5lvl");
-		for (i = 0; i < base.len + append.len; i++)
-			named |= same_name(i < base.len ? *(char **)kdk_array_at(&base, i)
-							: *(char **)kdk_array_at(&append, i - base.len),
-					   "no5lvl");
-		if (!named && four_levels_suffice(ctl))
-			fprintf(mem, "%sno5lvl", ftell(mem) ? " " : "");
-	}
+	if (!listed("no5lvl", &remove) && !listed("no5lvl", &base) && !listed("no5lvl", &append) &&
+	    four_levels_suffice(ctl))
+		fprintf(mem, "%sno5lvl", ftell(mem) ? " " : "");
 	/* A capture kernel that panics, or whose /init dies, reboots instead of hanging. */
 	fprintf(mem, "%spanic=%u", ftell(mem) ? " " : "", ctl->panic_timeout);
 	/* The capture kernel has no DHCP client or network manager: give it the address this

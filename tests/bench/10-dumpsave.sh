@@ -35,8 +35,6 @@ if [ ! -s "$qemu" ] || [ "$qemu" -ot "$qemu_src" ]; then
 	"$dumpsave" -E -d 0 "$qemu_src" "$qemu" || exit 1
 fi
 
-status=0
-missed() { status=1; echo "  missed: $*"; }
 
 bench_input() {
 	local label=$1 input=$2 cfg i t rss cpu ours1 oursn mdfs cat_t rss_max=0

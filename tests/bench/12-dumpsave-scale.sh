@@ -25,8 +25,6 @@ mkdir -p "$out"
 command -v makedumpfile > /dev/null || { echo "bench: makedumpfile not installed (scripts/install-deps)"; exit 1; }
 lab_kernel_fetch "$release" > /dev/null || exit 1
 
-status=0
-missed() { status=1; echo "  missed: $*"; }
 
 echo "dumpsave ($threads threads) vs makedumpfile 1.7.2 (+ sync) on kernel-made vmcores of growing guests, $release, medians of $rounds rounds"
 printf '%-9s %6s %8s %8s %9s %8s %8s %7s %7s %9s %9s %9s %9s\n' level guest cat_s ours_s mdf+sync_s "time×" "size×" \

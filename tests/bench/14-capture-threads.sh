@@ -30,8 +30,6 @@ CONF
 	--file "$kdir/vmlinuz:/vmlinuz" --file "$run/capture.img:/capture.img" \
 	--file "$KDK_BUILD/static/kexec:/kdk/kexec" > /dev/null
 
-status=0
-missed() { status=1; echo "  missed: $*"; }
 
 # cycle CPUS — one crash and capture; prints the seconds the capture /init took for the vmcore.
 cycle() {
@@ -52,14 +50,7 @@ cycle() {
 }
 
 echo "capture kernel, 1 CPU vs 2 (nr_cpus=N, dumpsave -c -d 31 in N threads), $release, 2 GiB guest, 768 MiB of text-like data, $rounds rounds"
-: > "$out/t-1"; : > "$out/t-2"
-for i in $(seq "$rounds"); do
-	for cpus in 1 2; do
-		t=$(cycle "$cpus") || { missed "the $cpus-CPU capture cycle failed"; continue; }
-		echo "  round $i, $cpus CPU(s): vmcore saved in $t s"
-		echo "$t" >> "$out/t-$cpus"
-	done
-done
+alternate "$rounds" cycle '  round %s, %s CPU(s): vmcore saved in %s s\n' 1 2
 one=$(median < "$out/t-1"); two=$(median < "$out/t-2")
 speedup=$(ratio "$one" "$two")
 printf 'median: 1 CPU %s s, 2 CPUs %s s: %s× faster (target ≥ 1.6×)\n' "$one" "$two" "$speedup"

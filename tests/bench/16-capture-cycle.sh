@@ -37,8 +37,6 @@ mapfile -t kexec_files < <(lab_binary_files "$ref_kexec" /kdk/kexec)
 	--file "$kdir/vmlinuz:/vmlinuz" --file "$run/ref/capture.img:/capture.img" "${kexec_files[@]}" > /dev/null ||
 	{ echo "bench: the reference first initramfs failed"; exit 1; }
 
-status=0
-missed() { status=1; echo "  missed: $*"; }
 
 # cycle STACK — one crash and capture; prints "PANIC→BANNER BANNER→INIT INIT→EXIT TOTAL" seconds.
 cycle() {
@@ -66,15 +64,7 @@ cycle() {
 
 echo "capture cycle, panic → vmcore saved → power off: ours vs kexec-tools + makedumpfile in busybox, $release, 1 GiB guest, crashkernel=256M, $rounds rounds"
 printf '%-6s %-9s %12s %12s %12s %9s\n' round stack "panic→kernel" "kernel→init" "init→off" total
-: > "$out/t-ours"; : > "$out/t-ref"
-for i in $(seq "$rounds"); do
-	for stack in ref ours; do
-		read -r a b c t <<< "$(cycle "$stack")" || true
-		[ -n "${t:-}" ] || { missed "the $stack cycle of round $i failed"; continue; }
-		printf '%-6s %-9s %12s %12s %12s %9s\n' "$i" "$stack" "$a" "$b" "$c" "$t"
-		echo "$t" >> "$out/t-$stack"
-	done
-done
+alternate "$rounds" cycle '%-6s %-9s %12s %12s %12s %9s\n' ref ours
 ours=$(median < "$out/t-ours"); ref=$(median < "$out/t-ref")
 r=$(ratio "$ours" "$ref")
 printf 'median cycle: ours %s s, reference %s s: %s× (target ≤ 0.8×)\n' "$ours" "$ref" "$r"

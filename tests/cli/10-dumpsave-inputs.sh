@@ -8,6 +8,7 @@ build=${KDK_BUILD:-$top/build}
 dumpsave=$build/dumpsave gen=$build/tests/tools/gen-elf-vmcore inspect=$build/tests/tools/dump-inspect
 [ -x "$dumpsave" ] && [ -x "$gen" ] && [ -x "$inspect" ] || bail "build dumpsave and tests/tools (make)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/dumpsave-inputs-XXXX")
+trap 'cd / && rm -rf "$work"' EXIT
 TAP_KEEP_DIRS+=("$work")
 cd "$work" || bail "cd $work"
 
@@ -106,5 +107,4 @@ for codec in -c -l -z; do
 		"$inspect" compare two$codec big.elf > cmp.out 2>&1
 	ok $? "$codec -d 0 --num-threads 2: every page is the source's ($(cat cmp.out))"
 done
-cd / && rm -rf "$work"
 done_testing

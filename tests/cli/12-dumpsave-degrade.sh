@@ -10,6 +10,7 @@ build=${KDK_BUILD:-$top/build}
 dumpsave=$build/dumpsave gen=$build/tests/tools/gen-elf-vmcore inspect=$build/tests/tools/dump-inspect
 [ -x "$dumpsave" ] && [ -x "$gen" ] && [ -x "$inspect" ] || bail "build dumpsave and tests/tools (make)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/dumpsave-degrade-XXXX")
+trap 'cd / && rm -rf "$work"' EXIT
 TAP_KEEP_DIRS+=("$work")
 cd "$work" || bail "cd $work"
 

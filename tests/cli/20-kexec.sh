@@ -8,6 +8,7 @@ build=${KDK_BUILD:-$top/build}
 kexec=$build/kexec
 [ -x "$kexec" ] || bail "build kexec (make)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kexec-cli-XXXX")
+trap 'cd / && rm -rf "$work"' EXIT
 TAP_KEEP_DIRS+=("$work")
 cd "$work" || bail "cd $work"
 

@@ -10,6 +10,7 @@ shim=${KDK_FAULT_SHIM:-$top/build/tests/fault/libkdk-fault.so}
 [ -x "$dumpsave" ] && [ -x "$gen" ] && [ -x "$inspect" ] || bail "build dumpsave and tests/tools (make)"
 [ -f "$shim" ] || bail "build the fault shim $shim (make)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/dumpsave-faults-XXXX")
+trap 'cd / && rm -rf "$work"' EXIT
 TAP_KEEP_DIRS+=("$work")
 cd "$work" || bail "cd $work"
 
@@ -192,5 +193,4 @@ on_disk "dumpsave -f over a link at the final name" linked* victim
 [ "$status" -eq 0 ] && [ "$(cat victim)" = precious ] && [ -f linked ] && [ ! -L linked ]
 ok $? "with -f the link itself is replaced by the dump; its target is untouched (exit $status)"
 
-cd / && rm -rf "$work"
 done_testing

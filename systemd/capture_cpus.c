@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "estimate.h"
 #include "kdk_cpu_list.h"
@@ -31,23 +32,79 @@ unsigned capture_cpus_online(const struct ctl *ctl)
 	return count ? count : 1;
 }
 
-unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, const struct estimate *e,
-			     const struct kdk_err *est_err, char *why, size_t why_size)
+/* The value of "NAME<tabs>: VALUE" when line is that field; NULL otherwise. */
+static const char *cpuinfo_field(const char *line, const char *name)
 {
-	unsigned online = capture_cpus_online(ctl);
+	size_t len = strlen(name);
+
+	if (strncmp(line, name, len) || !strchr(" \t:", line[len]))
+		return NULL;
+	line += len + strspn(line + len, " \t");
+	return *line == ':' ? line + 1 : NULL;
+}
+
+int capture_cpus_boot_apicid(const struct ctl *ctl, unsigned long *apicid)
+{
+	char *path = ctl_path(ctl->proc, "cpuinfo"), *text = NULL, *line, *next;
+	struct kdk_err err = { 0 };
+	bool in_cpu0 = false, have_current = false, have_initial = false;
+	unsigned long current = 0, initial = 0;
+	const char *value;
+
+	if (!path || ctl_read_text(path, &text, &err)) {
+		free(path);
+		return -1;
+	}
+	for (line = text; line && *line; line = next) {
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		if ((value = cpuinfo_field(line, "processor"))) {
+			if (in_cpu0)
+				break;    /* CPU 0's block ended */
+			in_cpu0 = strtoul(value, NULL, 10) == 0;
+		} else if (in_cpu0 && (value = cpuinfo_field(line, "initial apicid"))) {
+			initial = strtoul(value, NULL, 10);
+			have_initial = true;
+		} else if (in_cpu0 && (value = cpuinfo_field(line, "apicid"))) {
+			current = strtoul(value, NULL, 10);
+			have_current = true;
+		}
+	}
+	free(text);
+	free(path);
+	if (!have_initial && !have_current)
+		return -1;
+	*apicid = have_initial ? initial : current;
+	return 0;
+}
+
+unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, const struct estimate *e,
+			     const struct kdk_err *est_err, unsigned long *boot_apicid, char *why,
+			     size_t why_size)
+{
+	unsigned online = capture_cpus_online(ctl), count;
 	uint64_t more;
 
 	if (ctl->capture_cpus) {
 		snprintf(why, why_size, "KDUMP_CPUS=%u, %u online here", ctl->capture_cpus, online);
-		return ctl->capture_cpus < online ? ctl->capture_cpus : online;
-	}
-	if (!e) {
+		count = ctl->capture_cpus < online ? ctl->capture_cpus : online;
+	} else if (!e) {
 		snprintf(why, why_size, "KDUMP_CPUS=auto, but no estimate to size it by: %s", est_err->msg);
 		return 1;
+	} else {
+		more = reserved > e->recommended ? (reserved - e->recommended) / CAPTURE_CPU_COST : 0;
+		snprintf(why, why_size, "KDUMP_CPUS=auto: %" PRIu64 " MiB reserved, %" PRIu64 " MiB "
+			 "recommended for one CPU, %" PRIu64 " MiB for each more; %u online here",
+			 reserved / MiB, e->recommended / MiB, (uint64_t)CAPTURE_CPU_COST / MiB, online);
+		count = more + 1 < online ? (unsigned)more + 1 : online;
 	}
-	more = reserved > e->recommended ? (reserved - e->recommended) / CAPTURE_CPU_COST : 0;
-	snprintf(why, why_size, "KDUMP_CPUS=auto: %" PRIu64 " MiB reserved, %" PRIu64 " MiB recommended "
-		 "for one CPU, %" PRIu64 " MiB for each more; %u online here", reserved / MiB,
-		 e->recommended / MiB, (uint64_t)CAPTURE_CPU_COST / MiB, online);
-	return more + 1 < online ? (unsigned)more + 1 : online;
+	if (count > 1 && capture_cpus_boot_apicid(ctl, boot_apicid)) {
+		size_t used = strlen(why);
+
+		snprintf(why + used, why_size - used, "; but the boot CPU's APIC ID is not in %s/cpuinfo, "
+			 "and without disable_cpu_apicid= the capture kernel could reset the machine "
+			 "waking it", ctl->proc);
+		return 1;
+	}
+	return count;
 }

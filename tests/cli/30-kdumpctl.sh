@@ -342,19 +342,23 @@ ok $? "KDUMP_PANIC_TIMEOUT=0 refused with its line: exit $status, \"$(cat err)\"
 cp settings.good settings
 # KDUMP_CPUS: the capture kernel's CPUs. auto: one, and one more per 4 MiB the reservation holds
 # above the estimate's recommendation (96M reserved, 80M recommended here: 4 more), at most those
-# online; the appended nr_cpus=1 maxcpus=1 give way to nr_cpus=N.
+# online; the appended nr_cpus=1 maxcpus=1 give way to nr_cpus=N, and the boot CPU (processor 0's
+# initial APIC ID in <proc>/cpuinfo) is kept asleep with disable_cpu_apicid=: the capture kernel
+# starts on the CPU that crashed, and an INIT sent to the boot CPU can reset the machine.
 mkdir -p sys/devices/system/cpu && echo 0-2 > sys/devices/system/cpu/online
+printf '%s\n' "processor	: 0" "vendor_id	: GenuineIntel" "apicid		: 5" "initial apicid	: 4" "" \
+	"processor	: 1" "apicid		: 0" "initial apicid	: 0" "" > proc/cpuinfo
 echo "KDUMP_CPUS=auto" >> settings
 run stop
 run start
 cmdline=$(tail -n 1 kexec.calls | sed 's/.*--command-line=//')
-[ $status -eq 0 ] && [[ "$cmdline" == *" nr_cpus=3 no5lvl panic=10" ]] && [[ "$cmdline" != *"nr_cpus=1"* ]] && [[ "$cmdline" != *maxcpus* ]] &&
+[ $status -eq 0 ] && [[ "$cmdline" == *" nr_cpus=3 disable_cpu_apicid=4 no5lvl panic=10" ]] && [[ "$cmdline" != *"nr_cpus=1"* ]] && [[ "$cmdline" != *maxcpus* ]] &&
 	grep -q 'the capture kernel gets 3 CPUs (KDUMP_CPUS=auto: 96 MiB reserved, 80 MiB recommended for one CPU, 4 MiB for each more; 3 online here)' err
-ok $? "KDUMP_CPUS=auto, 3 CPUs online, 16 MiB to spare: nr_cpus=3 ($(grep -o 'the capture kernel gets.*' err))"
+ok $? "KDUMP_CPUS=auto, 3 CPUs online, 16 MiB to spare: nr_cpus=3, the boot CPU's initial APIC ID disabled ($(grep -o 'the capture kernel gets.*' err); $cmdline)"
 echo 0-63 > sys/devices/system/cpu/online
 run stop
 run start
-[[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=5 no5lvl panic=10" ]]
+[[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=5 disable_cpu_apicid=4 no5lvl panic=10" ]]
 ok $? "KDUMP_CPUS=auto, 64 CPUs online: as many as the spare 16 MiB holds, nr_cpus=5"
 echo $((80 << 20)) > sys/kernel/kexec_crash_size
 run stop
@@ -366,8 +370,25 @@ echo $((96 << 20)) > sys/kernel/kexec_crash_size
 cp settings.good settings && echo "KDUMP_CPUS=2" >> settings
 run stop
 run start
-[[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 no5lvl panic=10" ]]
-ok $? "KDUMP_CPUS=2: nr_cpus=2"
+[[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 disable_cpu_apicid=4 no5lvl panic=10" ]]
+ok $? "KDUMP_CPUS=2: nr_cpus=2 disable_cpu_apicid=4"
+printf '%s\n' "processor	: 0" "apicid		: 7" "" > proc/cpuinfo
+run stop
+run start
+[[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 disable_cpu_apicid=7 no5lvl panic=10" ]]
+ok $? "no initial apicid line (an older kernel): processor 0's apicid, disable_cpu_apicid=7"
+echo "KDUMP_COMMANDLINE_APPEND='irqpoll disable_cpu_apicid=3'" >> settings
+run stop
+run start
+[ "$(tail -n 1 kexec.calls | grep -o 'disable_cpu_apicid=[0-9]*')" = disable_cpu_apicid=3 ]
+ok $? "disable_cpu_apicid= in KDUMP_COMMANDLINE_APPEND is the administrator's: kept, not added again"
+cp settings.good settings && echo "KDUMP_CPUS=2" >> settings
+rm proc/cpuinfo
+run stop
+run start
+[ $status -eq 0 ] && [[ "$(tail -n 1 kexec.calls)" != *nr_cpus=2* ]] && [[ "$(tail -n 1 kexec.calls)" != *disable_cpu_apicid* ]] &&
+	grep -q "the capture kernel gets 1 CPU (KDUMP_CPUS=2, 64 online here; but the boot CPU's APIC ID is not in $work/proc/cpuinfo" err
+ok $? "no <proc>/cpuinfo: one CPU, and why ($(grep -o 'the capture kernel gets.*' err))"
 cp settings.good settings && echo "KDUMP_CPUS=0" >> settings
 run start
 [ $status -eq 1 ] && grep -qF "$work/settings:5: KDUMP_CPUS \"0\": expected auto or a number of CPUs from 1 to 1024" err

@@ -73,7 +73,7 @@ static bool four_levels_suffice(const struct ctl *ctl)
 }
 
 int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, unsigned cpus,
-			  unsigned long boot_apicid, char **out, struct kdk_err *err)
+			  long disable_apicid, char **out, struct kdk_err *err)
 {
 	struct kdk_array base = KDK_ARRAY_INIT(char *), remove = KDK_ARRAY_INIT(char *),
 			 append = KDK_ARRAY_INIT(char *);
@@ -126,9 +126,9 @@ int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *co
 		fprintf(mem, "%snr_cpus=%u", ftell(mem) ? " " : "", cpus);
 	/* The capture kernel starts on the CPU that crashed: it must not send the boot CPU an INIT
 	 * (the kernel's disable_cpu_apicid=), unless the administrator's words say otherwise. */
-	if (cpus > 1 && !listed("disable_cpu_apicid", &remove) && !listed("disable_cpu_apicid", &base) &&
-	    !listed("disable_cpu_apicid", &append))
-		fprintf(mem, "%sdisable_cpu_apicid=%lu", ftell(mem) ? " " : "", boot_apicid);
+	if (cpus > 1 && disable_apicid >= 0 && !listed("disable_cpu_apicid", &remove) &&
+	    !listed("disable_cpu_apicid", &base) && !listed("disable_cpu_apicid", &append))
+		fprintf(mem, "%sdisable_cpu_apicid=%ld", ftell(mem) ? " " : "", disable_apicid);
 	/* no5lvl unless the command line has it already, or KDUMP_COMMANDLINE_REMOVE names it
 	 * (the way to keep 5-level paging in the capture kernel). */
 	if (!listed("no5lvl", &remove) && !listed("no5lvl", &base) && !listed("no5lvl", &append) &&

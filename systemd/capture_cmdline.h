@@ -7,9 +7,10 @@
 #include "ctl.h"
 
 /* *out: a new string. conf decides whether ip= is needed (ssh target). cpus above 1 replace the
- * appended nr_cpus= and maxcpus= with nr_cpus=cpus and add disable_cpu_apicid=boot_apicid
- * (capture_cpus.h) unless the command line names it; 1 leaves them as they are. */
+ * appended nr_cpus= and maxcpus= with nr_cpus=cpus; 1 leaves them as they are. disable_apicid,
+ * when not negative, is added as disable_cpu_apicid= (capture_cpus.h) unless the command line
+ * names that parameter already. */
 int capture_cmdline_build(const struct ctl *ctl, const struct kdk_kdump_conf *conf, unsigned cpus,
-			  unsigned long boot_apicid, char **out, struct kdk_err *err);
+			  long disable_apicid, char **out, struct kdk_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "estimate.h"
 #include "kdk_cpu_list.h"
@@ -78,13 +79,44 @@ int capture_cpus_boot_apicid(const struct ctl *ctl, unsigned long *apicid)
 	return 0;
 }
 
+bool capture_cpus_has_disable_apicid(const struct ctl *ctl)
+{
+	char *path = ctl_path(ctl->proc, "kallsyms"), *line = NULL;
+	bool symbols = false, found = false;
+	struct utsname uts;
+	size_t cap = 0;
+	FILE *f;
+
+	if (uname(&uts) || strcmp(uts.release, ctl->release) || !path || !(f = fopen(path, "re"))) {
+		free(path);
+		return true;
+	}
+	while (!found && getline(&line, &cap, f) > 0) {
+		/* "ADDRESS TYPE NAME[\t[MODULE]]" */
+		char *name = strchr(line, ' ');
+
+		if (!name || !(name = strchr(name + 1, ' ')))
+			continue;
+		name++;
+		name[strcspn(name, " \t\n")] = '\0';
+		symbols = true;
+		found = !strcmp(name, "apic_set_disabled_cpu_apicid") || !strcmp(name, "disabled_cpu_apicid");
+	}
+	fclose(f);
+	free(line);
+	free(path);
+	return found || !symbols;
+}
+
 unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, const struct estimate *e,
-			     const struct kdk_err *est_err, unsigned long *boot_apicid, char *why,
+			     const struct kdk_err *est_err, long *disable_apicid, char *why,
 			     size_t why_size)
 {
 	unsigned online = capture_cpus_online(ctl), count;
+	unsigned long apicid;
 	uint64_t more;
 
+	*disable_apicid = -1;
 	if (ctl->capture_cpus) {
 		snprintf(why, why_size, "KDUMP_CPUS=%u, %u online here", ctl->capture_cpus, online);
 		count = ctl->capture_cpus < online ? ctl->capture_cpus : online;
@@ -98,7 +130,9 @@ unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, const str
 			 reserved / MiB, e->recommended / MiB, (uint64_t)CAPTURE_CPU_COST / MiB, online);
 		count = more + 1 < online ? (unsigned)more + 1 : online;
 	}
-	if (count > 1 && capture_cpus_boot_apicid(ctl, boot_apicid)) {
+	if (count < 2 || !capture_cpus_has_disable_apicid(ctl))
+		return count;
+	if (capture_cpus_boot_apicid(ctl, &apicid)) {
 		size_t used = strlen(why);
 
 		snprintf(why + used, why_size - used, "; but the boot CPU's APIC ID is not in %s/cpuinfo, "
@@ -106,5 +140,6 @@ unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, const str
 			 "waking it", ctl->proc);
 		return 1;
 	}
+	*disable_apicid = (long)apicid;
 	return count;
 }

@@ -5,6 +5,7 @@
 #ifndef KDUMPCTL_CAPTURE_CPUS_H
 #define KDUMPCTL_CAPTURE_CPUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,14 +25,22 @@ unsigned capture_cpus_online(const struct ctl *ctl);
  * "apicid", of "processor : 0"): 0, or -1 when the file or the field is not there. */
 int capture_cpus_boot_apicid(const struct ctl *ctl, unsigned long *apicid);
 
+/* Whether the capture kernel has the disable_cpu_apicid= parameter: the running kernel's
+ * <proc>/kallsyms lists its handler (apic_set_disabled_cpu_apicid) or its variable, when the
+ * capture kernel is the running one (KDUMP_KERNELVER is uname -r). Kernels whose CPU topology
+ * code keeps the real boot CPU asleep in a crash kernel by themselves (6.9 on) have neither and
+ * would only print it as an unknown parameter. Unknown (no kallsyms, another kernel): yes. */
+bool capture_cpus_has_disable_apicid(const struct ctl *ctl);
+
 /* The capture kernel's CPU count for a reservation of reserved bytes; e is kdumpctl estimate's
  * (NULL when it could not be made: why in est_err; auto then gives 1); why says how the count
- * was chosen (for kdumpctl's message). Never 0. Above 1, *boot_apicid is the boot CPU's APIC ID,
- * for disable_cpu_apicid=: the capture kernel runs on the CPU that crashed, and an INIT sent
- * from it to the boot CPU can reset or hang the machine (the kernel's documentation of that
- * parameter) — so without the ID, one CPU. */
+ * was chosen (for kdumpctl's message). Never 0. Above 1, *disable_apicid is the boot CPU's APIC
+ * ID for disable_cpu_apicid= (the capture kernel runs on the CPU that crashed, and an INIT sent
+ * from it to the boot CPU can reset or hang the machine: the kernel's documentation of that
+ * parameter), or -1 where the kernel needs no such parameter — so where it needs one and the
+ * ID is not known, one CPU. */
 unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, const struct estimate *e,
-			     const struct kdk_err *est_err, unsigned long *boot_apicid, char *why,
+			     const struct kdk_err *est_err, long *disable_apicid, char *why,
 			     size_t why_size);
 
 #endif

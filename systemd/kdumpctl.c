@@ -140,7 +140,7 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	uint64_t reserved;
 	struct stat st = { 0 };
 	char cpus_why[512];
-	unsigned long boot_apicid = 0;
+	long disable_apicid = -1;
 	unsigned cpus;
 	struct estimate e;
 	struct kdk_err est_err = { 0 };
@@ -174,11 +174,11 @@ static int load(struct ctl *ctl, enum rebuild_mode mode)
 	if (conf.auto_reset_crashkernel || !ctl->capture_cpus)
 		have_estimate = !estimate_compute(ctl, &e, &est_err);
 	auto_reset_crashkernel(ctl, &conf, reserved, have_estimate ? &e : NULL, &est_err);
-	cpus = capture_cpus_choose(ctl, reserved, have_estimate ? &e : NULL, &est_err, &boot_apicid,
+	cpus = capture_cpus_choose(ctl, reserved, have_estimate ? &e : NULL, &est_err, &disable_apicid,
 				   cpus_why, sizeof(cpus_why));
 	if (cpus > 1 || ctl->capture_cpus != 1)
 		ctl_info(ctl, "the capture kernel gets %u CPU%s (%s)", cpus, cpus > 1 ? "s" : "", cpus_why);
-	if (capture_cmdline_build(ctl, &conf, cpus, boot_apicid, &cmdline, &err) ||
+	if (capture_cmdline_build(ctl, &conf, cpus, disable_apicid, &cmdline, &err) ||
 	    ctl_split_words(ctl->kexec_args, &kexec_args, &err))
 		goto out;
 	if (asprintf(&initrd_opt, "--initrd=%s", ctl->initrd) < 0 ||

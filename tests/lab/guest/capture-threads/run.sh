@@ -3,7 +3,8 @@
 # capture kernel with nr_cpus=kdk_cpus (our kexec, kexec_file_load) and crash. The capture /init
 # saves with the core_collector of the image's kdump.conf and says how long the vmcore took.
 # As kdumpctl does for more than one CPU, the boot CPU's APIC ID is given as disable_cpu_apicid=
-# (the capture kernel must not send it an INIT); the crash is made on CPU kdk_crash_cpu (default
+# where the kernel has that parameter (the capture kernel must not send it an INIT; 6.9 on see
+# to it themselves); the crash is made on CPU kdk_crash_cpu (default
 # 0, taskset), so that the capture kernel starts on the boot CPU and brings up the others (on
 # another CPU it comes up with one CPU fewer, the boot CPU left asleep).
 cmdline=$(cat /proc/cmdline)
@@ -17,7 +18,7 @@ fill=$(arg kdk_fill_mib)
 head -c $((fill * 786432)) /dev/urandom | base64 > /tmp/fill.txt
 lab_marker "filled $(du -m /tmp/fill.txt | cut -f1) MiB"
 append="console=ttyS0,115200 irqpoll nr_cpus=${cpus:-1} reset_devices panic=-1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
-if [ "${cpus:-1}" -gt 1 ]; then
+if [ "${cpus:-1}" -gt 1 ] && grep -q ' apic_set_disabled_cpu_apicid$' /proc/kallsyms; then
 	apicid=$(awk '$1 == "processor" { cpu = $3 } cpu == "0" && /^initial apicid/ { print $NF; exit }' /proc/cpuinfo)
 	append="$append disable_cpu_apicid=${apicid:-0}"
 fi

@@ -10,10 +10,15 @@
 # the capture kernel's banner, to its /init, and to QEMU's exit; the guest's clocks cannot (the
 # capture kernel's starts again at 0). KDK_BENCH_CYCLE_ROUNDS (default 3) alternating rounds;
 # medians compared. Target: ours ≤ 0.8× the reference's cycle.
+# KDK_BENCH_CYCLE_CPUS (default 1): the capture kernel's CPUs for both stacks (nr_cpus=N of the
+# 2-CPU guest, the crash made on CPU 0); with more than one, ours compresses in one thread per
+# CPU (the capture /init's default) and the reference runs makedumpfile --num-threads N (what
+# kdump-utils does).
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/bench-lib.sh"
 release=${KDK_BENCH_KERNEL:-$KDK_KERNEL_61}
 rounds=${KDK_BENCH_CYCLE_ROUNDS:-3}
+cpus=${KDK_BENCH_CYCLE_CPUS:-1}
 export KDK_GUEST_MEM=1024
 command -v makedumpfile > /dev/null || { echo "bench: makedumpfile not installed (scripts/install-deps)"; exit 1; }
 ref_kexec=$(command -v kexec) || { echo "bench: Debian's kexec-tools not installed (scripts/install-deps)"; exit 1; }
@@ -29,6 +34,10 @@ printf '%s\n' "ext4 LABEL=kdktarget" "path /var/crash" "core_collector dumpsave 
 lab_capture_images "$run/ours" "$release" "$run/ours/kdump.conf" || { echo "bench: our capture images failed"; exit 1; }
 # reference: a busybox capture initramfs with makedumpfile and its libraries, loaded by kexec-tools
 mapfile -t mdf_files < <(lab_binary_files "$(command -v makedumpfile)" /ref/makedumpfile)
+# glibc loads libgcc_s at run time for pthread_exit (makedumpfile's --num-threads): ldd does not list it
+libgcc=/lib/x86_64-linux-gnu/libgcc_s.so.1
+[ -e "$libgcc" ] || { echo "bench: $libgcc not found (makedumpfile's threads need it)"; exit 1; }
+mdf_files+=(--file "$(realpath "$libgcc"):$libgcc")
 mapfile -t kexec_files < <(lab_binary_files "$ref_kexec" /kdk/kexec)
 "$LAB_DIR/initramfs" "$run/ref/capture.img" --kernel "$release" --module virtio_blk --module virtio_pci \
 	--run "$LAB_DIR/guest/cycle-bench/ref-capture.sh" "${mdf_files[@]}" > /dev/null ||
@@ -44,7 +53,7 @@ cycle() {
 	"$LAB_DIR/disk" make "$run/target.img" 1G kdktarget 5e1f0c1e-0000-4000-8000-00000000c1c1 > /dev/null
 	rm -f "$run/qemu.pid"
 	lab_qemu_start "$run" 400 -kernel "$kdir/vmlinuz" -initrd "$img/first.img" -no-reboot \
-		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M kdk_kexec=-s" \
+		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M kdk_kexec=-s kdk_capture_cpus=$cpus" \
 		-drive "file=$run/target.img,if=virtio,format=raw"
 	# the capture /init's first line: ours says so; the reference's is the lab /init's marker
 	init_re='^kdump: kdumpkit capture /init'
@@ -62,7 +71,7 @@ cycle() {
 	echo "$times" | awk '{ t[$1] = $2 } END { printf "%.2f %.2f %.2f %.2f\n", t["banner"], t["init"] - t["banner"], t["exit"] - t["init"], t["exit"] }'
 }
 
-echo "capture cycle, panic → vmcore saved → power off: ours vs kexec-tools + makedumpfile in busybox, $release, 1 GiB guest, crashkernel=256M, $rounds rounds"
+echo "capture cycle, panic → vmcore saved → power off: ours vs kexec-tools + makedumpfile in busybox, $release, 1 GiB guest, crashkernel=256M, capture kernel with $cpus CPU(s), $rounds rounds"
 printf '%-6s %-9s %12s %12s %12s %9s\n' round stack "panic→kernel" "kernel→init" "init→off" total
 alternate "$rounds" cycle '%-6s %-9s %12s %12s %12s %9s\n' ref ours
 ours=$(median < "$out/t-ours"); ref=$(median < "$out/t-ref")

@@ -7,6 +7,9 @@
 #   kdk_wait=N            kdumpkit.wait=N: how long the capture /init waits for its target
 #   kdk_capture_append=W  W appended to the capture command line as it is (ip=… for ssh
 #                         targets); may be given more than once
+#   kdk_capture_cpus=N    nr_cpus=N for the capture kernel instead of 1 (and, as kdumpctl does,
+#                         disable_cpu_apicid= where the kernel has it); the crash is then made on
+#                         CPU 0, so that the capture kernel starts on the boot CPU and has N
 cmdline=$(cat /proc/cmdline)
 arg() {
 	for w in $cmdline; do
@@ -23,6 +26,16 @@ append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 
 [ -n "$(arg kdk_wait)" ] && append="$append kdumpkit.wait=$(arg kdk_wait)"
 for w in $(arg kdk_capture_append); do append="$append $w"; done
 mode=$(arg kdk_kexec)
+cpus=$(arg kdk_capture_cpus)
+crash_on=
+if [ "${cpus:-1}" -gt 1 ]; then
+	append=$(echo "$append" | sed "s/ nr_cpus=1 / nr_cpus=$cpus /; s/ maxcpus=1 / /")
+	if grep -q ' apic_set_disabled_cpu_apicid$' /proc/kallsyms; then
+		apicid=$(awk '$1 == "processor" { cpu = $3 } cpu == "0" && /^initial apicid/ { print $NF; exit }' /proc/cpuinfo)
+		append="$append disable_cpu_apicid=${apicid:-0}"
+	fi
+	crash_on="taskset 1"
+fi
 
 # A userland worth looking at in the dump: sleepers, a busy loop, a pipe.
 i=0
@@ -41,11 +54,15 @@ oops)
 	echo 1 > /proc/sys/kernel/panic_on_oops
 	lab_marker "crashing (oops)"
 	lab_drain
-	sh -c 'echo 1 > /proc/oops_test'
+	$crash_on sh -c 'echo 1 > /proc/oops_test'
 	;;
 *)
 	lab_marker "crashing (sysrq)"
 	lab_drain
-	echo c > /proc/sysrq-trigger
+	if [ -n "$crash_on" ]; then
+		$crash_on sh -c 'echo c > /proc/sysrq-trigger'
+	else
+		echo c > /proc/sysrq-trigger
+	fi
 	;;
 esac

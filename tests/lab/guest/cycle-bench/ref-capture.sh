@@ -13,7 +13,12 @@ lab_marker "ref: saving to $dir"
 # the kernel's log first, as the capture /init does (vmcore-dmesg.txt): both stacks save the same
 /ref/makedumpfile --dump-dmesg /proc/vmcore "$dir/vmcore-dmesg.txt" > /dev/null 2>&1 ||
 	lab_marker "ref: --dump-dmesg failed"
-/ref/makedumpfile -l -d 31 /proc/vmcore "$dir/vmcore-incomplete" > /dev/null 2>&1 &&
+# with more than one CPU, one thread per CPU, as kdump-utils gives makedumpfile (--num-threads)
+threads=
+[ "$(grep -c ^processor /proc/cpuinfo)" -gt 1 ] && threads="--num-threads $(grep -c ^processor /proc/cpuinfo)"
+LIBC_FATAL_STDERR_=1 /ref/makedumpfile $threads -l -d 31 /proc/vmcore "$dir/vmcore-incomplete" > /dev/null 2> /tmp/mdf.err &&
 	sync && mv "$dir/vmcore-incomplete" "$dir/vmcore" && sync
-lab_marker "ref: saved rc=$?"
+rc=$?
+[ $rc -eq 0 ] || lab_marker "ref: makedumpfile said: $(tr '\r' '\n' < /tmp/mdf.err | grep -v '%]' | tail -n 4 | tr '\n' ' ')"
+lab_marker "ref: saved rc=$rc"
 umount /mnt

@@ -56,7 +56,7 @@ int capture_cpus_boot_apicid(const struct ctl *ctl, unsigned long *apicid)
 		free(path);
 		return -1;
 	}
-	for (line = text; line && *line; line = next) {
+	for (line = text; line; line = next) {
 		if ((next = strchr(line, '\n')))
 			*next++ = '\0';
 		if ((value = cpuinfo_field(line, "processor"))) {

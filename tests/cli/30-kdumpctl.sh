@@ -372,6 +372,11 @@ run stop
 run start
 [[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 disable_cpu_apicid=4 no5lvl panic=10" ]]
 ok $? "KDUMP_CPUS=2: nr_cpus=2 disable_cpu_apicid=4"
+printf '%s\n' "processor	: 1" "initial apicid	: 9" "" "processor	: 0" "initial apicid	: 4" "" > proc/cpuinfo
+run stop
+run start
+[[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 disable_cpu_apicid=4 no5lvl panic=10" ]]
+ok $? "processor 0 found after another CPU's block: disable_cpu_apicid=4"
 printf '%s\n' "processor	: 0" "apicid		: 7" "" > proc/cpuinfo
 run stop
 run start

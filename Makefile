@@ -187,12 +187,12 @@ $(FUZZ_BUILD)/fuzz_kcrash_%: tests/fuzz/fuzz_kcrash_%.c $(FUZZ_BUILD)/libkcrash-
 fuzz-build: $(FUZZ_BINS)
 
 # Each harness (or those FUZZ_NAMES lists) FUZZ_SECONDS seconds, one at a time, growing its
-# corpus in the per-user cache and adding the time to its ledger there (runs from every clone and
-# session add up); rewrites docs/fuzzing.md's table.
+# corpus in the per-user cache and adding the time to its ledger in tests/fuzz/ledger/ (committed:
+# runs from every clone, session and machine add up); rewrites docs/fuzzing.md's table.
 FUZZ_NAMES ?=
 fuzz: fuzz-build
 	tests/fuzz/run-fuzz --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS) --table docs/fuzzing.md \
-		--corpus $(KDK_CACHE)/fuzz/corpus --ledger $(KDK_CACHE)/fuzz/ledger $(FUZZ_NAMES)
+		--corpus $(KDK_CACHE)/fuzz/corpus --ledger tests/fuzz/ledger $(FUZZ_NAMES)
 
 # Every kept regression input once, then each harness 20 s from a fixed seed (the same mutations
 # on every machine: a crash CI finds, a rerun finds again), as many at once as there are CPUs;

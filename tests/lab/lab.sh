@@ -279,13 +279,15 @@ lab_binary_files() {
 # DIR/capture.img from our mkdumprd (our static capture /init, KDUMP_CONF, its modules), and
 # DIR/first.img, the first kernel's lab initramfs with guest/capture-cycle.sh, our static kexec,
 # the kernel image and capture.img. mkdumprd's report goes to DIR/mkdumprd.out. LAB_CAPTURE_INIT
-# names the static /init (default kdump-init; kdump-init-ssh for ssh targets).
+# names the static /init (default kdump-init; kdump-init-ssh for ssh targets; a path that starts
+# with / is taken as it is: t/55's floor probe).
 lab_capture_images() {
-	local dir=$1 release=$2 conf=$3 ko=${4:-} kdir
+	local dir=$1 release=$2 conf=$3 ko=${4:-} kdir init=${LAB_CAPTURE_INIT:-kdump-init}
 	kdir=$(lab_kernel_dir "$release")
+	[ "${init#/}" != "$init" ] || init=$KDK_BUILD/static/$init
 	# shellcheck disable=SC2086 # LAB_MKDUMPRD_ARGS: words (--proc DIR --dev-disk DIR for t/54)
 	"$KDK_BUILD/mkdumprd" --moddir "$kdir/root/lib/modules/$release" -c "$conf" ${LAB_MKDUMPRD_ARGS:-} \
-		--init "$KDK_BUILD/static/${LAB_CAPTURE_INIT:-kdump-init}" "$dir/capture.img" > "$dir/mkdumprd.out" 2>&1 ||
+		--init "$init" "$dir/capture.img" > "$dir/mkdumprd.out" 2>&1 ||
 		{ cat "$dir/mkdumprd.out" >&2; return 1; }
 	"$LAB_DIR/initramfs" "$dir/first.img" --kernel "$release" \
 		--run "$LAB_DIR/guest/capture-cycle.sh" ${ko:+--extra-module "$ko"} \

@@ -12,7 +12,7 @@
 #      plus its unpacked size, less the probe image's, rounded up, + 1M for the step). Where the
 #      probe itself fails at 60M, issue 18's 60M target lies below what the kernel needs to reach
 #      user space at all, whatever the initramfs (found 2026-12-05: 6.1 cloud, floor 61M with
-#      kexec_file_load, 62M with kexec_load; ours 64M with each).
+#      each syscall, 62M once with kexec_load — where the region lies moves it; ours 64M).
 #      Recorded in $KDK_RUNS/crashkernel-<release>.txt.
 #   2. The estimate's calibration: on every lab kernel (KDK_LAB_KERNELS), a 1 and a 2 GiB guest, a
 #      local (ext4) and an ssh target, `kdumpctl estimate` is asked on the host about that kernel and

@@ -117,7 +117,7 @@ try() {
 			echo "the probe reached /init ($(grep -ao 'MemTotal: *[0-9]* kB' "$run/serial.log" | tr -s ' ' | head -n 1))"
 			return 0
 		fi
-		echo "the probe did not reach /init: $(grep -aoE 'Out of memory[^\r]*|Kernel panic[^\r]*' "$run/serial.log" | tail -n 1)"
+		echo "the probe did not reach /init: $(grep -aoE 'Out of memory.*|Kernel panic.*' "$run/serial.log" | tr -d '\r' | tail -n 1)"
 		return 1
 	fi
 	if [ "$target" = local ]; then
@@ -138,7 +138,7 @@ try() {
 	if ! grep -aq 'KDK-LAB: kexec -p rc=0' "$run/serial.log"; then
 		echo "not loaded: $(grep -a '^kexec:' "$run/serial.log" | head -n 1)"
 	elif ! grep -aq '^kdump: kdumpkit capture /init' "$run/serial.log"; then
-		echo "the capture kernel did not reach /init: $(grep -aoE 'Out of memory[^\r]*|Kernel panic[^\r]*' "$run/serial.log" | tail -n 1)"
+		echo "the capture kernel did not reach /init: $(grep -aoE 'Out of memory.*|Kernel panic.*' "$run/serial.log" | tr -d '\r' | tail -n 1)"
 	else
 		echo "/init ran but saved nothing: $(grep -aE '^kdump: .*(fail|cannot|killed)' "$run/serial.log" | head -n 1 | tr -d '\r')"
 	fi

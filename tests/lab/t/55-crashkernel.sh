@@ -7,12 +7,13 @@
 #      64M: ../shared/lab-facts.md); the check holds 64M, the diag says whether 60M was reached.
 #      Then, in 1M steps, our smallest exactly, and the kernel's own floor: the smallest size at
 #      which the same capture kernel, command line and syscall reach a /init of 9 KB with no C
-#      library (tests/lab/guest/floor-init.c, the probe), stepping down until it fails. The check:
-#      ours captures within its image's cost of that floor (the capture image's compressed size
-#      plus its unpacked size, less the probe image's, rounded up, + 1M for the step). Where the
-#      probe itself fails at 60M, issue 18's 60M target lies below what the kernel needs to reach
-#      user space at all, whatever the initramfs (found 2026-12-05: 6.1 cloud, floor 61M with
-#      each syscall, 62M once with kexec_load — where the region lies moves it; ours 64M).
+#      library (tests/lab/guest/floor-init.c, the probe), from 60M up until it reaches /init or
+#      down until it does not. The check: ours captures within its image's cost of that floor (the
+#      capture image's compressed size plus its unpacked size, less the probe image's, rounded up,
+#      + 1M for the step, + 1M for the floor's spread from boot to boot). Where the probe itself
+#      fails at 60M, issue 18's 60M target lies below what the kernel needs to reach user space,
+#      whatever the initramfs (found 2026-12-05 on 6.1 cloud: floor 60–62M over four runs, the
+#      same region each time; ours 63–64M).
 #      Recorded in $KDK_RUNS/crashkernel-<release>.txt.
 #   2. The estimate's calibration: on every lab kernel (KDK_LAB_KERNELS), a 1 and a 2 GiB guest, a
 #      local (ext4) and an ssh target, `kdumpctl estimate` is asked on the host about that kernel and
@@ -178,7 +179,7 @@ for mode in -s -c; do
 	[ -n "$smallest" ] && [ "${smallest%M}" -le 60 ] && diag "$syscall: the 60M target is met" ||
 		diag "$syscall: the 60M target is NOT met (smallest ${smallest:-none})"
 	[ -n "$smallest" ] || continue
-	# Ours in 1M steps below the 4M result, then the kernel's floor with the probe from there down.
+	# Ours in 1M steps below the 4M result, then the kernel's floor with the probe.
 	ours=${smallest%M}
 	while [ "$ours" -gt 40 ]; do
 		outcome=$(try "$release" 1024 local "$((ours - 1))M" "$mode") || {
@@ -188,24 +189,37 @@ for mode in -s -c; do
 		record+="$syscall crashkernel=$((ours - 1))M: $outcome"$'\n'
 		ours=$((ours - 1))
 	done
-	floor= step=$ours
-	while [ "$step" -gt 40 ]; do
-		step=$((step - 1))
-		outcome=$(try "$release" 1024 floor "${step}M" "$mode") || {
+	# The probe from 60M (the target; below ours): up until it reaches /init, or down until it
+	# does not — two boots where the floor lies just above 60M, as on 6.1.
+	floor= step=$((ours - 1 < 60 ? ours - 1 : 60))
+	if outcome=$(try "$release" 1024 floor "${step}M" "$mode"); then
+		floor=$step
+		while [ "$step" -gt 40 ]; do
 			record+="$syscall probe crashkernel=${step}M: $outcome"$'\n'
-			floor=$((step + 1))
-			break
-		}
+			step=$((step - 1))
+			outcome=$(try "$release" 1024 floor "${step}M" "$mode") || break
+			floor=$step
+		done
+	fi
+	record+="$syscall probe crashkernel=${step}M: $outcome"$'\n'
+	while [ -z "$floor" ] && [ "$step" -lt "$ours" ]; do
+		step=$((step + 1))
+		outcome=$(try "$release" 1024 floor "${step}M" "$mode") && floor=$step
 		record+="$syscall probe crashkernel=${step}M: $outcome"$'\n'
 	done
 	ours_img=$(images "$release" local) && probe_img=$(images "$release" floor) || bail "capture images"
 	cost=$(($(image_cost_kib "$ours_img") - $(image_cost_kib "$probe_img")))
-	allowed=$(((cost + 1023) / 1024 + 1))
-	record+="$syscall: ours ${ours}M, the kernel's floor ${floor:-below 41}M, our image's cost ${cost} KiB"$'\n'
+	# Allowed: the image's cost rounded up, + 1M for the step, + 1M for the floor's own run-to-run
+	# spread (the same size reaches /init in one boot and not the next: 60–62M seen on 6.1).
+	allowed=$(((cost + 1023) / 1024 + 2))
+	floor_text=${floor:+${floor}M}
+	record+="$syscall: ours ${ours}M, the kernel's floor ${floor_text:-not found}, our image's cost ${cost} KiB"$'\n'
 	[ -n "$floor" ] && [ $((ours - floor)) -le "$allowed" ]
-	ok $? "$release, $syscall: ours captures at ${ours}M, ${floor:+$((ours - floor))M above }the kernel's floor ${floor:-(not found)}M (a 9 KB /init); at most ${allowed}M (our image: $cost KiB more than the probe's, + 1M)"
+	ok $? "$release, $syscall: ours captures at ${ours}M, ${floor:+$((ours - floor))M above }the kernel's floor ${floor_text:-(not found)} (a 9 KB /init); at most ${allowed}M (our image: $cost KiB more than the probe's, + 1M step, + 1M spread)"
 	if [ -n "$floor" ] && [ "$floor" -gt 60 ]; then
-		diag "$syscall: 60M is below this kernel's own floor (${floor}M): no capture image can reach it with this command line"
+		diag "$syscall: 60M is below this kernel's own floor here (${floor}M): no capture image reaches /init there"
+	elif [ -n "$floor" ]; then
+		diag "$syscall: the kernel alone reaches /init at ${floor}M here; a capture image needs its own size on top"
 	fi
 done
 printf '%s, 1024 MiB guest, %s\n%s' "$release" "$(date -u +%Y-%m-%d)" "$record" > "$KDK_RUNS/crashkernel-$release.txt"

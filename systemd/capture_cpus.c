@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "estimate.h"
 #include "kdk_cpu_list.h"
+#include "ksyms.h"
 
 #define MiB ((uint64_t)1024 * 1024)
 
@@ -81,31 +81,27 @@ int capture_cpus_boot_apicid(const struct ctl *ctl, unsigned long *apicid)
 
 bool capture_cpus_has_disable_apicid(const struct ctl *ctl)
 {
-	char *path = ctl_path(ctl->proc, "kallsyms"), *line = NULL;
-	bool symbols = false, found = false;
-	struct utsname uts;
-	size_t cap = 0;
-	FILE *f;
+	const char *slash = ctl->kernel ? strrchr(ctl->kernel, '/') : NULL;
+	struct kdk_symtab tab;
+	struct kdk_err err = { 0 };
+	bool found;
+	char *map;
 
-	if (uname(&uts) || strcmp(uts.release, ctl->release) || !path || !(f = fopen(path, "re"))) {
-		free(path);
+	/* The capture kernel's own System.map, beside its image (/boot/System.map-RELEASE). */
+	if (asprintf(&map, "%.*s/System.map-%s", slash ? (int)(slash - ctl->kernel) : 1,
+		     slash ? ctl->kernel : ".", ctl->release) < 0)
 		return true;
+	kdk_symtab_init(&tab, "System.map");
+	if (kdk_symtab_load_map(&tab, map, &err) < 0 || tab.syms.len == 0) {
+		kdk_symtab_free(&tab);
+		free(map);
+		return true;    /* unknown: the kernel ignores a parameter it does not have */
 	}
-	while (!found && getline(&line, &cap, f) > 0) {
-		/* "ADDRESS TYPE NAME[\t[MODULE]]" */
-		char *name = strchr(line, ' ');
-
-		if (!name || !(name = strchr(name + 1, ' ')))
-			continue;
-		name++;
-		name[strcspn(name, " \t\n")] = '\0';
-		symbols = true;
-		found = !strcmp(name, "apic_set_disabled_cpu_apicid") || !strcmp(name, "disabled_cpu_apicid");
-	}
-	fclose(f);
-	free(line);
-	free(path);
-	return found || !symbols;
+	found = kdk_symtab_by_name(&tab, "apic_set_disabled_cpu_apicid") ||
+		kdk_symtab_by_name(&tab, "disabled_cpu_apicid");
+	kdk_symtab_free(&tab);
+	free(map);
+	return found;
 }
 
 unsigned capture_cpus_choose(const struct ctl *ctl, uint64_t reserved, const struct estimate *e,

@@ -25,11 +25,11 @@ unsigned capture_cpus_online(const struct ctl *ctl);
  * "apicid", of "processor : 0"): 0, or -1 when the file or the field is not there. */
 int capture_cpus_boot_apicid(const struct ctl *ctl, unsigned long *apicid);
 
-/* Whether the capture kernel has the disable_cpu_apicid= parameter: the running kernel's
- * <proc>/kallsyms lists its handler (apic_set_disabled_cpu_apicid) or its variable, when the
- * capture kernel is the running one (KDUMP_KERNELVER is uname -r). Kernels whose CPU topology
- * code keeps the real boot CPU asleep in a crash kernel by themselves (6.9 on) have neither and
- * would only print it as an unknown parameter. Unknown (no kallsyms, another kernel): yes. */
+/* Whether the capture kernel has the disable_cpu_apicid= parameter: its own System.map, beside
+ * its image (<dir of KDUMP_KERNEL>/System.map-<KDUMP_KERNELVER>), names the parameter's handler
+ * (apic_set_disabled_cpu_apicid) or its variable. Kernels whose CPU topology code keeps the real
+ * boot CPU asleep in a crash kernel by themselves (6.9 on) have neither and would only print it
+ * as an unknown parameter. Unknown (no readable System.map): yes. */
 bool capture_cpus_has_disable_apicid(const struct ctl *ctl);
 
 /* The capture kernel's CPU count for a reservation of reserved bytes; e is kdumpctl estimate's

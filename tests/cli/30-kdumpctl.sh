@@ -394,30 +394,28 @@ run start
 [ $status -eq 0 ] && [[ "$(tail -n 1 kexec.calls)" != *nr_cpus=2* ]] && [[ "$(tail -n 1 kexec.calls)" != *disable_cpu_apicid* ]] &&
 	grep -q "the capture kernel gets 1 CPU (KDUMP_CPUS=2, 64 online here; but the boot CPU's APIC ID is not in $work/proc/cpuinfo" err
 ok $? "no <proc>/cpuinfo: one CPU, and why ($(grep -o 'the capture kernel gets.*' err))"
-# Kernels whose topology code keeps the real boot CPU asleep in a crash kernel by itself (6.9 on)
-# have no disable_cpu_apicid=: where the running kernel's kallsyms lacks it, it is not added
-# (and /proc/cpuinfo is not needed); a kallsyms with its handler (6.1), or a capture kernel
-# other than the running one (KDUMP_KERNELVER), still gets it.
-printf '%s\n' "0000000000000000 T _stext" "0000000000000000 T topology_register_boot_apic" \
-	"0000000000000000 t ext4_fill_super	[ext4]" > proc/kallsyms
-sed -i "s/^KDUMP_KERNELVER=.*/KDUMP_KERNELVER=$(uname -r)/" settings    # the capture kernel is the running one
+# Kernels whose topology code keeps the real boot CPU asleep in a crash kernel by themselves (6.9
+# on) have no disable_cpu_apicid=: where the capture kernel's own System.map (beside KDUMP_KERNEL)
+# lacks it, it is not added (and /proc/cpuinfo is not needed); a System.map with its handler
+# (6.1), or none to read (the parameters unknown), still gets it.
+printf '%s\n' "ffffffff81000000 T _stext" "ffffffff81234560 T topology_register_boot_apic" \
+	> "$work/System.map-9.9.9-test"
 run stop
 run start
 [ $status -eq 0 ] && [[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 no5lvl panic=10" ]]
-ok $? "kallsyms without disable_cpu_apicid's handler (6.9 on): nr_cpus=2 alone ($(tail -n 1 kexec.calls | grep -o 'nr_cpus.*'))"
-printf '%s\n' "0000000000000000 T _stext" "0000000000000000 t apic_set_disabled_cpu_apicid" > proc/kallsyms
+ok $? "System.map without disable_cpu_apicid's handler (6.9 on): nr_cpus=2 alone ($(tail -n 1 kexec.calls | grep -o 'nr_cpus.*'))"
+printf '%s\n' "ffffffff81000000 T _stext" "ffffffff81234560 t apic_set_disabled_cpu_apicid" > "$work/System.map-9.9.9-test"
 printf '%s\n' "processor	: 0" "initial apicid	: 0" > proc/cpuinfo
 run stop
 run start
 [[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 disable_cpu_apicid=0 no5lvl panic=10" ]]
-ok $? "kallsyms with its handler (6.1): disable_cpu_apicid=0"
-printf '%s\n' "0000000000000000 T _stext" > proc/kallsyms
-sed -i "s/^KDUMP_KERNELVER=.*/KDUMP_KERNELVER=0.0.0-other/" settings
+ok $? "System.map with its handler (6.1): disable_cpu_apicid=0"
+rm -f "$work/System.map-9.9.9-test"
 run stop
 run start
 [[ "$(tail -n 1 kexec.calls)" == *" nr_cpus=2 disable_cpu_apicid=0 no5lvl panic=10" ]]
-ok $? "a capture kernel other than the running one (KDUMP_KERNELVER): its parameters unknown, disable_cpu_apicid=0"
-rm -f proc/kallsyms proc/cpuinfo
+ok $? "no System.map beside the capture kernel: its parameters unknown, disable_cpu_apicid=0"
+rm -f proc/cpuinfo
 cp settings.good settings && echo "KDUMP_CPUS=0" >> settings
 run start
 [ $status -eq 1 ] && grep -qF "$work/settings:5: KDUMP_CPUS \"0\": expected auto or a number of CPUs from 1 to 1024" err

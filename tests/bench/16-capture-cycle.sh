@@ -66,7 +66,10 @@ cycle() {
 	saved=$("$LAB_DIR/disk" ls "$run/target.img" /var/crash 2> /dev/null | head -n 1)
 	[ -n "$saved" ] && "$LAB_DIR/disk" ls "$run/target.img" "/var/crash/$saved" > "$run/saved.ls" &&
 		grep -qx vmcore "$run/saved.ls" && grep -qx vmcore-dmesg.txt "$run/saved.ls" ||
-		{ echo "bench: the $stack cycle did not save vmcore and vmcore-dmesg.txt (see $out/serial-$stack.log)" >&2; return 1; }
+		{ local kept=$out/serial-$stack-failed-$(date +%H%M%S).log
+		  cp "$run/serial.log" "$kept"
+		  echo "bench: the $stack cycle did not save vmcore and vmcore-dmesg.txt (see $kept): $(grep -ao 'KDK-LAB: ref: .*\|^kdump: .*fail.*' "$kept" | tr -d '\r' | tail -n 3 | tr '\n' ' ')" >&2
+		  return 1; }
 	rm -f "$run/target.img"
 	echo "$times" | awk '{ t[$1] = $2 } END { printf "%.2f %.2f %.2f %.2f\n", t["banner"], t["init"] - t["banner"], t["exit"] - t["init"], t["exit"] }'
 }

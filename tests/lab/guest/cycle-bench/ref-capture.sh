@@ -16,7 +16,13 @@ lab_marker "ref: saving to $dir"
 # with more than one CPU, one thread per CPU, as kdump-utils gives makedumpfile (--num-threads)
 threads=
 [ "$(grep -c ^processor /proc/cpuinfo)" -gt 1 ] && threads="--num-threads $(grep -c ^processor /proc/cpuinfo)"
-LIBC_FATAL_STDERR_=1 /ref/makedumpfile $threads -l -d 31 /proc/vmcore "$dir/vmcore-incomplete" > /dev/null 2> /tmp/mdf.err &&
+# glibc loads libgcc_s when a thread first exits (pthread_exit unwinds); in this initramfs that
+# load failed now and then ("libgcc_s.so.1 must be installed for pthread_exit to work", abort: 1
+# of 8 threaded rounds on 2026-12-05), so it is loaded at the start instead, as the installed
+# system's ld.so.cache would find it at once.
+preload=
+[ -n "$threads" ] && preload=/lib/x86_64-linux-gnu/libgcc_s.so.1
+LD_PRELOAD=$preload LIBC_FATAL_STDERR_=1 /ref/makedumpfile $threads -l -d 31 /proc/vmcore "$dir/vmcore-incomplete" > /dev/null 2> /tmp/mdf.err &&
 	sync && mv "$dir/vmcore-incomplete" "$dir/vmcore" && sync
 rc=$?
 [ $rc -eq 0 ] || lab_marker "ref: makedumpfile said: $(tr '\r' '\n' < /tmp/mdf.err | grep -v '%]' | tail -n 4 | tr '\n' ' ')"

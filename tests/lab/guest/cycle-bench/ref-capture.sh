@@ -17,7 +17,7 @@ lab_marker "ref: saving to $dir"
 threads=
 [ "$(grep -c ^processor /proc/cpuinfo)" -gt 1 ] && threads="--num-threads $(grep -c ^processor /proc/cpuinfo)"
 # glibc loads libgcc_s when a thread first exits (pthread_exit unwinds); in this initramfs that
-# load failed now and then ("libgcc_s.so.1 must be installed for pthread_exit to work", abort: 1
+# load failed now and then ("libgcc_s.so.1 must be installed for pthread_exit to work", abort: 2
 # of 8 threaded rounds on 2026-12-05), so it is loaded at the start instead, as the installed
 # system's ld.so.cache would find it at once.
 preload=

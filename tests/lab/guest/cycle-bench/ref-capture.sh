@@ -14,8 +14,9 @@ lab_marker "ref: saving to $dir"
 /ref/makedumpfile --dump-dmesg /proc/vmcore "$dir/vmcore-dmesg.txt" > /dev/null 2>&1 ||
 	lab_marker "ref: --dump-dmesg failed"
 # with more than one CPU, one thread per CPU, as kdump-utils gives makedumpfile (--num-threads)
+cpus=$(grep -c ^processor /proc/cpuinfo)
 threads=
-[ "$(grep -c ^processor /proc/cpuinfo)" -gt 1 ] && threads="--num-threads $(grep -c ^processor /proc/cpuinfo)"
+[ "$cpus" -gt 1 ] && threads="--num-threads $cpus"
 # glibc loads libgcc_s when a thread first exits (pthread_exit unwinds); in this initramfs that
 # load failed now and then ("libgcc_s.so.1 must be installed for pthread_exit to work", abort: 2
 # of 8 threaded rounds on 2026-12-05), so it is loaded at the start instead, as the installed

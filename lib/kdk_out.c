@@ -2,6 +2,8 @@
  * full-read/full-write helpers shared with the flattened stream. */
 #include "kdk_out.h"
 
+#include "background_sync.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -85,14 +87,32 @@ struct file_out {
 	struct kdk_out out;     /* first: the sink is the file_out */
 	char *path;
 	int fd;
-	uint64_t unkicked;      /* bytes written since writeback was last started */
+	uint64_t unkicked;      /* bytes written since the last background flush was asked for */
 	bool dirty;             /* written since the last fsync that succeeded */
+	/* fdatasync in a thread of its own, started at the first WRITEBACK_KICK bytes; NULL before,
+	 * or when the thread could not start (then writeback is only started, not waited for). */
+	struct kdk_background_sync *flusher;
+	bool no_flusher;        /* it could not start: do not try again */
 };
 
-/* Writeback is started every WRITEBACK_KICK bytes (sync_file_range without waiting), so that the
- * disk writes while the pages that follow are read and compressed, and the final fsync finds
- * little left to do: the dump is durable sooner after its last page. */
+/* Every WRITEBACK_KICK bytes written, the background thread is asked to fdatasync the file, so
+ * that the disk (and its write cache) takes the dump while the pages that follow are read and
+ * compressed: the final fsync finds little left, and a save cut short keeps what was flushed.
+ * On the lab's disk the final fsync of a 46 MB dump fell from ~35 to ~5 ms (docs/benchmarks.md). */
 #define WRITEBACK_KICK (8u << 20)
+
+static void kick_writeback(struct file_out *f)
+{
+	struct kdk_err ignored = { 0 };
+
+	if (!f->flusher && !f->no_flusher &&
+	    kdk_background_sync_start(&f->flusher, f->fd, &ignored) < 0)
+		f->no_flusher = true;
+	if (f->flusher)
+		kdk_background_sync_request(f->flusher);
+	else    /* only a hint: a file system that cannot (EINVAL, ESPIPE) loses nothing */
+		(void)sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
 
 static int file_write_at(struct kdk_out *out, uint64_t offset, const void *buf, size_t len,
 			 struct kdk_err *err)
@@ -117,8 +137,7 @@ static int file_write_at(struct kdk_out *out, uint64_t offset, const void *buf, 
 	f->unkicked += len;
 	if (f->unkicked >= WRITEBACK_KICK) {
 		f->unkicked = 0;
-		/* Only a hint: a file system that cannot (EINVAL, ESPIPE) loses nothing. */
-		(void)sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		kick_writeback(f);
 	}
 	return 0;
 }
@@ -126,7 +145,14 @@ static int file_write_at(struct kdk_out *out, uint64_t offset, const void *buf, 
 static int file_sync(struct kdk_out *out, struct kdk_err *err)
 {
 	struct file_out *f = (struct file_out *)out;
+	int code;
 
+	/* A background flush that failed reported its error to it alone (a file description hears
+	 * of a writeback error once): it is this sync's failure. */
+	if (f->flusher && (code = kdk_background_sync_drain(f->flusher))) {
+		f->dirty = true;
+		return kdk_err_sys(err, code, "%s: fsync failed", f->path);
+	}
 	/* Delayed allocation can report ENOSPC only here: the caller must not mark the dump
 	 * complete before this succeeds. Nothing written since the last one: nothing to make
 	 * durable (a journal commit and a disk flush saved; the close still checks). */
@@ -144,6 +170,8 @@ static int file_finish(struct kdk_out *out, struct kdk_err *err)
 	int rc = file_sync(out, err);
 	int fd = f->fd;
 
+	kdk_background_sync_stop(f->flusher);
+	f->flusher = NULL;
 	f->fd = -1;
 	if (close(fd) < 0 && rc == 0)
 		rc = kdk_err_sys(err, errno, "%s: close failed", f->path);
@@ -154,6 +182,7 @@ static void file_release(struct kdk_out *out)
 {
 	struct file_out *f = (struct file_out *)out;
 
+	kdk_background_sync_stop(f->flusher);
 	if (f->fd >= 0)
 		close(f->fd);
 	free(f->path);

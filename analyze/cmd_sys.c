@@ -242,7 +242,9 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 	if (s->symbols_path)
 		fprintf(s->out, "      KERNEL: %s\n", s->symbols_path);
 	else
-		fprintf(s->out, "      KERNEL: (none: symbols from the dump's kallsyms, %s)\n",
+		fprintf(s->out, "      KERNEL: (none: symbols from the dump's kallsyms%s, %s)\n",
+			s->syms.source && strstr(s->syms.source, "kernel image") ?
+				" (found in its kernel image: no VMCOREINFO keys before 6.0)" : "",
 			s->syms.encoding ? s->syms.encoding : "encoding unknown");
 	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
 	cpus = print_cpus(s, err);

@@ -12,13 +12,15 @@
  *                          without it every offset is base + (u32)offset. Since 7.0
  *                          (a081b5789255) there is no relative base: each offset is relative
  *                          to its own place, &kallsyms_offsets[i] + offset.
- * Which encoding the dump uses follows from the keys VMCOREINFO has, then from the one that puts
- * _stext where VMCOREINFO's SYMBOL(_stext) says (docs/formats/kallsyms.md). */
+ * Where the tables are: VMCOREINFO's keys (6.0+), else their shape in the kernel image
+ * (kallsyms_find.c). Which encoding the dump uses follows from what was found, then from the one
+ * that puts _stext where VMCOREINFO's SYMBOL(_stext) says (docs/formats/kallsyms.md). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kallsyms.h"
+#include "kallsyms_find.h"
 
 #define CHUNK 65536
 
@@ -43,16 +45,6 @@ static int stream_byte(struct virt_stream *s, unsigned char *out, struct kdk_err
 		s->pos = 0;
 	}
 	*out = s->buf[s->pos++];
-	return 0;
-}
-
-static int symbol_of(const struct kdk_vmcoreinfo *vi, const char *name, uint64_t *value,
-		     struct kdk_err *err)
-{
-	if (kdk_vmcoreinfo_symbol(vi, name, value))
-		return kdk_err_set(err, ENOENT, "VMCOREINFO has no SYMBOL(%s) (kernel older than 6.0, "
-						"or a dump without VMCOREINFO): give a vmlinux or System.map",
-				   name);
 	return 0;
 }
 
@@ -88,10 +80,10 @@ static int names_room(struct decoded *d, size_t *cap, size_t more, struct kdk_er
 	return 0;
 }
 
-static int decode_names(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read, void *ctx,
+static int decode_names(const struct kdk_kallsyms_tables *t, kdk_read_virt_fn read, void *ctx,
 			struct decoded *d, struct kdk_err *err)
 {
-	uint64_t names_addr, table_addr, index_addr;
+	uint64_t names_addr = t->names, table_addr = t->token_table, index_addr = t->token_index;
 	uint16_t token_index[256];
 	char *table = NULL;
 	size_t cap = (size_t)d->count * 24 + 4096;
@@ -99,10 +91,7 @@ static int decode_names(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read, 
 	uint32_t i;
 	int rc;
 
-	if ((rc = symbol_of(vi, "kallsyms_names", &names_addr, err)) ||
-	    (rc = symbol_of(vi, "kallsyms_token_table", &table_addr, err)) ||
-	    (rc = symbol_of(vi, "kallsyms_token_index", &index_addr, err)) ||
-	    (rc = read(ctx, index_addr, token_index, sizeof(token_index), err)))
+	if ((rc = read(ctx, index_addr, token_index, sizeof(token_index), err)))
 		return rc;
 	/* The token table ends with the last token; 64 KiB is far more than 256 tokens use, and
 	 * any u16 index stays inside it. */
@@ -196,55 +185,63 @@ static uint64_t address_of(const struct decoded *d, uint32_t i, enum encoding en
 	}
 }
 
+/* The tables: VMCOREINFO's, or (a kernel before 6.0) found in the image from _stext. */
+static int locate_tables(const struct kdk_vmcoreinfo *vi, uint64_t stext, kdk_read_virt_fn read_virt,
+			 void *read_ctx, struct kdk_kallsyms_tables *t, struct kdk_err *err)
+{
+	uint64_t ignored;
+
+	if (!kdk_vmcoreinfo_symbol(vi, "kallsyms_num_syms", &ignored))
+		return kdk_kallsyms_tables_from_vmcoreinfo(vi, t, err);
+	if (kdk_kallsyms_tables_find(stext, KDK_KALLSYMS_SCAN_BYTES, read_virt, read_ctx, t, err) < 0)
+		return kdk_err_prefix(err, "VMCOREINFO has no SYMBOL(kallsyms_num_syms) (a kernel "
+					   "older than 6.0) and the search for the tables failed (give "
+					   "a vmlinux or System.map): ");
+	return 0;
+}
+
+/* Read array `a` into d (offsets or addresses), replacing the one read before. */
+static int read_array(const struct kdk_kallsyms_array *a, kdk_read_virt_fn read_virt, void *read_ctx,
+		      struct decoded *d, struct kdk_err *err)
+{
+	size_t width = a->kind == KDK_KALLSYMS_ADDRESSES ? sizeof(uint64_t) : sizeof(int32_t);
+	void *array = malloc((size_t)d->count * width);
+
+	if (!array)
+		return kdk_err_set(err, ENOMEM, "kallsyms offsets");
+	free(d->offsets);
+	free(d->addresses);
+	d->offsets = NULL;
+	d->addresses = NULL;
+	if (a->kind == KDK_KALLSYMS_ADDRESSES)
+		d->addresses = array;
+	else
+		d->offsets = array;
+	d->offsets_addr = a->addr;
+	return read_virt(read_ctx, a->addr, array, (size_t)d->count * width, err);
+}
+
 int kdk_kallsyms_read(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read_virt, void *read_ctx,
 		      struct kdk_symtab *tab, struct kdk_err *err)
 {
-	uint64_t num_addr, array_addr, base_addr, stext;
+	struct kdk_kallsyms_tables t;
+	uint64_t stext;
 	struct decoded d = { 0 };
-	/* Candidates in the order tried; the first that puts _stext right wins. */
-	enum encoding candidates[3];
-	size_t nr_candidates = 0, c;
-	int chosen = -1;
-	size_t width;
+	int chosen = -1, first_tried = -1;
 	uint32_t i, stext_index = UINT32_MAX;
+	size_t a, nr_tried = 0;
 	int rc;
 
 	kdk_symtab_init(tab, "kallsyms in the dump");
-	if ((rc = symbol_of(vi, "kallsyms_num_syms", &num_addr, err)) ||
-	    (rc = symbol_of(vi, "_stext", &stext, err)) ||
-	    (rc = read_virt(read_ctx, num_addr, &d.count, sizeof(d.count), err)))
+	if (kdk_vmcoreinfo_symbol(vi, "_stext", &stext))
+		return kdk_err_set(err, ENOENT, "VMCOREINFO has no SYMBOL(_stext) (or the dump has no "
+						"VMCOREINFO): give a vmlinux or System.map");
+	if ((rc = locate_tables(vi, stext, read_virt, read_ctx, &t, err)) ||
+	    (rc = read_virt(read_ctx, t.num_syms, &d.count, sizeof(d.count), err)))
 		return rc;
-	if (!kdk_vmcoreinfo_symbol(vi, "kallsyms_addresses", &array_addr)) {
-		/* crash_core.c exports kallsyms_addresses instead of _offsets/_relative_base when
-		 * KALLSYMS_BASE_RELATIVE is off. */
-		candidates[nr_candidates++] = ENC_ABSOLUTE;
-		width = sizeof(uint64_t);
-	} else {
-		if ((rc = symbol_of(vi, "kallsyms_offsets", &array_addr, err)))
-			return rc;
-		width = sizeof(int32_t);
-		d.offsets_addr = array_addr;
-		/* a081b5789255 ("kallsyms: Get rid of kallsyms relative base", 7.0) dropped
-		 * kallsyms_relative_base, and VMCOREINFO's SYMBOL of it with it. */
-		if (!kdk_vmcoreinfo_symbol(vi, "kallsyms_relative_base", &base_addr)) {
-			if ((rc = read_virt(read_ctx, base_addr, &d.base, sizeof(d.base), err)))
-				return rc;
-			candidates[nr_candidates++] = ENC_ABSOLUTE_PERCPU;
-			candidates[nr_candidates++] = ENC_BASE_RELATIVE;
-		}
-		candidates[nr_candidates++] = ENC_PLACE_RELATIVE;
-	}
 	if (!d.count || d.count > 10000000)
 		return kdk_err_set(err, EINVAL, "kallsyms_num_syms reads %u: not a symbol count", d.count);
-	if (width == sizeof(uint64_t))
-		d.addresses = malloc((size_t)d.count * width);
-	else
-		d.offsets = malloc((size_t)d.count * width);
-	if (!d.addresses && !d.offsets)
-		return kdk_err_set(err, ENOMEM, "kallsyms offsets");
-	if ((rc = read_virt(read_ctx, array_addr, d.addresses ? (void *)d.addresses : (void *)d.offsets,
-			    (size_t)d.count * width, err)) ||
-	    (rc = decode_names(vi, read_virt, read_ctx, &d, err)))
+	if ((rc = decode_names(&t, read_virt, read_ctx, &d, err)))
 		goto out;
 	for (i = 0; i < d.count && stext_index == UINT32_MAX; i++)
 		if (!strcmp(d.names + d.name_at[i] + 1, "_stext"))
@@ -254,17 +251,42 @@ int kdk_kallsyms_read(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read_vir
 					      "tables in the dump are damaged", d.count);
 		goto out;
 	}
-	for (c = 0; c < nr_candidates && chosen < 0; c++)
-		if (address_of(&d, stext_index, candidates[c]) == stext)
-			chosen = (int)candidates[c];
+	/* Per array, the encodings it can hold, in the order tried; the first that puts _stext
+	 * right wins. */
+	for (a = 0; a < t.nr_arrays && chosen < 0; a++) {
+		enum encoding candidates[3];
+		size_t nr = 0, c;
+
+		if (t.arrays[a].kind == KDK_KALLSYMS_ADDRESSES) {
+			candidates[nr++] = ENC_ABSOLUTE;
+		} else {
+			if (t.have_relative_base) {
+				if ((rc = read_virt(read_ctx, t.relative_base, &d.base, sizeof(d.base), err)))
+					goto out;
+				candidates[nr++] = ENC_ABSOLUTE_PERCPU;
+				candidates[nr++] = ENC_BASE_RELATIVE;
+			}
+			candidates[nr++] = ENC_PLACE_RELATIVE;
+		}
+		if ((rc = read_array(&t.arrays[a], read_virt, read_ctx, &d, err)))
+			goto out;
+		for (c = 0; c < nr && chosen < 0; c++, nr_tried++) {
+			if (first_tried < 0)
+				first_tried = (int)candidates[c];
+			if (address_of(&d, stext_index, candidates[c]) == stext)
+				chosen = (int)candidates[c];
+		}
+	}
 	if (chosen < 0) {
 		rc = kdk_err_set(err, EINVAL, "kallsyms: no decoding (%s%s) puts _stext at 0x%llx "
 					      "(VMCOREINFO): the kallsyms tables in the dump are damaged",
-				 encoding_name[candidates[0]], nr_candidates > 1 ? ", …" : "",
+				 first_tried < 0 ? "none" : encoding_name[first_tried], nr_tried > 1 ? ", …" : "",
 				 (unsigned long long)stext);
 		goto out;
 	}
 	tab->encoding = encoding_name[chosen];
+	if (strcmp(t.found_by, "VMCOREINFO"))
+		tab->source = "kallsyms found in the dump's kernel image";
 	for (i = 0; i < d.count && !rc; i++) {
 		const char *entry = d.names + d.name_at[i];
 

@@ -1,7 +1,8 @@
-# tests/lab/sid-apt.sh — Debian unstable (sid) through a private apt state under $KDK_CACHE/apt-sid,
-# for packages bookworm's apt does not know (sid's kernels and their headers); sourced, after lab.conf.
-# The same Debian registry as the host's (its first mirror), Suites sid; the host's apt lists are never
-# touched. sid_update refreshes the lists at most once a day; sid_apt_opts are apt's options for it.
+# tests/lab/sid-apt.sh — Debian suites the host's apt does not know, each through a private apt state
+# under $KDK_CACHE/apt-SUITE: unstable (sid: its kernels and their headers) and older releases'
+# (KDK_LAB_OLD_SUITES, e.g. bullseye-security: the 5.10 kernels); sourced, after lab.conf. The host's
+# apt lists are never touched. suite_update refreshes a suite's lists at most once a day;
+# suite_apt_opts are apt's options for it. The sid_* names are the same for sid.
 SID_STATE=$KDK_CACHE/apt-sid
 
 # The host's mirror, so sid comes from the registry bookworm already uses.
@@ -12,22 +13,37 @@ sid_host_mirror() {
 	echo "${uri:-http://deb.debian.org/debian}"
 }
 
-sid_apt_opts() {
-	echo "-o Dir::Etc::sourcelist=$SID_STATE/sources.list -o Dir::Etc::sourceparts=/dev/null" \
-	     "-o Dir::State::Lists=$SID_STATE/lists -o Dir::Cache=$SID_STATE/cache -o Dir::State::status=/dev/null" \
+# The one sources line of SUITE: security suites from Debian's security archive, the rest from
+# the host's mirror.
+suite_source() {
+	local keyring="[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]"
+	case $1 in
+	*-security) echo "deb $keyring http://security.debian.org/debian-security $1 main" ;;
+	*) echo "deb $keyring $(sid_host_mirror) $1 main" ;;
+	esac
+}
+
+suite_apt_opts() {
+	local state=$KDK_CACHE/apt-$1
+	echo "-o Dir::Etc::sourcelist=$state/sources.list -o Dir::Etc::sourceparts=/dev/null" \
+	     "-o Dir::State::Lists=$state/lists -o Dir::Cache=$state/cache -o Dir::State::status=/dev/null" \
 	     "-o APT::Sandbox::User=root"
 }
 
-# Refresh sid's package lists at most once a day (the lists are small; the .debs are cached apart).
-# Returns 1 (apt's message on stderr) when the update fails.
-sid_update() {
-	mkdir -p "$SID_STATE/lists/partial" "$SID_STATE/cache/archives/partial"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(sid_host_mirror) sid main" > "$SID_STATE/sources.list"
-	if [ -z "$(find "$SID_STATE/lists" -maxdepth 1 -name '*_sid_InRelease' -mtime -1 2>/dev/null)" ]; then
+# Refresh SUITE's package lists at most once a day (the lists are small; the .debs are cached
+# apart). Returns 1 (apt's message on stderr) when the update fails.
+suite_update() {
+	local state=$KDK_CACHE/apt-$1
+	mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+	suite_source "$1" > "$state/sources.list"
+	if [ -z "$(find "$state/lists" -maxdepth 1 -name "*_${1}_InRelease" -mtime -1 2>/dev/null)" ]; then
 		# shellcheck disable=SC2046
-		apt-get $(sid_apt_opts) update -q >&2 || return 1
+		apt-get $(suite_apt_opts "$1") update -q >&2 || return 1
 	fi
 }
+
+sid_apt_opts() { suite_apt_opts sid; }
+sid_update() { suite_update sid; }
 
 # sid_has PACKAGE — whether sid's lists (as they are; no update) know PACKAGE.
 sid_has() {

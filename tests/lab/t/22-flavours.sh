@@ -83,6 +83,15 @@ for entry in $KDK_FLAVOUR_KERNELS; do
 		"$kcrash" "$work/km.kdump" -c bt > "$work/km-bt.out" 2>&1
 		grep -qE '^ #0 .* (__crash_kexec|crash_kexec) at ' "$work/km-bt.out" && grep -q ' sysrq_handle_crash at ' "$work/km-bt.out"
 		ok $? "$name: bt of the kernel-made dump from the dump alone: __crash_kexec, then sysrq_handle_crash below ($(head -c 300 "$work/km-bt.out" | tr '\n' ' '))"
+		# An NMI on the older series (QEMU injects it; unknown_nmi_panic=1): the frames through its entry.
+		nmi=$KDK_CACHE/fixtures/$release/nmi
+		lab_fixture "$release" nmi > /dev/null || bail "$name: make the nmi fixture"
+		"$kcrash" "$nmi/vmcore.elf" -c 'bt -s' > "$work/nmi-bt.out" 2>&1
+		want=$(kernel_frames "$nmi/serial.log" 'Kernel panic - not syncing' | below_panic | tr '\n' ' ')
+		got=$(bt_frames < "$work/nmi-bt.out" | below_panic | tr '\n' ' ')
+		[ -n "$want" ] && [ "$got" = "$want" ]
+		ok $? "$name: NMI: bt from the dump alone has the kernel's Call Trace frames below panic: $got"
+		[ "$got" = "$want" ] || diag "kernel's: $want; bt said: $(head -c 400 "$work/nmi-bt.out")"
 	fi
 	# The same memory: the filtered dump lists every task the whole one does (a task_struct read
 	# past its allocation met a page -d 31 left out on 5.10, and the task was skipped).

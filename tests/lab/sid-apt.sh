@@ -1,6 +1,6 @@
 # tests/lab/sid-apt.sh — Debian suites the host's apt does not know, each through a private apt state
 # under $KDK_CACHE/apt-SUITE: unstable (sid: its kernels and their headers) and older releases'
-# (KDK_LAB_OLD_SUITES, e.g. bullseye-security: the 5.10 kernels); sourced, after lab.conf. The host's
+# (KDK_LAB_OTHER_SUITES: bullseye-security's 5.10 kernels, experimental's next series); sourced, after lab.conf. The host's
 # apt lists are never touched. suite_update refreshes a suite's lists at most once a day;
 # suite_apt_opts are apt's options for it. The sid_* names are the same for sid.
 SID_STATE=$KDK_CACHE/apt-sid

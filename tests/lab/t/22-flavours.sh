@@ -1,6 +1,7 @@
 # Lab test: kernels the other lab tests do not boot — other flavours (generic -amd64, -rt), CPUs
-# without LA57 (4-level paging) and an older series (bullseye's 5.10, whose VMCOREINFO has no
-# kallsyms keys: kcrash finds the tables in the kernel image) — crashed through sysrq and dumped by QEMU, then read with no
+# without LA57 (4-level paging), an older series (bullseye's 5.10, whose VMCOREINFO has no
+# kallsyms keys: kcrash finds the tables in the kernel image) and a newer one (experimental's
+# candidate, 5-level paging) — crashed through sysrq and dumped by QEMU, then read with no
 # vmlinux at all (what a user has for a kernel we never saw): dumpsave -d 31 saves it with free
 # pages excluded, and kcrash names the release, the panic, every task and the panic task's stack as
 # the kernel printed it (the console is the oracle: crash 8.0.2 cannot read 6.12+ reliably).
@@ -10,7 +11,7 @@
 . "$(dirname "$0")/../lab.sh"
 . "$LAB_DIR/frames.sh"
 
-: "${KDK_FLAVOUR_KERNELS:=6.12.117+deb12-amd64:max,la57=off:generic-4level ${KDK_KERNEL_SID%-cloud-amd64}-rt-amd64:max,la57=off:rt-4level $KDK_KERNEL_510:max,la57=off:older-series}"
+: "${KDK_FLAVOUR_KERNELS:=6.12.117+deb12-amd64:max,la57=off:generic-4level ${KDK_KERNEL_SID%-cloud-amd64}-rt-amd64:max,la57=off:rt-4level $KDK_KERNEL_510:max,la57=off:older-series $KDK_KERNEL_EXPERIMENTAL:max:newer-series}"
 kcrash=$KDK_BUILD/kcrash
 [ -x "$kcrash" ] || bail "$kcrash not built (make)"
 field() { sed -n "s/^ *$2: *//p" <<< "$1" | head -n 1; }

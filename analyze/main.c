@@ -17,7 +17,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: kcrash [VMLINUX|System.map] VMCORE [-c 'CMD; CMD…'] [-i FILE]\n"
 		"Analyse a saved kernel dump. Without VMLINUX/System.map the symbols come from the\n"
-		"dump itself (kallsyms, Linux 6.0+). Commands: kcrash VMCORE -c help\n"
+		"dump itself (kallsyms: named by VMCOREINFO since Linux 6.0, found in the kernel\n"
+		"image before). Commands: kcrash VMCORE -c help\n"
 		"  -c CMDS   run these commands (separated by ';') and exit\n"
 		"  -i FILE   run the commands in FILE (one per line) and exit\n"
 		"  --json    sys, ps, bt, foreach, mod, the slab caches of kmem, triage as JSON (one document per command)\n"

@@ -1,12 +1,11 @@
-# tests/lab/sid-apt.sh — Debian suites the host's apt does not know, each through a private apt state
-# under $KDK_CACHE/apt-SUITE: unstable (sid: its kernels and their headers) and older releases'
-# (KDK_LAB_OTHER_SUITES: bullseye-security's 5.10 kernels, experimental's next series); sourced, after lab.conf. The host's
-# apt lists are never touched. suite_update refreshes a suite's lists at most once a day;
-# suite_apt_opts are apt's options for it. The sid_* names are the same for sid.
-SID_STATE=$KDK_CACHE/apt-sid
+# tests/lab/suite-apt.sh — Debian suites the host's apt does not know, each through a private apt
+# state under $KDK_CACHE/apt-SUITE: unstable (sid: its kernels and their headers) and the others of
+# KDK_LAB_OTHER_SUITES (bullseye-security's 5.10 kernels, experimental's next series); sourced,
+# after lab.conf. The host's apt lists are never touched. suite_update refreshes a suite's lists at
+# most once a day; suite_apt_opts are apt's options for it; suite_has asks its lists.
 
 # The host's mirror, so sid comes from the registry bookworm already uses.
-sid_host_mirror() {
+host_mirror() {
 	local uri
 	uri=$(grep -hs -m1 -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null |
 		grep -v security | head -n 1 | sed -E 's/^URIs:[[:space:]]*//; s/^deb (\[[^]]*\] )?//; s/[[:space:]].*//')
@@ -19,7 +18,7 @@ suite_source() {
 	local keyring="[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]"
 	case $1 in
 	*-security) echo "deb $keyring http://security.debian.org/debian-security $1 main" ;;
-	*) echo "deb $keyring $(sid_host_mirror) $1 main" ;;
+	*) echo "deb $keyring $(host_mirror) $1 main" ;;
 	esac
 }
 
@@ -42,11 +41,8 @@ suite_update() {
 	fi
 }
 
-sid_apt_opts() { suite_apt_opts sid; }
-sid_update() { suite_update sid; }
-
-# sid_has PACKAGE — whether sid's lists (as they are; no update) know PACKAGE.
-sid_has() {
+# suite_has SUITE PACKAGE — whether SUITE's lists (as they are; no update) know PACKAGE.
+suite_has() {
 	# shellcheck disable=SC2046
-	[ -d "$SID_STATE/lists" ] && apt-cache $(sid_apt_opts) show "$1" > /dev/null 2>&1
+	[ -d "$KDK_CACHE/apt-$1/lists" ] && apt-cache $(suite_apt_opts "$1") show "$2" > /dev/null 2>&1
 }

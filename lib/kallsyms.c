@@ -251,6 +251,9 @@ int kdk_kallsyms_read(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read_vir
 					      "tables in the dump are damaged", d.count);
 		goto out;
 	}
+	if (t.have_relative_base &&
+	    (rc = read_virt(read_ctx, t.relative_base, &d.base, sizeof(d.base), err)))
+		goto out;
 	/* Per array, the encodings it can hold, in the order tried; the first that puts _stext
 	 * right wins. */
 	for (a = 0; a < t.nr_arrays && chosen < 0; a++) {
@@ -261,8 +264,6 @@ int kdk_kallsyms_read(const struct kdk_vmcoreinfo *vi, kdk_read_virt_fn read_vir
 			candidates[nr++] = ENC_ABSOLUTE;
 		} else {
 			if (t.have_relative_base) {
-				if ((rc = read_virt(read_ctx, t.relative_base, &d.base, sizeof(d.base), err)))
-					goto out;
 				candidates[nr++] = ENC_ABSOLUTE_PERCPU;
 				candidates[nr++] = ENC_BASE_RELATIVE;
 			}

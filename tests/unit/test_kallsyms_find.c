@@ -60,7 +60,7 @@ enum array { OFFSETS_PERCPU, ADDRESSES };
 /* Lay the tables out from TABLES_AT; the damaged flag breaks the second marker. */
 static void build(enum array array, unsigned marker_width, int damaged)
 {
-	size_t at = TABLES_AT, i, names_at, markers_at, table_at, index_at, name_len = 0;
+	size_t at = TABLES_AT, i, names_at, markers_at, table_at, index_at;
 	uint64_t markers[NSYMS / 256 + 1];
 	uint16_t index[256];
 	unsigned nr_markers = 0, c;
@@ -106,9 +106,7 @@ static void build(enum array array, unsigned marker_width, int damaged)
 			n++;
 		}
 		*len = n;
-		name_len = at - names_at;
 	}
-	(void)name_len;
 	if (damaged)
 		markers[1] += 3;
 	markers_at = at = align8(at);

@@ -16,7 +16,10 @@ DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wformat -Werror=format-security
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib -Ipurgatory -MMD -MP
-LDLIBS_COMMON := -lelf -ldeflate -lz -llzo2 -lzstd -linih -lkmod -lssh2 -lcrypto -lpthread
+# snappy: page_codec refers to it weakly (the static capture builds do not link it), so it is
+# linked even where the linker drops libraries nothing refers to strongly.
+SNAPPY_LIBS := -Wl,--push-state,--no-as-needed -lsnappy -Wl,--pop-state
+LDLIBS_COMMON := -lelf -ldeflate -lz -llzo2 -lzstd $(SNAPPY_LIBS) -linih -lkmod -lssh2 -lcrypto -lpthread
 
 # Lab settings (kernel versions and the cache) live in one place, shared with the shell lab.
 # Downloads, kernels and fixtures live outside the clone, keyed by content: a second clone on the

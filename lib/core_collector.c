@@ -47,6 +47,11 @@ int kdk_core_collector_options(const char *core_collector, const char *vmcore, c
 	(*argv)[argc] = NULL;
 	if (kdk_save_options_parse(argc, *argv, opts, msg, sizeof(msg)))
 		return kdk_err_set(err, EINVAL, "core_collector \"%s\": %s", core_collector, msg);
+	/* kdumpctl links snappy and the static /init does not: refused here for both. */
+	if (opts->codec == KDK_SAVE_CODEC_SNAPPY)
+		return kdk_err_set(err, ENOTSUP, "core_collector \"%s\": -p (snappy): the capture "
+				   "/init links no snappy (a C++ library, libstdc++ with it, in the "
+				   "crashkernel reservation): use -l, -c or -z", core_collector);
 	if (opts->mode != KDK_SAVE_SAVE)
 		return kdk_err_set(err, EINVAL, "core_collector \"%s\": must save a dump (no -R, "
 				   "--dump-dmesg, --help, --version)", core_collector);

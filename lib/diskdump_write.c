@@ -150,7 +150,7 @@ static int check_params(const struct kdk_diskdump_params *p, const char *name, s
 	if (p->pages_to_dump > p->max_pfn)
 		return kdk_err_set(err, EINVAL, "%s: %llu pages to dump but only %llu pfns", name,
 				   (unsigned long long)p->pages_to_dump, (unsigned long long)p->max_pfn);
-	if ((unsigned)p->codec > KDK_CODEC_ZSTD)
+	if ((unsigned)p->codec > KDK_CODEC_SNAPPY)
 		return kdk_err_set(err, EINVAL, "%s: unknown compression %d", name, (int)p->codec);
 	if ((p->notes_size && !p->notes) || (p->vmcoreinfo_size && !p->vmcoreinfo))
 		return kdk_err_set(err, EINVAL, "%s: notes or VMCOREINFO size without data", name);

@@ -1,5 +1,5 @@
-/* page_codec.c — one dump page through zlib-format deflate (libdeflate), lzo1x_1 or zstd level 1,
- * with per-context compressors, streams and work memory reused page after page. */
+/* page_codec.c — one dump page through zlib-format deflate (libdeflate), lzo1x_1, zstd level 1 or
+ * snappy, with per-context compressors, streams and work memory reused page after page. */
 #include "page_codec.h"
 
 #include <errno.h>
@@ -10,9 +10,19 @@
 #include <libdeflate.h>
 #include <lzo/lzo1x.h>
 #include <zlib.h>
+#include <snappy-c.h>
 #include <zstd.h>
 
 #include "diskdump_format.h"
+
+/* Snappy's functions are weak references: the host tools link libsnappy and have them; the static
+ * builds for the capture /init do not link it (a C++ library: libstdc++ would come along into
+ * the crashkernel reservation), and there they are NULL. A snappy page is the raw snappy format
+ * of the whole page (snappy_compress), as makedumpfile -p writes it. */
+#pragma weak snappy_compress
+#pragma weak snappy_uncompress
+#pragma weak snappy_uncompressed_length
+#pragma weak snappy_max_compressed_length
 
 #define ZLIB_DEFLATE_LEVEL 2
 
@@ -35,6 +45,7 @@ static const char *const codec_names[] = {
 	[KDK_CODEC_ZLIB] = "zlib",
 	[KDK_CODEC_LZO] = "lzo",
 	[KDK_CODEC_ZSTD] = "zstd",
+	[KDK_CODEC_SNAPPY] = "snappy",
 };
 
 const char *kdk_codec_name(enum kdk_codec codec)
@@ -52,7 +63,7 @@ int kdk_codec_parse(const char *name, enum kdk_codec *codec, struct kdk_err *err
 			return 0;
 		}
 	}
-	return kdk_err_set(err, EINVAL, "unknown compression \"%s\" (none, zlib, lzo or zstd)",
+	return kdk_err_set(err, EINVAL, "unknown compression \"%s\" (none, zlib, lzo, zstd or snappy)",
 			   name);
 }
 
@@ -62,10 +73,21 @@ uint32_t kdk_codec_flag(enum kdk_codec codec)
 	case KDK_CODEC_ZLIB: return KDK_DH_COMPRESSED_ZLIB;
 	case KDK_CODEC_LZO: return KDK_DH_COMPRESSED_LZO;
 	case KDK_CODEC_ZSTD: return KDK_DH_COMPRESSED_ZSTD;
+	case KDK_CODEC_SNAPPY: return KDK_DH_COMPRESSED_SNAPPY;
 	case KDK_CODEC_NONE: break;
 	}
 	return 0;
 }
+
+bool kdk_codec_linked(enum kdk_codec codec)
+{
+	if (codec == KDK_CODEC_SNAPPY)
+		return snappy_compress && snappy_uncompress && snappy_uncompressed_length &&
+		       snappy_max_compressed_length;
+	return (unsigned)codec <= KDK_CODEC_SNAPPY;
+}
+
+#define NO_SNAPPY_HINT "this is a static build for the capture /init, which links no snappy"
 
 /* Worst-case output of lzo1x_1 for n input bytes (the bound LZO's documentation gives). */
 static size_t lzo_bound(size_t n) { return n + n / 16 + 64 + 3; }
@@ -79,8 +101,10 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 	*out = NULL;
 	if (page_size < 512 || (page_size & (page_size - 1)))
 		return kdk_err_set(err, EINVAL, "page size %u is not a power of two ≥ 512", page_size);
-	if ((unsigned)codec > KDK_CODEC_ZSTD)
+	if ((unsigned)codec > KDK_CODEC_SNAPPY)
 		return kdk_err_set(err, EINVAL, "unknown compression %d", (int)codec);
+	if (!kdk_codec_linked(codec))
+		return kdk_err_set(err, ENOTSUP, "%s: %s", kdk_codec_name(codec), NO_SNAPPY_HINT);
 	/* Every context may decompress lzo pages, so the library check is done for all. */
 	if (lzo_init() != LZO_E_OK)
 		return kdk_err_set(err, EINVAL, "lzo: lzo_init failed (library mismatch)");
@@ -127,6 +151,9 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 			goto fail;
 		}
 		c->bound = ZSTD_compressBound(page_size);
+		break;
+	case KDK_CODEC_SNAPPY:
+		c->bound = snappy_max_compressed_length(page_size);
 		break;
 	}
 	*out = c;
@@ -177,6 +204,12 @@ int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, siz
 		size_t zsize = ZSTD_compress2(c->zstd_cctx, out, out_cap, page, c->page_size);
 		if (!ZSTD_isError(zsize))
 			size = zsize;
+		break;
+	}
+	case KDK_CODEC_SNAPPY: {
+		size_t ssize = out_cap;
+		if (snappy_compress(page, c->page_size, out, &ssize) == SNAPPY_OK)
+			size = ssize;
 		break;
 	}
 	}
@@ -281,6 +314,26 @@ static int zstd_decompress(struct kdk_page_codec *c, const void *in, uint32_t in
 	return 0;
 }
 
+static int snappy_decompress(struct kdk_page_codec *c, const void *in, uint32_t in_size,
+			     void *page, struct kdk_err *err)
+{
+	size_t size = 0;
+
+	if (!kdk_codec_linked(KDK_CODEC_SNAPPY))
+		return kdk_err_set(err, ENOTSUP, "snappy-compressed page: %s (kcrash and dumpsave "
+				   "on the host read it)", NO_SNAPPY_HINT);
+	/* The length the stream announces first: a page, or the stream is not one of ours. */
+	if (snappy_uncompressed_length(in, in_size, &size) != SNAPPY_OK)
+		return kdk_err_set(err, EINVAL, "snappy data of %u bytes has no valid length", in_size);
+	if (size != c->page_size)
+		return kdk_err_set(err, EINVAL, "snappy data of %u bytes decompresses to %zu bytes, "
+				   "not %u", in_size, size, c->page_size);
+	if (snappy_uncompress(in, in_size, page, &size) != SNAPPY_OK || size != c->page_size)
+		return kdk_err_set(err, EINVAL, "snappy data of %u bytes does not decompress to one page",
+				   in_size);
+	return 0;
+}
+
 int kdk_page_decompress(struct kdk_page_codec *c, uint32_t flags, const void *in, uint32_t in_size,
 			void *page, struct kdk_err *err)
 {
@@ -302,7 +355,7 @@ int kdk_page_decompress(struct kdk_page_codec *c, uint32_t flags, const void *in
 	case KDK_DH_COMPRESSED_ZSTD:
 		return zstd_decompress(c, in, in_size, page, err);
 	case KDK_DH_COMPRESSED_SNAPPY:
-		return kdk_err_set(err, ENOTSUP, "snappy-compressed page: snappy not supported");
+		return snappy_decompress(c, in, in_size, page, err);
 	}
 	return kdk_err_set(err, ENOTSUP, "page flags 0x%x name more than one compression", flags);
 }

@@ -1,8 +1,10 @@
-/* page_codec.h — compress and decompress one dump page with zlib, lzo or zstd, flagged the way
- * a kdump-compressed page descriptor wants. One context per thread; contexts share nothing. */
+/* page_codec.h — compress and decompress one dump page with zlib, lzo, zstd or snappy, flagged
+ * the way a kdump-compressed page descriptor wants. One context per thread; contexts share
+ * nothing. */
 #ifndef KDK_PAGE_CODEC_H
 #define KDK_PAGE_CODEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,9 +15,11 @@ enum kdk_codec {
 	KDK_CODEC_ZLIB,   /* makedumpfile -c */
 	KDK_CODEC_LZO,    /* -l: lzo1x_1 */
 	KDK_CODEC_ZSTD,   /* -z */
+	KDK_CODEC_SNAPPY, /* -p: only where the binary links libsnappy (kdk_codec_linked) */
 };
 
-/* "none", "zlib", "lzo", "zstd" ↔ the enum. kdk_codec_parse returns -EINVAL for other names. */
+/* "none", "zlib", "lzo", "zstd", "snappy" ↔ the enum. kdk_codec_parse returns -EINVAL for other
+ * names. */
 const char *kdk_codec_name(enum kdk_codec codec);
 int kdk_codec_parse(const char *name, enum kdk_codec *codec, struct kdk_err *err);
 
@@ -23,10 +27,16 @@ int kdk_codec_parse(const char *name, enum kdk_codec *codec, struct kdk_err *err
  * of every page the codec managed to shrink. */
 uint32_t kdk_codec_flag(enum kdk_codec codec);
 
+/* Whether this binary can compress and decompress with the codec. Snappy is linked into the
+ * host tools (kcrash, dumpsave, kdumpctl) and not into the static builds the capture /init
+ * carries: libsnappy is C++, and libstdc++ would come into the crashkernel reservation. */
+bool kdk_codec_linked(enum kdk_codec codec);
+
 struct kdk_page_codec;
 
 /* A context that compresses with `codec` pages of page_size bytes (a power of two) and
- * decompresses pages of any kind. Not to be shared between threads. */
+ * decompresses pages of any kind this binary links. -ENOTSUP for a codec it does not link. Not to
+ * be shared between threads. */
 int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32_t page_size,
 		       struct kdk_err *err);
 void kdk_page_codec_free(struct kdk_page_codec *codec);
@@ -46,8 +56,8 @@ int kdk_page_compress_zero(struct kdk_page_codec *codec, void *out, size_t out_c
 			   uint32_t *out_size, uint32_t *flags, struct kdk_err *err);
 
 /* Restore one page (page_size bytes) from in_size bytes stored with page descriptor `flags`.
- * -EINVAL for a stream that does not decode to exactly one page, -ENOTSUP for snappy (not
- * linked) or unknown flag bits. Messages say what failed; the caller prefixes pfn/offset. */
+ * -EINVAL for a stream that does not decode to exactly one page, -ENOTSUP for snappy where it is
+ * not linked, or for unknown flag bits. Messages say what failed; the caller prefixes pfn/offset. */
 int kdk_page_decompress(struct kdk_page_codec *codec, uint32_t flags, const void *in,
 			uint32_t in_size, void *page, struct kdk_err *err);
 

@@ -30,6 +30,7 @@ static enum kdk_codec codec_of(enum kdk_save_codec c)
 	case KDK_SAVE_CODEC_ZLIB: return KDK_CODEC_ZLIB;
 	case KDK_SAVE_CODEC_LZO: return KDK_CODEC_LZO;
 	case KDK_SAVE_CODEC_ZSTD: return KDK_CODEC_ZSTD;
+	case KDK_SAVE_CODEC_SNAPPY: return KDK_CODEC_SNAPPY;
 	default: return KDK_CODEC_NONE;
 	}
 }

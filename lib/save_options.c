@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "page_codec.h"
+
 enum {
 	OPT_DUMP_DMESG = 256, OPT_MESSAGE_LEVEL, OPT_NUM_THREADS, OPT_DRY_RUN, OPT_SHOW_STATS,
 	OPT_ZSTD, OPT_CYCLIC_BUFFER, OPT_NON_CYCLIC, OPT_WORK_DIR, OPT_SPLIT, OPT_MEM_USAGE,
@@ -44,8 +46,8 @@ static const struct option long_options[] = {
 void kdk_save_options_usage(FILE *out)
 {
 	fprintf(out, "Usage:\n"
-	       "  dumpsave [-c|-l|-z] [-d LEVEL] [-E] [options] VMCORE OUTPUT\n"
-	       "  dumpsave -F [-c|-l|-z] [-d LEVEL] [options] VMCORE > STREAM\n"
+	       "  dumpsave [-c|-l|-z|-p] [-d LEVEL] [-E] [options] VMCORE OUTPUT\n"
+	       "  dumpsave -F [-c|-l|-z|-p] [-d LEVEL] [options] VMCORE > STREAM\n"
 	       "  dumpsave -R OUTPUT < STREAM\n"
 	       "  dumpsave --dump-dmesg VMCORE OUTPUT\n"
 	       "\n"
@@ -53,6 +55,7 @@ void kdk_save_options_usage(FILE *out)
 	       "format that crash reads, leaving out pages by dump level. Options follow makedumpfile.\n"
 	       "\n"
 	       "  -c, -l, -z, --zstd   compress each page with zlib, lzo or zstd (default: none)\n"
+	       "  -p                   with snappy (not in the capture /init's static build)\n"
 	       "  -d LEVEL             exclude pages: 1 zero, 2 cache, 4 private cache, 8 user data,\n"
 	       "                       16 free; add them up (31: all). Default 0.\n"
 	       "  -E                   write an ELF vmcore instead\n"
@@ -116,8 +119,14 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 		case 'l': opts->codec = KDK_SAVE_CODEC_LZO; codecs++; break;
 		case 'z': case OPT_ZSTD: opts->codec = KDK_SAVE_CODEC_ZSTD; codecs++; break;
 		case 'p':
-			snprintf(msg, msg_size, "-p (snappy) is not supported: use -l, -c or -z");
-			return -1;
+			if (!kdk_codec_linked(KDK_CODEC_SNAPPY)) {
+				snprintf(msg, msg_size, "-p (snappy): this is the static build for the "
+					 "capture /init, which links no snappy: use -l, -c or -z");
+				return -1;
+			}
+			opts->codec = KDK_SAVE_CODEC_SNAPPY;
+			codecs++;
+			break;
 		case 'd':
 			if (parse_unsigned(optarg, 31, &opts->dump_level) < 0) {
 				snprintf(msg, msg_size, "-d %s: the dump level is a number from 0 to 31", optarg);
@@ -182,7 +191,7 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 		}
 	}
 	if (codecs > 1) {
-		snprintf(msg, msg_size, "give one of -c, -l and -z");
+		snprintf(msg, msg_size, "give one of -c, -l, -z and -p");
 		return -1;
 	}
 	if ((flatten + reassemble + dmesg) > 1) {
@@ -190,7 +199,7 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 		return -1;
 	}
 	if (opts->elf && (codecs || flatten)) {
-		snprintf(msg, msg_size, "-E writes an uncompressed ELF file: it does not go with -c/-l/-z or -F");
+		snprintf(msg, msg_size, "-E writes an uncompressed ELF file: it does not go with -c/-l/-z/-p or -F");
 		return -1;
 	}
 	positional = argc - optind;

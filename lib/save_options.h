@@ -20,6 +20,7 @@ enum kdk_save_codec {
 	KDK_SAVE_CODEC_ZLIB,    /* -c */
 	KDK_SAVE_CODEC_LZO,     /* -l */
 	KDK_SAVE_CODEC_ZSTD,    /* -z, --zstd */
+	KDK_SAVE_CODEC_SNAPPY,  /* -p: only where snappy is linked (not the capture /init) */
 };
 
 struct kdk_save_options {

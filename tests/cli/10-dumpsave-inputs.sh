@@ -35,7 +35,7 @@ ok $? "every page it holds is the source's ($(cat cmp.out))"
 ok $? "the output is created mode 0600"
 "$dumpsave" -d 0 good.elf good.d0 2> err
 ok $? "-d 0 works without VMCOREINFO"
-for codec in -c -l -z; do
+for codec in -c -l -z -p; do
 	"$dumpsave" $codec -d 1 good.elf one$codec 2> /dev/null &&
 		"$dumpsave" $codec -d 1 --num-threads 3 good.elf three$codec 2> /dev/null &&
 		cmp -s one$codec three$codec
@@ -67,7 +67,18 @@ expect_refusal "a missing vmcore" 'nonexistent.elf: No such file or directory' -
 [ $? -ne 0 ] && grep -q 'good.d0 exists (use -f to overwrite it)' err
 ok $? "an existing output is not overwritten without -f"
 expect_refusal "an unknown option" 'unknown option --bogus' --bogus good.elf
-expect_refusal "two codecs" 'give one of -c, -l and -z' -c -l good.elf
+expect_refusal "two codecs" 'give one of -c, -l, -z and -p' -c -l good.elf
+# Snappy (-p) is linked into the host's dumpsave, not into the static one the capture /init
+# carries: that one refuses it before it opens anything, and reads snappy pages as unreadable ones.
+"$dumpsave" -p -d 1 good.elf good.snappy 2> err && "$inspect" compare good.snappy good.elf > cmp.out 2>&1
+ok $? "-p: every page of the snappy dump is the source's ($(cat cmp.out) $(head -c 160 err))"
+dumpsave_host=$dumpsave dumpsave=$build/static/dumpsave
+expect_refusal "-p in the static dumpsave" 'this is the static build for the capture /init, which links no snappy: use -l, -c or -z' -p -d 1 good.elf
+"$dumpsave" -l -d 0 good.snappy from-snappy 2> err
+status=$?
+[ $status -eq 3 ] && grep -q 'snappy-compressed page: this is a static build for the capture /init' err
+ok $? "the static dumpsave reading a snappy dump: saved, its snappy pages marked unreadable (exit $status)"
+dumpsave=$dumpsave_host
 
 # A full disk: a 4 MiB tmpfs in a private mount namespace (nothing outside this test sees it).
 mkdir -p full
@@ -102,7 +113,7 @@ unshare -m --propagation private sh -c '
 [ "$(cat status)" -ne 0 ] && [ "$(cat status)" -lt 124 ] && grep -q 'No space left on device' full.stderr &&
 	grep -q 'incomplete yes' incomplete.info
 ok $? "with --num-threads 2 a full disk ends the save too (exit $(cat status); wanted 1-123: $(head -c 200 full.stderr))"
-for codec in -c -l -z; do
+for codec in -c -l -z -p; do
 	"$dumpsave" $codec -d 0 --num-threads 2 big.elf two$codec 2> /dev/null &&
 		"$inspect" compare two$codec big.elf > cmp.out 2>&1
 	ok $? "$codec -d 0 --num-threads 2: every page is the source's ($(cat cmp.out))"

@@ -106,6 +106,7 @@ nfs_options vers=4.1,proto=udp" "kdump.conf:3: nfs_options: proto=udp: the captu
 refused_at_start "nfs 10.9.8.7:/export
 nfs_options sec=krb5p" "kdump.conf:3: nfs_options: sec=krb5p: only sec=sys: the capture kernel has no Kerberos credentials (no gssd)"
 refused_at_start "nfs_options vers=3" "kdump.conf:2: nfs_options without an nfs target"
+refused_at_start "core_collector makedumpfile -p -d 31" "kdump.conf:2: core_collector \"makedumpfile -p -d 31\": -p (snappy): the capture /init links no snappy"
 refused_at_start "core_collector makedumpfile -d 64" "kdump.conf:2: core_collector \"makedumpfile -d 64\": -d 64: the dump level is a number from 0 to 31"
 refused_at_start "kdump_pre $hooks/bash-hook" "kdump.conf:2: kdump_pre $hooks/bash-hook: its interpreter /bin/bash is not in the capture image"
 refused_at_start "kdump_post $work/sh-hook" "kdump.conf:2: kdump_post $work/sh-hook: the capture /init mounts a file system over /tmp, which hides it there"

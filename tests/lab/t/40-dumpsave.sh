@@ -1,8 +1,11 @@
 # Lab test (issue "2 · dumpsave"): dumpsave on the QEMU-made fixture of each lab kernel.
-#  - every -d {0,1,31} × {none,-c,-l,-z} and -E output opens with the booted RELEASE and a log that
+#  - every -d {0,1,31} × {none,-c,-l,-z,-p} and -E output opens with the booted RELEASE and a log that
 #    ends with the panic: on 6.1 in Debian's crash with the -dbg vmlinux; on 6.12 and 7.x crash 8.0.2
 #    is no oracle (it aborts at random on 6.12 dumps and cannot read 7.x): drgn (libkdumpfile for
 #    our kdump-compressed files, its own reader for our ELF) reads init_uts_ns and the printk ring;
+#    (-p: snappy, which Debian's makedumpfile is built without and Debian's crash and libkdumpfile
+#    read); the -d 31 -p output read back: kcrash's log equals the -l output's, and dumpsave -l
+#    of it gives the bytes of the -l output;
 #  - -F | dumpsave -R gives the bytes of the direct output; --dump-dmesg equals the serial console;
 #  - 6.1: the pages -d 31 keeps equal makedumpfile 1.7.2's (its input: our -E -d 0 copy, since it
 #    cannot read QEMU's ELF), and every kept page has the source's bytes;
@@ -57,14 +60,14 @@ for release in $KDK_LAB_KERNELS; do
 	run=$(lab_run_dir "dumpsave-$release")
 
 	for level in 0 1 31; do
-		for codec in none c l z; do
+		for codec in none c l z p; do
 			flag=; [ "$codec" = none ] || flag=-$codec
 			out=$run/d$level-$codec
 			"$dumpsave" $flag -d $level "$src" "$out" 2> "$out.err"
 			status=$?
 			check_output "$release" "$vmlinux" "$out"
 			ok $((status | $?)) "$release: dumpsave ${flag:-(no codec)} -d $level: release and panic log right ($ORACLE; $(du -h "$out" | cut -f1))$( [ $status = 0 ] || echo ": $(head -c 200 "$out.err")")"
-			[ "$level$codec" = 31l ] || rm -f "$out"
+			[ "$level$codec" = 31l ] || [ "$level$codec" = 31p ] || rm -f "$out"
 		done
 		out=$run/d$level-elf
 		"$dumpsave" -E -d $level "$src" "$out" 2> "$out.err"
@@ -73,6 +76,15 @@ for release in $KDK_LAB_KERNELS; do
 		ok $((status | $?)) "$release: dumpsave -E -d $level: the ELF's release and panic log right ($ORACLE; $(du -h "$out" | cut -f1))$( [ $status = 0 ] || echo ": $(head -c 200 "$out.err")")"
 		[ $level = 0 ] || rm -f "$out"
 	done
+
+	# The snappy output read back by our own readers: kcrash's log, and a re-save at -l.
+	"$KDK_BUILD/kcrash" "$run/d31-p" -c log > "$run/log-p" 2> "$run/log-p.err" &&
+		"$KDK_BUILD/kcrash" "$run/d31-l" -c log > "$run/log-l" 2> "$run/log-l.err" &&
+		[ "$(wc -l < "$run/log-p")" -gt 100 ] && cmp -s "$run/log-p" "$run/log-l"
+	ok $? "$release: kcrash log of the -p -d 31 output equals the -l output's ($(wc -l < "$run/log-p") lines$(head -c 160 "$run/log-p.err" | sed 's/^/: /'))"
+	"$dumpsave" -l -d 31 "$run/d31-p" "$run/resaved" 2> "$run/resaved.err" && cmp -s "$run/resaved" "$run/d31-l"
+	ok $? "$release: dumpsave -l -d 31 of the -p output writes the bytes of -l -d 31 of the fixture$(head -c 160 "$run/resaved.err" | sed 's/^/: /')"
+	rm -f "$run/d31-p" "$run/resaved"
 
 	# dumpsave falls back to a lower level when the dump lacks what 31 needs: not here
 	is "$(dump_level "$run/d31-l")" 31 "$release: -d 31 saved at level 31 (kdump_sub_header; no fallback)$(grep -o 'saving at level [0-9]* instead' "$run/d31-l.err" | head -n 1 | sed 's/^/: /')"

@@ -50,17 +50,40 @@ static void where_of(struct session *s, uint64_t addr, char *buf, size_t size)
  *    call/jmp/ret/push/pop;
  *  - immediates as unsigned numbers of the operand's size ("$-0xe" → "$0xfffffffffffffff2");
  *  - a memory operand with an encoded displacement shows it even when 0, and an index register
- *    always has its scale ("(%rax,%rax)" → "0x0(%rax,%rax,1)"). */
+ *    always has its scale ("(%rax,%rax)" → "0x0(%rax,%rax,1)");
+ *  - the shift-by-one opcodes (d0, d1) have no "$0x1" operand ("shr %rdx"), and a port in %dx
+ *    is "(%dx)";
+ *  - prefixes, string instructions' implied segments and UD1: below. */
 static const char *const sized_ops[] = {
 	"mov", "push", "pop", "test", "xor", "add", "sub", "and", "or", "cmp", "lea", "inc", "dec",
 	"neg", "not", "shl", "shr", "sar", "sal", "imul", "mul", "div", "idiv", "adc", "sbb", "xchg",
 	"call", "jmp", "ret", "bt", "bts", "btr", "btc", "rol", "ror", "cmpxchg", "xadd", "movabs",
 	"cmova", "cmovae", "cmovb", "cmovbe", "cmove", "cmovne", "cmovg", "cmovge", "cmovl", "cmovle",
 	"cmovs", "cmovns", "cmovo", "cmovno", "cmovp", "cmovnp", "tzcnt", "lzcnt", "popcnt", "bsf", "bsr",
+	"bswap", "shld", "shrd", "rcl", "rcr", "in", "out", "rdrand", "rdseed", "rdfsbase", "rdgsbase",
+	"wrfsbase", "wrgsbase", "shlx", "shrx", "sarx", "rorx", "andn", "bzhi", "pdep", "pext", "mulx",
+	"bextr", "blsi", "blsmsk", "blsr", "adcx", "adox", "movbe", "crc32",
 };
 
-static bool has_register_operand(const char *ops)
+/* Shifts and rotates (name without its size suffix: len bytes). */
+static bool shift_op(const char *name, size_t len)
 {
+	static const char *const shifts[] = { "shl", "shr", "sar", "sal", "rol", "ror", "rcl", "rcr",
+					      "shld", "shrd" };
+	size_t i;
+
+	for (i = 0; i < sizeof(shifts) / sizeof(shifts[0]); i++)
+		if (strlen(shifts[i]) == len && !strncmp(name, shifts[i], len))
+			return true;
+	return false;
+}
+
+/* A register operand that gives the operand size. A shift's or rotate's count in %cl does not
+ * ("shlq %cl,0x10(%rsp)" keeps its q; "shr $0x6,%cl" shifts %cl itself). */
+static bool has_register_operand(const char *ops, bool shift)
+{
+	if (shift && !strncmp(ops, "%cl,", 4))
+		ops += 4;    /* the count, first in AT&T order */
 	int depth = 0;
 
 	for (; *ops; ops++) {
@@ -81,28 +104,178 @@ static bool has_register_operand(const char *ops)
 	return false;
 }
 
+/* The first opcode byte, after the legacy and REX prefixes (0 if there is none). */
+static uint8_t first_opcode(const cs_insn *insn)
+{
+	unsigned i = 0;
+
+	while (i < insn->size && strchr("\xf0\xf2\xf3\x2e\x36\x3e\x26\x64\x65\x66\x67", insn->bytes[i]) &&
+	       insn->bytes[i])
+		i++;
+	if (i < insn->size && (insn->bytes[i] & 0xf0) == 0x40)
+		i++;
+	return i < insn->size ? insn->bytes[i] : 0;
+}
+
+/* The opcode byte of a string instruction (a4-a7 movs/cmps, aa-af stos/lods/scas, 6c-6f ins/outs);
+ * 0 for any other instruction. */
+static uint8_t string_opcode(const cs_insn *insn)
+{
+	switch (first_opcode(insn)) {
+	case 0xa4: case 0xa5: case 0xa6: case 0xa7: case 0xaa: case 0xab: case 0xac: case 0xad:
+	case 0xae: case 0xaf: case 0x6c: case 0x6d: case 0x6e: case 0x6f:
+		return first_opcode(insn);
+	}
+	return 0;
+}
+
+/* Capstone's lock/rep text as objdump writes it: "repe "/"repne " are "repz "/"repnz ". */
+static size_t rep_word(const char *text, size_t len, char *out, size_t size)
+{
+	if (len == 5 && !strncmp(text, "repe ", 5))
+		return (size_t)snprintf(out, size, "repz ");
+	if (len == 6 && !strncmp(text, "repne ", 6))
+		return (size_t)snprintf(out, size, "repnz ");
+	return (size_t)snprintf(out, size, "%.*s", (int)len, text);
+}
+
+/* Legacy prefixes as objdump names them in front of the mnemonic. In 64-bit mode the CS, SS, DS
+ * and ES overrides do nothing, and objdump writes each as a word ("cs nopw 0x0(%rax,%rax,1)", the
+ * "cs cs cs xor %eax,%eax" of patched-in padding, "ds wrmsr") where capstone folds them into a
+ * memory operand ("%cs:") or drops them; DS before an indirect call or jmp is "notrack". An FS or
+ * GS override is the operand's "%gs:" where there is a memory operand. Of repeated operand- and
+ * address-size prefixes the last one counts and the others are "data16"/"addr32" (all of them
+ * "addr32" where nothing is addressed, as in "addr32 call"). lock/rep keep capstone's word, in
+ * its place among the others. String instructions keep capstone's text whole. Returns the
+ * words, each followed by a space, in words; *null_segments gets the overrides written as words
+ * (bit 0 CS, 1 SS, 2 DS, 3 ES), whose "%xs:" the operands then leave out. */
+static void prefix_words(const cs_insn *insn, const char *capstone_prefix, size_t capstone_len,
+			 char *words, size_t size, unsigned *null_segments)
+{
+	const char *mnemonic = insn->mnemonic + capstone_len;
+	bool memory = strchr(insn->op_str, '(') != NULL;
+	bool indirect = insn->op_str[0] == '*' &&
+			(!strncmp(mnemonic, "call", 4) || !strncmp(mnemonic, "jmp", 3));
+	bool lock_rep_written = false;
+	unsigned n = 0, data16 = 0, addr32 = 0, seen16 = 0, seen32 = 0, i;
+	size_t used = 0;
+
+	*null_segments = 0;
+	words[0] = '\0';
+	for (i = 0; insn->detail && i < insn->detail->x86.op_count; i++)
+		memory |= insn->detail->x86.operands[i].type == X86_OP_MEM;   /* "%gs:0x28" too */
+	if (string_opcode(insn))
+		goto capstone_only;
+	while (n < insn->size && strchr("\xf0\xf2\xf3\x2e\x36\x3e\x26\x64\x65\x66\x67", insn->bytes[n]) &&
+	       insn->bytes[n])
+		n++;
+	for (i = 0; i < n; i++) {
+		data16 += insn->bytes[i] == 0x66;
+		addr32 += insn->bytes[i] == 0x67;
+	}
+	for (i = 0; i < n && used + 16 < size; i++) {
+		const char *word = NULL;
+
+		switch (insn->bytes[i]) {
+		case 0x2e: word = "cs"; *null_segments |= 1; break;
+		case 0x36: word = "ss"; *null_segments |= 2; break;
+		case 0x3e: word = indirect ? "notrack" : "ds"; *null_segments |= 4; break;
+		case 0x26: word = "es"; *null_segments |= 8; break;
+		case 0x64: word = memory ? NULL : "fs"; break;
+		case 0x65: word = memory ? NULL : "gs"; break;
+		case 0x66: word = ++seen16 < data16 ? "data16" : NULL; break;
+		case 0x67: word = ++seen32 < addr32 || !memory ? "addr32" : NULL; break;
+		default:   /* lock, rep: capstone's word, once */
+			if (!lock_rep_written && capstone_len) {
+				used += rep_word(capstone_prefix, capstone_len, words + used, size - used);
+				lock_rep_written = true;
+			}
+			break;
+		}
+		if (word)
+			used += (size_t)snprintf(words + used, size - used, "%s ", word);
+	}
+	if (lock_rep_written || !capstone_len)
+		return;
+capstone_only:
+	rep_word(capstone_prefix, capstone_len, words + strlen(words), size - strlen(words));
+}
+
+/* ops without the "%cs:", "%ss:", "%ds:", "%es:" overrides objdump writes as words instead. */
+static void drop_null_segments(const char *ops, unsigned null_segments, char *out, size_t size)
+{
+	static const char *const names[] = { "%cs:", "%ss:", "%ds:", "%es:" };
+	size_t j = 0;
+
+	while (*ops && j + 1 < size) {
+		unsigned k;
+		bool dropped = false;
+
+		for (k = 0; k < 4; k++)
+			if ((null_segments & (1u << k)) && !strncmp(ops, names[k], 4)) {
+				ops += 4;
+				dropped = true;
+				break;
+			}
+		if (!dropped)
+			out[j++] = *ops++;
+	}
+	out[j] = '\0';
+}
+
 static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size)
 {
-	const char *full = insn->mnemonic, *ops = insn->op_str;
+	const char *full = insn->mnemonic, *ops;
 	const char *mnemonic = strrchr(full, ' ') ? strrchr(full, ' ') + 1 : full;   /* after "lock " */
-	size_t prefix_len = (size_t)(mnemonic - full);
+	char words[128], ops_buf[256];
+	unsigned null_segments;
+	size_t prefix_len;
+	uint8_t opcode;
 	size_t mlen = strlen(mnemonic), j = 0, i;
 	char suffix = mlen > 1 ? mnemonic[mlen - 1] : 0;
 	bool drop = false;
 	unsigned bits = suffix == 'q' ? 64 : suffix == 'l' ? 32 : suffix == 'w' ? 16 : suffix == 'b' ? 8 : 64;
 	const cs_x86 *x86 = insn->detail ? &insn->detail->x86 : NULL;
 
+	prefix_words(insn, full, (size_t)(mnemonic - full), words, sizeof(words), &null_segments);
+	drop_null_segments(insn->op_str, null_segments, ops_buf, sizeof(ops_buf));
+	ops = ops_buf;
+	opcode = first_opcode(insn);
+	if (opcode >= 0x91 && opcode <= 0x97) {
+		/* xchg's short form: objdump writes the accumulator first ("xchg %rax,%rdx") */
+		char *comma = strstr(ops_buf, ", ");
+
+		if (comma) {
+			char first[sizeof(ops_buf)];
+			size_t len = (size_t)(comma - ops_buf);
+
+			memcpy(first, ops_buf, len);
+			first[len] = '\0';
+			memmove(ops_buf, comma + 2, strlen(comma + 2) + 1);
+			strcat(ops_buf, ", ");
+			strcat(ops_buf, first);
+		}
+	}
+	full = words;
+	prefix_len = strlen(words);
 	for (i = 0; i < sizeof(sized_ops) / sizeof(sized_ops[0]) && strchr("bwlq", suffix); i++) {
 		if (strlen(sized_ops[i]) == mlen - 1 && !strncmp(mnemonic, sized_ops[i], mlen - 1)) {
 			bool control = !strcmp(sized_ops[i], "call") || !strcmp(sized_ops[i], "jmp") ||
 				       !strcmp(sized_ops[i], "ret") || !strcmp(sized_ops[i], "push") ||
 				       !strcmp(sized_ops[i], "pop");
 
-			drop = control || has_register_operand(ops);
+			drop = control || has_register_operand(ops, shift_op(mnemonic, mlen - 1));
 		}
 	}
-	/* string stores: objdump writes "stos %rax,%es:(%rdi)" (the register gives the size) */
-	if (!strncmp(mnemonic, "stos", 4) && mlen == 5 && has_register_operand(ops))
+	/* string instructions with a register operand: objdump writes "stos %rax,%es:(%rdi)",
+	 * "lods %ds:(%rsi),%al" (the register gives the size); ins/outs keep theirs ("(%dx)") */
+	opcode = string_opcode(insn);
+	if (opcode && (opcode & 0xf0) == 0xa0 && has_register_operand(ops, false))
+		drop = true;
+	/* pushf/popf and the descriptor-table loads and stores in 64-bit mode: objdump (and gdb)
+	 * write no q */
+	if (!strcmp(mnemonic, "pushfq") || !strcmp(mnemonic, "popfq") || !strcmp(mnemonic, "sidtq") ||
+	    !strcmp(mnemonic, "sgdtq") || !strcmp(mnemonic, "lidtq") || !strcmp(mnemonic, "lgdtq"))
 		drop = true;
 	snprintf(m_out, size, "%.*s%.*s", (int)prefix_len, full, (int)(drop ? mlen - 1 : mlen), mnemonic);
 	/* 66 90, the two-byte NOP, is "xchg %ax,%ax" to objdump */
@@ -111,13 +284,16 @@ static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size
 		snprintf(o_out, size, "%%ax,%%ax");
 		return;
 	}
+	if ((first_opcode(insn) & 0xfe) == 0xd0 && !strncmp(ops, "$1, ", 4))
+		ops += 4;    /* shift by one */
 	while (*ops && j + 40 < size) {
 		if (ops[0] == ' ' && j && o_out[j - 1] == ',') {
 			ops++;
 			continue;
 		}
 		if ((ops[0] == '$' && isdigit((unsigned char)ops[1]) && strncmp(ops + 1, "0x", 2)) ||
-		    ((j == 0 || o_out[j - 1] == ',' || o_out[j - 1] == '-') && isdigit((unsigned char)ops[0]) &&
+		    ((j == 0 || o_out[j - 1] == ',' || o_out[j - 1] == '-' || o_out[j - 1] == ':') &&
+		     isdigit((unsigned char)ops[0]) &&
 		     strncmp(ops, "0x", 2))) {
 			/* capstone writes small numbers in decimal; objdump always in hex */
 			char *end;
@@ -145,9 +321,17 @@ static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size
 		if (ops[0] == '(' && x86 && x86->encoding.disp_size && x86->disp == 0 &&
 		    (j == 0 || o_out[j - 1] == ',' || o_out[j - 1] == ':'))
 			j += (size_t)snprintf(o_out + j, size - j, "0x0");
-		if (ops[0] == '(' && !strncmp(ops, "(%rdi)", 6) &&
-		    (!strncmp(mnemonic, "stos", 4) || !strncmp(mnemonic, "movs", 4)) && mlen <= 5)
-			j += (size_t)snprintf(o_out + j, size - j, "%%es:");   /* implied destination */
+		/* a string instruction's implied segments: %es:(%rdi), %ds:(%rsi); its port (%dx) */
+		if (opcode && !strncmp(ops, "(%rdi)", 6))
+			j += (size_t)snprintf(o_out + j, size - j, "%%es:");
+		if (opcode && !strncmp(ops, "(%rsi)", 6))
+			j += (size_t)snprintf(o_out + j, size - j, "%%ds:");
+		if (!strncmp(ops, "%dx", 3) && ((opcode & 0xf0) == 0x60 ||
+						 (first_opcode(insn) & 0xfc) == 0xec)) {
+			j += (size_t)snprintf(o_out + j, size - j, "(%%dx)");
+			ops += 3;
+			continue;
+		}
 		if (ops[0] == '(') {
 			/* copy the parenthesised operand, adding ",1" when there is an index and no scale */
 			const char *close = strchr(ops, ')');
@@ -175,11 +359,128 @@ static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size
 			uint64_t target = insn->address + insn->size + (uint64_t)x86->operands[i].mem.disp;
 
 			/* with a segment base (%gs: per-CPU data) the sum is an offset: no symbol */
-			snprintf(o_out + j, size - j, x86->operands[i].mem.segment != X86_REG_INVALID ?
+			snprintf(o_out + j, size - j, x86->operands[i].mem.segment == X86_REG_FS ||
+						      x86->operands[i].mem.segment == X86_REG_GS ?
 				 "        # 0x%" PRIx64 " " : "        # 0x%" PRIx64, target);
 			break;
 		}
 	}
+}
+
+/* 0f b9 is UD1 Gv,Ev (the kernel's WARN and UBSAN traps use it with operands: "ud1 %esp,%ecx",
+ * "ud1 (%edx),%rdi"). Capstone 4 calls it "ud2b", shows no operands and ends it before its ModRM
+ * byte, so the instructions after it would decode out of step. imul (0f af) has the same Gv,Ev
+ * operands: a copy of the bytes with that opcode decodes to UD1's true length and operands.
+ * NULL where the copy does not decode. `after` and `left` are the bytes after capstone's end. */
+static cs_insn *ud1_decode(csh handle, const cs_insn *insn, const uint8_t *after, size_t left)
+{
+	uint8_t copy[16];
+	size_t avail = insn->size, i;
+	cs_insn *decoded = NULL;
+
+	memcpy(copy, insn->bytes, insn->size);
+	while (avail < sizeof(copy) && left) {
+		copy[avail++] = *after++;
+		left--;
+	}
+	for (i = 0; i + 1 < insn->size; i++)
+		if (copy[i] == 0x0f && copy[i + 1] == 0xb9)
+			break;
+	if (i + 1 >= insn->size)
+		return NULL;
+	copy[i + 1] = 0xaf;
+	if (cs_disasm(handle, copy, avail, insn->address, 1, &decoded) != 1)
+		return NULL;
+	if (decoded->id != X86_INS_IMUL || decoded->size < insn->size) {
+		cs_free(decoded, 1);
+		return NULL;
+	}
+	decoded->bytes[i + 1] = 0xb9;
+	return decoded;
+}
+
+/* A string instruction whose 66 comes before its rep (66 f3 ab, "rep stos %ax,%es:(%rdi)"):
+ * capstone 4 loses the operand size. The same prefixes with 66 last decode right; NULL when
+ * the instruction is not such a one. */
+static cs_insn *string_size_decode(csh handle, const cs_insn *insn)
+{
+	uint8_t copy[16];
+	size_t n = 0, i, used = 0;
+	bool data16 = false, rep_after = false;
+	cs_insn *decoded = NULL;
+
+	if (!string_opcode(insn) || insn->size > sizeof(copy))
+		return NULL;
+	while (n < insn->size && strchr("\xf0\xf2\xf3\x2e\x36\x3e\x26\x64\x65\x66\x67", insn->bytes[n]) &&
+	       insn->bytes[n]) {
+		data16 |= insn->bytes[n] == 0x66;
+		rep_after |= data16 && (insn->bytes[n] == 0xf2 || insn->bytes[n] == 0xf3);
+		n++;
+	}
+	if (!rep_after)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (insn->bytes[i] != 0x66)
+			copy[used++] = insn->bytes[i];
+	for (i = 0; i < n; i++)
+		if (insn->bytes[i] == 0x66)
+			copy[used++] = 0x66;
+	memcpy(copy + used, insn->bytes + n, insn->size - n);
+	if (cs_disasm(handle, copy, insn->size, insn->address, 1, &decoded) != 1)
+		return NULL;
+	if (decoded->size != insn->size) {
+		cs_free(decoded, 1);
+		return NULL;
+	}
+	memcpy(decoded->bytes, insn->bytes, insn->size);   /* the prefix words follow the real order */
+	return decoded;
+}
+
+/* The imul copy's mnemonic, after any prefix words, renamed ud1. */
+static void ud1_name(char *mnemonic, size_t size)
+{
+	char *name = strstr(mnemonic, "imul");
+
+	if (name)
+		snprintf(name, size - (size_t)(name - mnemonic), "ud1");
+}
+
+/* Instructions kernels use that capstone 4 does not decode (or decodes as another: 66 0f 01 cf is
+ * not encls), as objdump writes them. Tried before capstone at each address. */
+static const struct {
+	uint8_t len;
+	uint8_t bytes[4];
+	const char *text;
+} unknown_to_capstone[] = {
+	{ 3, { 0x0f, 0x01, 0xe8 }, "serialize" },
+	{ 3, { 0x0f, 0x01, 0xc6 }, "wrmsrns" },
+	{ 4, { 0x66, 0x0f, 0x01, 0xcc }, "tdcall" },
+	{ 4, { 0x66, 0x0f, 0x01, 0xcd }, "seamret" },
+	{ 4, { 0x66, 0x0f, 0x01, 0xce }, "seamops" },
+	{ 4, { 0x66, 0x0f, 0x01, 0xcf }, "seamcall" },
+	{ 3, { 0x0f, 0x01, 0xee }, "rdpkru" },
+	{ 3, { 0x0f, 0x01, 0xef }, "wrpkru" },
+	{ 4, { 0xf3, 0x0f, 0x01, 0xfe }, "rmpadjust" },    /* AMD SEV-SNP */
+	{ 4, { 0xf2, 0x0f, 0x01, 0xfe }, "rmpupdate" },
+	{ 4, { 0xf2, 0x0f, 0x01, 0xff }, "pvalidate" },
+	{ 4, { 0xf3, 0x0f, 0x01, 0xff }, "psmash" },
+	{ 4, { 0xf3, 0x0f, 0x01, 0xd9 }, "vmgexit" },      /* capstone: vmmcall */
+	{ 4, { 0xf2, 0x0f, 0x01, 0xd9 }, "vmgexit" },
+};
+
+/* The length of the instruction at code that capstone 4 does not know, its text in *text; 0 when
+ * it is not one of them. */
+static size_t unknown_instruction(const uint8_t *code, size_t left, const char **text)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(unknown_to_capstone) / sizeof(unknown_to_capstone[0]); i++)
+		if (left >= unknown_to_capstone[i].len &&
+		    !memcmp(code, unknown_to_capstone[i].bytes, unknown_to_capstone[i].len)) {
+			*text = unknown_to_capstone[i].text;
+			return unknown_to_capstone[i].len;
+		}
+	return 0;
 }
 
 /* crash marks the 5-byte NOP that ftrace patches at a function's start (after endbr64). */
@@ -210,8 +511,10 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 	uint64_t start, length, count = 0, off;
 	uint8_t *code = NULL;
 	csh handle;
-	cs_insn *insn = NULL;
-	size_t n, i;
+	cs_insn *insn, *ud1 = NULL, *redecoded = NULL;
+	const uint8_t *next;
+	size_t n = 0, left;
+	uint64_t address;
 	char *end, where[256], last[600] = "";
 	int rc;
 
@@ -255,40 +558,85 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 	}
 	cs_option(handle, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
 	cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
-	n = cs_disasm(handle, code, length, start, count, &insn);
-	for (i = 0; i < n; i++) {
+	if (!(insn = cs_malloc(handle))) {
+		cs_close(&handle);
+		free(code);
+		srclines_close(&lines);
+		return kdk_err_set(err, ENOMEM, "dis");
+	}
+	next = code;
+	left = length;
+	address = start;
+	while ((!count || n < count) && left) {
+		const cs_insn *in = insn;
+		const char *text = "(bad)";
 		uint64_t target;
 		char *tail, mnemonic[256], ops[256];
 		bool segment_relative;
+		size_t skip = unknown_instruction(next, left, &text);
 
+		/* What capstone does not decode is objdump's text, or "(bad)" for one byte, as gdb
+		 * shows it, and the bytes after it are decoded on (capstone alone would stop). */
+		if (skip || !cs_disasm_iter(handle, &next, &left, &address, insn)) {
+			if (!skip)
+				skip = 1;
+			if (with_lines)
+				line_of(&lines, address, last, sizeof(last), s->out);
+			where_of(s, address, where, sizeof(where));
+			fprintf(s->out, "0x%016" PRIx64 " <%s>:\t%-6s \n", address, where, text);
+			next += skip;
+			left -= skip;
+			address += skip;
+			n++;
+			continue;
+		}
+		if (insn->id == X86_INS_UD2B && (ud1 = ud1_decode(handle, insn, next, left))) {
+			/* capstone 4 ends 0f b9 before its ModRM byte: go on after the real end */
+			next += ud1->size - insn->size;
+			left -= ud1->size - insn->size;
+			address += ud1->size - insn->size;
+			in = ud1;
+		} else if ((redecoded = string_size_decode(handle, insn))) {
+			in = redecoded;
+		}
+		n++;
 		if (with_lines)
-			line_of(&lines, insn[i].address, last, sizeof(last), s->out);
-		where_of(s, insn[i].address, where, sizeof(where));
-		gnu_style(&insn[i], mnemonic, ops, sizeof(ops));
+			line_of(&lines, in->address, last, sizeof(last), s->out);
+		where_of(s, in->address, where, sizeof(where));
+		gnu_style(in, mnemonic, ops, sizeof(ops));
+		if (in == ud1)
+			ud1_name(mnemonic, sizeof(mnemonic));
 		tail = strstr(ops, "        # 0x");
 		segment_relative = tail && tail[strlen(tail) - 1] == ' ';
 		if (segment_relative)
 			tail[strlen(tail) - 1] = '\0';        /* a %gs-relative offset: no name */
-		fprintf(s->out, "0x%016" PRIx64 " <%s>:\t%-6s %s", insn[i].address, where, mnemonic, ops);
+		fprintf(s->out, "0x%016" PRIx64 " <%s>:\t%-6s %s", in->address, where, mnemonic, ops);
 		if (tail && !segment_relative &&
 		    kdk_symtab_by_addr(&s->syms, strtoull(tail + 12, NULL, 16), &off)) {
 			where_of(s, strtoull(tail + 12, NULL, 16), where, sizeof(where));
 			fprintf(s->out, " <%s>", where);
 		}
-		if (kdk_symtab_by_addr(&s->syms, insn[i].address, &off) && ftrace_nop(&insn[i], off))
+		if (kdk_symtab_by_addr(&s->syms, in->address, &off) && ftrace_nop(in, off))
 			fprintf(s->out, " [FTRACE NOP]");
 		/* Name a direct branch target. */
-		if ((!strncmp(insn[i].mnemonic, "call", 4) || insn[i].mnemonic[0] == 'j') &&
-		    !strncmp(insn[i].op_str, "0x", 2) &&
-		    (target = strtoull(insn[i].op_str, &tail, 16), !*tail) &&
+		if ((!strncmp(in->mnemonic, "call", 4) || in->mnemonic[0] == 'j') &&
+		    !strncmp(in->op_str, "0x", 2) &&
+		    (target = strtoull(in->op_str, &tail, 16), !*tail) &&
 		    kdk_symtab_by_addr(&s->syms, target, &off)) {
 			where_of(s, target, where, sizeof(where));
 			fprintf(s->out, " <%s>", where);
 		}
 		fputc('\n', s->out);
+		if (ud1) {
+			cs_free(ud1, 1);
+			ud1 = NULL;
+		}
+		if (redecoded) {
+			cs_free(redecoded, 1);
+			redecoded = NULL;
+		}
 	}
-	if (n)
-		cs_free(insn, n);
+	cs_free(insn, 1);
 	cs_close(&handle);
 	free(code);
 	srclines_close(&lines);

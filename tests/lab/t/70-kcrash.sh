@@ -3,8 +3,10 @@
 # Oracles: Debian's crash on 6.1 only. On 6.12 crash 8.0.2 aborts at random (a fresh-clone run
 # lost t/40 to `rd -d vm_zone_stat` printing nothing) and it cannot read 7.x at all: there drgn
 # (reading our kdump-compressed copy through libkdumpfile; it cannot read QEMU's 7.x ELF) and the
-# kernel's console stand in, and each line names the oracle. dis and dis -l have no oracle but
-# crash: they are checked on 6.1 only.
+# kernel's console stand in, and each line names the oracle. dis on every kernel: 200 functions
+# against binutils' objdump decoding the same bytes (drgn reads them from the dump), and on 6.1
+# the panic path's against crash. dis -l has no oracle but crash: the host's gdb 13 picks
+# non-statement line rows where crash's gdb 10 (and kcrash) do not; it is checked on 6.1 only.
 #   - sys fields equal crash's sys (6.1; elsewhere RELEASE as drgn reads init_uts_ns, PANIC as
 #     the serial console printed it);
 #   - log equals crash's log line for line (elsewhere drgn's printk reader's);
@@ -56,7 +58,12 @@ for release in $KDK_LAB_KERNELS; do
 	# crash is the oracle on 6.1 only (legacy=1); drgn and the console elsewhere.
 	case $release in 6.1.*) legacy=1 ;; *) legacy=0 ;; esac
 	opts=
-	[ $legacy = 1 ] || lab_skip "$release: dis and dis -l have no oracle but crash, which aborts at random on 6.12 and cannot read 7.x"
+	[ $legacy = 1 ] || lab_skip "$release: dis -l has no oracle but crash (aborts at random on 6.12, cannot read 7.x): gdb 13 here chooses other line rows than crash's gdb 10"
+	# dis on every kernel: 200 functions spread over the kernel's text against binutils' objdump
+	# decoding the same bytes (drgn reads them from the dump; tests/lab/dis-vs-objdump.sh says how
+	# they are chosen); on 6.1 crash below checks the panic path's functions as well.
+	KDK_BUILD=$KDK_BUILD bash "$LAB_DIR/dis-vs-objdump.sh" "$vmlinux" "${dumps[-1]}" "$work/oracle.kdump" "$work" 200 > "$work/dis-objdump.out" 2>&1
+	ok $? "$release $(basename "${dumps[-1]}"): dis decodes as binutils' objdump does over the same bytes (objdump the oracle, drgn reading the bytes): $(head -n 4 "$work/dis-objdump.out" | tr '\n' ' ' | head -c 400)"
 
 	for dump in "${dumps[@]}"; do
 		name="$release $(basename "$dump")"

@@ -62,7 +62,7 @@ static const char *const sized_ops[] = {
 	"cmovs", "cmovns", "cmovo", "cmovno", "cmovp", "cmovnp", "tzcnt", "lzcnt", "popcnt", "bsf", "bsr",
 	"bswap", "shld", "shrd", "rcl", "rcr", "in", "out", "rdrand", "rdseed", "rdfsbase", "rdgsbase",
 	"wrfsbase", "wrgsbase", "shlx", "shrx", "sarx", "rorx", "andn", "bzhi", "pdep", "pext", "mulx",
-	"bextr", "blsi", "blsmsk", "blsr", "adcx", "adox", "movbe", "crc32",
+	"bextr", "blsi", "blsmsk", "blsr", "adcx", "adox", "movbe", "crc32", "ljmp", "lcall",
 };
 
 /* Shifts and rotates (name without its size suffix: len bytes). */
@@ -104,14 +104,22 @@ static bool has_register_operand(const char *ops, bool shift)
 	return false;
 }
 
+/* How many legacy prefix bytes (lock, rep, segments, 66, 67) the instruction opens with. */
+static unsigned legacy_prefixes(const cs_insn *insn)
+{
+	unsigned n = 0;
+
+	while (n < insn->size && insn->bytes[n] &&
+	       strchr("\xf0\xf2\xf3\x2e\x36\x3e\x26\x64\x65\x66\x67", insn->bytes[n]))
+		n++;
+	return n;
+}
+
 /* The first opcode byte, after the legacy and REX prefixes (0 if there is none). */
 static uint8_t first_opcode(const cs_insn *insn)
 {
-	unsigned i = 0;
+	unsigned i = legacy_prefixes(insn);
 
-	while (i < insn->size && strchr("\xf0\xf2\xf3\x2e\x36\x3e\x26\x64\x65\x66\x67", insn->bytes[i]) &&
-	       insn->bytes[i])
-		i++;
 	if (i < insn->size && (insn->bytes[i] & 0xf0) == 0x40)
 		i++;
 	return i < insn->size ? insn->bytes[i] : 0;
@@ -121,10 +129,12 @@ static uint8_t first_opcode(const cs_insn *insn)
  * 0 for any other instruction. */
 static uint8_t string_opcode(const cs_insn *insn)
 {
-	switch (first_opcode(insn)) {
+	uint8_t opcode = first_opcode(insn);
+
+	switch (opcode) {
 	case 0xa4: case 0xa5: case 0xa6: case 0xa7: case 0xaa: case 0xab: case 0xac: case 0xad:
 	case 0xae: case 0xaf: case 0x6c: case 0x6d: case 0x6e: case 0x6f:
-		return first_opcode(insn);
+		return opcode;
 	}
 	return 0;
 }
@@ -166,9 +176,7 @@ static void prefix_words(const cs_insn *insn, const char *capstone_prefix, size_
 		memory |= insn->detail->x86.operands[i].type == X86_OP_MEM;   /* "%gs:0x28" too */
 	if (string_opcode(insn))
 		goto capstone_only;
-	while (n < insn->size && strchr("\xf0\xf2\xf3\x2e\x36\x3e\x26\x64\x65\x66\x67", insn->bytes[n]) &&
-	       insn->bytes[n])
-		n++;
+	n = legacy_prefixes(insn);
 	for (i = 0; i < n; i++) {
 		data16 += insn->bytes[i] == 0x66;
 		addr32 += insn->bytes[i] == 0x67;
@@ -230,7 +238,7 @@ static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size
 	char words[128], ops_buf[256];
 	unsigned null_segments;
 	size_t prefix_len;
-	uint8_t opcode;
+	uint8_t opcode, string_op;
 	size_t mlen = strlen(mnemonic), j = 0, i;
 	char suffix = mlen > 1 ? mnemonic[mlen - 1] : 0;
 	bool drop = false;
@@ -261,6 +269,7 @@ static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size
 	for (i = 0; i < sizeof(sized_ops) / sizeof(sized_ops[0]) && strchr("bwlq", suffix); i++) {
 		if (strlen(sized_ops[i]) == mlen - 1 && !strncmp(mnemonic, sized_ops[i], mlen - 1)) {
 			bool control = !strcmp(sized_ops[i], "call") || !strcmp(sized_ops[i], "jmp") ||
+				       !strcmp(sized_ops[i], "ljmp") || !strcmp(sized_ops[i], "lcall") ||
 				       !strcmp(sized_ops[i], "ret") || !strcmp(sized_ops[i], "push") ||
 				       !strcmp(sized_ops[i], "pop");
 
@@ -269,8 +278,8 @@ static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size
 	}
 	/* string instructions with a register operand: objdump writes "stos %rax,%es:(%rdi)",
 	 * "lods %ds:(%rsi),%al" (the register gives the size); ins/outs keep theirs ("(%dx)") */
-	opcode = string_opcode(insn);
-	if (opcode && (opcode & 0xf0) == 0xa0 && has_register_operand(ops, false))
+	string_op = string_opcode(insn);
+	if (string_op && (string_op & 0xf0) == 0xa0 && has_register_operand(ops, false))
 		drop = true;
 	/* pushf/popf and the descriptor-table loads and stores in 64-bit mode: objdump (and gdb)
 	 * write no q */
@@ -284,7 +293,7 @@ static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size
 		snprintf(o_out, size, "%%ax,%%ax");
 		return;
 	}
-	if ((first_opcode(insn) & 0xfe) == 0xd0 && !strncmp(ops, "$1, ", 4))
+	if ((opcode & 0xfe) == 0xd0 && !strncmp(ops, "$1, ", 4))
 		ops += 4;    /* shift by one */
 	while (*ops && j + 40 < size) {
 		if (ops[0] == ' ' && j && o_out[j - 1] == ',') {
@@ -322,12 +331,11 @@ static void gnu_style(const cs_insn *insn, char *m_out, char *o_out, size_t size
 		    (j == 0 || o_out[j - 1] == ',' || o_out[j - 1] == ':'))
 			j += (size_t)snprintf(o_out + j, size - j, "0x0");
 		/* a string instruction's implied segments: %es:(%rdi), %ds:(%rsi); its port (%dx) */
-		if (opcode && !strncmp(ops, "(%rdi)", 6))
+		if (string_op && !strncmp(ops, "(%rdi)", 6))
 			j += (size_t)snprintf(o_out + j, size - j, "%%es:");
-		if (opcode && !strncmp(ops, "(%rsi)", 6))
+		if (string_op && !strncmp(ops, "(%rsi)", 6))
 			j += (size_t)snprintf(o_out + j, size - j, "%%ds:");
-		if (!strncmp(ops, "%dx", 3) && ((opcode & 0xf0) == 0x60 ||
-						 (first_opcode(insn) & 0xfc) == 0xec)) {
+		if (!strncmp(ops, "%dx", 3) && ((string_op & 0xf0) == 0x60 || (opcode & 0xfc) == 0xec)) {
 			j += (size_t)snprintf(o_out + j, size - j, "(%%dx)");
 			ops += 3;
 			continue;
@@ -411,11 +419,10 @@ static cs_insn *string_size_decode(csh handle, const cs_insn *insn)
 
 	if (!string_opcode(insn) || insn->size > sizeof(copy))
 		return NULL;
-	while (n < insn->size && strchr("\xf0\xf2\xf3\x2e\x36\x3e\x26\x64\x65\x66\x67", insn->bytes[n]) &&
-	       insn->bytes[n]) {
-		data16 |= insn->bytes[n] == 0x66;
-		rep_after |= data16 && (insn->bytes[n] == 0xf2 || insn->bytes[n] == 0xf3);
-		n++;
+	n = legacy_prefixes(insn);
+	for (i = 0; i < n; i++) {
+		data16 |= insn->bytes[i] == 0x66;
+		rep_after |= data16 && (insn->bytes[i] == 0xf2 || insn->bytes[i] == 0xf3);
 	}
 	if (!rep_after)
 		return NULL;

@@ -17,20 +17,43 @@
 
 #define MAX_BYTES (1 << 20)
 
-/* "function+offset" with a decimal offset, as gdb (and so crash) writes it. gdb names a GCC
- * clone (foo.part.0, foo.isra.0, foo.constprop.0) by its source function. */
-static void where_of(struct session *s, uint64_t addr, char *buf, size_t size)
+/* Of several symbols at one address, the first by name: crash names a branch target and a
+ * %rip-relative operand from its own symbol table, sorted so (__memset, not memset; jiffies,
+ * not jiffies_64; __x86_indirect_thunk_array, not __x86_indirect_thunk_rax). */
+static const struct kdk_ksym *first_by_name(const struct kdk_symtab *tab, const struct kdk_ksym *sym)
 {
-	static const char *const clone_marks[] = { ".part.", ".isra.", ".constprop." };
+	const struct kdk_ksym *end = (const struct kdk_ksym *)tab->syms.items + tab->syms.len, *alias;
+	const struct kdk_ksym *best = sym;
+
+	for (alias = sym ? sym + 1 : end; alias < end && alias->addr == sym->addr; alias++)
+		if (strcmp(kdk_symtab_name(tab, alias), kdk_symtab_name(tab, best)) < 0)
+			best = alias;
+	return best;
+}
+
+/* "function+offset" with a decimal offset (hex with -x), as crash writes it. gdb names a GCC
+ * clone foo.part.0 or foo.isra.0 by its source function, but keeps foo.constprop.0 (crash on
+ * 6.1: 47 of 47 .part/.isra targets cut, 18 of 18 .constprop kept, foo.constprop.0.isra.0 shown
+ * as foo.constprop.0). Of several symbols at a branch target's or %rip-relative operand's
+ * address (target), the first by name. */
+static bool where_of(struct session *s, uint64_t addr, bool hex, bool target, char *buf,
+		     size_t size)
+{
+	static const char *const clone_marks[] = { ".part.", ".isra." };
 	uint64_t off;
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &off);
 	const char *name;
 	size_t len, i;
 
-	if (!sym || (sym->size && off >= sym->size)) {
+	/* A target past the vmlinux's size of the symbol before it (a string constant after an
+	 * array) is not named, as gdb refuses a sized symbol that does not hold the address. */
+	if (!sym || (sym->size && off >= sym->size) ||
+	    (target && sym->declared_size && off >= sym->declared_size)) {
 		snprintf(buf, size, "0x%" PRIx64, addr);
-		return;
+		return false;
 	}
+	if (target)
+		sym = first_by_name(&s->syms, sym);
 	name = kdk_symtab_name(&s->syms, sym);
 	len = strlen(name);
 	for (i = 0; i < sizeof(clone_marks) / sizeof(clone_marks[0]); i++) {
@@ -40,9 +63,10 @@ static void where_of(struct session *s, uint64_t addr, char *buf, size_t size)
 			len = (size_t)(mark - name);
 	}
 	if (off)
-		snprintf(buf, size, "%.*s+%" PRIu64, (int)len, name, off);
+		snprintf(buf, size, hex ? "%.*s+0x%" PRIx64 : "%.*s+%" PRIu64, (int)len, name, off);
 	else
 		snprintf(buf, size, "%.*s", (int)len, name);
+	return true;
 }
 
 /* Capstone's AT&T text rewritten the way GNU objdump (and so gdb and crash) writes it:
@@ -504,49 +528,174 @@ static void line_of(struct source_lines *l, uint64_t addr, char *last, size_t si
 {
 	char here[600];
 
-	if (!srclines_find(l, addr, here, sizeof(here)) || !strcmp(here, last))
+	if (!srclines_find_as_gdb(l, addr, here, sizeof(here)) || !strcmp(here, last))
 		return;
 	fprintf(out, "%s\n", here);
 	snprintf(last, size, "%s", here);
 }
 
+/* What dis was asked: crash's options, the start of the decode and what of it is shown. */
+struct dis_request {
+	bool with_lines, reverse, forward, hex_offsets;
+	uint64_t start;          /* where decoding starts */
+	uint64_t length;         /* bytes read from start */
+	uint64_t show_from;      /* instructions before this address are decoded, not shown */
+	uint64_t stop_at;        /* -r: the last instruction shown is the first at or past it */
+	uint64_t count;          /* instructions shown at most; 0: all of length */
+};
+
+/* A text address as crash takes it: SYMBOL, SYMBOL+OFFSET (decimal, or hex with 0x, as gdb
+ * reads it), a hexadecimal address with or without 0x, any of them in parentheses. *alone is
+ * the symbol when the argument is a symbol alone (NULL otherwise). */
+static int text_address(struct session *s, const char *arg, uint64_t *addr,
+			const struct kdk_ksym **alone, struct kdk_err *err)
+{
+	char name[512], *end, *sign;
+	size_t len = strlen(arg);
+	const struct kdk_ksym *sym;
+	uint64_t offset = 0;
+	bool minus = false;
+
+	if (len >= 2 && arg[0] == '(' && arg[len - 1] == ')') {
+		arg++;
+		len -= 2;
+	}
+	if (!len || len >= sizeof(name))
+		return kdk_err_set(err, EINVAL, "dis: %s is not an address or a symbol", arg);
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	/* a symbol by that name first: "add" or "dead" could be read as hex */
+	if ((*alone = kdk_symtab_by_name(&s->syms, name))) {
+		*addr = (*alone)->addr;
+		return 0;
+	}
+	*addr = strtoull(name, &end, 16);
+	if (!*end)
+		return 0;
+	if (!(sign = strpbrk(name + 1, "+-")))
+		return kdk_err_set(err, ENOENT, "dis: %s: no such symbol", name);
+	minus = *sign == '-';
+	*sign = '\0';
+	offset = strtoull(sign + 1, &end, 0);
+	if (!sign[1] || *end)
+		return kdk_err_set(err, EINVAL, "dis: offset %s of %s is not a number", sign + 1, name);
+	if (!(sym = kdk_symtab_by_name(&s->syms, name)))
+		return kdk_err_set(err, ENOENT, "dis: %s: no such symbol", name);
+	*addr = minus ? sym->addr - offset : sym->addr + offset;
+	return 0;
+}
+
+/* A function's bytes: the ELF's size where the vmlinux gives it (as gdb's, without the padding
+ * to the next function), else up to the next symbol. */
+static uint64_t function_size(const struct kdk_ksym *sym)
+{
+	return sym->declared_size && sym->declared_size <= sym->size ? sym->declared_size : sym->size;
+}
+
+/* The function an address is in, for -r and -f: its start and end. */
+static int containing_function(struct session *s, uint64_t addr, uint64_t *start, uint64_t *end,
+			       struct kdk_err *err)
+{
+	uint64_t off;
+	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &off);
+
+	if (!sym || !sym->size || off >= sym->size)
+		return kdk_err_set(err, ENOENT, "dis: 0x%" PRIx64 " is in no function of known size", addr);
+	*start = sym->addr;
+	*end = sym->addr + (off < function_size(sym) ? function_size(sym) : sym->size);
+	return 0;
+}
+
+/* dis [-rflx] FUNCTION|ADDRESS [COUNT], as crash: a function name alone is the whole function,
+ * an address COUNT instructions (default 1); -r from the function's start up to the address,
+ * -f from the address to the function's end (both decoded from the function's start, so the
+ * instructions shown are the function's own); -x offsets in hex. */
+static int dis_request_parse(struct session *s, int argc, char **argv, struct dis_request *r,
+			     struct kdk_err *err)
+{
+	static const char usage[] = "usage: dis [-rflx] FUNCTION|SYMBOL+OFFSET|ADDRESS [COUNT]";
+	uint64_t addr = 0, fn_start = 0, fn_end = 0;
+	const struct kdk_ksym *alone = NULL;
+	char *end;
+	int i = 1, rc;
+
+	memset(r, 0, sizeof(*r));
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *o;
+
+		for (o = argv[i] + 1; *o; o++) {
+			switch (*o) {
+			case 'l': r->with_lines = true; break;
+			case 'r': r->reverse = true; break;
+			case 'f': r->forward = true; break;
+			case 'x': r->hex_offsets = true; break;
+			case 'd': r->hex_offsets = false; break;
+			case 'u':
+				return kdk_err_set(err, EINVAL, "dis -u: user-space text is not read by kcrash");
+			case 's':
+				return kdk_err_set(err, EINVAL, "dis -s: source listings are not shown; "
+								"dis -l names each instruction's source line");
+			default:
+				return kdk_err_set(err, EINVAL, "dis: unknown option -%c; %s", *o, usage);
+			}
+		}
+	}
+	if (r->reverse && r->forward)
+		return kdk_err_set(err, EINVAL, "dis: -r and -f exclude each other");
+	if (argc - i < 1 || argc - i > 2)
+		return kdk_err_set(err, EINVAL, "%s", usage);
+	if (argc - i == 2 && (!(r->count = strtoull(argv[i + 1], &end, 0)) || *end))
+		return kdk_err_set(err, EINVAL, "dis: count %s is not a positive number", argv[i + 1]);
+	if ((rc = text_address(s, argv[i], &addr, &alone, err)))
+		return rc;
+	if (r->reverse || r->forward) {
+		if ((rc = containing_function(s, addr, &fn_start, &fn_end, err)))
+			return rc;
+		r->start = fn_start;
+		r->show_from = r->forward ? addr : fn_start;
+		/* -r: up to the instruction at or past the address, which may end past it */
+		r->length = r->forward ? fn_end - fn_start : addr - fn_start + 16;
+		r->stop_at = r->reverse ? addr : UINT64_MAX;
+		r->count = 0;
+		return 0;
+	}
+	r->start = r->show_from = addr;
+	r->stop_at = UINT64_MAX;
+	if (alone && !r->count) {
+		r->length = alone->size ? function_size(alone) : 64;     /* the whole function */
+		return 0;
+	}
+	if (!r->count)
+		r->count = 1;
+	r->length = 16 * r->count;
+	return 0;
+}
+
 int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct source_lines lines = { .fd = -1 };
-	bool with_lines = false;
-	const struct kdk_ksym *sym;
-	uint64_t start, length, count = 0, off;
+	struct dis_request r;
+	uint64_t start, length, off;
 	uint8_t *code = NULL;
 	csh handle;
 	cs_insn *insn, *ud1 = NULL, *redecoded = NULL;
 	const uint8_t *next;
 	size_t n = 0, left;
 	uint64_t address;
-	char *end, where[256], last[600] = "";
+	char where[256], last[600] = "";
+	bool done = false;
 	int rc;
 
-	if (argc > 1 && !strcmp(argv[1], "-l")) {
-		with_lines = true;
-		argc--;
-		argv++;
-	}
-	if (argc < 2 || argc > 3)
-		return kdk_err_set(err, EINVAL, "usage: dis [-l] FUNCTION|ADDRESS [COUNT]");
-	if (with_lines && (rc = srclines_open(s, &lines, "dis -l", err)))
+	/* Module symbols join the table when the kernel's structures are first read; a dump whose
+	 * BTF cannot be read still disassembles vmlinux's functions. */
+	if (!session_kstructs(s, err))
+		kdk_err_clear(err);
+	if ((rc = dis_request_parse(s, argc, argv, &r, err)))
 		return rc;
-	if (argc == 3 && (!(count = strtoull(argv[2], &end, 0)) || *end))
-		return kdk_err_set(err, EINVAL, "dis: count %s is not a positive number", argv[2]);
-	start = strtoull(argv[1], &end, 16);
-	if (*end || !argv[1][0]) {
-		if (!(sym = kdk_symtab_by_name(&s->syms, argv[1])))
-			return kdk_err_set(err, ENOENT, "dis: %s: no such symbol", argv[1]);
-		start = sym->addr;
-		length = sym->size ? sym->size : 64;
-	} else {
-		length = 16 * (count ? count : 1);
-	}
-	if (!count && !(*end || !argv[1][0]))
-		count = 1;
+	if (r.with_lines && (rc = srclines_open(s, &lines, "dis -l", err)))
+		return rc;
+	start = r.start;
+	length = r.length;
 	if (length > MAX_BYTES)
 		return kdk_err_set(err, E2BIG, "dis: %" PRIu64 " bytes is more than it will show", length);
 	if (!(code = malloc(length))) {
@@ -574,7 +723,7 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 	next = code;
 	left = length;
 	address = start;
-	while ((!count || n < count) && left) {
+	while ((!r.count || n < r.count) && left && !done) {
 		const cs_insn *in = insn;
 		const char *text = "(bad)";
 		uint64_t target;
@@ -587,14 +736,17 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if (skip || !cs_disasm_iter(handle, &next, &left, &address, insn)) {
 			if (!skip)
 				skip = 1;
-			if (with_lines)
-				line_of(&lines, address, last, sizeof(last), s->out);
-			where_of(s, address, where, sizeof(where));
-			fprintf(s->out, "0x%016" PRIx64 " <%s>:\t%-6s \n", address, where, text);
+			if (address >= r.show_from) {
+				if (r.with_lines)
+					line_of(&lines, address, last, sizeof(last), s->out);
+				where_of(s, address, r.hex_offsets, false, where, sizeof(where));
+				fprintf(s->out, "0x%016" PRIx64 " <%s>:\t%-6s \n", address, where, text);
+				n++;
+				done = address >= r.stop_at;
+			}
 			next += skip;
 			left -= skip;
 			address += skip;
-			n++;
 			continue;
 		}
 		if (insn->id == X86_INS_UD2B && (ud1 = ud1_decode(handle, insn, next, left))) {
@@ -606,10 +758,13 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 		} else if ((redecoded = string_size_decode(handle, insn))) {
 			in = redecoded;
 		}
+		if (in->address < r.show_from)
+			goto release;        /* -f: decoded from the function's start, shown from here */
 		n++;
-		if (with_lines)
+		done = in->address >= r.stop_at;
+		if (r.with_lines)
 			line_of(&lines, in->address, last, sizeof(last), s->out);
-		where_of(s, in->address, where, sizeof(where));
+		where_of(s, in->address, r.hex_offsets, false, where, sizeof(where));
 		gnu_style(in, mnemonic, ops, sizeof(ops));
 		if (in == ud1)
 			ud1_name(mnemonic, sizeof(mnemonic));
@@ -617,23 +772,26 @@ int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err)
 		segment_relative = tail && tail[strlen(tail) - 1] == ' ';
 		if (segment_relative)
 			tail[strlen(tail) - 1] = '\0';        /* a %gs-relative offset: no name */
-		fprintf(s->out, "0x%016" PRIx64 " <%s>:\t%-6s %s", in->address, where, mnemonic, ops);
+		/* A one-byte 90 is objdump's and gdb's "nop" without the padding other mnemonics get
+		 * (xchg %eax,%eax renamed by the decoder after its padding is chosen). */
+		if (in->size == 1 && in->bytes[0] == 0x90)
+			fprintf(s->out, "0x%016" PRIx64 " <%s>:\tnop", in->address, where);
+		else
+			fprintf(s->out, "0x%016" PRIx64 " <%s>:\t%-6s %s", in->address, where, mnemonic,
+				ops);
 		if (tail && !segment_relative &&
-		    kdk_symtab_by_addr(&s->syms, strtoull(tail + 12, NULL, 16), &off)) {
-			where_of(s, strtoull(tail + 12, NULL, 16), where, sizeof(where));
+		    where_of(s, strtoull(tail + 12, NULL, 16), r.hex_offsets, true, where, sizeof(where)))
 			fprintf(s->out, " <%s>", where);
-		}
 		if (kdk_symtab_by_addr(&s->syms, in->address, &off) && ftrace_nop(in, off))
 			fprintf(s->out, " [FTRACE NOP]");
 		/* Name a direct branch target. */
 		if ((!strncmp(in->mnemonic, "call", 4) || in->mnemonic[0] == 'j') &&
 		    !strncmp(in->op_str, "0x", 2) &&
 		    (target = strtoull(in->op_str, &tail, 16), !*tail) &&
-		    kdk_symtab_by_addr(&s->syms, target, &off)) {
-			where_of(s, target, where, sizeof(where));
+		    where_of(s, target, r.hex_offsets, true, where, sizeof(where)))
 			fprintf(s->out, " <%s>", where);
-		}
 		fputc('\n', s->out);
+release:
 		if (ud1) {
 			cs_free(ud1, 1);
 			ud1 = NULL;

@@ -17,8 +17,10 @@ static const struct command commands[] = {
 	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [-l] [PID]", "a kernel stack: the panic task's, PID's, or every "
 						   "CPU's active task (-a); -s adds +offset/size to each "
 						   "name, -f each frame's stack words", true },
-	{ "dis", cmd_dis, "dis FUNCTION|ADDRESS [COUNT]", "disassemble a function (or COUNT instructions "
-						       "from an address), AT&T syntax, targets named", true },
+	{ "dis", cmd_dis, "dis [-rflx] FUNCTION|SYMBOL+OFFSET|ADDRESS [COUNT]", "disassemble a function "
+		"(or COUNT instructions from an address; -r up to it from its function's start, -f from "
+		"it to the function's end; -l source lines, -x hex offsets), AT&T syntax, targets named",
+	  true },
 	{ "kmem", cmd_kmem, "kmem -i", "memory use: total, free, used, shared, buffers, cached, slab, "
 				       "huge pages, swap, commit limit", true },
 	{ "kmem", cmd_kmem, "kmem -s", "every slab cache: objects allocated and in total, slabs, slab "

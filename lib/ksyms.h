@@ -14,6 +14,8 @@
 struct kdk_ksym {
 	uint64_t addr;
 	uint64_t size;             /* up to the next symbol's address (0 for the last) */
+	uint64_t declared_size;    /* the ELF symbol's st_size: a function's own bytes, without the
+				    * padding before the next one (0: not known, as from kallsyms) */
 	uint32_t name;             /* offset in the table's name pool */
 	char type;                 /* kallsyms / nm letter: 't', 'T', 'd', 'D', 'b', … */
 	const char *module;        /* the kernel module it belongs to (not owned), NULL: vmlinux */

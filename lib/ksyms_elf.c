@@ -93,12 +93,17 @@ int kdk_symtab_load_elf(struct kdk_symtab *tab, const char *path, char *build_id
 			if (kind != STT_FUNC && kind != STT_OBJECT && kind != STT_NOTYPE)
 				continue;
 			name = elf_strptr(elf, shdr.sh_link, sym.st_name);
-			if (!name || !name[0] || sym.st_shndx == SHN_UNDEF)
+			/* .L names are the assembler's local labels (.LC0, a string constant), which
+			 * the kernel's tools and crash never show */
+			if (!name || !name[0] || sym.st_shndx == SHN_UNDEF || !strncmp(name, ".L", 2))
 				continue;
 			if (sym.st_shndx != SHN_ABS &&
 			    !gelf_getshdr(elf_getscn(elf, sym.st_shndx), &target))
 				continue;
 			rc = kdk_symtab_add(tab, name, sym.st_value, type_letter(&target, &sym), err);
+			if (!rc)
+				KDK_ARRAY_AT(&tab->syms, struct kdk_ksym, tab->syms.len - 1)->declared_size =
+					sym.st_size;
 		}
 	}
 	if (!rc && !found)

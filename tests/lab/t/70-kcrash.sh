@@ -5,8 +5,9 @@
 # (reading our kdump-compressed copy through libkdumpfile; it cannot read QEMU's 7.x ELF) and the
 # kernel's console stand in, and each line names the oracle. dis on every kernel: 200 functions
 # against binutils' objdump decoding the same bytes (drgn reads them from the dump), and on 6.1
-# the panic path's against crash. dis -l has no oracle but crash: the host's gdb 13 picks
-# non-statement line rows where crash's gdb 10 (and kcrash) do not; it is checked on 6.1 only.
+# the panic path's against crash. dis -l on every kernel against the host's gdb (`info line`,
+# the same find_pc_line rule as crash's gdb 10: tests/lab/disl-vs-gdb.sh), and on 6.1 against
+# crash itself; dis's crash options (-r, -f, -x, -rl, SYMBOL+OFFSET, (EXPR)) against crash on 6.1.
 #   - sys fields equal crash's sys (6.1; elsewhere RELEASE as drgn reads init_uts_ns, PANIC as
 #     the serial console printed it);
 #   - log equals crash's log line for line (elsewhere drgn's printk reader's);
@@ -58,7 +59,10 @@ for release in $KDK_LAB_KERNELS; do
 	# crash is the oracle on 6.1 only (legacy=1); drgn and the console elsewhere.
 	case $release in 6.1.*) legacy=1 ;; *) legacy=0 ;; esac
 	opts=
-	[ $legacy = 1 ] || lab_skip "$release: dis -l has no oracle but crash (aborts at random on 6.12, cannot read 7.x): gdb 13 here chooses other line rows than crash's gdb 10"
+	# dis -l on every kernel: the source lines crash's dis -l would print (gdb's find_pc_line,
+	# asked of the host's gdb over the vmlinux) before the same instructions, 60 functions
+	KDK_BUILD=$KDK_BUILD bash "$LAB_DIR/disl-vs-gdb.sh" "$vmlinux" "${dumps[-1]}" "$work/disl" 60 > "$work/disl.out" 2>&1
+	ok $? "$release $(basename "${dumps[-1]}"): dis -l puts gdb's source lines before the same instructions (gdb's info line the oracle, the rule crash's dis -l prints by): $(tail -n 2 "$work/disl.out" | tr '\n' ' ' | head -c 400)"
 	# dis on every kernel: 200 functions spread over the kernel's text against binutils' objdump
 	# decoding the same bytes (drgn reads them from the dump; tests/lab/dis-vs-objdump.sh says how
 	# they are chosen); on 6.1 crash below checks the panic path's functions as well.
@@ -210,6 +214,24 @@ PY
 				lines_at > "$work/disl.crash"
 			[ -s "$work/disl.crash" ] && cmp -s "$work/disl.ours" "$work/disl.crash"
 			ok $? "$name: dis -l sysrq_handle_crash puts the same $(wc -l < "$work/disl.crash") source lines at the same instructions as crash's"
+			# dis's options as crash has them, at the panic task's return addresses: -r (from
+			# the function's start up to the address), -f (from it to the function's end),
+			# -x, -rl, SYMBOL+OFFSET inside an instruction, (EXPR), and whole functions with
+			# the vmlinux, which end where gdb ends them (the ELF size, not the padding)
+			frames=($("$kcrash" "$vmlinux" "$dump" -c bt | awk '/^ *#[0-9]+ +\[/ { print $NF }' | sed -n '4,7p'))
+			cmds=("dis -r ${frames[0]}" "dis -rl ${frames[1]}" "dis -f ${frames[2]}" "dis -x ${frames[3]} 4"
+			      "dis -f __handle_sysrq+0x11" "dis -r __handle_sysrq+0x11" "dis (vfs_write+0x20) 3"
+			      "dis -l -f vfs_write+700" "dis -l vfs_write" "dis ksys_write")
+			args=()
+			for c in "${cmds[@]}"; do args+=("$c" "!echo ==="); done
+			crash_cmd "$vmlinux" "$dump" "$opts" "${args[@]}" | grep -E '^0x|: [0-9]+$|^===$' > "$work/disopt.crash"
+			for c in "${cmds[@]}"; do
+				"$kcrash" "$vmlinux" "$dump" -c "$c" | grep -E '^0x|: [0-9]+$'
+				echo ===
+			done > "$work/disopt.ours"
+			diff "$work/disopt.ours" "$work/disopt.crash" > "$work/disopt.diff"
+			[ "${#frames[@]}" = 4 ] && [ "$(grep -c '^0x' "$work/disopt.crash")" -gt 100 ] && [ ! -s "$work/disopt.diff" ]
+			ok $? "$name: ${cmds[*]}: the same $(grep -c '^0x' "$work/disopt.crash") instructions and source lines as crash's (differing lines: $(grep -c '^[<>]' "$work/disopt.diff"))"
 		fi
 		# kmem -i: on 6.1 every row as crash's; elsewhere SHARED and SLAB against drgn alone
 		if true; then

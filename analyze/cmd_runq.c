@@ -1,5 +1,7 @@
-/* cmd_runq.c — `runq [-t] [-c CPUS]`: each CPU's run queue as crash prints it (its current task, the
- * RT priority array's lists, the CFS red-black tree of sched_entity with group cfs_rqs followed). */
+/* cmd_runq.c — `runq [-t|-m|-T] [-c CPUS]`: each CPU's run queue as crash prints it (its current
+ * task, the RT priority array's lists, the CFS red-black tree of sched_entity with group cfs_rqs
+ * followed); -t the run queues' clocks, -m how long each CPU's current task has run, -T how far
+ * each CPU's clock is behind the latest. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -296,36 +298,104 @@ static int runq_timestamp(struct session *s, const struct runq_layout *l, uint32
 	return 0;
 }
 
+/* -m: how long the CPU's current task has been on it, rq->clock minus its sched_info.last_arrival,
+ * as "[DAYS HH:MM:SS.MSEC]". */
+static int runq_running_time(struct session *s, const struct runq_layout *l, uint32_t cpu,
+			     uint64_t rq, bool offline, struct kdk_err *err)
+{
+	uint64_t clock, curr, arrival, ms;
+	struct task_info t;
+	int rc;
+
+	fprintf(s->out, "%sCPU %u: ", cpu < 10 ? " " : "", cpu);
+	if (offline) {
+		fprintf(s->out, "[OFFLINE]\n");
+		return 0;
+	}
+	if ((rc = read_u64(s, rq + l->rq_clock, &clock, err)) ||
+	    (rc = read_u64(s, rq + l->rq_curr, &curr, err)) ||
+	    (rc = read_u64(s, curr + l->task_last_arrival, &arrival, err)) ||
+	    (rc = tasks_describe(s, curr, &t, err)))
+		return rc;
+	ms = clock > arrival ? (clock - arrival) / 1000000 : 0;
+	fprintf(s->out, "[%" PRIu64 " %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64 "]  PID: %-6d "
+		"TASK: %" PRIx64 "  COMMAND: \"%s\"\n", ms / 86400000, ms / 3600000 % 24, ms / 60000 % 60,
+		ms / 1000 % 60, ms % 1000, t.pid, curr, t.comm);
+	return 0;
+}
+
+/* -T: each online CPU's rq->clock behind the latest of them, in seconds (every CPU, as crash). */
+static int runq_lag(struct session *s, const struct runq_layout *l, uint32_t nr, struct kdk_err *err)
+{
+	uint64_t *clocks, latest = 0, rq;
+	uint32_t cpu;
+	int rc = 0;
+
+	if (!(clocks = calloc(nr, sizeof(*clocks))))
+		return kdk_err_set(err, ENOMEM, "runq -T");
+	for (cpu = 0; cpu < nr && !rc; cpu++) {
+		const struct cpu_info *c = cpus_get(s, cpu);
+
+		if (c && (!c->present || !c->online))
+			continue;
+		if (!(rc = cpus_per_cpu_addr(s, l->runqueues, cpu, &rq, err)) &&
+		    !(rc = read_u64(s, rq + l->rq_clock, &clocks[cpu], err)) && clocks[cpu] > latest)
+			latest = clocks[cpu];
+	}
+	for (cpu = 0; cpu < nr && !rc; cpu++) {
+		const struct cpu_info *c = cpus_get(s, cpu);
+
+		if (c && (!c->present || !c->online))
+			continue;
+		fprintf(s->out, "  CPU %u: %.2f secs\n", cpu, (double)(latest - clocks[cpu]) / 1e9);
+	}
+	free(clocks);
+	return rc;
+}
+
 int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct runq_layout l;
 	uint8_t *set = NULL;
 	const char *cpu_text = NULL;
-	bool stamps = false;
+	bool stamps = false, running = false, lag = false;
 	uint32_t nr, cpu, shown = 0;
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-t"))
 			stamps = true;
+		else if (!strcmp(argv[i], "-m"))
+			running = true;
+		else if (!strcmp(argv[i], "-T"))
+			lag = true;
 		else if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			cpu_text = argv[++i];
 		else if (!strncmp(argv[i], "-c", 2) && argv[i][2])
 			cpu_text = argv[i] + 2;
 		else
-			return kdk_err_set(err, EINVAL, "runq: \"%s\": usage: runq [-t] [-c CPUS]", argv[i]);
+			return kdk_err_set(err, EINVAL, "runq: \"%s\": usage: runq [-t|-m|-T] [-c CPUS]",
+					   argv[i]);
 	}
+	if (stamps + running + lag > 1)
+		return kdk_err_set(err, EINVAL, "runq: -t, -m and -T exclude each other");
 	memset(&l, 0, sizeof(l));
 	/* loads the BTF (or DWARF) sources into the fact chain */
 	if (!session_kstructs(s, err))
 		return kdk_err_prefix(err, "runq: ");
 	if ((rc = kdk_facts_fill(&s->facts, runq_keys, &l, err)))
 		return kdk_err_prefix(err, "runq: ");
-	if (stamps && !l.have_clock)
-		return kdk_err_set(err, ENOENT, "runq: -t: the kernel's struct rq has no clock");
+	if ((stamps || running || lag) && !l.have_clock)
+		return kdk_err_set(err, ENOENT, "runq: %s: the kernel's struct rq has no clock",
+				   stamps ? "-t" : running ? "-m" : "-T");
+	if (running && !l.have_last_arrival)
+		return kdk_err_set(err, ENOENT, "runq: -m: the kernel's task_struct has no "
+						"sched_info.last_arrival (CONFIG_SCHED_INFO)");
 	if ((rc = session_symbol(s, "runqueues", &l.runqueues, err)) || (rc = tasks_nr_cpus(s, &nr, err)) ||
 	    (rc = cpus_load(s, err)))
 		return kdk_err_prefix(err, "runq: ");
+	if (lag)
+		return runq_lag(s, &l, nr, err);
 	if (!(set = malloc(nr)))
 		return kdk_err_set(err, ENOMEM, "runq: CPU set");
 	memset(set, 1, nr);
@@ -340,8 +410,8 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 			continue;
 		if ((rc = cpus_per_cpu_addr(s, l.runqueues, cpu, &rq, err)))
 			goto out;
-		if (stamps) {
-			if ((rc = runq_timestamp(s, &l, cpu, rq, offline, err)))
+		if (stamps || running) {
+			if ((rc = (stamps ? runq_timestamp : runq_running_time)(s, &l, cpu, rq, offline, err)))
 				goto out;
 			continue;
 		}

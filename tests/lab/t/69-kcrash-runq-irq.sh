@@ -1,4 +1,4 @@
-# Lab test: kcrash's runq, runq -t, irq, irq -s, timer, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
+# Lab test: kcrash's runq, runq -t, runq -m, runq -T, irq, irq -s, timer, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
 # guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
 # reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
@@ -7,8 +7,9 @@
 #     by the script's own walker: drgn 0.0.22 has none) with irq -s's per-CPU counts, every pending timer of every CPU's
 #     timer bases (drgn-timer.py: base, timer_list, expires, function), and each character and
 #     block major's name, cdev or gendisk and operations (drgn-dev.py; operations compared as
-#     addresses, ours named, looked up with kcrash's sym);
-#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, dev and runq -t print the same text; runq the same run-queue,
+#     addresses, ours named, looked up with kcrash's sym); runq -m and -T as drgn-runq-times.py
+#     computes them from rq.clock and the current tasks' sched_info.last_arrival;
+#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, dev, runq -t, -m and -T print the same text; runq the same run-queue,
 #     CURRENT, RT PRIO_ARRAY and CFS RB_ROOT lines, and every queued task crash names is in ours
 #     (crash 8.0.2 leaves out queued tasks it cannot find in its task table, which on 6.1 holds
 #     only the active tasks: lab-facts "ps sees only 3-4 tasks"; drgn is the oracle for those).
@@ -46,7 +47,7 @@ for release in $KDK_LAB_KERNELS; do
 	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null ||
 		bail "$release: dumpsave -l -d 0 the fixture for drgn"
 	# the four oracle scripts on one drgn program: the vmlinux's debug info read once
-	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer dev 2> "$work/drgn.err" ||
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer dev runq-times 2> "$work/drgn.err" ||
 		bail "$release: drgn failed: $(cat "$work"/drgn*.err | tail -n 2)"
 	[ -s "$work/drgn-irq.txt" ] || bail "$release: drgn found no IRQ descriptor"
 	[ -s "$work/drgn-timer.txt" ] || bail "$release: drgn found no pending timer"
@@ -66,6 +67,9 @@ for release in $KDK_LAB_KERNELS; do
 		"$kcrash" "${args[@]}" -c 'irq -s' > "$work/irq-s.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
 		"$kcrash" "${args[@]}" -c dev > "$work/dev.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
+		{ "$kcrash" "${args[@]}" -c 'runq -m' && echo -- && "$kcrash" "${args[@]}" -c 'runq -T'; } \
+			> "$work/runq-times.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
 		secs=$(echo "$(date +%s.%N) - $start" | bc)
 		ok $rc "$release: runq, runq -t, irq, irq -s, timer and dev $label ran ($(printf '%.2f' "$secs") s for the six; stderr: $(head -c 200 "$work/runq.$how.err"))"
@@ -117,6 +121,9 @@ for release in $KDK_LAB_KERNELS; do
 		[ -z "$bad" ] && diff <(grep -o 'PID: .*' "$work/runq-t.$how") \
 			<(grep 'CURRENT:' "$work/drgn-runq.txt" | grep -o 'PID: .*') > /dev/null
 		ok $? "$release: runq -t $label: a clock per CPU, under it drgn's CURRENT task of that CPU, its last arrival <= the clock ${bad:+($bad)}"
+		# -m: how long each CPU's current task has run; -T: each clock behind the latest
+		diff "$work/drgn-runq-times.txt" "$work/runq-times.$how" > "$work/runq-times.$how.diff"
+		ok $? "$release: runq -m and runq -T $label equal drgn's reading of rq.clock and the current tasks' sched_info.last_arrival ($(grep -c 'CPU' "$work/runq-times.$how") lines; differing: $(grep -c '^[<>]' "$work/runq-times.$how.diff"))"
 	done
 	# kmem -s --json: the same rows as the text (both from one walk of the caches), from the dump alone
 	"$kcrash" --json "$dump" -c 'kmem -s' > "$work/kmem.json" 2> "$work/kmem.err" &&
@@ -132,9 +139,9 @@ for c in json.load(open(sys.argv[1])):
 	case $release in
 	6.1.*)
 		start=$(date +%s.%N)
-		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nquit\n' |
+		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nsym init_task\nrunq -m\nsym init_task\nrunq -T\nquit\n' |
 			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
-		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev and irq -s in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev, irq -s, runq -m and runq -T in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
 		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
 			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
 			{ print > (dir "/crash." n) }' "$work/crash.out"
@@ -168,6 +175,8 @@ for c in json.load(open(sys.argv[1])):
 			fi
 			diff "$work/crash.5" "$work/irq-s.$how" > /dev/null
 			ok $? "$release: irq -s $label prints what crash prints ($(wc -l < "$work/crash.5") lines)"
+			cat "$work/crash.6" - "$work/crash.7" <<< "--" | diff - "$work/runq-times.$how" > /dev/null
+			ok $? "$release: runq -m and runq -T $label print what crash prints ($(cat "$work/crash.6" "$work/crash.7" | wc -l) lines)"
 			if diff "$work/crash.4" <(grep . "$work/dev.$how") > "$work/dev-crash.$how.diff"; then
 				ok 0 "$release: dev $label prints what crash prints ($(wc -l < "$work/crash.4") lines)"
 			else

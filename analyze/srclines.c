@@ -46,18 +46,17 @@ void srclines_close(struct source_lines *l)
 	l->fd = -1;
 }
 
-/* gdb's line table, which crash's dis -l, bt -l and sym -l show, is not the DWARF rows as they
- * are: gdb's DWARF reader records them per source file (a "subfile") as it runs the line
- * program. A row of line 0 is dropped; so is a non-statement row that switches file at an
- * address where a statement row was already seen. When the file changes, the old file gets an
- * end marker (line 0) at the new row's address, which deletes the old file's rows at that same
- * address, and so does a sequence's end. For an address gdb takes the row at the greatest
- * address at or below it (the file whose rows survived there), the last of that address's rows,
- * or the statement row just before it when that one is not a statement. A row repeating the
- * line before it in the same file is not recorded when that line has had a non-zero
- * discriminator (gdb's PR 17276). The rows of statement
- * starts alone (what this file used to take) show an inlined call's lines on the wrong
- * instructions: 6.1's vfs_write differed from crash in 33 places. */
+/* gdb's line table, which crash's dis -l shows, is not the DWARF rows as they are: gdb's DWARF
+ * reader records them per source file (a "subfile") as it runs the line program. A row of
+ * line 0 is dropped; so is a non-statement row that switches file at an address where a
+ * statement row was already seen. When the file changes, the old file gets an end marker
+ * (line 0) at the new row's address, which deletes the old file's rows at that same address,
+ * and so does a sequence's end. A row repeating the line before it in the same file is not
+ * recorded when that line has had a non-zero discriminator (gdb's PR 17276). For an address
+ * gdb takes the row at the greatest address at or below it (the file whose rows survived
+ * there), the last of that address's rows, or the statement row just before it when that one
+ * is not a statement. Statement rows alone (what dis -l took before) put an inlined call's
+ * lines on the wrong instructions: 6.1's vfs_write differed from crash in 33 places. */
 struct line_entry {
 	uint64_t pc;
 	Dwarf_Line *row;           /* NULL: an end marker */

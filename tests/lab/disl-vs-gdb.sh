@@ -18,11 +18,19 @@ nm "$vmlinux" | awk '$2 ~ /^[tT]$/ && $3 !~ /\./ { print $3 }' | sort | uniq -u 
 total=$(wc -l < "$work/disl.names")
 [ "$total" -gt 0 ] || { echo "no function names in $vmlinux"; exit 1; }
 awk -v step=$(( total / n > 0 ? total / n : 1 )) 'NR % step == 0' "$work/disl.names" | head -n "$n" > "$work/disl.fns"
-: > "$work/disl.ours"
-while read -r fn; do
-	echo "=== $fn"
-	"$kcrash" "$vmlinux" "$dump" -c "dis -l $fn" 2>&1 | grep -E '^0x|: [0-9]+$'
-done < "$work/disl.fns" > "$work/disl.ours"
+# one kcrash run for all of them; "=== NAME" put before each function's lines (its first
+# instruction is the one at NAME itself, the source line before it is its own)
+"$kcrash" "$vmlinux" "$dump" -c "$(sed 's/^/dis -l /' "$work/disl.fns" | paste -sd';')" 2> "$work/disl.err" |
+	grep -E '^0x|: [0-9]+$' |
+	awk -v list="$work/disl.fns" 'BEGIN { while ((getline f < list) > 0) start[f] = 1 }
+		/^0x/ { name = $2; sub(/^</, "", name); sub(/>:$/, "", name)
+			if (name in start) print "=== " name
+			for (i = 1; i <= nb; i++) print buf[i]
+			nb = 0; print; next }
+		{ buf[++nb] = $0 }' > "$work/disl.ours"
+shown=$(grep -c '^===' "$work/disl.ours")
+[ "$shown" = "$(wc -l < "$work/disl.fns")" ] ||
+	{ echo "kcrash disassembled $shown of $(wc -l < "$work/disl.fns") functions: $(head -c 300 "$work/disl.err")"; exit 1; }
 # every instruction's address (relative to the vmlinux) for gdb, one batch
 awk '/^0x/ { print $1 }' "$work/disl.ours" | while read -r a; do
 	printf 'info line *0x%x\n' $(( a - slide ))

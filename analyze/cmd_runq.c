@@ -270,28 +270,38 @@ static int runq_cpu(struct session *s, const struct runq_layout *l, uint32_t cpu
 	return 0;
 }
 
+/* A run queue's clock, its current task and that task's last arrival (0 without sched_info):
+ * what -t and -m print. */
+static int read_current(struct session *s, const struct runq_layout *l, uint64_t rq, uint64_t *clock,
+			uint64_t *curr, uint64_t *arrival, struct task_info *t, struct kdk_err *err)
+{
+	int rc;
+
+	*arrival = 0;
+	if ((rc = read_u64(s, rq + l->rq_clock, clock, err)) ||
+	    (rc = read_u64(s, rq + l->rq_curr, curr, err)) || (rc = tasks_describe(s, *curr, t, err)))
+		return rc;
+	return l->have_last_arrival ? read_u64(s, *curr + l->task_last_arrival, arrival, err) : 0;
+}
+
 /* -t: rq->clock, and under it the current task's sched_info.last_arrival zero-padded to its width. */
 static int runq_timestamp(struct session *s, const struct runq_layout *l, uint32_t cpu, uint64_t rq,
 			  bool offline, struct kdk_err *err)
 {
-	uint64_t clock, curr, arrival = 0;
+	uint64_t clock, curr, arrival;
 	struct task_info t;
 	char buf[32];
 	int rc, indent;
 
-	if ((rc = read_u64(s, rq + l->rq_clock, &clock, err)))
-		return rc;
 	fprintf(s->out, "%sCPU %u: ", cpu < 10 ? " " : "", cpu);
 	if (offline) {
 		fprintf(s->out, "[OFFLINE]\n");
 		return 0;
 	}
+	if ((rc = read_current(s, l, rq, &clock, &curr, &arrival, &t, err)))
+		return rc;
 	snprintf(buf, sizeof(buf), "%" PRIu64, clock);
 	fprintf(s->out, "%s\n", buf);
-	if ((rc = read_u64(s, rq + l->rq_curr, &curr, err)) || (rc = tasks_describe(s, curr, &t, err)))
-		return rc;
-	if (l->have_last_arrival && (rc = read_u64(s, curr + l->task_last_arrival, &arrival, err)))
-		return rc;
 	indent = cpu < 10 ? 8 : cpu < 100 ? 8 : 9;
 	fprintf(s->out, "%*s%0*" PRIu64 "  PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"\n", indent, "",
 		(int)strlen(buf), arrival, t.pid, curr, t.comm);
@@ -312,10 +322,7 @@ static int runq_running_time(struct session *s, const struct runq_layout *l, uin
 		fprintf(s->out, "[OFFLINE]\n");
 		return 0;
 	}
-	if ((rc = read_u64(s, rq + l->rq_clock, &clock, err)) ||
-	    (rc = read_u64(s, rq + l->rq_curr, &curr, err)) ||
-	    (rc = read_u64(s, curr + l->task_last_arrival, &arrival, err)) ||
-	    (rc = tasks_describe(s, curr, &t, err)))
+	if ((rc = read_current(s, l, rq, &clock, &curr, &arrival, &t, err)))
 		return rc;
 	ms = clock > arrival ? (clock - arrival) / 1000000 : 0;
 	fprintf(s->out, "[%" PRIu64 " %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64 "]  PID: %-6d "
@@ -337,39 +344,36 @@ static int runq_lag(struct session *s, const struct runq_layout *l, uint32_t nr,
 		const struct cpu_info *c = cpus_get(s, cpu);
 
 		if (c && (!c->present || !c->online))
-			continue;
-		if (!(rc = cpus_per_cpu_addr(s, l->runqueues, cpu, &rq, err)) &&
-		    !(rc = read_u64(s, rq + l->rq_clock, &clocks[cpu], err)) && clocks[cpu] > latest)
+			clocks[cpu] = UINT64_MAX;        /* not shown */
+		else if (!(rc = cpus_per_cpu_addr(s, l->runqueues, cpu, &rq, err)) &&
+			 !(rc = read_u64(s, rq + l->rq_clock, &clocks[cpu], err)) && clocks[cpu] > latest)
 			latest = clocks[cpu];
 	}
-	for (cpu = 0; cpu < nr && !rc; cpu++) {
-		const struct cpu_info *c = cpus_get(s, cpu);
-
-		if (c && (!c->present || !c->online))
-			continue;
-		fprintf(s->out, "  CPU %u: %.2f secs\n", cpu, (double)(latest - clocks[cpu]) / 1e9);
-	}
+	for (cpu = 0; cpu < nr && !rc; cpu++)
+		if (clocks[cpu] != UINT64_MAX)
+			fprintf(s->out, "  CPU %u: %.2f secs\n", cpu, (double)(latest - clocks[cpu]) / 1e9);
 	free(clocks);
 	return rc;
 }
+
+/* What runq prints: the queues, or one line per CPU of -t, -m or -T. */
+enum runq_mode { RUNQ_QUEUES, RUNQ_CLOCKS = 't', RUNQ_RUNNING = 'm', RUNQ_LAG = 'T' };
 
 int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct runq_layout l;
 	uint8_t *set = NULL;
 	const char *cpu_text = NULL;
-	bool stamps = false, running = false, lag = false;
+	enum runq_mode mode = RUNQ_QUEUES;
 	uint32_t nr, cpu, shown = 0;
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-t"))
-			stamps = true;
-		else if (!strcmp(argv[i], "-m"))
-			running = true;
-		else if (!strcmp(argv[i], "-T"))
-			lag = true;
-		else if (!strcmp(argv[i], "-c") && i + 1 < argc)
+		if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "-m") || !strcmp(argv[i], "-T")) {
+			if (mode != RUNQ_QUEUES && mode != (enum runq_mode)argv[i][1])
+				return kdk_err_set(err, EINVAL, "runq: -t, -m and -T exclude each other");
+			mode = (enum runq_mode)argv[i][1];
+		} else if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			cpu_text = argv[++i];
 		else if (!strncmp(argv[i], "-c", 2) && argv[i][2])
 			cpu_text = argv[i] + 2;
@@ -377,24 +381,21 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 			return kdk_err_set(err, EINVAL, "runq: \"%s\": usage: runq [-t|-m|-T] [-c CPUS]",
 					   argv[i]);
 	}
-	if (stamps + running + lag > 1)
-		return kdk_err_set(err, EINVAL, "runq: -t, -m and -T exclude each other");
 	memset(&l, 0, sizeof(l));
 	/* loads the BTF (or DWARF) sources into the fact chain */
 	if (!session_kstructs(s, err))
 		return kdk_err_prefix(err, "runq: ");
 	if ((rc = kdk_facts_fill(&s->facts, runq_keys, &l, err)))
 		return kdk_err_prefix(err, "runq: ");
-	if ((stamps || running || lag) && !l.have_clock)
-		return kdk_err_set(err, ENOENT, "runq: %s: the kernel's struct rq has no clock",
-				   stamps ? "-t" : running ? "-m" : "-T");
-	if (running && !l.have_last_arrival)
+	if (mode != RUNQ_QUEUES && !l.have_clock)
+		return kdk_err_set(err, ENOENT, "runq: -%c: the kernel's struct rq has no clock", mode);
+	if (mode == RUNQ_RUNNING && !l.have_last_arrival)
 		return kdk_err_set(err, ENOENT, "runq: -m: the kernel's task_struct has no "
 						"sched_info.last_arrival (CONFIG_SCHED_INFO)");
 	if ((rc = session_symbol(s, "runqueues", &l.runqueues, err)) || (rc = tasks_nr_cpus(s, &nr, err)) ||
 	    (rc = cpus_load(s, err)))
 		return kdk_err_prefix(err, "runq: ");
-	if (lag)
+	if (mode == RUNQ_LAG)
 		return runq_lag(s, &l, nr, err);
 	if (!(set = malloc(nr)))
 		return kdk_err_set(err, ENOMEM, "runq: CPU set");
@@ -410,8 +411,9 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 			continue;
 		if ((rc = cpus_per_cpu_addr(s, l.runqueues, cpu, &rq, err)))
 			goto out;
-		if (stamps || running) {
-			if ((rc = (stamps ? runq_timestamp : runq_running_time)(s, &l, cpu, rq, offline, err)))
+		if (mode != RUNQ_QUEUES) {
+			if ((rc = (mode == RUNQ_CLOCKS ? runq_timestamp : runq_running_time)(s, &l, cpu, rq,
+											   offline, err)))
 				goto out;
 			continue;
 		}

@@ -3,7 +3,7 @@
 # crash's dis -l prints, before an instruction, the source line gdb's find_pc_line gives for it
 # whenever it differs from the last one printed. crash 8.0.2 runs only on 6.1 here; the host's
 # gdb (`info line *ADDRESS` over the vmlinux) applies the same rule to every kernel. For N
-# functions of .text (every k-th name that is a function, unique in the symbol table), each
+# functions of .text proper (every k-th name that is a function, unique among text symbols), each
 # instruction kcrash shows gets gdb's line (at the vmlinux's address: the dump's minus the KASLR
 # slide), the "FILE: LINE" headers crash would print are derived from those, and compared with
 # kcrash's (file base name and line, and the instruction each header stands before).
@@ -14,7 +14,13 @@ set -o pipefail
 mkdir -p "$work" || exit 1
 command -v gdb > /dev/null || { echo "gdb missing (apt install gdb)"; exit 1; }
 slide=$(( 0x$("$kcrash" "$dump" -c 'sym _stext' | cut -d' ' -f1) - 0x$(nm "$vmlinux" | awk '$3 == "_stext" && !s { s = $1 } END { print s }') )) || exit 1
-nm "$vmlinux" | awk '$2 ~ /^[tT]$/ && $3 !~ /\./ { print $3 }' | sort | uniq -u > "$work/disl.names" || exit 1
+# functions of .text proper (_stext to _etext): .init.text is freed after boot, and a dump that
+# leaves out free pages (-d 16 and up) rightly has no bytes for it (nm's addresses are 16 hex
+# digits, so they compare as strings); a name that any other text symbol has as well is left out
+nm "$vmlinux" > "$work/disl.nm" || exit 1
+awk 'NR == FNR { if ($3 == "_stext") lo = $1; if ($3 == "_etext") hi = $1; if ($2 ~ /^[tT]$/) uses[$3]++; next }
+	$2 ~ /^[tT]$/ && $3 !~ /\./ && uses[$3] == 1 && $1 >= lo && $1 < hi { print $3 }' "$work/disl.nm" "$work/disl.nm" |
+	sort > "$work/disl.names" || exit 1
 total=$(wc -l < "$work/disl.names")
 [ "$total" -gt 0 ] || { echo "no function names in $vmlinux"; exit 1; }
 awk -v step=$(( total / n > 0 ? total / n : 1 )) 'NR % step == 0' "$work/disl.names" | head -n "$n" > "$work/disl.fns"

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -385,6 +386,33 @@ static bool is_dumped(const struct diskdump *dd, uint64_t pfn)
 	return pfn < dd->max_pfn && (dd->dumped[pfn / 64] >> (pfn % 64)) & 1;
 }
 
+/* Why a pfn has no page: a hole in the crashed kernel's memory, or memory the dump left out —
+ * then say what its dump level excludes (makedumpfile's bits: 1 zero pages, 2 page cache
+ * without private data, 4 page cache, 8 user pages, 16 free pages). */
+static int not_dumped(const struct kdk_dump *dump, const struct diskdump *dd, uint64_t pfn,
+		      struct kdk_err *err)
+{
+	int level = dd->sub.dump_level;
+	unsigned long long lpfn = (unsigned long long)pfn;
+	static const struct { int bit; const char *name; } excluded[] = {
+		{ 1, "zero" }, { 4, "page cache" }, { 2, "page cache without private data" },
+		{ 8, "user" }, { 16, "free" },
+	};
+	char what[128] = "";
+	size_t len = 0;
+
+	if (!kdk_dump_describes(dump, pfn) || level <= 0)
+		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx is not in the dump", dump->path, lpfn);
+	for (size_t i = 0; i < sizeof(excluded) / sizeof(excluded[0]); i++) {
+		if (!(level & excluded[i].bit) || (excluded[i].bit == 2 && (level & 4)))
+			continue;
+		len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s", len ? ", " : "",
+					excluded[i].name);
+	}
+	return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx is not in the dump: it is memory the dump "
+			   "left out (dump level %d: %s pages)", dump->path, lpfn, level, what);
+}
+
 int kdk_diskdump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kdk_err *err)
 {
 	struct diskdump *dd = dump->format_data;
@@ -393,7 +421,7 @@ int kdk_diskdump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struc
 	int rc;
 
 	if (!is_dumped(dd, pfn))
-		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx is not in the dump", dump->path, lpfn);
+		return not_dumped(dump, dd, pfn, err);
 	desc_at = dd->desc_offset + rank_of(dd, pfn) * sizeof(desc);
 	/* An incomplete dump lost its tail: descriptors past the end, or zero, mean "not saved". */
 	if (desc_at + sizeof(desc) > dd->src.size) {

@@ -80,6 +80,24 @@ int kdk_dump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kd
 	return dump->format->read_page(dump, pfn, buf, err);
 }
 
+bool kdk_dump_describes(const struct kdk_dump *dump, uint64_t pfn)
+{
+	size_t lo = 0, hi = dump->ranges.len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct kdk_pfn_range *r = KDK_ARRAY_AT(&dump->ranges, struct kdk_pfn_range, mid);
+
+		if (pfn < r->start_pfn)
+			hi = mid;
+		else if (pfn >= r->end_pfn)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
 int kdk_dump_read_pages(struct kdk_dump *dump, uint64_t pfn, uint64_t count, void *buf,
 			struct kdk_err *err)
 {

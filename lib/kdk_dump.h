@@ -77,6 +77,10 @@ int kdk_dump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kd
  * them back to back), else page by page. */
 int kdk_dump_read_pages(struct kdk_dump *dump, uint64_t pfn, uint64_t count, void *buf,
 			struct kdk_err *err);
+/* true if pfn lies in one of dump->ranges: memory the crashed kernel had, whether or not the
+ * dump kept its page. */
+bool kdk_dump_describes(const struct kdk_dump *dump, uint64_t pfn);
+
 /* Physical bytes across page boundaries; -ENOENT if any page is missing. */
 int kdk_dump_read_phys(struct kdk_dump *dump, uint64_t paddr, void *buf, size_t len,
 		       struct kdk_err *err);

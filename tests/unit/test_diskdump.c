@@ -67,6 +67,37 @@ static void check_ranges(const struct kdk_dump *dump)
 	}
 }
 
+/* Why a page is missing: a hole in memory is "not in the dump"; memory the dump left out names
+ * the dump level and what it excludes (level 0 excludes nothing by its level: plain). */
+static void check_missing_reasons(struct kdk_dump *dump, int32_t level)
+{
+	unsigned char got[GEN_PAGE];
+	struct kdk_err err = { 0 };
+	uint64_t pfn = 0;
+	char want[160];
+
+	assert_false(kdk_dump_describes(dump, 120));
+	assert_int_equal(kdk_diskdump_read_page(dump, 120, got, &err), -ENOENT);  /* hole 100-160 */
+	assert_non_null(strstr(err.msg, "pfn 0x78 is not in the dump"));
+	assert_null(strstr(err.msg, "left out"));
+	while (pfn < GEN_MAX_PFN && !(kdk_dump_describes(dump, pfn) && !gen_dumped(pfn)))
+		pfn++;
+	assert_true(pfn < GEN_MAX_PFN);
+	assert_int_equal(kdk_diskdump_read_page(dump, pfn, got, &err), -ENOENT);
+	if (level == 31)
+		snprintf(want, sizeof(want), "pfn 0x%llx is not in the dump: it is memory the dump left "
+			 "out (dump level 31: zero, page cache, user, free pages)", (unsigned long long)pfn);
+	else if (level == 1)
+		snprintf(want, sizeof(want), "(dump level 1: zero pages)");
+	else
+		snprintf(want, sizeof(want), "pfn 0x%llx is not in the dump", (unsigned long long)pfn);
+	if (!strstr(err.msg, want))
+		fail_msg("level %d, pfn 0x%llx: \"%s\" does not say \"%s\"", level,
+			 (unsigned long long)pfn, err.msg, want);
+	if (level == 0)
+		assert_null(strstr(err.msg, "left out"));
+}
+
 static void round_trip(enum kdk_codec codec, int32_t dump_level, uint32_t window, bool interleave)
 {
 	struct gen_config cfg = { .codec = codec, .dump_level = dump_level, .window = window,
@@ -85,6 +116,7 @@ static void round_trip(enum kdk_codec codec, int32_t dump_level, uint32_t window
 	assert_int_equal(dump.max_pfn, GEN_MAX_PFN);
 	check_ranges(&dump);
 	check_every_page(&dump);
+	check_missing_reasons(&dump, dump_level);
 
 	const struct kdk_disk_dump_header *h = kdk_diskdump_header(&dump);
 	const struct kdk_kdump_sub_header *s = kdk_diskdump_sub_header(&dump);

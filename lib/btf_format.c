@@ -247,7 +247,7 @@ static void print_number(const struct value_printer *p, uint32_t id, uint64_t ra
 		fprintf(p->out, "%" PRIu64, raw);
 }
 
-void kdk_btf_put_char(FILE *out, unsigned char c, char quote)
+bool kdk_btf_put_char(FILE *out, unsigned char c, char quote)
 {
 	static const char named[] = "abtnvfr";   /* \a (7) to \r (13), as C and gdb name them */
 
@@ -258,13 +258,26 @@ void kdk_btf_put_char(FILE *out, unsigned char c, char quote)
 	else if (c >= 0x20 && c < 0x7f)
 		fputc(c, out);
 	else
-		fprintf(out, "\\%03o", c);
+		return fprintf(out, "\\%03o", c), true;
+	return false;
+}
+
+void kdk_btf_put_chars(FILE *out, const uint8_t *s, size_t n, char quote)
+{
+	bool after_octal = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (after_octal && s[i] >= '0' && s[i] <= '9')
+			fprintf(out, "\\%03o", s[i]);
+		else
+			after_octal = kdk_btf_put_char(out, s[i], quote);
+	}
 }
 
 /* A char array: its bytes up to the last non-NUL one and NULs as \000, as gdb shows comm. */
 static void print_chars(const struct value_printer *p, const uint8_t *data, uint32_t count)
 {
-	uint32_t end = count, i;
+	uint32_t end = count;
 
 	while (end && !data[end - 1])
 		end--;
@@ -274,8 +287,7 @@ static void print_chars(const struct value_printer *p, const uint8_t *data, uint
 	fputc('"', p->out);
 	/* gdb's "print elements" limit where the caller has one (crash's p, task and list: 256;
 	 * its struct command shows every element): the rest as "..." after the quote */
-	for (i = 0; i < end && (!p->char_limit || i < p->char_limit); i++)
-		kdk_btf_put_char(p->out, data[i], '"');
+	kdk_btf_put_chars(p->out, data, p->char_limit && end > p->char_limit ? p->char_limit : end, '"');
 	fputc('"', p->out);
 	if (p->char_limit && end > p->char_limit)
 		fprintf(p->out, "...");

@@ -10,8 +10,14 @@
 #include "btf.h"
 
 /* One character inside gdb's quotes (quote: '"' in a string, '\'' in a char): printable ones as
- * they are, the quote and backslash escaped, \a \b \t \n \v \f \r by name, the rest in octal. */
-void kdk_btf_put_char(FILE *out, unsigned char c, char quote);
+ * they are, the quote and backslash escaped, \a \b \t \n \v \f \r by name, the rest in octal.
+ * true if it was printed as an octal escape. */
+bool kdk_btf_put_char(FILE *out, unsigned char c, char quote);
+
+/* n characters of a string inside gdb's quotes (the quotes not printed): as kdk_btf_put_char,
+ * and a digit right after an octal escape in octal too, as gdb prints it ("\214\064", not
+ * "\2144", which a reader would take for one escape). */
+void kdk_btf_put_chars(FILE *out, const uint8_t *s, size_t n, char quote);
 
 /* A declaration of `name` (may be "") with type id, into buf. */
 void kdk_btf_declaration(const struct kdk_btf *btf, uint32_t id, const char *name, char *buf,

@@ -44,11 +44,8 @@ static struct kexpr_type pointee(const struct kdk_btf *btf, const struct kexpr_t
 /* gdb's string: printable bytes, the rest as octal escapes; at most 256 (crash's print elements). */
 static void print_string(const uint8_t *s, size_t len, FILE *out)
 {
-	size_t i;
-
 	fputc('"', out);
-	for (i = 0; i < len && i < 256; i++)
-		kdk_btf_put_char(out, (unsigned char)s[i], '"');
+	kdk_btf_put_chars(out, s, len < 256 ? len : 256, '"');
 	fputc('"', out);
 	if (len > 256)
 		fprintf(out, "...");

@@ -125,7 +125,8 @@ static void fill_memory(void)
 	put64(BASE + 0x120, 0xdeadbeef);
 	put32(BASE + 0x128, 5 | 17 << 3);    /* small = 5, big = 17 */
 	put32(BASE + 0x200, 2);
-	memcpy(memory + 0x204, "init\0\0\0", 8);
+	/* a comm of bytes gdb escapes: a digit after an octal escape is escaped too */
+	memcpy(memory + 0x204, "\2144\n7\0019a", 8);
 	put64(BASE + 0x210, BASE + 0x110);
 	put64(BASE + 0x218, BASE + 0x110);
 	put64(BASE + 0x300, 12345);          /* jiffies, a symbol without type */
@@ -215,6 +216,7 @@ static void test_members_and_strings(void **state)
 	check("init_task.big", false, "17");
 	check("per_val", false, "-7");
 	check("init_task.comm[1]", false, "119 'w'");
+	check("((struct task *)0xffff888000000200)->comm", false, "\"\\214\\064\\n7\\001\\071a\"");
 }
 
 static void test_pointers_and_casts(void **state)

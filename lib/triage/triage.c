@@ -60,10 +60,16 @@ static const char *const trigger_machinery[] = {
 	"watchdog", "watchdog_timer_fn", "watchdog_overflow_callback", "check_hung_uninterruptible_tasks",
 	"__hrtimer_run_queues", "hrtimer_interrupt", "__sysvec_apic_timer_interrupt",
 	"sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt", "unknown_nmi_error",
-	"default_do_nmi", "exc_nmi", "asm_exc_nmi", "nmi_handle", "__perf_event_overflow",
+	"default_do_nmi", "exc_nmi", "asm_exc_nmi", "repeat_nmi", "end_repeat_nmi", "nmi",
+	"nmi_handle", "__perf_event_overflow",
 	"out_of_memory", "check_panic_on_oom", "mce_panic", "do_machine_check", "exc_machine_check",
 	"asm_exc_machine_check",
 };
+
+/* The NMI entry (arch/x86/entry/entry_64.S: asm_exc_nmi, before 5.8 `nmi`; a return address in
+ * its repeat path is named repeat_nmi or end_repeat_nmi): the frames below it are what the NMI
+ * interrupted. */
+static const char *const nmi_entry[] = { "asm_exc_nmi", "repeat_nmi", "end_repeat_nmi", "nmi" };
 
 /* "name.cold", "name.isra.0", "name.constprop.0", "name.part.0": the function's own name. */
 static size_t base_name_len(const char *function)
@@ -81,6 +87,11 @@ static bool in_list(const char *function, const char *const *list, size_t count)
 		if (strlen(list[i]) == len && !strncmp(list[i], function, len))
 			return true;
 	return false;
+}
+
+static bool is_nmi_entry(const char *function)
+{
+	return in_list(function, nmi_entry, sizeof(nmi_entry) / sizeof(nmi_entry[0]));
 }
 
 static bool is_panic_machinery(const char *function)
@@ -461,7 +472,8 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
 }
 
 /* The top frames below the machinery, repeats (recursion) folded, hashed with the class:
- * FNV-1a 64 over "class\nfunc [module]\n…" with the functions' own names (no .cold/.isra). */
+ * FNV-1a 64 over "class\nfunc [module]\n…" with the functions' own names (no .cold/.isra).
+ * For the NMI class, only frames above the NMI entry. */
 static int make_signature(struct kdk_triage *t, const struct kdk_triage_frame *all, size_t count,
 			  struct kdk_err *err)
 {
@@ -470,10 +482,18 @@ static int make_signature(struct kdk_triage *t, const struct kdk_triage_frame *a
 	size_t i = 0;
 
 	t->frames.len = 0;
-	while (i < count && kdk_triage_is_machinery(all[i].function))
+	while (i < count && kdk_triage_is_machinery(all[i].function) &&
+	       !(t->cls == KDK_CRASH_NMI && is_nmi_entry(all[i].function)))
 		i++;
 	for (; i < count && t->frames.len < SIGNATURE_FRAMES; i++) {
 		struct kdk_triage_frame *f;
+
+		/* An NMI from outside (unknown reason, SERR, IOCHK) is not caused by the code it
+		 * came in on (user space, a timer interrupt, idle: chance), so its problem is
+		 * what reported it, above the NMI entry. A hard lockup's NMI is another class:
+		 * there what it interrupted is the culprit. */
+		if (t->cls == KDK_CRASH_NMI && is_nmi_entry(all[i].function))
+			break;
 
 		if (t->frames.len) {
 			const struct kdk_triage_frame *prev =

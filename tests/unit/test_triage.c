@@ -32,6 +32,8 @@ static const struct expect expects[] = {
 	  "6.1.0-56-cloud-amd64" },
 	{ "6.1-sysrq", "sysrq", "sysrq_handle_crash", "", "", "init", 1, 0, "", "6.1.0-56-cloud-amd64" },
 	{ "6.1-nmi", "NMI", "unknown_nmi_error.cold", "", "", "sh", 124, 0, "", "6.1.0-56-cloud-amd64" },
+	/* the same NMI arriving in a timer interrupt: what it interrupted is chance, not the problem */
+	{ "6.1-nmi-irq", "NMI", "unknown_nmi_error.cold", "", "", "sh", 125, 0, "", "6.1.0-56-cloud-amd64" },
 	{ "6.12-oops", "oops", "oops_test_do_deref", "oops_test", "OE", "sh", 481, 0, "OE",
 	  "6.12.117+deb12-cloud-amd64" },
 	{ "6.12-softirq", "oops", "crash_classes_timer_deref", "crash_classes", "OE", "sh", 483, 1, "OE",
@@ -122,7 +124,7 @@ static size_t index_of(const char *log)
  * dump_stack_lvl, 7.2 adds vpanic, 6.1 names __handle_sysrq.cold); different problems differ. */
 static void test_signatures_group(void **state)
 {
-	static const char *const same[][3] = {
+	static const char *const same[][4] = {
 		{ "6.1-oops", "6.12-oops", NULL },
 		{ "6.1-softirq", "6.12-softirq", NULL },
 		{ "6.1-workqueue", "6.12-workqueue", NULL },
@@ -130,7 +132,7 @@ static void test_signatures_group(void **state)
 		{ "6.1-hungtask", "6.12-hungtask", NULL },
 		{ "6.1-stackoverflow", "6.12-stackoverflow", NULL },
 		{ "6.1-sysrq", "6.12-sysrq", "7.2-sysrq" },
-		{ "6.1-nmi", "6.12-nmi", "7.2-nmi" },
+		{ "6.1-nmi", "6.1-nmi-irq", "6.12-nmi", "7.2-nmi" },
 	};
 	size_t g, h, k;
 
@@ -140,7 +142,7 @@ static void test_signatures_group(void **state)
 	for (g = 0; g < sizeof(same) / sizeof(same[0]); g++) {
 		const char *sig = signatures[index_of(same[g][0])];
 
-		for (k = 1; k < 3 && same[g][k]; k++) {
+		for (k = 1; k < sizeof(same[0]) / sizeof(same[0][0]) && same[g][k]; k++) {
 			print_message("# %s and %s: expected one signature, got %s and %s\n", same[g][0], same[g][k],
 				      sig, signatures[index_of(same[g][k])]);
 			assert_string_equal(sig, signatures[index_of(same[g][k])]);

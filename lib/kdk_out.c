@@ -90,9 +90,10 @@ struct file_out {
 	uint64_t unkicked;      /* bytes written since the last background flush was asked for */
 	bool dirty;             /* written since the last fsync that succeeded */
 	/* fdatasync in a thread of its own, started at the first WRITEBACK_KICK bytes; NULL before,
-	 * or when the thread could not start (then writeback is only started, not waited for). */
+	 * with one CPU online, or when the thread could not start (then writeback is only started,
+	 * not waited for). */
 	struct kdk_background_sync *flusher;
-	bool no_flusher;        /* it could not start: do not try again */
+	bool no_flusher;        /* one CPU, or it could not start: do not try again */
 };
 
 /* Every WRITEBACK_KICK bytes written, the background thread is asked to fdatasync the file, so
@@ -105,6 +106,13 @@ static void kick_writeback(struct file_out *f)
 {
 	struct kdk_err ignored = { 0 };
 
+	/* The flushing thread only where a second CPU can run it. With one (a capture kernel's
+	 * usual nr_cpus=1) its fdatasyncs take the CPU the compression needs: in the 1-CPU capture
+	 * cycle (tests/bench/16-capture-cycle.sh, 6.1, 3 rounds each, docs/benchmarks.md) /init to
+	 * power-off took 2.49/3.83/3.72 s with it and 2.18/2.51/3.29 s with writeback only started
+	 * (cycle 1.31× and 0.99× the reference's). */
+	if (!f->flusher && !f->no_flusher && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		f->no_flusher = true;
 	if (!f->flusher && !f->no_flusher &&
 	    kdk_background_sync_start(&f->flusher, f->fd, &ignored) < 0)
 		f->no_flusher = true;

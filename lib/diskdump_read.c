@@ -33,11 +33,15 @@ struct diskdump {
 	uint64_t pages_dumped;       /* bits set in the second bitmap */
 	uint64_t data_offset;        /* page data starts after the descriptor table */
 	bool incomplete;             /* KDK_DH_COMPRESSED_INCOMPLETE: lost pages are ENOENT */
+	char excluded[96];           /* what the dump level leaves out, "" for level 0: named once
+				      * here for the message of every page it left out */
 	uint64_t *dumped;            /* the second bitmap, one bit per pfn, as words */
 	uint64_t *rank;              /* bits set before word RANK_WORDS × i */
 	struct kdk_page_codec *codec;
 	unsigned char *stored;       /* one page's stored (compressed) bytes */
 };
+
+static void name_excluded(struct diskdump *dd);
 
 static int src_read(struct diskdump *dd, uint64_t offset, void *buf,
 		    size_t len, const char *what, struct kdk_err *err)
@@ -345,6 +349,7 @@ int kdk_diskdump_open_source(struct kdk_dump *dump, const struct kdk_diskdump_so
 	    (rc = read_ranges(dd, dump, err)) < 0 ||
 	    (rc = read_notes_and_vmcoreinfo(dd, dump, err)) < 0)
 		goto fail;
+	name_excluded(dd);
 	if ((rc = kdk_page_codec_new(&dd->codec, KDK_CODEC_NONE, dd->block_size, err)) < 0)
 		goto fail;
 	dd->stored = malloc(dd->block_size);
@@ -386,31 +391,37 @@ static bool is_dumped(const struct diskdump *dd, uint64_t pfn)
 	return pfn < dd->max_pfn && (dd->dumped[pfn / 64] >> (pfn % 64)) & 1;
 }
 
-/* Why a pfn has no page: a hole in the crashed kernel's memory, or memory the dump left out —
- * then say what its dump level excludes (makedumpfile's bits: 1 zero pages, 2 page cache
- * without private data, 4 page cache, 8 user pages, 16 free pages). */
-static int not_dumped(const struct kdk_dump *dump, const struct diskdump *dd, uint64_t pfn,
-		      struct kdk_err *err)
+/* What the dump level leaves out, in words (makedumpfile's bits: 1 zero pages, 2 page cache
+ * without private data, 4 page cache, 8 user pages, 16 free pages), into dd->excluded. */
+static void name_excluded(struct diskdump *dd)
 {
-	int level = dd->sub.dump_level;
-	unsigned long long lpfn = (unsigned long long)pfn;
 	static const struct { int bit; const char *name; } excluded[] = {
 		{ 1, "zero" }, { 4, "page cache" }, { 2, "page cache without private data" },
 		{ 8, "user" }, { 16, "free" },
 	};
-	char what[128] = "";
+	int level = dd->sub.dump_level;
 	size_t len = 0;
 
-	if (!kdk_dump_describes(dump, pfn) || level <= 0)
-		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx is not in the dump", dump->path, lpfn);
-	for (size_t i = 0; i < sizeof(excluded) / sizeof(excluded[0]); i++) {
+	dd->excluded[0] = '\0';
+	for (size_t i = 0; level > 0 && i < sizeof(excluded) / sizeof(excluded[0]); i++) {
 		if (!(level & excluded[i].bit) || (excluded[i].bit == 2 && (level & 4)))
 			continue;
-		len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s", len ? ", " : "",
-					excluded[i].name);
+		len += (size_t)snprintf(dd->excluded + len, sizeof(dd->excluded) - len, "%s%s",
+					len ? ", " : "", excluded[i].name);
 	}
+}
+
+/* Why a pfn has no page: a hole in the crashed kernel's memory, or memory the dump left out. */
+static int not_dumped(const struct kdk_dump *dump, const struct diskdump *dd, uint64_t pfn,
+		      struct kdk_err *err)
+{
+	unsigned long long lpfn = (unsigned long long)pfn;
+
+	if (!dd->excluded[0] || !kdk_dump_describes(dump, pfn))
+		return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx is not in the dump", dump->path, lpfn);
 	return kdk_err_set(err, ENOENT, "%s: pfn 0x%llx is not in the dump: it is memory the dump "
-			   "left out (dump level %d: %s pages)", dump->path, lpfn, level, what);
+			   "left out (dump level %d: %s pages)", dump->path, lpfn, dd->sub.dump_level,
+			   dd->excluded);
 }
 
 int kdk_diskdump_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kdk_err *err)

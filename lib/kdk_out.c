@@ -111,10 +111,9 @@ static void kick_writeback(struct file_out *f)
 	 * cycle (tests/bench/16-capture-cycle.sh, 6.1, 3 rounds each, docs/benchmarks.md) /init to
 	 * power-off took 2.49/3.83/3.72 s with it and 2.18/2.51/3.29 s with writeback only started
 	 * (cycle 1.31× and 0.99× the reference's). */
-	if (!f->flusher && !f->no_flusher && sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		f->no_flusher = true;
 	if (!f->flusher && !f->no_flusher &&
-	    kdk_background_sync_start(&f->flusher, f->fd, &ignored) < 0)
+	    (sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
+	     kdk_background_sync_start(&f->flusher, f->fd, &ignored) < 0))
 		f->no_flusher = true;
 	if (f->flusher)
 		kdk_background_sync_request(f->flusher);

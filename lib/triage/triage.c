@@ -60,15 +60,14 @@ static const char *const trigger_machinery[] = {
 	"watchdog", "watchdog_timer_fn", "watchdog_overflow_callback", "check_hung_uninterruptible_tasks",
 	"__hrtimer_run_queues", "hrtimer_interrupt", "__sysvec_apic_timer_interrupt",
 	"sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt", "unknown_nmi_error",
-	"default_do_nmi", "exc_nmi", "asm_exc_nmi", "repeat_nmi", "end_repeat_nmi", "nmi",
-	"nmi_handle", "__perf_event_overflow",
+	"default_do_nmi", "exc_nmi", "nmi_handle", "__perf_event_overflow",
 	"out_of_memory", "check_panic_on_oom", "mce_panic", "do_machine_check", "exc_machine_check",
 	"asm_exc_machine_check",
 };
 
 /* The NMI entry (arch/x86/entry/entry_64.S: asm_exc_nmi, before 5.8 `nmi`; a return address in
- * its repeat path is named repeat_nmi or end_repeat_nmi): the frames below it are what the NMI
- * interrupted. */
+ * its repeat path is named repeat_nmi or end_repeat_nmi): machinery for every class, and the
+ * frames below it are what the NMI interrupted. */
 static const char *const nmi_entry[] = { "asm_exc_nmi", "repeat_nmi", "end_repeat_nmi", "nmi" };
 
 /* "name.cold", "name.isra.0", "name.constprop.0", "name.part.0": the function's own name. */
@@ -107,7 +106,7 @@ bool kdk_triage_is_machinery(const char *function)
 	 * write_sysrq_trigger). */
 	if (memmem(function, len, "sysrq", 5))
 		return true;
-	return is_panic_machinery(function) ||
+	return is_panic_machinery(function) || is_nmi_entry(function) ||
 	       in_list(function, trigger_machinery, sizeof(trigger_machinery) / sizeof(trigger_machinery[0]));
 }
 

@@ -211,10 +211,48 @@ lab_cmdline_base() { echo "console=ttyS0,115200 quiet loglevel=7 ignore_loglevel
 # ---- reference peers (tests only: no kdumpkit code path calls them) ----------------------------
 # lab_crash VMLINUX DUMP CMD... — run Debian's crash in batch on a dump; prints its output.
 # Extra crash options (e.g. 6.12's "--kaslr=auto --no_modules") come from LAB_CRASH_OPTS.
+# With LAB_CRASH_CACHE set to a directory lab_crash_prefetch filled, a call it prefetched is
+# answered from there (the same output, less crash's start-up messages).
 lab_crash() {
-	local vmlinux=$1 dump=$2; shift 2
+	local vmlinux=$1 dump=$2 kept; shift 2
+	if [ -n "${LAB_CRASH_CACHE:-}" ]; then
+		kept=$LAB_CRASH_CACHE/$(lab_crash_key "$vmlinux" "$dump" "$@")
+		[ -f "$kept" ] && { cat "$kept"; return 0; }
+	fi
 	# shellcheck disable=SC2086
 	printf '%s\n' "$@" quit | timeout 180 crash -s ${LAB_CRASH_OPTS:-} "$vmlinux" "$dump" 2>&1
+}
+
+# lab_crash_key VMLINUX DUMP CMD... — what names one lab_crash call (its options, files and the
+# command lines as crash reads them: "a" "b" and "a<newline>b" are one call).
+lab_crash_key() {
+	local vmlinux=$1 dump=$2; shift 2
+	{ printf '%s\n' "${LAB_CRASH_OPTS:-}" "$vmlinux" "$dump"; printf '%s\n' "$@"; } | sha1sum | cut -c1-20
+}
+
+# lab_crash_prefetch DIR VMLINUX DUMP CALL... — one crash session for many later lab_crash calls
+# on one dump (crash takes ~7 s to start on a -dbg vmlinux): each CALL is one call's commands,
+# one per line. Their outputs are kept in DIR, where LAB_CRASH_CACHE=DIR finds them. When the
+# session does not reach its end (crash aborted or timed out), nothing is kept: each call then
+# runs crash itself. Returns 1 then.
+lab_crash_prefetch() {
+	local dir=$1 vmlinux=$2 dump=$3 call i=0 input=; shift 3
+	mkdir -p "$dir"
+	for call in "$@"; do
+		input+="!echo KDK-CRASH-CALL $i"$'\n'"$call"$'\n'
+		i=$((i + 1))
+	done
+	input+="!echo KDK-CRASH-CALL end"
+	# shellcheck disable=SC2086
+	printf '%s\n' "$input" quit | timeout 900 crash -s ${LAB_CRASH_OPTS:-} "$vmlinux" "$dump" > "$dir/session" 2>&1
+	grep -qx 'KDK-CRASH-CALL end' "$dir/session" || return 1
+	awk -v dir="$dir" '/^KDK-CRASH-CALL [0-9]+$/ { if (out) close(out); out = dir "/call." $2; printf "" > out; next }
+		/^KDK-CRASH-CALL end$/ { exit } out { print > out }' "$dir/session"
+	i=0
+	for call in "$@"; do
+		mv "$dir/call.$i" "$dir/$(lab_crash_key "$vmlinux" "$dump" "$call")" || return 1
+		i=$((i + 1))
+	done
 }
 
 # lab_crash_release VMLINUX DUMP — the kernel release as Debian's crash reads it from DUMP, printed
@@ -280,7 +318,7 @@ lab_binary_files() {
 # DIR/first.img, the first kernel's lab initramfs with guest/capture-cycle.sh, our static kexec,
 # the kernel image and capture.img. mkdumprd's report goes to DIR/mkdumprd.out. LAB_CAPTURE_INIT
 # names the static /init (default kdump-init; kdump-init-ssh for ssh targets; a path that starts
-# with / is taken as it is: t/55's floor probe).
+# with / is taken as it is: the crashkernel floor probe, tests/lab/crashkernel.sh).
 lab_capture_images() {
 	local dir=$1 release=$2 conf=$3 ko=${4:-} kdir init=${LAB_CAPTURE_INIT:-kdump-init}
 	kdir=$(lab_kernel_dir "$release")

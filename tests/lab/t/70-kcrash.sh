@@ -41,6 +41,11 @@ drgn_value() { /usr/bin/python3 -c "import drgn, sys
 p = drgn.Program(); p.set_core_dump(sys.argv[1]); p.load_debug_info([sys.argv[2]])
 print(eval(sys.argv[3]))" "$@" 2> /dev/null; }
 field() { sed -n "s/^ *$2: *//p" <<< "$1" | head -n 1; }
+# What crash and kcrash are both asked (crash in one session per dump, at the top of its loop).
+structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct'
+procs_list="list task_struct.tasks -s task_struct.pid,comm -h init_task"
+parents_list="list task_struct.tasks -s task_struct.pid,__state,exit_state,real_parent -h init_task"
+panic_path="sysrq_handle_crash __handle_sysrq write_sysrq_trigger vfs_write ksys_write do_syscall_64 panic"
 
 for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
@@ -71,6 +76,33 @@ for release in $KDK_LAB_KERNELS; do
 
 	for dump in "${dumps[@]}"; do
 		name="$release $(basename "$dump")"
+		LAB_CRASH_CACHE=
+		if [ $legacy = 1 ]; then
+			# What crash is asked below, in one session (crash takes ~7 s to start on the -dbg
+			# vmlinux): dis's options at the panic task's return addresses, -r (from the
+			# function's start up to the address), -f (from it to the function's end), -x, -rl,
+			# SYMBOL+OFFSET inside an instruction, (EXPR), and whole functions with the vmlinux,
+			# which end where gdb ends them (the ELF size, not the padding); struct contents at an
+			# address given as a symbol. A call the session did not answer runs crash itself.
+			frames=($("$kcrash" "$vmlinux" "$dump" -c bt | awk '/^ *#[0-9]+ +\[/ { print $NF }' | sed -n '4,7p'))
+			cmds=("dis -r ${frames[0]:-}" "dis -rl ${frames[1]:-}" "dis -f ${frames[2]:-}" "dis -x ${frames[3]:-} 4"
+			      "dis -f __handle_sysrq+0x11" "dis -r __handle_sysrq+0x11" "dis (vfs_write+0x20) 3"
+			      "dis -l -f vfs_write+700" "dis -l vfs_write" "dis ksys_write")
+			disopt_args=()
+			for c in "${cmds[@]}"; do disopt_args+=("$c" "!echo ==="); done
+			value_calls=()
+			for pair in task_struct:init_task mm_struct:init_mm uts_namespace:init_uts_ns; do
+				value_calls+=("struct ${pair%%:*} $("$kcrash" "$dump" -c "sym ${pair#*:}" | cut -d' ' -f1)")
+			done
+			calls=(sys log "$procs_list" "$parents_list" "p nr_threads" "sym sysrq_handle_crash")
+			for fn in $panic_path; do calls+=("dis $fn"); done
+			calls+=("dis -l sysrq_handle_crash" "$(printf '%s\n' "${disopt_args[@]}")" "kmem -i"
+				"${structs//; /$'\n'}" "${value_calls[@]}")
+			LAB_CRASH_CACHE=$work/crash-$(basename "$dump")
+			rm -rf "$LAB_CRASH_CACHE"
+			lab_crash_prefetch "$LAB_CRASH_CACHE" "$vmlinux" "$dump" "${calls[@]}" ||
+				diag "$name: crash's one session did not reach its end: each command runs crash alone"
+		fi
 		start=$(date +%s.%N)
 		ours=$("$kcrash" "$dump" -c 'sys' 2> "$work/err")
 		ok $? "$name: kcrash sys from the dump alone ($(printf '%.2f' "$(echo "$(date +%s.%N) - $start" | bc)") s)"
@@ -107,7 +139,7 @@ for release in $KDK_LAB_KERNELS; do
 		tasks=$(wc -l < "$work/ps.ours")
 		if [ $legacy = 1 ]; then
 			# crash walks init_task.tasks (processes); each must be in our ps, same PID and COMM
-			crash_cmd "$vmlinux" "$dump" "" "list task_struct.tasks -s task_struct.pid,comm -h init_task" |
+			crash_cmd "$vmlinux" "$dump" "" "$procs_list" |
 				awk '/pid = /{gsub(",", "", $3); pid=$3} /comm = /{c=$0; sub(/.*comm = "/, "", c); sub(/\\000.*|".*/, "", c); print pid, c}' |
 				sort > "$work/procs.crash"
 			missing=$(sort "$work/ps.ours" | comm -23 "$work/procs.crash" - | tr '\n' ' ')
@@ -116,7 +148,7 @@ for release in $KDK_LAB_KERNELS; do
 			# PPID and ST: crash's walk gives each task's address, pid, __state and
 			# real_parent; the parent's pid comes from its address, the state letters from
 			# the kernel's bits (include/linux/sched.h)
-			crash_cmd "$vmlinux" "$dump" "" "list task_struct.tasks -s task_struct.pid,__state,exit_state,real_parent -h init_task" |
+			crash_cmd "$vmlinux" "$dump" "" "$parents_list" |
 				awk '/^[0-9a-f]+$/ { t = $1 } /pid = / { gsub(",", "", $3); pid[t] = $3 }
 				     /__state = / { gsub(",", "", $3); st[t] = $3 } /exit_state = / { gsub(",", "", $3); ex[t] = $3 }
 				     /real_parent = / { sub(/^0x/, "", $3); gsub(",", "", $3); par[t] = $3; order[++n] = t }
@@ -193,7 +225,7 @@ PY
 			# function's first ud2: without the full start crash does not know that a BUG()'s
 			# ud2 is followed by bug-table data and decodes past it out of step (gdb alone).
 			bad= minimal=
-			for fn in sysrq_handle_crash __handle_sysrq write_sysrq_trigger vfs_write ksys_write do_syscall_64 panic; do
+			for fn in $panic_path; do
 				crash_cmd "$vmlinux" "$dump" "$full_opts" "dis $fn" | grep '^0x' > "$work/dis.crash"
 				if [ ! -s "$work/dis.crash" ] && [ $legacy = 0 ]; then
 					crash_cmd "$vmlinux" "$dump" "$opts" "dis $fn" | grep '^0x' |
@@ -214,17 +246,8 @@ PY
 				lines_at > "$work/disl.crash"
 			[ -s "$work/disl.crash" ] && cmp -s "$work/disl.ours" "$work/disl.crash"
 			ok $? "$name: dis -l sysrq_handle_crash puts the same $(wc -l < "$work/disl.crash") source lines at the same instructions as crash's"
-			# dis's options as crash has them, at the panic task's return addresses: -r (from
-			# the function's start up to the address), -f (from it to the function's end),
-			# -x, -rl, SYMBOL+OFFSET inside an instruction, (EXPR), and whole functions with
-			# the vmlinux, which end where gdb ends them (the ELF size, not the padding)
-			frames=($("$kcrash" "$vmlinux" "$dump" -c bt | awk '/^ *#[0-9]+ +\[/ { print $NF }' | sed -n '4,7p'))
-			cmds=("dis -r ${frames[0]}" "dis -rl ${frames[1]}" "dis -f ${frames[2]}" "dis -x ${frames[3]} 4"
-			      "dis -f __handle_sysrq+0x11" "dis -r __handle_sysrq+0x11" "dis (vfs_write+0x20) 3"
-			      "dis -l -f vfs_write+700" "dis -l vfs_write" "dis ksys_write")
-			args=()
-			for c in "${cmds[@]}"; do args+=("$c" "!echo ==="); done
-			crash_cmd "$vmlinux" "$dump" "$opts" "${args[@]}" | grep -E '^0x|: [0-9]+$|^===$' > "$work/disopt.crash"
+			# dis's options as crash has them (frames, cmds: at the top of this loop)
+			crash_cmd "$vmlinux" "$dump" "$opts" "${disopt_args[@]}" | grep -E '^0x|: [0-9]+$|^===$' > "$work/disopt.crash"
 			for c in "${cmds[@]}"; do
 				"$kcrash" "$vmlinux" "$dump" -c "$c" | grep -E '^0x|: [0-9]+$'
 				echo ===
@@ -252,7 +275,6 @@ PY
 				ok $? "$name: kmem -i SHARED and SLAB equal the kernel's vm_node_stat as drgn reads it ($want; ours $got; no crash output on this dump, its other rows are not compared)"
 			fi
 		fi
-		structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct'
 		if [ $legacy = 1 ]; then
 			"$kcrash" "$dump" -c "$structs" > "$work/struct.ours" 2>&1
 			crash_cmd "$vmlinux" "$dump" "" "${structs//; /$'\n'}" > "$work/struct.crash"
@@ -260,11 +282,10 @@ PY
 			ok $? "$name: struct task_struct -o, list_head -o, page, sk_buff, mm_struct from the dump's BTF equal crash's ($(wc -l < "$work/struct.ours") lines)"
 			# contents at an address, as gdb prints them (the address given as a symbol)
 			bad=
-			for pair in task_struct:init_task mm_struct:init_mm uts_namespace:init_uts_ns; do
-				addr=$("$kcrash" "$dump" -c "sym ${pair#*:}" | cut -d' ' -f1)
-				"$kcrash" "$dump" -c "struct ${pair%%:*} $addr" > "$work/value.ours" 2>&1
-				crash_cmd "$vmlinux" "$dump" "" "struct ${pair%%:*} $addr" > "$work/value.crash"
-				[ -s "$work/value.crash" ] && cmp -s "$work/value.ours" "$work/value.crash" || bad+="${pair%%:*} "
+			for call in "${value_calls[@]}"; do
+				"$kcrash" "$dump" -c "$call" > "$work/value.ours" 2>&1
+				crash_cmd "$vmlinux" "$dump" "" "$call" > "$work/value.crash"
+				[ -s "$work/value.crash" ] && cmp -s "$work/value.ours" "$work/value.crash" || bad+="$(cut -d' ' -f2 <<< "$call") "
 			done
 			[ -z "$bad" ]
 			ok $? "$name: struct task_struct/mm_struct/uts_namespace ADDRESS print what crash prints${bad:+ (differs: $bad)}"

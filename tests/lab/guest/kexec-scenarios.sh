@@ -45,7 +45,11 @@ capture)
 	lab_marker "vmcore header begin"
 	head -c 16384 /proc/vmcore | gzip -c | base64
 	lab_marker "vmcore header end"
-	bytes=$(cat /proc/vmcore | wc -c)
+	# dd in 1 MiB reads, then the bytes after its last whole MiB counted apart: busybox's wc -c
+	# counts a pipe byte by byte, which took a minute under TCG for 800 MB (dd: 4 s)
+	records=$(dd if=/proc/vmcore of=/dev/null bs=1M 2>&1 | sed -n 's/^\([0-9]*\)+[0-9]* records in$/\1/p')
+	rest=$(dd if=/proc/vmcore bs=1M skip="${records:-0}" 2> /dev/null | wc -c)
+	bytes=$((${records:-0} * 1048576 + rest))
 	lab_marker "vmcore read end to end: $bytes bytes"
 	poweroff -f
 	;;

@@ -41,8 +41,13 @@ check_output() {
 	case $release in
 	6.1.*)
 		ORACLE=crash
+		# sys and log from one crash session (crash takes ~7 s to start on the -dbg vmlinux)
+		LAB_CRASH_CACHE=$out.crash
+		lab_crash_prefetch "$LAB_CRASH_CACHE" "$vmlinux" "$out" sys log || true
 		rel=$(lab_crash_release "$vmlinux" "$out")
-		last=$(lab_crash "$vmlinux" "$out" "log" | grep -a '^\[' | tail -n 1) ;;
+		last=$(lab_crash "$vmlinux" "$out" "log" | grep -a '^\[' | tail -n 1)
+		rm -rf "$LAB_CRASH_CACHE"
+		LAB_CRASH_CACHE= ;;
 	*)
 		ORACLE="drgn standing in for crash"
 		rel="RELEASE: $(drgn_value "$out" "$vmlinux" "p['init_uts_ns'].name.release.string_().decode()") "

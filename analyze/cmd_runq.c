@@ -331,27 +331,47 @@ static int runq_running_time(struct session *s, const struct runq_layout *l, uin
 	return 0;
 }
 
-/* -T: each online CPU's rq->clock behind the latest of them, in seconds (every CPU, as crash). */
+struct cpu_clock {
+	uint32_t cpu;
+	uint64_t clock;
+};
+
+/* The latest clock first; equal clocks in CPU order (crash sorts them so, stably). */
+static int by_clock_latest_first(const void *a, const void *b)
+{
+	const struct cpu_clock *x = a, *y = b;
+
+	if (x->clock != y->clock)
+		return x->clock < y->clock ? 1 : -1;
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+/* -T: each online CPU's rq->clock behind the latest of them, in seconds, the least behind first
+ * (as crash lists them). */
 static int runq_lag(struct session *s, const struct runq_layout *l, uint32_t nr, struct kdk_err *err)
 {
-	uint64_t *clocks, latest = 0, rq;
-	uint32_t cpu;
+	struct cpu_clock *clocks;
+	uint64_t rq;
+	uint32_t cpu, n = 0, i;
 	int rc = 0;
 
-	if (!(clocks = calloc(nr, sizeof(*clocks))))
+	if (!(clocks = calloc(nr ? nr : 1, sizeof(*clocks))))
 		return kdk_err_set(err, ENOMEM, "runq -T");
 	for (cpu = 0; cpu < nr && !rc; cpu++) {
 		const struct cpu_info *c = cpus_get(s, cpu);
 
 		if (c && (!c->present || !c->online))
-			clocks[cpu] = UINT64_MAX;        /* not shown */
-		else if (!(rc = cpus_per_cpu_addr(s, l->runqueues, cpu, &rq, err)) &&
-			 !(rc = read_u64(s, rq + l->rq_clock, &clocks[cpu], err)) && clocks[cpu] > latest)
-			latest = clocks[cpu];
+			continue;                        /* not shown */
+		if (!(rc = cpus_per_cpu_addr(s, l->runqueues, cpu, &rq, err)) &&
+		    !(rc = read_u64(s, rq + l->rq_clock, &clocks[n].clock, err)))
+			clocks[n++].cpu = cpu;
 	}
-	for (cpu = 0; cpu < nr && !rc; cpu++)
-		if (clocks[cpu] != UINT64_MAX)
-			fprintf(s->out, "  CPU %u: %.2f secs\n", cpu, (double)(latest - clocks[cpu]) / 1e9);
+	if (!rc && n) {
+		qsort(clocks, n, sizeof(*clocks), by_clock_latest_first);
+		for (i = 0; i < n; i++)
+			fprintf(s->out, "  CPU %u: %.2f secs\n", clocks[i].cpu,
+				(double)(clocks[0].clock - clocks[i].clock) / 1e9);
+	}
 	free(clocks);
 	return rc;
 }

@@ -23,7 +23,8 @@ def main(prog):
             cur.pid, cur.value_(), cur.comm.string_().decode()))
     print("--")
     latest = max(c for _, c in clocks)
-    for cpu, clock in clocks:
+    # the least behind first, equal ones in CPU order: crash's runq -T order
+    for cpu, clock in sorted(clocks, key=lambda c: (-c[1], c[0])):
         print("  CPU %d: %.2f secs" % (cpu, (latest - clock) / 1e9))
 
 

@@ -66,10 +66,14 @@ lab_kernel_fetch() { "$LAB_DIR/kernel" fetch "$@"; }
 # (its own text) is not changed by it.
 lab_fixture() {
 	(
-		lab_lock "$KDK_CACHE/locks/fixture-$(printf '%s' "${3:-$KDK_CACHE/fixtures/$1/$2}" | sha256sum | cut -c1-16)"
+		lab_lock "$(lab_fixture_lock "${3:-$KDK_CACHE/fixtures/$1/$2}")"
 		"$LAB_DIR/make-fixture" "$@"
 	)
 }
+
+# lab_fixture_lock DIR — the lock its maker holds while a fixture directory is (re)made: a reader
+# that takes every cached fixture (t/77) holds it while it takes one's files.
+lab_fixture_lock() { echo "$KDK_CACHE/locks/fixture-$(printf '%s' "$1" | sha256sum | cut -c1-16)"; }
 
 # ---- QEMU -------------------------------------------------------------------------------------
 # lab_qemu_start RUN_DIR TIMEOUT_SECONDS QEMU_ARGS... — boot a guest in the background.

@@ -33,15 +33,23 @@ for release in $KDK_LAB_KERNELS; do
 			bail "$release $class: make-fixture: $(tail -n 3 "$work/fixture.err")"
 	done
 done
-# Every cached fixture with its console log, as a directory of symlinks (a fleet's dumps).
-mkdir -p "$work/dumps"
+# Every cached fixture with its console log, as a directory of links (a fleet's dumps). Other
+# test files may be remaking a fixture meanwhile (make-fixture removes its files first): each is
+# taken under its maker's lock, the dump and its log as hard links (the files as they were, even
+# if they are remade while this test reads them; a copy where the cache is on another file system).
+mkdir -p "$work/dumps" "$work/logs"
 : > "$work/expect"
 for dir in "$KDK_CACHE"/fixtures/*/*/; do
 	dir=${dir%/}
-	[ -f "$dir/vmcore.kdump-zlib" ] && [ -f "$dir/serial.log" ] && [ -f "$dir/info" ] || continue
 	name=$(basename "$(dirname "$dir")")-$(basename "$dir")
-	ln -s "$dir/vmcore.kdump-zlib" "$work/dumps/$name.kdump"
-	echo "$work/dumps/$name.kdump $(sed -n 's/^class=//p' "$dir/info") $dir/serial.log" >> "$work/expect"
+	(
+		lab_lock "$(lab_fixture_lock "$dir")"
+		[ -f "$dir/vmcore.kdump-zlib" ] && [ -f "$dir/serial.log" ] && [ -f "$dir/info" ] || exit 0
+		for pair in "vmcore.kdump-zlib:dumps/$name.kdump" "serial.log:logs/$name.log"; do
+			ln "$dir/${pair%%:*}" "$work/${pair#*:}" 2> /dev/null || cp "$dir/${pair%%:*}" "$work/${pair#*:}" || exit 1
+		done
+		echo "$work/dumps/$name.kdump $(sed -n 's/^class=//p' "$dir/info") $work/logs/$name.log" >> "$work/expect"
+	) || bail "take the fixture $dir"
 done
 ndumps=$(wc -l < "$work/expect")
 [ "$ndumps" -ge 3 ] || bail "fewer than 3 cached fixtures ($ndumps)"

@@ -262,10 +262,14 @@ grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$work/vmcore-dmesg.
 ok $? "vmcore-dmesg.txt holds the panic"
 grep -q 'sysrq: Trigger a crash' "$work/vmcore-dmesg.txt" 2> /dev/null && grep -q 'Comm: kdumpctl' "$work/vmcore-dmesg.txt"
 ok $? "and the sysrq trigger, from kdumpctl: $(grep -o 'CPU: [0-9]* PID: [0-9]* Comm: kdumpctl' "$work/vmcore-dmesg.txt" 2> /dev/null | head -n 1)"
+# crash's sys and bt from one session (~7 s per start)
+LAB_CRASH_CACHE=$work/crash
+lab_crash_prefetch "$LAB_CRASH_CACHE" "$kdir/vmlinux" "$work/vmcore" sys bt || true
 got=$(lab_crash_release "$kdir/vmlinux" "$work/vmcore")
 [[ "$got" == "RELEASE: $release "* ]]
 ok $? "Debian's crash opens the vmcore: $got"
 bt=$(lab_crash "$kdir/vmlinux" "$work/vmcore" bt)
+LAB_CRASH_CACHE=
 grep -q 'sysrq_handle_crash' <<< "$bt"
 ok $? "crash's bt of the panic task names sysrq_handle_crash"
 # The task that panicked is kdumpctl itself, writing c to /proc/sysrq-trigger.

@@ -149,10 +149,11 @@ check: deps
 	$(MAKE) check-asan
 	$(MAKE) check-lab
 
-# cmocka speaks TAP when asked; prove runs the binaries and prints the summary.
+# cmocka speaks TAP when asked; prove runs the binaries and prints the summary, one file per CPU
+# at once (each test makes its own scratch directory; the ssh ones take a free port).
 check-unit: all
-	CMOCKA_MESSAGE_OUTPUT=TAP prove --failures --comments --exec '' $(UNIT_TESTS)
-	prove --failures --comments --exec bash tests/cli/*.sh
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -j$(NPROC) --failures --comments --exec '' $(UNIT_TESTS)
+	prove -j$(NPROC) --failures --comments --exec bash tests/cli/*.sh
 
 # Fuzzing (docs/fuzzing.md): libFuzzer harnesses tests/fuzz/fuzz_*.c, built with clang against a
 # libkdk.a of their own (ASan + UBSan, every report fatal) in $(FUZZ_BUILD)/.
@@ -218,9 +219,9 @@ asan-build:
 
 check-asan: asan-build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		CMOCKA_MESSAGE_OUTPUT=TAP prove --failures --comments --exec '' $(filter $(ASAN_BUILD)/tests/unit/%,$(ASAN_TARGETS))
+		CMOCKA_MESSAGE_OUTPUT=TAP prove -j$(NPROC) --failures --comments --exec '' $(filter $(ASAN_BUILD)/tests/unit/%,$(ASAN_TARGETS))
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 KDK_BUILD=$(abspath $(ASAN_BUILD)) \
-		prove --failures --comments --exec bash tests/cli/*.sh
+		prove -j$(NPROC) --failures --comments --exec bash tests/cli/*.sh
 
 check-lab: all
 	tests/lab/run-tests $(LAB_TESTS)

@@ -36,7 +36,8 @@ done
 # Every cached fixture with its console log, as a directory of links (a fleet's dumps). Other
 # test files may be remaking a fixture meanwhile (make-fixture removes its files first): each is
 # taken under its maker's lock, the dump and its log as hard links (the files as they were, even
-# if they are remade while this test reads them; a copy where the cache is on another file system).
+# if they are remade while this test reads them; where the cache is on another file system,
+# symbolic links, as before: a remake while this test runs could then still take one away).
 mkdir -p "$work/dumps" "$work/logs"
 : > "$work/expect"
 for dir in "$KDK_CACHE"/fixtures/*/*/; do
@@ -46,7 +47,7 @@ for dir in "$KDK_CACHE"/fixtures/*/*/; do
 		lab_lock "$(lab_fixture_lock "$dir")"
 		[ -f "$dir/vmcore.kdump-zlib" ] && [ -f "$dir/serial.log" ] && [ -f "$dir/info" ] || exit 0
 		for pair in "vmcore.kdump-zlib:dumps/$name.kdump" "serial.log:logs/$name.log"; do
-			ln "$dir/${pair%%:*}" "$work/${pair#*:}" 2> /dev/null || cp "$dir/${pair%%:*}" "$work/${pair#*:}" || exit 1
+			ln "$dir/${pair%%:*}" "$work/${pair#*:}" 2> /dev/null || ln -s "$dir/${pair%%:*}" "$work/${pair#*:}" || exit 1
 		done
 		echo "$work/dumps/$name.kdump $(sed -n 's/^class=//p' "$dir/info") $work/logs/$name.log" >> "$work/expect"
 	) || bail "take the fixture $dir"
@@ -255,4 +256,6 @@ print(len(json.load(sys.stdin)))' 2>&1)
 	esac
 done
 diag "t/77 ran $(($(date +%s) - start)) s"
+# the links go with the test: a hard link would keep a since-remade fixture's old files on disk
+rm -rf "$work/dumps" "$work/logs"
 done_testing

@@ -223,8 +223,14 @@ lab_crash() {
 		kept=$LAB_CRASH_CACHE/$(lab_crash_key "$vmlinux" "$dump" "$@")
 		[ -f "$kept" ] && { cat "$kept"; return 0; }
 	fi
+	printf '%s\n' "$@" quit | lab_crash_batch 180 "$vmlinux" "$dump"
+}
+
+# lab_crash_batch SECONDS VMLINUX DUMP — crash in batch on the commands of stdin, with
+# LAB_CRASH_OPTS, stopped after SECONDS; its output and errors on stdout.
+lab_crash_batch() {
 	# shellcheck disable=SC2086
-	printf '%s\n' "$@" quit | timeout 180 crash -s ${LAB_CRASH_OPTS:-} "$vmlinux" "$dump" 2>&1
+	timeout "$1" crash -s ${LAB_CRASH_OPTS:-} "$2" "$3" 2>&1
 }
 
 # lab_crash_key VMLINUX DUMP CMD... — what names one lab_crash call (its options, files and the
@@ -247,8 +253,7 @@ lab_crash_prefetch() {
 		i=$((i + 1))
 	done
 	input+="!echo KDK-CRASH-CALL end"
-	# shellcheck disable=SC2086
-	printf '%s\n' "$input" quit | timeout 900 crash -s ${LAB_CRASH_OPTS:-} "$vmlinux" "$dump" > "$dir/session" 2>&1
+	printf '%s\n' "$input" quit | lab_crash_batch 900 "$vmlinux" "$dump" > "$dir/session"
 	grep -qx 'KDK-CRASH-CALL end' "$dir/session" || return 1
 	awk -v dir="$dir" '/^KDK-CRASH-CALL [0-9]+$/ { if (out) close(out); out = dir "/call." $2; printf "" > out; next }
 		/^KDK-CRASH-CALL end$/ { exit } out { print > out }' "$dir/session"

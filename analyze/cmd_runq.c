@@ -12,6 +12,7 @@
 #include "cpu_list.h"
 #include "cpus.h"
 #include "list_guard.h"
+#include "rbtree_walk.h"
 #include "tasks.h"
 
 /* kernel/sched/sched.h (v6.1 … v7.2): struct rq embeds `struct cfs_rq cfs` and `struct rt_rq rt`;
@@ -23,7 +24,7 @@ struct runq_layout {
 	uint64_t runqueues, rq_curr, rq_cfs, rq_rt, rq_clock;
 	uint64_t cfs_root, cfs_leftmost, cfs_curr;
 	uint64_t se_run_node, se_my_q;
-	uint64_t rb_left, rb_right, rb_parent;
+	struct rb_walk_layout rb;
 	uint64_t task_se, task_rt, task_prio, task_last_arrival;
 	uint64_t rt_active, prio_queue, prio_queues, list_head_size;
 	uint64_t rt_se_run_list, rt_se_my_q;
@@ -44,9 +45,6 @@ static const struct kdk_layout_key runq_keys[] = {
 	OPT(OFFSET, "cfs_rq.curr", cfs_curr, have_cfs_curr),
 	KEY(OFFSET, "sched_entity.run_node", se_run_node),
 	OPT(OFFSET, "sched_entity.my_q", se_my_q, have_my_q),
-	KEY(OFFSET, "rb_node.rb_left", rb_left),
-	KEY(OFFSET, "rb_node.rb_right", rb_right),
-	KEY(OFFSET, "rb_node.__rb_parent_color", rb_parent),
 	KEY(OFFSET, "task_struct.se", task_se),
 	KEY(OFFSET, "task_struct.rt", task_rt),
 	KEY(OFFSET, "task_struct.prio", task_prio),
@@ -83,63 +81,6 @@ static int print_entry(struct session *s, int indent, int prio, uint64_t task, s
 	return 0;
 }
 
-/* The leftmost node under node (rb_first from a subtree). */
-static int rb_leftmost(struct session *s, const struct runq_layout *l, uint64_t node, uint64_t *out,
-		       struct kdk_err *err)
-{
-	uint64_t left;
-	unsigned steps = 0;
-	int rc;
-
-	for (;;) {
-		if ((rc = read_u64(s, node + l->rb_left, &left, err)))
-			return rc;
-		if (!left)
-			break;
-		if (++steps > RUNQ_MAX_ENTRIES)
-			return kdk_err_set(err, ELOOP, "runq: rb-tree at %" PRIx64 " deeper than %u", node,
-					   RUNQ_MAX_ENTRIES);
-		node = left;
-	}
-	*out = node;
-	return 0;
-}
-
-/* lib/rbtree.c's rb_next: the right subtree's leftmost, else the first ancestor reached from a
- * left child; 0 past the last. */
-static int rb_next(struct session *s, const struct runq_layout *l, uint64_t node, uint64_t *out,
-		   struct kdk_err *err)
-{
-	uint64_t right, parent;
-	unsigned steps = 0;
-	int rc;
-
-	if ((rc = read_u64(s, node + l->rb_right, &right, err)))
-		return rc;
-	if (right)
-		return rb_leftmost(s, l, right, out, err);
-	for (;;) {
-		uint64_t pright;
-
-		if ((rc = read_u64(s, node + l->rb_parent, &parent, err)))
-			return rc;
-		parent &= ~(uint64_t)3;           /* the low bits are the colour */
-		if (!parent) {
-			*out = 0;
-			return 0;
-		}
-		if ((rc = read_u64(s, parent + l->rb_right, &pright, err)))
-			return rc;
-		if (pright != node) {
-			*out = parent;
-			return 0;
-		}
-		if (++steps > RUNQ_MAX_ENTRIES)
-			return kdk_err_set(err, ELOOP, "runq: rb-tree parents loop at %" PRIx64, node);
-		node = parent;
-	}
-}
-
 /* The tasks of a cfs_rq: a current group entity's queue first, then the tree in order, a group
  * entity's queue in its place (as crash flattens them); *total counts what was printed. */
 static int dump_cfs_rq(struct session *s, const struct runq_layout *l, uint64_t cfs_rq, int depth,
@@ -166,10 +107,10 @@ static int dump_cfs_rq(struct session *s, const struct runq_layout *l, uint64_t 
 		return rc;
 	if (!leftmost || !node)
 		return 0;
-	if ((rc = rb_leftmost(s, l, node, &node, err)))
+	if ((rc = rb_walk_leftmost(s, &l->rb, node, &node, err)))
 		return rc;
 	list_guard_init(&guard, 0);
-	for (; node; rc = rb_next(s, l, node, &node, err)) {
+	for (; node; rc = rb_walk_next(s, &l->rb, node, &node, err)) {
 		uint64_t se = node - l->se_run_node, task;
 
 		if (rc)
@@ -405,7 +346,8 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 	/* loads the BTF (or DWARF) sources into the fact chain */
 	if (!session_kstructs(s, err))
 		return kdk_err_prefix(err, "runq: ");
-	if ((rc = kdk_facts_fill(&s->facts, runq_keys, &l, err)))
+	if ((rc = kdk_facts_fill(&s->facts, runq_keys, &l, err)) ||
+	    (rc = rb_walk_layout_fill(s, &l.rb, err)))
 		return kdk_err_prefix(err, "runq: ");
 	if (mode != RUNQ_QUEUES && !l.have_clock)
 		return kdk_err_set(err, ENOENT, "runq: -%c: the kernel's struct rq has no clock", mode);

@@ -1,5 +1,6 @@
-/* cmd_timer.c — `timer [-C CPUS]`: each CPU's timer wheel bases (per-CPU timer_bases[]), every
- * pending timer_list by expiry with its time to expire in jiffies and its function, crash's shape. */
+/* cmd_timer.c — `timer [-r] [-C CPUS]`: each CPU's timer wheel bases (per-CPU timer_bases[]), every
+ * pending timer_list by expiry with its time to expire in jiffies and its function, crash's shape;
+ * -r the high-resolution timers instead (cmd_hrtimer.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -10,6 +11,7 @@
 #include "cpu_list.h"
 #include "cpus.h"
 #include "tasks.h"
+#include "timers.h"
 
 /* kernel/time/timer.c (4.8+ "timers: Switch to a non-cascading wheel"): DEFINE_PER_CPU(struct
  * timer_base, timer_bases[NR_BASES]); each base's vectors[WHEEL_SIZE] are hlist_heads of
@@ -113,8 +115,7 @@ static int collect(struct session *s, const struct timer_layout *l, uint64_t bas
 	return 0;
 }
 
-/* "<name>" or "<name+offset>" (decimal, as crash writes it). */
-static void print_function(struct session *s, uint64_t addr)
+void timers_print_function(struct session *s, uint64_t addr)
 {
 	uint64_t offset;
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &offset);
@@ -161,7 +162,7 @@ static int print_base(struct session *s, const struct timer_layout *l, uint32_t 
 
 		fprintf(s->out, "  %*" PRIu64 "  %*" PRId64 "  %16" PRIx64 "  %16" PRIx64, flen, p->expires,
 			tlen, (int64_t)(p->expires - jiffies), p->timer, p->function);
-		print_function(s, p->function);
+		timers_print_function(s, p->function);
 	}
 	if (!list.len)
 		fprintf(s->out, "  (none)\n");
@@ -175,6 +176,7 @@ int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err)
 	struct timer_layout l;
 	uint64_t sym, jiffies;
 	const char *cpu_text = NULL;
+	bool hrtimers = false;
 	uint8_t *set = NULL;
 	uint32_t nr, cpu, b, bases, shown = 0;
 	char buf[32];
@@ -183,29 +185,42 @@ int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-C") && i + 1 < argc)
 			cpu_text = argv[++i];
+		else if (!strcmp(argv[i], "-r"))
+			hrtimers = true;
 		else
-			return kdk_err_set(err, EINVAL, "timer: \"%s\": usage: timer [-C CPUS]", argv[i]);
+			return kdk_err_set(err, EINVAL, "timer: \"%s\": usage: timer [-r] [-C CPUS]", argv[i]);
 	}
 	if (!session_kstructs(s, err))
 		return kdk_err_prefix(err, "timer: ");
-	memset(&l, 0, sizeof(l));
-	if ((rc = kdk_facts_fill(&s->facts, timer_keys, &l, err)) ||
-	    (rc = session_symbol(s, "timer_bases", &sym, err)) || (rc = tasks_nr_cpus(s, &nr, err)) ||
-	    (rc = cpus_load(s, err)))
+	if ((rc = tasks_nr_cpus(s, &nr, err)) || (rc = cpus_load(s, err)))
 		return kdk_err_prefix(err, "timer: ");
-	/* jiffies is the linker's alias of jiffies_64 (arch/x86/kernel/vmlinux.lds.S) */
-	if (session_symbol(s, "jiffies", &jiffies, err)) {
-		kdk_err_clear(err);
-		if ((rc = session_symbol(s, "jiffies_64", &jiffies, err)))
-			return kdk_err_prefix(err, "timer: ");
-	}
-	if ((rc = session_read(s, jiffies, &jiffies, 8, err)))
-		return kdk_err_prefix(err, "timer: jiffies: ");
 	if (!(set = malloc(nr)))
 		return kdk_err_set(err, ENOMEM, "timer: CPU set");
 	memset(set, 1, nr);
 	if (cpu_text && (rc = cpu_list_parse("timer", cpu_text, set, nr, err)))
 		goto out;
+	if (hrtimers) {
+		rc = timers_print_hrtimers(s, set, nr, err);
+		goto out;
+	}
+	memset(&l, 0, sizeof(l));
+	if ((rc = kdk_facts_fill(&s->facts, timer_keys, &l, err)) ||
+	    (rc = session_symbol(s, "timer_bases", &sym, err))) {
+		kdk_err_prefix(err, "timer: ");
+		goto out;
+	}
+	/* jiffies is the linker's alias of jiffies_64 (arch/x86/kernel/vmlinux.lds.S) */
+	if (session_symbol(s, "jiffies", &jiffies, err)) {
+		kdk_err_clear(err);
+		if ((rc = session_symbol(s, "jiffies_64", &jiffies, err))) {
+			kdk_err_prefix(err, "timer: ");
+			goto out;
+		}
+	}
+	if ((rc = session_read(s, jiffies, &jiffies, 8, err))) {
+		kdk_err_prefix(err, "timer: jiffies: ");
+		goto out;
+	}
 	bases = nr_bases(s, l.base_size);
 	flen = snprintf(buf, sizeof(buf), "%" PRIu64, jiffies);
 	if (flen < 7)

@@ -60,8 +60,9 @@ static const struct command commands[] = {
 		"the current task has run, -T each clock behind the latest", true },
 	{ "irq", cmd_irq, "irq [-u] [-s [-c CPUS]]", "each IRQ below nr_irqs: its irq_desc, irqaction "
 				 "chain and names (-u: only IRQs with an action; -s: per-CPU counts)", true },
-	{ "timer", cmd_timer, "timer [-C CPUS]", "each CPU's timer wheel bases: pending timers by expiry, "
-					 "time to expire (jiffies), timer_list and function", true },
+	{ "timer", cmd_timer, "timer [-r] [-C CPUS]", "each CPU's timer wheel bases: pending timers by expiry, "
+					 "time to expire (jiffies), timer_list and function; -r each clock base's "
+					 "hrtimers: soft and hard expiry, time to expire (ns), hrtimer and function", true },
 	{ "dev", cmd_dev, "dev", "character and block device majors: name, cdev or gendisk, "
 			       "operations", false },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },

@@ -1,15 +1,17 @@
-# Lab test: kcrash's runq, runq -t, runq -m, runq -T, irq, irq -s, timer, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
+# Lab test: kcrash's runq, runq -t, runq -m, runq -T, irq, irq -s, timer, timer -r, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
 # guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
 # reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
 #     the vmlinux: runq equal line for line (CURRENT, RT lists, CFS tree in order), and each
 #     IRQ's descriptor, irqaction chain and names (the sparse_irqs maple tree of 6.12/7.2 walked
 #     by the script's own walker: drgn 0.0.22 has none) with irq -s's per-CPU counts, every pending timer of every CPU's
-#     timer bases (drgn-timer.py: base, timer_list, expires, function), and each character and
+#     timer bases (drgn-timer.py: base, timer_list, expires, function), every queued hrtimer of
+#     every CPU's clock bases in their trees' order (drgn-hrtimer.py: base, hrtimer, soft and hard
+#     expiry, function; and TTE = EXPIRES - CURRENT on each row), and each character and
 #     block major's name, cdev or gendisk and operations (drgn-dev.py; operations compared as
 #     addresses, ours named, looked up with kcrash's sym); runq -m and -T as drgn-runq-times.py
 #     computes them from rq.clock and the current tasks' sched_info.last_arrival;
-#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, dev, runq -t, -m and -T print the same text; runq the same run-queue,
+#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, timer -r, dev, runq -t, -m and -T print the same text; runq the same run-queue,
 #     CURRENT, RT PRIO_ARRAY and CFS RB_ROOT lines, and every queued task crash names is in ours
 #     (crash 8.0.2 leaves out queued tasks it cannot find in its task table, which on 6.1 holds
 #     only the active tasks: lab-facts "ps sees only 3-4 tasks"; drgn is the oracle for those).
@@ -27,6 +29,14 @@ command -v crash > /dev/null || bail "Debian's crash is not installed (the 6.1 o
 timer_rows() { awk '/^TIMER_BASES/ { c = $1; sub(/^TIMER_BASES\[/, "", c); sub(/\].*/, "", c)
 	if (c != cpu) { cpu = c; b = -1 } b++; addr = $2; next }
 	/^  -?[0-9]/ { print cpu, b, addr, $3, $1, $4 }' | sort; }
+# kcrash's timer -r rows as "CPU CLOCK BASE HRTIMER SOFTEXPIRES EXPIRES FUNCTION" (drgn-hrtimer.py's
+# shape), in the order printed
+hrtimer_rows() { awk '/^CPU: [0-9]+  HRTIMER_CPU_BASE/ { cpu = $2; next }
+	/^  CLOCK: [0-9]+  HRTIMER_CLOCK_BASE: / { clock = $2; base = $4; next }
+	/^ +-?[0-9]+ +-?[0-9]+ +-?[0-9]+ +[0-9a-f]+ +[0-9a-f]+/ { print cpu, clock, base, $4, $1, $2, $5 }'; }
+# timer -r rows whose TTE is not EXPIRES less the CURRENT printed above them
+hrtimer_tte_wrong() { awk '/CURRENT/ { getline; now = $1; next }
+	/^ +-?[0-9]+ +-?[0-9]+ +-?[0-9]+ +[0-9a-f]+ +[0-9a-f]+/ && $2 - now != $3 { print }'; }
 # kcrash's dev rows as "chr|blk MAJOR NAME CDEV|GENDISK OPS-NAME" or "… NAME (none)"
 dev_rows() { awk '/^CHRDEV/ { k = "chr"; next } /^BLKDEV/ { k = "blk"; next } /^ *[0-9]+ / && k { $1 = $1; print k, $0 }'; }
 # kcrash's irq rows with a descriptor as "IRQ DESC ACTION \"NAME\" …" (drgn-irq.py's shape)
@@ -47,10 +57,11 @@ for release in $KDK_LAB_KERNELS; do
 	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null ||
 		bail "$release: dumpsave -l -d 0 the fixture for drgn"
 	# the four oracle scripts on one drgn program: the vmlinux's debug info read once
-	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer dev runq-times 2> "$work/drgn.err" ||
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer hrtimer dev runq-times 2> "$work/drgn.err" ||
 		bail "$release: drgn failed: $(cat "$work"/drgn*.err | tail -n 2)"
 	[ -s "$work/drgn-irq.txt" ] || bail "$release: drgn found no IRQ descriptor"
 	[ -s "$work/drgn-timer.txt" ] || bail "$release: drgn found no pending timer"
+	[ -s "$work/drgn-hrtimer.txt" ] || bail "$release: drgn found no queued hrtimer"
 	grep -q '^chr ' "$work/drgn-dev.txt" && grep -q '^blk ' "$work/drgn-dev.txt" || bail "$release: drgn found no device majors"
 	for how in vmlinux bare; do
 		if [ $how = vmlinux ]; then args=("$vmlinux" "$dump"); label="with the vmlinux"
@@ -66,13 +77,15 @@ for release in $KDK_LAB_KERNELS; do
 		rc=$((rc + $?))
 		"$kcrash" "${args[@]}" -c 'irq -s' > "$work/irq-s.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c 'timer -r' > "$work/timer-r.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
 		"$kcrash" "${args[@]}" -c dev > "$work/dev.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
 		{ "$kcrash" "${args[@]}" -c 'runq -m' && echo -- && "$kcrash" "${args[@]}" -c 'runq -T'; } \
 			> "$work/runq-times.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
 		secs=$(echo "$(date +%s.%N) - $start" | bc)
-		ok $rc "$release: runq, runq -t, irq, irq -s, timer and dev $label ran ($(printf '%.2f' "$secs") s for the six; stderr: $(head -c 200 "$work/runq.$how.err"))"
+		ok $rc "$release: runq, runq -t, irq, irq -s, timer, timer -r and dev $label ran ($(printf '%.2f' "$secs") s for the seven; stderr: $(head -c 200 "$work/runq.$how.err"))"
 		if diff "$work/drgn-runq.txt" "$work/runq.$how" > "$work/runq.$how.diff"; then
 			ok 0 "$release: runq $label equals drgn's walk ($(grep -c 'RUNQUEUE' "$work/runq.$how") CPUs, $(grep -c '^     \[ *[0-9]' "$work/runq.$how") queued tasks)"
 		else
@@ -101,6 +114,15 @@ for release in $KDK_LAB_KERNELS; do
 			ok 1 "$release: timer $label differs from drgn's walk (expected < , got >)"
 			head -n 12 "$work/timer.$how.diff" | while IFS= read -r l; do diag "$l"; done
 		fi
+		if diff "$work/drgn-hrtimer.txt" <(hrtimer_rows < "$work/timer-r.$how") > "$work/timer-r.$how.diff"; then
+			ok 0 "$release: timer -r $label lists drgn's queued hrtimers in order ($(wc -l < "$work/drgn-hrtimer.txt") timers in $(grep -c 'HRTIMER_CLOCK_BASE' "$work/timer-r.$how") clock bases)"
+		else
+			ok 1 "$release: timer -r $label differs from drgn's walk (expected < , got >)"
+			head -n 12 "$work/timer-r.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		bad=$(hrtimer_tte_wrong < "$work/timer-r.$how" | head -n 3)
+		[ -z "$bad" ] && grep -q CURRENT "$work/timer-r.$how"
+		ok $? "$release: timer -r $label: each TTE is EXPIRES less its base's CURRENT ${bad:+(not: $bad)}"
 		# our operations' names to addresses through kcrash's own sym (drgn names no module symbol)
 		dev_rows < "$work/dev.$how" > "$work/dev-rows.$how"
 		awk 'NF == 5 { print "sym " $5 }' "$work/dev-rows.$how" | sort -u > "$work/dev-syms"
@@ -139,9 +161,9 @@ for c in json.load(open(sys.argv[1])):
 	case $release in
 	6.1.*)
 		start=$(date +%s.%N)
-		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nsym init_task\nrunq -m\nsym init_task\nrunq -T\nquit\n' |
+		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nsym init_task\nrunq -m\nsym init_task\nrunq -T\nsym init_task\ntimer -r\nquit\n' |
 			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
-		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev, irq -s, runq -m and runq -T in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev, irq -s, runq -m, runq -T and timer -r in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
 		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
 			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
 			{ print > (dir "/crash." n) }' "$work/crash.out"
@@ -172,6 +194,13 @@ for c in json.load(open(sys.argv[1])):
 			else
 				ok 1 "$release: timer $label differs from crash's (expected < , got >)"
 				head -n 10 "$work/timer-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+			# blank lines are cut from crash's batch output, so from ours too
+			if diff "$work/crash.8" <(grep . "$work/timer-r.$how") > "$work/timer-r-crash.$how.diff"; then
+				ok 0 "$release: timer -r $label prints what crash prints ($(wc -l < "$work/crash.8") lines)"
+			else
+				ok 1 "$release: timer -r $label differs from crash's (expected < , got >)"
+				head -n 10 "$work/timer-r-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
 			fi
 			diff "$work/crash.5" "$work/irq-s.$how" > /dev/null
 			ok $? "$release: irq -s $label prints what crash prints ($(wc -l < "$work/crash.5") lines)"

@@ -1,7 +1,7 @@
-/* cmd_runq.c — `runq [-t|-m|-T] [-c CPUS]`: each CPU's run queue as crash prints it (its current
+/* cmd_runq.c — `runq [-t|-m|-T|-d] [-c CPUS]`: each CPU's run queue as crash prints it (its current
  * task, the RT priority array's lists, the CFS red-black tree of sched_entity with group cfs_rqs
  * followed); -t the run queues' clocks, -m how long each CPU's current task has run, -T how far
- * each CPU's clock is behind the latest. */
+ * each CPU's clock is behind the latest, -d every task whose on_rq is set under its CPU. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -25,10 +25,10 @@ struct runq_layout {
 	uint64_t cfs_root, cfs_leftmost, cfs_curr;
 	uint64_t se_run_node, se_my_q;
 	struct rb_walk_layout rb;
-	uint64_t task_se, task_rt, task_prio, task_last_arrival;
+	uint64_t task_se, task_rt, task_prio, task_last_arrival, task_on_rq, on_rq_size;
 	uint64_t rt_active, prio_queue, prio_queues, list_head_size;
 	uint64_t rt_se_run_list, rt_se_my_q;
-	bool have_clock, have_cfs_curr, have_my_q, have_last_arrival, have_rt_my_q;
+	bool have_clock, have_cfs_curr, have_my_q, have_last_arrival, have_rt_my_q, have_on_rq;
 };
 
 #define KEY(kind, name, field) KDK_LAYOUT_KEY(KDK_KEY_##kind, name, struct runq_layout, field)
@@ -49,6 +49,10 @@ static const struct kdk_layout_key runq_keys[] = {
 	KEY(OFFSET, "task_struct.rt", task_rt),
 	KEY(OFFSET, "task_struct.prio", task_prio),
 	OPT(OFFSET, "task_struct.sched_info.last_arrival", task_last_arrival, have_last_arrival),
+	/* task_struct.on_rq since 3.x ("sched: Add p->on_rq"); before it the entity's own */
+	OPT(OFFSET, "task_struct.on_rq|task_struct.se.on_rq", task_on_rq, have_on_rq),
+	/* an int until 7.x made it a u8 beside on_cpu */
+	OPT(SIZE, "task_struct.on_rq|task_struct.se.on_rq", on_rq_size, have_on_rq),
 	KEY(OFFSET, "rt_rq.active", rt_active),
 	KEY(OFFSET, "rt_prio_array.queue", prio_queue),
 	KEY(LENGTH, "rt_prio_array.queue", prio_queues),
@@ -317,8 +321,58 @@ static int runq_lag(struct session *s, const struct runq_layout *l, uint32_t nr,
 	return rc;
 }
 
-/* What runq prints: the queues, or one line per CPU of -t, -m or -T. */
-enum runq_mode { RUNQ_QUEUES, RUNQ_CLOCKS = 't', RUNQ_RUNNING = 'm', RUNQ_LAG = 'T' };
+/* -d: under each CPU of set, every task on it whose on_rq is set, in ps order (crash's debug view:
+ * what the tasks themselves say is queued, the current ones and idle tasks included). */
+static int runq_on_rq(struct session *s, const struct runq_layout *l, const uint8_t *set, uint32_t nr,
+		      struct kdk_err *err)
+{
+	struct kdk_array tasks = KDK_ARRAY_INIT(struct task_info);
+	uint32_t cpu;
+	size_t i;
+	int rc;
+
+	if ((rc = tasks_collect(s, &tasks, err)))
+		return rc;
+	for (cpu = 0; cpu < nr && !rc; cpu++) {
+		const struct cpu_info *c = cpus_get(s, cpu);
+		unsigned total = 0;
+
+		if (!set[cpu] || (c && !c->present))
+			continue;
+		/* crash separates CPUs by their number, not by what it printed before */
+		fprintf(s->out, "%sCPU %u", cpu ? "\n" : "", cpu);
+		if (c && !c->online) {
+			fprintf(s->out, " [OFFLINE]\n");
+			continue;
+		}
+		fputc('\n', s->out);
+		for (i = 0; i < tasks.len && !rc; i++) {
+			const struct task_info *t = kdk_array_at(&tasks, i);
+			uint64_t on_rq = 0;
+			int32_t prio;
+
+			if (t->cpu != cpu)
+				continue;
+			if ((rc = session_read(s, t->task + l->task_on_rq, &on_rq, l->on_rq_size, err)) ||
+			    (rc = session_read(s, t->task + l->task_prio, &prio, 4, err))) {
+				kdk_err_prefix(err, "task %" PRIx64 ": ", t->task);
+				break;
+			}
+			if (!on_rq)
+				continue;
+			fprintf(s->out, "     [%3d] PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"\n", prio, t->pid,
+				t->task, t->comm);
+			total++;
+		}
+		if (!rc && !total)
+			fprintf(s->out, "     [no tasks queued]\n");
+	}
+	kdk_array_free(&tasks);
+	return rc;
+}
+
+/* What runq prints: the queues, one line per CPU of -t, -m or -T, or -d's queued tasks by CPU. */
+enum runq_mode { RUNQ_QUEUES, RUNQ_CLOCKS = 't', RUNQ_RUNNING = 'm', RUNQ_LAG = 'T', RUNQ_ON_RQ = 'd' };
 
 int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
@@ -330,16 +384,17 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "-m") || !strcmp(argv[i], "-T")) {
+		if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "-m") || !strcmp(argv[i], "-T") ||
+		    !strcmp(argv[i], "-d")) {
 			if (mode != RUNQ_QUEUES && mode != (enum runq_mode)argv[i][1])
-				return kdk_err_set(err, EINVAL, "runq: -t, -m and -T exclude each other");
+				return kdk_err_set(err, EINVAL, "runq: -t, -m, -T and -d exclude each other");
 			mode = (enum runq_mode)argv[i][1];
 		} else if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			cpu_text = argv[++i];
 		else if (!strncmp(argv[i], "-c", 2) && argv[i][2])
 			cpu_text = argv[i] + 2;
 		else
-			return kdk_err_set(err, EINVAL, "runq: \"%s\": usage: runq [-t|-m|-T] [-c CPUS]",
+			return kdk_err_set(err, EINVAL, "runq: \"%s\": usage: runq [-t|-m|-T|-d] [-c CPUS]",
 					   argv[i]);
 	}
 	memset(&l, 0, sizeof(l));
@@ -349,7 +404,9 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 	if ((rc = kdk_facts_fill(&s->facts, runq_keys, &l, err)) ||
 	    (rc = rb_walk_layout_fill(s, &l.rb, err)))
 		return kdk_err_prefix(err, "runq: ");
-	if (mode != RUNQ_QUEUES && !l.have_clock)
+	if (mode == RUNQ_ON_RQ && (!l.have_on_rq || !l.on_rq_size || l.on_rq_size > 8))
+		return kdk_err_set(err, ENOENT, "runq: -d: the kernel's task_struct has no on_rq");
+	if (mode != RUNQ_QUEUES && mode != RUNQ_ON_RQ && !l.have_clock)
 		return kdk_err_set(err, ENOENT, "runq: -%c: the kernel's struct rq has no clock", mode);
 	if (mode == RUNQ_RUNNING && !l.have_last_arrival)
 		return kdk_err_set(err, ENOENT, "runq: -m: the kernel's task_struct has no "
@@ -364,6 +421,10 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 	memset(set, 1, nr);
 	if (cpu_text && (rc = cpu_list_parse("runq", cpu_text, set, nr, err)))
 		goto out;
+	if (mode == RUNQ_ON_RQ) {
+		rc = runq_on_rq(s, &l, set, nr, err);
+		goto out;
+	}
 	for (cpu = 0; cpu < nr; cpu++) {
 		const struct cpu_info *c = cpus_get(s, cpu);
 		bool offline = c && !c->online;     /* crash hides what hotplug took down */

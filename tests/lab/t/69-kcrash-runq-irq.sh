@@ -1,4 +1,4 @@
-# Lab test: kcrash's runq, runq -t, runq -m, runq -T, irq, irq -s, timer, timer -r, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
+# Lab test: kcrash's runq, runq -t, runq -m, runq -T, runq -d, irq, irq -s, timer, timer -r, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
 # guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
 # reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
@@ -10,8 +10,10 @@
 #     expiry, function; and TTE = EXPIRES - CURRENT on each row), and each character and
 #     block major's name, cdev or gendisk and operations (drgn-dev.py; operations compared as
 #     addresses, ours named, looked up with kcrash's sym); runq -m and -T as drgn-runq-times.py
-#     computes them from rq.clock and the current tasks' sched_info.last_arrival;
-#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, timer -r, dev, runq -t, -m and -T print the same text; runq the same run-queue,
+#     computes them from rq.clock and the current tasks' sched_info.last_arrival; runq -d's tasks
+#     (on_rq set) by CPU as drgn-runq-on-rq.py reads them from every task and idle task;
+#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, timer -r, dev, runq -t, -m and -T print the same text;
+#     runq -d the same CPU lines, and every task crash lists under a CPU is under it in ours; runq the same run-queue,
 #     CURRENT, RT PRIO_ARRAY and CFS RB_ROOT lines, and every queued task crash names is in ours
 #     (crash 8.0.2 leaves out queued tasks it cannot find in its task table, which on 6.1 holds
 #     only the active tasks: lab-facts "ps sees only 3-4 tasks"; drgn is the oracle for those).
@@ -37,6 +39,9 @@ hrtimer_rows() { awk '/^CPU: [0-9]+  HRTIMER_CPU_BASE/ { cpu = $2; next }
 # timer -r rows whose TTE is not EXPIRES less the CURRENT printed above them
 hrtimer_tte_wrong() { awk '/CURRENT/ { getline; now = $1; next }
 	/^ +-?[0-9]+ +-?[0-9]+ +-?[0-9]+ +[0-9a-f]+ +[0-9a-f]+/ && $2 - now != $3 { print }'; }
+# kcrash's runq -d rows as "CPU PRIO PID TASK" (drgn-runq-on-rq.py's shape)
+on_rq_rows() { awk '/^CPU [0-9]+/ { cpu = $2; next }
+	/^     \[ *-?[0-9]+\] PID: / { p = $0; sub(/^ *\[ */, "", p); split(p, f, /[] ]+/); print cpu, f[1], f[3], f[5] }'; }
 # kcrash's dev rows as "chr|blk MAJOR NAME CDEV|GENDISK OPS-NAME" or "… NAME (none)"
 dev_rows() { awk '/^CHRDEV/ { k = "chr"; next } /^BLKDEV/ { k = "blk"; next } /^ *[0-9]+ / && k { $1 = $1; print k, $0 }'; }
 # kcrash's irq rows with a descriptor as "IRQ DESC ACTION \"NAME\" …" (drgn-irq.py's shape)
@@ -57,11 +62,12 @@ for release in $KDK_LAB_KERNELS; do
 	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null ||
 		bail "$release: dumpsave -l -d 0 the fixture for drgn"
 	# the four oracle scripts on one drgn program: the vmlinux's debug info read once
-	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer hrtimer dev runq-times 2> "$work/drgn.err" ||
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer hrtimer dev runq-times runq-on-rq 2> "$work/drgn.err" ||
 		bail "$release: drgn failed: $(cat "$work"/drgn*.err | tail -n 2)"
 	[ -s "$work/drgn-irq.txt" ] || bail "$release: drgn found no IRQ descriptor"
 	[ -s "$work/drgn-timer.txt" ] || bail "$release: drgn found no pending timer"
 	[ -s "$work/drgn-hrtimer.txt" ] || bail "$release: drgn found no queued hrtimer"
+	[ -s "$work/drgn-runq-on-rq.txt" ] || bail "$release: drgn found no task with on_rq set"
 	grep -q '^chr ' "$work/drgn-dev.txt" && grep -q '^blk ' "$work/drgn-dev.txt" || bail "$release: drgn found no device majors"
 	for how in vmlinux bare; do
 		if [ $how = vmlinux ]; then args=("$vmlinux" "$dump"); label="with the vmlinux"
@@ -79,13 +85,15 @@ for release in $KDK_LAB_KERNELS; do
 		rc=$((rc + $?))
 		"$kcrash" "${args[@]}" -c 'timer -r' > "$work/timer-r.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
+		"$kcrash" "${args[@]}" -c 'runq -d' > "$work/runq-d.$how" 2>> "$work/runq.$how.err"
+		rc=$((rc + $?))
 		"$kcrash" "${args[@]}" -c dev > "$work/dev.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
 		{ "$kcrash" "${args[@]}" -c 'runq -m' && echo -- && "$kcrash" "${args[@]}" -c 'runq -T'; } \
 			> "$work/runq-times.$how" 2>> "$work/runq.$how.err"
 		rc=$((rc + $?))
 		secs=$(echo "$(date +%s.%N) - $start" | bc)
-		ok $rc "$release: runq, runq -t, irq, irq -s, timer, timer -r and dev $label ran ($(printf '%.2f' "$secs") s for the seven; stderr: $(head -c 200 "$work/runq.$how.err"))"
+		ok $rc "$release: runq, runq -t, runq -d, irq, irq -s, timer, timer -r and dev $label ran ($(printf '%.2f' "$secs") s for the eight; stderr: $(head -c 200 "$work/runq.$how.err"))"
 		if diff "$work/drgn-runq.txt" "$work/runq.$how" > "$work/runq.$how.diff"; then
 			ok 0 "$release: runq $label equals drgn's walk ($(grep -c 'RUNQUEUE' "$work/runq.$how") CPUs, $(grep -c '^     \[ *[0-9]' "$work/runq.$how") queued tasks)"
 		else
@@ -123,6 +131,12 @@ for release in $KDK_LAB_KERNELS; do
 		bad=$(hrtimer_tte_wrong < "$work/timer-r.$how" | head -n 3)
 		[ -z "$bad" ] && grep -q CURRENT "$work/timer-r.$how"
 		ok $? "$release: timer -r $label: each TTE is EXPIRES less its base's CURRENT ${bad:+(not: $bad)}"
+		if diff "$work/drgn-runq-on-rq.txt" <(on_rq_rows < "$work/runq-d.$how") > "$work/runq-d.$how.diff"; then
+			ok 0 "$release: runq -d $label lists drgn's tasks with on_rq set, by CPU ($(wc -l < "$work/drgn-runq-on-rq.txt") tasks on $(grep -c '^CPU' "$work/runq-d.$how") CPUs)"
+		else
+			ok 1 "$release: runq -d $label differs from drgn's (expected < , got >)"
+			head -n 12 "$work/runq-d.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
 		# our operations' names to addresses through kcrash's own sym (drgn names no module symbol)
 		dev_rows < "$work/dev.$how" > "$work/dev-rows.$how"
 		awk 'NF == 5 { print "sym " $5 }' "$work/dev-rows.$how" | sort -u > "$work/dev-syms"
@@ -161,9 +175,9 @@ for c in json.load(open(sys.argv[1])):
 	case $release in
 	6.1.*)
 		start=$(date +%s.%N)
-		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nsym init_task\nrunq -m\nsym init_task\nrunq -T\nsym init_task\ntimer -r\nquit\n' |
+		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nsym init_task\nrunq -m\nsym init_task\nrunq -T\nsym init_task\ntimer -r\nsym init_task\nrunq -d\nquit\n' |
 			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
-		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev, irq -s, runq -m, runq -T and timer -r in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
+		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev, irq -s, runq -m, runq -T, timer -r and runq -d in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
 		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
 			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
 			{ print > (dir "/crash." n) }' "$work/crash.out"
@@ -201,6 +215,14 @@ for c in json.load(open(sys.argv[1])):
 			else
 				ok 1 "$release: timer -r $label differs from crash's (expected < , got >)"
 				head -n 10 "$work/timer-r-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+			# runq -d: crash's task table on 6.1 holds only the active tasks (above)
+			if diff <(grep '^CPU' "$work/crash.9") <(grep '^CPU' "$work/runq-d.$how") > /dev/null &&
+			   [ -z "$(grep -F -x -v -f <(on_rq_rows < "$work/runq-d.$how") <(on_rq_rows < "$work/crash.9"))" ]; then
+				ok 0 "$release: runq -d $label: crash's CPU lines, and each of the $(on_rq_rows < "$work/crash.9" | wc -l) tasks it lists under one is under it in ours (we list $(on_rq_rows < "$work/runq-d.$how" | wc -l))"
+			else
+				ok 1 "$release: runq -d $label differs from crash's (expected < , got >)"
+				diff "$work/crash.9" "$work/runq-d.$how" | head -n 10 | while IFS= read -r l; do diag "$l"; done
 			fi
 			diff "$work/crash.5" "$work/irq-s.$how" > /dev/null
 			ok $? "$release: irq -s $label prints what crash prints ($(wc -l < "$work/crash.5") lines)"

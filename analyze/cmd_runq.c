@@ -1,7 +1,8 @@
-/* cmd_runq.c — `runq [-t|-m|-T|-d] [-c CPUS]`: each CPU's run queue as crash prints it (its current
+/* cmd_runq.c — `runq [-t|-m|-T|-d|-g] [-c CPUS]`: each CPU's run queue as crash prints it (its current
  * task, the RT priority array's lists, the CFS red-black tree of sched_entity with group cfs_rqs
  * followed); -t the run queues' clocks, -m how long each CPU's current task has run, -T how far
- * each CPU's clock is behind the latest, -d every task whose on_rq is set under its CPU. */
+ * each CPU's clock is behind the latest, -d every task whose on_rq is set under its CPU, -g the CFS
+ * tasks by task group (runq_groups.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -13,23 +14,8 @@
 #include "cpus.h"
 #include "list_guard.h"
 #include "rbtree_walk.h"
+#include "runq.h"
 #include "tasks.h"
-
-/* kernel/sched/sched.h (v6.1 … v7.2): struct rq embeds `struct cfs_rq cfs` and `struct rt_rq rt`;
- * cfs_rq.tasks_timeline is an rb_root_cached (4.14+, "sched/fair: Use rb_root_cached") of
- * sched_entity.run_node, `curr` is not in the tree; rt_rq.active is a struct rt_prio_array of
- * list_heads of sched_rt_entity.run_list, one per priority. CONFIG_FAIR_GROUP_SCHED adds
- * sched_entity.my_q (the group's own cfs_rq: an entity with one is a task group, not a task). */
-struct runq_layout {
-	uint64_t runqueues, rq_curr, rq_cfs, rq_rt, rq_clock;
-	uint64_t cfs_root, cfs_leftmost, cfs_curr;
-	uint64_t se_run_node, se_my_q;
-	struct rb_walk_layout rb;
-	uint64_t task_se, task_rt, task_prio, task_last_arrival, task_on_rq, on_rq_size;
-	uint64_t rt_active, prio_queue, prio_queues, list_head_size;
-	uint64_t rt_se_run_list, rt_se_my_q;
-	bool have_clock, have_cfs_curr, have_my_q, have_last_arrival, have_rt_my_q, have_on_rq;
-};
 
 #define KEY(kind, name, field) KDK_LAYOUT_KEY(KDK_KEY_##kind, name, struct runq_layout, field)
 #define OPT(kind, name, field, flag) \
@@ -64,24 +50,21 @@ static const struct kdk_layout_key runq_keys[] = {
 #undef KEY
 #undef OPT
 
-/* More entries than any run queue holds: a walk past it is a corrupt tree or list. */
-#define RUNQ_MAX_ENTRIES (1u << 20)
-
 static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
 {
 	return session_read(s, addr, v, 8, err);
 }
 
-/* "[prio] PID: …  TASK: …  COMMAND: "…"" at indent. */
-static int print_entry(struct session *s, int indent, int prio, uint64_t task, struct kdk_err *err)
+int runq_print_entry(struct session *s, int indent, int prio, uint64_t task, bool current,
+		     struct kdk_err *err)
 {
 	struct task_info t;
 	int rc;
 
 	if ((rc = tasks_describe(s, task, &t, err)))
 		return rc;
-	fprintf(s->out, "%*s[%3d] PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"\n", indent, "", prio,
-		t.pid, task, t.comm);
+	fprintf(s->out, "%*s[%3d] PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"%s\n", indent, "", prio,
+		t.pid, task, t.comm, current ? " [CURRENT]" : "");
 	return 0;
 }
 
@@ -132,16 +115,15 @@ static int dump_cfs_rq(struct session *s, const struct runq_layout *l, uint64_t 
 		}
 		task = se - l->task_se;
 		if ((rc = session_read(s, task + l->task_prio, &prio, 4, err)) ||
-		    (rc = print_entry(s, 5, prio, task, err)))
+		    (rc = runq_print_entry(s, 5, prio, task, false, err)))
 			return rc;
 		(*total)++;
 	}
 	return rc;
 }
 
-/* The tasks on an rt_prio_array's lists, by priority; a group entity's (my_q) array in its place. */
-static int dump_rt_array(struct session *s, const struct runq_layout *l, uint64_t array, int depth,
-			 unsigned *total, struct kdk_err *err)
+int runq_dump_rt_array(struct session *s, const struct runq_layout *l, uint64_t array, int depth,
+		       unsigned *total, struct kdk_err *err)
 {
 	uint64_t i;
 	int rc;
@@ -166,11 +148,11 @@ static int dump_rt_array(struct session *s, const struct runq_layout *l, uint64_
 			if (l->have_rt_my_q && (rc = read_u64(s, rt_se + l->rt_se_my_q, &my_q, err)))
 				return rc;
 			if (my_q) {
-				if ((rc = dump_rt_array(s, l, my_q + l->rt_active, depth + 1, total, err)))
+				if ((rc = runq_dump_rt_array(s, l, my_q + l->rt_active, depth + 1, total, err)))
 					return rc;
 				continue;
 			}
-			if ((rc = print_entry(s, 5, (int)i, rt_se - l->task_rt, err)))
+			if ((rc = runq_print_entry(s, 5, (int)i, rt_se - l->task_rt, false, err)))
 				return rc;
 			(*total)++;
 		}
@@ -178,7 +160,7 @@ static int dump_rt_array(struct session *s, const struct runq_layout *l, uint64_
 	return 0;
 }
 
-static void print_current(struct session *s, uint64_t task)
+void runq_print_current(struct session *s, uint64_t task)
 {
 	struct kdk_err ignored = { 0 };
 	struct task_info t;
@@ -200,9 +182,9 @@ static int runq_cpu(struct session *s, const struct runq_layout *l, uint32_t cpu
 	if ((rc = read_u64(s, rq + l->rq_curr, &curr, err)))
 		return rc;
 	fprintf(s->out, "  CURRENT: ");
-	print_current(s, curr);
+	runq_print_current(s, curr);
 	fprintf(s->out, "  RT PRIO_ARRAY: %" PRIx64 "\n", rq + l->rq_rt + l->rt_active);
-	if ((rc = dump_rt_array(s, l, rq + l->rq_rt + l->rt_active, 0, &total, err)))
+	if ((rc = runq_dump_rt_array(s, l, rq + l->rq_rt + l->rt_active, 0, &total, err)))
 		return kdk_err_prefix(err, "CPU %u: ", cpu);
 	if (!total)
 		fprintf(s->out, "     [no tasks queued]\n");
@@ -371,8 +353,10 @@ static int runq_on_rq(struct session *s, const struct runq_layout *l, const uint
 	return rc;
 }
 
-/* What runq prints: the queues, one line per CPU of -t, -m or -T, or -d's queued tasks by CPU. */
-enum runq_mode { RUNQ_QUEUES, RUNQ_CLOCKS = 't', RUNQ_RUNNING = 'm', RUNQ_LAG = 'T', RUNQ_ON_RQ = 'd' };
+/* What runq prints: the queues, one line per CPU of -t, -m or -T, -d's queued tasks by CPU, or
+ * -g's CFS tasks by task group (runq_groups.c). */
+enum runq_mode { RUNQ_QUEUES, RUNQ_CLOCKS = 't', RUNQ_RUNNING = 'm', RUNQ_LAG = 'T', RUNQ_ON_RQ = 'd',
+		 RUNQ_GROUPS = 'g' };
 
 int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
@@ -385,16 +369,16 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "-m") || !strcmp(argv[i], "-T") ||
-		    !strcmp(argv[i], "-d")) {
+		    !strcmp(argv[i], "-d") || !strcmp(argv[i], "-g")) {
 			if (mode != RUNQ_QUEUES && mode != (enum runq_mode)argv[i][1])
-				return kdk_err_set(err, EINVAL, "runq: -t, -m, -T and -d exclude each other");
+				return kdk_err_set(err, EINVAL, "runq: -t, -m, -T, -d and -g exclude each other");
 			mode = (enum runq_mode)argv[i][1];
 		} else if (!strcmp(argv[i], "-c") && i + 1 < argc)
 			cpu_text = argv[++i];
 		else if (!strncmp(argv[i], "-c", 2) && argv[i][2])
 			cpu_text = argv[i] + 2;
 		else
-			return kdk_err_set(err, EINVAL, "runq: \"%s\": usage: runq [-t|-m|-T|-d] [-c CPUS]",
+			return kdk_err_set(err, EINVAL, "runq: \"%s\": usage: runq [-t|-m|-T|-d|-g] [-c CPUS]",
 					   argv[i]);
 	}
 	memset(&l, 0, sizeof(l));
@@ -406,7 +390,7 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 		return kdk_err_prefix(err, "runq: ");
 	if (mode == RUNQ_ON_RQ && (!l.have_on_rq || !l.on_rq_size || l.on_rq_size > 8))
 		return kdk_err_set(err, ENOENT, "runq: -d: the kernel's task_struct has no on_rq");
-	if (mode != RUNQ_QUEUES && mode != RUNQ_ON_RQ && !l.have_clock)
+	if ((mode == RUNQ_CLOCKS || mode == RUNQ_RUNNING || mode == RUNQ_LAG) && !l.have_clock)
 		return kdk_err_set(err, ENOENT, "runq: -%c: the kernel's struct rq has no clock", mode);
 	if (mode == RUNQ_RUNNING && !l.have_last_arrival)
 		return kdk_err_set(err, ENOENT, "runq: -m: the kernel's task_struct has no "
@@ -421,8 +405,8 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 	memset(set, 1, nr);
 	if (cpu_text && (rc = cpu_list_parse("runq", cpu_text, set, nr, err)))
 		goto out;
-	if (mode == RUNQ_ON_RQ) {
-		rc = runq_on_rq(s, &l, set, nr, err);
+	if (mode == RUNQ_ON_RQ || mode == RUNQ_GROUPS) {
+		rc = mode == RUNQ_ON_RQ ? runq_on_rq(s, &l, set, nr, err) : runq_print_groups(s, &l, set, nr, err);
 		goto out;
 	}
 	for (cpu = 0; cpu < nr; cpu++) {

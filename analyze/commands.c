@@ -55,10 +55,10 @@ static const struct command commands[] = {
 	{ "files", cmd_files, "files [PID|TASK]...", "open files: root and working directory, then each descriptor's file, dentry, inode, type and path", true },
 	{ "vm", cmd_vm, "vm [PID|TASK]...", "virtual memory: mm_struct, page directory, RSS, total size, then each VMA's start, end, flags and file", true },
 	{ "net", cmd_net, "net [-n [PID|TASK]]", "network devices of the context's (or a task's) network namespace: address, name, IPv4 addresses", true },
-	{ "runq", cmd_runq, "runq [-t|-m|-T|-d] [-c CPUS]", "each CPU's run queue: current task, RT "
+	{ "runq", cmd_runq, "runq [-t|-m|-T|-d|-g] [-c CPUS]", "each CPU's run queue: current task, RT "
 		"priority array, CFS tree (groups followed); -t rq clock and last arrival, -m how long "
 		"the current task has run, -T each clock behind the latest, -d every task whose on_rq "
-		"is set, by CPU", true },
+		"is set, by CPU, -g the CFS tasks under their task groups", true },
 	{ "irq", cmd_irq, "irq [-u] [-s [-c CPUS]]", "each IRQ below nr_irqs: its irq_desc, irqaction "
 				 "chain and names (-u: only IRQs with an action; -s: per-CPU counts)", true },
 	{ "timer", cmd_timer, "timer [-r] [-C CPUS]", "each CPU's timer wheel bases: pending timers by expiry, "

@@ -1,4 +1,4 @@
-# Lab test: kcrash's runq, runq -t, runq -m, runq -T, runq -d, irq, irq -s, timer, timer -r, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
+# Lab test: kcrash's runq, runq -t, runq -m, runq -T, runq -d, runq -g, irq, irq -s, timer, timer -r, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
 # guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
 # reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
@@ -12,8 +12,14 @@
 #     addresses, ours named, looked up with kcrash's sym); runq -m and -T as drgn-runq-times.py
 #     computes them from rq.clock and the current tasks' sched_info.last_arrival; runq -d's tasks
 #     (on_rq set) by CPU as drgn-runq-on-rq.py reads them from every task and idle task;
+#     runq -g on the taskgroups fixture (tasks in nested cgroups, one throttled by cpu.max, and an
+#     autogroup): each TASK_GROUP line's group, its cfs_rq on that CPU, its cgroup's name and
+#     throttling, and each task under the cfs_rq its entity is queued on, as drgn-runq-groups.py
+#     reads them (every fair task with on_rq set, so 7.x's throttled tasks off the tree too);
 #   - 6.1: crash 8.0.2 too: irq, irq -s, timer, timer -r, dev, runq -t, -m and -T print the same text;
-#     runq -d the same CPU lines, and every task crash lists under a CPU is under it in ours; runq the same run-queue,
+#     runq -d the same CPU lines, and every task crash lists under a CPU is under it in ours;
+#     runq -g the same CPU, CURRENT, root and TASK_GROUP lines in the same order, and every task
+#     line of crash's in ours (crash prints "[no tasks queued]" where its task table lacks them); runq the same run-queue,
 #     CURRENT, RT PRIO_ARRAY and CFS RB_ROOT lines, and every queued task crash names is in ours
 #     (crash 8.0.2 leaves out queued tasks it cannot find in its task table, which on 6.1 holds
 #     only the active tasks: lab-facts "ps sees only 3-4 tasks"; drgn is the oracle for those).
@@ -42,6 +48,15 @@ hrtimer_tte_wrong() { awk '/CURRENT/ { getline; now = $1; next }
 # kcrash's runq -d rows as "CPU PRIO PID TASK" (drgn-runq-on-rq.py's shape)
 on_rq_rows() { awk '/^CPU [0-9]+/ { cpu = $2; next }
 	/^     \[ *-?[0-9]+\] PID: / { p = $0; sub(/^ *\[ */, "", p); split(p, f, /[] ]+/); print cpu, f[1], f[3], f[5] }'; }
+# kcrash's runq -g as "group CPU TASK_GROUP CFS_RQ NAME THROTTLED" (the root's name "/", none "-")
+# and "task CPU PID TASK CFS_RQ" (the cfs_rq of the group line above it at its depth)
+group_rows() { awk '/^CPU [0-9]+/ { cpu = $2; next }
+	/^  [A-Z]+_TASK_GROUP: [0-9a-f]+  CFS_RQ: / { q[0] = $4; print "group", cpu, $2, $4, "/", 0; next }
+	/TASK_GROUP: [0-9a-f]+  CFS_RQ: / { match($0, /^ */); d = (RLENGTH - 2) / 3; q[d] = $4
+		name = "-"; if (match($0, /<[^>]*>/)) name = substr($0, RSTART + 1, RLENGTH - 2)
+		print "group", cpu, $2, $4, name, ($0 ~ /\(THROTTLED\)/) ? 1 : 0; next }
+	/^ +\[ *-?[0-9]+\] PID: / { match($0, /^ */); d = (RLENGTH - 5) / 3
+		p = $0; sub(/^ *\[ */, "", p); split(p, f, /[] ]+/); print "task", cpu, f[3], f[5], q[d] }'; }
 # kcrash's dev rows as "chr|blk MAJOR NAME CDEV|GENDISK OPS-NAME" or "… NAME (none)"
 dev_rows() { awk '/^CHRDEV/ { k = "chr"; next } /^BLKDEV/ { k = "blk"; next } /^ *[0-9]+ / && k { $1 = $1; print k, $0 }'; }
 # kcrash's irq rows with a descriptor as "IRQ DESC ACTION \"NAME\" …" (drgn-irq.py's shape)
@@ -172,6 +187,37 @@ for c in json.load(open(sys.argv[1])):
 	awk 'NR > 1 { $1 = $1; print }' "$work/kmem.txt" > "$work/kmem-text.rows"
 	[ -s "$work/kmem-text.rows" ] && diff "$work/kmem-text.rows" "$work/kmem-json.rows" > /dev/null
 	ok $? "$release: kmem -s --json holds the text's $(wc -l < "$work/kmem-text.rows") caches, value for value"
+	# runq -g on the taskgroups fixture, drgn's reading of the same dump as the oracle
+	lab_fixture "$release" taskgroups > /dev/null || bail "$release: taskgroups fixture"
+	tg_dump=$KDK_CACHE/fixtures/$release/taskgroups/vmcore.elf
+	mkdir -p "$work/tg"
+	"$KDK_BUILD/dumpsave" -f -l -d 0 "$tg_dump" "$work/tg/oracle.kdump" 2> /dev/null ||
+		bail "$release: dumpsave -l -d 0 the taskgroups fixture for drgn"
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/tg/oracle.kdump" "$vmlinux" "$work/tg" runq-groups 2> "$work/tg/drgn.err" ||
+		bail "$release: drgn failed on the taskgroups fixture: $(cat "$work"/tg/drgn*.err | tail -n 2)"
+	rm -f "$work/tg/oracle.kdump"
+	grep -q '^task ' "$work/tg/drgn-runq-groups.txt" || bail "$release: drgn found no queued fair task in the taskgroups fixture"
+	for how in vmlinux bare; do
+		if [ $how = vmlinux ]; then args=("$vmlinux" "$tg_dump"); label="with the vmlinux"
+		else args=("$tg_dump"); label="from the dump alone"; fi
+		"$kcrash" "${args[@]}" -c 'runq -g' > "$work/runq-g.$how" 2> "$work/runq-g.$how.err"
+		ok $? "$release: runq -g $label ran on the taskgroups fixture ($(head -c 200 "$work/runq-g.$how.err"))"
+		group_rows < "$work/runq-g.$how" > "$work/runq-g-rows.$how"
+		# what the fixture must show for the check to mean something
+		missing=
+		grep -q '^group .* 1$' "$work/runq-g-rows.$how" || missing+=" a throttled group,"
+		grep -q '^        TASK_GROUP: ' "$work/runq-g.$how" || missing+=" a group in a group,"
+		grep -q '^group [0-9]* [0-9a-f]* [0-9a-f]* kdk-' "$work/runq-g-rows.$how" || missing+=" a named group,"
+		bad=$(grep '^group' "$work/runq-g-rows.$how" | grep -F -x -v -f "$work/tg/drgn-runq-groups.txt" | head -n 3)
+		[ -z "$bad" ] && [ -z "$missing" ]
+		ok $? "$release: runq -g $label: each of its $(grep -c '^group' "$work/runq-g-rows.$how") group lines is drgn's group, cfs_rq on that CPU, name and throttling${bad:+ (not: $bad)}${missing:+ (the fixture lacks${missing%,})}"
+		if diff <(grep '^task' "$work/tg/drgn-runq-groups.txt") <(grep '^task' "$work/runq-g-rows.$how" | sort) > "$work/runq-g.$how.diff"; then
+			ok 0 "$release: runq -g $label lists drgn's $(grep -c '^task' "$work/tg/drgn-runq-groups.txt") queued fair tasks, each under the cfs_rq it is queued on"
+		else
+			ok 1 "$release: runq -g $label differs from drgn's tasks and their cfs_rqs (expected < , got >)"
+			head -n 12 "$work/runq-g.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+	done
 	case $release in
 	6.1.*)
 		start=$(date +%s.%N)
@@ -233,6 +279,25 @@ for c in json.load(open(sys.argv[1])):
 			else
 				ok 1 "$release: dev $label differs from crash's (expected < , got >)"
 				head -n 10 "$work/dev-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+		done
+		;;
+	esac
+	case $release in
+	6.1.*)
+		# runq -g: crash's task table on 6.1 lacks most tasks (above): the lines without tasks equal,
+		# and each task line of crash's in ours
+		printf 'runq -g\nquit\n' | timeout 600 crash -s "$vmlinux" "$tg_dump" 2> "$work/crash-g.err" |
+			grep -v -e '^WARNING: active task .* not found in PID hash$' -e '^$' > "$work/crash-g.out"
+		skeleton() { grep -v -e '^ *\[ *-\{0,1\}[0-9]*\] PID: ' -e '^ *\[no tasks queued\]$' "$1"; }
+		for how in vmlinux bare; do
+			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
+			if [ -s "$work/crash-g.out" ] && diff <(skeleton "$work/crash-g.out") <(skeleton <(grep . "$work/runq-g.$how")) > "$work/runq-g-crash.$how.diff" &&
+			   [ -z "$(grep '^ *\[ *-\{0,1\}[0-9]*\] PID: ' "$work/crash-g.out" | grep -F -x -v -f "$work/runq-g.$how")" ]; then
+				ok 0 "$release: runq -g $label: crash's CPU, CURRENT and task group lines ($(skeleton "$work/crash-g.out" | wc -l)) in its order, and its $(grep -c '\] PID: ' "$work/crash-g.out") task lines among ours ($(grep -c '\] PID: ' "$work/runq-g.$how"))"
+			else
+				ok 1 "$release: runq -g $label differs from crash's (expected < , got >)"
+				head -n 10 "$work/runq-g-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
 			fi
 		done
 		;;

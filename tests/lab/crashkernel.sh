@@ -55,7 +55,10 @@ image_cost_kib() {
 
 # try RELEASE MEM_MIB TARGET SIZE [KEXEC_MODE] — one crash with crashkernel=SIZE, the capture
 # kernel loaded with kexec KEXEC_MODE (-s kexec_file_load, -c kexec_load, default -a: the first
-# that works); 0 when the dump was saved complete. Prints what happened in a few words.
+# that works); 0 when the dump was saved complete. Prints what happened in a few words, then
+# where the first kernel reserved the region ("; region 848M-912M", from its console): KASLR
+# moves it, and a region across a memory section boundary (128 MiB on x86_64) costs the capture
+# kernel a second section's struct pages (2 MiB).
 try() {
 	local release=$1 mem=$2 target=$3 size=$4 mode=${5:--a} run img kdir dir before saved append net=()
 	img=$(images "$release" "$target") || { echo "no capture images"; return 1; }
@@ -77,13 +80,20 @@ try() {
 	KDK_GUEST_MEM=$mem lab_qemu_start "$run" 400 -kernel "$kdir/vmlinuz" -initrd "$img/first.img" -no-reboot \
 		-append "$append" "${net[@]}"
 	lab_qemu_wait_exit "$run" 390 || lab_qemu_kill "$run"
+	local at where=""
+	# "Reserving 64MB of memory at 848MB for crashkernel" (6.1), "crashkernel reserved:
+	# 0x0000000079000000 - 0x000000007e800000 (88 MB)" (6.12 on)
+	at=$(grep -aoE 'Reserving [0-9]+MB of memory at [0-9]+MB for crashkernel|crashkernel reserved: 0x[0-9a-f]+' \
+		"$run/serial.log" | head -n 1 | awk '/^Reserving/ { sub(/MB$/, "", $6); print $6; next } { print $3 }')
+	case $at in 0x*) at=$((at / 1048576)) ;; esac
+	[ -n "$at" ] && where="; region ${at}M-$((at + ${size%M}))M"
 	if [ "$target" = floor ]; then
 		rm -f "$run/target.img"
 		if grep -aq '^KDK-FLOOR: /init reached' "$run/serial.log"; then
-			echo "the probe reached /init ($(grep -ao 'MemTotal: *[0-9]* kB' "$run/serial.log" | tr -s ' ' | head -n 1))"
+			echo "the probe reached /init ($(grep -ao 'MemTotal: *[0-9]* kB' "$run/serial.log" | tr -s ' ' | head -n 1))$where"
 			return 0
 		fi
-		echo "the probe did not reach /init: $(grep -aoE 'Out of memory.*|Kernel panic.*' "$run/serial.log" | tr -d '\r' | tail -n 1)"
+		echo "the probe did not reach /init: $(grep -aoE 'Out of memory.*|Kernel panic.*' "$run/serial.log" | tr -d '\r' | tail -n 1)$where"
 		return 1
 	fi
 	if [ "$target" = local ]; then
@@ -98,15 +108,15 @@ try() {
 		[ -n "$dir" ] && rm -rf "${remote:?}/$dir"
 	fi
 	if [ "$saved" -eq 0 ]; then
-		echo "saved ($(grep -ao 'saved [^ ]*vmcore in [0-9.]* s' "$run/serial.log" | sed 's|.*/vmcore|vmcore|' | head -n 1))"
+		echo "saved ($(grep -ao 'saved [^ ]*vmcore in [0-9.]* s' "$run/serial.log" | sed 's|.*/vmcore|vmcore|' | head -n 1))$where"
 		return 0
 	fi
 	if ! grep -aq 'KDK-LAB: kexec -p rc=0' "$run/serial.log"; then
-		echo "not loaded: $(grep -a '^kexec:' "$run/serial.log" | head -n 1)"
+		echo "not loaded: $(grep -a '^kexec:' "$run/serial.log" | head -n 1)$where"
 	elif ! grep -aq '^kdump: kdumpkit capture /init' "$run/serial.log"; then
-		echo "the capture kernel did not reach /init: $(grep -aoE 'Out of memory.*|Kernel panic.*' "$run/serial.log" | tr -d '\r' | tail -n 1)"
+		echo "the capture kernel did not reach /init: $(grep -aoE 'Out of memory.*|Kernel panic.*' "$run/serial.log" | tr -d '\r' | tail -n 1)$where"
 	else
-		echo "/init ran but saved nothing: $(grep -aE '^kdump: .*(fail|cannot|killed)' "$run/serial.log" | head -n 1 | tr -d '\r')"
+		echo "/init ran but saved nothing: $(grep -aE '^kdump: .*(fail|cannot|killed)' "$run/serial.log" | head -n 1 | tr -d '\r')$where"
 	fi
 	return 1
 }

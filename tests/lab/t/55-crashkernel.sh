@@ -35,10 +35,24 @@ ip_arg="ip=10.0.2.15::10.0.2.2:255.255.255.0::$mac:none"
 # ---- 1. 64M on 6.1, 1 GiB, ext4, through each syscall ----------------------------------------
 release=${KDK_CRASHKERNEL_KERNEL:-$KDK_KERNEL_61}
 lab_kernel_fetch "$release" > /dev/null || bail "fetch $release"
+# The first kernel's KASLR moves the region (944M, 848M, … in a 1 GiB guest): one that crosses a
+# 128 MiB memory section boundary costs the capture kernel a second section's struct pages, 2 MiB
+# (docs/benchmarks.md). 64M is held where the region lies in one section; where it crossed, 66M is.
+crosses_section() {
+	local r
+	r=$(grep -oE 'region [0-9]+M-[0-9]+M' <<< "$1" | tr -dc '0-9 -' | tr -- '-' ' ')
+	[ -n "$r" ] && set -- $r && [ $(($1 / 128)) -ne $((($2 - 1) / 128)) ]
+}
 for mode in -s -c; do
 	syscall=$([ "$mode" = -s ] && echo kexec_file_load || echo kexec_load)
 	outcome=$(try "$release" 1024 local 64M "$mode")
-	ok $? "$release, $syscall: crashkernel=64M captures: $outcome (the smallest size and the kernel's floor: make bench, tests/bench/18-crashkernel.sh)"
+	rc=$?
+	if [ $rc -ne 0 ] && crosses_section "$outcome"; then
+		again=$(try "$release" 1024 local 66M "$mode")
+		ok $? "$release, $syscall: crashkernel=64M did not capture with the region across a memory section boundary ($outcome); 66M, the 2 MiB of struct pages more, captures: $again"
+	else
+		ok $rc "$release, $syscall: crashkernel=64M captures: $outcome (the smallest size and the kernel's floor: make bench, tests/bench/18-crashkernel.sh)"
+	fi
 done
 
 # ---- 2. kdumpctl estimate against captures -----------------------------------------------------

@@ -68,22 +68,6 @@ static void irq_number(FILE *out, uint32_t irq)
 	}
 }
 
-/* A kernel string into buf (size bytes, terminated), what is readable of it; "" when ptr is 0. */
-/* (a name may end near an unreadable page: what is readable of it, byte by byte past it) */
-static void read_string(struct session *s, uint64_t ptr, char *buf, size_t size)
-{
-	struct kdk_err ignored = { 0 };
-	size_t i;
-
-	memset(buf, 0, size);
-	if (!ptr || !session_read(s, ptr, buf, size - 1, &ignored))
-		return;
-	memset(buf, 0, size);
-	for (i = 0; i < size - 1 && !session_read(s, ptr + i, buf + i, 1, &ignored) && buf[i]; i++)
-		;
-	buf[i] = '\0';
-}
-
 /* -s: "IRQ:  count per CPU  chip-flow  names,…" for each IRQ with an action. */
 static int irq_stats(struct session *s, const struct irq_layout *l, const struct irq_descs *descs,
 		     const char *cpu_text, struct kdk_err *err)
@@ -136,10 +120,10 @@ static int irq_stats(struct session *s, const struct irq_layout *l, const struct
 		}
 		if (!session_read(s, desc + l->desc_chip, &chip, 8, err) && chip &&
 		    !session_read(s, chip + l->chip_name, &ptr, 8, err)) {
-			read_string(s, ptr, text, sizeof(text));
+			session_read_string(s, ptr, text, sizeof(text));
 			fprintf(s->out, "%8s", text);
 			if (!session_read(s, desc + l->desc_name, &ptr, 8, err)) {
-				read_string(s, ptr, text, sizeof(text));
+				session_read_string(s, ptr, text, sizeof(text));
 				if (text[0])
 					fprintf(s->out, "-%-8s", text);
 			}
@@ -148,7 +132,7 @@ static int irq_stats(struct session *s, const struct irq_layout *l, const struct
 		for (; action; ) {
 			if ((rc = session_read(s, action + l->action_name, &ptr, 8, err)))
 				goto out;
-			read_string(s, ptr, text, sizeof(text));
+			session_read_string(s, ptr, text, sizeof(text));
 			if (text[0] && strlen(names) + strlen(text) + 2 < sizeof(names)) {
 				if (names[0])
 					strcat(names, ",");
@@ -187,7 +171,7 @@ static int print_irq(struct session *s, const struct irq_layout *l, uint32_t irq
 			break;
 		if ((rc = session_read(s, action + l->action_name, &name_ptr, 8, err)))
 			return kdk_err_prefix(err, "irq %u: irqaction %" PRIx64 ": ", irq, action);
-		read_string(s, name_ptr, name, sizeof(name));
+		session_read_string(s, name_ptr, name, sizeof(name));
 		if (name_ptr)
 			fprintf(s->out, "\"%s\"", name);
 		if ((rc = session_read(s, action + l->action_next, &action, 8, err)))

@@ -94,18 +94,6 @@ static int read_uint(struct session *s, uint64_t addr, uint64_t size, uint64_t *
 	return session_read(s, addr, v, size, err);
 }
 
-/* A NUL-terminated string of at most size - 1 bytes; what could be read when it runs into memory
- * the dump lacks. */
-static void read_string(struct session *s, uint64_t addr, char *buf, size_t size)
-{
-	struct kdk_err ignored = { 0 };
-	size_t n = 0;
-
-	while (n + 1 < size && !session_read(s, addr + n, buf + n, 1, &ignored) && buf[n])
-		n++;
-	buf[n] = 0;
-}
-
 /* The group's cgroup name, crash's way: none without a cgroup or kernfs node, "/" for the root
  * node, else the node's name. */
 static char *group_name(struct walk *w, uint64_t tg)
@@ -122,7 +110,7 @@ static char *group_name(struct walk *w, uint64_t tg)
 		return strdup("/");
 	if (read_u64(w->s, kn + w->g.kn_name, &name, &ignored) || !name)
 		return NULL;
-	read_string(w->s, name, buf, sizeof(buf));
+	session_read_string(w->s, name, buf, sizeof(buf));
 	return buf[0] ? strdup(buf) : NULL;
 }
 

@@ -157,6 +157,23 @@ int session_symbol(struct session *s, const char *name, uint64_t *addr, struct k
 	return kdk_err_set(err, ENOENT, "no symbol %s", name);
 }
 
+void session_read_string(struct session *s, uint64_t ptr, char *buf, size_t size)
+{
+	struct kdk_err ignored = { 0 };
+	size_t i;
+
+	if (!size)
+		return;
+	memset(buf, 0, size);
+	if (!ptr || !session_read(s, ptr, buf, size - 1, &ignored))
+		return;
+	/* the string may end just before memory the dump lacks: byte by byte up to it */
+	memset(buf, 0, size);
+	for (i = 0; i < size - 1 && !session_read(s, ptr + i, buf + i, 1, &ignored) && buf[i]; i++)
+		;
+	buf[i] = '\0';
+}
+
 void session_format_addr(const struct session *s, uint64_t addr, char *buf, size_t size)
 {
 	uint64_t offset;

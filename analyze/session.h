@@ -56,6 +56,9 @@ int session_symbol(struct session *s, const char *name, uint64_t *addr, struct k
 /* The structure offsets (BTF from the vmlinux given, else from the dump), or NULL with err. */
 const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err);
 
+/* A kernel string at ptr into buf (size bytes, always terminated): what is readable of it, "" when
+ * ptr is 0. */
+void session_read_string(struct session *s, uint64_t ptr, char *buf, size_t size);
 /* "name+0xoff" for an address (or the hex address alone). */
 void session_format_addr(const struct session *s, uint64_t addr, char *buf, size_t size);
 

@@ -89,18 +89,13 @@ static int ticks_per_second(struct session *s, uint64_t *hz, struct kdk_err *err
  * INITIAL_JIFFIES, (unsigned int)(-300 * HZ)) in nanoseconds, plus the clock base's offset. */
 static int uptime_ns(struct session *s, uint64_t *ns, struct kdk_err *err)
 {
-	uint64_t addr, jiffies, hz = 0;
+	uint64_t jiffies = 0, hz = 0;
 	int rc;
 
 	if ((rc = ticks_per_second(s, &hz, err)) || !hz)
 		return rc ? rc : kdk_err_set(err, EINVAL, "no tick rate");
-	if (session_symbol(s, "jiffies_64", &addr, err)) {
-		kdk_err_clear(err);
-		if ((rc = session_symbol(s, "jiffies", &addr, err)))
-			return rc;
-	}
-	if ((rc = session_read(s, addr, &jiffies, 8, err)))
-		return kdk_err_prefix(err, "jiffies_64: ");
+	if ((rc = timers_jiffies(s, &jiffies, err)))
+		return rc;
 	jiffies -= (uint64_t)(uint32_t)(-300 * (int64_t)hz);
 	*ns = jiffies * (1000000000u / hz);
 	return 0;
@@ -164,21 +159,18 @@ static int collect(struct session *s, const struct hrtimer_layout *l, uint64_t b
 static void print_clock_name(struct session *s, const struct hrtimer_layout *l, uint64_t base)
 {
 	struct kdk_err ignored = { 0 };
-	const struct kdk_ksym *sym;
-	uint64_t get_time, off;
+	uint64_t get_time;
 	uint32_t index, type;
 	const char *name;
+	char text[256];
 
 	if (l->have_get_time) {
 		if (session_read(s, base + l->get_time, &get_time, 8, &ignored)) {
 			fputc('\n', s->out);
 			return;
 		}
-		sym = kdk_symtab_by_addr(&s->syms, get_time, &off);
-		if (sym && off)
-			fprintf(s->out, "  [%s+%" PRIu64 "]\n", kdk_symtab_name(&s->syms, sym), off);
-		else
-			fprintf(s->out, "  [%s]\n", sym ? kdk_symtab_name(&s->syms, sym) : "");
+		timers_symbol_text(s, get_time, text, sizeof(text));
+		fprintf(s->out, "  [%s]\n", text);
 		return;
 	}
 	if (l->have_index && !session_read(s, base + l->index, &index, 4, &ignored) &&

@@ -55,6 +55,12 @@ static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_er
 	return session_read(s, addr, v, 8, err);
 }
 
+void runq_print_task(struct session *s, int indent, int prio, const struct task_info *t, bool current)
+{
+	fprintf(s->out, "%*s[%3d] PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"%s\n", indent, "", prio,
+		t->pid, t->task, t->comm, current ? " [CURRENT]" : "");
+}
+
 int runq_print_entry(struct session *s, int indent, int prio, uint64_t task, bool current,
 		     struct kdk_err *err)
 {
@@ -63,8 +69,7 @@ int runq_print_entry(struct session *s, int indent, int prio, uint64_t task, boo
 
 	if ((rc = tasks_describe(s, task, &t, err)))
 		return rc;
-	fprintf(s->out, "%*s[%3d] PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"%s\n", indent, "", prio,
-		t.pid, task, t.comm, current ? " [CURRENT]" : "");
+	runq_print_task(s, indent, prio, &t, current);
 	return 0;
 }
 
@@ -330,20 +335,19 @@ static int runq_on_rq(struct session *s, const struct runq_layout *l, const uint
 		fputc('\n', s->out);
 		for (i = 0; i < tasks.len && !rc; i++) {
 			const struct task_info *t = kdk_array_at(&tasks, i);
-			uint64_t on_rq = 0;
+			uint64_t on_rq;
 			int32_t prio;
 
 			if (t->cpu != cpu)
 				continue;
-			if ((rc = session_read(s, t->task + l->task_on_rq, &on_rq, l->on_rq_size, err)) ||
+			if ((rc = session_read_uint(s, t->task + l->task_on_rq, l->on_rq_size, &on_rq, err)) ||
 			    (rc = session_read(s, t->task + l->task_prio, &prio, 4, err))) {
 				kdk_err_prefix(err, "task %" PRIx64 ": ", t->task);
 				break;
 			}
 			if (!on_rq)
 				continue;
-			fprintf(s->out, "     [%3d] PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"\n", prio, t->pid,
-				t->task, t->comm);
+			runq_print_task(s, 5, prio, t, false);
 			total++;
 		}
 		if (!rc && !total)
@@ -388,7 +392,7 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err)
 	if ((rc = kdk_facts_fill(&s->facts, runq_keys, &l, err)) ||
 	    (rc = rb_walk_layout_fill(s, &l.rb, err)))
 		return kdk_err_prefix(err, "runq: ");
-	if (mode == RUNQ_ON_RQ && (!l.have_on_rq || !l.on_rq_size || l.on_rq_size > 8))
+	if (mode == RUNQ_ON_RQ && !l.have_on_rq)
 		return kdk_err_set(err, ENOENT, "runq: -d: the kernel's task_struct has no on_rq");
 	if ((mode == RUNQ_CLOCKS || mode == RUNQ_RUNNING || mode == RUNQ_LAG) && !l.have_clock)
 		return kdk_err_set(err, ENOENT, "runq: -%c: the kernel's struct rq has no clock", mode);

@@ -115,20 +115,45 @@ static int collect(struct session *s, const struct timer_layout *l, uint64_t bas
 	return 0;
 }
 
-void timers_print_function(struct session *s, uint64_t addr)
+bool timers_symbol_text(struct session *s, uint64_t addr, char *buf, size_t size)
 {
 	uint64_t offset;
 	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &offset);
 
+	buf[0] = '\0';
 	/* a kernel-half symbol that holds the address: the last one (size 0) only at its start */
-	if (sym && sym->addr >> 63 && (sym->size ? offset < sym->size : !offset)) {
-		if (offset)
-			fprintf(s->out, "  <%s+%" PRIu64 ">\n", kdk_symtab_name(&s->syms, sym), offset);
-		else
-			fprintf(s->out, "  <%s>\n", kdk_symtab_name(&s->syms, sym));
-	} else {
+	if (!sym || !(sym->addr >> 63) || (sym->size ? offset >= sym->size : offset != 0))
+		return false;
+	if (offset)
+		snprintf(buf, size, "%s+%" PRIu64, kdk_symtab_name(&s->syms, sym), offset);
+	else
+		snprintf(buf, size, "%s", kdk_symtab_name(&s->syms, sym));
+	return true;
+}
+
+void timers_print_function(struct session *s, uint64_t addr)
+{
+	char text[256];
+
+	if (timers_symbol_text(s, addr, text, sizeof(text)))
+		fprintf(s->out, "  <%s>\n", text);
+	else
 		fputc('\n', s->out);
+}
+
+int timers_jiffies(struct session *s, uint64_t *jiffies, struct kdk_err *err)
+{
+	uint64_t addr;
+	int rc;
+
+	if (session_symbol(s, "jiffies_64", &addr, err)) {
+		kdk_err_clear(err);
+		if ((rc = session_symbol(s, "jiffies", &addr, err)))
+			return rc;
 	}
+	if ((rc = session_read(s, addr, jiffies, 8, err)))
+		return kdk_err_prefix(err, "jiffies_64: ");
+	return 0;
 }
 
 static int print_base(struct session *s, const struct timer_layout *l, uint32_t cpu, uint32_t b,
@@ -209,16 +234,8 @@ int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err)
 		kdk_err_prefix(err, "timer: ");
 		goto out;
 	}
-	/* jiffies is the linker's alias of jiffies_64 (arch/x86/kernel/vmlinux.lds.S) */
-	if (session_symbol(s, "jiffies", &jiffies, err)) {
-		kdk_err_clear(err);
-		if ((rc = session_symbol(s, "jiffies_64", &jiffies, err))) {
-			kdk_err_prefix(err, "timer: ");
-			goto out;
-		}
-	}
-	if ((rc = session_read(s, jiffies, &jiffies, 8, err))) {
-		kdk_err_prefix(err, "timer: jiffies: ");
+	if ((rc = timers_jiffies(s, &jiffies, err))) {
+		kdk_err_prefix(err, "timer: ");
 		goto out;
 	}
 	bases = nr_bases(s, l.base_size);

@@ -29,7 +29,10 @@ struct runq_layout {
 /* More entries than any run queue holds: a walk past it is a corrupt tree or list. */
 #define RUNQ_MAX_ENTRIES (1u << 20)
 
-/* "[prio] PID: …  TASK: …  COMMAND: "…"" at indent, " [CURRENT]" after it when current. */
+struct task_info;
+/* "[prio] PID: …  TASK: …  COMMAND: "…"" at indent, " [CURRENT]" after it when current: of a task
+ * already described (runq_print_task), or read first (runq_print_entry). */
+void runq_print_task(struct session *s, int indent, int prio, const struct task_info *t, bool current);
 int runq_print_entry(struct session *s, int indent, int prio, uint64_t task, bool current,
 		     struct kdk_err *err);
 /* "PID: …  TASK: …  COMMAND: "…"\n" of a CPU's current task, or its address alone. */

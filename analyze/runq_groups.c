@@ -85,15 +85,6 @@ static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_er
 	return session_read(s, addr, v, 8, err);
 }
 
-/* An unsigned field of size bytes (1 to 8). */
-static int read_uint(struct session *s, uint64_t addr, uint64_t size, uint64_t *v, struct kdk_err *err)
-{
-	*v = 0;
-	if (!size || size > 8)
-		return kdk_err_set(err, EINVAL, "a field of %" PRIu64 " bytes at %" PRIx64, size, addr);
-	return session_read(s, addr, v, size, err);
-}
-
 /* The group's cgroup name, crash's way: none without a cgroup or kernfs node, "/" for the root
  * node, else the node's name. */
 static char *group_name(struct walk *w, uint64_t tg)
@@ -173,7 +164,7 @@ static bool throttled(struct walk *w, uint64_t cfs_rq)
 	if (w->g.throttled_is_bit)
 		return !session_read(w->s, cfs_rq + w->g.throttled_bit / 8, &v, 1, &ignored) &&
 		       (v >> (w->g.throttled_bit % 8) & 1);
-	return w->g.have_throttled && !read_uint(w->s, cfs_rq + w->g.cfs_throttled, w->g.cfs_throttled_size, &v,
+	return w->g.have_throttled && !session_read_uint(w->s, cfs_rq + w->g.cfs_throttled, w->g.cfs_throttled_size, &v,
 						 &ignored) && v;
 }
 
@@ -259,7 +250,7 @@ static int dump_dequeued(struct walk *w, int depth, uint64_t cfs_rq, unsigned *t
 			return rc;
 		if (child == cfs_rq)
 			continue;
-		if ((rc = read_uint(w->s, child + w->g.cfs_nr_running, w->g.cfs_nr_running_size, &nr, err)) ||
+		if ((rc = session_read_uint(w->s, child + w->g.cfs_nr_running, w->g.cfs_nr_running_size, &nr, err)) ||
 		    (rc = limbo_tasks(w, child, false, 0, &limbo, err)))
 			return rc;
 		if (!nr && !limbo) {

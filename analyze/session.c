@@ -157,6 +157,14 @@ int session_symbol(struct session *s, const char *name, uint64_t *addr, struct k
 	return kdk_err_set(err, ENOENT, "no symbol %s", name);
 }
 
+int session_read_uint(struct session *s, uint64_t addr, uint64_t size, uint64_t *v, struct kdk_err *err)
+{
+	*v = 0;
+	if (!size || size > 8)
+		return kdk_err_set(err, EINVAL, "a field of %" PRIu64 " bytes at %" PRIx64, size, addr);
+	return session_read(s, addr, v, (size_t)size, err);
+}
+
 void session_read_string(struct session *s, uint64_t ptr, char *buf, size_t size)
 {
 	struct kdk_err ignored = { 0 };

@@ -56,6 +56,8 @@ int session_symbol(struct session *s, const char *name, uint64_t *addr, struct k
 /* The structure offsets (BTF from the vmlinux given, else from the dump), or NULL with err. */
 const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err);
 
+/* An unsigned field of size bytes (1 to 8, as the fact chain's SIZE gives it) into *v. */
+int session_read_uint(struct session *s, uint64_t addr, uint64_t size, uint64_t *v, struct kdk_err *err);
 /* A kernel string at ptr into buf (size bytes, always terminated): what is readable of it, "" when
  * ptr is 0. */
 void session_read_string(struct session *s, uint64_t ptr, char *buf, size_t size);

@@ -3,14 +3,21 @@
 #ifndef KCRASH_TIMERS_H
 #define KCRASH_TIMERS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kdk_err.h"
 #include "session.h"
 
-/* "  <name>\n" or "  <name+offset>\n" (decimal, as crash writes it) for a kernel-text address;
- * a bare newline when no symbol holds it. */
+/* "name" or "name+offset" (decimal, as crash writes it) for a kernel-half address into buf; false
+ * (buf "") when no symbol holds it. */
+bool timers_symbol_text(struct session *s, uint64_t addr, char *buf, size_t size);
+/* "  <name>\n" or "  <name+offset>\n" for a function address; a bare newline when no symbol holds
+ * it. */
 void timers_print_function(struct session *s, uint64_t addr);
+/* jiffies_64 (the linker's `jiffies` is its alias on x86_64, arch/x86/kernel/vmlinux.lds.S). */
+int timers_jiffies(struct session *s, uint64_t *jiffies, struct kdk_err *err);
 
 /* `timer -r`: each CPU of set (nr entries, 1 = shown) with its hrtimer clock bases. */
 int timers_print_hrtimers(struct session *s, const uint8_t *set, uint32_t nr, struct kdk_err *err);

@@ -1,4 +1,7 @@
-/* save.c — the capture /init's dump: kernel log, then vmcore, through lib/save_job. */
+/* save.c — the capture /init's dump: kernel log, then vmcore, through lib/save_job, in a child
+ * process (the collector, "kdump-save"): a collector that dies — a crash on a kernel or memory it
+ * does not understand, the OOM killer in a small reservation — leaves PID 1 alive to save again,
+ * at dump level 0 (nothing read from kernel structures) in one thread, and then to say so. */
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -8,6 +11,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "kdk_run.h"
 #include "dump_dir.h"
 #include "save.h"
 #include "kdk_out.h"
@@ -31,30 +35,36 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	}
 }
 
-/* A dump saved other than asked (a lower dump level, unfiltered frames): the reason goes on the
+/* A dump saved other than asked (a lower dump level, unfiltered frames, a collector that died and
+ * was run again: `rescued`, or ""): the reason goes on the
  * console and into <dump dir>/vmcore-level.txt beside vmcore-dmesg.txt (docs/formats/kfacts.md),
  * so whoever opens the directory sees it. The note failing to write is said, nothing more. */
-static void note_degraded(struct kdk_save_dest *dest, const char *path,
+static void note_degraded(struct kdk_save_dest *dest, const char *path, const char *rescued,
 			  const struct kdk_save_report *report)
 {
-	char text[KDK_SAVE_REPORT_TEXT_MAX], note[4200], *line, *end;
+	char text[KDK_SAVE_REPORT_TEXT_MAX + KDK_ERR_MSG_MAX + 200], note[4200], *line, *end;
 	struct kdk_err err = { 0 };
 	struct kdk_out *out = NULL;
-	size_t len;
+	size_t len, skip;
 	int rc;
 
-	kdk_save_report_degraded(report, text, sizeof(text) - 1);
+	/* The rescue's reason is on the console already (capture_save): only the file gets it. */
+	skip = rescued[0] ? (size_t)snprintf(text, sizeof(text), "%s\n", rescued) : 0;
+	kdk_save_report_degraded(report, text + skip, sizeof(text) - skip - 1);
 	if (!text[0])
 		return;
-	for (line = text; line; line = end ? end + 1 : NULL) {
-		if ((end = strchr(line, '\n')))
+	for (line = text + skip; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		if (end)
 			*end = '\0';
 		say("dumpsave: %s", line);
-		if (end)
-			*end = '\n';
+		if (!end)
+			break;
+		*end = '\n';
 	}
 	len = strlen(text);
-	text[len++] = '\n';
+	if (text[len - 1] != '\n')
+		text[len++] = '\n';
 	snprintf(note, sizeof(note), "%s/vmcore-level.txt", path);
 	rc = kdk_save_dest_create(dest, note, KDK_DEST_SEQUENTIAL, &out, &err);
 	if (rc == 0)
@@ -92,71 +102,131 @@ void capture_default_threads(struct kdk_save_options *opts)
 	say("compressing in %ld threads, one per CPU of the capture kernel", cpus);
 }
 
-int capture_save(const char *core_collector, const struct capture_target *target, const char *base,
-		 const char *vmcore, char *dump_dir, size_t size, struct kdk_err *err)
+/* What the collector got done, in memory PID 1 sees too (kdk_run_shared_alloc): after a death the
+ * next collector saves into the same directory and knows which steps are behind it. */
+struct save_progress {
+	char path[4096];            /* the dump directory on the destination; "" until made */
+	char dump_dir[4300];        /* the same with the destination's prefix */
+	bool dmesg_tried;           /* vmcore-dmesg.txt was begun (done or not: not tried twice) */
+	bool vmcore_started;
+	unsigned vmcore_level;      /* the dump level the last vmcore attempt asked */
+	char rescued[KDK_ERR_MSG_MAX + 200]; /* why this collector saves at level 0; "" if it does not */
+};
+
+struct save_call {
+	const char *core_collector;
+	const struct capture_target *target;
+	const char *base, *vmcore;
+	struct save_progress *progress;
+	bool level0;                /* a collector died while saving vmcore: level 0, one thread */
+};
+
+/* The directory <base>/<address>-<date>/ on dest, made once and then kept in progress. */
+static int make_dump_dir(const struct save_call *c, struct kdk_save_dest *dest, struct kdk_err *err)
 {
-	char name[128], output[4200], partial[4200];
-	struct kdk_save_options opts, dmesg_opts;
+	struct save_progress *p = c->progress;
+	char name[128];
+	int rc;
+
+	if (!p->path[0]) {
+		if ((rc = kdk_dump_dir_name(c->target->address ? c->target->address :
+					    dest->local_address, time(NULL), name, sizeof(name), err)))
+			return rc;
+		if ((size_t)snprintf(p->path, sizeof(p->path), "%s/%s", c->base, name) >=
+		    sizeof(p->path)) {
+			p->path[0] = '\0';
+			return kdk_err_set(err, ENAMETOOLONG, "%s/%s", c->base, name);
+		}
+		snprintf(p->dump_dir, sizeof(p->dump_dir), "%s%s", dest->prefix, p->path);
+	}
+	return kdk_save_dest_mkdir_p(dest, p->path, err);
+}
+
+/* The kernel log: a failure here is reported, and the dump still attempted. */
+static void save_dmesg(const struct kdk_save_options *opts, struct kdk_save_dest *dest,
+		       const char *path)
+{
+	char output[4200], partial[4200];
+	struct kdk_save_options dmesg_opts = *opts;
+	struct kdk_save_report report;
+	struct kdk_err err = { 0 };
+	double started = uptime_seconds();
+
+	dmesg_opts.mode = KDK_SAVE_DMESG;
+	snprintf(output, sizeof(output), "%s/vmcore-dmesg.txt", path);
+	snprintf(partial, sizeof(partial), "%s/vmcore-dmesg-incomplete.txt", path);
+	dmesg_opts.output = output;
+	memset(&report, 0, sizeof(report));
+	if (kdk_save_job_run_dest(&dmesg_opts, dest, partial, NULL, &report, &err))
+		say("vmcore-dmesg.txt not saved: %s", err.msg);
+	else
+		say("saved %s%s in %.2f s", dest->prefix, output, uptime_seconds() - started);
+}
+
+/* One collector's run (in the child): connect or open, the directory, the kernel log unless an
+ * earlier collector began it, then vmcore. */
+static int collector(void *ctx, struct kdk_err *err)
+{
+	const struct save_call *c = ctx;
+	struct save_progress *p = c->progress;
+	char output[4200], partial[4200];
+	struct kdk_save_options opts;
 	struct kdk_save_report report;
 	struct progress progress = { 0 };
 	struct kdk_save_hooks hooks = { show_progress, &progress };
 	struct kdk_save_dest *dest = NULL;
-	char **argv = NULL, *storage = NULL, path[4096];
+	char **argv = NULL, *storage = NULL;
 	double started;
 	int rc;
 
-	dump_dir[0] = '\0';
-	if ((rc = collector_options(core_collector, vmcore, "vmcore", &opts, &argv, &storage, err)))
+	if ((rc = collector_options(c->core_collector, c->vmcore, "vmcore", &opts, &argv, &storage,
+				    err)))
 		goto out;
-	capture_default_threads(&opts);
+	if (c->level0) {
+		opts.dump_level = 0;
+		opts.num_threads = 0;
+	} else {
+		capture_default_threads(&opts);
+	}
 	/* What the save job says (a fact from the dump's BTF, a lowered level, its statistics) reaches
 	 * the console at core_collector's --message-level, as makedumpfile's messages do; progress
 	 * has its own line (show_progress). */
 	kdk_log_set_sink(kdk_log_stderr_sink, "kdump: dumpsave",
 			 opts.message_level & (KDK_LOG_COMMON | KDK_LOG_ERROR | KDK_LOG_REPORT));
 	started = uptime_seconds();
-	rc = target->ssh ? capture_open_ssh(target, &opts, &dest, err) : kdk_save_dest_local(&dest, err);
+	rc = c->target->ssh ? capture_open_ssh(c->target, &opts, &dest, err) :
+			      kdk_save_dest_local(&dest, err);
 	if (rc)
 		goto out;
-	if (target->ssh)
+	if (c->target->ssh)
 		say("connected to %s in %.2f s%s", dest->prefix, uptime_seconds() - started,
 		    dest->flattened ? " (no SFTP there: the dump goes as vmcore.flat)" : "");
-	if ((rc = kdk_dump_dir_name(target->address ? target->address : dest->local_address,
-				    time(NULL), name, sizeof(name), err)))
+	if ((rc = make_dump_dir(c, dest, err)))
 		goto out;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", base, name) >= sizeof(path)) {
-		rc = kdk_err_set(err, ENAMETOOLONG, "%s/%s", base, name);
-		goto out;
-	}
-	snprintf(dump_dir, size, "%s%s", dest->prefix, path);
-	if ((rc = kdk_save_dest_mkdir_p(dest, path, err)))
-		goto out;
-
-	/* The kernel log first: a failure here is reported, and the dump still attempted. */
-	dmesg_opts = opts;
-	dmesg_opts.mode = KDK_SAVE_DMESG;
-	snprintf(output, sizeof(output), "%s/vmcore-dmesg.txt", path);
-	snprintf(partial, sizeof(partial), "%s/vmcore-dmesg-incomplete.txt", path);
-	dmesg_opts.output = output;
-	memset(&report, 0, sizeof(report));
-	started = uptime_seconds();
-	if (kdk_save_job_run_dest(&dmesg_opts, dest, partial, NULL, &report, err)) {
-		say("vmcore-dmesg.txt not saved: %s", err->msg);
-		kdk_err_clear(err);
-	} else {
-		say("saved %s%s in %.2f s", dest->prefix, output, uptime_seconds() - started);
+	if (!p->dmesg_tried) {
+		p->dmesg_tried = true;
+		save_dmesg(&opts, dest, p->path);
 	}
 
-	snprintf(output, sizeof(output), "%s/vmcore", path);
-	snprintf(partial, sizeof(partial), "%s/vmcore-incomplete", path);
+	snprintf(output, sizeof(output), "%s/vmcore", p->path);
+	snprintf(partial, sizeof(partial), "%s/vmcore-incomplete", p->path);
+	if (p->vmcore_started) {
+		/* What the dead collector wrote is a part of what this one writes (level 0 keeps every
+		 * page): it goes, so its room is this dump's. */
+		if ((rc = kdk_save_dest_remove(dest, partial, err)))
+			goto out;
+		say("removed the dead collector's %s%s", dest->prefix, partial);
+	}
 	opts.output = output;
 	memset(&report, 0, sizeof(report));
-	say("saving %s%s%s with \"%s\"", dest->prefix, output, dest->flattened ? ".flat" : "",
-	    core_collector);
+	p->vmcore_started = true;
+	p->vmcore_level = opts.dump_level;
+	say("saving %s%s%s with \"%s\"%s", dest->prefix, output, dest->flattened ? ".flat" : "",
+	    c->core_collector, c->level0 ? " at dump level 0, in one thread" : "");
 	started = uptime_seconds();
 	rc = kdk_save_job_run_dest(&opts, dest, partial, &hooks, &report, err);
 	if (!rc)
-		note_degraded(dest, path, &report);
+		note_degraded(dest, p->path, p->rescued, &report);
 	if (!rc) {
 		sync();
 		say("saved %s%s%s in %.2f s", dest->prefix, output, dest->flattened ? ".flat" : "",
@@ -168,5 +238,45 @@ out:
 	kdk_save_dest_close(dest);
 	free(argv);
 	free(storage);
+	return rc;
+}
+
+/* At most this many collectors: the one asked for; one more when the first died before vmcore
+ * (the kernel log or the connection); one at level 0 when one died in vmcore. */
+#define COLLECTORS_MAX 3
+
+int capture_save(const char *core_collector, const struct capture_target *target, const char *base,
+		 const char *vmcore, char *dump_dir, size_t size, struct kdk_err *err)
+{
+	struct save_progress *p = kdk_run_shared_alloc(sizeof(*p));
+	struct save_call call = { core_collector, target, base, vmcore, p, false };
+	int died = 0, rc, n;
+
+	dump_dir[0] = '\0';
+	if (!p)
+		return kdk_err_sys(err, errno, "memory shared with the collector");
+	for (n = 0; n < COLLECTORS_MAX; n++) {
+		rc = kdk_run_isolated("kdump-save", collector, &call, &died, err);
+		if (!died)
+			break;
+		say("%s", err->msg);
+		if (p->vmcore_started && p->vmcore_level == 0) {
+			kdk_err_prefix(err, "the collector died at dump level 0 too: ");
+			break;
+		}
+		if (p->vmcore_started) {
+			call.level0 = true;
+			snprintf(p->rescued, sizeof(p->rescued), "the collector died while saving vmcore "
+				 "at dump level %u (%s); saved again at dump level 0, in one thread",
+				 p->vmcore_level, err->msg);
+			say("saving again at dump level 0 (nothing read from kernel structures), in "
+			    "one thread");
+		} else {
+			say("saving again%s", p->dmesg_tried ? ", without the kernel log" : "");
+		}
+		kdk_err_clear(err);
+	}
+	snprintf(dump_dir, size, "%s", p->dump_dir);
+	kdk_run_shared_free(p, sizeof(*p));
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dump_dir.h"
 
@@ -30,6 +31,11 @@ int kdk_save_dest_rename(struct kdk_save_dest *d, const char *from, const char *
 int kdk_save_dest_mkdir_p(struct kdk_save_dest *d, const char *path, struct kdk_err *err)
 {
 	return d->ops->mkdir_p(d, path, err);
+}
+
+int kdk_save_dest_remove(struct kdk_save_dest *d, const char *path, struct kdk_err *err)
+{
+	return d->ops->remove(d, path, err);
 }
 
 void kdk_save_dest_close(struct kdk_save_dest *d)
@@ -80,8 +86,16 @@ static int local_mkdir_p(struct kdk_save_dest *d, const char *path, struct kdk_e
 	return kdk_mkdir_p(path, err);
 }
 
+static int local_remove(struct kdk_save_dest *d, const char *path, struct kdk_err *err)
+{
+	(void)d;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return kdk_err_sys(err, errno, "remove %s", path);
+	return 0;
+}
+
 static const struct kdk_save_dest_ops local_ops = {
-	local_exists, local_create, local_rename, local_mkdir_p, NULL,
+	local_exists, local_create, local_rename, local_mkdir_p, local_remove, NULL,
 };
 
 int kdk_save_dest_alloc(struct kdk_save_dest **dest, const struct kdk_save_dest_ops *ops,

@@ -26,6 +26,8 @@ struct kdk_save_dest_ops {
 	int (*rename)(struct kdk_save_dest *dest, const char *from, const char *to, struct kdk_err *err);
 	/* mkdir -p, mode 0700 for what it makes. */
 	int (*mkdir_p)(struct kdk_save_dest *dest, const char *path, struct kdk_err *err);
+	/* Remove a file (a partial name a dead writer left); a path not there is no error. */
+	int (*remove)(struct kdk_save_dest *dest, const char *path, struct kdk_err *err);
 	void (*close)(struct kdk_save_dest *dest);
 };
 
@@ -60,6 +62,7 @@ int kdk_save_dest_create(struct kdk_save_dest *dest, const char *path, unsigned 
 int kdk_save_dest_rename(struct kdk_save_dest *dest, const char *from, const char *to,
 			 struct kdk_err *err);
 int kdk_save_dest_mkdir_p(struct kdk_save_dest *dest, const char *path, struct kdk_err *err);
+int kdk_save_dest_remove(struct kdk_save_dest *dest, const char *path, struct kdk_err *err);
 
 /* ssh://[USER@]HOST[:PORT]/PATH (USER defaults to root, PORT to 22; PATH is absolute; an IPv6
  * HOST goes in brackets). The strings are malloc'd into the caller's. */

@@ -43,13 +43,18 @@ static int sftp_mkdir_p(struct kdk_save_dest *d, const char *path, struct kdk_er
 	return kdk_ssh_sftp_mkdir_p(d->ssh, path, err);
 }
 
+static int sftp_remove(struct kdk_save_dest *d, const char *path, struct kdk_err *err)
+{
+	return kdk_ssh_sftp_remove(d->ssh, path, err);
+}
+
 static void ssh_close(struct kdk_save_dest *d)
 {
 	kdk_ssh_close(d->ssh);
 }
 
 static const struct kdk_save_dest_ops sftp_ops = {
-	sftp_exists, sftp_create, sftp_rename, sftp_mkdir_p, ssh_close,
+	sftp_exists, sftp_create, sftp_rename, sftp_mkdir_p, sftp_remove, ssh_close,
 };
 
 /* ---- SSH: exec channels (POSIX shell commands on the server) ---- */
@@ -123,8 +128,15 @@ static int exec_mkdir_p(struct kdk_save_dest *d, const char *path, struct kdk_er
 	return rc < 0 ? rc : status ? -err->code : 0;
 }
 
+static int exec_remove(struct kdk_save_dest *d, const char *path, struct kdk_err *err)
+{
+	int status, rc = run_quoted(d, "rm -f -- %s%s", path, NULL, &status, err);
+
+	return rc < 0 ? rc : status ? -err->code : 0;
+}
+
 static const struct kdk_save_dest_ops exec_ops = {
-	exec_exists, exec_create, exec_rename, exec_mkdir_p, ssh_close,
+	exec_exists, exec_create, exec_rename, exec_mkdir_p, exec_remove, ssh_close,
 };
 
 int kdk_save_dest_ssh(struct kdk_save_dest **dest, const struct kdk_ssh_params *params,

@@ -55,6 +55,9 @@ int kdk_ssh_sftp_exists(struct kdk_ssh_session *s, const char *path, bool *exist
  * is fine. */
 int kdk_ssh_sftp_mkdir_p(struct kdk_ssh_session *s, const char *path, struct kdk_err *err);
 
+/* Remove the file path; one not there is no error. */
+int kdk_ssh_sftp_remove(struct kdk_ssh_session *s, const char *path, struct kdk_err *err);
+
 /* Rename from to to, replacing to if it exists. */
 int kdk_ssh_sftp_rename(struct kdk_ssh_session *s, const char *from, const char *to,
 			struct kdk_err *err);

@@ -143,6 +143,20 @@ int kdk_ssh_sftp_mkdir_p(struct kdk_ssh_session *s, const char *path, struct kdk
 	return rc < 0 ? rc : 0;
 }
 
+int kdk_ssh_sftp_remove(struct kdk_ssh_session *s, const char *path, struct kdk_err *err)
+{
+	int rc = need_sftp(s, err);
+	bool exists;
+
+	if (rc < 0)
+		return rc;
+	if (libssh2_sftp_unlink_ex(s->sftp, path, (unsigned)strlen(path)) == 0)
+		return 0;
+	if ((rc = kdk_ssh_sftp_exists(s, path, &exists, err)) < 0)
+		return rc;
+	return exists ? sftp_fail(s, "remove", path, err) : 0;
+}
+
 int kdk_ssh_sftp_rename(struct kdk_ssh_session *s, const char *from, const char *to,
 			struct kdk_err *err)
 {

@@ -45,6 +45,14 @@ lab_crash_classes() {
 # lab_short RELEASE — whether kernel-independent checks run on RELEASE (lab.conf, time budget).
 lab_short() { [[ " $KDK_LAB_KERNELS_SHORT " == *" $1 "* ]]; }
 
+# lab_dump_level FILE — the level a kdump-compressed file says it was saved at: kdump_sub_header's
+# dump_level (an int after phys_base) in the block after the header (docs/formats/kdump-compressed.md),
+# read here in Python, apart from our reader. Prints nothing for a file it cannot read.
+lab_dump_level() { python3 -c 'import struct, sys
+d = open(sys.argv[1], "rb").read(65536)
+bs, = struct.unpack_from("<i", d, 428)
+print(struct.unpack_from("<i", d, bs + 8)[0])' "$1" 2> /dev/null; }
+
 # ---- run directories --------------------------------------------------------------------------
 # lab_run_dir NAME — a fresh directory for one guest run's files; printed by failing tests.
 lab_run_dir() {

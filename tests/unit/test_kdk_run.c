@@ -1,6 +1,9 @@
 /* test_kdk_run.c — a hook with a time limit: its exit status comes back, one that runs too long
  * is killed with everything it started (within a second of the limit), one that cannot start
- * says why (exec's errno); the watchdog interrupts a hung hook's wait, and disarmed stays quiet. */
+ * says why (exec's errno); the watchdog interrupts a hung hook's wait, and disarmed stays quiet.
+ * A function run isolated: its value and error come back; its death by a signal or an early exit
+ * is told apart from an error it returned, and what it wrote to shared memory before it died is
+ * still there; it runs under the name given. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -140,6 +143,89 @@ static void a_disarmed_watchdog_stays_quiet(void **state)
 		fail_msg("expected exit 0 (disarmed); got status 0x%x", status);
 }
 
+/* What the isolated functions below leave for the test. */
+struct progress {
+	int steps;
+	char comm[32];
+};
+
+static int returns_an_error(void *ctx, struct kdk_err *err)
+{
+	(void)ctx;
+	return kdk_err_set(err, ENOSPC, "vmcore: no room");
+}
+
+static int returns_fine(void *ctx, struct kdk_err *err)
+{
+	struct progress *p = ctx;
+	FILE *f = fopen("/proc/self/comm", "r");
+
+	(void)err;
+	if (f) {
+		if (fgets(p->comm, sizeof(p->comm), f))
+			p->comm[strcspn(p->comm, "\n")] = '\0';
+		fclose(f);
+	}
+	p->steps = 2;
+	return 0;
+}
+
+static int crashes_after_one_step(void *ctx, struct kdk_err *err)
+{
+	struct progress *p = ctx;
+
+	(void)err;
+	p->steps = 1;
+	signal(SIGSEGV, SIG_DFL); /* cmocka's handler, inherited, would catch it */
+	raise(SIGSEGV);
+	p->steps = 2;
+	return 0;
+}
+
+static int exits_early(void *ctx, struct kdk_err *err)
+{
+	(void)ctx;
+	(void)err;
+	_exit(0);
+}
+
+static void an_isolated_function_returns_or_dies_apart(void **state)
+{
+	struct progress *p = kdk_run_shared_alloc(sizeof(*p));
+	struct kdk_err err = { 0 };
+	int died = 99, rc;
+	(void)state;
+
+	assert_non_null(p);
+	rc = kdk_run_isolated("kdk-test-save", returns_fine, p, &died, &err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(died, 0);
+	assert_int_equal(p->steps, 2);
+	assert_string_equal(p->comm, "kdk-test-save");
+
+	rc = kdk_run_isolated("kdk-test-save", returns_an_error, p, &died, &err);
+	assert_int_equal(rc, -ENOSPC);
+	assert_int_equal(died, 0);
+	assert_int_equal(err.code, ENOSPC);
+	assert_string_equal(err.msg, "vmcore: no room");
+
+	p->steps = 0;
+	kdk_err_clear(&err);
+	rc = kdk_run_isolated("kdk-test-save", crashes_after_one_step, p, &died, &err);
+	assert_int_equal(rc, -EPIPE);
+	assert_int_equal(died, SIGSEGV);
+	assert_int_equal(p->steps, 1); /* what it did before it died is known */
+	if (!strstr(err.msg, "kdk-test-save (pid ") || !strstr(err.msg, ") died of SIGSEGV ("))
+		fail_msg("unexpected message: %s", err.msg);
+
+	rc = kdk_run_isolated("kdk-test-save", exits_early, p, &died, &err);
+	assert_int_equal(rc, -EPIPE);
+	assert_int_equal(died, -1);
+	if (!strstr(err.msg, "exited 0 before it was done"))
+		fail_msg("unexpected message: %s", err.msg);
+	kdk_run_shared_free(p, sizeof(*p));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +234,7 @@ int main(void)
 		cmocka_unit_test(a_hook_that_cannot_start_says_why),
 		cmocka_unit_test(the_watchdog_fires_during_a_hung_hook),
 		cmocka_unit_test(a_disarmed_watchdog_stays_quiet),
+		cmocka_unit_test(an_isolated_function_returns_or_dies_apart),
 	};
 	return cmocka_run_group_tests_name("kdk_run", tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -26,13 +26,6 @@ drgn_value() { /usr/bin/python3 -c "import drgn, sys
 p = drgn.Program(); p.set_core_dump(sys.argv[1]); p.load_debug_info([sys.argv[2]])
 print(eval(sys.argv[3]))" "$@" 2> /dev/null; }
 
-# dump_level FILE — the level a kdump-compressed file says it was saved at: kdump_sub_header's
-# dump_level (an int after phys_base), in the block after the header (docs/formats/kdump-compressed.md).
-dump_level() { python3 -c 'import struct, sys
-d = open(sys.argv[1], "rb").read(65536)
-bs, = struct.unpack_from("<i", d, 428)
-print(struct.unpack_from("<i", d, bs + 8)[0])' "$1" 2> /dev/null; }
-
 # The reference's reading of one output: "RELEASE <r>" and the log's last line must be right.
 # 6.1: Debian's crash; 6.12 and 7.x: drgn stands in (crash 8.0.2 aborts at random on 6.12 dumps,
 # and cannot read 7.x). ORACLE names which one answered.
@@ -92,7 +85,7 @@ for release in $KDK_LAB_KERNELS; do
 	rm -f "$run/d31-p" "$run/resaved"
 
 	# dumpsave falls back to a lower level when the dump lacks what 31 needs: not here
-	is "$(dump_level "$run/d31-l")" 31 "$release: -d 31 saved at level 31 (kdump_sub_header; no fallback)$(grep -o 'saving at level [0-9]* instead' "$run/d31-l.err" | head -n 1 | sed 's/^/: /')"
+	is "$(lab_dump_level "$run/d31-l")" 31 "$release: -d 31 saved at level 31 (kdump_sub_header; no fallback)$(grep -o 'saving at level [0-9]* instead' "$run/d31-l.err" | head -n 1 | sed 's/^/: /')"
 	"$dumpsave" -F -l -d 31 "$src" 2> "$run/flat.err" | "$dumpsave" -R "$run/reassembled" 2>> "$run/flat.err"
 	cmp -s "$run/reassembled" "$run/d31-l"
 	ok $? "$release: dumpsave -F | dumpsave -R is byte-identical to the direct -l -d 31 output"
@@ -144,7 +137,7 @@ for release in $KDK_LAB_KERNELS; do
 		status=$?
 		[ $status = 0 ] && [ -s "$run/nokey.kdump" ]
 		ok $? "$release: without $key dumpsave -l -d 31 still saves and exits 0 (exit $status)"
-		saved=$(dump_level "$run/nokey.kdump")
+		saved=$(lab_dump_level "$run/nokey.kdump")
 		reason=$(grep -m 1 -F "$key" "$run/nokey.out" | head -c 240)
 		if [ "${saved:-31}" != 31 ]; then
 			[ -n "$saved" ] && [ "$saved" -lt 31 ] && grep -q "$key.*saving at level $saved instead" "$run/nokey.out"

@@ -10,13 +10,18 @@
 #   4. target missing, failure_action dump_to_rootfs: a second disk plays the root filesystem
 #      (root= on the capture command line) and then holds the dump.
 #   5. target full: vmcore-incomplete stays, marked incomplete, and failure_action runs.
+#   7. the collector dies while it writes vmcore (a kdump_pre hook, tests/lab/guest/kill-collector.sh,
+#      leaves a process that sends it SIGSEGV): PID 1 lives on, removes the dead collector's
+#      vmcore-incomplete, saves again at dump level 0 in one thread, says why on the console and
+#      in vmcore-level.txt, and runs final_action; the reference opens that vmcore.
 #   6. a dump whose VMCOREINFO lacks a key level 31 needs: the first kernel loads vmcoreinfo_edit
 #      (tests/lab/modules/) before kexec -p, which renames NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE) in its
 #      vmcoreinfo_data; the capture /init saves at a lower level (6.1: no other source) and says
 #      why on the console and in vmcore-level.txt (docs/formats/kfacts.md) — or, where the dump's
 #      BTF answers (6.11+: PGTY_buddy), at 31 naming that source — and runs final_action.
-# Every lab kernel runs 1; 2 and 6 need a test module (lab_has_headers: the host's or sid's headers); 3-5 test
-# the capture /init's failure paths, which do not depend on the kernel (KDK_LAB_KERNELS_SHORT).
+# Every lab kernel runs 1; 2 and 6 need a test module (lab_has_headers: the host's or sid's headers); 3-5
+# and 7 test the capture /init's failure paths, which do not depend on the kernel
+# (KDK_LAB_KERNELS_SHORT).
 # On 6.12 and 7.x drgn stands in for crash (crash 8.0.2 aborts at random on 6.12, cannot read 7.x).
 . "$(dirname "$0")/../lab.sh"
 
@@ -41,13 +46,6 @@ capture_run() {
 
 # dump_dir IMG — the one dump directory under /var/crash on a disk image.
 dump_dir() { "$LAB_DIR/disk" ls "$1" /var/crash 2>/dev/null | grep '^127\.0\.0\.1-' | head -n 1; }
-
-# dump_level FILE — the level a kdump-compressed file was saved at: kdump_sub_header's dump_level
-# (an int after phys_base) in the block after the header (docs/formats/kdump-compressed.md).
-dump_level() { python3 -c 'import struct, sys
-d = open(sys.argv[1], "rb").read(65536)
-bs, = struct.unpack_from("<i", d, 428)
-print(struct.unpack_from("<i", d, bs + 8)[0])' "$1" 2> /dev/null; }
 
 # release_of RELEASE VMLINUX DUMP — "RELEASE: r (oracle)": crash on 6.1; drgn on 6.12 and 7.x.
 release_of() {
@@ -106,7 +104,7 @@ for release in $KDK_LAB_KERNELS; do
 		ok $? "$release: the kernel's Call Trace in the log drgn reads from our vmcore names sysrq_handle_crash (standing in for crash's bt: 6.1 only)"
 	fi
 	# The dump was saved at the level asked (no fallback), from the kernel's own /proc/vmcore.
-	is "$(dump_level "$work/vmcore")" 31 "$release: saved at dump level 31 (kdump_sub_header)"
+	is "$(lab_dump_level "$work/vmcore")" 31 "$release: saved at dump level 31 (kdump_sub_header)"
 
 	# ---- 6. VMCOREINFO without NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE): a lower level, final_action -
 	if lab_has_headers "$release"; then
@@ -123,11 +121,11 @@ for release in $KDK_LAB_KERNELS; do
 		"$LAB_DIR/disk" get "$work/target6.img" "/var/crash/$dir/vmcore" "$work/vmcore-nokey" 2> /dev/null
 		ok $? "$release: the capture /init saved a vmcore all the same (/var/crash/$dir)"
 		"$LAB_DIR/disk" get "$work/target6.img" "/var/crash/$dir/vmcore-level.txt" "$work/level.txt" 2> /dev/null
-		if [ "$(dump_level "$work/vmcore-nokey")" != 31 ]; then
+		if [ "$(lab_dump_level "$work/vmcore-nokey")" != 31 ]; then
 			grep -q 'PAGE_BUDDY_MAPCOUNT_VALUE.*saving at level' "$work/level.txt" 2> /dev/null
 			ok $? "$release: vmcore-level.txt beside it gives the reason: $(head -c 200 "$work/level.txt" 2> /dev/null)"
 		fi
-		level=$(dump_level "$work/vmcore-nokey")
+		level=$(lab_dump_level "$work/vmcore-nokey")
 		if [ "${level:-0}" = 31 ]; then
 			# 6.11+: the dump's BTF answers (PGTY_buddy, enum pagetype): the console names it
 			grep -aq 'from .*(VMCOREINFO lacks it)' "$run/serial.log"
@@ -210,5 +208,35 @@ for release in $KDK_LAB_KERNELS; do
 	"$inspect" info "$work/partial" 2>&1 | grep -q 'incomplete yes'
 	ok $? "$release: the partial dump is marked incomplete ($("$inspect" info "$work/partial" 2>&1 | grep -o 'incomplete [a-z]*'))"
 	rm -f "$work"/*.img "$work/partial"
+
+	# ---- 7. the collector dies while it writes vmcore: saved again at level 0 ----------------
+	printf '%s\n' "ext4 LABEL=kdktarget" "path /var/crash" "core_collector dumpsave -l -d 31" \
+		"kdump_pre $LAB_DIR/guest/kill-collector.sh" "extra_modules virtio_blk virtio_pci" \
+		"final_action poweroff" "failure_action reboot" > "$work/killed.conf"
+	mkdisk "$work/target7.img" 512M kdktarget 5e1f0c1e-0000-4000-8000-0000000000c7
+	DISK_ARGS=(-drive "file=$work/target7.img,if=virtio,format=raw")
+	capture_run killed "$release" "$work/killed.conf" ""
+	grep -aq 'kill-collector: sent SIGSEGV to kdump-save' "$run/serial.log"
+	ok $? "$release: the hook's process killed the collector mid-save: $(grep -ao 'kill-collector: .*' "$run/serial.log" | head -n 1 | tr -d '\r')"
+	grep -aq 'kdump: kdump-save (pid [0-9]*) died of SIGSEGV' "$run/serial.log" &&
+		grep -aq 'kdump: saving again at dump level 0' "$run/serial.log"
+	ok $? "$release: PID 1 lived on, said so and saved again: $(grep -ao 'kdump: kdump-save (pid.*died of [A-Z]*' "$run/serial.log" | head -n 1 | tr -d '\r')"
+	grep -aq 'kdump: final_action poweroff' "$run/serial.log" && ! grep -aq 'kdump: failure_action' "$run/serial.log"
+	ok $? "$release: final_action ran, not failure_action ($(grep -ao 'kdump: f[a-z]*_action [a-z_]*' "$run/serial.log" | head -n 1))"
+	dir=$(dump_dir "$work/target7.img")
+	files=$("$LAB_DIR/disk" ls "$work/target7.img" "/var/crash/$dir" 2> /dev/null | grep -v '^\.' | sort | tr '\n' ' ')
+	is "$files" "vmcore vmcore-dmesg.txt vmcore-level.txt " "$release: /var/crash/$dir holds vmcore, the log and the note; the dead collector's vmcore-incomplete is gone"
+	"$LAB_DIR/disk" get "$work/target7.img" "/var/crash/$dir/vmcore" "$work/vmcore-killed" 2> /dev/null &&
+		"$LAB_DIR/disk" get "$work/target7.img" "/var/crash/$dir/vmcore-level.txt" "$work/level7.txt" 2> /dev/null
+	ok $? "$release: both copied back ($(stat -c %s "$work/vmcore-killed" 2> /dev/null) bytes of vmcore)"
+	is "$(lab_dump_level "$work/vmcore-killed")" 0 "$release: the vmcore is at dump level 0 (kdump_sub_header)"
+	"$inspect" info "$work/vmcore-killed" 2>&1 | grep -q 'incomplete no'
+	ok $? "$release: and complete ($("$inspect" info "$work/vmcore-killed" 2>&1 | grep -o 'incomplete [a-z]*'))"
+	grep -q 'the collector died while saving vmcore at dump level 31 (kdump-save (pid [0-9]*) died of SIGSEGV.*saved again at dump level 0' "$work/level7.txt" 2> /dev/null
+	ok $? "$release: vmcore-level.txt says why: $(head -c 200 "$work/level7.txt" 2> /dev/null)"
+	got=$(release_of "$release" "$vmlinux" "$work/vmcore-killed")
+	[[ "$got" == "RELEASE: $release "* ]]
+	ok $? "$release: the reference opens the level-0 vmcore: $got"
+	rm -f "$work"/*.img "$work/vmcore-killed" "$work/level7.txt"
 done
 done_testing

@@ -45,7 +45,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: mkdumprd [--kernel VERSION | --moddir DIR] [-c kdump.conf] [--init PATH] [--init-ssh PATH]\n"
 		"                [--busybox PATH] [--module NAME]... [--known-hosts FILE]\n"
-		"                [--proc DIR] [--dev-disk DIR] OUTPUT\n"
+		"                [--proc DIR] [--dev-disk DIR] [--sys DIR] OUTPUT\n"
 		"Builds the capture initramfs for kdump: the capture /init, kdump.conf, the kernel\n"
 		"modules the dump target needs and what kdump.conf asks for.\n"
 		"  --kernel VERSION  modules of /lib/modules/VERSION (default: the running kernel)\n"
@@ -60,7 +60,8 @@ static void usage(FILE *out)
 		"                    beside kdump.conf's sshkey)\n"
 		"  --proc DIR        mount table (self/mountinfo) and root= (cmdline) of the machine the\n"
 		"                    image is for (default /proc)\n"
-		"  --dev-disk DIR    udev's by-partuuid links (default /dev/disk)\n");
+		"  --dev-disk DIR    udev's by-partuuid links (default /dev/disk)\n"
+		"  --sys DIR         sysfs, for what the target is stacked on (default /sys)\n");
 }
 
 /* /etc/kdumpkit/targets: the stable identifiers the capture /init looks for instead of the
@@ -363,11 +364,13 @@ int main(int argc, char **argv)
 		{ "module", required_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
 		{ "known-hosts", required_argument, NULL, 'K' },
 		{ "proc", required_argument, NULL, 'P' }, { "dev-disk", required_argument, NULL, 'D' },
+		{ "sys", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mkdumprd_options o = { .conf = "/etc/kdump.conf", .init = KDK_LIBEXECDIR "/kdump-init",
 				      .busybox = "/bin/busybox",
-				      .target_env = { .proc = "/proc", .dev_disk = "/dev/disk" } };
+				      .target_env = { .proc = "/proc", .dev_disk = "/dev/disk",
+						      .sys = "/sys" } };
 	struct kdk_err err = { 0 };
 	struct utsname uts;
 	int c, rc;
@@ -384,6 +387,7 @@ int main(int argc, char **argv)
 		case 'K': o.known_hosts = optarg; break;
 		case 'P': o.target_env.proc = optarg; break;
 		case 'D': o.target_env.dev_disk = optarg; break;
+		case 'S': o.target_env.sys = optarg; break;
 		case 'M': {
 			const char **slot = kdk_array_push(&o.modules, NULL);
 			if (!slot) {

@@ -211,22 +211,90 @@ static char *subvol_option(const struct rd_mount *m)
 	return strdup("");
 }
 
-/* A device-mapper device that is no LVM LV (lvm2's dm uuids start "LVM-"): the capture /init
- * activates LVM's linear and striped LVs and nothing else of device-mapper. */
-static bool on_other_device_mapper(const char *spec)
-{
-	char real[PATH_MAX], path[PATH_MAX + 32], uuid[8] = "";
-	FILE *f;
+/* lvm2's dm uuids: "LVM-" + the VG's id + the LV's id (32 characters each); a device lvm2 stacks
+ * under an LV (a thin pool, a snapshot's origin, a cache) adds "-<layer>" (lib/dm/dev_manager.c). */
+#define LVM_UUID_LEN (4 + 32 + 32)
 
-	if (spec[0] != '/' || !realpath(spec, real) || strncmp(real, "/dev/dm-", 8))
+/* Read the first line of <sys>/class/block/<name>/<file> into buf; false when there is none. */
+static bool sysfs_line(const struct rd_target_env *env, const char *name, const char *file,
+		       char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	bool got;
+
+	snprintf(path, sizeof(path), "%s/class/block/%s/%s", env->sys, name, file);
+	if (!(f = fopen(path, "re")))
 		return false;
-	snprintf(path, sizeof(path), "/sys/class/block/%s/dm/uuid", real + 5);
-	if ((f = fopen(path, "re"))) {
-		if (!fgets(uuid, sizeof(uuid), f))
+	got = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	if (got)
+		buf[strcspn(buf, "\n")] = '\0';
+	return got;
+}
+
+/* Why the capture /init cannot open sysfs block device `name` ("dm-3", "md0", "vda2"), looking down
+ * through its slaves: the first device-mapper device in the stack that is not one of LVM's linear
+ * or striped LVs (which lib/activate creates from the VG's metadata). Empty why: it can. */
+static void unopenable_below(const struct rd_target_env *env, const char *name, unsigned depth,
+			     char *why, size_t size)
+{
+	char path[PATH_MAX], uuid[160], dm_name[160];
+	struct dirent *d;
+	DIR *dir;
+
+	if (sysfs_line(env, name, "dm/uuid", uuid, sizeof(uuid)) ||
+	    sysfs_line(env, name, "dm/name", dm_name, sizeof(dm_name))) {
+		if (!sysfs_line(env, name, "dm/name", dm_name, sizeof(dm_name)))
+			snprintf(dm_name, sizeof(dm_name), "%s", name);
+		if (!sysfs_line(env, name, "dm/uuid", uuid, sizeof(uuid)))
 			uuid[0] = '\0';
-		fclose(f);
+		if (!strncmp(uuid, "CRYPT-", 6)) {
+			snprintf(why, size, "is on /dev/mapper/%s (%s), a dm-crypt device (dm uuid %.*s…): "
+				 "the capture kernel has no key to open it", dm_name, name, 12, uuid);
+			return;
+		}
+		if (!strncmp(uuid, "mpath-", 6) || !strncmp(uuid, "part", 4)) {
+			snprintf(why, size, "is on /dev/mapper/%s (%s), a multipath device%s: the capture "
+				 "/init does not assemble multipath", dm_name, name,
+				 uuid[0] == 'p' ? "'s partition" : "");
+			return;
+		}
+		if (strncmp(uuid, "LVM-", 4)) {
+			snprintf(why, size, "is on /dev/mapper/%s (%s), a device-mapper device that is no "
+				 "LVM LV (dm uuid \"%s\"): the capture /init creates LVM's linear and "
+				 "striped LVs only", dm_name, name, uuid);
+			return;
+		}
+		if (strlen(uuid) > LVM_UUID_LEN) {
+			snprintf(why, size, "is on /dev/mapper/%s (%s), an LVM %s layer: the capture /init "
+				 "activates linear and striped LVs only, not thin, snapshot, cache or raid "
+				 "ones", dm_name, name, uuid + LVM_UUID_LEN + 1);
+			return;
+		}
 	}
-	return strncmp(uuid, "LVM-", 4) != 0;
+	snprintf(path, sizeof(path), "%s/class/block/%s/slaves", env->sys, name);
+	if (depth > 8 || !(dir = opendir(path)))
+		return;
+	while (!why[0] && (d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			unopenable_below(env, d->d_name, depth + 1, why, size);
+	closedir(dir);
+}
+
+/* The same for a device spec (a path, UUID=, LABEL=, PART*=) that names a device here. */
+static bool spec_device(const char *spec, const struct rd_target_env *env, char *real);
+
+static void unopenable(const char *spec, const struct rd_target_env *env, char *why, size_t size)
+{
+	char real[PATH_MAX];
+	const char *name;
+
+	why[0] = '\0';
+	if (!spec_device(spec, env, real))
+		return;
+	name = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
+	unopenable_below(env, name, 0, why, size);
 }
 
 /* The md arrays under sysfs block device `name` (itself, or below a dm device: LVM on md) into
@@ -289,10 +357,10 @@ static char *md_arrays_of(const char *real)
 /* The record for the root-fs dump: root= names the spec the capture /init is given; what it
  * mounts is the file system holding conf->path, at its mount point (/var for a separate /var). */
 static int rootfs_record(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
-			 const char *root, struct kdk_target_record *r, struct kdk_array *warnings,
+			 const char *root, struct kdk_target_record *r, bool *unopenable_dev,
 			 struct kdk_err *err)
 {
-	char mountinfo[PATH_MAX], real[PATH_MAX];
+	char mountinfo[PATH_MAX], real[PATH_MAX], why[600];
 	struct rd_mount m;
 	int rc;
 
@@ -308,15 +376,17 @@ static int rootfs_record(const struct kdk_kdump_conf *conf, const struct rd_targ
 				 conf->file, conf->path, m.mount_point, m.root, m.source);
 		goto out;
 	}
+	unopenable(m.source, env, why, sizeof(why));
+	if ((*unopenable_dev = why[0] != '\0')) {
+		rc = kdk_err_set(err, ENOTSUP, "%s: path %s lies on %s, which %s", conf->file,
+				 conf->path, m.source, why);
+		goto out;
+	}
 	if ((rc = rd_stable_id(m.source, env, &r->id, err))) {
 		kdk_err_prefix(err, "%s: path %s lies on %s (%s): ", conf->file, conf->path,
 			       m.mount_point, m.fstype);
 		goto out;
 	}
-	if (on_other_device_mapper(m.source))
-		rd_warn(warnings, "path %s lies on %s, a device-mapper device that is no LVM LV: "
-				  "the capture /init activates LVM LVs only; the dump would wait for it "
-				  "and fail", conf->path, m.source);
 	r->spec = strdup(root);
 	r->fstype = strdup(m.fstype);
 	r->mount_at = strdup(m.mount_point);
@@ -404,20 +474,21 @@ static bool spec_device(const char *spec, const struct rd_target_env *env, char 
 /* The record for kdump.conf's "<fstype> <device>" target: its path is relative to that file
  * system; a btrfs one mounted here on a subvolume is mounted on the same one. */
 static int fs_record(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
-		     struct kdk_target_record *r, struct kdk_array *warnings, struct kdk_err *err)
+		     struct kdk_target_record *r, struct kdk_err *err)
 {
-	char mountinfo[PATH_MAX], real[PATH_MAX], *line = NULL;
+	char mountinfo[PATH_MAX], real[PATH_MAX], why[600], *line = NULL;
 	size_t cap = 0;
 	struct stat st;
 	FILE *in;
 	int rc;
 
+	unopenable(conf->device, env, why, sizeof(why));
+	if (why[0])
+		return kdk_err_set(err, ENOTSUP, "%s:%u: dump target %s %s; dump to another target "
+				   "(a plain disk, md or a linear LVM LV; nfs; ssh)", conf->file,
+				   conf->target_line, conf->device, why);
 	if ((rc = rd_stable_id(conf->device, env, &r->id, err)))
 		return kdk_err_prefix(err, "%s:%u: dump target: ", conf->file, conf->target_line);
-	if (on_other_device_mapper(conf->device))
-		rd_warn(warnings, "%s:%u: dump target %s is a device-mapper device that is no LVM LV: "
-				  "the capture /init activates LVM LVs only", conf->file,
-			conf->target_line, conf->device);
 	r->spec = strdup(conf->device);
 	r->fstype = strdup(conf->fstype);
 	r->mount_at = strdup("/");
@@ -496,6 +567,7 @@ int rd_resolve_targets(const struct kdk_kdump_conf *conf, const struct rd_target
 	bool rootfs = conf->target == KDK_TARGET_ROOTFS ||
 		      conf->failure_action == KDK_ACTION_DUMP_TO_ROOTFS;
 	struct kdk_target_record *r;
+	bool unopenable_root = false;
 	char *root = NULL;
 	int rc = 0;
 
@@ -504,7 +576,7 @@ int rd_resolve_targets(const struct kdk_kdump_conf *conf, const struct rd_target
 		if (!(r = kdk_array_push(records, err)))
 			return -err->code;
 		memset(r, 0, sizeof(*r));
-		if ((rc = fs_record(conf, env, r, warnings, err)))
+		if ((rc = fs_record(conf, env, r, err)))
 			goto out;
 	}
 	if (conf->target == KDK_TARGET_RAW) {
@@ -541,8 +613,17 @@ int rd_resolve_targets(const struct kdk_kdump_conf *conf, const struct rd_target
 		}
 		memset(r, 0, sizeof(*r));
 		/* Implicit (no target line, or only the failure action): what cannot be resolved
-		 * is a warning, and the capture /init looks for root= as given, as before. */
-		if (rootfs_record(conf, env, root, r, warnings, err)) {
+		 * is a warning, and the capture /init looks for root= as given, as before — but a
+		 * root file system the capture kernel cannot open at all (dm-crypt…) is no dump
+		 * target: refused when it is the only one. */
+		rc = rootfs_record(conf, env, root, r, &unopenable_root, err);
+		if (rc && unopenable_root && conf->target == KDK_TARGET_ROOTFS) {
+			kdk_err_prefix(err, "no dump target in %s, so the dump goes to the root file "
+					    "system: ", conf->file);
+			goto out;
+		}
+		if (rc) {
+			rc = 0;
 			rd_warn(warnings, "root file system dump: %s", err->msg);
 			kdk_err_clear(err);
 			kdk_target_record_clear(r);

@@ -10,6 +10,7 @@
 struct rd_target_env {
 	const char *proc;      /* "/proc": self/mountinfo and cmdline */
 	const char *dev_disk;  /* "/dev/disk": by-partuuid/ for partitions without a file system id */
+	const char *sys;       /* "/sys": class/block/NAME/{dm,slaves} — what a target is stacked on */
 };
 
 /* One mountinfo line (proc(5)), unescaped. */
@@ -34,7 +35,10 @@ int rd_stable_id(const char *spec, const struct rd_target_env *env, char **id, s
 
 /* The records for conf's file-system target and, when the dump may go to the root file system
  * (no target, or failure_action dump_to_rootfs), for the root= of env->proc/cmdline: struct
- * kdk_target_record into records. Warnings (LVM not activated yet, no root=) into warnings. */
+ * kdk_target_record into records. Warnings (LVM not activated yet, no root=) into warnings.
+ * Refused (ENOTSUP, "FILE:LINE: dump target … is on …"): a target stacked on a device the capture
+ * /init cannot open — dm-crypt, multipath, device-mapper other than LVM's linear and striped LVs —
+ * and, with no target line, such a root file system. */
 int rd_resolve_targets(const struct kdk_kdump_conf *conf, const struct rd_target_env *env,
 		       struct kdk_array *records, struct kdk_array *warnings, struct kdk_err *err);
 

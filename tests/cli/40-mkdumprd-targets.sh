@@ -3,7 +3,10 @@
 # fake /dev/disk over file system images made by mkfs.ext4 (btrfs: a superblock laid out by hand):
 # a /dev/disk/by-id path to its file system UUID; a partition without a file system to its
 # PARTUUID; a separate /var holding path; a btrfs root on a subvolume; a bind mount, a root= of
-# another machine and an unresolvable device refused or warned about with their names.
+# another machine and an unresolvable device refused or warned about with their names; from a
+# fake sysfs, targets stacked on what the capture /init cannot open (dm-crypt under LVM, multipath,
+# an LVM thin pool, a root file system on dm-crypt) refused with kdump.conf's line, and a linear LV
+# on md accepted.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/tap.sh"
 build=${KDK_BUILD:-$top/build}
@@ -19,7 +22,7 @@ cd "$work" || bail "cd $work"
 
 # A module tree where the file systems are built in: nothing to pack, no kernel needed.
 moddir=$work/base/lib/modules/0.0-test
-mkdir -p "$moddir" proc/self disk/by-id disk/by-partuuid
+mkdir -p "$moddir" proc/self disk/by-id disk/by-partuuid sys/class/block
 printf 'kernel/fs/ext4/ext4.ko\nkernel/fs/btrfs/btrfs.ko\nkernel/fs/nfs/nfsv4.ko\n' > "$moddir/modules.builtin"
 : > "$moddir/modules.order"
 depmod -b "$work/base" 0.0-test 2> /dev/null || bail "depmod -b $work/base"
@@ -46,7 +49,7 @@ BTRFS_UUID=b7f5c6d4-1e2a-4c3b-9a8e-7f6d5c4b3a29
 build_image() {
 	local conf=$1; shift
 	rm -f image.img targets.txt
-	"$mkdumprd" --moddir "$moddir" -c "$conf" --init init --proc proc --dev-disk disk "$@" \
+	"$mkdumprd" --moddir "$moddir" -c "$conf" --init init --proc proc --dev-disk disk --sys sys "$@" \
 		image.img > out.txt 2>&1
 	local rc=$?
 	[ -f image.img ] && zcat image.img | (cd "$work" && cpio -i --quiet --to-stdout \
@@ -171,6 +174,61 @@ printf 'raw PARTUUID=0b6c3f2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c\n' > raw-id.conf
 build_image raw-id.conf
 ok $? "raw by PARTUUID=: the image builds"
 is "$(grep -c '^target' targets.txt 2> /dev/null || true)" 0 "raw by PARTUUID=: no record (the capture /init matches the partition table)"
+
+# 9. What a target is stacked on, from a fake sysfs (class/block/NAME/dm/{uuid,name}, slaves/):
+#    the capture /init creates LVM's linear and striped LVs and assembles md, nothing else.
+# dm NAME DM_NAME DM_UUID [SLAVE…] — a device-mapper device in the fake sysfs, and its /dev file
+# (an ext4 image, so its file system has an id).
+dm() {
+	local name=$1 dm_name=$2 uuid=$3 slave
+	shift 3
+	mkdir -p "sys/class/block/$name/dm" "sys/class/block/$name/slaves" dev
+	echo "$dm_name" > "sys/class/block/$name/dm/name"
+	echo "$uuid" > "sys/class/block/$name/dm/uuid"
+	for slave in "$@"; do mkdir -p "sys/class/block/$name/slaves/$slave" "sys/class/block/$slave"; done
+	cp var.img "dev/$name"
+}
+lvid=LVM-$(printf '%064d' 7)
+dm dm-0 sda3_crypt CRYPT-LUKS2-0123456789abcdef0123456789abcdef-sda3_crypt sda3
+dm dm-1 vg0-root "$lvid" dm-0
+ln -sf ../../dev/dm-1 disk/by-uuid/cafe0000-0000-4000-8000-000000000001
+printf 'path /var/crash\next4 UUID=cafe0000-0000-4000-8000-000000000001\n' > crypt.conf
+build_image crypt.conf
+rc=$?
+[ $rc -ne 0 ] && grep -qF "mkdumprd: crypt.conf:2: dump target UUID=cafe0000-0000-4000-8000-000000000001 is on /dev/mapper/sda3_crypt (dm-0), a dm-crypt device (dm uuid CRYPT-LUKS2-…): the capture kernel has no key to open it; dump to another target" out.txt
+ok $? "LVM on dm-crypt: refused with its line, naming the encrypted device (rc $rc: $(head -c 260 out.txt))"
+dm dm-5 mpatha mpath-36001405abcdef sdb sdc
+printf 'ext4 %s/dev/dm-5\n' "$work" > mpath.conf
+build_image mpath.conf
+rc=$?
+[ $rc -ne 0 ] && grep -qF "mkdumprd: mpath.conf:1: dump target $work/dev/dm-5 is on /dev/mapper/mpatha (dm-5), a multipath device: the capture /init does not assemble multipath" out.txt
+ok $? "multipath: refused with its line (rc $rc: $(head -c 200 out.txt))"
+dm dm-6 vg0-pool-tpool "$lvid-tpool" vdb
+dm dm-7 vg0-thin "LVM-$(printf '%064d' 8)" dm-6
+printf 'ext4 %s/dev/dm-7\n' "$work" > thin.conf
+build_image thin.conf
+rc=$?
+[ $rc -ne 0 ] && grep -qF "thin.conf:1: dump target $work/dev/dm-7 is on /dev/mapper/vg0-pool-tpool (dm-6), an LVM tpool layer: the capture /init activates linear and striped LVs only" out.txt
+ok $? "a thin LV: refused with its line, naming the pool (rc $rc: $(head -c 200 out.txt))"
+mkdir -p sys/class/block/md0/md sys/class/block/md0/slaves/vdb1 sys/class/block/md0/slaves/vdc1
+echo raid1 > sys/class/block/md0/md/level
+dm dm-9 vg1-data "LVM-$(printf '%064d' 9)" md0
+printf 'ext4 %s/dev/dm-9\npath /crash\n' "$work" > lv-md.conf
+build_image lv-md.conf
+ok $? "a linear LV on md: accepted ($(grep -o 'mkdumprd: [^w].*' out.txt | head -n 1))"
+is "$(sed -n 3p targets.txt)" "id UUID=$VAR_UUID" "a linear LV on md: recorded by its file system's UUID"
+echo "22 1 253:0 / / rw shared:1 - ext4 $work/dev/dm-1 rw" > proc/self/mountinfo
+echo "root=$work/dev/dm-1 ro" > proc/cmdline
+build_image rootfs.conf
+rc=$?
+[ $rc -ne 0 ] && grep -qF "mkdumprd: no dump target in rootfs.conf, so the dump goes to the root file system: rootfs.conf: path /var/crash lies on $work/dev/dm-1, which is on /dev/mapper/sda3_crypt (dm-0), a dm-crypt device" out.txt
+ok $? "no target and the root file system on dm-crypt: refused (rc $rc: $(head -c 260 out.txt))"
+printf 'path /var/crash\next4 %s/dev/dm-9\nfailure_action dump_to_rootfs\n' "$work" > crypt-fallback.conf
+build_image crypt-fallback.conf
+ok $? "a plain target with failure_action dump_to_rootfs onto dm-crypt: the image builds"
+grep -qF "warning: root file system dump: crypt-fallback.conf: path /var/crash lies on $work/dev/dm-1, which is on /dev/mapper/sda3_crypt (dm-0), a dm-crypt device" out.txt
+ok $? "… and the fallback that cannot work is warned about ($(grep -o 'warning: root file system dump.*' out.txt | head -c 160))"
+rm -rf sys/class/block/* dev
 
 # ssh by name: the address the name has here goes into the image's /etc/hosts (the capture /init's
 # fallback after DNS, lib/net/resolve); a name that does not resolve here is refused with its line.

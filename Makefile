@@ -128,7 +128,10 @@ $(BUILD)/static/kdump-init-ssh: $(CAPTURE_OBJS) $(LIBKDK)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIBKDK) -lcmocka $(LDLIBS_COMMON)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBKDK) -lcmocka $(UNIT_EXTRA_LIBS) $(LDLIBS_COMMON)
+
+# test_kfacts reads DWARF (lib/kfacts/dwarf_source.c) from a program it compiles.
+$(BUILD)/tests/unit/test_kfacts: UNIT_EXTRA_LIBS := -ldw
 
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)

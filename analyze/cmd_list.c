@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "expr_env.h"
 #include "list_guard.h"
+#include "struct_show.h"
 
 #define MAX_ENTRIES (1u << 24)
 
@@ -33,86 +34,6 @@ static int parse_offset(struct session *s, const char *text, uint64_t *offset, s
 				   text);
 	snprintf(container, sizeof(container), "%.*s", (int)(dot - text), text);
 	return kdk_btf_member(&s->btf, container, dot + 1, offset, NULL, err);
-}
-
-/* Whether member (a top-level name) is its struct's last: crash prints the line gdb printed,
- * with its comma unless it closes the struct. */
-static bool is_last_member(const struct kdk_btf *btf, uint32_t id, const char *member)
-{
-	const char *name;
-	uint32_t type;
-	uint64_t bits;
-	unsigned width, n = kdk_btf_vlen(btf, id);
-
-	return n && !kdk_btf_member_at(btf, id, n - 1, &name, &type, &bits, &width) &&
-	       !strcmp(name, member);
-}
-
-/* -s: the structure at addr, or each of its members listed. */
-static int show(struct session *s, const char *spec, uint64_t addr, struct kdk_err *err)
-{
-	char type_name[128], members[512], *member, *save = NULL;
-	const char *dot = strchr(spec, '.');
-	uint32_t id;
-	uint8_t *data;
-	int rc;
-
-	snprintf(type_name, sizeof(type_name), "%.*s", dot ? (int)(dot - spec) : (int)strlen(spec), spec);
-	if (!(id = kdk_btf_find(&s->btf, KDK_BTF_STRUCT, type_name)) &&
-	    !(id = kdk_btf_find(&s->btf, KDK_BTF_UNION, type_name)))
-		return kdk_err_set(err, ENOENT, "list: no struct %s in the kernel's BTF", type_name);
-	if (!dot) {
-		uint64_t size = kdk_btf_size(&s->btf, id);
-
-		if (!(data = malloc(size ? size : 1)))
-			return kdk_err_set(err, ENOMEM, "list");
-		if ((rc = session_read(s, addr, data, size, err))) {
-			free(data);
-			return rc;
-		}
-		kdk_btf_print_value(&s->btf, id, data, addr, s->out, expr_name_addr, s);
-		free(data);
-		return 0;
-	}
-	snprintf(members, sizeof(members), "%s", dot + 1);
-	for (member = strtok_r(members, ",", &save); member; member = strtok_r(NULL, ",", &save)) {
-		uint64_t offset, size;
-		uint32_t type;
-
-		if ((rc = kdk_btf_member(&s->btf, type_name, member, &offset, &type, err)))
-			return rc;
-		size = kdk_btf_size(&s->btf, type);
-		if (!size || size > (1u << 20))
-			return kdk_err_set(err, EINVAL, "list: %s.%s has no printable size", type_name, member);
-		if (!(data = malloc(size)))
-			return kdk_err_set(err, ENOMEM, "list");
-		if ((rc = session_read(s, addr + offset, data, size, err))) {
-			free(data);
-			return rc;
-		}
-		{
-			/* crash prints the line gdb printed: with its comma unless the member closes
-			 * the struct */
-			char *text = NULL;
-			size_t len = 0;
-			FILE *mem = open_memstream(&text, &len);
-
-			if (!mem) {
-				free(data);
-				return kdk_err_set(err, ENOMEM, "list");
-			}
-			kdk_btf_print_member_value(&s->btf, type, member, data, addr + offset, mem,
-						   expr_name_addr, s);
-			fclose(mem);
-			if (len && text[len - 1] == '\n')
-				text[--len] = '\0';
-			fprintf(s->out, "%s%s\n", text,
-				!strchr(member, '.') && !is_last_member(&s->btf, id, member) ? "," : "");
-			free(text);
-		}
-		free(data);
-	}
-	return 0;
 }
 
 int cmd_list(struct session *s, int argc, char **argv, struct kdk_err *err)
@@ -171,7 +92,7 @@ int cmd_list(struct session *s, int argc, char **argv, struct kdk_err *err)
 		uint64_t entry = node - offset;
 
 		fprintf(s->out, "%" PRIx64 "\n", entry);
-		if (spec && (rc = show(s, spec, entry, err)))
+		if (spec && (rc = struct_show(s, "list", spec, entry, KDK_BTF_CHAR_LIMIT, err)))
 			return rc;
 		if (++count >= MAX_ENTRIES)
 			return kdk_err_set(err, E2BIG, "list: more than %u entries: stopped", MAX_ENTRIES);

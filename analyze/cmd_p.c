@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf_format.h"
 #include "commands.h"
 #include "cpu_list.h"
 #include "cpus.h"
@@ -34,10 +35,24 @@ static int print_one(struct session *s, const char *label, const char *text, int
 	struct kexpr_env env;
 	struct expr_ctx ctx;
 	struct kexpr_value v;
+	uint32_t func;
 	int rc;
 
 	if ((rc = expr_env_init(&env, &ctx, s, cpu, err)) || (rc = kexpr_eval(&env, text, &v, err)))
 		return rc;
+	/* a function: its prototype from BTF and its address, as gdb prints one */
+	if (v.type.unknown && kexpr_is_identifier(text) && v.lvalue &&
+	    (func = kdk_btf_find(env.btf, KDK_BTF_FUNC, text + strspn(text, " \t")))) {
+		char proto[512];
+
+		kdk_btf_declaration(env.btf, kdk_btf_ref(env.btf, func), "", proto, sizeof(proto));
+		if (label)
+			fprintf(s->out, "%s = ", label);
+		fprintf(s->out, "$%u = \n {%s} 0x%" PRIx64, ++s->value_count, proto, v.addr);
+		expr_name_addr(s, v.addr, s->out);
+		fputc('\n', s->out);
+		return 0;
+	}
 	if (v.type.unknown)
 		return kdk_err_set(err, EINVAL, "p: '%s' has unknown type (BTF types only per-CPU "
 						"variables; give kcrash the -dbg vmlinux for its DWARF, or cast "

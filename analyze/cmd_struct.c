@@ -1,6 +1,9 @@
 /* cmd_struct.c — `struct NAME [-o]` (also `union NAME`): the type's definition from BTF, with
- * each member's byte offset under -o, and its size. `struct NAME.member` prints one member's
- * offset, or with ADDRESS its value there. */
+ * each member's byte offset under -o, and its size; `struct NAME.MEMBER` one member's offset.
+ * With ADDRESS (or a symbol) the structure's contents there, or only the members listed
+ * (`NAME.M1,M2`), and with COUNT that many structures one after the other, as crash prints them.
+ * A struct or union name given as a command (`task_struct ADDR`, `page.flags ADDR`) comes here
+ * too (commands.c), as in crash. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -8,103 +11,81 @@
 
 #include "btf_format.h"
 #include "commands.h"
+#include "struct_show.h"
 
-/* " <symbol+offset>" (decimal, as gdb) for an address inside a symbol of known size. */
-static void name_address(void *ctx, uint64_t addr, FILE *out)
+#define COUNT_MAX 100000
+
+static int print_member_offset(struct session *s, const char *kind, const char *name,
+			       struct kdk_err *err)
 {
-	struct session *s = ctx;
-	uint64_t off;
-	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &off);
+	const char *dot = strchr(name, '.');
+	char container[128], decl[512];
+	uint64_t offset;
+	uint32_t type;
 
-	if (!sym || !sym->size || off >= sym->size)
-		return;
-	if (off)
-		fprintf(out, " <%s+%" PRIu64 ">", kdk_symtab_name(&s->syms, sym), off);
-	else
-		fprintf(out, " <%s>", kdk_symtab_name(&s->syms, sym));
+	if (strchr(name, ','))
+		return kdk_err_set(err, EINVAL, "%s %s: several members need an ADDRESS", kind, name);
+	snprintf(container, sizeof(container), "%.*s", (int)(dot - name), name);
+	if (kdk_btf_member(&s->btf, container, dot + 1, &offset, &type, err))
+		return -err->code;
+	kdk_btf_declaration(&s->btf, type, dot + 1, decl, sizeof(decl));
+	fprintf(s->out, "%s %s {\n  [%" PRIu64 "] %s;\n}\n", kind, container, offset, decl);
+	return 0;
 }
 
 int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
-	bool offsets = false;
-	const char *name = NULL, *address = NULL;
+	bool offsets = false, is_union;
+	const char *name = NULL, *address = NULL, *count_text = NULL;
+	uint64_t addr, size, count = 1, i;
+	char type_name[128], *end;
 	uint32_t id;
-	char *dot;
-	int i;
+	int rc, a;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-o"))
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "-o"))
 			offsets = true;
 		else if (!name)
-			name = argv[i];
+			name = argv[a];
 		else if (!address)
-			address = argv[i];
+			address = argv[a];
+		else if (!count_text)
+			count_text = argv[a];
 		else
-			return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER] [-o] [ADDRESS]", argv[0]);
+			return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER[,MEMBER…]] [-o] [ADDRESS [COUNT]]",
+					   argv[0]);
 	}
 	if (!name)
-		return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER] [-o]", argv[0]);
+		return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER[,MEMBER…]] [-o] [ADDRESS [COUNT]]",
+				   argv[0]);
 	if (!session_kstructs(s, err))
 		return -err->code;
-	if ((dot = strchr(name, '.'))) {
-		char container[128];
-		uint64_t offset;
-		uint32_t type;
-		char decl[512];
-
-		snprintf(container, sizeof(container), "%.*s", (int)(dot - name), name);
-		if (kdk_btf_member(&s->btf, container, dot + 1, &offset, &type, err))
-			return -err->code;
-		if (address) {
-			/* The member's value in the structure at ADDRESS, as crash prints it. */
-			uint64_t addr, size = kdk_btf_size(&s->btf, type);
-			uint8_t *data;
-			char *end;
-			int rc;
-
-			addr = strtoull(address, &end, 16);
-			if (*end && (rc = session_symbol(s, address, &addr, err)))
-				return rc;
-			if (!size || size > (1 << 20))
-				return kdk_err_set(err, EINVAL, "%s: member %s has no printable size", argv[0], name);
-			if (!(data = malloc(size)))
-				return kdk_err_set(err, ENOMEM, "%s", argv[0]);
-			if ((rc = session_read(s, addr + offset, data, size, err))) {
-				free(data);
-				return rc;
-			}
-			/* crash's struct command prints every element of a char array */
-			kdk_btf_print_member_value_limit(&s->btf, type, dot + 1, data, addr + offset, 0,
-							 s->out, name_address, s);
-			free(data);
-			return 0;
-		}
-		kdk_btf_declaration(&s->btf, type, dot + 1, decl, sizeof(decl));
-		fprintf(s->out, "%s %s {\n  [%" PRIu64 "] %s;\n}\n", argv[0], container, offset, decl);
+	snprintf(type_name, sizeof(type_name), "%.*s", (int)strcspn(name, "."), name);
+	if (!(id = struct_show_find(s, type_name, &is_union)))
+		return kdk_err_set(err, ENOENT, "%s: no %s %s in the kernel's BTF", argv[0], argv[0],
+				   type_name);
+	if (!address) {
+		if (strchr(name, '.'))
+			return print_member_offset(s, argv[0], name, err);
+		kdk_btf_print_struct(&s->btf, id, offsets, s->out);
 		return 0;
 	}
-	id = kdk_btf_find(&s->btf, strcmp(argv[0], "union") ? KDK_BTF_STRUCT : KDK_BTF_UNION, name);
-	if (!id)
-		return kdk_err_set(err, ENOENT, "%s: no %s %s in the kernel's BTF", argv[0], argv[0], name);
-	if (address) {
-		uint64_t addr, size = kdk_btf_size(&s->btf, id);
-		uint8_t *data;
-		char *end;
-		int rc;
-
-		addr = strtoull(address, &end, 16);
-		if (*end && (rc = session_symbol(s, address, &addr, err)))
-			return rc;
-		if (!(data = malloc(size ? size : 1)))
-			return kdk_err_set(err, ENOMEM, "%s", argv[0]);
-		if ((rc = session_read(s, addr, data, size, err))) {
-			free(data);
-			return rc;
-		}
-		kdk_btf_print_value_limit(&s->btf, id, data, addr, 0, s->out, name_address, s);
-		free(data);
-		return 0;
+	addr = strtoull(address, &end, 16);
+	if (*end && (rc = session_symbol(s, address, &addr, err)))
+		return rc;
+	if (count_text) {
+		count = strtoull(count_text, &end, 0);
+		if (*end || !count || count > COUNT_MAX)
+			return kdk_err_set(err, EINVAL, "%s: COUNT \"%s\": expected 1 to %u", argv[0],
+					   count_text, COUNT_MAX);
 	}
-	kdk_btf_print_struct(&s->btf, id, offsets, s->out);
+	size = kdk_btf_size(&s->btf, id);
+	for (i = 0; i < count; i++) {
+		/* more than one: each after a blank line, as crash separates them */
+		if (count > 1)
+			fputc('\n', s->out);
+		if ((rc = struct_show(s, argv[0], name, addr + i * size, 0, err)))
+			return rc;
+	}
 	return 0;
 }

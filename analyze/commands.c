@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "json_out.h"
+#include "struct_show.h"
 
 static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *err);
 
@@ -30,10 +31,14 @@ static const struct command commands[] = {
 	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size", false },
 	{ "ps", cmd_ps, "ps", "every task and thread: PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' "
 			      "marks what each CPU was running", false },
-	{ "struct", cmd_struct, "struct NAME[.MEMBER] [-o] [ADDRESS]", "a structure's definition from "
-					  "BTF (-o: member offsets), one member's offset, or the structure's "
-					  "contents at ADDRESS (or a symbol)", true },
-	{ "union", cmd_struct, "union NAME [-o]", "a union's definition", true },
+	{ "struct", cmd_struct, "struct NAME[.MEMBER[,MEMBER…]] [-o] [ADDRESS [COUNT]]", "a structure's "
+		"definition from BTF (-o: member offsets), one member's offset, or the structure's "
+		"contents (or the members listed) at ADDRESS or a symbol, COUNT of them in a row; a "
+		"struct or union name alone is the same command (task_struct ADDRESS)", true },
+	{ "union", cmd_struct, "union NAME[.MEMBER…] [-o] [ADDRESS [COUNT]]", "the same for a union", true },
+	{ "whatis", cmd_whatis, "whatis [struct|union|enum] NAME[.MEMBER]", "what a name is: a struct, "
+		"union or enum's definition, a typedef's, a function's prototype, a variable's "
+		"declaration", true },
 	{ "sym", cmd_sym, "sym [-l] NAME|ADDRESS", "a symbol's address, or the symbol at an address (-l: its source line; alone: every symbol)", true },
 	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)", true },
 	{ "p", cmd_p, "p EXPRESSION[:CPUS]", "a C expression's value: globals, members (. ->), [i], & *, "
@@ -107,6 +112,33 @@ static int run_one(struct session *s, const struct command *cmd, int argc, char 
 	return rc;
 }
 
+/* crash's shorthands for a word that is no command: a struct or union name (or NAME.MEMBER…) is
+ * `struct`/`union` with it ("task_struct ADDR"), a symbol is `p` of it ("jiffies"). */
+static int run_shorthand(struct session *s, int argc, char **argv, struct kdk_err *err)
+{
+	char type_name[128], *words[33];
+	struct kdk_err ignored = { 0 };
+	uint64_t addr;
+	bool is_union;
+	int i;
+
+	snprintf(type_name, sizeof(type_name), "%.*s", (int)strcspn(argv[0], "."), argv[0]);
+	if (argc < 32 && session_kstructs(s, &ignored) && struct_show_find(s, type_name, &is_union)) {
+		words[0] = is_union ? "union" : "struct";
+		for (i = 0; i < argc; i++)
+			words[i + 1] = argv[i];
+		words[argc + 1] = NULL;
+		return cmd_struct(s, argc + 1, words, err);
+	}
+	if (argc == 1 && !strchr(argv[0], '.') && !session_symbol(s, argv[0], &addr, &ignored)) {
+		words[0] = "p";
+		words[1] = argv[0];
+		words[2] = NULL;
+		return cmd_p(s, 2, words, err);
+	}
+	return kdk_err_set(err, ENOENT, "%s: no such command (help lists them)", argv[0]);
+}
+
 /* One command's words, dispatched. */
 static int run_words(struct session *s, char *copy, struct kdk_err *err)
 {
@@ -129,7 +161,7 @@ static int run_words(struct session *s, char *copy, struct kdk_err *err)
 		rc = run_one(s, &commands[i], argc, argv, err);
 		return rc;
 	}
-	return kdk_err_set(err, ENOENT, "%s: no such command (help lists them)", argv[0]);
+	return run_shorthand(s, argc, argv, err);
 }
 
 int commands_run(struct session *s, const char *line, struct kdk_err *err)

@@ -25,6 +25,7 @@ int cmd_rd(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_ps(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_whatis(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_mod(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err);

@@ -92,8 +92,16 @@ static int load(struct dwarf_vars *d, const char *path, struct kdk_err *err)
 				const char *name;
 				bool decl;
 
-				if (dwarf_tag(&child) != DW_TAG_variable || !(name = dwarf_diename(&child)) ||
-				    !dwarf_attr_integrate(&child, DW_AT_type, &attr))
+				if (dwarf_tag(&child) != DW_TAG_variable)
+					continue;
+				/* a definition completing an earlier declaration ("const char
+				 * linux_banner[] = …" after "extern const char linux_banner[];")
+				 * names it through DW_AT_specification and has the complete type */
+				if (!(name = dwarf_diename(&child)) &&
+				    (!dwarf_attr_integrate(&child, DW_AT_name, &attr) ||
+				     !(name = dwarf_formstring(&attr))))
+					continue;
+				if (!dwarf_attr_integrate(&child, DW_AT_type, &attr))
 					continue;
 				decl = dwarf_hasattr(&child, DW_AT_declaration);
 				if ((rc = insert(d, name, dwarf_dieoffset(&child), decl)))
@@ -121,13 +129,20 @@ static int to_type(const struct kdk_btf *btf, Dwarf_Die *var, struct kexpr_type 
 			return 0;
 		}
 		switch (dwarf_tag(&die)) {
-		case DW_TAG_const_type: case DW_TAG_volatile_type: case DW_TAG_restrict_type:
-		case DW_TAG_atomic_type:
+		case DW_TAG_const_type:
+			t->base_const = true;
+			continue;
+		case DW_TAG_volatile_type:
+			t->base_volatile = true;
+			continue;
+		case DW_TAG_restrict_type: case DW_TAG_atomic_type:
 			continue;
 		case DW_TAG_pointer_type:
 			if (t->ptr == 255)
 				return -EINVAL;
 			t->ptr++;
+			/* a qualifier seen so far was the pointer's: the base's come after it */
+			t->base_const = t->base_volatile = false;
 			continue;
 		case DW_TAG_array_type:
 			/* only the outermost dimension, before any pointer */

@@ -27,11 +27,9 @@
  * autogroup has no cgroup. */
 struct group_layout {
 	uint64_t tg_cfs_rq, tg_rt_rq, tg_css_cgroup, tg_children, tg_siblings;
-	uint64_t cfs_tg, cfs_nr_running, cfs_nr_running_size, cfs_throttled, cfs_throttled_size;
+	uint64_t cfs_tg, cfs_nr_running, cfs_nr_running_size, cfs_throttled_bit, cfs_throttled_bits;
 	uint64_t cgroup_kn, kn_parent, kn_name, cfs_limbo, task_throttle_node;
 	bool have_rt_rq, have_throttled, have_kn, have_limbo;
-	uint64_t throttled_bit;     /* the bit of `throttled` when a bitfield (throttled_size 0) */
-	bool throttled_is_bit;
 	bool per_cpu_cfs_rq;        /* task_group.cfs_rq is a per-CPU pointer, not an array */
 };
 
@@ -47,8 +45,9 @@ static const struct kdk_layout_key group_keys[] = {
 	KEY(OFFSET, "cfs_rq.tg", cfs_tg),
 	KEY(OFFSET, "cfs_rq.nr_queued|cfs_rq.nr_running", cfs_nr_running),
 	KEY(SIZE, "cfs_rq.nr_queued|cfs_rq.nr_running", cfs_nr_running_size),
-	OPT(OFFSET, "cfs_rq.throttled", cfs_throttled, have_throttled),
-	OPT(SIZE, "cfs_rq.throttled", cfs_throttled_size, have_throttled),
+	/* in bits: an int until 7.x made it a one-bit field */
+	OPT(BIT_OFFSET, "cfs_rq.throttled", cfs_throttled_bit, have_throttled),
+	OPT(BIT_SIZE, "cfs_rq.throttled", cfs_throttled_bits, have_throttled),
 	OPT(OFFSET, "cgroup.kn", cgroup_kn, have_kn),
 	OPT(OFFSET, "kernfs_node.__parent|kernfs_node.parent", kn_parent, have_kn),
 	OPT(OFFSET, "kernfs_node.name", kn_name, have_kn),
@@ -161,11 +160,9 @@ static bool throttled(struct walk *w, uint64_t cfs_rq)
 	struct kdk_err ignored = { 0 };
 	uint64_t v = 0;
 
-	if (w->g.throttled_is_bit)
-		return !session_read(w->s, cfs_rq + w->g.throttled_bit / 8, &v, 1, &ignored) &&
-		       (v >> (w->g.throttled_bit % 8) & 1);
-	return w->g.have_throttled && !session_read_uint(w->s, cfs_rq + w->g.cfs_throttled, w->g.cfs_throttled_size, &v,
-						 &ignored) && v;
+	return w->g.have_throttled &&
+	       !session_read_bits(w->s, cfs_rq, w->g.cfs_throttled_bit, w->g.cfs_throttled_bits, &v,
+				  &ignored) && v;
 }
 
 /* "TASK_GROUP: …  CFS_RQ: … " with the name and the throttling, indented by depth. */
@@ -345,20 +342,6 @@ static int dump_group_cfs_rq(struct walk *w, int depth, uint64_t cfs_rq, unsigne
 	return 0;
 }
 
-/* Where the kernel keeps cfs_rq's bit of `throttled` when it is a bitfield (7.x), from BTF. */
-static bool throttled_bit(struct session *s, uint64_t *bit)
-{
-	uint32_t id = kdk_btf_find(&s->btf, KDK_BTF_STRUCT, "cfs_rq");
-	unsigned i, n = id ? kdk_btf_vlen(&s->btf, id) : 0, width;
-	const char *name;
-	uint32_t type;
-
-	for (i = 0; i < n; i++)
-		if (!kdk_btf_member_at(&s->btf, id, i, &name, &type, bit, &width) && !strcmp(name, "throttled"))
-			return width == 1;
-	return false;
-}
-
 /* The groups by depth, the walk's order kept among equals (crash's stable sort). */
 static int by_depth_then_order(const void *a, const void *b, void *ctx)
 {
@@ -386,8 +369,6 @@ int runq_print_groups(struct session *s, const struct runq_layout *l, const uint
 						"sched_entity.my_q)");
 	if ((rc = kdk_facts_fill(&s->facts, group_keys, &w.g, err)))
 		return kdk_err_prefix(err, "runq -g: ");
-	if (!w.g.have_throttled)
-		w.g.throttled_is_bit = throttled_bit(s, &w.g.throttled_bit);
 	if (session_symbol(s, "root_task_group", &root, err)) {
 		kdk_err_clear(err);
 		root_name = "INIT";

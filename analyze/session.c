@@ -165,6 +165,27 @@ int session_read_uint(struct session *s, uint64_t addr, uint64_t size, uint64_t 
 	return session_read(s, addr, v, (size_t)size, err);
 }
 
+int session_read_bits(struct session *s, uint64_t addr, uint64_t bit_offset, uint64_t bit_size,
+		      uint64_t *v, struct kdk_err *err)
+{
+	uint64_t first = bit_offset / 8, shift = bit_offset % 8, bytes = (shift + bit_size + 7) / 8;
+	uint8_t raw[9] = { 0 };
+	unsigned __int128 word = 0;
+	int rc, i;
+
+	*v = 0;
+	if (!bit_size || bit_size > 64)
+		return kdk_err_set(err, EINVAL, "a field of %" PRIu64 " bits at %" PRIx64, bit_size, addr);
+	if ((rc = session_read(s, addr + first, raw, (size_t)bytes, err)))
+		return rc;
+	/* little-endian: the field's bits from its first byte's bit `shift` on */
+	for (i = (int)bytes - 1; i >= 0; i--)
+		word = word << 8 | raw[i];
+	word >>= shift;
+	*v = bit_size == 64 ? (uint64_t)word : (uint64_t)word & ((1ULL << bit_size) - 1);
+	return 0;
+}
+
 void session_read_string(struct session *s, uint64_t ptr, char *buf, size_t size)
 {
 	struct kdk_err ignored = { 0 };

@@ -58,6 +58,10 @@ const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err);
 
 /* An unsigned field of size bytes (1 to 8, as the fact chain's SIZE gives it) into *v. */
 int session_read_uint(struct session *s, uint64_t addr, uint64_t size, uint64_t *v, struct kdk_err *err);
+/* An unsigned field of bit_size bits (1 to 64) bit_offset bits past addr — a bitfield, or any
+ * field as the fact chain's BIT_OFFSET/BIT_SIZE place it — into *v. */
+int session_read_bits(struct session *s, uint64_t addr, uint64_t bit_offset, uint64_t bit_size,
+		      uint64_t *v, struct kdk_err *err);
 /* A kernel string at ptr into buf (size bytes, always terminated): what is readable of it, "" when
  * ptr is 0. */
 void session_read_string(struct session *s, uint64_t ptr, char *buf, size_t size);

@@ -291,7 +291,8 @@ uint64_t kdk_btf_size(const struct kdk_btf *btf, uint32_t id)
 
 /* Find one member name in struct/union id (recursing into anonymous members). */
 static int find_member(const struct kdk_btf *btf, uint32_t id, const char *name, size_t name_len,
-		       uint64_t *bit_offset, uint32_t *type, int depth, unsigned *steps)
+		       uint64_t *bit_offset, uint32_t *type, unsigned *width, int depth,
+		       unsigned *steps)
 {
 	struct btf_type_raw t;
 	const struct btf_member_raw *m;
@@ -321,7 +322,8 @@ static int find_member(const struct kdk_btf *btf, uint32_t id, const char *name,
 		if (!member_name[0]) {
 			uint64_t inner;
 
-			if (!find_member(btf, member.type, name, name_len, &inner, type, depth + 1, steps)) {
+			if (!find_member(btf, member.type, name, name_len, &inner, type, width, depth + 1,
+					 steps)) {
 				*bit_offset = offset + inner;
 				return 0;
 			}
@@ -330,14 +332,18 @@ static int find_member(const struct kdk_btf *btf, uint32_t id, const char *name,
 		if (strlen(member_name) == name_len && !memcmp(member_name, name, name_len)) {
 			*bit_offset = offset;
 			*type = member.type;
+			*width = (t.info >> 31) ? member.offset >> 24 : 0;
 			return 0;
 		}
 	}
 	return -ENOENT;
 }
 
-int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char *path,
-		   uint64_t *offset, uint32_t *type, struct kdk_err *err)
+/* container.path: the last member's offset in bits from container's start, its type and its
+ * bitfield width (0: not a bitfield); the members on the way must be whole bytes. */
+static int member_path_bits(const struct kdk_btf *btf, const char *container, const char *path,
+			    uint64_t *bit_offset, uint32_t *type, unsigned *width,
+			    struct kdk_err *err)
 {
 	uint32_t id = kdk_btf_find(btf, KDK_BTF_STRUCT, container);
 	const char *part = path;
@@ -354,17 +360,51 @@ int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char 
 		uint32_t member_type;
 		unsigned steps = 0;
 
-		if (find_member(btf, id, part, len, &bits, &member_type, 0, &steps))
+		if (find_member(btf, id, part, len, &bits, &member_type, width, 0, &steps))
 			return kdk_err_set(err, ENOENT, "BTF: struct %s has no member %s", container, path);
-		if ((bits >> 63) || (bits & 7))
-			return kdk_err_set(err, EINVAL, "BTF: %s.%s is a bitfield", container, path);
-		total += bits / 8;
+		bits &= ~((uint64_t)1 << 63);
+		if (dot && (*width || (bits & 7)))
+			return kdk_err_set(err, EINVAL, "BTF: %s.%.*s is a bitfield", container,
+					   (int)(dot - path), path);
+		total += bits;
 		id = member_type;
 		part += len + (dot ? 1 : 0);
 	}
-	*offset = total;
+	*bit_offset = total;
+	*type = id;
+	return 0;
+}
+
+int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char *path,
+		   uint64_t *offset, uint32_t *type, struct kdk_err *err)
+{
+	uint64_t bits;
+	uint32_t id;
+	unsigned width = 0;
+	int rc;
+
+	if ((rc = member_path_bits(btf, container, path, &bits, &id, &width, err)))
+		return rc;
+	if (width || (bits & 7))
+		return kdk_err_set(err, EINVAL, "BTF: %s.%s is a bitfield", container, path);
+	*offset = bits / 8;
 	if (type)
 		*type = id;
+	return 0;
+}
+
+int kdk_btf_member_bits(const struct kdk_btf *btf, const char *container, const char *path,
+			uint64_t *bit_offset, uint64_t *bit_size, struct kdk_err *err)
+{
+	uint32_t id;
+	unsigned width = 0;
+	int rc;
+
+	if ((rc = member_path_bits(btf, container, path, bit_offset, &id, &width, err)))
+		return rc;
+	*bit_size = width ? width : 8 * kdk_btf_size(btf, id);
+	if (!*bit_size)
+		return kdk_err_set(err, EINVAL, "BTF: %s.%s has no size", container, path);
 	return 0;
 }
 
@@ -449,23 +489,30 @@ uint32_t kdk_btf_int_encoding(const struct kdk_btf *btf, uint32_t id)
 	return get32(btf->types + btf->type_at[id] + 12);
 }
 
-const char *kdk_btf_enum_name(const struct kdk_btf *btf, uint32_t id, int64_t value)
+int kdk_btf_enum_at(const struct kdk_btf *btf, uint32_t id, unsigned i, const char **name,
+		    int64_t *value)
 {
 	int kind = kdk_btf_kind(btf, id);
-	const uint8_t *v;
-	unsigned i, n;
+	const uint8_t *e;
 
-	if (kind != KDK_BTF_ENUM && kind != KDK_BTF_ENUM64)
-		return NULL;
-	v = btf->types + btf->type_at[id] + 12;
-	n = kdk_btf_vlen(btf, id);
-	for (i = 0; i < n; i++) {
-		const uint8_t *e = v + i * (kind == KDK_BTF_ENUM ? 8 : 12);
-		int64_t ev = kind == KDK_BTF_ENUM ? (int32_t)get32(e + 4) :
-						   (int64_t)((uint64_t)get32(e + 8) << 32 | get32(e + 4));
+	if ((kind != KDK_BTF_ENUM && kind != KDK_BTF_ENUM64) || i >= kdk_btf_vlen(btf, id))
+		return -ENOENT;
+	/* ENUM: name_off, val (4 bytes); ENUM64: name_off, val_lo32, val_hi32 */
+	e = btf->types + btf->type_at[id] + 12 + i * (kind == KDK_BTF_ENUM ? 8 : 12);
+	*name = string_at(btf, get32(e));
+	*value = kind == KDK_BTF_ENUM ? (int32_t)get32(e + 4) :
+					(int64_t)((uint64_t)get32(e + 8) << 32 | get32(e + 4));
+	return 0;
+}
 
+const char *kdk_btf_enum_name(const struct kdk_btf *btf, uint32_t id, int64_t value)
+{
+	const char *name;
+	int64_t ev;
+	unsigned i;
+
+	for (i = 0; !kdk_btf_enum_at(btf, id, i, &name, &ev); i++)
 		if (ev == value)
-			return string_at(btf, get32(e));
-	}
+			return name;
 	return NULL;
 }

@@ -54,6 +54,10 @@ uint64_t kdk_btf_size(const struct kdk_btf *btf, uint32_t id);
  * names what is missing. Bitfield members are refused (EINVAL). */
 int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char *path,
 		   uint64_t *offset, uint32_t *type, struct kdk_err *err);
+/* The same for any member, a bitfield too: its offset in bits from container's start and its
+ * width in bits (a bitfield's, else 8 × its type's size). */
+int kdk_btf_member_bits(const struct kdk_btf *btf, const char *container, const char *path,
+			uint64_t *bit_offset, uint64_t *bit_size, struct kdk_err *err);
 
 /* Raw access for printers. vlen: members/values/params; ref: what PTR/TYPEDEF/CONST/… point to
  * (FUNC_PROTO: the return type). */
@@ -67,6 +71,9 @@ int kdk_btf_member_at(const struct kdk_btf *btf, uint32_t id, unsigned i, const 
 int kdk_btf_array(const struct kdk_btf *btf, uint32_t id, uint32_t *elem, uint32_t *count);
 /* INT: the encoding word (bits 24-27: 1 signed, 2 char, 4 bool; bits 0-7: width in bits). */
 uint32_t kdk_btf_int_encoding(const struct kdk_btf *btf, uint32_t id);
+/* ENUM/ENUM64: enumerator i's name and value; -ENOENT past the last (or not an enum). */
+int kdk_btf_enum_at(const struct kdk_btf *btf, uint32_t id, unsigned i, const char **name,
+		    int64_t *value);
 /* ENUM/ENUM64: the name of value, or NULL. */
 const char *kdk_btf_enum_name(const struct kdk_btf *btf, uint32_t id, int64_t value);
 

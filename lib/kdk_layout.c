@@ -18,6 +18,8 @@ const char *kdk_layout_kind_name(enum kdk_layout_kind kind)
 	case KDK_KEY_SIZE: return "SIZE";
 	case KDK_KEY_LENGTH: return "LENGTH";
 	case KDK_KEY_NUMBER: return "NUMBER";
+	case KDK_KEY_BIT_OFFSET: return "BIT_OFFSET";
+	case KDK_KEY_BIT_SIZE: return "BIT_SIZE";
 	}
 	return "?";
 }

@@ -15,6 +15,11 @@ enum kdk_layout_kind {
 	KDK_KEY_SIZE,     /* SIZE(name)=decimal */
 	KDK_KEY_LENGTH,   /* LENGTH(name)=decimal */
 	KDK_KEY_NUMBER,   /* NUMBER(name)=decimal (may be negative) or 0x… hex */
+	/* No VMCOREINFO key has these; BTF and DWARF answer them for any member, bitfields too:
+	 * BIT_OFFSET(struct.member) its offset in bits from the struct's start, BIT_SIZE(…) its
+	 * width in bits (8 × its size when it is no bitfield). */
+	KDK_KEY_BIT_OFFSET,
+	KDK_KEY_BIT_SIZE,
 };
 
 /* Marks "no presence flag": the key is required. */

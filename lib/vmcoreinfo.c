@@ -147,6 +147,8 @@ int kdk_vmcoreinfo_layout_lookup(void *ctx, enum kdk_layout_kind kind, const cha
 		if ((rc = kdk_vmcoreinfo_number(vi, name, &number)) == 0)
 			*value = (uint64_t)number;
 		return rc;
+	case KDK_KEY_BIT_OFFSET: case KDK_KEY_BIT_SIZE:
+		return -ENOENT;     /* no such keys: BTF or DWARF answer */
 	}
 	return -ENOENT;
 }

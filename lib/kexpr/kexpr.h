@@ -22,6 +22,8 @@ struct kexpr_type {
 	bool is_array;
 	uint32_t count;
 	bool unknown;              /* a symbol without type information (gdb's "no debug info") */
+	bool base_const, base_volatile; /* qualifiers of the base type (after the last pointer),
+					 * where the type came from DWARF (whatis declares them) */
 };
 
 /* An evaluated value: an object in kernel memory (lvalue, at addr; a bitfield within it when

@@ -1,5 +1,6 @@
 /* btf_source.c — BTF as a source of facts: OFFSET(s.m) a member's offset, SIZE(s) a type's (or
- * SIZE(s.m) a member's) size, LENGTH(s.m) an array member's count, NUMBER(X) an enumerator;
+ * SIZE(s.m) a member's) size, LENGTH(s.m) an array member's count, NUMBER(X) an enumerator,
+ * BIT_OFFSET(s.m)/BIT_SIZE(s.m) any member's place in bits (bitfields too);
  * SYMBOL(x) from the symbol table that found the BTF. The dump's BTF and a vmlinux's are lazy. */
 #include "kfacts/kfacts.h"
 
@@ -101,6 +102,19 @@ static int btf_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, ui
 			return -ENOENT;
 		*value = (uint64_t)number;
 		return 0;
+	case KDK_KEY_BIT_OFFSET: case KDK_KEY_BIT_SIZE: {
+		char container[128];
+		uint64_t bit_offset, bit_size;
+
+		if (!btf || !dot || (size_t)(dot - name) >= sizeof(container))
+			return -ENOENT;
+		memcpy(container, name, (size_t)(dot - name));
+		container[dot - name] = '\0';
+		if (kdk_btf_member_bits(btf, container, dot + 1, &bit_offset, &bit_size, NULL) < 0)
+			return -ENOENT;
+		*value = kind == KDK_KEY_BIT_OFFSET ? bit_offset : bit_size;
+		return 0;
+	}
 	}
 	return -ENOENT;
 }

@@ -151,10 +151,23 @@ static int find_type(struct dwarf_source *d, const char *name, Dwarf_Die *die)
 	return e && e->name && dwarf_offdie(d->dw, e->die, die) ? 0 : -ENOENT;
 }
 
+/* DWARF 2 and 3 give a member's offset as the expression DW_OP_plus_uconst N. */
+static int member_location_expr(Dwarf_Attribute *attr, Dwarf_Word *at)
+{
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (dwarf_getlocation(attr, &ops, &n) != 0 || n != 1 || ops[0].atom != DW_OP_plus_uconst)
+		return -ENOENT;
+	*at = ops[0].number;
+	return 0;
+}
+
 /* A member of struct/union `type` by name, anonymous members looked into; *offset += its
- * offset (bytes), *member its DIE. Bitfields are refused. */
+ * offset (bytes; a bitfield's storage unit's, 0 when DW_AT_data_bit_offset places it), *member
+ * its DIE. Bitfields are refused unless bitfield_ok. */
 static int find_member(Dwarf_Die *type, const char *name, size_t len, uint64_t *offset,
-		       Dwarf_Die *member, int depth)
+		       Dwarf_Die *member, bool bitfield_ok, int depth)
 {
 	Dwarf_Die peeled, child, child_type;
 	Dwarf_Attribute attr;
@@ -170,21 +183,22 @@ static int find_member(Dwarf_Die *type, const char *name, size_t len, uint64_t *
 		if (dwarf_tag(&child) != DW_TAG_member)
 			continue;
 		if (dwarf_attr(&child, DW_AT_data_member_location, &attr) &&
-		    dwarf_formudata(&attr, &at) != 0)
-			continue;      /* a location expression: not a plain offset */
+		    dwarf_formudata(&attr, &at) != 0 && member_location_expr(&attr, &at) != 0)
+			continue;      /* a location expression that is no plain offset */
 		if (!member_name) {
 			uint64_t inner = 0;
 
 			if (dwarf_attr(&child, DW_AT_type, &attr) &&
 			    dwarf_formref_die(&attr, &child_type) &&
-			    find_member(&child_type, name, len, &inner, member, depth + 1) == 0) {
+			    find_member(&child_type, name, len, &inner, member, bitfield_ok,
+					depth + 1) == 0) {
 				*offset += at + inner;
 				return 0;
 			}
 			continue;
 		}
 		if (strlen(member_name) == len && !memcmp(member_name, name, len)) {
-			if (dwarf_hasattr(&child, DW_AT_bit_size))
+			if (dwarf_hasattr(&child, DW_AT_bit_size) && !bitfield_ok)
 				return -EINVAL;
 			*offset += at;
 			*member = child;
@@ -194,8 +208,10 @@ static int find_member(Dwarf_Die *type, const char *name, size_t len, uint64_t *
 	return -ENOENT;
 }
 
-/* "s.m.n": the member's offset from s and its DIE. */
-static int member_path(struct dwarf_source *d, const char *name, uint64_t *offset, Dwarf_Die *member)
+/* "s.m.n": the member's offset from s and its DIE; the last member may be a bitfield when
+ * bitfield_ok (its storage unit's offset then, find_member). */
+static int member_path(struct dwarf_source *d, const char *name, uint64_t *offset, Dwarf_Die *member,
+		       bool bitfield_ok)
 {
 	const char *dot = strchr(name, '.'), *part;
 	char container[128];
@@ -213,7 +229,7 @@ static int member_path(struct dwarf_source *d, const char *name, uint64_t *offse
 		const char *next = strchr(part, '.');
 		size_t len = next ? (size_t)(next - part) : strlen(part);
 
-		if (find_member(&type, part, len, offset, member, 0) < 0)
+		if (find_member(&type, part, len, offset, member, bitfield_ok && !next, 0) < 0)
 			return -ENOENT;
 		if (!next)
 			return 0;
@@ -221,6 +237,47 @@ static int member_path(struct dwarf_source *d, const char *name, uint64_t *offse
 			return -ENOENT;
 		part = next + 1;
 	}
+}
+
+/* "s.m": the member's offset and width in bits, a bitfield's too: DW_AT_data_bit_offset (DWARF 4
+ * on), or DWARF 2/3's DW_AT_bit_offset, counted from the most significant bit of a storage unit of
+ * DW_AT_byte_size bytes (little-endian: from the unit's end). */
+static int member_bits(struct dwarf_source *d, const char *name, uint64_t *bit_offset,
+		       uint64_t *bit_size)
+{
+	Dwarf_Word width, place, unit;
+	Dwarf_Attribute attr;
+	Dwarf_Die die, type;
+	uint64_t offset;
+
+	if (member_path(d, name, &offset, &die, true) < 0)
+		return -ENOENT;
+	if (!dwarf_attr(&die, DW_AT_bit_size, &attr) || dwarf_formudata(&attr, &width) != 0) {
+		if (!dwarf_attr(&die, DW_AT_type, &attr) || !dwarf_formref_die(&attr, &type) ||
+		    dwarf_aggregate_size(&type, &unit) != 0 || !unit)
+			return -ENOENT;
+		*bit_offset = offset * 8;
+		*bit_size = unit * 8;
+		return 0;
+	}
+	*bit_size = width;
+	if (dwarf_attr(&die, DW_AT_data_bit_offset, &attr)) {
+		if (dwarf_formudata(&attr, &place) != 0)
+			return -ENOENT;
+		*bit_offset = offset * 8 + place;
+		return 0;
+	}
+	if (!dwarf_attr(&die, DW_AT_bit_offset, &attr) || dwarf_formudata(&attr, &place) != 0)
+		return -ENOENT;
+	if (!dwarf_attr(&die, DW_AT_byte_size, &attr) || dwarf_formudata(&attr, &unit) != 0) {
+		if (!dwarf_attr(&die, DW_AT_type, &attr) || !dwarf_formref_die(&attr, &type) ||
+		    dwarf_aggregate_size(&type, &unit) != 0)
+			return -ENOENT;
+	}
+	if (place + width > unit * 8)
+		return -ENOENT;
+	*bit_offset = offset * 8 + unit * 8 - place - width;
+	return 0;
 }
 
 static int dwarf_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, uint64_t *value)
@@ -234,13 +291,13 @@ static int dwarf_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, 
 
 	switch (kind) {
 	case KDK_KEY_OFFSET:
-		if (member_path(d, name, &offset, &die) < 0)
+		if (member_path(d, name, &offset, &die, false) < 0)
 			return -ENOENT;
 		*value = offset;
 		return 0;
 	case KDK_KEY_SIZE:
 		if (strchr(name, '.')) {
-			if (member_path(d, name, &offset, &die) < 0 || !dwarf_attr(&die, DW_AT_type, &attr) ||
+			if (member_path(d, name, &offset, &die, false) < 0 || !dwarf_attr(&die, DW_AT_type, &attr) ||
 			    !dwarf_formref_die(&attr, &type))
 				return -ENOENT;
 		} else if (find_type(d, name, &type) < 0) {
@@ -251,7 +308,7 @@ static int dwarf_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, 
 		*value = size;
 		return 0;
 	case KDK_KEY_LENGTH:
-		if (member_path(d, name, &offset, &die) < 0 || !dwarf_attr(&die, DW_AT_type, &attr) ||
+		if (member_path(d, name, &offset, &die, false) < 0 || !dwarf_attr(&die, DW_AT_type, &attr) ||
 		    !dwarf_formref_die(&attr, &type) || dwarf_peel_type(&type, &peeled) != 0 ||
 		    dwarf_tag(&peeled) != DW_TAG_array_type || dwarf_child(&peeled, &child) != 0 ||
 		    dwarf_tag(&child) != DW_TAG_subrange_type)
@@ -273,6 +330,14 @@ static int dwarf_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, 
 		return 0;
 	case KDK_KEY_SYMBOL:
 		return -ENOENT;    /* the session's symbol table answers those */
+	case KDK_KEY_BIT_OFFSET: case KDK_KEY_BIT_SIZE: {
+		uint64_t bit_offset, bit_size;
+
+		if (member_bits(d, name, &bit_offset, &bit_size) < 0)
+			return -ENOENT;
+		*value = kind == KDK_KEY_BIT_OFFSET ? bit_offset : bit_size;
+		return 0;
+	}
 	}
 	return -ENOENT;
 }

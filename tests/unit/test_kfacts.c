@@ -1,6 +1,8 @@
 /* test_kfacts.c — the fact chain: VMCOREINFO answers first, a synthetic BTF blob fills the gaps
- * (OFFSET/SIZE/LENGTH/NUMBER/SYMBOL), lazy sources load once and only when needed, the answering
- * source is named, and x86_64's sparsemem numbers follow the paging mode the dump states. */
+ * (OFFSET/SIZE/LENGTH/NUMBER/SYMBOL, BIT_OFFSET/BIT_SIZE of a bitfield too), lazy sources load once and only when needed, the answering
+ * source is named, and x86_64's sparsemem numbers follow the paging mode the dump states. A
+ * program compiled here with DWARF 4 (DW_AT_data_bit_offset) and strict DWARF 2 (DW_AT_bit_offset
+ * from the storage unit's top) answers BIT_OFFSET/BIT_SIZE of its bitfields the same. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,11 +14,13 @@
 
 #include "kfacts/kfacts.h"
 #include "mem_map.h"
+#include "test_tmpdir.h"
 
 /* A BTF blob: long, int, int[11], struct page { long flags; long compound_head; },
- * struct zone { long lock; int free_area[11]; }, enum pageflags { PG_lru = 4, PG_head = 6 }. */
+ * struct zone { long lock; int free_area[11]; }, enum pageflags { PG_lru = 4, PG_head = 6 },
+ * struct cfs_rq { int nr; int throttled:1 (at bit 35); } (kind_flag: bitfield members). */
 static const char strings[] = "\0long\0int\0page\0flags\0compound_head\0zone\0lock\0free_area\0"
-			      "pageflags\0PG_lru\0PG_head";
+			      "pageflags\0PG_lru\0PG_head\0cfs_rq\0nr\0throttled";
 static uint32_t str_off(const char *s)
 {
 	size_t i;
@@ -60,6 +64,10 @@ static uint8_t *make_btf(size_t *size)
 	t = put(b, t, str_off("pageflags")); t = put(b, t, 6u << 24 | 2); t = put(b, t, 4);
 	t = put(b, t, str_off("PG_lru")); t = put(b, t, 4);
 	t = put(b, t, str_off("PG_head")); t = put(b, t, 6);
+	/* 7: struct cfs_rq, kind_flag set: a member's offset word is bitfield size << 24 | bit offset */
+	t = put(b, t, str_off("cfs_rq")); t = put(b, t, 1u << 31 | 4u << 24 | 2); t = put(b, t, 8);
+	t = put(b, t, str_off("nr")); t = put(b, t, 2); t = put(b, t, 0);
+	t = put(b, t, str_off("throttled")); t = put(b, t, 2); t = put(b, t, 1u << 24 | 35);
 	memcpy(b + t, strings, sizeof(strings));
 	b[0] = 0x9f; b[1] = 0xeb; b[2] = 1;
 	put(b, 4, 24);                          /* hdr_len */
@@ -115,6 +123,15 @@ static void test_vmcoreinfo_first_then_btf(void **state)
 	expect(&f, KDK_KEY_LENGTH, "zone.free_area", 11, "the test BTF");
 	expect(&f, KDK_KEY_OFFSET, "zone.free_area", 8, "the test BTF");
 	expect(&f, KDK_KEY_NUMBER, "PG_head", 6, "the test BTF");
+	/* any member's place in bits: a bitfield's, and a whole member's (8 × its size) */
+	expect(&f, KDK_KEY_BIT_OFFSET, "cfs_rq.throttled", 35, "the test BTF");
+	expect(&f, KDK_KEY_BIT_SIZE, "cfs_rq.throttled", 1, "the test BTF");
+	expect(&f, KDK_KEY_BIT_OFFSET, "cfs_rq.nr", 0, "the test BTF");
+	expect(&f, KDK_KEY_BIT_SIZE, "cfs_rq.nr", 32, "the test BTF");
+	expect(&f, KDK_KEY_BIT_OFFSET, "page.compound_head", 64, "the test BTF");
+	expect(&f, KDK_KEY_BIT_SIZE, "zone.free_area", 352, "the test BTF");
+	/* a bitfield has no byte OFFSET */
+	assert_int_equal(kdk_facts_lookup(&f, KDK_KEY_OFFSET, "cfs_rq.throttled", &value), -ENOENT);
 	assert_int_equal(kdk_facts_lookup(&f, KDK_KEY_OFFSET, "page.compound_info", &value), -ENOENT);
 	assert_int_equal(kdk_facts_lookup(&f, KDK_KEY_LENGTH, "page.flags", &value), -ENOENT);
 	assert_int_equal(kdk_facts_lookup(&f, KDK_KEY_NUMBER, "PG_slab", &value), -ENOENT);
@@ -261,6 +278,50 @@ static void test_mem_map_keys_without_sparsemem_numbers(void **state)
 	kdk_vmcoreinfo_free(&vi);
 }
 
+/* struct cfs_rq as a compiler lays it out: nr in bits 0-31, a:3 at 32-34, throttled:1 at 35,
+ * then a long at byte 8. */
+static const char bitfield_program[] =
+	"struct cfs_rq { int nr; unsigned int a:3; unsigned int throttled:1; long load; };\n"
+	"struct cfs_rq the_rq;\n"
+	"int main(void) { return the_rq.throttled; }\n";
+
+static void dwarf_bitfields(const char *flags)
+{
+	struct kdk_facts f;
+	struct kdk_err err = { 0 };
+	char cmd[512];
+	FILE *src = fopen(tmp_path("bits.c"), "w");
+
+	assert_non_null(src);
+	fputs(bitfield_program, src);
+	fclose(src);
+	snprintf(cmd, sizeof(cmd), "cc %s -O0 -o %s %s", flags, tmp_path("bits"), tmp_path("bits.c"));
+	if (system(cmd) != 0)
+		fail_msg("could not compile the test program: %s", cmd);
+	kdk_facts_init(&f);
+	assert_int_equal(kdk_facts_add_dwarf(&f, tmp_path("bits"), &err), 0);
+	expect(&f, KDK_KEY_BIT_OFFSET, "cfs_rq.throttled", 35, "the vmlinux's DWARF");
+	expect(&f, KDK_KEY_BIT_SIZE, "cfs_rq.throttled", 1, "the vmlinux's DWARF");
+	expect(&f, KDK_KEY_BIT_OFFSET, "cfs_rq.a", 32, "the vmlinux's DWARF");
+	expect(&f, KDK_KEY_BIT_SIZE, "cfs_rq.a", 3, "the vmlinux's DWARF");
+	expect(&f, KDK_KEY_BIT_OFFSET, "cfs_rq.load", 64, "the vmlinux's DWARF");
+	expect(&f, KDK_KEY_BIT_SIZE, "cfs_rq.load", 64, "the vmlinux's DWARF");
+	expect(&f, KDK_KEY_OFFSET, "cfs_rq.load", 8, "the vmlinux's DWARF");
+	kdk_facts_free(&f);
+}
+
+static void test_dwarf_bitfields_dwarf4(void **state)
+{
+	(void)state;
+	dwarf_bitfields("-g -gdwarf-4");
+}
+
+static void test_dwarf_bitfields_dwarf2(void **state)
+{
+	(void)state;
+	dwarf_bitfields("-g -gdwarf-2 -gstrict-dwarf");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +330,8 @@ int main(void)
 		cmocka_unit_test(test_unreadable_source_is_named),
 		cmocka_unit_test(test_x86_64_sparsemem_by_paging_mode),
 		cmocka_unit_test(test_mem_map_keys_without_sparsemem_numbers),
+		cmocka_unit_test_setup_teardown(test_dwarf_bitfields_dwarf4, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_dwarf_bitfields_dwarf2, tmpdir_setup, tmpdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #     clear error, no crash.
 #   - bt (sysrq: the kernel's reliable Call Trace below panic; module oops: the oops's trace
 #     below [exception RIP: …]; a sleeping task), dis and dis -l, struct/union (-o, ADDRESS),
+#     crash's shorthands (task_struct.pid,comm ADDRESS; a symbol alone) and whatis,
 #     kmem -i, --json, against crash where it runs, else the stand-ins named in each line.
 . "$(dirname "$0")/../lab.sh"
 . "$LAB_DIR/frames.sh"
@@ -94,7 +95,16 @@ for release in $KDK_LAB_KERNELS; do
 			for pair in task_struct:init_task mm_struct:init_mm uts_namespace:init_uts_ns; do
 				value_calls+=("struct ${pair%%:*} $("$kcrash" "$dump" -c "sym ${pair#*:}" | cut -d' ' -f1)")
 			done
+			# crash's shorthands (a struct name as the command, members listed, a symbol as
+			# p) and whatis, each against crash
+			init=$("$kcrash" "$dump" -c "sym init_task" | cut -d' ' -f1)
+			shorthand_calls=("task_struct.pid,comm,prio $init" "list_head.prev,next $init"
+				"uts_namespace init_uts_ns" "panic" "nr_threads" "whatis jiffies" "whatis panic"
+				"whatis init_task" "whatis linux_banner" "whatis pid_t" "whatis zone_type"
+				"whatis __per_cpu_offset" "whatis list_head" "whatis task_struct.pid"
+				"whatis sysrq_handle_crash" "whatis runqueues")
 			calls=(sys log "$procs_list" "$parents_list" "p nr_threads" "sym sysrq_handle_crash")
+			calls+=("${shorthand_calls[@]}")
 			for fn in $panic_path; do calls+=("dis $fn"); done
 			calls+=("dis -l sysrq_handle_crash" "$(printf '%s\n' "${disopt_args[@]}")" "kmem -i"
 				"${structs//; /$'\n'}" "${value_calls[@]}")
@@ -289,12 +299,27 @@ PY
 			done
 			[ -z "$bad" ]
 			ok $? "$name: struct task_struct/mm_struct/uts_namespace ADDRESS print what crash prints${bad:+ (differs: $bad)}"
+			# crash numbers p's values across its session ($N): compared without the number
+			bad=
+			for call in "${shorthand_calls[@]}"; do
+				"$kcrash" "$vmlinux" "$dump" -c "$call" 2>&1 | sed 's/\$[0-9]* = /$N = /' > "$work/short.ours"
+				crash_cmd "$vmlinux" "$dump" "" "$call" | sed 's/\$[0-9]* = /$N = /' > "$work/short.crash"
+				[ -s "$work/short.crash" ] && cmp -s "$work/short.ours" "$work/short.crash" || bad+="[$call] "
+			done
+			[ -z "$bad" ]
+			ok $? "$name: ${#shorthand_calls[@]} shorthands and whatis (task_struct.pid,comm,prio ADDR, a symbol alone, whatis of variables, functions, a typedef, an enum, a struct) print what crash prints${bad:+ (differs: $bad)}"
 		fi
 		# mod: the modules on the kernel's modules list, as drgn walks it
 		"$kcrash" "$dump" -c mod 2> "$work/err" | awk 'NR > 1 { print $2 }' | sort > "$work/mod.ours"
 		drgn_value "$work/oracle.kdump" "$vmlinux" "'\\n'.join(sorted(m.name.string_().decode() for m in __import__('drgn.helpers.linux.list', fromlist=['x']).list_for_each_entry('struct module', p['modules'].address_of_(), 'list')))" > "$work/mod.drgn"
 		[ -s "$work/mod.drgn" ] && cmp -s "$work/mod.ours" "$work/mod.drgn"
 		ok $? "$name: mod lists the $(wc -l < "$work/mod.drgn") modules drgn finds on the kernel's modules list: $(tr '\n' ' ' < "$work/mod.ours")"
+		# a struct name as the command with members listed, on every kernel: the values drgn reads
+		init_addr=$("$kcrash" "$dump" -c "sym init_task" | cut -d' ' -f1)
+		got=$("$kcrash" "$dump" -c "task_struct.pid,prio,comm $init_addr" 2>&1 | sed 's/\\000.*"/"/' | tr -d '\n')
+		want=$(drgn_value "$work/oracle.kdump" "$vmlinux" "'  pid = %d,  prio = %d,  comm = \"%s\",' % (p['init_task'].pid, p['init_task'].prio, p['init_task'].comm.string_().decode())")
+		[ -n "$want" ] && [ "$got" = "$want" ]
+		ok $? "$name: task_struct.pid,prio,comm ADDRESS prints what drgn reads of init_task: $got"
 		# bt -a: one stack per CPU, the panic task's among them
 		"$kcrash" "$dump" -c 'bt -a' > "$work/bta.ours" 2>&1
 		[ "$(grep -c '^PID:' "$work/bta.ours")" = "$KDK_GUEST_CPUS" ] && grep -q 'sysrq_handle_crash' "$work/bta.ours"

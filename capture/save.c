@@ -212,10 +212,14 @@ static int collector(void *ctx, struct kdk_err *err)
 	snprintf(partial, sizeof(partial), "%s/vmcore-incomplete", p->path);
 	if (p->vmcore_started) {
 		/* What the dead collector wrote is a part of what this one writes (level 0 keeps every
-		 * page): it goes, so its room is this dump's. */
-		if ((rc = kdk_save_dest_remove(dest, partial, err)))
+		 * page): it goes, so its room is this dump's. (A stream-only destination's partial
+		 * name ends in .flat, as lib/save_job names it.) */
+		char dead[4300];
+
+		snprintf(dead, sizeof(dead), "%s%s", partial, dest->flattened ? ".flat" : "");
+		if ((rc = kdk_save_dest_remove(dest, dead, err)))
 			goto out;
-		say("removed the dead collector's %s%s", dest->prefix, partial);
+		say("removed the dead collector's %s%s", dest->prefix, dead);
 	}
 	opts.output = output;
 	memset(&report, 0, sizeof(report));

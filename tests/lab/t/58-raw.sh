@@ -18,6 +18,19 @@ done
 [ -x "$KDK_BUILD/mkdumprd" ] && [ -x "$KDK_BUILD/kdumpctl" ] || bail "mkdumprd, kdumpctl not built (make)"
 command -v mkfs.btrfs > /dev/null || bail "btrfs-progs not installed (scripts/install-deps): the parts disk needs it"
 
+# next_boot_save — the next boot's side on the host, for $run's disk: partition 2 copied out,
+# makedumpfile -R (the reference reassembler) reads the whole stream, `kdumpctl save-raw` (what
+# kdumpctl start runs) saves it under $run/crash; sets $vmcore.
+next_boot_save() {
+	"$LAB_DIR/disk" part-get "$run/disk.img" 2 "$run/p2.img" || bail "partition 2 out of the disk"
+	makedumpfile -R "$run/reference.vmcore" < "$run/p2.img" > /dev/null 2>&1
+	ok $? "makedumpfile -R reads a whole stream from the partition"
+	printf '%s\n' "raw $run/p2.img" "path $run/crash" "core_collector dumpsave -l -d 31" > "$run/host.conf"
+	KDUMP_CONF=$run/host.conf "$KDK_BUILD/kdumpctl" save-raw > "$run/save-raw.out" 2>&1
+	ok $? "kdumpctl save-raw (the next boot's start): $(tail -n 1 "$run/save-raw.out")"
+	vmcore=$(ls "$run"/crash/127.0.0.1-*/vmcore 2> /dev/null | head -n 1)
+}
+
 release=$KDK_KERNEL_61
 lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 kdir=$(lab_kernel_dir "$release")
@@ -38,13 +51,7 @@ said=$(grep -ao 'kdump: wrote the dump to .*' "$run/serial.log" | head -n 1 | tr
 grep -q '^kdump: wrote the dump to /dev/vda2 ' <<< "$said"
 ok $? "the capture /init found PARTUUID=…0002 (vda2) and wrote the stream there: $said"
 
-"$LAB_DIR/disk" part-get "$run/disk.img" 2 "$run/p2.img" || bail "partition 2 out of the disk"
-makedumpfile -R "$run/reference.vmcore" < "$run/p2.img" > /dev/null 2>&1
-ok $? "makedumpfile -R reads a whole stream from the partition"
-printf '%s\n' "raw $run/p2.img" "path $run/crash" "core_collector dumpsave -l -d 31" > "$run/host.conf"
-KDUMP_CONF=$run/host.conf "$KDK_BUILD/kdumpctl" save-raw > "$run/save-raw.out" 2>&1
-ok $? "kdumpctl save-raw (the next boot's start): $(tail -n 1 "$run/save-raw.out")"
-vmcore=$(ls "$run"/crash/127.0.0.1-*/vmcore 2> /dev/null | head -n 1)
+next_boot_save
 cmp -s "$vmcore" "$run/reference.vmcore"
 ok $? "its vmcore ($(stat -c %s "$vmcore" 2> /dev/null) bytes) is what makedumpfile -R makes of the stream"
 is "$(head -c 4096 "$run/p2.img" | tr -d '\0' | wc -c)" 0 "the stream's signature is cleared on the partition"
@@ -71,13 +78,7 @@ grep -aq 'kill-collector: sent SIGSEGV to kdump-save' "$run/serial.log" &&
 ok $? "the collector was killed mid-stream and PID 1 wrote it again: $(grep -ao 'kdump: kdump-save (pid.*died of [A-Z]*' "$run/serial.log" | head -n 1 | tr -d '\r')"
 grep -aq '^kdump: wrote the dump to /dev/vda2 ' "$run/serial.log" && ! grep -aq 'kdump: failure_action' "$run/serial.log"
 ok $? "the second stream was written, no failure_action: $(grep -ao 'kdump: wrote the dump to .*' "$run/serial.log" | head -n 1 | tr -d '\r')"
-"$LAB_DIR/disk" part-get "$run/disk.img" 2 "$run/p2.img" || bail "partition 2 out of the disk"
-makedumpfile -R "$run/reference.vmcore" < "$run/p2.img" > /dev/null 2>&1
-ok $? "makedumpfile -R reads a whole stream from the partition"
-printf '%s\n' "raw $run/p2.img" "path $run/crash" "core_collector dumpsave -l -d 31" > "$run/host.conf"
-KDUMP_CONF=$run/host.conf "$KDK_BUILD/kdumpctl" save-raw > "$run/save-raw.out" 2>&1
-ok $? "kdumpctl save-raw: $(tail -n 1 "$run/save-raw.out")"
-vmcore=$(ls "$run"/crash/127.0.0.1-*/vmcore 2> /dev/null | head -n 1)
+next_boot_save
 is "$(lab_dump_level "$vmcore")" 0 "its vmcore is at dump level 0 (kdump_sub_header)"
 got=$(lab_crash_release "$vmlinux" "$vmcore")
 [[ "$got" == "RELEASE: $release "* ]]

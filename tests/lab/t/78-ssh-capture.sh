@@ -10,6 +10,10 @@
 #      from 10.0.2.2) and the dump arrives the same way.
 #   3. 6.1: known_hosts baked into the image holds another key for 10.0.2.100: the capture /init
 #      refuses (both fingerprints on the console), writes nothing, runs failure_action poweroff.
+#   4. 6.1: the collector dies while it sends vmcore (a kdump_pre hook's process sends it SIGSEGV:
+#      tests/lab/guest/kill-collector.sh): PID 1 connects again, removes the dead one's partial on
+#      the server, sends vmcore at dump level 0 with vmcore-level.txt saying why; the reference
+#      opens it.
 . "$(dirname "$0")/../lab.sh"
 . "$LAB_DIR/sshd.sh"
 
@@ -125,4 +129,26 @@ grep -aq 'kdump: failure_action poweroff' "$run/serial.log"
 ok $? "$release: failure_action poweroff ran"
 is "$(comm -13 <(echo "$before" | sort) <(ls "$remote" | sort) | tr '\n' ' ')" "" \
 	"$release: nothing was written on the collector"
+
+# ---- the collector dies while it sends vmcore --------------------------------------------------
+{ conf_for "$release" "$srv/client/id"; echo "kdump_pre $LAB_DIR/guest/kill-collector.sh"; } > "$work/killed.conf"
+before=$(ls "$remote")
+# a 512 MiB guest: the level-0 dump goes over SSH under TCG (~3 min for 1 GiB on a loaded host)
+KDK_GUEST_MEM=512 ssh_capture killed "$release" "$work/killed.conf"
+grep -aq 'kill-collector: sent SIGSEGV to kdump-save' "$run/serial.log" &&
+	grep -aq 'kdump: kdump-save (pid [0-9]*) died of SIGSEGV' "$run/serial.log" &&
+	grep -aq 'kdump: saving again at dump level 0' "$run/serial.log"
+ok $? "$release: the collector was killed while it sent vmcore and PID 1 saved again: $(grep -ao 'kdump: kdump-save (pid.*died of [A-Z]*' "$run/serial.log" | head -n 1 | tr -d '\r')"
+grep -aq "kdump: removed the dead collector's ssh://" "$run/serial.log" && grep -aq 'kdump: final_action poweroff' "$run/serial.log"
+ok $? "$release: it removed the dead collector's partial on the server, then final_action ran"
+dir=$(comm -13 <(echo "$before" | sort) <(ls "$remote" | sort) | head -n 1)
+is "$(ls -A "$remote/$dir" 2> /dev/null | sort | tr '\n' ' ')" "vmcore vmcore-dmesg.txt vmcore-level.txt " \
+	"$release: the collector holds vmcore, the log and the note, nothing partial ($dir)"
+is "$(lab_dump_level "$remote/$dir/vmcore")" 0 "$release: the vmcore is at dump level 0 (kdump_sub_header)"
+grep -q 'the collector died while saving vmcore at dump level 31' "$remote/$dir/vmcore-level.txt" 2> /dev/null
+ok $? "$release: vmcore-level.txt says why: $(head -c 160 "$remote/$dir/vmcore-level.txt" 2> /dev/null)"
+got=$(lab_release "$release" "$vmlinux" "$remote/$dir/vmcore")
+[[ "$got" == "RELEASE: $release "* ]]
+ok $? "$release: the reference opens it: $got"
+rm -f "$remote/$dir/vmcore"
 done_testing

@@ -1,7 +1,8 @@
 /* cmd_struct.c — `struct NAME [-o]` (also `union NAME`): the type's definition from BTF, with
  * each member's byte offset under -o, and its size; `struct NAME.MEMBER` one member's offset.
  * With ADDRESS (or a symbol) the structure's contents there, or only the members listed
- * (`NAME.M1,M2`), and with COUNT that many structures one after the other, as crash prints them.
+ * (`NAME.M1,M2`), with -o each member's address, and with COUNT that many structures one after
+ * the other, as crash prints them.
  * A struct or union name given as a command (`task_struct ADDR`, `page.flags ADDR`) comes here
  * too (commands.c), as in crash. */
 #include <errno.h>
@@ -80,6 +81,12 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 					   count_text, COUNT_MAX);
 	}
 	size = kdk_btf_size(&s->btf, id);
+	if (offsets && !strchr(name, '.')) {
+		/* -o with an address: where each member is */
+		for (i = 0; i < count; i++)
+			kdk_btf_print_struct_at(&s->btf, id, addr + i * size, s->out);
+		return 0;
+	}
 	for (i = 0; i < count; i++) {
 		/* more than one: each after a blank line, as crash separates them */
 		if (count > 1)

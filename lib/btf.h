@@ -55,7 +55,7 @@ uint64_t kdk_btf_size(const struct kdk_btf *btf, uint32_t id);
 int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char *path,
 		   uint64_t *offset, uint32_t *type, struct kdk_err *err);
 /* The same for any member, a bitfield too: its offset in bits from container's start and its
- * width in bits (a bitfield's, else 8 × its type's size). */
+ * width in bits (a bitfield's, else 8 × its type's size: 0 for a zero-length array). */
 int kdk_btf_member_bits(const struct kdk_btf *btf, const char *container, const char *path,
 			uint64_t *bit_offset, uint64_t *bit_size, struct kdk_err *err);
 

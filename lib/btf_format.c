@@ -36,7 +36,20 @@ static void base_name(const struct kdk_btf *btf, uint32_t id, char *buf, size_t 
 	case KDK_BTF_STRUCT: snprintf(buf, size, "struct %s", name[0] ? name : "{...}"); break;
 	case KDK_BTF_UNION: snprintf(buf, size, "union %s", name[0] ? name : "{...}"); break;
 	case KDK_BTF_ENUM: case KDK_BTF_ENUM64:
-		snprintf(buf, size, "enum %s", name[0] ? name : "{...}");
+		if (name[0]) {
+			snprintf(buf, size, "enum %s", name);
+		} else {
+			/* an anonymous enum with its enumerators, as gdb declares one */
+			const char *e;
+			int64_t value;
+			size_t len = (size_t)snprintf(buf, size, "enum {");
+			unsigned i;
+
+			for (i = 0; !kdk_btf_enum_at(btf, id, i, &e, &value) && len < size; i++)
+				len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", e);
+			if (len < size)
+				snprintf(buf + len, size - len, "}");
+		}
 		break;
 	case KDK_BTF_FWD: snprintf(buf, size, "struct %s", name); break;
 	case 0: snprintf(buf, size, "void"); break;
@@ -117,12 +130,17 @@ void kdk_btf_declaration(const struct kdk_btf *btf, uint32_t id, const char *nam
 
 /* Where a member line starts: crash's -o column ("  [offset]" right-aligned to the width of the
  * struct's size plus 4, then a blank; blanks for lines without an offset) or four blanks; then
- * four more per level of anonymous struct/union. */
-static void line_start(FILE *out, int offsets, int depth, const uint64_t *byte_offset)
+ * four more per level of anonymous struct/union. With a base address (`struct -o NAME ADDRESS`)
+ * a line with an offset starts "  [address] " instead, and the others keep the offset column's
+ * blanks, as crash substitutes the addresses into the offsets' text. */
+static void line_start(FILE *out, int offsets, int depth, const uint64_t *byte_offset,
+		       const uint64_t *base)
 {
 	char column[32] = "";
 
-	if (offsets) {
+	if (offsets && byte_offset && base) {
+		fprintf(out, "  [%" PRIx64 "] %*s", *base + *byte_offset, 4 * depth, "");
+	} else if (offsets) {
 		if (byte_offset)
 			snprintf(column, sizeof(column), "  [%" PRIu64 "]", *byte_offset);
 		fprintf(out, "%*s %*s", offsets, column, 4 * depth, "");
@@ -131,8 +149,28 @@ static void line_start(FILE *out, int offsets, int depth, const uint64_t *byte_o
 	}
 }
 
-static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_bits, int offsets,
-			  int depth, unsigned *lines, FILE *out)
+/* The offset crash shows for a member line inside a named member of anonymous type: the member's
+ * name looked up from the outermost struct (through its anonymous members), as crash asks gdb —
+ * none when that finds nothing (mm_struct's `struct { … } lru_gen`: `list` is no member of
+ * mm_struct), the same place when the name is reachable (sk_buff's struct_group `headers`). */
+static const uint64_t *offset_by_name(const struct kdk_btf *btf, uint32_t top, const char *name,
+				      uint64_t *byte_offset)
+{
+	uint64_t bits, size;
+
+	if (!name[0] || kdk_btf_member_bits(btf, kdk_btf_name(btf, top), name, &bits, &size, NULL))
+		return NULL;
+	*byte_offset = bits / 8;
+	return byte_offset;
+}
+
+/* id's members from depth on. Under -o (offsets: the column's width) a member of an anonymous
+ * struct or union type shows its members inline: an unnamed one with their offsets and blank
+ * braces; inside a named one (`struct { … } lru_gen;`: by_name) each line's offset is its name's
+ * from the outermost struct `top`, as crash prints them. */
+static void print_members(const struct kdk_btf *btf, uint32_t top, uint32_t id, uint64_t base_bits,
+			  int offsets, const uint64_t *base, bool by_name, int depth, unsigned *lines,
+			  FILE *out)
 {
 	unsigned i, n = kdk_btf_vlen(btf, id), hops;
 
@@ -146,7 +184,7 @@ static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_
 		if (kdk_btf_member_at(btf, id, i, &name, &type, &bits, &width))
 			continue;
 		if (++*lines > MAX_ITEMS) {
-			line_start(out, offsets, depth, NULL);
+			line_start(out, offsets, depth, NULL, base);
 			fprintf(out, "...\n");
 			return;
 		}
@@ -160,19 +198,23 @@ static void print_members(const struct kdk_btf *btf, uint32_t id, uint64_t base_
 		if ((kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT ||
 		     kdk_btf_kind(btf, resolved) == KDK_BTF_UNION) && !kdk_btf_name(btf, resolved)[0]) {
 			/* An anonymous struct or union: its members inline, as crash shows them. */
-			line_start(out, offsets, depth, NULL);
+			line_start(out, offsets, depth, NULL, base);
 			fprintf(out, "%s {\n", kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT ? "struct" : "union");
 			if (depth < MAX_DEPTH) {
-				print_members(btf, resolved, bits, offsets, depth + 1, lines, out);
+				print_members(btf, top, resolved, bits, offsets, base, by_name || name[0],
+					      depth + 1, lines, out);
 			} else {   /* an anonymous struct that contains itself */
-				line_start(out, offsets, depth + 1, NULL);
+				line_start(out, offsets, depth + 1, NULL, base);
 				fprintf(out, "...\n");
 			}
-			line_start(out, offsets, depth, NULL);
+			line_start(out, offsets, depth,
+				   !name[0] ? NULL : by_name ? offset_by_name(btf, top, name, &byte_offset) :
+				   &byte_offset, base);
 			fprintf(out, "}%s%s;\n", name[0] ? " " : "", name);
 			continue;
 		}
-		line_start(out, offsets, depth, &byte_offset);
+		line_start(out, offsets, depth,
+			   by_name ? offset_by_name(btf, top, name, &byte_offset) : &byte_offset, base);
 		declarator(btf, type, name, decl, sizeof(decl), 0, i == n - 1 && depth == 0);
 		if (width)
 			fprintf(out, "%s : %u;\n", decl, width);
@@ -188,9 +230,22 @@ void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, 
 
 	base_name(btf, id, head, sizeof(head));
 	fprintf(out, "%s {\n", head);
-	print_members(btf, id, 0,
+	print_members(btf, id, id, 0,
 		      offsets ? snprintf(size_text, sizeof(size_text), "%" PRIu64, kdk_btf_size(btf, id)) + 4 : 0,
-		      0, &lines, out);
+		      NULL, false, 0, &lines, out);
+	fprintf(out, "}\nSIZE: %" PRIu64 "\n", kdk_btf_size(btf, id));
+}
+
+void kdk_btf_print_struct_at(const struct kdk_btf *btf, uint32_t id, uint64_t addr, FILE *out)
+{
+	char head[256], size_text[32];
+	unsigned lines = 0;
+
+	base_name(btf, id, head, sizeof(head));
+	fprintf(out, "%s {\n", head);
+	print_members(btf, id, id, 0,
+		      snprintf(size_text, sizeof(size_text), "%" PRIu64, kdk_btf_size(btf, id)) + 4,
+		      &addr, false, 0, &lines, out);
 	fprintf(out, "}\nSIZE: %" PRIu64 "\n", kdk_btf_size(btf, id));
 }
 

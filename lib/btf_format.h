@@ -25,6 +25,9 @@ void kdk_btf_declaration(const struct kdk_btf *btf, uint32_t id, const char *nam
 
 /* "struct NAME {" … "}" with "SIZE: n"; offsets: "[off] " before each member. */
 void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, FILE *out);
+/* The same with each member's address in an object at addr ("  [ffff…] type name;"), as crash's
+ * `struct -o NAME ADDRESS`. */
+void kdk_btf_print_struct_at(const struct kdk_btf *btf, uint32_t id, uint64_t addr, FILE *out);
 
 /* The value of a `type` object whose bytes are data (kdk_btf_size bytes), as gdb prints it:
  * "struct NAME {\n  member = value,\n  …\n}"; addr is where data lives. name_addr names addresses ("0x… <sym>") when

@@ -43,7 +43,7 @@ p = drgn.Program(); p.set_core_dump(sys.argv[1]); p.load_debug_info([sys.argv[2]
 print(eval(sys.argv[3]))" "$@" 2> /dev/null; }
 field() { sed -n "s/^ *$2: *//p" <<< "$1" | head -n 1; }
 # What crash and kcrash are both asked (crash in one session per dump, at the top of its loop).
-structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct'
+structs='struct task_struct -o; struct list_head -o; struct page; struct sk_buff; struct mm_struct; struct mm_struct -o; struct sk_buff -o; struct net_device -o'
 procs_list="list task_struct.tasks -s task_struct.pid,comm -h init_task"
 parents_list="list task_struct.tasks -s task_struct.pid,__state,exit_state,real_parent -h init_task"
 panic_path="sysrq_handle_crash __handle_sysrq write_sysrq_trigger vfs_write ksys_write do_syscall_64 panic"
@@ -102,7 +102,8 @@ for release in $KDK_LAB_KERNELS; do
 				"uts_namespace init_uts_ns" "panic" "nr_threads" "whatis jiffies" "whatis panic"
 				"whatis init_task" "whatis linux_banner" "whatis pid_t" "whatis zone_type"
 				"whatis __per_cpu_offset" "whatis list_head" "whatis task_struct.pid"
-				"whatis sysrq_handle_crash" "whatis runqueues")
+				"whatis sysrq_handle_crash" "whatis runqueues" "struct -o uts_namespace init_uts_ns"
+				"struct -o task_struct $init")
 			calls=(sys log "$procs_list" "$parents_list" "p nr_threads" "sym sysrq_handle_crash")
 			calls+=("${shorthand_calls[@]}")
 			for fn in $panic_path; do calls+=("dis $fn"); done
@@ -289,7 +290,7 @@ PY
 			"$kcrash" "$dump" -c "$structs" > "$work/struct.ours" 2>&1
 			crash_cmd "$vmlinux" "$dump" "" "${structs//; /$'\n'}" > "$work/struct.crash"
 			cmp -s "$work/struct.ours" "$work/struct.crash"
-			ok $? "$name: struct task_struct -o, list_head -o, page, sk_buff, mm_struct from the dump's BTF equal crash's ($(wc -l < "$work/struct.ours") lines)"
+			ok $? "$name: struct task_struct -o, list_head -o, page, sk_buff, mm_struct, mm_struct -o, sk_buff -o, net_device -o from the dump's BTF equal crash's ($(wc -l < "$work/struct.ours") lines)"
 			# contents at an address, as gdb prints them (the address given as a symbol)
 			bad=
 			for call in "${value_calls[@]}"; do
@@ -307,7 +308,7 @@ PY
 				[ -s "$work/short.crash" ] && cmp -s "$work/short.ours" "$work/short.crash" || bad+="[$call] "
 			done
 			[ -z "$bad" ]
-			ok $? "$name: ${#shorthand_calls[@]} shorthands and whatis (task_struct.pid,comm,prio ADDR, a symbol alone, whatis of variables, functions, a typedef, an enum, a struct) print what crash prints${bad:+ (differs: $bad)}"
+			ok $? "$name: ${#shorthand_calls[@]} shorthands and whatis (task_struct.pid,comm,prio ADDR, a symbol alone, whatis of variables, functions, a typedef, an enum, a struct; struct -o ADDRESS) print what crash prints${bad:+ (differs: $bad)}"
 		fi
 		# mod: the modules on the kernel's modules list, as drgn walks it
 		"$kcrash" "$dump" -c mod 2> "$work/err" | awk 'NR > 1 { print $2 }' | sort > "$work/mod.ours"

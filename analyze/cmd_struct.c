@@ -15,6 +15,7 @@
 #include "struct_show.h"
 
 #define COUNT_MAX 100000
+#define USAGE "usage: %s NAME[.MEMBER[,MEMBER…]] [-o] [ADDRESS [COUNT]]"
 
 static int print_member_offset(struct session *s, const char *kind, const char *name,
 			       struct kdk_err *err)
@@ -53,12 +54,10 @@ int cmd_struct(struct session *s, int argc, char **argv, struct kdk_err *err)
 		else if (!count_text)
 			count_text = argv[a];
 		else
-			return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER[,MEMBER…]] [-o] [ADDRESS [COUNT]]",
-					   argv[0]);
+			return kdk_err_set(err, EINVAL, USAGE, argv[0]);
 	}
 	if (!name)
-		return kdk_err_set(err, EINVAL, "usage: %s NAME[.MEMBER[,MEMBER…]] [-o] [ADDRESS [COUNT]]",
-				   argv[0]);
+		return kdk_err_set(err, EINVAL, USAGE, argv[0]);
 	if (!session_kstructs(s, err))
 		return -err->code;
 	snprintf(type_name, sizeof(type_name), "%.*s", (int)strcspn(name, "."), name);

@@ -94,8 +94,7 @@ int capture_save_raw(const char *core_collector, const char *device, const char 
 		say("writing the stream again at dump level 0 (nothing read from kernel structures), "
 		    "in one thread");
 		kdk_err_clear(err);
-		opts.dump_level = 0;
-		opts.num_threads = 0;
+		capture_rescue_options(&opts);
 		if (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, STDOUT_FILENO) < 0) {
 			rc = kdk_err_sys(err, errno, "rewinding %s", dev);
 			goto out;

@@ -102,6 +102,12 @@ void capture_default_threads(struct kdk_save_options *opts)
 	say("compressing in %ld threads, one per CPU of the capture kernel", cpus);
 }
 
+void capture_rescue_options(struct kdk_save_options *opts)
+{
+	opts->dump_level = 0;
+	opts->num_threads = 0;
+}
+
 /* What the collector got done, in memory PID 1 sees too (kdk_run_shared_alloc): after a death the
  * next collector saves into the same directory and knows which steps are behind it. */
 struct save_progress {
@@ -182,12 +188,10 @@ static int collector(void *ctx, struct kdk_err *err)
 	if ((rc = collector_options(c->core_collector, c->vmcore, "vmcore", &opts, &argv, &storage,
 				    err)))
 		goto out;
-	if (c->level0) {
-		opts.dump_level = 0;
-		opts.num_threads = 0;
-	} else {
+	if (c->level0)
+		capture_rescue_options(&opts);
+	else
 		capture_default_threads(&opts);
-	}
 	/* What the save job says (a fact from the dump's BTF, a lowered level, its statistics) reaches
 	 * the console at core_collector's --message-level, as makedumpfile's messages do; progress
 	 * has its own line (show_progress). */
@@ -212,14 +216,12 @@ static int collector(void *ctx, struct kdk_err *err)
 	snprintf(partial, sizeof(partial), "%s/vmcore-incomplete", p->path);
 	if (p->vmcore_started) {
 		/* What the dead collector wrote is a part of what this one writes (level 0 keeps every
-		 * page): it goes, so its room is this dump's. (A stream-only destination's partial
-		 * name ends in .flat, as lib/save_job names it.) */
-		char dead[4300];
+		 * page): it goes, so its room is this dump's. */
+		char dead[4500];
 
-		snprintf(dead, sizeof(dead), "%s%s", partial, dest->flattened ? ".flat" : "");
-		if ((rc = kdk_save_dest_remove(dest, dead, err)))
+		if ((rc = kdk_save_job_remove_partial(dest, output, partial, dead, sizeof(dead), err)))
 			goto out;
-		say("removed the dead collector's %s%s", dest->prefix, dead);
+		say("removed the dead collector's %s", dead);
 	}
 	opts.output = output;
 	memset(&report, 0, sizeof(report));

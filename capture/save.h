@@ -32,6 +32,10 @@ int capture_save(const char *core_collector, const struct capture_target *target
  * one), unless the core_collector line set --num-threads itself; said on the console. */
 void capture_default_threads(struct kdk_save_options *opts);
 
+/* What a collector run after one that died saves with: dump level 0 (no kernel structure read,
+ * so nothing a kernel we do not understand can break) in one thread (the least memory). */
+void capture_rescue_options(struct kdk_save_options *opts);
+
 /* Connect to the SSH target (capture/ssh_target.c; in a kdump-init built without SSH, an error
  * saying which build to use). opts carries the retry settings of the core_collector line. */
 int capture_open_ssh(const struct capture_target *target, const struct kdk_save_options *opts,

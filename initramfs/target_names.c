@@ -240,14 +240,16 @@ static void unopenable_below(const struct rd_target_env *env, const char *name, 
 			     char *why, size_t size)
 {
 	char path[PATH_MAX], uuid[160], dm_name[160];
+	bool have_uuid, have_name;
 	struct dirent *d;
 	DIR *dir;
 
-	if (sysfs_line(env, name, "dm/uuid", uuid, sizeof(uuid)) ||
-	    sysfs_line(env, name, "dm/name", dm_name, sizeof(dm_name))) {
-		if (!sysfs_line(env, name, "dm/name", dm_name, sizeof(dm_name)))
+	have_uuid = sysfs_line(env, name, "dm/uuid", uuid, sizeof(uuid));
+	have_name = sysfs_line(env, name, "dm/name", dm_name, sizeof(dm_name));
+	if (have_uuid || have_name) {
+		if (!have_name)
 			snprintf(dm_name, sizeof(dm_name), "%s", name);
-		if (!sysfs_line(env, name, "dm/uuid", uuid, sizeof(uuid)))
+		if (!have_uuid)
 			uuid[0] = '\0';
 		if (!strncmp(uuid, "CRYPT-", 6)) {
 			snprintf(why, size, "is on /dev/mapper/%s (%s), a dm-crypt device (dm uuid %.*s…): "

@@ -223,7 +223,10 @@ static void print_members(const struct kdk_btf *btf, uint32_t top, uint32_t id, 
 	}
 }
 
-void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, FILE *out)
+/* "struct NAME {", the members (offsets: with crash's -o column; base: addresses in it), "}" and
+ * "SIZE: n". */
+static void print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, const uint64_t *base,
+			 FILE *out)
 {
 	char head[256], size_text[32];
 	unsigned lines = 0;
@@ -232,21 +235,18 @@ void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, 
 	fprintf(out, "%s {\n", head);
 	print_members(btf, id, id, 0,
 		      offsets ? snprintf(size_text, sizeof(size_text), "%" PRIu64, kdk_btf_size(btf, id)) + 4 : 0,
-		      NULL, false, 0, &lines, out);
+		      base, false, 0, &lines, out);
 	fprintf(out, "}\nSIZE: %" PRIu64 "\n", kdk_btf_size(btf, id));
+}
+
+void kdk_btf_print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, FILE *out)
+{
+	print_struct(btf, id, offsets, NULL, out);
 }
 
 void kdk_btf_print_struct_at(const struct kdk_btf *btf, uint32_t id, uint64_t addr, FILE *out)
 {
-	char head[256], size_text[32];
-	unsigned lines = 0;
-
-	base_name(btf, id, head, sizeof(head));
-	fprintf(out, "%s {\n", head);
-	print_members(btf, id, id, 0,
-		      snprintf(size_text, sizeof(size_text), "%" PRIu64, kdk_btf_size(btf, id)) + 4,
-		      &addr, false, 0, &lines, out);
-	fprintf(out, "}\nSIZE: %" PRIu64 "\n", kdk_btf_size(btf, id));
+	print_struct(btf, id, true, &addr, out);
 }
 
 struct value_printer {

@@ -314,12 +314,10 @@ static void output_names_free(struct output *o)
 	o->partial = o->final = NULL;
 }
 
-static int open_output(struct kdk_save_dest *dest, const char *output, const char *partial_name,
-		       int force, unsigned flags, struct output *o, struct kdk_err *err)
+static int output_names(struct kdk_save_dest *dest, const char *output, const char *partial_name,
+			unsigned flags, struct output *o, struct kdk_err *err)
 {
 	const char *flat = dest->flattened && !(flags & KDK_DEST_SEQUENTIAL) ? ".flat" : "";
-	bool exists;
-	int rc;
 
 	memset(o, 0, sizeof(*o));
 	if (asprintf(&o->final, "%s%s", output, flat) < 0 ||
@@ -329,6 +327,33 @@ static int open_output(struct kdk_save_dest *dest, const char *output, const cha
 		output_names_free(o);
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	}
+	return 0;
+}
+
+int kdk_save_job_remove_partial(struct kdk_save_dest *dest, const char *output,
+				const char *partial_name, char *removed, size_t size,
+				struct kdk_err *err)
+{
+	struct output o;
+	int rc;
+
+	if ((rc = output_names(dest, output, partial_name, 0, &o, err)))
+		return rc;
+	rc = kdk_save_dest_remove(dest, o.partial, err);
+	if (!rc && removed)
+		snprintf(removed, size, "%s%s", dest->prefix, o.partial);
+	output_names_free(&o);
+	return rc;
+}
+
+static int open_output(struct kdk_save_dest *dest, const char *output, const char *partial_name,
+		       int force, unsigned flags, struct output *o, struct kdk_err *err)
+{
+	bool exists;
+	int rc;
+
+	if ((rc = output_names(dest, output, partial_name, flags, o, err)))
+		return rc;
 	if ((rc = kdk_save_dest_exists(dest, o->final, &exists, err)) < 0)
 		goto fail;
 	if (!force && exists) {

@@ -58,6 +58,14 @@ int kdk_save_job_run_dest(const struct kdk_save_options *opts, struct kdk_save_d
 			  const char *partial_name, const struct kdk_save_hooks *hooks,
 			  struct kdk_save_report *report, struct kdk_err *err);
 
+/* Remove what a dump save to output (a positioned file: vmcore, not the kernel log) left under
+ * its partial name — partial_name as given to kdk_save_job_run_dest, ".flat" added where the
+ * destination takes only a stream — when that run died; nothing there is no error. The name
+ * removed, with the destination's prefix, into removed (may be NULL). */
+int kdk_save_job_remove_partial(struct kdk_save_dest *dest, const char *output,
+				const char *partial_name, char *removed, size_t size,
+				struct kdk_err *err);
+
 /* The destination opts->output names: the local file system, or for ssh://user@host[:port]/path
  * a connected SSH collector (with opts' key, known_hosts and retry settings); *path is the path
  * there (malloc'd). */

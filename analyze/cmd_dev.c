@@ -1,5 +1,6 @@
 /* cmd_dev.c — `dev`: the character device majors (chrdevs: name, cdev, file operations) and block
- * device majors (major_names: name, gendisk, block_device_operations), as crash prints them. */
+ * device majors (major_names: name, gendisk, block_device_operations); `dev -d`/`-D`: each disk's
+ * requests in flight (analyze/disk_io), -D only the disks with some; as crash prints them. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "disk_io.h"
 
 /* fs/char_dev.c: static struct char_device_struct *chrdevs[CHRDEV_MAJOR_HASH_SIZE], each a chain
  * by .next with major, baseminor, name[64] and the cdev registered (cdev->ops the fops); a cdev
@@ -230,13 +232,63 @@ static int dump_blkdevs(struct session *s, const struct dev_layout *l, struct kd
 	return 0;
 }
 
+/* crash's dev -d columns: the major, the gendisk and queue addresses (16 hex digits), the name in
+ * ten, then TOTAL and the two counts in five each; DRV where the kernel has
+ * request_queue.in_flight. An uncounted disk shows "?" for its counts. */
+static void print_disk_io(struct session *s, const struct disk_io_table *t, bool nonzero_only)
+{
+	size_t i;
+
+	fprintf(s->out, "MAJOR GENDISK            NAME       REQUEST_QUEUE      TOTAL %5s %5s %s\n",
+		t->sync_names ? "ASYNC" : "READ", t->sync_names ? "SYNC" : "WRITE", t->drv_column ? "  DRV" : "");
+	for (i = 0; i < t->len; i++) {
+		const struct disk_io *d = &t->disk[i];
+
+		if (nonzero_only && d->counted && (uint64_t)d->read + (uint64_t)d->write == 0)
+			continue;
+		fprintf(s->out, "%5u %-16" PRIx64 "   %-10s %-16" PRIx64 "   ", d->major, d->gendisk, d->name,
+			d->queue);
+		if (d->counted)
+			fprintf(s->out, "%5d %5d %5d ", (int)((uint64_t)d->read + (uint64_t)d->write), (int)d->read, (int)d->write);
+		else
+			fprintf(s->out, "%5s %5s %5s ", "?", "?", "?");
+		if (!t->drv_column)
+			fputc('\n', s->out);
+		else if (d->mq)
+			fprintf(s->out, "N/A(MQ)\n");
+		else
+			fprintf(s->out, "%5u\n", d->drv);
+	}
+}
+
+static int dev_disks(struct session *s, bool nonzero_only, struct kdk_err *err)
+{
+	struct disk_io_table t;
+	int rc;
+
+	if ((rc = disk_io_load(s, &t, err)))
+		return kdk_err_prefix(err, "dev -d: ");
+	print_disk_io(s, &t, nonzero_only);
+	for (size_t i = 0; i < t.len; i++)
+		if (!t.disk[i].counted)
+			fprintf(stderr, "kcrash: dev -d: %s (gendisk %" PRIx64 "): requests in flight not counted: %s\n",
+				t.disk[i].name, t.disk[i].gendisk, t.disk[i].why);
+	disk_io_free(&t);
+	return 0;
+}
+
 int cmd_dev(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct dev_layout l;
 	int rc;
 
+	if (argc == 2 && (!strcmp(argv[1], "-d") || !strcmp(argv[1], "-D"))) {
+		if (!session_kstructs(s, err))
+			return kdk_err_prefix(err, "dev: ");
+		return dev_disks(s, argv[1][1] == 'D', err);
+	}
 	if (argc > 1)
-		return kdk_err_set(err, EINVAL, "dev: \"%s\": usage: dev", argv[1]);
+		return kdk_err_set(err, EINVAL, "dev: \"%s\": usage: dev [-d|-D]", argv[1]);
 	if (!session_kstructs(s, err))
 		return kdk_err_prefix(err, "dev: ");
 	memset(&l, 0, sizeof(l));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpus.h"
+#include "kclock.h"
 #include "kdk_array.h"
 #include "list_guard.h"
 #include "rbtree_walk.h"
@@ -59,47 +60,6 @@ struct queued {
 	uint64_t timer, function;
 	int64_t expires, softexpires;
 };
-
-/* The kernel's tick rate, from what the dump holds: the time between the last jiffies update and
- * the next tick (tick_next_period - last_jiffies_update, kernel/time/tick-*.c: TICK_NSEC), else
- * tick_nsec (before 6.13) or tick_period (before 5.13), each NSEC_PER_SEC / HZ rounded. */
-static int ticks_per_second(struct session *s, uint64_t *hz, struct kdk_err *err)
-{
-	static const char *const single[] = { "tick_nsec", "tick_period" };
-	struct kdk_err ignored = { 0 };
-	uint64_t next_addr, last_addr, addr;
-	int64_t next, last, tick = 0;
-	size_t i;
-
-	if (!session_symbol(s, "tick_next_period", &next_addr, &ignored) &&
-	    !session_symbol(s, "last_jiffies_update", &last_addr, &ignored) &&
-	    !session_read(s, next_addr, &next, 8, &ignored) && !session_read(s, last_addr, &last, 8, &ignored))
-		tick = next - last;
-	for (i = 0; i < sizeof(single) / sizeof(single[0]) && (tick <= 0 || tick > 1000000000); i++)
-		if (session_symbol(s, single[i], &addr, &ignored) || session_read(s, addr, &tick, 8, &ignored))
-			tick = 0;
-	if (tick <= 0 || tick > 1000000000)
-		return kdk_err_set(err, ENOENT, "the dump does not say how long a tick is (no "
-						"tick_next_period and last_jiffies_update, tick_nsec or tick_period)");
-	*hz = (1000000000u + (uint64_t)tick / 2) / (uint64_t)tick;
-	return 0;
-}
-
-/* The clock's time at the crash as crash takes it: jiffies since boot (jiffies_64 less
- * INITIAL_JIFFIES, (unsigned int)(-300 * HZ)) in nanoseconds, plus the clock base's offset. */
-static int uptime_ns(struct session *s, uint64_t *ns, struct kdk_err *err)
-{
-	uint64_t jiffies = 0, hz = 0;
-	int rc;
-
-	if ((rc = ticks_per_second(s, &hz, err)) || !hz)
-		return rc ? rc : kdk_err_set(err, EINVAL, "no tick rate");
-	if ((rc = timers_jiffies(s, &jiffies, err)))
-		return rc;
-	jiffies -= (uint64_t)(uint32_t)(-300 * (int64_t)hz);
-	*ns = jiffies * (1000000000u / hz);
-	return 0;
-}
 
 /* crash's mkstring(CENTER|RJUST or CENTER|LJUST): text centred in width, an odd space on the left
  * (odd_right false: RJUST) or on the right (LJUST); text wider than width as it is. */
@@ -260,7 +220,7 @@ int timers_print_hrtimers(struct session *s, const uint8_t *set, uint32_t nr, st
 
 	memset(&l, 0, sizeof(l));
 	if ((rc = kdk_facts_fill(&s->facts, hrtimer_keys, &l, err)) || (rc = rb_walk_layout_fill(s, &l.rb, err)) ||
-	    (rc = session_symbol(s, "hrtimer_bases", &sym, err)) || (rc = uptime_ns(s, &uptime, err)))
+	    (rc = session_symbol(s, "hrtimer_bases", &sym, err)) || (rc = kclock_jiffies_uptime_ns(s, &uptime, err)))
 		return kdk_err_prefix(err, "timer -r: ");
 	if (!l.nr_clock_bases || l.nr_clock_bases > 64)
 		return kdk_err_set(err, EINVAL, "timer -r: hrtimer_cpu_base.clock_base has %" PRIu64 " entries",

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "cpus.h"
+#include "kclock.h"
 #include "printk_ring.h"
 #include "tasks.h"
 
@@ -70,45 +71,6 @@ static const char *panic_line(const struct log_facts *f)
 		if (f->panic[m][0])
 			return f->panic[m];
 	return NULL;
-}
-
-/* Seconds since boot from the kernel's clock: the timekeeper's boot time, xtime + wall_to_
- * monotonic + offs_boot (kernel/time/timekeeping.c ktime_get_boottime). The timekeeper lies in
- * tk_core after its seqcount (struct tk_data where it exists, else an anonymous struct:
- * the seqcount's size rounded to 8). -1 when unknown. */
-static int64_t kernel_uptime(struct session *s)
-{
-	struct kdk_err err = { 0 };
-	uint64_t tk_core, tk, off_sec, off_wtm, off_boot, off_nsec, off_shift, xtime_sec, xtime_nsec;
-	int64_t wtm[2], offs_boot;
-	uint32_t shift, seq;
-
-	if (!session_kstructs(s, &err) || session_symbol(s, "tk_core", &tk_core, &err))
-		return -1;
-	if (kdk_btf_member(&s->btf, "tk_data", "timekeeper", &tk, NULL, &err)) {
-		kdk_err_clear(&err);
-		if (!(seq = kdk_btf_find(&s->btf, KDK_BTF_TYPEDEF, "seqcount_raw_spinlock_t")))
-			return -1;
-		tk = (kdk_btf_size(&s->btf, seq) + 7) / 8 * 8;
-	}
-	if (kdk_btf_member(&s->btf, "timekeeper", "xtime_sec", &off_sec, NULL, &err) ||
-	    kdk_btf_member(&s->btf, "timekeeper", "wall_to_monotonic", &off_wtm, NULL, &err) ||
-	    kdk_btf_member(&s->btf, "timekeeper", "offs_boot", &off_boot, NULL, &err) ||
-	    kdk_btf_member(&s->btf, "timekeeper", "tkr_mono.xtime_nsec", &off_nsec, NULL, &err) ||
-	    kdk_btf_member(&s->btf, "timekeeper", "tkr_mono.shift", &off_shift, NULL, &err))
-		return -1;
-	tk += tk_core;
-	if (session_read(s, tk + off_sec, &xtime_sec, 8, &err) || session_read(s, tk + off_wtm, wtm, 16, &err) ||
-	    session_read(s, tk + off_boot, &offs_boot, 8, &err) ||
-	    session_read(s, tk + off_nsec, &xtime_nsec, 8, &err) ||
-	    session_read(s, tk + off_shift, &shift, 4, &err) || shift > 63)
-		return -1;
-	{
-		int64_t nsec = (int64_t)(xtime_nsec >> shift) + wtm[1] + offs_boot % 1000000000;
-		int64_t sec = (int64_t)xtime_sec + wtm[0] + offs_boot / 1000000000 + nsec / 1000000000;
-
-		return sec < 0 ? -1 : sec;
-	}
 }
 
 /* CPUs as crash counts them: the present ones, and those of them whose __cpu_online_mask bit is
@@ -223,7 +185,8 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct kdk_printk_layout layout;
 	struct log_facts facts;
-	int64_t up;
+	int64_t up, when = 0;
+	bool have_date;
 	const char *crashtime = kdk_vmcoreinfo_string(&s->vi, "CRASHTIME");
 	uint64_t addr, avenrun[3], uptime;
 	int32_t nr_threads = -1;
@@ -248,18 +211,26 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 			s->syms.encoding ? s->syms.encoding : "encoding unknown");
 	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
 	cpus = print_cpus(s, err);
-	if (crashtime) {
-		time_t when = (time_t)strtoll(crashtime, NULL, 10);
+	/* The crash time the kernel recorded (kdump), else the timekeeper's wall clock — what crash
+	 * prints for a dump QEMU or a hypervisor took, which has no CRASHTIME */
+	if (crashtime)
+		when = strtoll(crashtime, NULL, 10), have_date = true;
+	else
+		have_date = !kclock_wall_seconds(s, &when, err);
+	kdk_err_clear(err);
+	if (have_date) {
+		time_t t = (time_t)when;
 		struct tm tm;
 		char date[64];
 
-		gmtime_r(&when, &tm);
+		gmtime_r(&t, &tm);
 		strftime(date, sizeof(date), "%a %b %e %H:%M:%S UTC %Y", &tm);
 		fprintf(s->out, "        DATE: %s\n", date);
 	}
 	/* The kernel's clock; the last log timestamp only where the timekeeper is unknown. */
-	if ((up = kernel_uptime(s)) < 0)
+	if (kclock_boot_seconds(s, &up, err) || up < 0)
 		up = (int64_t)(facts.last_ts / 1000000000ULL);
+	kdk_err_clear(err);
 	uptime = (uint64_t)up;
 	if (uptime >= 86400)
 		fprintf(s->out, "      UPTIME: %" PRIu64 " day%s, %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n",

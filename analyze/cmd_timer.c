@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "cpu_list.h"
 #include "cpus.h"
+#include "kclock.h"
 #include "tasks.h"
 #include "timers.h"
 
@@ -141,21 +142,6 @@ void timers_print_function(struct session *s, uint64_t addr)
 		fputc('\n', s->out);
 }
 
-int timers_jiffies(struct session *s, uint64_t *jiffies, struct kdk_err *err)
-{
-	uint64_t addr;
-	int rc;
-
-	if (session_symbol(s, "jiffies_64", &addr, err)) {
-		kdk_err_clear(err);
-		if ((rc = session_symbol(s, "jiffies", &addr, err)))
-			return rc;
-	}
-	if ((rc = session_read(s, addr, jiffies, 8, err)))
-		return kdk_err_prefix(err, "jiffies_64: ");
-	return 0;
-}
-
 static int print_base(struct session *s, const struct timer_layout *l, uint32_t cpu, uint32_t b,
 		      uint32_t bases, uint64_t base, uint64_t jiffies, int flen, struct kdk_err *err)
 {
@@ -234,7 +220,7 @@ int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err)
 		kdk_err_prefix(err, "timer: ");
 		goto out;
 	}
-	if ((rc = timers_jiffies(s, &jiffies, err))) {
+	if ((rc = kclock_jiffies(s, &jiffies, err))) {
 		kdk_err_prefix(err, "timer: ");
 		goto out;
 	}

@@ -69,8 +69,8 @@ static const struct command commands[] = {
 	{ "timer", cmd_timer, "timer [-r] [-C CPUS]", "each CPU's timer wheel bases: pending timers by expiry, "
 					 "time to expire (jiffies), timer_list and function; -r each clock base's "
 					 "hrtimers: soft and hard expiry, time to expire (ns), hrtimer and function", true },
-	{ "dev", cmd_dev, "dev", "character and block device majors: name, cdev or gendisk, "
-			       "operations", false },
+	{ "dev", cmd_dev, "dev [-d|-D]", "character and block device majors: name, cdev or gendisk, "
+			       "operations; -d each disk's requests in flight (-D: disks with some)", true },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 

@@ -1,9 +1,8 @@
 /* irq_descs.c — IRQ descriptors by number. Which store exists is told by its symbol:
  * kernel/irq/irqdesc.c has `struct maple_tree sparse_irqs` since 6.5 ("genirq: Use a maple tree
  * for interrupt descriptor management"), `RADIX_TREE(irq_desc_tree)` before it with SPARSE_IRQ,
- * and `struct irq_desc irq_desc[NR_IRQS]` without. The maple tree goes through our lib/maple_tree;
- * the radix tree is walked here as the kernel's lib/radix-tree.c (an xarray since 4.20) encodes
- * its nodes. */
+ * and `struct irq_desc irq_desc[NR_IRQS]` without. The maple tree goes through our lib/maple_tree,
+ * the radix tree (an xarray since 4.20) through analyze/xarray_walk. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -11,30 +10,12 @@
 
 #include "irq_descs.h"
 #include "maple_tree.h"
+#include "xarray_walk.h"
 
 struct tree_layout {
-	/* struct xarray / radix_tree_root, struct xa_node */
-	uint64_t xa_head, xa_shift, xa_slots, xa_nslots;
+	struct xa_walk_layout xa;
 	uint64_t desc_size;
-	bool have_xa;
 };
-
-#define OPT(kind, name, field, flag) \
-	KDK_LAYOUT_OPTIONAL(KDK_KEY_##kind, name, struct tree_layout, field, flag)
-static const struct kdk_layout_key xa_keys[] = {
-	OPT(OFFSET, "xarray.xa_head|radix_tree_root.xa_head", xa_head, have_xa),
-	OPT(OFFSET, "xa_node.shift", xa_shift, have_xa),
-	OPT(OFFSET, "xa_node.slots", xa_slots, have_xa),
-	OPT(LENGTH, "xa_node.slots", xa_nslots, have_xa),
-	{ 0, NULL, 0, 0 },
-};
-#undef OPT
-
-/* include/linux/xarray.h: an internal entry has low bits 10 and is above 4096 (xa_is_node). */
-static bool xa_is_node(uint64_t entry)
-{
-	return (entry & 3) == 2 && entry > 4096;
-}
 
 static void put(struct irq_descs *d, uint64_t index, uint64_t desc)
 {
@@ -42,31 +23,10 @@ static void put(struct irq_descs *d, uint64_t index, uint64_t desc)
 		d->desc[index] = desc;
 }
 
-static int walk_xa(struct session *s, const struct tree_layout *l, struct irq_descs *d, uint64_t entry,
-		   uint64_t base, int depth, struct kdk_err *err)
+static int put_entry(void *ctx, uint64_t index, uint64_t entry, struct kdk_err *err)
 {
-	uint64_t node = entry - 2, i;
-	uint8_t shift;
-	int rc;
-
-	if (depth > 16)
-		return kdk_err_set(err, ELOOP, "irq_desc_tree deeper than 16 at %" PRIx64, node);
-	if ((rc = session_read(s, node + l->xa_shift, &shift, 1, err)))
-		return rc;
-	for (i = 0; i < l->xa_nslots; i++) {
-		uint64_t slot, index = base + (i << shift);
-
-		if ((rc = session_read(s, node + l->xa_slots + 8 * i, &slot, 8, err)))
-			return rc;
-		if (!slot)
-			continue;
-		if (xa_is_node(slot) && shift) {
-			if ((rc = walk_xa(s, l, d, slot, index, depth + 1, err)))
-				return rc;
-		} else if (!xa_is_node(slot)) {
-			put(d, index, slot);
-		}
-	}
+	(void)err;
+	put(ctx, index, entry);
 	return 0;
 }
 
@@ -90,7 +50,7 @@ static int put_range(void *ctx, uint64_t first, uint64_t last, uint64_t entry, s
 int irq_descs_load(struct session *s, struct irq_descs *d, struct kdk_err *err)
 {
 	struct tree_layout l;
-	uint64_t addr, root, i;
+	uint64_t addr, i;
 	int32_t nr;
 	int rc;
 
@@ -109,8 +69,6 @@ int irq_descs_load(struct session *s, struct irq_descs *d, struct kdk_err *err)
 	d->nr_irqs = (uint32_t)nr;
 	if (!(d->desc = calloc(d->nr_irqs, sizeof(*d->desc))))
 		return kdk_err_set(err, ENOMEM, "%u IRQ descriptors", d->nr_irqs);
-	if ((rc = kdk_facts_fill(&s->facts, xa_keys, &l, err)))
-		goto fail;
 	if (!session_symbol(s, "sparse_irqs", &addr, err)) {
 		struct kdk_maple_layout ml;
 
@@ -122,16 +80,11 @@ int irq_descs_load(struct session *s, struct irq_descs *d, struct kdk_err *err)
 		rc = kdk_maple_walk(&ml, addr, maple_read, s, put_range, d, err);
 	} else if (kdk_err_clear(err), !session_symbol(s, "irq_desc_tree", &addr, err)) {
 		d->store = "irq_desc_tree";
-		if (!l.have_xa) {
-			rc = kdk_err_set(err, ENOENT, "irq_desc_tree exists but the radix tree's layout is unknown");
+		if ((rc = xa_walk_layout_fill(s, &l.xa, err))) {
+			kdk_err_prefix(err, "irq_desc_tree exists but the radix tree's layout is unknown: ");
 			goto fail;
 		}
-		if ((rc = session_read(s, addr + l.xa_head, &root, 8, err)))
-			goto fail;
-		if (xa_is_node(root))
-			rc = walk_xa(s, &l, d, root, 0, 0, err);
-		else if (root)
-			put(d, 0, root);
+		rc = xa_walk(s, &l.xa, addr, put_entry, d, err);
 	} else if (kdk_err_clear(err), !session_symbol(s, "irq_desc", &addr, err)) {
 		d->store = "irq_desc";
 		if ((rc = kdk_facts_lookup(&s->facts, KDK_KEY_SIZE, "irq_desc", &l.desc_size)) < 0) {

@@ -16,8 +16,6 @@ bool timers_symbol_text(struct session *s, uint64_t addr, char *buf, size_t size
 /* "  <name>\n" or "  <name+offset>\n" for a function address; a bare newline when no symbol holds
  * it. */
 void timers_print_function(struct session *s, uint64_t addr);
-/* jiffies_64 (the linker's `jiffies` is its alias on x86_64, arch/x86/kernel/vmlinux.lds.S). */
-int timers_jiffies(struct session *s, uint64_t *jiffies, struct kdk_err *err);
 
 /* `timer -r`: each CPU of set (nr entries, 1 = shown) with its hrtimer clock bases. */
 int timers_print_hrtimers(struct session *s, const uint8_t *set, uint32_t nr, struct kdk_err *err);

@@ -1,4 +1,4 @@
-# Lab test: kcrash's runq, runq -t, runq -m, runq -T, runq -d, runq -g, irq, irq -s, timer, timer -r, dev (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
+# Lab test: kcrash's runq, runq -t, runq -m, runq -T, runq -d, runq -g, irq, irq -s, timer, timer -r, dev, dev -d/-D (and kmem -s --json) on the cached sysrq fixture of every lab kernel (no
 # guest), with the -dbg vmlinux and from the dump alone (kallsyms + the dump's BTF), against
 # reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-runq.py, drgn-irq.py) reading our -l -d 0 copy with
@@ -16,7 +16,11 @@
 #     autogroup): each TASK_GROUP line's group, its cfs_rq on that CPU, its cgroup's name and
 #     throttling, and each task under the cfs_rq its entity is queued on, as drgn-runq-groups.py
 #     reads them (every fair task with on_rq set, so 7.x's throttled tasks off the tree too);
-#   - 6.1: crash 8.0.2 too: irq, irq -s, timer, timer -r, dev, runq -t, -m and -T print the same text;
+#     dev -d and -D on the diskio fixture (O_DIRECT reads and writes waiting in a disk QEMU
+#     throttles): each disk's gendisk, queue and requests in flight as drgn-dev-disks.py counts them
+#     from the blk-mq tags, reads and writes in flight on vda as the kernel's /sys/block/vda/inflight
+#     had them three seconds before the crash;
+#   - 6.1: crash 8.0.2 too: dev -d and dev -D print the same text; irq, irq -s, timer, timer -r, dev, runq -t, -m and -T print the same text;
 #     runq -d the same CPU lines, and every task crash lists under a CPU is under it in ours;
 #     runq -g the same CPU, CURRENT, root and TASK_GROUP lines in the same order, and every task
 #     line of crash's in ours (crash prints "[no tasks queued]" where its task table lacks them); runq the same run-queue,
@@ -298,6 +302,53 @@ for c in json.load(open(sys.argv[1])):
 			else
 				ok 1 "$release: runq -g $label differs from crash's (expected < , got >)"
 				head -n 10 "$work/runq-g-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			fi
+		done
+		;;
+	esac
+	# dev -d and dev -D on the diskio fixture: O_DIRECT reads and writes waiting in a disk QEMU
+	# throttled to one request a second (make-fixture), drgn's count of the same dump the oracle
+	lab_fixture "$release" diskio > /dev/null || bail "$release: diskio fixture"
+	io_dir=$KDK_CACHE/fixtures/$release/diskio
+	mkdir -p "$work/io"
+	"$KDK_BUILD/dumpsave" -f -l -d 0 "$io_dir/vmcore.elf" "$work/io/oracle.kdump" 2> /dev/null ||
+		bail "$release: dumpsave -l -d 0 the diskio fixture for drgn"
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/io/oracle.kdump" "$vmlinux" "$work/io" dev-disks 2> "$work/io/drgn.err" ||
+		bail "$release: drgn failed on the diskio fixture: $(cat "$work"/io/drgn*.err | tail -n 2)"
+	rm -f "$work/io/oracle.kdump"
+	grep -q '^dio ' "$work/io/drgn-dev-disks.txt" || bail "$release: drgn found no disk in the diskio fixture"
+	# the kernel's own count (/sys/block/vda/inflight) three seconds before the crash
+	read -r sys_reads sys_writes < <(tr -d '\r' < "$io_dir/serial.log" | sed -n 's/^KDK-LAB: diskio: inflight *//p' | tail -n 1)
+	for how in vmlinux bare; do
+		if [ $how = vmlinux ]; then args=("$vmlinux" "$io_dir/vmcore.elf"); label="with the vmlinux"
+		else args=("$io_dir/vmcore.elf"); label="from the dump alone"; fi
+		"$kcrash" "${args[@]}" -c 'dev -d' > "$work/io/dev-d.$how" 2> "$work/io/dev.$how.err" &&
+			"$kcrash" "${args[@]}" -c 'dev -D' > "$work/io/dev-D.$how" 2>> "$work/io/dev.$how.err"
+		ok $? "$release: dev -d and dev -D $label ran on the diskio fixture ($(head -c 200 "$work/io/dev.$how.err"))"
+		awk '!/^MAJOR/ { print "dio", $1, $2, $3, $4, $5, $6, $7 }' "$work/io/dev-d.$how" > "$work/io/dev-d-rows.$how"
+		if diff "$work/io/drgn-dev-disks.txt" "$work/io/dev-d-rows.$how" > "$work/io/dev-d.$how.diff"; then
+			ok 0 "$release: dev -d $label: drgn's disks, gendisks, queues and requests in flight ($(awk '{ printf "%s %s+%s ", $4, $7, $8 }' "$work/io/dev-d-rows.$how"))"
+		else
+			ok 1 "$release: dev -d $label differs from drgn's count (expected < , got >)"
+			head -n 12 "$work/io/dev-d.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		read -r reads writes < <(awk '$4 == "vda" { print $7, $8 }' "$work/io/dev-d-rows.$how")
+		[ "${sys_reads:-0}" -gt 0 ] && [ "${sys_writes:-0}" -gt 0 ] && [ "${reads:-0}" -gt 0 ] && [ "${writes:-0}" -gt 0 ]
+		ok $? "$release: dev -d $label finds reads and writes in flight on vda (${reads:-none} and ${writes:-none}; the kernel counted ${sys_reads:-?} and ${sys_writes:-?} three seconds before the crash)"
+		diff <(head -n 1 "$work/io/dev-d.$how"; awk 'NR > 1 && $5 != 0' "$work/io/dev-d.$how") "$work/io/dev-D.$how" > /dev/null
+		ok $? "$release: dev -D $label lists the disks of dev -d with requests in flight, and only those"
+	done
+	case $release in
+	6.1.*)
+		printf 'dev -d\ndev -D\nquit\n' | timeout 600 crash -s "$vmlinux" "$io_dir/vmcore.elf" 2> "$work/io/crash.err" |
+			grep -v -e '^WARNING: active task .* not found in PID hash$' -e '^$' > "$work/io/crash.out"
+		for how in vmlinux bare; do
+			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
+			if [ -s "$work/io/crash.out" ] && diff "$work/io/crash.out" <(cat "$work/io/dev-d.$how" "$work/io/dev-D.$how") > "$work/io/dev-crash.$how.diff"; then
+				ok 0 "$release: dev -d and dev -D $label print what crash prints ($(wc -l < "$work/io/crash.out") lines)"
+			else
+				ok 1 "$release: dev -d and dev -D $label differ from crash's (expected < , got >)"
+				head -n 10 "$work/io/dev-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
 			fi
 		done
 		;;

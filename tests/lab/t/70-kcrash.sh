@@ -104,7 +104,7 @@ for release in $KDK_LAB_KERNELS; do
 				"whatis __per_cpu_offset" "whatis list_head" "whatis task_struct.pid"
 				"whatis sysrq_handle_crash" "whatis runqueues" "struct -o uts_namespace init_uts_ns"
 				"struct -o task_struct $init")
-			calls=(sys log "$procs_list" "$parents_list" "p nr_threads" "sym sysrq_handle_crash")
+			calls=(sys log "log -T" "$procs_list" "$parents_list" "p nr_threads" "sym sysrq_handle_crash")
 			calls+=("${shorthand_calls[@]}")
 			for fn in $panic_path; do calls+=("dis $fn"); done
 			calls+=("dis -l sysrq_handle_crash" "$(printf '%s\n' "${disopt_args[@]}")" "kmem -i"
@@ -120,7 +120,7 @@ for release in $KDK_LAB_KERNELS; do
 		if [ $legacy = 1 ]; then
 			theirs=$(crash_cmd "$vmlinux" "$dump" "" sys)
 			bad= compared=
-			for f in CPUS RELEASE VERSION MACHINE NODENAME MEMORY PANIC "LOAD AVERAGE" PID COMMAND TASK CPU STATE; do
+			for f in CPUS DATE RELEASE VERSION MACHINE NODENAME MEMORY PANIC "LOAD AVERAGE" PID COMMAND TASK CPU STATE; do
 				# crash names the panic task only when it finds one (not in QEMU's dumps)
 				[ -n "$(field "$theirs" "$f")" ] || continue
 				compared+="${f% *} "
@@ -134,6 +134,10 @@ for release in $KDK_LAB_KERNELS; do
 			ok $? "$name: RELEASE $(field "$ours" RELEASE) equals what the reference reads ($got)"
 			panic=$(grep -ao 'Kernel panic - not syncing: [^]]*' "$fx/serial.log" | head -n 1 | tr -d '\r' | sed 's/ *$//')
 			is "$(field "$ours" PANIC)" "\"$panic\"" "$name: PANIC equals the console's panic line"
+			# DATE: a dump QEMU made has no CRASHTIME; the timekeeper's wall clock, as crash
+			# takes it (tk_core, or 6.17's timekeeper_data[TIMEKEEPER_CORE])
+			xtime=$(drgn_value "$work/oracle.kdump" "$vmlinux" "int((p['tk_core'] if 'tk_core' in p else p['timekeeper_data'][0]).timekeeper.xtime_sec)")
+			is "$(field "$ours" DATE)" "$(TZ=UTC date -d "@${xtime:-0}" '+%a %b %e %H:%M:%S UTC %Y')" "$name: DATE is the timekeeper's wall clock as drgn reads it ($xtime)"
 		fi
 		"$kcrash" "$dump" -c log > "$work/log.ours" 2> "$work/err"
 		if [ $legacy = 1 ]; then
@@ -144,6 +148,21 @@ for release in $KDK_LAB_KERNELS; do
 			/usr/bin/python3 "$LAB_DIR/drgn-log.py" "$work/oracle.kdump" "$vmlinux" > "$work/log.drgn" 2> /dev/null
 			[ -s "$work/log.drgn" ] && cmp -s "$work/log.ours" "$work/log.drgn"
 			ok $? "$name: log equals drgn's printk reader on our kdump copy, $(wc -l < "$work/log.ours") lines (drgn stands in for crash)"
+		fi
+		# log -T: the log's records, each stamped with the boot's second plus its own whole seconds
+		"$kcrash" "$dump" -c 'log -T' > "$work/log-T.ours" 2> "$work/err"
+		ok $? "$name: log -T ran ($(head -c 200 "$work/err"))"
+		if [ $legacy = 1 ]; then
+			crash_cmd "$vmlinux" "$dump" "$opts" "log -T" | sed -n '/^\[[A-Z][a-z][a-z] /,$p' > "$work/log-T.crash"
+			[ -s "$work/log-T.crash" ] && cmp -s "$work/log-T.ours" "$work/log-T.crash"
+			ok $? "$name: log -T equals crash's log -T, $(wc -l < "$work/log-T.ours") lines"
+		else
+			# the same lines as log's with each timestamp a date, the last one's the DATE or a second before
+			last=$(grep '^\[' "$work/log-T.ours" | tail -n 1 | sed 's/^\[\([^]]*\)\].*/\1/')
+			late=$(( $(TZ=UTC date -d "$(field "$ours" DATE | sed 's/ UTC / /')" +%s) - $(TZ=UTC date -d "$(sed 's/ UTC / /' <<< "$last")" +%s) ))
+			diff <(sed 's/^\[[^]]*\] //; s/^ \{20,\}//' "$work/log-T.ours") <(sed 's/^\[ *[0-9]*\.[0-9]*\] //; s/^ \{14,\}//' "$work/log.ours") > /dev/null &&
+				[ "$late" -ge 0 ] && [ "$late" -le 2 ]
+			ok $? "$name: log -T has log's lines, dated; the last $late s before DATE"
 		fi
 		"$kcrash" "$dump" -c ps 2> "$work/err" | sed 's/^>/ /' |
 			awk 'NR > 1 { comm = $NF; gsub(/^\[|\]$/, "", comm); print $1, comm }' > "$work/ps.ours"

@@ -10,7 +10,7 @@
  * Memory at BASE: nr_cpu_ids (u32) at +0, __per_cpu_offset[8] at +0x08, the present, online and
  * active masks at +0x48/+0x50/+0x58, block_class at +0x80, class_kset (a pointer) at +0xc0,
  * disk_type at +0xc8 (tests/fuzz/make-seeds builds a sane machine of this shape). */
-#include "fuzz_common.h"
+#include "fuzz_kcrash_common.h"
 
 #include "disk_io.h"
 #include "session.h"
@@ -18,9 +18,7 @@
 #define BASE 0xffff888000000000ULL
 #define MEM_SIZE 65536
 
-struct fact { enum kdk_layout_kind kind; const char *name; uint64_t value; };
-
-static const struct fact common_facts[] = {
+static const struct fuzz_fact common_facts[] = {
 	{ KDK_KEY_OFFSET, "subsys_private.subsys", 0x00 },
 	{ KDK_KEY_OFFSET, "kset.list", 0x00 },
 	{ KDK_KEY_OFFSET, "kset.kobj", 0x10 },
@@ -63,58 +61,43 @@ static const struct fact common_facts[] = {
 	{ KDK_KEY_SIZE, "sbitmap_word", 0x40 },
 	{ KDK_KEY_OFFSET, "disk_stats.in_flight", 0x10 },
 };
-static const struct fact class_p_facts[] = { { KDK_KEY_OFFSET, "class.p", 0x08 } };
-static const struct fact hctx_table_facts[] = { { KDK_KEY_OFFSET, "request_queue.hctx_table", 0x28 } };
-static const struct fact hw_ctx_facts[] = {
+static const struct fuzz_fact class_p_facts[] = { { KDK_KEY_OFFSET, "class.p", 0x08 } };
+static const struct fuzz_fact hctx_table_facts[] = { { KDK_KEY_OFFSET, "request_queue.hctx_table", 0x28 } };
+static const struct fuzz_fact hw_ctx_facts[] = {
 	{ KDK_KEY_OFFSET, "request_queue.queue_hw_ctx", 0x18 },
 	{ KDK_KEY_OFFSET, "request_queue.nr_hw_queues", 0x20 },
 };
-static const struct fact tags_pointer_facts[] = { { KDK_KEY_SIZE, "blk_mq_tags.bitmap_tags", 8 } };
-static const struct fact tags_embedded_facts[] = { { KDK_KEY_SIZE, "blk_mq_tags.bitmap_tags", 0x40 } };
-static const struct fact bdev_facts[] = {      /* 5.11+ */
+static const struct fuzz_fact tags_pointer_facts[] = { { KDK_KEY_SIZE, "blk_mq_tags.bitmap_tags", 8 } };
+static const struct fuzz_fact tags_embedded_facts[] = { { KDK_KEY_SIZE, "blk_mq_tags.bitmap_tags", 0x40 } };
+static const struct fuzz_fact bdev_facts[] = {      /* 5.11+ */
 	{ KDK_KEY_OFFSET, "block_device.bd_device", 0x20 },
 	{ KDK_KEY_OFFSET, "block_device.bd_stats", 0x10 },
 };
-static const struct fact hd_struct_facts[] = { /* before */
+static const struct fuzz_fact hd_struct_facts[] = { /* before */
 	{ KDK_KEY_OFFSET, "hd_struct.__dev", 0x20 },
 	{ KDK_KEY_OFFSET, "hd_struct.dkstats", 0x10 },
 };
 
 struct fake_facts { unsigned variant; };
 
-static int find(const struct fact *facts, size_t n, enum kdk_layout_kind kind, const char *name,
-		uint64_t *value)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (facts[i].kind == kind && !strcmp(facts[i].name, name)) {
-			*value = facts[i].value;
-			return 0;
-		}
-	return -ENOENT;
-}
-
-#define FIND(table) find(table, sizeof(table) / sizeof(table[0]), kind, name, value)
 static int fake_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, uint64_t *value)
 {
 	const struct fake_facts *f = ctx;
 
-	if (!FIND(common_facts))
+	if (FUZZ_FACT_FOUND(common_facts))
 		return 0;
-	if ((f->variant & 1) && !FIND(class_p_facts))
+	if ((f->variant & 1) && FUZZ_FACT_FOUND(class_p_facts))
 		return 0;
-	if ((f->variant & 2) ? !FIND(hctx_table_facts) : !FIND(hw_ctx_facts))
+	if ((f->variant & 2) ? FUZZ_FACT_FOUND(hctx_table_facts) : FUZZ_FACT_FOUND(hw_ctx_facts))
 		return 0;
-	if ((f->variant & 4) ? !FIND(tags_pointer_facts) : !FIND(tags_embedded_facts))
+	if ((f->variant & 4) ? FUZZ_FACT_FOUND(tags_pointer_facts) : FUZZ_FACT_FOUND(tags_embedded_facts))
 		return 0;
-	if ((f->variant & 8) ? !FIND(hd_struct_facts) : !FIND(bdev_facts))
+	if ((f->variant & 8) ? FUZZ_FACT_FOUND(hd_struct_facts) : FUZZ_FACT_FOUND(bdev_facts))
 		return 0;
 	return -ENOENT;
 }
-#undef FIND
 
-static const struct { const char *name; uint64_t offset; } symbols[] = {
+static const struct fuzz_symbol symbols[] = {
 	{ "nr_cpu_ids", 0x00 }, { "__per_cpu_offset", 0x08 }, { "__cpu_present_mask", 0x48 },
 	{ "__cpu_online_mask", 0x50 }, { "__cpu_active_mask", 0x58 }, { "block_class", 0x80 },
 	{ "class_kset", 0xc0 }, { "disk_type", 0xc8 },
@@ -135,20 +118,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	ff.variant = data[0];
-	memset(mem, 0, sizeof(mem));
-	memcpy(mem, data + 1, size - 1 < sizeof(mem) ? size - 1 : sizeof(mem));
+	fuzz_kcrash_memory(mem, sizeof(mem), data, size);
 
-	memset(&s, 0, sizeof(s));
-	s.out = fuzz_null();
-	s.read_virt = fuzz_mem_read;
-	s.read_ctx = &m;
-	kdk_symtab_init(&s.syms, "the harness");
-	kdk_facts_init(&s.facts);
-	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
-		if (kdk_symtab_add(&s.syms, symbols[i].name, BASE + symbols[i].offset, 'D', &err))
-			abort();
-	if (kdk_symtab_finish(&s.syms, &err) || kdk_facts_add(&s.facts, &source, &err))
-		abort();
+	fuzz_kcrash_session(&s, &m, symbols, sizeof(symbols) / sizeof(symbols[0]), &source);
 	if (!disk_io_load(&s, &table, &err)) {
 		for (i = 0; i < table.len; i++)
 			fprintf(s.out, "%u %s %lld %lld %s\n", table.disk[i].major, table.disk[i].name,

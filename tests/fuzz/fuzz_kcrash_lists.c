@@ -9,7 +9,7 @@
  * Memory at BASE: nr_cpu_ids (u32) at +0, __per_cpu_offset[8] at +0x08, the present, online and
  * active masks at +0x48/+0x50/+0x58, the `modules` list head at +0x60, runqueues (per-CPU) at
  * +0x70, init_task at +0x100 (tests/fuzz/make-seeds builds a sane kernel of this shape). */
-#include "fuzz_common.h"
+#include "fuzz_kcrash_common.h"
 
 #include "commands.h"
 #include "cpus.h"
@@ -20,10 +20,8 @@
 #define BASE 0xffff888000000000ULL
 #define MEM_SIZE 65536
 
-struct fact { enum kdk_layout_kind kind; const char *name; uint64_t value; };
-
 /* Both variants' facts; a variant leaves some out (value ~0). */
-static const struct fact common_facts[] = {
+static const struct fuzz_fact common_facts[] = {
 	{ KDK_KEY_SIZE, "task_struct", 0x100 },
 	{ KDK_KEY_OFFSET, "task_struct.tasks", 0x00 },
 	{ KDK_KEY_OFFSET, "task_struct.pid", 0x10 },
@@ -57,56 +55,41 @@ static const struct fact common_facts[] = {
 	{ KDK_KEY_OFFSET, "mod_kallsyms.strtab", 0x10 },
 	{ KDK_KEY_OFFSET, "mod_kallsyms.typetab", 0x18 },
 };
-static const struct fact module_memory_facts[] = {     /* 6.4+ */
+static const struct fuzz_fact module_memory_facts[] = {     /* 6.4+ */
 	{ KDK_KEY_OFFSET, "module.mem", 0x70 },
 	{ KDK_KEY_OFFSET, "module_memory.base", 0x00 },
 	{ KDK_KEY_OFFSET, "module_memory.size", 0x08 },
 	{ KDK_KEY_SIZE, "module_memory", 0x20 },
 	{ KDK_KEY_NUMBER, "MOD_TEXT", 0 },
 };
-static const struct fact core_layout_facts[] = {       /* before 6.4 */
+static const struct fuzz_fact core_layout_facts[] = {       /* before 6.4 */
 	{ KDK_KEY_OFFSET, "module.core_layout.base", 0x70 },
 	{ KDK_KEY_OFFSET, "module.core_layout.text_size", 0x78 },
 };
-static const struct fact atomic_rss_facts[] = {        /* before 6.2: atomic_long_t count[4] */
+static const struct fuzz_fact atomic_rss_facts[] = {        /* before 6.2: atomic_long_t count[4] */
 	{ KDK_KEY_SIZE, "mm_struct.rss_stat", 32 },
 };
-static const struct fact percpu_rss_facts[] = {        /* 6.2+: struct percpu_counter[4] */
+static const struct fuzz_fact percpu_rss_facts[] = {        /* 6.2+: struct percpu_counter[4] */
 	{ KDK_KEY_SIZE, "mm_struct.rss_stat", 4 * 40 },
 	{ KDK_KEY_OFFSET, "percpu_counter.count", 8 },
 };
 
 struct fake_facts { unsigned variant; };
 
-static int find(const struct fact *facts, size_t n, enum kdk_layout_kind kind, const char *name,
-		uint64_t *value)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (facts[i].kind == kind && !strcmp(facts[i].name, name)) {
-			*value = facts[i].value;
-			return 0;
-		}
-	return -ENOENT;
-}
-
-#define FIND(table) find(table, sizeof(table) / sizeof(table[0]), kind, name, value)
 static int fake_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, uint64_t *value)
 {
 	const struct fake_facts *f = ctx;
 
-	if (!FIND(common_facts))
+	if (FUZZ_FACT_FOUND(common_facts))
 		return 0;
-	if (!(f->variant & 1) ? !FIND(module_memory_facts) : !FIND(core_layout_facts))
+	if (!(f->variant & 1) ? FUZZ_FACT_FOUND(module_memory_facts) : FUZZ_FACT_FOUND(core_layout_facts))
 		return 0;
-	if (!(f->variant & 2) ? !FIND(atomic_rss_facts) : !FIND(percpu_rss_facts))
+	if (!(f->variant & 2) ? FUZZ_FACT_FOUND(atomic_rss_facts) : FUZZ_FACT_FOUND(percpu_rss_facts))
 		return 0;
 	return -ENOENT;
 }
-#undef FIND
 
-static const struct { const char *name; uint64_t offset; } symbols[] = {
+static const struct fuzz_symbol symbols[] = {
 	{ "nr_cpu_ids", 0x00 }, { "__per_cpu_offset", 0x08 }, { "__cpu_present_mask", 0x48 },
 	{ "__cpu_online_mask", 0x50 }, { "__cpu_active_mask", 0x58 }, { "modules", 0x60 },
 	{ "runqueues", 0x70 }, { "init_task", 0x100 },
@@ -134,20 +117,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	ff.variant = data[0];
-	memset(mem, 0, sizeof(mem));
-	memcpy(mem, data + 1, size - 1 < sizeof(mem) ? size - 1 : sizeof(mem));
+	fuzz_kcrash_memory(mem, sizeof(mem), data, size);
 
-	memset(&s, 0, sizeof(s));
-	s.out = fuzz_null();
-	s.read_virt = fuzz_mem_read;
-	s.read_ctx = &m;
-	kdk_symtab_init(&s.syms, "the harness");
-	kdk_facts_init(&s.facts);
-	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
-		if (kdk_symtab_add(&s.syms, symbols[i].name, BASE + symbols[i].offset, 'D', &err))
-			abort();
-	if (kdk_symtab_finish(&s.syms, &err) || kdk_facts_add(&s.facts, &source, &err))
-		abort();
+	fuzz_kcrash_session(&s, &m, symbols, sizeof(symbols) / sizeof(symbols[0]), &source);
 	/* What session_kstructs does after reading a dump's BTF. */
 	if (kstructs_load(&s.ks, &s.facts, &err) ||
 	    kdk_facts_lookup(&s.facts, KDK_KEY_SIZE, "task_struct", &s.task_size))

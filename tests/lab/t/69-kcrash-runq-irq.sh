@@ -70,19 +70,27 @@ irq_rows() { awk '/^ IRQ / { next }
 	$2 != "(unused)" { line = $1 " " $2 " " ($3 == "(unused)" ? "(unused)" : $3 " " $4) }
 	END { if (line != "") print line }'; }
 
+# fixture_oracle RELEASE CLASS DIR SCRIPT… — the cached CLASS fixture of RELEASE, and drgn's
+# tests/lab/drgn-SCRIPT.py run into DIR on one program (the vmlinux's debug info read once) over
+# our -l -d 0 copy of it (drgn 0.0.22 cannot read QEMU's ELF of every kernel), the copy removed.
+fixture_oracle() {
+	local release=$1 class=$2 dir=$3; shift 3
+	lab_fixture "$release" "$class" > /dev/null || bail "$release: $class fixture"
+	mkdir -p "$dir"
+	"$KDK_BUILD/dumpsave" -f -l -d 0 "$KDK_CACHE/fixtures/$release/$class/vmcore.elf" "$dir/oracle.kdump" 2> /dev/null ||
+		bail "$release: dumpsave -l -d 0 the $class fixture for drgn"
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$dir/oracle.kdump" "$(lab_kernel_dir "$release")/vmlinux" "$dir" "$@" 2> "$dir/drgn.err" ||
+		bail "$release: drgn failed on the $class fixture: $(cat "$dir"/drgn*.err | tail -n 2)"
+	rm -f "$dir/oracle.kdump"
+}
+
 for release in $KDK_LAB_KERNELS; do
 	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
 	vmlinux=$(lab_kernel_dir "$release")/vmlinux
-	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
 	dump=$KDK_CACHE/fixtures/$release/sysrq/vmcore.elf
 	work=$(lab_run_dir "kcrash-runq-$release")
 	TAP_KEEP_DIRS=("$work")
-	# drgn 0.0.22 cannot read QEMU's ELF of every kernel: our -l -d 0 copy
-	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null ||
-		bail "$release: dumpsave -l -d 0 the fixture for drgn"
-	# the four oracle scripts on one drgn program: the vmlinux's debug info read once
-	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" runq irq timer hrtimer dev runq-times runq-on-rq 2> "$work/drgn.err" ||
-		bail "$release: drgn failed: $(cat "$work"/drgn*.err | tail -n 2)"
+	fixture_oracle "$release" sysrq "$work" runq irq timer hrtimer dev runq-times runq-on-rq
 	[ -s "$work/drgn-irq.txt" ] || bail "$release: drgn found no IRQ descriptor"
 	[ -s "$work/drgn-timer.txt" ] || bail "$release: drgn found no pending timer"
 	[ -s "$work/drgn-hrtimer.txt" ] || bail "$release: drgn found no queued hrtimer"
@@ -192,14 +200,8 @@ for c in json.load(open(sys.argv[1])):
 	[ -s "$work/kmem-text.rows" ] && diff "$work/kmem-text.rows" "$work/kmem-json.rows" > /dev/null
 	ok $? "$release: kmem -s --json holds the text's $(wc -l < "$work/kmem-text.rows") caches, value for value"
 	# runq -g on the taskgroups fixture, drgn's reading of the same dump as the oracle
-	lab_fixture "$release" taskgroups > /dev/null || bail "$release: taskgroups fixture"
 	tg_dump=$KDK_CACHE/fixtures/$release/taskgroups/vmcore.elf
-	mkdir -p "$work/tg"
-	"$KDK_BUILD/dumpsave" -f -l -d 0 "$tg_dump" "$work/tg/oracle.kdump" 2> /dev/null ||
-		bail "$release: dumpsave -l -d 0 the taskgroups fixture for drgn"
-	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/tg/oracle.kdump" "$vmlinux" "$work/tg" runq-groups 2> "$work/tg/drgn.err" ||
-		bail "$release: drgn failed on the taskgroups fixture: $(cat "$work"/tg/drgn*.err | tail -n 2)"
-	rm -f "$work/tg/oracle.kdump"
+	fixture_oracle "$release" taskgroups "$work/tg" runq-groups
 	grep -q '^task ' "$work/tg/drgn-runq-groups.txt" || bail "$release: drgn found no queued fair task in the taskgroups fixture"
 	for how in vmlinux bare; do
 		if [ $how = vmlinux ]; then args=("$vmlinux" "$tg_dump"); label="with the vmlinux"
@@ -308,14 +310,8 @@ for c in json.load(open(sys.argv[1])):
 	esac
 	# dev -d and dev -D on the diskio fixture: O_DIRECT reads and writes waiting in a disk QEMU
 	# throttled to one request a second (make-fixture), drgn's count of the same dump the oracle
-	lab_fixture "$release" diskio > /dev/null || bail "$release: diskio fixture"
 	io_dir=$KDK_CACHE/fixtures/$release/diskio
-	mkdir -p "$work/io"
-	"$KDK_BUILD/dumpsave" -f -l -d 0 "$io_dir/vmcore.elf" "$work/io/oracle.kdump" 2> /dev/null ||
-		bail "$release: dumpsave -l -d 0 the diskio fixture for drgn"
-	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/io/oracle.kdump" "$vmlinux" "$work/io" dev-disks 2> "$work/io/drgn.err" ||
-		bail "$release: drgn failed on the diskio fixture: $(cat "$work"/io/drgn*.err | tail -n 2)"
-	rm -f "$work/io/oracle.kdump"
+	fixture_oracle "$release" diskio "$work/io" dev-disks
 	grep -q '^dio ' "$work/io/drgn-dev-disks.txt" || bail "$release: drgn found no disk in the diskio fixture"
 	# the kernel's own count (/sys/block/vda/inflight) three seconds before the crash
 	read -r sys_reads sys_writes < <(tr -d '\r' < "$io_dir/serial.log" | sed -n 's/^KDK-LAB: diskio: inflight *//p' | tail -n 1)
@@ -353,6 +349,5 @@ for c in json.load(open(sys.argv[1])):
 		done
 		;;
 	esac
-	rm -f "$work/oracle.kdump"
 done
 done_testing

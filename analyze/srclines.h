@@ -26,9 +26,9 @@ struct source_lines {
 /* ENOENT naming `who` when the session has no vmlinux or the vmlinux has no DWARF. */
 int srclines_open(struct session *s, struct source_lines *l, const char *who, struct kdk_err *err);
 void srclines_close(struct source_lines *l);
-/* "FILE: LINE" of addr as binutils' addr2line names it (the last statement row at or below it;
- * bt -l, sym -l, triage), false when the DWARF has none (a module's address, an address without
- * line rows). */
+/* "FILE: LINE" of addr as binutils' addr2line names it (the last row at the greatest address at
+ * or below it, a statement start or not; bt -l, sym -l, triage), false when the DWARF has none (a
+ * module's address, an address without line rows). */
 bool srclines_find(struct source_lines *l, uint64_t addr, char *buf, size_t size);
 /* The same as gdb, and so crash's dis -l, names it: the last row at or below it as gdb records
  * the line program (srclines.c). */

@@ -176,6 +176,40 @@ static int add_threads(struct session *s, const struct kstructs *ks, struct kdk_
 	return 0;
 }
 
+/* The process list read from its end (list_head.prev, include/linux/list.h: next, then prev),
+ * after the forward walk stopped at broken (a damaged page in the chain): the processes behind
+ * it are still there, linked both ways. Stops at broken, at the head, at a loop or at the next
+ * unreadable link (said). */
+static int add_backwards(struct session *s, const struct kstructs *ks, struct kdk_array *tasks,
+			 uint64_t head, uint64_t broken, unsigned char *buf, struct kdk_err *err)
+{
+	struct list_guard guard;
+	uint64_t node;
+	int rc;
+
+	if (read_u64(s, head + 8, &node, err)) {
+		fprintf(stderr, "kcrash: init_task.tasks.prev: %s: the rest left out\n", err->msg);
+		kdk_err_clear(err);
+		return 0;
+	}
+	list_guard_init(&guard, head);
+	while (node != head && node != broken) {
+		if (list_guard_loops(&guard, node)) {
+			fprintf(stderr, "kcrash: init_task.tasks loops backwards at 0x%llx: the rest left out\n",
+				(unsigned long long)node);
+			return 0;
+		}
+		if ((rc = add_threads(s, ks, tasks, node - ks->task_tasks, buf, err)))
+			return rc;
+		if (read_u64(s, node + 8, &node, err)) {
+			fprintf(stderr, "kcrash: init_task.tasks backwards: %s: the rest left out\n", err->msg);
+			kdk_err_clear(err);
+			return 0;
+		}
+	}
+	return 0;
+}
+
 int tasks_describe(struct session *s, uint64_t task, struct task_info *t, struct kdk_err *err)
 {
 	const struct kstructs *ks = session_kstructs(s, err);
@@ -203,7 +237,7 @@ static int by_pid(const void *a, const void *b)
 int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *err)
 {
 	const struct kstructs *ks = session_kstructs(s, err);
-	uint64_t init_task, head, node, rq, task;
+	uint64_t init_task, head, node, at, rq, task;
 	unsigned char *buf = NULL;
 	uint32_t cpus, cpu;
 	struct list_guard guard;
@@ -252,9 +286,12 @@ int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *er
 		}
 		if ((rc = add_threads(s, ks, tasks, node - ks->task_tasks, buf, err)))
 			goto out;
-		if (read_u64(s, node, &node, err)) {
-			fprintf(stderr, "kcrash: init_task.tasks: %s: the rest left out\n", err->msg);
+		at = node;
+		if (read_u64(s, at, &node, err)) {
+			fprintf(stderr, "kcrash: init_task.tasks: %s: the rest read backwards\n", err->msg);
 			kdk_err_clear(err);
+			if ((rc = add_backwards(s, ks, tasks, head, at, buf, err)))
+				goto out;
 			break;
 		}
 	}

@@ -86,8 +86,9 @@ table = {
     "nmi": ("NMI", "unknown_nmi_error", ""),
 }
 # Fixtures made for other tests that crash the way a class above does (t/69's taskgroups: busy
-# tasks in cgroups, then sysrq): the same class, and the same problem.
-same_as = {"taskgroups": "sysrq"}
+# tasks in cgroups, then sysrq; its diskio: I/O held in flight, then sysrq): the same class, and
+# the same problem.
+same_as = {"taskgroups": "sysrq", "diskio": "sysrq"}
 expect = [[path, same_as.get(made_as, made_as), serial] for path, made_as, serial in expect]
 def check(good, what):
     print("%d\t%s" % (0 if good else 1, what))

@@ -165,16 +165,16 @@ static int block_subsys(struct session *s, const struct disk_layout *l, uint64_t
 	return kdk_err_set(err, ENOENT, "block_class is not on class_kset's list");
 }
 
-/* A request in tags->rqs[bitnr]: counted when it is this queue's and in flight. */
-static void count_request(struct counting *c, uint64_t tags, uint64_t bitnr)
+/* A request in rqs[bitnr] (the tags' request array): counted when it is this queue's and in
+ * flight. */
+static void count_request(struct counting *c, uint64_t rqs, uint64_t bitnr)
 {
 	const struct disk_layout *l = c->l;
 	struct kdk_err ignored = { 0 };
-	uint64_t rqs, rq, q;
+	uint64_t rq, q;
 	uint32_t state, flags;
 
-	if (session_read(c->s, tags + l->tags_rqs, &rqs, 8, &ignored) ||
-	    session_read(c->s, rqs + 8 * bitnr, &rq, 8, &ignored) || !(rq >> 63) ||
+	if (session_read(c->s, rqs + 8 * bitnr, &rq, 8, &ignored) || !(rq >> 63) ||
 	    session_read(c->s, rq + l->rq_q, &q, 8, &ignored) ||
 	    session_read(c->s, rq + l->rq_state, &state, 4, &ignored) ||
 	    session_read(c->s, rq + l->rq_cmd_flags, &flags, 4, &ignored))
@@ -190,7 +190,7 @@ static void count_request(struct counting *c, uint64_t tags, uint64_t bitnr)
 
 /* Every allocated tag of one sbitmap_queue; reserved tags are numbered from 0, the others after
  * them. */
-static int count_sbitmap(struct counting *c, uint64_t tags, uint64_t sbq, uint32_t first_tag,
+static int count_sbitmap(struct counting *c, uint64_t rqs, uint64_t sbq, uint32_t first_tag,
 			 struct kdk_err *err)
 {
 	const struct disk_layout *l = c->l;
@@ -223,7 +223,7 @@ static int count_sbitmap(struct counting *c, uint64_t tags, uint64_t sbq, uint32
 			word &= (1ULL << bits) - 1;
 		for (nr = 0; word; nr++, word >>= 1)
 			if (word & 1)
-				count_request(c, tags, first_tag + (index << shift) + nr);
+				count_request(c, rqs, first_tag + (index << shift) + nr);
 	}
 	return 0;
 }
@@ -232,23 +232,24 @@ static int count_hctx(struct counting *c, uint64_t hctx, struct kdk_err *err)
 {
 	const struct disk_layout *l = c->l;
 	bool pointers = l->tags_bitmap_size == 8;
-	uint64_t tags, sbq;
+	uint64_t tags, rqs, sbq;
 	uint32_t reserved;
 	int rc;
 
 	if ((rc = session_read(c->s, hctx + l->hctx_tags, &tags, 8, err)) ||
-	    (rc = session_read(c->s, tags + l->tags_nr_reserved, &reserved, 4, err)))
+	    (rc = session_read(c->s, tags + l->tags_nr_reserved, &reserved, 4, err)) ||
+	    (rc = session_read(c->s, tags + l->tags_rqs, &rqs, 8, err)))
 		return rc;
 	if (reserved) {
 		sbq = tags + l->tags_breserved;
 		if ((pointers && (rc = session_read(c->s, sbq, &sbq, 8, err))) ||
-		    (rc = count_sbitmap(c, tags, sbq, 0, err)))
+		    (rc = count_sbitmap(c, rqs, sbq, 0, err)))
 			return rc;
 	}
 	sbq = tags + l->tags_bitmap;
 	if (pointers && (rc = session_read(c->s, sbq, &sbq, 8, err)))
 		return rc;
-	return count_sbitmap(c, tags, sbq, reserved, err);
+	return count_sbitmap(c, rqs, sbq, reserved, err);
 }
 
 static int count_hctx_entry(void *ctx, uint64_t index, uint64_t hctx, struct kdk_err *err)

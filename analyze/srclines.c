@@ -214,36 +214,15 @@ static Dwarf_Line *gdb_line(struct source_lines *l, Dwarf_Die *cu, uint64_t addr
 }
 
 /* The line an address belongs to as binutils' addr2line (and the kernel's own
- * decode_stacktrace.sh) reads it: of the rows of the CU's line table at the greatest address at
- * or below it, the last one — is_stmt or not (binutils keeps only the last row at an address);
- * none where that is an end-of-sequence row. */
+ * decode_stacktrace.sh) reads it: of the rows at the greatest address at or below it, the last
+ * one, a statement start or not — libdw's dwarf_getsrc_die; none where that is an
+ * end-of-sequence row. */
 static Dwarf_Line *statement_line(Dwarf_Die *cu, uint64_t addr)
 {
-	Dwarf_Lines *table;
-	Dwarf_Line *best = NULL;
-	Dwarf_Addr best_addr = 0;
-	bool have = false;
-	size_t n, i;
+	Dwarf_Line *line = dwarf_getsrc_die(cu, addr);
+	bool end;
 
-	if (dwarf_getsrclines(cu, &table, &n))
-		return NULL;
-	for (i = 0; i < n; i++) {
-		Dwarf_Line *line = dwarf_onesrcline(table, i);
-		Dwarf_Addr a;
-		bool end;
-
-		if (!line || dwarf_lineaddr(line, &a) || a > addr || dwarf_lineendsequence(line, &end))
-			continue;
-		if (have && a < best_addr)
-			continue;
-		if (!have || a > best_addr)
-			best = NULL;
-		have = true;
-		best_addr = a;
-		if (!end)
-			best = line;
-	}
-	return best;
+	return line && !dwarf_lineendsequence(line, &end) && !end ? line : NULL;
 }
 
 static bool format_line(Dwarf_Die *cu, Dwarf_Line *line, char *buf, size_t size)

@@ -23,6 +23,8 @@ static void relocate(struct kdk_symtab *tab, uint64_t offset)
 			syms[i].addr += offset;
 }
 
+static void learn_direct_map(struct session *s);
+
 static int load_symbols(struct session *s, struct kdk_err *err)
 {
 	const char *offset_text = kdk_vmcoreinfo_string(&s->vi, "KERNELOFFSET");
@@ -80,7 +82,34 @@ int session_open(struct session *s, const char *symbols, const char *dump, struc
 	s->have_kmem = true;
 	s->read_virt = kdk_kmem_read;
 	s->read_ctx = &s->kmem;
-	return load_symbols(s, err);
+	if ((rc = load_symbols(s, err)))
+		return rc;
+	learn_direct_map(s);
+	return 0;
+}
+
+/* The direct map by arithmetic from here on (lib/kdk_kmem): a damaged page-table page then
+ * hides nothing reached through the direct map (tasks, slabs, files). The page tables stay the
+ * way when the base cannot be had; a page_offset_base that disagrees with them is said. */
+static void learn_direct_map(struct session *s)
+{
+	const struct kdk_ksym *var = kdk_symtab_by_name(&s->syms, "page_offset_base");
+	struct kdk_err err = { 0 };
+
+	if (kdk_kmem_set_direct_map(&s->kmem, var ? var->addr : 0, &err) < 0 && var)
+		fprintf(stderr, "kcrash: the direct map is read through the page tables: %s\n", err.msg);
+}
+
+int session_direct_map(struct session *s, uint64_t *base, struct kdk_err *err)
+{
+	uint64_t var;
+	int rc;
+
+	if (s->have_kmem && !kdk_kmem_direct_map(&s->kmem, base))
+		return 0;
+	if ((rc = session_symbol(s, "page_offset_base", &var, err)))
+		return rc;
+	return session_read(s, var, base, sizeof(*base), err);
 }
 
 const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err)

@@ -53,6 +53,8 @@ void session_close(struct session *s);
 int session_read(struct session *s, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err);
 /* A symbol's address: the symbol table, else VMCOREINFO's SYMBOL(name). */
 int session_symbol(struct session *s, const char *name, uint64_t *addr, struct kdk_err *err);
+/* The direct map's base (page_offset_base): the one kmem translates by, else the variable read. */
+int session_direct_map(struct session *s, uint64_t *base, struct kdk_err *err);
 /* The structure offsets (BTF from the vmlinux given, else from the dump), or NULL with err. */
 const struct kstructs *session_kstructs(struct session *s, struct kdk_err *err);
 

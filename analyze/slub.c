@@ -382,7 +382,7 @@ int slub_find(struct session *s, const struct kdk_array *caches, uint64_t page_a
 {
 	struct layout l;
 	uint64_t cache_addr, freelist, count, base, page_size, head = page_addr, word, head_pfn;
-	uint64_t *list = NULL, pob, compound_off, cpu_addr, pcpu, v;
+	uint64_t *list = NULL, compound_off, cpu_addr, pcpu, v;
 	uint32_t i;
 	size_t k;
 	int rc;
@@ -420,7 +420,7 @@ int slub_find(struct session *s, const struct kdk_array *caches, uint64_t page_a
 		return 0;
 	*found = true;
 	w->slab = head;
-	if ((rc = session_symbol(s, "page_offset_base", &pob, err)) || (rc = read_u64(s, pob, &base, err)))
+	if ((rc = session_direct_map(s, &base, err)))
 		return rc;
 	w->memory = base + (head_pfn << 12);
 	if ((rc = slab_counts(s, &l, head, &w->inuse, &w->objects, &freelist, err)))

@@ -66,6 +66,31 @@ int kdk_kmem_read(void *kmem, uint64_t vaddr, void *buf, size_t len, struct kdk_
 	return kdk_x86_64_read_virt(km->vtop, vaddr, buf, len, err);
 }
 
+int kdk_kmem_set_direct_map(struct kdk_kmem *km, uint64_t var_addr, struct kdk_err *err)
+{
+	struct kdk_x86_64_vtop *vt = km->vtop;
+	uint64_t base = 0;
+	int rc;
+
+	if (var_addr) {
+		if ((rc = kdk_x86_64_read_virt(vt, var_addr, &base, sizeof(base), err)) < 0)
+			return kdk_err_prefix(err, "page_offset_base: ");
+	} else if ((rc = kdk_x86_64_vtop_find_direct_map(vt, &base, err)) < 0) {
+		return rc;
+	}
+	return kdk_x86_64_vtop_set_direct_map(vt, base, km->dump->max_pfn * km->dump->page_size, err);
+}
+
+int kdk_kmem_direct_map(const struct kdk_kmem *km, uint64_t *base)
+{
+	const struct kdk_x86_64_vtop *vt = km->vtop;
+
+	if (!vt || !vt->direct_map_size)
+		return -ENOENT;
+	*base = vt->direct_map_base;
+	return 0;
+}
+
 int kdk_kmem_kernel_image(struct kdk_kmem *km, uint64_t *start, uint64_t *end, struct kdk_err *err)
 {
 	return kdk_x86_64_kernel_image(km->vtop, start, end, err);

@@ -29,6 +29,15 @@ int kdk_kmem_init(struct kdk_kmem *km, struct kdk_dump *dump, kdk_layout_lookup_
 /* kdk_read_virt_fn over a struct kdk_kmem (pass the kmem as ctx). */
 int kdk_kmem_read(void *kmem, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err);
 
+/* From now on translate the direct map by arithmetic, as __pa() does (kdk_x86_64_vtop_set_direct_map):
+ * its base read from the page_offset_base variable at var_addr (kernels that randomize it), or
+ * with var_addr 0 the fixed base the page tables confirm. The map covers the physical memory the
+ * dump describes. An error leaves every translation to the page tables. */
+int kdk_kmem_set_direct_map(struct kdk_kmem *km, uint64_t var_addr, struct kdk_err *err);
+
+/* The direct map's base once kdk_kmem_set_direct_map has set it: 0, or -ENOENT. */
+int kdk_kmem_direct_map(const struct kdk_kmem *km, uint64_t *base);
+
 /* The kernel image's physical extent (kdk_x86_64_kernel_image). */
 int kdk_kmem_kernel_image(struct kdk_kmem *km, uint64_t *start, uint64_t *end, struct kdk_err *err);
 void kdk_kmem_free(struct kdk_kmem *km);

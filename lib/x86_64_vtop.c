@@ -1,5 +1,6 @@
 /* x86_64_vtop.c — kernel virtual address translation for x86_64 dumps: the kernel-text
- * shortcut through phys_base, and a 4/5-level page-table walk with one cached table per level. */
+ * shortcut through phys_base, the direct map's through page_offset_base, and a 4/5-level
+ * page-table walk with one cached table per level. */
 #include "x86_64_vtop.h"
 
 #include <errno.h>
@@ -11,6 +12,13 @@
 #define ENTRY_LARGE 0x80ULL          /* PS: a 1 GiB (PUD) or 2 MiB (PMD) page */
 #define ENTRY_ADDR_MASK 0x000ffffffffff000ULL
 #define DEFAULT_KERNEL_IMAGE_SIZE (1ULL << 30)
+#define PUD_SIZE (1ULL << 30)
+#define KERNEL_HALF 0xff00000000000000ULL /* the lowest kernel address with 5-level paging */
+
+/* The direct map's fixed base where the kernel does not randomize it (page_64_types.h'
+ * __PAGE_OFFSET_BASE_L4/_L5), newest first: 4.20 moved both by 512 GiB (the LDT remap). */
+static const uint64_t fixed_direct_map_l4[] = { 0xffff888000000000ULL, 0xffff880000000000ULL };
+static const uint64_t fixed_direct_map_l5[] = { 0xff11000000000000ULL, 0xff10000000000000ULL };
 
 static const char *const level_names[] = { "PTE", "PMD", "PUD", "P4D", "PML5" };
 
@@ -80,7 +88,59 @@ int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,
 		*paddr = vaddr - KDK_X86_64_START_KERNEL_MAP + vt->paging.phys_base;
 		return 0;
 	}
+	/* The direct map is linear by definition (__pa): a page the kernel unmapped from it
+	 * (DEBUG_PAGEALLOC, secretmem) still holds what the dump saved of it. */
+	if (vt->direct_map_size && vaddr >= vt->direct_map_base &&
+	    vaddr - vt->direct_map_base < vt->direct_map_size) {
+		*paddr = vaddr - vt->direct_map_base;
+		return 0;
+	}
 	return walk(vt, vaddr, paddr, err);
+}
+
+/* 1 when base's translation of the top page table's own direct-map address is that table,
+ * 0 when the tables map it elsewhere, -1 when they cannot say (not mapped, unreadable). */
+static int tables_agree(struct kdk_x86_64_vtop *vt, uint64_t base)
+{
+	struct kdk_err ignored = { 0 };
+	uint64_t paddr;
+
+	if (walk(vt, base + vt->top_pgt_paddr, &paddr, &ignored) < 0)
+		return -1;
+	return paddr == vt->top_pgt_paddr;
+}
+
+int kdk_x86_64_vtop_set_direct_map(struct kdk_x86_64_vtop *vt, uint64_t base, uint64_t size,
+				   struct kdk_err *err)
+{
+	if (base < KERNEL_HALF || base % PUD_SIZE || base + size < base ||
+	    (base < KDK_X86_64_START_KERNEL_MAP && base + size > KDK_X86_64_START_KERNEL_MAP))
+		return kdk_err_set(err, EINVAL, "0x%llx is no direct-map base (a kernel-half address "
+						"aligned to 1 GiB)", (unsigned long long)base);
+	if (tables_agree(vt, base) == 0)
+		return kdk_err_set(err, EINVAL, "the page tables do not map 0x%llx + 0x%llx to 0x%llx: "
+						"0x%llx is not the direct map's base",
+				   (unsigned long long)base, (unsigned long long)vt->top_pgt_paddr,
+				   (unsigned long long)vt->top_pgt_paddr, (unsigned long long)base);
+	vt->direct_map_base = base;
+	vt->direct_map_size = size;
+	return 0;
+}
+
+int kdk_x86_64_vtop_find_direct_map(struct kdk_x86_64_vtop *vt, uint64_t *base, struct kdk_err *err)
+{
+	const uint64_t *bases = vt->paging.levels == 5 ? fixed_direct_map_l5 : fixed_direct_map_l4;
+	size_t count = vt->paging.levels == 5 ? sizeof(fixed_direct_map_l5) / sizeof(*bases)
+					      : sizeof(fixed_direct_map_l4) / sizeof(*bases);
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (tables_agree(vt, bases[i]) == 1) {
+			*base = bases[i];
+			return 0;
+		}
+	return kdk_err_set(err, ENOENT, "the page tables map none of the kernel's fixed direct-map "
+					"bases to memory");
 }
 
 int kdk_x86_64_vtop_init(struct kdk_x86_64_vtop *vt, struct kdk_dump *dump,

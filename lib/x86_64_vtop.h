@@ -1,5 +1,6 @@
 /* x86_64_vtop.h — kernel virtual → physical addresses in a dump: the kernel-text mapping
- * (phys_base) directly, everything else (direct map, vmemmap, vmalloc, modules) by walking
+ * (phys_base) and, once its base is known, the direct map (page_offset_base) by arithmetic,
+ * as the kernel's own __pa() does; everything else (vmemmap, vmalloc, modules) by walking
  * the kernel's 4- or 5-level page tables read from the dump. */
 #ifndef KDK_X86_64_VTOP_H
 #define KDK_X86_64_VTOP_H
@@ -31,6 +32,8 @@ struct kdk_x86_64_vtop {
 	struct kdk_x86_64_paging paging;
 	uint64_t top_pgt_paddr;
 	struct kdk_vtop_table_cache cache[5]; /* index = level - 1 (0: PTE … 4: PML5) */
+	uint64_t direct_map_base;    /* page_offset_base; direct_map_size 0 until it is known */
+	uint64_t direct_map_size;    /* bytes of physical memory the dump describes */
 };
 
 /* Prepare translation for dump; checks that the top page table is readable. */
@@ -41,7 +44,6 @@ int kdk_x86_64_vtop_init(struct kdk_x86_64_vtop *vt, struct kdk_dump *dump,
 int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,
 		    struct kdk_err *err);
 
-/* Read len bytes of kernel virtual memory, page by page. */
 /* The physical extent [*start, *end) of the kernel image as its own page tables map it: the
  * 2 MiB kernel-map entries whose page is the image's linear one (vaddr - __START_KERNEL_map +
  * phys_base); the kernel clears the others (cleanup_highmap), so this is _text.._end rounded
@@ -49,6 +51,21 @@ int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,
 int kdk_x86_64_kernel_image(struct kdk_x86_64_vtop *vt, uint64_t *start, uint64_t *end,
 			    struct kdk_err *err);
 
+/* Translate the direct map [base, base + size) as paddr = vaddr - base from now on, without the
+ * page tables: a damaged page-table page then hides no task, slab or file reached through it.
+ * base must be a kernel-half address aligned to 1 GiB (the kernel places the direct map at
+ * PUD granularity, randomized or not), and where the page tables still map the top page table's
+ * own direct-map address, they must agree; -EINVAL, nothing changed, otherwise. */
+int kdk_x86_64_vtop_set_direct_map(struct kdk_x86_64_vtop *vt, uint64_t base, uint64_t size,
+				   struct kdk_err *err);
+
+/* Where the page tables say the direct map starts when no page_offset_base variable exists
+ * (kernels without CONFIG_RANDOMIZE_MEMORY): the first of the kernel's fixed bases for this
+ * paging depth whose translation of the top page table's direct-map address is that table.
+ * -ENOENT when none agrees (or the tables are too damaged to tell). */
+int kdk_x86_64_vtop_find_direct_map(struct kdk_x86_64_vtop *vt, uint64_t *base, struct kdk_err *err);
+
+/* Read len bytes of kernel virtual memory, page by page. */
 int kdk_x86_64_read_virt(struct kdk_x86_64_vtop *vt, uint64_t vaddr, void *buf, size_t len,
 			 struct kdk_err *err);
 

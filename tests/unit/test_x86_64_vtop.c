@@ -1,6 +1,7 @@
 /* test_x86_64_vtop.c — kernel address translation on hand-built page tables in a fake dump:
  * 4- and 5-level walks, 1 GiB and 2 MiB pages, the kernel-text shortcut with a negative
- * phys_base, an unmapped address reported with its level, and the kernel image's extent. */
+ * phys_base, an unmapped address reported with its level, the kernel image's extent, and the
+ * direct map by arithmetic once its base is set (or found among the fixed bases). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -153,6 +154,73 @@ static void kernel_image_extent_from_its_entries(void **state)
 	assert_int_equal(end, 0x600000);
 }
 
+/* Once set, the direct map needs no page tables: a cleared PUD entry hides nothing below it. */
+static void direct_map_by_arithmetic(void **state)
+{
+	static struct kdk_x86_64_vtop vt;
+	const uint64_t direct = 0xff11000000000000ULL, pud = 0x102000;
+	struct kdk_err err = { 0 };
+	uint64_t paddr = 0;
+	(void)state;
+
+	init(&vt, 4);
+	/* the 1 GiB page of physical 0 goes; the tables can no longer say, so the base is taken */
+	set_entry(pud, (direct >> 30) & 511, 0);
+	assert_int_equal(kdk_x86_64_vtop(&vt, direct + 0x2345678, &paddr, &err), -EFAULT);
+	assert_int_equal(kdk_x86_64_vtop_set_direct_map(&vt, direct, MEM_PAGES * 4096ULL, &err), 0);
+	assert_int_equal(kdk_x86_64_vtop(&vt, direct + 0x2345678, &paddr, &err), 0);
+	assert_int_equal(paddr, 0x2345678);
+	/* beyond the memory the dump describes: the page tables again (2 MiB page at 0x200000) */
+	assert_int_equal(kdk_x86_64_vtop(&vt, direct + (1ULL << 30) + 0x1234, &paddr, &err), 0);
+	assert_int_equal(paddr, 0x201234);
+	/* the text mapping is unchanged */
+	assert_int_equal(kdk_x86_64_vtop(&vt, TEXT_MAP + 0x1234567, &paddr, &err), 0);
+	assert_int_equal(paddr, 0x234567);
+}
+
+/* A base the page tables contradict, or no 1 GiB-aligned kernel address, is refused; the
+ * translation stays the page tables'. */
+static void direct_map_base_checked(void **state)
+{
+	static struct kdk_x86_64_vtop vt;
+	const uint64_t direct = 0xff11000000000000ULL;
+	struct kdk_err err = { 0 };
+	uint64_t paddr = 0;
+	(void)state;
+
+	init(&vt, 4);
+	/* direct + 1 GiB + the top table's address is mapped by the 2 MiB page at 0x200000 */
+	assert_int_equal(kdk_x86_64_vtop_set_direct_map(&vt, direct + (1ULL << 30), 1ULL << 30, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "do not map"));
+	assert_int_equal(kdk_x86_64_vtop_set_direct_map(&vt, direct + 0x200000, 1ULL << 30, &err),
+			 -EINVAL);
+	assert_int_equal(kdk_x86_64_vtop_set_direct_map(&vt, 0x40000000, 1ULL << 30, &err), -EINVAL);
+	assert_int_equal(kdk_x86_64_vtop(&vt, direct + (1ULL << 30) + 0x1234, &paddr, &err), 0);
+	assert_int_equal(paddr, 0x201234);
+}
+
+/* Without a page_offset_base variable: the fixed base the tables confirm, per paging depth. */
+static void direct_map_found_among_fixed_bases(void **state)
+{
+	static struct kdk_x86_64_vtop vt;
+	const uint64_t l4_base = 0xffff888000000000ULL, pud = 0x102000;
+	struct kdk_err err = { 0 };
+	uint64_t base = 0;
+	(void)state;
+
+	init(&vt, 4);           /* 4-level: neither 0xffff888000000000 nor 0xffff880000000000 mapped */
+	assert_int_equal(kdk_x86_64_vtop_find_direct_map(&vt, &base, &err), -ENOENT);
+	set_entry(0x100000, (l4_base >> 39) & 511, pud | P | RW);
+	set_entry(pud, (l4_base >> 30) & 511, 0x0 | P | RW | PS);
+	init(&vt, 4);
+	assert_int_equal(kdk_x86_64_vtop_find_direct_map(&vt, &base, &err), 0);
+	assert_true(base == l4_base);
+	init(&vt, 5);           /* build_tables maps 0xff11000000000000: 5-level's fixed base */
+	assert_int_equal(kdk_x86_64_vtop_find_direct_map(&vt, &base, &err), 0);
+	assert_true(base == 0xff11000000000000ULL);
+}
+
 static void bad_parameters_are_refused(void **state)
 {
 	struct kdk_x86_64_vtop vt;
@@ -174,6 +242,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(five_level_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_virt_crosses_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(kernel_image_extent_from_its_entries, setup, teardown),
+		cmocka_unit_test_setup_teardown(direct_map_by_arithmetic, setup, teardown),
+		cmocka_unit_test_setup_teardown(direct_map_base_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(direct_map_found_among_fixed_bases, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_parameters_are_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("x86_64_vtop", tests, NULL, NULL);

@@ -93,14 +93,47 @@ static void print_flag_names(struct session *s, uint64_t flags)
 	}
 }
 
+int kmem_page_of(struct session *s, uint64_t pfn, uint64_t *page, struct kdk_err *err)
+{
+	struct kdk_mem_map_layout layout;
+	struct kdk_mem_map mm;
+	int rc;
+
+	memset(&layout, 0, sizeof(layout));
+	if ((rc = kdk_facts_fill(&s->facts, kdk_mem_map_layout_keys, &layout, err)) ||
+	    (rc = kdk_mem_map_init(&mm, &layout, 12, s->read_virt, s->read_ctx, err)) ||
+	    (rc = kdk_mem_map_page_addr(&mm, pfn, page, err)))
+		return rc;
+	return 0;
+}
+
+void kmem_print_page(struct session *s, uint64_t page, uint64_t paddr)
+{
+	uint64_t mapping = 0, index = 0, flags = 0, off;
+	uint32_t count = 0;
+	struct kdk_err err = { 0 };
+
+	/* members as the fact chain gives them; crash prints INDEX in hex */
+	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.mapping", &off) >= 0)
+		session_read(s, page + off, &mapping, 8, &err);
+	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.index", &off) >= 0)
+		session_read(s, page + off, &index, 8, &err);
+	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page._refcount", &off) >= 0)
+		session_read(s, page + off, &count, 4, &err);
+	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.flags", &off) >= 0)
+		session_read(s, page + off, &flags, 8, &err);
+	fprintf(s->out, "      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n");
+	fprintf(s->out, "%016" PRIx64 " %8" PRIx64 " %16" PRIx64 " %8" PRIx64 " %2u %" PRIx64, page,
+		paddr & ~(uint64_t)0xfff, mapping, index, count, flags);
+	print_flag_names(s, flags);
+	fputc('\n', s->out);
+}
+
 int kmem_address(struct session *s, const char *text, struct kdk_err *err)
 {
 	struct kdk_array caches = KDK_ARRAY_INIT(struct slub_cache);
-	struct kdk_mem_map_layout layout;
-	struct kdk_mem_map mm;
 	struct slub_where w;
-	uint64_t addr, paddr, page, mapping = 0, index = 0, flags = 0, off;
-	uint32_t count = 0;
+	uint64_t addr, paddr, page;
 	bool found;
 	int rc;
 
@@ -108,10 +141,7 @@ int kmem_address(struct session *s, const char *text, struct kdk_err *err)
 		return rc;
 	if ((rc = kdk_x86_64_vtop(s->kmem.vtop, addr, &paddr, err)))
 		return kdk_err_prefix(err, "kmem: %" PRIx64 ": ", addr);
-	memset(&layout, 0, sizeof(layout));
-	if ((rc = kdk_facts_fill(&s->facts, kdk_mem_map_layout_keys, &layout, err)) ||
-	    (rc = kdk_mem_map_init(&mm, &layout, 12, s->read_virt, s->read_ctx, err)) ||
-	    (rc = kdk_mem_map_page_addr(&mm, paddr >> 12, &page, err)))
+	if ((rc = kmem_page_of(s, paddr >> 12, &page, err)))
 		return kdk_err_prefix(err, "kmem: %" PRIx64 ": no struct page: ", addr);
 	if ((rc = slub_caches(s, &caches, err)) ||
 	    (rc = slub_find(s, &caches, page, paddr >> 12, addr, &w, &found, err)))
@@ -134,21 +164,7 @@ int kmem_address(struct session *s, const char *text, struct kdk_err *err)
 		    print_task_context(s, w.object, err))
 			kdk_err_clear(err);
 	}
-	/* the page line, members as the fact chain gives them */
-	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.mapping", &off) >= 0)
-		session_read(s, page + off, &mapping, 8, err);
-	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.index", &off) >= 0)
-		session_read(s, page + off, &index, 8, err);
-	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page._refcount", &off) >= 0)
-		session_read(s, page + off, &count, 4, err);
-	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.flags", &off) >= 0)
-		session_read(s, page + off, &flags, 8, err);
-	kdk_err_clear(err);
-	fprintf(s->out, "      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n");
-	fprintf(s->out, "%016" PRIx64 " %8" PRIx64 " %16" PRIx64 " %8" PRIu64 " %2u %" PRIx64, page,
-		paddr & ~(uint64_t)0xfff, mapping, index, count, flags);
-	print_flag_names(s, flags);
-	fputc('\n', s->out);
+	kmem_print_page(s, page, paddr);
 out:
 	kdk_array_free(&caches);
 	return rc;

@@ -40,7 +40,14 @@ static const struct command commands[] = {
 		"union or enum's definition, a typedef's, a function's prototype, a variable's "
 		"declaration", true },
 	{ "sym", cmd_sym, "sym [-l] NAME|ADDRESS", "a symbol's address, or the symbol at an address (-l: its source line; alone: every symbol)", true },
-	{ "rd", cmd_rd, "rd ADDRESS|SYMBOL [COUNT]", "COUNT 64-bit words of kernel memory (default 1)", true },
+	{ "rd", cmd_rd, "rd [-adDsSxNRp] [-8|-16|-32|-64] [-o OFFS] [-e END] [-r FILE] ADDRESS|SYMBOL [COUNT]",
+	  "COUNT entries of memory (default 1; -a: a string): 64-bit (or -8/-16/-32) in hex with their "
+	  "ASCII, -d/-D decimal, -s as symbols, -S also slab caches, -x no ASCII, -N network order, "
+	  "-R ending at ADDRESS, -p physical memory, -e up to END, -o OFFS added, -r FILE raw", true },
+	{ "vtop", cmd_vtop, "vtop [-c PID|TASK] [-u|-k] ADDRESS...", "an address's physical address, the "
+	  "page-table entries mapping it and its page (user addresses: the context task's, or -c's)", true },
+	{ "ptov", cmd_ptov, "ptov PHYSICAL... | ptov OFFSET:CPUS", "a physical address's direct-map "
+	  "address; a per-CPU offset's address on CPUS (a, 1, 0-2; empty: the context's CPU)", true },
 	{ "p", cmd_p, "p EXPRESSION[:CPUS]", "a C expression's value: globals, members (. ->), [i], & *, "
 					  "casts, sizeof, arithmetic; per-CPU variables on CPUS (a, 1, 0-2)", true },
 	{ "px", cmd_p, "px EXPRESSION[:CPUS]", "p with every number in hex", true },

@@ -38,6 +38,10 @@ int print_task_context(struct session *s, uint64_t task, struct kdk_err *err);
 /* kmem's -s and ADDRESS views (cmd_kmem_slab.c). */
 int kmem_slabs(struct session *s, struct kdk_err *err);
 int kmem_address(struct session *s, const char *text, struct kdk_err *err);
+/* The struct page of pfn, through mem_map as the fact chain lays it out. */
+int kmem_page_of(struct session *s, uint64_t pfn, uint64_t *page, struct kdk_err *err);
+/* kmem's and vtop's page lines: the PAGE PHYSICAL MAPPING INDEX CNT FLAGS header and page's row. */
+void kmem_print_page(struct session *s, uint64_t page, uint64_t paddr);
 int cmd_files(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_vm(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_net(struct session *s, int argc, char **argv, struct kdk_err *err);
@@ -47,6 +51,8 @@ int cmd_runq(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_irq(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dev(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_vtop(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_ptov(struct session *s, int argc, char **argv, struct kdk_err *err);
 /* `kcrash triage [--json] [-k VMLINUX] DUMP|DIR…` from the shell (argv[0] is "triage"); the
  * exit status. */
 int triage_main(int argc, char **argv);

@@ -51,9 +51,11 @@ static uint64_t entry_addr(const struct kdk_x86_64_vtop *vt, uint64_t entry)
 	return entry & ENTRY_ADDR_MASK & ~vt->paging.sme_mask;
 }
 
-static int walk(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr, struct kdk_err *err)
+/* Walk from the table at top; every entry read goes into trace when one is given. */
+static int walk_from(struct kdk_x86_64_vtop *vt, uint64_t top, uint64_t vaddr, uint64_t *paddr,
+		     struct kdk_vtop_trace *trace, struct kdk_err *err)
 {
-	uint64_t table = vt->top_pgt_paddr;
+	uint64_t table = top;
 	unsigned level;
 
 	for (level = vt->paging.levels; level >= 1; level--) {
@@ -64,6 +66,9 @@ static int walk(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr, str
 
 		if (rc < 0)
 			return rc;
+		if (trace)
+			trace->steps[trace->count++] = (struct kdk_vtop_step){
+				level, table + index * 8ULL, entry };
 		if (!(entry & ENTRY_PRESENT))
 			return kdk_err_set(err, EFAULT, "0x%llx is not mapped (%s entry %u = 0x%llx)",
 					   (unsigned long long)vaddr, level_names[level - 1], index,
@@ -72,12 +77,36 @@ static int walk(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr, str
 		if ((level == 3 || level == 2) && (entry & ENTRY_LARGE)) {
 			uint64_t page_mask = (1ULL << shift) - 1;
 			*paddr = (entry_addr(vt, entry) & ~page_mask) | (vaddr & page_mask);
+			if (trace)
+				trace->page_size = 1ULL << shift;
 			return 0;
 		}
 		table = entry_addr(vt, entry);
 	}
 	*paddr = table | (vaddr & (PAGE_SIZE - 1));
+	if (trace)
+		trace->page_size = PAGE_SIZE;
 	return 0;
+}
+
+static int walk(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr, struct kdk_err *err)
+{
+	return walk_from(vt, vt->top_pgt_paddr, vaddr, paddr, NULL, err);
+}
+
+int kdk_x86_64_vtop_trace(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64_t vaddr,
+			  struct kdk_vtop_trace *trace, struct kdk_err *err)
+{
+	int rc;
+
+	memset(trace, 0, sizeof(*trace));
+	trace->top_paddr = top_paddr ? top_paddr : vt->top_pgt_paddr;
+	rc = walk_from(vt, trace->top_paddr, vaddr, &trace->paddr, trace, err);
+	if (rc == -EFAULT) {
+		kdk_err_clear(err);
+		return 0;
+	}
+	return rc;
 }
 
 int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,

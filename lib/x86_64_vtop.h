@@ -40,6 +40,28 @@ struct kdk_x86_64_vtop {
 int kdk_x86_64_vtop_init(struct kdk_x86_64_vtop *vt, struct kdk_dump *dump,
 			 const struct kdk_x86_64_paging *paging, struct kdk_err *err);
 
+/* One page-table entry a walk read: its level (5 PML5 … 1 PTE), where it lies, its value. */
+struct kdk_vtop_step {
+	unsigned level;
+	uint64_t entry_paddr;
+	uint64_t entry;
+};
+
+/* What the page tables say of one address, entry by entry, as crash's vtop shows it. */
+struct kdk_vtop_trace {
+	uint64_t top_paddr;          /* the top table (init_top_pgt, or a task's pgd) */
+	struct kdk_vtop_step steps[5];
+	unsigned count;              /* entries read, top first */
+	uint64_t page_size;          /* 4 KiB, 2 MiB or 1 GiB; 0 when the walk found no page */
+	uint64_t paddr;              /* the address's physical address, when page_size */
+};
+
+/* The page-table walk of vaddr from the table at top_paddr (the kernel's top table when 0),
+ * whatever the shortcuts would answer: 0 with page_size set, 0 with page_size 0 when an entry is
+ * not present (the steps up to it filled), -errno when a table cannot be read. */
+int kdk_x86_64_vtop_trace(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64_t vaddr,
+			  struct kdk_vtop_trace *trace, struct kdk_err *err);
+
 /* Translate one address; -EFAULT with the level and entry when it is not mapped. */
 int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,
 		    struct kdk_err *err);

@@ -73,6 +73,8 @@ bool bt_print_option(const char *arg, struct bt_print_options *o, bool *with_lin
 void bt_print_lines_open(struct session *s, struct bt_print_options *o, struct source_lines *lines,
 			 const char *what);
 
+/* A pt_regs as crash prints one: RIP RSP RFLAGS, then the registers three to a line. */
+void bt_print_regs(FILE *out, const struct kdk_pt_regs *r);
 /* crash's shape: the "PID: …" header, then the entries. */
 void bt_print_header(FILE *out, const struct task_info *t);
 void bt_print_text(struct session *s, const struct kdk_array *entries, const struct bt_print_options *o);

@@ -31,7 +31,7 @@ static void dump_words(struct session *s, uint64_t from, uint64_t to)
 		fputc('\n', s->out);
 }
 
-static void print_regs(FILE *out, const struct kdk_pt_regs *r)
+void bt_print_regs(FILE *out, const struct kdk_pt_regs *r)
 {
 	fprintf(out, "    RIP: %016" PRIx64 "  RSP: %016" PRIx64 "  RFLAGS: %08" PRIx64 "\n", r->ip, r->sp, r->flags);
 	fprintf(out, "    RAX: %016" PRIx64 "  RBX: %016" PRIx64 "  RCX: %016" PRIx64 "\n", r->ax, r->bx, r->cx);
@@ -98,10 +98,10 @@ void bt_print_text(struct session *s, const struct kdk_array *entries, const str
 			fprintf(s->out, "    [exception RIP: %s]\n", name);
 			if (o->lines && srclines_find(o->lines, e->regs.ip, where, sizeof(where)))
 				fprintf(s->out, "    %s\n", where);
-			print_regs(s->out, &e->regs);
+			bt_print_regs(s->out, &e->regs);
 			break;
 		case BT_USER_REGS:
-			print_regs(s->out, &e->regs);
+			bt_print_regs(s->out, &e->regs);
 			break;
 		case BT_NOTE:
 			fprintf(s->out, "    bt: %s\n", e->note);

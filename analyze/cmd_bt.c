@@ -1,13 +1,15 @@
-/* cmd_bt.c — `bt [-a] [-s] [-f] [-l] [PID]`: a task's kernel stack (analyze/backtrace.c), as crash
- * prints it: the panic task's, PID's, or every CPU's active task (-a); -s adds the kernel's
+/* cmd_bt.c — `bt [-a] [-s] [-f] [-l] [-t|-T] [PID]`: a task's kernel stack (analyze/backtrace.c), as
+ * crash prints it: the panic task's, PID's, or every CPU's active task (-a); -s adds the kernel's
  * "+0xoff/0xsize" to every name, -f each frame's stack words, -l each frame's source line (a
- * DWARF vmlinux). With --json, one JSON array of traces from the same entries. */
+ * DWARF vmlinux); -t/-T the text addresses on the stacks instead (analyze/bt_text_symbols.c).
+ * With --json, one JSON array of traces from the same entries. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backtrace.h"
+#include "bt_text_symbols.h"
 #include "commands.h"
 #include "srclines.h"
 #include "tasks.h"
@@ -20,6 +22,7 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 	struct kdk_array tasks = KDK_ARRAY_INIT(struct task_info);
 	struct kdk_array entries = KDK_ARRAY_INIT(struct bt_entry);
 	bool all = false, with_lines = false, shown = false;
+	int text_symbols = 0;      /* 't' or 'T' */
 	long pid = -1;
 	uint64_t target = 0;
 	size_t i;
@@ -30,10 +33,12 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 
 		if (!strcmp(argv[a], "-a"))
 			all = true;
+		else if (!strcmp(argv[a], "-t") || !strcmp(argv[a], "-T"))
+			text_symbols = argv[a][1];
 		else if (bt_print_option(argv[a], &o, &with_lines))
 			continue;
 		else if ((pid = strtol(argv[a], &end, 10)) < 0 || *end)
-			return kdk_err_set(err, EINVAL, "usage: bt [-a] [-s] [-f] [-l] [PID]");
+			return kdk_err_set(err, EINVAL, "usage: bt [-a] [-s] [-f] [-l] [-t|-T] [PID]");
 	}
 	if (with_lines)
 		bt_print_lines_open(s, &o, &lines, "bt -l");
@@ -60,7 +65,14 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 		kdk_err_clear(err);
 		rc = 0;
 		urc = bt_unwind(&u, t, &entries, err);
-		if (s->json) {
+		if (text_symbols && !s->json) {
+			if (shown)
+				fputc('\n', s->out);
+			bt_print_header(s->out, t);
+			bt_print_text_symbols(s, &u, &entries, text_symbols == 'T');
+			if (urc)
+				fprintf(s->out, "    bt: %s\n", err->msg);
+		} else if (s->json) {
 			fputs(shown ? "," : "", s->out);
 			bt_print_json(s, t, &entries, urc ? err->msg : NULL, &o, s->out);
 		} else {

@@ -15,9 +15,11 @@ static const struct command commands[] = {
 				 "release, memory, panic message", false },
 	{ "log", cmd_log, "log [-T]", "the kernel log from the printk ringbuffer (-T: wall-clock "
 				      "times)", true },
-	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [-l] [PID]", "a kernel stack: the panic task's, PID's, or every "
-						   "CPU's active task (-a); -s adds +offset/size to each "
-						   "name, -f each frame's stack words", true },
+	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [-l] [-t|-T] [PID]", "a kernel stack: the panic task's, PID's, or "
+							  "every CPU's active task (-a); -s adds +offset/size to "
+							  "each name, -f each frame's stack words, -l source lines; "
+							  "-t/-T the text addresses on the stacks (from the trace's "
+							  "start / the stack's base)", true },
 	{ "dis", cmd_dis, "dis [-rflx] FUNCTION|SYMBOL+OFFSET|ADDRESS [COUNT]", "disassemble a function "
 		"(or COUNT instructions from an address; -r up to it from its function's start, -f from "
 		"it to the function's end; -l source lines, -x hex offsets), AT&T syntax, targets named",

@@ -2,12 +2,29 @@
 """tests/lab/drgn-rd-vtop.py — memory as drgn (a reference peer, for tests only) reads it, for
 kcrash's rd, vtop and ptov: for each request "v:ADDR" the 64 bytes at kernel virtual ADDR (drgn
 translates through its own page-table walk), "p:ADDR" the 64 bytes at physical ADDR, "ptov:ADDR"
-drgn's phys_to_virt of physical ADDR; one line each, "KIND ADDR HEX" ("KIND ADDR ERROR why" when
-drgn cannot read it).   drgn-rd-vtop.py DUMP VMLINUX REQUEST..."""
+drgn's phys_to_virt of physical ADDR, one line each, "KIND ADDR HEX" ("KIND ADDR ERROR why" when
+drgn cannot read it); "stack:TASK" a line "text SLOT VALUE" for each word of the task's stack
+(task->stack, THREAD_SIZE 16 KiB: x86_64 without KASAN) that lies in [_stext, _etext), for
+kcrash's bt -T.   drgn-rd-vtop.py DUMP VMLINUX REQUEST..."""
 import sys
 
+import struct
+
 import drgn
+from drgn import Object
 from drgn.helpers.linux.mm import phys_to_virt
+
+THREAD_SIZE = 16384
+
+
+def stack_text(prog, task):
+    t = Object(prog, "struct task_struct *", value=task)
+    base = t.stack.value_()
+    lo, hi = prog.symbol("_stext").address, prog.symbol("_etext").address
+    words = struct.unpack("<%dQ" % (THREAD_SIZE // 8), prog.read(base, THREAD_SIZE))
+    for i, w in enumerate(words):
+        if lo <= w < hi:
+            print("text %x %x" % (base + 8 * i, w))
 
 
 def main():
@@ -23,6 +40,9 @@ def main():
                 out = prog.read(addr, 64).hex()
             elif kind == "p":
                 out = prog.read(addr, 64, True).hex()
+            elif kind == "stack":
+                stack_text(prog, addr)
+                continue
             elif kind == "ptov":
                 out = "%x" % phys_to_virt(prog, addr).value_()
             else:

@@ -1,15 +1,19 @@
-# Lab test: kcrash's rd (every display option), vtop and ptov on the sysrq fixture of every lab
-# kernel, with the -dbg vmlinux and from the dump alone, against reference peers:
+# Lab test: kcrash's rd (every display option), vtop, ptov and bt -t/-T (the text addresses on
+# the stacks) on the sysrq fixture of every lab kernel, with the -dbg vmlinux and from the dump
+# alone, against reference peers:
 #   - 6.1: Debian's crash 8.0.2, one batch session: each command prints crash's text (crash prints
 #     the page line's header only now and then: that line is left out of both; a value crash names
-#     by a section symbol such as ".data", which kallsyms does not hold, may carry another name);
+#     by a section symbol such as ".data", which kallsyms does not hold, may carry another name;
+#     bt -t's START is bt's frame #0, which for a QEMU-made dump is where the CPU stopped inside
+#     panic, where crash starts at panic itself: checked against our bt instead);
 #   - every kernel: drgn 0.0.22 (on 6.12 and 7.x it stands in for crash, which aborts at random on
 #     6.12 and cannot read 7.x), reading our -l -d 0 copy: the bytes at each vtop's physical address
 #     are the bytes drgn reads at the virtual one (direct map, kernel text, vmalloc'd stack, module
 #     text, vmemmap), ptov is drgn's phys_to_virt, rd -8 and rd -32 -p give drgn's bytes; a user
 #     address (PID 1's first mapping, its executable's first page) translates to a page that
-#     starts with the ELF magic; and from the dump alone every command but the symbolic ones
-#     prints what it prints with the vmlinux.
+#     starts with the ELF magic; bt -T lists exactly the words of the panic task's stack that
+#     drgn finds in [_stext, _etext); and from the dump alone every command but rd's symbolic
+#     ones prints what it prints with the vmlinux.
 . "$(dirname "$0")/../lab.sh"
 
 kcrash=$KDK_BUILD/kcrash
@@ -98,7 +102,9 @@ vtop $stack
 vtop $modtext
 vtop $page
 ptov $taskphys
-ptov 10:a"
+ptov 10:a
+bt -t
+bt -T"
 	printf '%s\n' "$cmds" > "$work/batch"
 	sed 's/$/\nsym init_task/' "$work/batch" > "$work/batch.marked"
 	"$kcrash" "$vmlinux" "$dump" < "$work/batch.marked" > "$work/ours.out" 2> "$work/ours.err"
@@ -132,6 +138,10 @@ ptov 10:a"
 			theirs=$work/crash/$i.txt ours=$work/ours/$i.txt
 			[ -f "$theirs" ] || theirs=
 			[ -f "$ours" ] || ours=
+			if [ -n "$theirs" ] && [ -n "$ours" ] && [[ $c == "bt -t"* ]]; then
+				grep -v '^ *START: ' "$theirs" > "$theirs.nostart"; theirs=$theirs.nostart
+				grep -v '^ *START: ' "$ours" > "$ours.nostart"; ours=$ours.nostart
+			fi
 			if [ -n "$theirs" ] && same_text "$theirs" "$ours"; then
 				same=$((same + 1))
 				ok 0 "$release: '$c' prints what crash 8.0.2 prints ($(wc -l < "$theirs") lines)"
@@ -176,6 +186,22 @@ ptov 10:a"
 	want=$(awk -v a="$stack" '$1 == "v" && $2 == a { print $3 }' "$work/drgn.out")
 	got=$("$kcrash" "$vmlinux" "$dump" -c "rd $stack 8" 2> /dev/null | rd_bytes 8)
 	is "$got" "$want" "$release: rd of the panic task's stack: drgn's 64 bytes"
+
+	# bt -t starts where bt's frame #0 is; bt -T: the stack's text words, as drgn finds them
+	frame0=$("$kcrash" "$vmlinux" "$dump" -c bt 2> /dev/null | sed -n 's/^ #0 *\[[0-9a-f]*\] \([^ ]*\) at \([0-9a-f]*\).*/\1 at \2/p')
+	start=$("$kcrash" "$vmlinux" "$dump" -c 'bt -t' 2> /dev/null | sed -n 's/^ *START: //p')
+	[ -n "$frame0" ] && [ "$start" = "$frame0" ]
+	ok $? "$release: bt -t starts at bt's frame #0 ($frame0)"
+	/usr/bin/python3 "$KDK_TOP/tests/lab/drgn-rd-vtop.py" "$work/oracle.kdump" "$vmlinux" "stack:$task" \
+		> "$work/drgn-stack.out" 2>> "$work/drgn.err" || bail "$release: drgn failed: $(tail -n 2 "$work/drgn.err")"
+	want=$(awk '$1 == "text" { print $2, $3 }' "$work/drgn-stack.out" | sort)
+	got=$("$kcrash" "$dump" -c 'bt -T' 2> /dev/null | grep -v ' \[[a-z0-9_]*\]$' |
+		sed -n 's/^  \[\([0-9a-f]*\)\] [^ ]* at \([0-9a-f]*\)$/\1 \2/p' | sort)
+	[ "$(wc -l <<< "$want")" -gt 5 ] && [ "$got" = "$want" ]
+	ok $? "$release: bt -T from the dump alone lists the $(wc -l <<< "$want") words of the task's stack drgn finds in kernel text"
+	[ -n "$got" ] && [ -z "$(comm -23 <("$kcrash" "$dump" -c 'bt -t' 2> /dev/null | grep -v ' \[[a-z0-9_]*\]$' |
+		sed -n 's/^  \[\([0-9a-f]*\)\] [^ ]* at \([0-9a-f]*\)$/\1 \2/p' | sort) <(echo "$got"))" ]
+	ok $? "$release: bt -t's words are among bt -T's (one stack: a system call)"
 
 	# a user address: PID 1's lowest mapping is its executable's first page
 	"$kcrash" "$vmlinux" "$dump" -c "vtop -c 1 $ustart" > "$work/vtop-user" 2>&1

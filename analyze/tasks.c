@@ -96,9 +96,11 @@ static int describe(struct session *s, const struct kstructs *ks, uint64_t task,
 	memcpy(t->comm, buf + ks->task_comm, 16);
 	memcpy(&parent, buf + ks->task_real_parent, 8);
 	/* The idle tasks (pid 0) are their own roots, as crash shows them. */
-	if (t->pid && parent && parent != task &&
-	    session_read(s, parent + ks->task_pid, &t->ppid, sizeof(t->ppid), err))
-		kdk_err_clear(err);
+	if (t->pid && parent && parent != task) {
+		t->parent = parent;
+		if (session_read(s, parent + ks->task_pid, &t->ppid, sizeof(t->ppid), err))
+			kdk_err_clear(err);
+	}
 	if (t->mm) {
 		counters[0] = ks->mm_filepages;
 		counters[1] = ks->mm_anonpages;

@@ -12,6 +12,7 @@
 struct task_info {
 	uint64_t task;             /* address of the task_struct */
 	int32_t pid, tgid, ppid;
+	uint64_t parent;           /* real_parent's task_struct (0 for the idle tasks, their own roots) */
 	uint32_t cpu;
 	uint64_t state;            /* task_struct.__state */
 	uint32_t exit_state;

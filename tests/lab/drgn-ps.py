@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""tests/lab/drgn-ps.py — what kcrash's ps options show, as drgn (a reference peer, for tests only)
+reads it: "task TASK PID TGID CPU LAST_ARRIVAL PARENT KTHREAD" per task of for_each_task (PARENT:
+real_parent's task_struct; KTHREAD 1 when it has no mm), "clock CPU RQ_CLOCK" per possible CPU
+(runqueues' rq.clock).   drgn-ps.py DUMP VMLINUX"""
+import sys
+
+import drgn
+from drgn.helpers.linux.cpumask import for_each_possible_cpu
+from drgn.helpers.linux.percpu import per_cpu
+from drgn.helpers.linux.pid import for_each_task
+from drgn.helpers.linux.sched import task_cpu
+
+
+def main():
+    prog = drgn.Program()
+    prog.set_core_dump(sys.argv[1])
+    prog.load_debug_info([sys.argv[2]])
+    for t in for_each_task(prog):
+        print("task %x %d %d %d %d %x %d" % (t.value_(), t.pid, t.tgid, task_cpu(t),
+                                             t.sched_info.last_arrival, t.real_parent.value_(),
+                                             0 if t.mm else 1))
+    for cpu in for_each_possible_cpu(prog):
+        print("clock %d %d" % (cpu, per_cpu(prog["runqueues"], cpu).clock))
+
+
+if __name__ == "__main__":
+    main()

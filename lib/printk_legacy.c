@@ -20,6 +20,10 @@ const struct kdk_layout_key kdk_printk_legacy_keys[] = {
 	KEY(KDK_KEY_OFFSET, "printk_log.text_len", rec_text_len),
 	KDK_LAYOUT_OPTIONAL(KDK_KEY_OFFSET, "printk_log.caller_id", struct kdk_printk_legacy_layout,
 			    rec_caller_id, have_caller_id),
+	KDK_LAYOUT_OPTIONAL(KDK_KEY_BIT_OFFSET, "printk_log.level", struct kdk_printk_legacy_layout,
+			    rec_level_bit, have_level_bit),
+	KDK_LAYOUT_OPTIONAL(KDK_KEY_BIT_SIZE, "printk_log.level", struct kdk_printk_legacy_layout,
+			    rec_level_bits, have_level_bits),
 #undef KEY
 	{ 0, NULL, 0, 0 },
 };
@@ -100,6 +104,8 @@ int kdk_printk_legacy_walk(const struct kdk_printk_legacy_layout *l, kdk_read_vi
 		rec.caller_id = 0;
 		if (l->have_caller_id)
 			memcpy(&rec.caller_id, buf + idx + l->rec_caller_id, 4);
+		rec.level = kdk_printk_bitfield(buf + idx, l->rec_size, l->have_level_bit && l->have_level_bits,
+						l->rec_level_bit, l->rec_level_bits);
 		rec.text = (const char *)buf + idx + l->rec_size;
 		rec.text_len = text_len;
 		stats->records++;

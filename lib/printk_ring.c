@@ -30,9 +30,26 @@ const struct kdk_layout_key kdk_printk_layout_keys[] = {
 	KEY(KDK_KEY_OFFSET, "prb_data_ring.size_bits", data_ring_size_bits),
 	KEY(KDK_KEY_OFFSET, "prb_data_ring.data", data_ring_data),
 	KEY(KDK_KEY_OFFSET, "atomic_long_t.counter", atomic_long_counter),
+	KDK_LAYOUT_OPTIONAL(KDK_KEY_BIT_OFFSET, "printk_info.level", struct kdk_printk_layout,
+			    info_level_bit, have_info_level_bit),
+	KDK_LAYOUT_OPTIONAL(KDK_KEY_BIT_SIZE, "printk_info.level", struct kdk_printk_layout,
+			    info_level_bits, have_info_level_bits),
 #undef KEY
 	{ 0, NULL, 0, 0 },
 };
+
+int kdk_printk_bitfield(const unsigned char *rec, uint64_t rec_size, bool known, uint64_t bit,
+			uint64_t bits)
+{
+	unsigned v;
+
+	if (!known || !bits || bits > 8 || (bit + bits + 7) / 8 > rec_size)
+		return -1;
+	v = rec[bit / 8];
+	if (bit % 8 + bits > 8)
+		v |= (unsigned)rec[bit / 8 + 1] << 8;
+	return (int)((v >> (bit % 8)) & ((1u << bits) - 1));
+}
 
 int kdk_printk_layout_fill(struct kdk_printk_layout *l, kdk_layout_lookup_fn lookup,
 			   void *lookup_ctx, struct kdk_err *err)
@@ -201,6 +218,9 @@ int kdk_printk_walk(const struct kdk_printk_layout *l, kdk_read_virt_fn read_vir
 		memcpy(&rec.ts_nsec, info + l->info_ts_nsec, 8);
 		memcpy(&text_len, info + l->info_text_len, 2);
 		memcpy(&rec.caller_id, info + l->info_caller_id, 4);
+		rec.level = kdk_printk_bitfield(info, l->info_size, l->have_info_level_bit &&
+						l->have_info_level_bits, l->info_level_bit,
+						l->info_level_bits);
 		rec.text = "";
 		rec.text_len = 0;
 		if (!LPOS_DATALESS(begin) && !LPOS_DATALESS(next)) {

@@ -31,6 +31,9 @@ struct kdk_printk_legacy_layout {
 	uint64_t rec_text_len;            /* OFFSET(printk_log.text_len): u16 */
 	uint64_t rec_caller_id;           /* OFFSET(printk_log.caller_id): u32 (PRINTK_CALLER, 5.1+) */
 	bool have_caller_id;
+	uint64_t rec_level_bit, rec_level_bits;  /* BIT_OFFSET/BIT_SIZE(printk_log.level): a 3-bit
+					  * bitfield no VMCOREINFO key has (BTF, DWARF) */
+	bool have_level_bit, have_level_bits;
 };
 
 /* The legacy buffer's keys (kdk_layout.h), filled by kdk_printk_layout_fill(). */
@@ -61,10 +64,19 @@ struct kdk_printk_layout {
 	uint64_t data_ring_size_bits;     /* OFFSET(prb_data_ring.size_bits) */
 	uint64_t data_ring_data;          /* OFFSET(prb_data_ring.data) */
 	uint64_t atomic_long_counter;     /* OFFSET(atomic_long_t.counter) */
+	uint64_t info_level_bit, info_level_bits;  /* BIT_OFFSET/BIT_SIZE(printk_info.level): from BTF
+					  * or DWARF only (no VMCOREINFO key); the records' level is -1
+					  * without them */
+	bool have_info_level_bit, have_info_level_bits;
 };
 
 /* The VMCOREINFO keys that fill struct kdk_printk_layout's lockless fields (see kdk_layout.h). */
 extern const struct kdk_layout_key kdk_printk_layout_keys[];
+
+/* A bitfield of at most 8 bits at bit offset bit of a record of rec_size bytes (little-endian,
+ * as BTF's BIT_OFFSET counts); -1 when not known or outside the record. */
+int kdk_printk_bitfield(const unsigned char *rec, uint64_t rec_size, bool known, uint64_t bit,
+			uint64_t bits);
 
 /* Fill layout for whichever log the kernel keeps: the lockless ring when SYMBOL(prb) is known,
  * else the legacy buffer when SYMBOL(log_buf) is; -ENOENT naming the missing key otherwise. */
@@ -75,6 +87,7 @@ struct kdk_printk_record {
 	uint64_t seq;
 	uint64_t ts_nsec;
 	uint32_t caller_id;
+	int level;                        /* the loglevel 0-7 (KERN_EMERG … KERN_DEBUG); -1 unknown */
 	const char *text;                 /* not NUL-terminated; valid during the callback */
 	size_t text_len;
 };

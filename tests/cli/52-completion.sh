@@ -51,7 +51,7 @@ is "$(complete_line kcrash vmcore -c '')" "$table" "kcrash VMCORE -c <Tab> offer
 is "$(complete_line kcrash vmcore -c s)" "set|struct|sym|sys" "kcrash VMCORE -c s<Tab>"
 is "$(complete_line kcrash vmcore -c "'sys; b")" "'sys; bt" "-c 'sys; b<Tab>: the command after the last ';'"
 is "$(complete_line kcrash vmcore -c "'bt -")" "'bt -T|'bt -a|'bt -f|'bt -l|'bt -s|'bt -t" "-c 'bt -<Tab>: bt's options"
-is "$(complete_line kcrash vmcore -c 'log -')" "log -T" "-c log -<Tab>"
+is "$(complete_line kcrash vmcore -c 'log -')" "log -T|log -c|log -m|log -t" "-c log -<Tab>"
 is "$(complete_line kcrash vm)" "vmcore|vmlinux-6.1" "kcrash vm<Tab> completes file names (VMLINUX, VMCORE)"
 is "$(complete_line kcrash vmcore -i cm)" "cmds.txt" "kcrash VMCORE -i <Tab> completes file names"
 done_testing

@@ -155,12 +155,31 @@ static void format_prefixes_every_line_and_escapes(void **state)
 	free(out);
 }
 
+/* printk_info's "u8 flags:5; u8 level:3" after "u8 facility": the level is bits 5-7 of a byte,
+ * as BTF's BIT_OFFSET counts them; a field past the record or unknown is -1. */
+static void level_bitfield_is_read_as_btf_places_it(void **state)
+{
+	unsigned char rec[16] = { 0 };
+	(void)state;
+
+	rec[10] = (unsigned char)(6 << 5 | 0x1f);      /* level 6 over every flag bit */
+	assert_int_equal(kdk_printk_bitfield(rec, sizeof(rec), true, 10 * 8 + 5, 3), 6);
+	rec[10] = 0;
+	rec[11] = 0x01;                                 /* a field across a byte boundary */
+	rec[10] = 0x80;
+	assert_int_equal(kdk_printk_bitfield(rec, sizeof(rec), true, 10 * 8 + 7, 2), 3);
+	assert_int_equal(kdk_printk_bitfield(rec, sizeof(rec), false, 85, 3), -1);
+	assert_int_equal(kdk_printk_bitfield(rec, sizeof(rec), true, 16 * 8, 3), -1);
+	assert_int_equal(kdk_printk_bitfield(rec, sizeof(rec), true, 8, 9), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(walks_records_oldest_first_skipping_reused_slots),
 		cmocka_unit_test(garbage_ring_sizes_are_refused),
 		cmocka_unit_test(format_prefixes_every_line_and_escapes),
+		cmocka_unit_test(level_bitfield_is_read_as_btf_places_it),
 	};
 	return cmocka_run_group_tests_name("printk_ring", tests, NULL, NULL);
 }

@@ -164,6 +164,23 @@ for release in $KDK_LAB_KERNELS; do
 				[ "$late" -ge 0 ] && [ "$late" -le 2 ]
 			ok $? "$name: log -T has log's lines, dated; the last $late s before DATE"
 		fi
+		# log -m (levels, from the dump's BTF: VMCOREINFO has no printk_info.level) and -c (callers)
+		"$kcrash" "$dump" -c 'log -m' > "$work/log-m.ours" 2> "$work/err"
+		if [ $legacy = 1 ]; then
+			crash_cmd "$vmlinux" "$dump" "$opts" "log -m" | log_only > "$work/log-m.crash"
+			[ -s "$work/log-m.crash" ] && cmp -s "$work/log-m.ours" "$work/log-m.crash"
+			ok $? "$name: log -m from the dump alone equals crash's log -m, $(wc -l < "$work/log-m.ours") lines ($(head -c 200 "$work/err"))"
+		else
+			/usr/bin/python3 "$LAB_DIR/drgn-log.py" "$work/oracle.kdump" "$vmlinux" -m > "$work/log-m.drgn" 2> /dev/null
+			[ -s "$work/log-m.drgn" ] && cmp -s "$work/log-m.ours" "$work/log-m.drgn"
+			ok $? "$name: log -m from the dump alone equals drgn's records with their levels, $(wc -l < "$work/log-m.ours") lines ($(head -c 200 "$work/err"))"
+		fi
+		# crash 8.0.2 has no -c: drgn's callers on every kernel, in crash's width for pid_max
+		"$kcrash" "$dump" -c 'log -c' > "$work/log-c.ours" 2> "$work/err"
+		cwidth=$(sed -n '1s/^\[ *[0-9]*\.[0-9]*\] \[\( *[TC][0-9]*\)\] .*/\1/p' "$work/log-c.ours" | awk '{ print length($0) }')
+		/usr/bin/python3 "$LAB_DIR/drgn-log.py" "$work/oracle.kdump" "$vmlinux" -c "${cwidth:-0}" > "$work/log-c.drgn" 2> /dev/null
+		[ -n "$cwidth" ] && [ -s "$work/log-c.drgn" ] && cmp -s "$work/log-c.ours" "$work/log-c.drgn"
+		ok $? "$name: log -c equals drgn's records with their callers ([T…] a task, [C…] a CPU, ${cwidth:-no} columns), $(wc -l < "$work/log-c.ours") lines"
 		"$kcrash" "$dump" -c ps 2> "$work/err" | sed 's/^>/ /' |
 			awk 'NR > 1 { comm = $NF; gsub(/^\[|\]$/, "", comm); print $1, comm }' > "$work/ps.ours"
 		tasks=$(wc -l < "$work/ps.ours")

@@ -13,8 +13,9 @@ static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *er
 static const struct command commands[] = {
 	{ "sys", cmd_sys, "sys", "the system and the crash: kernel, dump, CPUs, date, uptime, load, "
 				 "release, memory, panic message", false },
-	{ "log", cmd_log, "log [-T]", "the kernel log from the printk ringbuffer (-T: wall-clock "
-				      "times)", true },
+	{ "log", cmd_log, "log [-T|-t] [-m] [-c]", "the kernel log from the printk ringbuffer (-T: "
+						  "wall-clock times, -t none; -m each record's level, -c "
+						  "its caller task or CPU)", true },
 	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [-l] [-t|-T] [PID]", "a kernel stack: the panic task's, PID's, or "
 							  "every CPU's active task (-a); -s adds +offset/size to "
 							  "each name, -f each frame's stack words, -l source lines; "
@@ -83,6 +84,10 @@ static const struct command commands[] = {
 					 "hrtimers: soft and hard expiry, time to expire (ns), hrtimer and function", true },
 	{ "dev", cmd_dev, "dev [-d|-D]", "character and block device majors: name, cdev or gendisk, "
 			       "operations; -d each disk's requests in flight (-D: disks with some)", true },
+	{ "search", cmd_search, "search [-k|-u|-p] [-s START] [-e END|-l LEN] [-m MASK] [-w|-h|-c] VALUE...",
+	  "memory searched for values (-w 32-bit, -h 16-bit, -c strings; MASK's bits ignored): every page "
+	  "the kernel maps (-k, the default), the context task's user pages (-u) or physical memory (-p), "
+	  "from START to END; one ADDRESS: VALUE line per hit", true },
 	{ "help", cmd_help, "help [COMMAND]", "this list, or one command's help", true },
 };
 
@@ -151,15 +156,44 @@ static int run_shorthand(struct session *s, int argc, char **argv, struct kdk_er
 	return kdk_err_set(err, ENOENT, "%s: no such command (help lists them)", argv[0]);
 }
 
+/* The next word of *line, cut in place, as crash's parse_line cuts them: blanks separate words; a
+ * "double-quoted" word keeps its blanks and loses its quotes (search -c "Linux version"), a
+ * 'single-quoted' one keeps both (ps 'kworker.*' tells a regular expression by them). */
+static char *next_word(char **line)
+{
+	char *p = *line + strspn(*line, " \t\n"), *word = p, *close;
+
+	if (!*p)
+		return NULL;
+	if ((*p == '"' || *p == '\'') && (close = strchr(p + 1, *p))) {
+		if (*p == '"') {
+			word = p + 1;
+			*close = '\0';
+		} else {
+			close++;
+			if (*close)
+				*close++ = '\0';
+			*line = close;
+			return word;
+		}
+		*line = close + 1;
+		return word;
+	}
+	p += strcspn(p, " \t\n");
+	if (*p)
+		*p++ = '\0';
+	*line = p;
+	return word;
+}
+
 /* One command's words, dispatched. */
 static int run_words(struct session *s, char *copy, struct kdk_err *err)
 {
-	char *word, *save = NULL, *argv[32];
+	char *word, *rest = copy, *argv[32];
 	int argc = 0, rc = 0;
 	size_t i;
 
-	for (word = strtok_r(copy, " \t\n", &save); word && argc < 31;
-	     word = strtok_r(NULL, " \t\n", &save))
+	while (argc < 31 && (word = next_word(&rest)))
 		argv[argc++] = word;
 	argv[argc] = NULL;
 	if (!argc)

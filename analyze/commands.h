@@ -53,6 +53,7 @@ int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dev(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_vtop(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_ptov(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err);
 /* `kcrash triage [--json] [-k VMLINUX] DUMP|DIR…` from the shell (argv[0] is "triage"); the
  * exit status. */
 int triage_main(int argc, char **argv);

@@ -94,6 +94,67 @@ static int walk(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr, str
 	return walk_from(vt, vt->top_pgt_paddr, vaddr, paddr, NULL, err);
 }
 
+struct leaf_walk {
+	struct kdk_x86_64_vtop *vt;
+	uint64_t start, end;
+	kdk_vtop_leaf_fn leaf;
+	void *ctx;
+};
+
+/* The canonical address of a top-level slot: the bits above the paging depth copy its top bit. */
+static uint64_t canonical(unsigned levels, uint64_t vaddr)
+{
+	unsigned bits = levels == 5 ? 57 : 48;
+
+	return vaddr & (1ULL << (bits - 1)) ? vaddr | ~((1ULL << bits) - 1) : vaddr;
+}
+
+static int walk_leaves(struct leaf_walk *w, unsigned level, uint64_t table, uint64_t base)
+{
+	unsigned shift = PAGE_SHIFT + 9 * (level - 1), index;
+	uint64_t span = 1ULL << shift;
+
+	for (index = 0; index < 512; index++) {
+		uint64_t lo = level == w->vt->paging.levels ? canonical(level, base + index * span)
+							     : base + index * span;
+		uint64_t hi = lo + span - 1, entry = 0, from, to;
+		struct kdk_err ignored = { 0 };
+		int rc;
+
+		if (hi < w->start || lo >= w->end)
+			continue;
+		if (read_entry(w->vt, level, table, index, &entry, &ignored) < 0)
+			return 0;          /* this table is not in the dump: nothing below it */
+		if (!(entry & ENTRY_PRESENT))
+			continue;
+		if (level == 1 || ((level == 3 || level == 2) && (entry & ENTRY_LARGE))) {
+			uint64_t page = entry_addr(w->vt, entry) & ~(span - 1);
+
+			from = lo < w->start ? w->start & ~(PAGE_SIZE - 1) : lo;
+			to = hi >= w->end ? w->end : hi + 1;
+			if (to < from)
+				continue;
+			if ((rc = w->leaf(w->ctx, from, page + (from - lo), to - from)))
+				return rc;
+			continue;
+		}
+		if ((rc = walk_leaves(w, level - 1, entry_addr(w->vt, entry), lo)))
+			return rc;
+		/* the caller's table is still its level's cached one: the levels cache apart */
+	}
+	return 0;
+}
+
+int kdk_x86_64_vtop_leaves(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64_t start, uint64_t end,
+			   kdk_vtop_leaf_fn leaf, void *ctx)
+{
+	struct leaf_walk w = { vt, start, end, leaf, ctx };
+
+	if (end <= start)
+		return 0;
+	return walk_leaves(&w, vt->paging.levels, top_paddr ? top_paddr : vt->top_pgt_paddr, 0);
+}
+
 int kdk_x86_64_vtop_trace(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64_t vaddr,
 			  struct kdk_vtop_trace *trace, struct kdk_err *err)
 {

@@ -62,6 +62,14 @@ struct kdk_vtop_trace {
 int kdk_x86_64_vtop_trace(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64_t vaddr,
 			  struct kdk_vtop_trace *trace, struct kdk_err *err);
 
+/* Each present page mapping in [start, end) of the tables at top_paddr (the kernel's top table
+ * when 0), in address order: leaf(ctx, vaddr, paddr, size) with size 4 KiB, 2 MiB or 1 GiB (a
+ * large page cut to the range). A table the dump cannot give is passed over. A non-zero return
+ * from leaf stops the walk and is returned. */
+typedef int (*kdk_vtop_leaf_fn)(void *ctx, uint64_t vaddr, uint64_t paddr, uint64_t size);
+int kdk_x86_64_vtop_leaves(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64_t start, uint64_t end,
+			   kdk_vtop_leaf_fn leaf, void *ctx);
+
 /* Translate one address; -EFAULT with the level and entry when it is not mapped. */
 int kdk_x86_64_vtop(struct kdk_x86_64_vtop *vt, uint64_t vaddr, uint64_t *paddr,
 		    struct kdk_err *err);

@@ -5,7 +5,9 @@ translates through its own page-table walk), "p:ADDR" the 64 bytes at physical A
 drgn's phys_to_virt of physical ADDR, one line each, "KIND ADDR HEX" ("KIND ADDR ERROR why" when
 drgn cannot read it); "stack:TASK" a line "text SLOT VALUE" for each word of the task's stack
 (task->stack, THREAD_SIZE 16 KiB: x86_64 without KASAN) that lies in [_stext, _etext), for
-kcrash's bt -T.   drgn-rd-vtop.py DUMP VMLINUX REQUEST..."""
+kcrash's bt -T; "scan:VALUE" a line "hit PADDR" for each 8-byte-aligned word of physical memory
+(every page below max_pfn that drgn can read) equal to VALUE, for kcrash's search -p.
+drgn-rd-vtop.py DUMP VMLINUX REQUEST..."""
 import sys
 
 import struct
@@ -27,6 +29,28 @@ def stack_text(prog, task):
             print("text %x %x" % (base + 8 * i, w))
 
 
+def scan(prog, value):
+    needle = struct.pack("<Q", value)
+    chunk = 1 << 21
+    end = prog["max_pfn"].value_() << 12
+    for base in range(0, end, chunk):
+        try:
+            blocks = [(base, prog.read(base, chunk, True))]
+        except drgn.FaultError:
+            blocks = []
+            for page in range(base, base + chunk, 4096):
+                try:
+                    blocks.append((page, prog.read(page, 4096, True)))
+                except drgn.FaultError:
+                    pass
+        for start, data in blocks:
+            at = data.find(needle)
+            while at >= 0:
+                if at % 8 == 0:
+                    print("hit %x" % (start + at))
+                at = data.find(needle, at + 1)
+
+
 def main():
     dump, vmlinux, requests = sys.argv[1], sys.argv[2], sys.argv[3:]
     prog = drgn.Program()
@@ -40,6 +64,9 @@ def main():
                 out = prog.read(addr, 64).hex()
             elif kind == "p":
                 out = prog.read(addr, 64, True).hex()
+            elif kind == "scan":
+                scan(prog, addr)
+                continue
             elif kind == "stack":
                 stack_text(prog, addr)
                 continue

@@ -1,6 +1,6 @@
-# Lab test: kcrash's rd (every display option), vtop, ptov and bt -t/-T (the text addresses on
-# the stacks) on the sysrq fixture of every lab kernel, with the -dbg vmlinux and from the dump
-# alone, against reference peers:
+# Lab test: kcrash's rd (every display option), vtop, ptov, bt -t/-T (the text addresses on the
+# stacks) and search on the sysrq fixture of every lab kernel, with the -dbg vmlinux and from the
+# dump alone, against reference peers:
 #   - 6.1: Debian's crash 8.0.2, one batch session: each command prints crash's text (crash prints
 #     the page line's header only now and then: that line is left out of both; a value crash names
 #     by a section symbol such as ".data", which kallsyms does not hold, may carry another name;
@@ -12,8 +12,12 @@
 #     text, vmemmap), ptov is drgn's phys_to_virt, rd -8 and rd -32 -p give drgn's bytes; a user
 #     address (PID 1's first mapping, its executable's first page) translates to a page that
 #     starts with the ELF magic; bt -T lists exactly the words of the panic task's stack that
-#     drgn finds in [_stext, _etext); and from the dump alone every command but rd's symbolic
-#     ones prints what it prints with the vmlinux.
+#     drgn finds in [_stext, _etext); search -p finds the panic task's address exactly where a
+#     scan of physical memory through drgn does, and search -k in the direct map at those
+#     addresses' direct-map aliases (crash's search -k, on 6.1, the same in the direct map and
+#     the vmalloc'd stacks; its kernel-image hits differ: crash takes the whole 1 GiB text map
+#     as mapped); and from the dump alone every command but rd's symbolic ones prints what it
+#     prints with the vmlinux.
 . "$(dirname "$0")/../lab.sh"
 
 kcrash=$KDK_BUILD/kcrash
@@ -74,6 +78,12 @@ for release in $KDK_LAB_KERNELS; do
 	done
 	taskphys=$("$kcrash" "$vmlinux" "$dump" -c "vtop $task" 2> /dev/null | vtop_phys)
 	[ -n "$taskphys" ] || bail "$release: vtop $task printed no physical address"
+	# the direct map and the stack's vmalloc area, 1 GiB each, for search
+	dmstart=$("$kcrash" "$dump" -c 'ptov 0' 2> /dev/null | sed -n '2s/^\([0-9a-f]*\) .*/\1/p')
+	[ -n "$dmstart" ] || bail "$release: ptov 0 printed no address"
+	dmend=$(printf '%x' $((0x$dmstart + (1 << 30))))
+	vstart=$(printf '%x' $((0x$stack & ~((1 << 30) - 1))))
+	vend=$(printf '%x' $((0x$vstart + (1 << 30))))
 
 	cmds="rd linux_banner 3
 rd -a linux_banner 20
@@ -104,7 +114,9 @@ vtop $page
 ptov $taskphys
 ptov 10:a
 bt -t
-bt -T"
+bt -T
+search -k -s $dmstart -e $dmend $task
+search -k -s $vstart -e $vend $task"
 	printf '%s\n' "$cmds" > "$work/batch"
 	sed 's/$/\nsym init_task/' "$work/batch" > "$work/batch.marked"
 	"$kcrash" "$vmlinux" "$dump" < "$work/batch.marked" > "$work/ours.out" 2> "$work/ours.err"
@@ -202,6 +214,22 @@ bt -T"
 	[ -n "$got" ] && [ -z "$(comm -23 <("$kcrash" "$dump" -c 'bt -t' 2> /dev/null | grep -v ' \[[a-z0-9_]*\]$' |
 		sed -n 's/^  \[\([0-9a-f]*\)\] [^ ]* at \([0-9a-f]*\)$/\1 \2/p' | sort) <(echo "$got"))" ]
 	ok $? "$release: bt -t's words are among bt -T's (one stack: a system call)"
+
+	# search: where a scan of physical memory through drgn finds the task's address
+	/usr/bin/python3 "$KDK_TOP/tests/lab/drgn-rd-vtop.py" "$work/oracle.kdump" "$vmlinux" "scan:$task" \
+		> "$work/drgn-scan.out" 2>> "$work/drgn.err" || bail "$release: drgn failed: $(tail -n 2 "$work/drgn.err")"
+	want=$(sed -n 's/^hit //p' "$work/drgn-scan.out")
+	got=$("$kcrash" "$dump" -c "search -p $task" 2> /dev/null | sed -n 's/^\([0-9a-f]*\): '"$task"' $/\1/p')
+	[ "$(wc -l <<< "$want")" -gt 10 ] && [ "$got" = "$want" ]
+	ok $? "$release: search -p finds the panic task's address at the $(wc -l <<< "$want") physical words a scan through drgn finds"
+	want=$(while read -r p; do printf '%x\n' $((0x$dmstart + 0x$p)); done <<< "$want")
+	got=$("$kcrash" "$dump" -c "search -s $dmstart -e $dmend $task" 2> /dev/null | sed -n 's/^\([0-9a-f]*\): .*/\1/p')
+	[ -n "$got" ] && [ "$got" = "$want" ]
+	ok $? "$release: search -k in the direct map finds it at their direct-map addresses"
+	banner=$("$kcrash" "$dump" -c 'sym linux_banner' 2> /dev/null | cut -d' ' -f1)
+	"$kcrash" "$dump" -c 'search -c "Linux version"' > "$work/search-c" 2> /dev/null
+	grep -q "^$banner: Linux version\$" "$work/search-c"
+	ok $? "$release: search -c \"Linux version\" finds linux_banner ($banner) among $(wc -l < "$work/search-c") hits"
 
 	# a user address: PID 1's lowest mapping is its executable's first page
 	"$kcrash" "$vmlinux" "$dump" -c "vtop -c 1 $ustart" > "$work/vtop-user" 2>&1

@@ -1,5 +1,5 @@
-/* cmd_rd.c — `rd [-adDsSxNRp] [-8|-16|-32|-64] [-o OFFS] [-e END] [-r FILE] ADDRESS [COUNT]`:
- * kernel (or with -p physical) memory as crash's rd shows it: COUNT entries of 8, 16, 32 or 64
+/* cmd_rd.c — `rd [-adDsSxNRpu] [-8|-16|-32|-64] [-o OFFS] [-e END] [-r FILE] ADDRESS [COUNT]`:
+ * kernel (-p physical, -u the context task's user) memory as crash's rd shows it: COUNT entries of 8, 16, 32 or 64
  * bits, in hex with their ASCII, in decimal, as symbols (-s) and slab caches (-S), as a string
  * (-a), or copied raw into a file (-r). */
 #include <ctype.h>
@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "expr_env.h"
 #include "slub.h"
+#include "user_space.h"
 #include "x86_64_vtop.h"
 
 enum rd_style { RD_HEX, RD_DECIMAL, RD_UDECIMAL };
@@ -21,7 +22,8 @@ struct rd_opts {
 	bool ascii;                /* -a: a string */
 	enum rd_style style;
 	unsigned symbolic;         /* -s 1, -S 2 (and slab names), -SS 3 (with the value) */
-	bool no_ascii, net_endian, reverse, physical;
+	bool no_ascii, net_endian, reverse, physical, user;
+	uint64_t user_top;         /* -u: the context task's top page table */
 	uint64_t offset;           /* -o */
 	const char *end_text;      /* -e */
 	const char *raw_file;      /* -r */
@@ -71,11 +73,12 @@ static int read_mem(struct session *s, const struct rd_opts *o, uint64_t addr, v
 		    struct kdk_err *err)
 {
 	int rc = o->physical ? kdk_dump_read_phys(s->dump, addr, buf, len, err)
+		 : o->user   ? user_space_read(s, o->user_top, addr, buf, len, err)
 			     : session_read(s, addr, buf, len, err);
 
 	if (rc < 0)
 		return kdk_err_prefix(err, "rd: read error: %s address %" PRIx64 ": ",
-				      o->physical ? "physical" : "kernel virtual", addr);
+				      o->physical ? "physical" : o->user ? "user virtual" : "kernel virtual", addr);
 	return 0;
 }
 
@@ -322,9 +325,7 @@ static int parse_option(struct rd_opts *o, int argc, char **argv, int *i, struct
 			p = "";
 			break;
 		}
-		case 'u':
-			return kdk_err_set(err, EINVAL, "rd: -u: user virtual addresses are not read; "
-							"vtop -u ADDRESS gives their physical address, rd -p reads it");
+		case 'u': o->user = true; break;
 		default:
 			return kdk_err_set(err, EINVAL, "rd: invalid option -%c", c);
 		}
@@ -365,6 +366,14 @@ int cmd_rd(struct session *s, int argc, char **argv, struct kdk_err *err)
 		return kdk_err_set(err, EINVAL, "rd: -s option is only allowed with 64-bit display");
 	if (o.ascii)
 		o.size = 1;
+	if (o.user && o.physical)
+		return kdk_err_set(err, EINVAL, "rd: -u and -p exclude one another");
+	if (o.user) {
+		uint64_t pgd;
+
+		if ((rc = user_space_top(s, NULL, &pgd, &o.user_top, err)))
+			return kdk_err_prefix(err, "rd -u: ");
+	}
 	if ((rc = parse_address(s, addr_text, &addr, err)))
 		return rc;
 	addr += o.offset;

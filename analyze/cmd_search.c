@@ -11,8 +11,7 @@
 
 #include "commands.h"
 #include "expr_env.h"
-#include "task_pick.h"
-#include "tasks.h"
+#include "user_space.h"
 #include "x86_64_vtop.h"
 
 #define PAGE 4096ULL
@@ -211,21 +210,10 @@ int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err)
 			start = KERNEL_HALF;
 		break;
 	case USER: {
-		struct task_info t;
-		uint64_t off, pgd;
+		uint64_t pgd;
 
-		if ((rc = task_pick(s, NULL, &t, err)))
-			goto out;
-		if (!t.mm) {
-			rc = kdk_err_set(err, EINVAL, "search: current context has no user address space "
-						      "(PID %d is a kernel thread)", t.pid);
-			goto out;
-		}
-		if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "mm_struct.pgd", &off) < 0 ||
-		    (rc = session_read(s, t.mm + off, &pgd, 8, err)) ||
-		    (rc = kdk_x86_64_vtop(s->kmem.vtop, pgd, &top, err))) {
-			if (!rc)
-				rc = kdk_err_set(err, ENOENT, "search: no OFFSET(mm_struct.pgd)");
+		if ((rc = user_space_top(s, NULL, &pgd, &top, err))) {
+			kdk_err_prefix(err, "search -u: ");
 			goto out;
 		}
 		if (!have_end && !have_len)

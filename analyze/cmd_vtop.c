@@ -13,6 +13,7 @@
 #include "cpus.h"
 #include "task_pick.h"
 #include "tasks.h"
+#include "user_space.h"
 #include "x86_64_vtop.h"
 
 #define PTE_PRESENT 0x1ULL
@@ -110,28 +111,6 @@ static void print_page_of(struct session *s, uint64_t paddr)
 	kmem_print_page(s, page, paddr);
 }
 
-/* The top table of a task's user address space: mm->pgd (a direct-map address) and its
- * physical address. */
-static int user_pgd(struct session *s, const char *task_arg, uint64_t *pgd, uint64_t *pgd_paddr,
-		    struct kdk_err *err)
-{
-	struct task_info t;
-	uint64_t off;
-	int rc;
-
-	if ((rc = task_pick(s, task_arg, &t, err)))
-		return rc;
-	if (!t.mm)
-		return kdk_err_set(err, EINVAL, "PID %d (%s) has no user address space: a kernel thread",
-				   t.pid, t.comm);
-	if ((rc = kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "mm_struct.pgd", &off)) < 0)
-		return kdk_err_set(err, ENOENT, "no OFFSET(mm_struct.pgd)");
-	if ((rc = session_read(s, t.mm + off, pgd, 8, err)) ||
-	    (rc = kdk_x86_64_vtop(s->kmem.vtop, *pgd, pgd_paddr, err)))
-		return kdk_err_prefix(err, "PID %d: mm_struct %" PRIx64 " pgd: ", t.pid, t.mm);
-	return 0;
-}
-
 static int vtop_one(struct session *s, uint64_t vaddr, bool user, const char *task_arg,
 		    struct kdk_err *err)
 {
@@ -142,7 +121,7 @@ static int vtop_one(struct session *s, uint64_t vaddr, bool user, const char *ta
 	bool mapped;
 	int rc, walked;
 
-	if (user && (rc = user_pgd(s, task_arg, &pgd, &top, err)))
+	if (user && (rc = user_space_top(s, task_arg, &pgd, &top, err)))
 		return rc;
 	walked = kdk_x86_64_vtop_trace(vt, top, vaddr, &t, &why);
 	/* kernel addresses as crash translates them: the image and the direct map by arithmetic,

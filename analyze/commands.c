@@ -46,10 +46,10 @@ static const struct command commands[] = {
 		"union or enum's definition, a typedef's, a function's prototype, a variable's "
 		"declaration", true },
 	{ "sym", cmd_sym, "sym [-l] NAME|ADDRESS", "a symbol's address, or the symbol at an address (-l: its source line; alone: every symbol)", true },
-	{ "rd", cmd_rd, "rd [-adDsSxNRp] [-8|-16|-32|-64] [-o OFFS] [-e END] [-r FILE] ADDRESS|SYMBOL [COUNT]",
+	{ "rd", cmd_rd, "rd [-adDsSxNRpu] [-8|-16|-32|-64] [-o OFFS] [-e END] [-r FILE] ADDRESS|SYMBOL [COUNT]",
 	  "COUNT entries of memory (default 1; -a: a string): 64-bit (or -8/-16/-32) in hex with their "
 	  "ASCII, -d/-D decimal, -s as symbols, -S also slab caches, -x no ASCII, -N network order, "
-	  "-R ending at ADDRESS, -p physical memory, -e up to END, -o OFFS added, -r FILE raw", true },
+	  "-R ending at ADDRESS, -p physical memory, -u the context task's user memory, -e up to END, -o OFFS added, -r FILE raw", true },
 	{ "vtop", cmd_vtop, "vtop [-c PID|TASK] [-u|-k] ADDRESS...", "an address's physical address, the "
 	  "page-table entries mapping it and its page (user addresses: the context task's, or -c's)", true },
 	{ "ptov", cmd_ptov, "ptov PHYSICAL... | ptov OFFSET:CPUS", "a physical address's direct-map "

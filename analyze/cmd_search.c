@@ -30,6 +30,7 @@ struct search {
 	bool physical;
 	unsigned char page[PAGE + 256];  /* a page and, for strings, the next one's start */
 	uint64_t hits;
+	uint64_t pages, max_pages;       /* pages looked at; the budget damaged tables cannot pass */
 };
 
 /* One page's bytes (plus, for strings, what the next page holds of a string that crosses it). */
@@ -74,6 +75,9 @@ static int search_run(void *ctx, uint64_t addr, uint64_t paddr, uint64_t size)
 	while (done < size) {
 		uint64_t off = (paddr + done) & (PAGE - 1), len = PAGE - off;
 		size_t tail = 0;
+
+		if (++sr->pages > sr->max_pages)
+			return -E2BIG;
 
 		if (len > size - done)
 			len = size - done;
@@ -230,10 +234,16 @@ int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err)
 	if (space == USER && !have_end && !have_len && ((struct kdk_x86_64_vtop *)s->kmem.vtop)->paging.levels == 5)
 		end = 0x0100000000000000ULL;
 	start &= ~(uint64_t)(sr->width - 1);
+	/* every page mapped a few times over (direct map, vmalloc, the image, vmemmap), and more:
+	 * past that the tables map what no kernel maps, and the search says where it stopped */
+	sr->max_pages = 16 * s->dump->max_pfn + (1ULL << 20);
 	if (space == PHYSICAL)
 		search_physical(sr, start, end);
 	else
 		rc = kdk_x86_64_vtop_leaves(s->kmem.vtop, top, start, end, search_run, sr);
+	if (rc == -E2BIG)
+		rc = kdk_err_set(err, E2BIG, "search: stopped after %" PRIu64 " pages: the page tables map "
+					     "far more than the dump's memory (damaged tables?)", sr->pages);
 out:
 	if (sr) {
 		free(sr->values);

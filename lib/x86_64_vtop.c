@@ -99,7 +99,19 @@ struct leaf_walk {
 	uint64_t start, end;
 	kdk_vtop_leaf_fn leaf;
 	void *ctx;
+	uint64_t tables, max_tables;   /* tables read so far; walk_table_budget() */
 };
+
+/* Damaged tables can point every entry at another "table": a real walk meets each table once,
+ * and tables are pages, so it reads no more tables than the dump has pages (at most 4 Mi: 16 GiB
+ * of page tables). */
+#define MAX_WALK_TABLES (1ULL << 22)
+static uint64_t walk_table_budget(const struct kdk_x86_64_vtop *vt)
+{
+	uint64_t pages = vt->dump->max_pfn;
+
+	return pages < 4096 ? 4096 : pages > MAX_WALK_TABLES ? MAX_WALK_TABLES : pages;
+}
 
 /* The canonical address of a top-level slot: the bits above the paging depth copy its top bit. */
 static uint64_t canonical(unsigned levels, uint64_t vaddr)
@@ -138,6 +150,8 @@ static int walk_leaves(struct leaf_walk *w, unsigned level, uint64_t table, uint
 				return rc;
 			continue;
 		}
+		if (++w->tables > w->max_tables)
+			return -E2BIG;
 		if ((rc = walk_leaves(w, level - 1, entry_addr(w->vt, entry), lo)))
 			return rc;
 		/* the caller's table is still its level's cached one: the levels cache apart */
@@ -148,7 +162,7 @@ static int walk_leaves(struct leaf_walk *w, unsigned level, uint64_t table, uint
 int kdk_x86_64_vtop_leaves(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64_t start, uint64_t end,
 			   kdk_vtop_leaf_fn leaf, void *ctx)
 {
-	struct leaf_walk w = { vt, start, end, leaf, ctx };
+	struct leaf_walk w = { vt, start, end, leaf, ctx, 0, walk_table_budget(vt) };
 
 	if (end <= start)
 		return 0;

@@ -65,7 +65,8 @@ int kdk_x86_64_vtop_trace(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64
 /* Each present page mapping in [start, end) of the tables at top_paddr (the kernel's top table
  * when 0), in address order: leaf(ctx, vaddr, paddr, size) with size 4 KiB, 2 MiB or 1 GiB (a
  * large page cut to the range). A table the dump cannot give is passed over. A non-zero return
- * from leaf stops the walk and is returned. */
+ * from leaf stops the walk and is returned; -E2BIG when the tables lead to more tables than the
+ * dump has pages (damaged ones whose every entry points on). */
 typedef int (*kdk_vtop_leaf_fn)(void *ctx, uint64_t vaddr, uint64_t paddr, uint64_t size);
 int kdk_x86_64_vtop_leaves(struct kdk_x86_64_vtop *vt, uint64_t top_paddr, uint64_t start, uint64_t end,
 			   kdk_vtop_leaf_fn leaf, void *ctx);

@@ -221,6 +221,66 @@ static void direct_map_found_among_fixed_bases(void **state)
 	assert_true(base == 0xff11000000000000ULL);
 }
 
+struct leaves {
+	uint64_t vaddr[8], paddr[8], size[8];
+	unsigned n, calls;
+};
+
+static int collect_leaf(void *ctx, uint64_t vaddr, uint64_t paddr, uint64_t size)
+{
+	struct leaves *l = ctx;
+
+	if (l->n < 8) {
+		l->vaddr[l->n] = vaddr;
+		l->paddr[l->n] = paddr;
+		l->size[l->n] = size;
+		l->n++;
+	}
+	l->calls++;
+	return 0;
+}
+
+/* Every present mapping in address order, large pages cut to the range asked. */
+static void leaves_in_address_order(void **state)
+{
+	static struct kdk_x86_64_vtop vt;
+	const uint64_t direct = 0xff11000000000000ULL;
+	struct leaves l = { 0 };
+	(void)state;
+
+	init(&vt, 5);
+	/* from 1 MiB into the 1 GiB page to the 4 KiB page at 2 MiB + 12 KiB of the next GiB */
+	assert_int_equal(kdk_x86_64_vtop_leaves(&vt, 0, direct + 0x100000, direct + (1ULL << 30) + 0x204000,
+						collect_leaf, &l), 0);
+	assert_int_equal(l.n, 3);
+	assert_true(l.vaddr[0] == direct + 0x100000 && l.paddr[0] == 0x100000 &&
+		    l.size[0] == (1ULL << 30) - 0x100000);
+	assert_true(l.vaddr[1] == direct + (1ULL << 30) && l.paddr[1] == 0x200000 && l.size[1] == 0x200000);
+	assert_true(l.vaddr[2] == direct + (1ULL << 30) + 0x203000 && l.paddr[2] == 0x345000 &&
+		    l.size[2] == 0x1000);
+}
+
+/* Damaged tables whose every entry points on, level after level: the walk stops, it does not
+ * visit 512^3 tables. */
+static void damaged_tables_stop_the_walk(void **state)
+{
+	static struct kdk_x86_64_vtop vt;
+	const uint64_t pud = 0x110000, pmd = 0x111000;
+	struct leaves l = { 0 };
+	unsigned i;
+	(void)state;
+
+	init(&vt, 4);
+	for (i = 0; i < 512; i++) {
+		set_entry(0x100000, i, pud | P | RW);
+		set_entry(pud, i, pmd | P | RW);
+		set_entry(pmd, i, 0x112000 | P | RW);   /* a PTE table of nothing present */
+	}
+	init(&vt, 4);           /* a fresh table cache (top[0] is build_tables' again) */
+	assert_int_equal(kdk_x86_64_vtop_leaves(&vt, 0, 0, UINT64_MAX, collect_leaf, &l), -E2BIG);
+	assert_int_equal(l.calls, 3);   /* top[0]'s own three mappings, walked first */
+}
+
 static void bad_parameters_are_refused(void **state)
 {
 	struct kdk_x86_64_vtop vt;
@@ -245,6 +305,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(direct_map_by_arithmetic, setup, teardown),
 		cmocka_unit_test_setup_teardown(direct_map_base_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(direct_map_found_among_fixed_bases, setup, teardown),
+		cmocka_unit_test_setup_teardown(leaves_in_address_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(damaged_tables_stop_the_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_parameters_are_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("x86_64_vtop", tests, NULL, NULL);

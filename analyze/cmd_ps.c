@@ -147,22 +147,32 @@ static const struct task_info *by_task(const struct kdk_array *tasks, uint64_t t
 	return NULL;
 }
 
-/* -p: the idle task down to t, one more space of indent each generation. */
-static void print_parents(struct session *s, const struct kdk_array *tasks, const struct task_info *t)
+/* -p: the idle task down to t, one more space of indent each generation. A parent chain is no
+ * longer than the task list (a damaged one that loops stops there). */
+static int print_parents(struct session *s, const struct kdk_array *tasks, const struct task_info *t,
+			 struct kdk_err *err)
 {
-	const struct task_info *chain[64];
-	int n = 0, i;
+	struct kdk_array chain = KDK_ARRAY_INIT(const struct task_info *);
+	size_t i;
 
 	/* a task with no parent is its own root: the idle tasks */
-	while (t && n < 64) {
-		chain[n++] = t;
+	while (t && chain.len <= tasks->len) {
+		const struct task_info **slot = kdk_array_push(&chain, err);
+
+		if (!slot) {
+			kdk_array_free(&chain);
+			return -err->code;
+		}
+		*slot = t;
 		t = t->parent ? by_task(tasks, t->parent) : NULL;
 	}
-	for (i = n - 1; i >= 0; i--) {
-		fprintf(s->out, "%*s", n - 1 - i, "");
-		task_pick_header(s, chain[i]);
+	for (i = chain.len; i-- > 0;) {
+		fprintf(s->out, "%*s", (int)(chain.len - 1 - i), "");
+		task_pick_header(s, *(const struct task_info **)kdk_array_at(&chain, i));
 	}
 	fputc('\n', s->out);
+	kdk_array_free(&chain);
+	return 0;
 }
 
 /* -c: t, then its children two spaces in. */
@@ -421,10 +431,10 @@ int cmd_ps(struct session *s, int argc, char **argv, struct kdk_err *err)
 
 			if (!selected(&o, t))
 				continue;
-			if (o.mode == PS_PARENTS)
-				print_parents(s, &tasks, t);
-			else
+			if (o.mode == PS_CHILDREN)
 				print_children(s, &tasks, t);
+			else if ((rc = print_parents(s, &tasks, t, err)))
+				goto out;
 		}
 		goto out;
 	case PS_ROWS:

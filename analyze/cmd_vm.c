@@ -26,6 +26,9 @@ struct vm_walk {
 	const struct vm_layout *l;
 	const struct vfs_layout *vfs;
 	unsigned count;
+	bool only_one;             /* vm_print_vma_of: the VMA holding addr, and no other */
+	uint64_t addr;
+	unsigned shown;
 };
 
 static int vm_layout_load(struct session *s, struct vm_layout *l, struct kdk_err *err)
@@ -78,6 +81,9 @@ static int print_vma(struct vm_walk *w, uint64_t vma, struct kdk_err *err)
 	    (rc = session_read(s, vma + l->vma_flags, &flags, l->vma_flags_size, err)) ||
 	    (rc = read_u64(s, vma + l->vma_file, &file, err)))
 		return kdk_err_prefix(err, "vm_area_struct %" PRIx64 ": ", vma);
+	if (w->only_one && (w->addr < start || w->addr >= end))
+		return 0;
+	w->shown++;
 	if (file) {
 		uint64_t dentry, mnt;
 
@@ -106,25 +112,49 @@ static int kmem_read(void *ctx, uint64_t vaddr, void *buf, size_t len, struct kd
 }
 
 static int print_vmas(struct session *s, const struct vm_layout *l, const struct vfs_layout *vfs,
-		      uint64_t mm, struct kdk_err *err)
+		      uint64_t mm, struct vm_walk *filter, struct kdk_err *err)
 {
-	struct vm_walk w = { .s = s, .l = l, .vfs = vfs };
+	struct vm_walk local = { .s = s, .l = l, .vfs = vfs }, *wp = filter ? filter : &local;
+	struct vm_walk w;
 	uint64_t vma;
 	int rc;
+
+	w = *wp;
+	w.s = s, w.l = l, w.vfs = vfs;
 
 	if (l->have_mt) {
 		struct kdk_maple_layout ml;
 
 		if ((rc = kdk_maple_layout_fill(&ml, kdk_facts_lookup, &s->facts, err)))
 			return rc;
-		return kdk_maple_walk(&ml, mm + l->mm_mt, kmem_read, s, visit_maple, &w, err);
+		rc = kdk_maple_walk(&ml, mm + l->mm_mt, kmem_read, s, visit_maple, &w, err);
+		wp->shown = w.shown;
+		return rc;
 	}
 	if ((rc = read_u64(s, mm + l->mm_mmap, &vma, err)))
 		return kdk_err_prefix(err, "mm_struct %" PRIx64 ": ", mm);
 	while (vma) {
 		if ((rc = print_vma(&w, vma, err)) || (rc = read_u64(s, vma + l->vma_next, &vma, err)))
-			return rc;
+			break;
 	}
+	wp->shown = w.shown;
+	return rc;
+}
+
+int vm_print_vma_of(struct session *s, uint64_t mm, uint64_t addr, struct kdk_err *err)
+{
+	struct vm_layout l;
+	struct vfs_layout vfs;
+	struct vm_walk w = { .only_one = true, .addr = addr };
+	int rc;
+
+	if ((rc = vfs_layout_load(s, &vfs, err)) || (rc = vm_layout_load(s, &l, err)))
+		return rc;
+	fprintf(s->out, "      VMA          START      END     FLAGS FILE\n");
+	if ((rc = print_vmas(s, &l, &vfs, mm, &w, err)))
+		return rc;
+	if (!w.shown)
+		fprintf(s->out, "(no VMA holds %" PRIx64 ")\n", addr);
 	return 0;
 }
 
@@ -185,7 +215,7 @@ int cmd_vm(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if (!t.mm)
 			continue;
 		fprintf(s->out, "      VMA          START      END     FLAGS FILE\n");
-		if ((rc = print_vmas(s, &l, &vfs, t.mm, err)))
+		if ((rc = print_vmas(s, &l, &vfs, t.mm, NULL, err)))
 			return kdk_err_prefix(err, "vm: PID %d: ", t.pid);
 	}
 	return 0;

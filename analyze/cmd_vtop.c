@@ -117,11 +117,11 @@ static int vtop_one(struct session *s, uint64_t vaddr, bool user, const char *ta
 	struct kdk_x86_64_vtop *vt = s->kmem.vtop;
 	struct kdk_vtop_trace t;
 	struct kdk_err why = { 0 };
-	uint64_t paddr = 0, pgd = vt->paging.top_pgt_vaddr, top = 0;
+	uint64_t paddr = 0, pgd = vt->paging.top_pgt_vaddr, top = 0, mm = 0;
 	bool mapped;
 	int rc, walked;
 
-	if (user && (rc = user_space_top(s, task_arg, &pgd, &top, err)))
+	if (user && (rc = user_space_top_mm(s, task_arg, &mm, &pgd, &top, err)))
 		return rc;
 	walked = kdk_x86_64_vtop_trace(vt, top, vaddr, &t, &why);
 	/* kernel addresses as crash translates them: the image and the direct map by arithmetic,
@@ -145,6 +145,14 @@ static int vtop_one(struct session *s, uint64_t vaddr, bool user, const char *ta
 	else
 		print_walk(s, &t, user, pgd);
 	fputc('\n', s->out);
+	/* a user address: the VMA that holds it, as crash shows it after the walk */
+	if (user) {
+		struct kdk_err why = { 0 };
+
+		if (vm_print_vma_of(s, mm, vaddr, &why))
+			fprintf(s->out, "(its VMA cannot be read: %s)\n", why.msg);
+		fputc('\n', s->out);
+	}
 	if (mapped)
 		print_page_of(s, paddr);
 	return 0;

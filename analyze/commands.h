@@ -52,6 +52,8 @@ int cmd_irq(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_timer(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dev(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_vtop(struct session *s, int argc, char **argv, struct kdk_err *err);
+/* vm's VMA line (with its header) for the VMA of mm holding addr (cmd_vm.c), as vtop -u shows it. */
+int vm_print_vma_of(struct session *s, uint64_t mm, uint64_t addr, struct kdk_err *err);
 int cmd_ptov(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err);
 /* `kcrash triage [--json] [-k VMLINUX] DUMP|DIR…` from the shell (argv[0] is "triage"); the

@@ -11,6 +11,14 @@
 int user_space_top(struct session *s, const char *task_arg, uint64_t *pgd, uint64_t *top_paddr,
 		   struct kdk_err *err)
 {
+	uint64_t mm;
+
+	return user_space_top_mm(s, task_arg, &mm, pgd, top_paddr, err);
+}
+
+int user_space_top_mm(struct session *s, const char *task_arg, uint64_t *mm, uint64_t *pgd,
+		      uint64_t *top_paddr, struct kdk_err *err)
+{
 	struct task_info t;
 	uint64_t off;
 	int rc;
@@ -22,6 +30,7 @@ int user_space_top(struct session *s, const char *task_arg, uint64_t *pgd, uint6
 	if (!t.mm)
 		return kdk_err_set(err, EINVAL, "PID %d (%s) has no user address space: a kernel thread",
 				   t.pid, t.comm);
+	*mm = t.mm;
 	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "mm_struct.pgd", &off) < 0)
 		return kdk_err_set(err, ENOENT, "no OFFSET(mm_struct.pgd)");
 	if ((rc = session_read(s, t.mm + off, pgd, 8, err)) ||

@@ -12,6 +12,9 @@
  * address) and its physical address; EINVAL naming the task when it is a kernel thread. */
 int user_space_top(struct session *s, const char *task_arg, uint64_t *pgd, uint64_t *top_paddr,
 		   struct kdk_err *err);
+/* The same, and the task's mm_struct. */
+int user_space_top_mm(struct session *s, const char *task_arg, uint64_t *mm, uint64_t *pgd,
+		      uint64_t *top_paddr, struct kdk_err *err);
 
 /* len bytes at user address vaddr through the tables at top_paddr; EFAULT naming the first
  * address no page maps. */

@@ -237,6 +237,10 @@ search -k -s $vstart -e $vend $task"
 	magic=$([ -n "$up" ] && "$kcrash" "$dump" -c "rd -8 -p $up 4" 2> /dev/null | awk '{ print $2 $3 $4 $5 }')
 	[ "$magic" = 7f454c46 ] && grep -q '^   PTE: ' "$work/vtop-user"
 	ok $? "$release: vtop -c 1 $ustart (PID 1's first mapping) = ${up:-nothing}, whose page starts with the ELF magic ($magic)"
+	want=$(awk '/^ *VMA +START/ { getline; print; exit }' "$work/find.out")
+	got=$(awk '/^ *VMA +START/ { getline; print; exit }' "$work/vtop-user")
+	[ -n "$want" ] && [ "$got" = "$want" ]
+	ok $? "$release: vtop -c 1 $ustart shows the VMA holding it, vm 1's line: $got"
 	got=$("$kcrash" "$dump" -c "set 1; rd -u -8 $ustart 4" 2> /dev/null | tail -n 1 | awk '{ print $2 $3 $4 $5 }')
 	is "$got" 7f454c46 "$release: rd -u through PID 1's page tables reads the ELF magic at $ustart"
 	"$kcrash" "$dump" -c "set 1; search -u -s $ustart -l 1000 -c ELF" 2> /dev/null | grep -q "^$(printf '%x' $((0x$ustart + 1))): ELF\$"

@@ -75,12 +75,10 @@ static uint64_t array_length(struct session *s, const char *var_name)
 /* "  NAME" of an operations table: its symbol (name+offset), else its address. */
 static void print_ops(struct session *s, uint64_t ops)
 {
-	uint64_t offset;
-	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, ops, &offset);
+	char name[256];
 
-	/* a kernel-half symbol that holds the address: the last one (size 0) only at its start */
-	if (sym && sym->addr >> 63 && (sym->size ? offset < sym->size : !offset))
-		fprintf(s->out, offset ? "%s+%" PRIu64 "\n" : "%s\n", kdk_symtab_name(&s->syms, sym), offset);
+	if (session_symbol_text(s, ops, name, sizeof(name)))
+		fprintf(s->out, "%s\n", name);
 	else
 		fprintf(s->out, "%" PRIx64 "\n", ops);
 }

@@ -13,6 +13,7 @@
 #include "kdk_array.h"
 #include "list_guard.h"
 #include "rbtree_walk.h"
+#include "text_columns.h"
 #include "timers.h"
 
 /* kernel/time/hrtimer.c, include/linux/hrtimer*.h: DEFINE_PER_CPU(struct hrtimer_cpu_base,
@@ -60,20 +61,6 @@ struct queued {
 	uint64_t timer, function;
 	int64_t expires, softexpires;
 };
-
-/* crash's mkstring(CENTER|RJUST or CENTER|LJUST): text centred in width, an odd space on the left
- * (odd_right false: RJUST) or on the right (LJUST); text wider than width as it is. */
-static void centred(FILE *out, const char *text, int width, bool odd_right)
-{
-	int len = (int)strlen(text), extra = width - len, left;
-
-	if (extra <= 0) {
-		fputs(text, out);
-		return;
-	}
-	left = extra / 2 + (extra % 2 && !odd_right);
-	fprintf(out, "%*s%s%*s", left, "", text, extra - left, "");
-}
 
 static int decimal_len(int64_t v)
 {
@@ -129,7 +116,7 @@ static void print_clock_name(struct session *s, const struct hrtimer_layout *l, 
 			fputc('\n', s->out);
 			return;
 		}
-		timers_symbol_text(s, get_time, text, sizeof(text));
+		session_symbol_text(s, get_time, text, sizeof(text));
 		fprintf(s->out, "  [%s]\n", text);
 		return;
 	}
@@ -176,21 +163,21 @@ static int print_clock_base(struct session *s, const struct hrtimer_layout *l, u
 	tte_len = decimal_len(last->expires - now);
 	snprintf(buf, sizeof(buf), "%" PRId64, now);
 	fputs("  ", s->out);
-	centred(s->out, "CURRENT", l->have_softexpires ? soft_len : exp_len, false);
+	text_centre(s->out, "CURRENT", l->have_softexpires ? soft_len : exp_len, false);
 	fputs("\n  ", s->out);
-	centred(s->out, buf, l->have_softexpires ? soft_len : exp_len, false);
+	text_centre(s->out, buf, l->have_softexpires ? soft_len : exp_len, false);
 	fputs("\n  ", s->out);
 	if (l->have_softexpires) {
-		centred(s->out, "SOFTEXPIRES", soft_len, false);
+		text_centre(s->out, "SOFTEXPIRES", soft_len, false);
 		fputs("  ", s->out);
 	}
-	centred(s->out, "EXPIRES", exp_len, false);
+	text_centre(s->out, "EXPIRES", exp_len, false);
 	fputs("  ", s->out);
-	centred(s->out, "TTE", tte_len, false);
+	text_centre(s->out, "TTE", tte_len, false);
 	fputs("  ", s->out);
-	centred(s->out, "HRTIMER", 16, true);
+	text_centre(s->out, "HRTIMER", 16, true);
 	fputs("  ", s->out);
-	centred(s->out, "FUNCTION", 16, true);
+	text_centre(s->out, "FUNCTION", 16, true);
 	fputc('\n', s->out);
 	for (i = 0; i < list.len; i++) {
 		const struct queued *q = kdk_array_at(&list, i);
@@ -198,11 +185,11 @@ static int print_clock_base(struct session *s, const struct hrtimer_layout *l, u
 		fputs("  ", s->out);
 		if (l->have_softexpires) {
 			snprintf(buf, sizeof(buf), "%" PRId64, q->softexpires);
-			centred(s->out, buf, soft_len, false);
+			text_centre(s->out, buf, soft_len, false);
 			fputs("  ", s->out);
 		}
 		snprintf(buf, sizeof(buf), "%" PRId64, q->expires);
-		centred(s->out, buf, exp_len, false);
+		text_centre(s->out, buf, exp_len, false);
 		fprintf(s->out, "  %*" PRId64 "  %" PRIx64 "  %" PRIx64, tte_len, q->expires - now, q->timer,
 			q->function);
 		timers_print_function(s, q->function);

@@ -52,23 +52,6 @@ static int parse_number(const char *text, uint64_t *v)
 	return *end ? -1 : 0;
 }
 
-/* An address as crash's rd takes it: hex digits, else a symbol's address, else an expression
- * ("(init_task.tasks.next)", "&init_task.pid"). */
-static int parse_address(struct session *s, const char *text, uint64_t *addr, struct kdk_err *err)
-{
-	const char *digits = strncmp(text, "0x", 2) && strncmp(text, "0X", 2) ? text : text + 2;
-	struct kdk_err ignored = { 0 };
-	char *end;
-
-	if (*digits && strspn(digits, "0123456789abcdefABCDEF") == strlen(digits)) {
-		*addr = strtoull(digits, &end, 16);
-		return 0;
-	}
-	if (!session_symbol(s, text, addr, &ignored))
-		return 0;
-	return expr_address(s, text, addr, err);
-}
-
 static int read_mem(struct session *s, const struct rd_opts *o, uint64_t addr, void *buf, size_t len,
 		    struct kdk_err *err)
 {
@@ -80,21 +63,6 @@ static int read_mem(struct session *s, const struct rd_opts *o, uint64_t addr, v
 		return kdk_err_prefix(err, "rd: read error: %s address %" PRIx64 ": ",
 				      o->physical ? "physical" : o->user ? "user virtual" : "kernel virtual", addr);
 	return 0;
-}
-
-/* "name+off" of a value inside a kernel or module symbol, as crash's rd -s prints it. */
-static bool symbol_text(struct session *s, uint64_t value, char *buf, size_t size)
-{
-	uint64_t offset;
-	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, value, &offset);
-
-	if (!sym || !(sym->addr >> 63) || (sym->size ? offset >= sym->size : offset != 0))
-		return false;
-	if (offset)
-		snprintf(buf, size, "%s+%" PRIu64, kdk_symtab_name(&s->syms, sym), offset);
-	else
-		snprintf(buf, size, "%s", kdk_symtab_name(&s->syms, sym));
-	return true;
 }
 
 /* "[cache]" (or "[value:cache]") of a value inside a slab object. */
@@ -137,7 +105,7 @@ static unsigned print_entry(struct session *s, const struct rd_opts *o, const st
 {
 	char text[256];
 
-	if (o->symbolic && (symbol_text(s, v, text, sizeof(text)) ||
+	if (o->symbolic && (session_symbol_text(s, v, text, sizeof(text)) ||
 			    (o->symbolic > 1 && slab_text(s, caches, v, o->symbolic > 2, text, sizeof(text))))) {
 		fprintf(s->out, "%-16s ", text);
 		return (unsigned)strlen(text) + 1;
@@ -374,7 +342,7 @@ int cmd_rd(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if ((rc = user_space_top(s, NULL, &pgd, &o.user_top, err)))
 			return kdk_err_prefix(err, "rd -u: ");
 	}
-	if ((rc = parse_address(s, addr_text, &addr, err)))
+	if ((rc = expr_crash_address(s, addr_text, &addr, err)))
 		return rc;
 	addr += o.offset;
 	if (count_text) {
@@ -384,7 +352,7 @@ int cmd_rd(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if (o.end_text)
 			fprintf(stderr, "rd: WARNING: ending address ignored when count is specified\n");
 	} else if (o.end_text) {
-		if (parse_address(s, o.end_text, &end, err))
+		if (expr_crash_address(s, o.end_text, &end, err))
 			return kdk_err_prefix(err, "rd: -e: ");
 		if (end <= addr)
 			return kdk_err_set(err, EINVAL, "rd: invalid ending address: %" PRIx64, end);

@@ -15,7 +15,6 @@
 #include "x86_64_vtop.h"
 
 #define PAGE 4096ULL
-#define KERNEL_HALF 0xff00000000000000ULL
 
 enum search_mode { SEARCH_LONG, SEARCH_INT, SEARCH_SHORT, SEARCH_CHARS };
 
@@ -164,7 +163,7 @@ int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err)
 			uint64_t v;
 
 			if (a[1] == 's' || a[1] == 'e') {
-				if (parse_hex(next, &v) && (rc = expr_address(s, next, &v, err)))
+				if ((rc = expr_crash_address(s, next, &v, err)))
 					break;
 			} else if (parse_hex(next, &v)) {
 				rc = kdk_err_set(err, EINVAL, "search: %s %s is not a hexadecimal number", a, next);
@@ -188,7 +187,7 @@ int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err)
 		} else {
 			uint64_t v;
 
-			if (parse_hex(a, &v) && (rc = expr_address(s, a, &v, err)))
+			if ((rc = expr_crash_address(s, a, &v, err)))
 				break;
 			if (sr->width < 8 && v >> (8 * sr->width))
 				rc = kdk_err_set(err, EINVAL, "search: value %s does not fit in %u bits", a,
@@ -211,7 +210,7 @@ int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err)
 	switch (space) {
 	case KERNEL:
 		if (!have_start)
-			start = KERNEL_HALF;
+			start = KDK_X86_64_KERNEL_HALF;
 		break;
 	case USER: {
 		uint64_t pgd;
@@ -220,8 +219,6 @@ int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err)
 			kdk_err_prefix(err, "search -u: ");
 			goto out;
 		}
-		if (!have_end && !have_len)
-			end = 0x0000800000000000ULL;  /* 4-level's user half; 5-level's is larger */
 		break;
 	}
 	case PHYSICAL:
@@ -229,10 +226,10 @@ int cmd_search(struct session *s, int argc, char **argv, struct kdk_err *err)
 	}
 	if (have_len)
 		end = start + len;
+	else if (!have_end && space == USER)   /* the user half: 47 bits, or 56 with 5 levels */
+		end = 1ULL << (((struct kdk_x86_64_vtop *)s->kmem.vtop)->paging.levels == 5 ? 56 : 47);
 	else if (!have_end)
-		end = space == PHYSICAL ? s->dump->max_pfn * PAGE : space == USER ? end : UINT64_MAX;
-	if (space == USER && !have_end && !have_len && ((struct kdk_x86_64_vtop *)s->kmem.vtop)->paging.levels == 5)
-		end = 0x0100000000000000ULL;
+		end = space == PHYSICAL ? s->dump->max_pfn * PAGE : UINT64_MAX;
 	start &= ~(uint64_t)(sr->width - 1);
 	/* every page mapped a few times over (direct map, vmalloc, the image, vmemmap), and more:
 	 * past that the tables map what no kernel maps, and the search says where it stopped */

@@ -116,27 +116,11 @@ static int collect(struct session *s, const struct timer_layout *l, uint64_t bas
 	return 0;
 }
 
-bool timers_symbol_text(struct session *s, uint64_t addr, char *buf, size_t size)
-{
-	uint64_t offset;
-	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &offset);
-
-	buf[0] = '\0';
-	/* a kernel-half symbol that holds the address: the last one (size 0) only at its start */
-	if (!sym || !(sym->addr >> 63) || (sym->size ? offset >= sym->size : offset != 0))
-		return false;
-	if (offset)
-		snprintf(buf, size, "%s+%" PRIu64, kdk_symtab_name(&s->syms, sym), offset);
-	else
-		snprintf(buf, size, "%s", kdk_symtab_name(&s->syms, sym));
-	return true;
-}
-
 void timers_print_function(struct session *s, uint64_t addr)
 {
 	char text[256];
 
-	if (timers_symbol_text(s, addr, text, sizeof(text)))
+	if (session_symbol_text(s, addr, text, sizeof(text)))
 		fprintf(s->out, "  <%s>\n", text);
 	else
 		fputc('\n', s->out);

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "maple_tree.h"
 #include "task_pick.h"
+#include "text_columns.h"
 #include "vfs_path.h"
 
 #define PATH_BUF 4096
@@ -158,14 +159,6 @@ int vm_print_vma_of(struct session *s, uint64_t mm, uint64_t addr, struct kdk_er
 	return 0;
 }
 
-/* crash's mkstring(…, CENTER|LJUST, …): text centred in width, the odd space on the right. */
-static void centre(FILE *out, const char *text, int width)
-{
-	int len = (int)strlen(text), extra = width > len ? width - len : 0;
-
-	fprintf(out, "%*s%s%*s", extra / 2, "", text, extra - extra / 2, "");
-}
-
 int cmd_vm(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct vm_layout l;
@@ -192,25 +185,25 @@ int cmd_vm(struct session *s, int argc, char **argv, struct kdk_err *err)
 		if (t.mm && (rc = read_u64(s, t.mm + l.mm_pgd, &pgd, err)))
 			return kdk_err_prefix(err, "vm: PID %d: mm_struct %" PRIx64 ": ", t.pid, t.mm);
 		/* crash's PRINT_VM_DATA: MM and PGD centred in 16, RSS in 6, TOTAL_VM in 8 */
-		centre(s->out, "MM", 16);
+		text_centre(s->out, "MM", 16, true);
 		fputs("  ", s->out);
-		centre(s->out, "PGD", 16);
+		text_centre(s->out, "PGD", 16, true);
 		fputs("  ", s->out);
-		centre(s->out, "RSS", 6);
+		text_centre(s->out, "RSS", 6, true);
 		fputs("  ", s->out);
-		centre(s->out, "TOTAL_VM", 8);
+		text_centre(s->out, "TOTAL_VM", 8, true);
 		fputc('\n', s->out);
 		snprintf(mm, sizeof(mm), "%" PRIx64, t.mm);
 		snprintf(pgd_text, sizeof(pgd_text), "%" PRIx64, pgd);
 		snprintf(rss, sizeof(rss), "%" PRIu64 "k", t.rss_pages * 4);
 		snprintf(total, sizeof(total), "%" PRIu64 "k", t.total_vm_pages * 4);
-		centre(s->out, mm, 16);
+		text_centre(s->out, mm, 16, true);
 		fputs("  ", s->out);
-		centre(s->out, pgd_text, 16);
+		text_centre(s->out, pgd_text, 16, true);
 		fputs("  ", s->out);
-		centre(s->out, rss, 6);
+		text_centre(s->out, rss, 6, true);
 		fputs("  ", s->out);
-		centre(s->out, total, 8);
+		text_centre(s->out, total, 8, true);
 		fputc('\n', s->out);
 		if (!t.mm)
 			continue;

@@ -13,6 +13,7 @@
 #include "cpus.h"
 #include "task_pick.h"
 #include "tasks.h"
+#include "text_columns.h"
 #include "user_space.h"
 #include "x86_64_vtop.h"
 
@@ -20,16 +21,6 @@
 #define PTE_LARGE 0x80ULL
 #define PTE_ADDR_MASK UINT64_C(0x000ffffffffff000)
 
-/* The lowest kernel address: user space ends below the canonical hole of either paging depth. */
-#define KERNEL_HALF 0xff00000000000000ULL
-
-/* crash's mkstring(…, CENTER|LJUST, …): text centred in width, the odd space on the right. */
-static void centre(FILE *out, const char *text, int width)
-{
-	int len = (int)strlen(text), extra = width > len ? width - len : 0;
-
-	fprintf(out, "%*s%s%*s", extra / 2, "", text, extra - extra / 2, "");
-}
 
 /* crash's translation of one entry: PTE, its page's physical address, the flags set. */
 static void print_entry_flags(struct session *s, uint64_t pte)
@@ -48,9 +39,9 @@ static void print_entry_flags(struct session *s, uint64_t pte)
 	snprintf(phys_text, sizeof(phys_text), "%" PRIx64, pte & PTE_ADDR_MASK);
 	pte_w = strlen(pte_text) > 3 ? (int)strlen(pte_text) : 3;
 	phys_w = strlen(phys_text) > 8 ? (int)strlen(phys_text) : 8;
-	centre(s->out, "PTE", pte_w);
+	text_centre(s->out, "PTE", pte_w, true);
 	fputs("  ", s->out);
-	centre(s->out, "PHYSICAL", phys_w);
+	text_centre(s->out, "PHYSICAL", phys_w, true);
 	fputs("  FLAGS\n", s->out);
 	fprintf(s->out, "%*s  %*s  (", pte_w, pte_text, phys_w, phys_text);
 	for (i = 0; i < sizeof(flags) / sizeof(*flags); i++) {
@@ -181,11 +172,11 @@ int cmd_vtop(struct session *s, int argc, char **argv, struct kdk_err *err)
 	for (; i < argc; i++) {
 		char *end;
 		uint64_t vaddr = strtoull(argv[i], &end, 16);
-		bool is_user = user >= 0 ? user == 1 : vaddr < KERNEL_HALF;
+		bool is_user = user >= 0 ? user == 1 : vaddr < KDK_X86_64_KERNEL_HALF;
 
 		if (!*argv[i] || *end)
 			return kdk_err_set(err, EINVAL, "vtop: %s is not a hexadecimal address", argv[i]);
-		if (!is_user && vaddr < KERNEL_HALF) {
+		if (!is_user && vaddr < KDK_X86_64_KERNEL_HALF) {
 			if (shown++)
 				fputc('\n', s->out);
 			fprintf(s->out, "%-16s  %-16s\n", "VIRTUAL", "PHYSICAL");

@@ -2,6 +2,7 @@
  * type (BTF VAR, then the vmlinux's DWARF; else "unknown", as gdb's symbols without debug info). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpus.h"
@@ -123,4 +124,18 @@ int expr_address(struct session *s, const char *text, uint64_t *value, struct kd
 		*value = raw;
 	}
 	return 0;
+}
+
+int expr_crash_address(struct session *s, const char *text, uint64_t *value, struct kdk_err *err)
+{
+	const char *digits = strncmp(text, "0x", 2) && strncmp(text, "0X", 2) ? text : text + 2;
+	struct kdk_err ignored = { 0 };
+
+	if (*digits && strspn(digits, "0123456789abcdefABCDEF") == strlen(digits)) {
+		*value = strtoull(digits, NULL, 16);
+		return 0;
+	}
+	if (!session_symbol(s, text, value, &ignored))
+		return 0;
+	return expr_address(s, text, value, err);
 }

@@ -21,6 +21,10 @@ bool expr_is_percpu(const struct expr_ctx *ctx, uint64_t addr);
  * "ffff888003f1c000", "modules"); an lvalue of struct type gives its address. */
 int expr_address(struct session *s, const char *text, uint64_t *value, struct kdk_err *err);
 
+/* An address as crash's rd, search and their -s/-e take one: hex digits (0x or not) as hex, else a
+ * symbol's address, else an expression as expr_address reads it ("(init_task.tasks.next)"). */
+int expr_crash_address(struct session *s, const char *text, uint64_t *value, struct kdk_err *err);
+
 /* " <symbol+offset>" (decimal, as gdb) for a kernel address inside a symbol of known size; the
  * name_addr callback of lib/btf_format's printers (session is a struct session *). */
 void expr_name_addr(void *session, uint64_t addr, FILE *out);

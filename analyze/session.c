@@ -232,6 +232,21 @@ void session_read_string(struct session *s, uint64_t ptr, char *buf, size_t size
 	buf[i] = '\0';
 }
 
+bool session_symbol_text(const struct session *s, uint64_t addr, char *buf, size_t size)
+{
+	uint64_t offset;
+	const struct kdk_ksym *sym = kdk_symtab_by_addr(&s->syms, addr, &offset);
+
+	buf[0] = '\0';
+	if (!sym || !(sym->addr >> 63) || (sym->size ? offset >= sym->size : offset != 0))
+		return false;
+	if (offset)
+		snprintf(buf, size, "%s+%" PRIu64, kdk_symtab_name(&s->syms, sym), offset);
+	else
+		snprintf(buf, size, "%s", kdk_symtab_name(&s->syms, sym));
+	return true;
+}
+
 void session_format_addr(const struct session *s, uint64_t addr, char *buf, size_t size)
 {
 	uint64_t offset;

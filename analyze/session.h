@@ -67,6 +67,9 @@ int session_read_bits(struct session *s, uint64_t addr, uint64_t bit_offset, uin
 /* A kernel string at ptr into buf (size bytes, always terminated): what is readable of it, "" when
  * ptr is 0. */
 void session_read_string(struct session *s, uint64_t ptr, char *buf, size_t size);
+/* "name" or "name+offset" (decimal, as crash's rd -s, timer and dev write it) for a kernel-half
+ * address inside a symbol (the last one, of no size, only at its start); false and buf "" else. */
+bool session_symbol_text(const struct session *s, uint64_t addr, char *buf, size_t size);
 /* "name+0xoff" for an address (or the hex address alone). */
 void session_format_addr(const struct session *s, uint64_t addr, char *buf, size_t size);
 

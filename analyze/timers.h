@@ -10,9 +10,6 @@
 #include "kdk_err.h"
 #include "session.h"
 
-/* "name" or "name+offset" (decimal, as crash writes it) for a kernel-half address into buf; false
- * (buf "") when no symbol holds it. */
-bool timers_symbol_text(struct session *s, uint64_t addr, char *buf, size_t size);
 /* "  <name>\n" or "  <name+offset>\n" for a function address; a bare newline when no symbol holds
  * it. */
 void timers_print_function(struct session *s, uint64_t addr);

@@ -13,7 +13,6 @@
 #define ENTRY_ADDR_MASK 0x000ffffffffff000ULL
 #define DEFAULT_KERNEL_IMAGE_SIZE (1ULL << 30)
 #define PUD_SIZE (1ULL << 30)
-#define KERNEL_HALF 0xff00000000000000ULL /* the lowest kernel address with 5-level paging */
 
 /* The direct map's fixed base where the kernel does not randomize it (page_64_types.h'
  * __PAGE_OFFSET_BASE_L4/_L5), newest first: 4.20 moved both by 512 GiB (the LDT remap). */
@@ -46,6 +45,12 @@ static int read_entry(struct kdk_x86_64_vtop *vt, unsigned level, uint64_t table
 	return 0;
 }
 
+/* A present entry that maps a page itself: a 1 GiB (PUD) or 2 MiB (PMD) one with PS set. */
+static int large_page(unsigned level, uint64_t entry)
+{
+	return (level == 3 || level == 2) && (entry & ENTRY_LARGE);
+}
+
 static uint64_t entry_addr(const struct kdk_x86_64_vtop *vt, uint64_t entry)
 {
 	return entry & ENTRY_ADDR_MASK & ~vt->paging.sme_mask;
@@ -73,8 +78,7 @@ static int walk_from(struct kdk_x86_64_vtop *vt, uint64_t top, uint64_t vaddr, u
 			return kdk_err_set(err, EFAULT, "0x%llx is not mapped (%s entry %u = 0x%llx)",
 					   (unsigned long long)vaddr, level_names[level - 1], index,
 					   (unsigned long long)entry);
-		/* 1 GiB pages at the PUD level, 2 MiB at the PMD level. */
-		if ((level == 3 || level == 2) && (entry & ENTRY_LARGE)) {
+		if (large_page(level, entry)) {
 			uint64_t page_mask = (1ULL << shift) - 1;
 			*paddr = (entry_addr(vt, entry) & ~page_mask) | (vaddr & page_mask);
 			if (trace)
@@ -139,7 +143,7 @@ static int walk_leaves(struct leaf_walk *w, unsigned level, uint64_t table, uint
 			return 0;          /* this table is not in the dump: nothing below it */
 		if (!(entry & ENTRY_PRESENT))
 			continue;
-		if (level == 1 || ((level == 3 || level == 2) && (entry & ENTRY_LARGE))) {
+		if (level == 1 || large_page(level, entry)) {
 			uint64_t page = entry_addr(w->vt, entry) & ~(span - 1);
 
 			from = lo < w->start ? w->start & ~(PAGE_SIZE - 1) : lo;
@@ -217,7 +221,7 @@ static int tables_agree(struct kdk_x86_64_vtop *vt, uint64_t base)
 int kdk_x86_64_vtop_set_direct_map(struct kdk_x86_64_vtop *vt, uint64_t base, uint64_t size,
 				   struct kdk_err *err)
 {
-	if (base < KERNEL_HALF || base % PUD_SIZE || base + size < base ||
+	if (base < KDK_X86_64_KERNEL_HALF || base % PUD_SIZE || base + size < base ||
 	    (base < KDK_X86_64_START_KERNEL_MAP && base + size > KDK_X86_64_START_KERNEL_MAP))
 		return kdk_err_set(err, EINVAL, "0x%llx is no direct-map base (a kernel-half address "
 						"aligned to 1 GiB)", (unsigned long long)base);

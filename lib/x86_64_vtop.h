@@ -10,6 +10,10 @@
 #include "kdk_dump.h"
 #include "kdk_err.h"
 
+/* The lowest kernel address of either paging depth (5-level's direct map starts at 0xff11…; user
+ * space ends below 0x0100000000000000 there, below 0x0000800000000000 with 4 levels). */
+#define KDK_X86_64_KERNEL_HALF 0xff00000000000000ULL
+
 /* The kernel-text mapping starts here on x86_64 (arch/x86/include/asm/page_64_types.h). */
 #define KDK_X86_64_START_KERNEL_MAP 0xffffffff80000000ULL
 

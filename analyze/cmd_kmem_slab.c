@@ -95,16 +95,20 @@ static void print_flag_names(struct session *s, uint64_t flags)
 
 int kmem_page_of(struct session *s, uint64_t pfn, uint64_t *page, struct kdk_err *err)
 {
-	struct kdk_mem_map_layout layout;
-	struct kdk_mem_map mm;
-	int rc;
+	/* set up once per session: its root and section caches then serve every later page */
+	if (!s->mem_map_state) {
+		struct kdk_mem_map_layout layout;
+		int rc;
 
-	memset(&layout, 0, sizeof(layout));
-	if ((rc = kdk_facts_fill(&s->facts, kdk_mem_map_layout_keys, &layout, err)) ||
-	    (rc = kdk_mem_map_init(&mm, &layout, 12, s->read_virt, s->read_ctx, err)) ||
-	    (rc = kdk_mem_map_page_addr(&mm, pfn, page, err)))
-		return rc;
-	return 0;
+		memset(&layout, 0, sizeof(layout));
+		rc = kdk_facts_fill(&s->facts, kdk_mem_map_layout_keys, &layout, err);
+		if (!rc)
+			rc = kdk_mem_map_init(&s->mem_map, &layout, 12, s->read_virt, s->read_ctx, err);
+		if (rc)
+			return rc;     /* asked again next time: the BTF may be loaded by then */
+		s->mem_map_state = 1;
+	}
+	return kdk_mem_map_page_addr(&s->mem_map, pfn, page, err);
 }
 
 void kmem_print_page(struct session *s, uint64_t page, uint64_t paddr)

@@ -14,6 +14,7 @@
 #include "kdk_err.h"
 #include "kdk_kmem.h"
 #include "ksyms.h"
+#include "mem_map.h"
 #include "vmcoreinfo.h"
 
 struct dwarf_vars;
@@ -43,6 +44,8 @@ struct session {
 	unsigned value_count;          /* p's "$N" */
 	uint64_t context_task;         /* set/task's current task; 0: the panic task */
 	struct dwarf_vars *dwarf_vars; /* globals' types from the vmlinux's DWARF (dwarf_vars.h) */
+	struct kdk_mem_map mem_map;    /* pfn → struct page, set up on first use (kmem_page_of) */
+	int mem_map_state;             /* 0 not yet, 1 ready */
 };
 
 /* Open DUMP with optional SYMBOLS (vmlinux or System.map). A vmlinux whose build ID differs

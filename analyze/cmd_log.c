@@ -80,6 +80,8 @@ int cmd_log(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
 	struct log_walk w = { .out = s->out };
 	struct kdk_printk_layout layout;
+	struct kdk_err why = { 0 };
+	bool with_btf;
 	int rc, i;
 
 	for (i = 1; i < argc; i++) {
@@ -101,17 +103,6 @@ int cmd_log(struct session *s, int argc, char **argv, struct kdk_err *err)
 	}
 	if (w.human && w.no_time)
 		return kdk_err_set(err, EINVAL, "log: -T and -t exclude one another");
-	if (w.level) {
-		/* the level is a bitfield only BTF or DWARF place: the chain with them loaded */
-		struct kdk_err why = { 0 };
-
-		if (!session_kstructs(s, &why) ||
-		    kdk_printk_layout_fill(&layout, kdk_facts_lookup, &s->facts, &why) ||
-		    (layout.kind == KDK_PRINTK_LOCKLESS ? !layout.have_info_level_bit
-							: !layout.legacy.have_level_bit))
-			fprintf(stderr, "kcrash: log -m: no printk_info.level in the dump's BTF or the "
-					"vmlinux: levels left out%s%s\n", why.msg[0] ? ": " : "", why.msg);
-	}
 	if (w.caller) {
 		uint64_t addr;
 		uint32_t pid_max = 0;
@@ -123,9 +114,16 @@ int cmd_log(struct session *s, int argc, char **argv, struct kdk_err *err)
 		    !session_read(s, addr, &pid_max, sizeof(pid_max), &ignored))
 			w.caller_width = pid_max <= 99999 ? 6 : pid_max <= 999999 ? 7 : 8;
 	}
-	if ((rc = kdk_printk_layout_fill(&layout, w.level ? kdk_facts_lookup : kdk_vmcoreinfo_layout_lookup,
-					 w.level ? (void *)&s->facts : (void *)&s->vi, err)))
+	/* the level is a bitfield only BTF or DWARF place: -m asks the chain with them loaded; log
+	 * alone needs VMCOREINFO only, so a damaged BTF cannot stop it */
+	with_btf = w.level && session_kstructs(s, &why);
+	if ((rc = kdk_printk_layout_fill(&layout, with_btf ? kdk_facts_lookup : kdk_vmcoreinfo_layout_lookup,
+					 with_btf ? (void *)&s->facts : (void *)&s->vi, err)))
 		return kdk_err_prefix(err, "log: ");
+	if (w.level && (layout.kind == KDK_PRINTK_LOCKLESS ? !layout.have_info_level_bit
+							    : !layout.legacy.have_level_bit))
+		fprintf(stderr, "kcrash: log -m: no printk_info.level in the dump's BTF or the vmlinux: "
+				"levels left out%s%s\n", why.msg[0] ? ": " : "", why.msg);
 	if (w.human) {
 		const char *crashtime = kdk_vmcoreinfo_string(&s->vi, "CRASHTIME");
 		int64_t wall;

@@ -5,24 +5,13 @@
  * traced and translated, and a direct-map base from the input's bytes set and used, as kcrash's
  * vtop, search and reads do on a dump whose tables may be damaged. */
 #include "fuzz_common.h"
-#include "kdk_dump.h"
+#include "../fake_phys_dump.h"
 #include "x86_64_vtop.h"
 
 #define MEM_PAGES 16
 #define TEXT_MAP 0xffffffff80000000ULL
 
 static unsigned char mem[MEM_PAGES * 4096];
-
-static int fake_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kdk_err *err)
-{
-	(void)dump;
-	if (pfn >= MEM_PAGES)
-		return kdk_err_set(err, ENOENT, "pfn 0x%llx not in the fake dump", (unsigned long long)pfn);
-	memcpy(buf, mem + pfn * 4096, 4096);
-	return 0;
-}
-
-static const struct kdk_dump_format fake_format = { .name = "fake", .read_page = fake_read_page };
 
 struct count {
 	uint64_t leaves, last_end;
@@ -57,13 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(mem, 0, sizeof(mem));
 	memcpy(mem, data + 1, size - 1 < sizeof(mem) ? size - 1 : sizeof(mem));
-	memset(&dump, 0, sizeof(dump));
-	dump.path = "fake";
-	dump.format = &fake_format;
-	dump.page_size = 4096;
-	dump.max_pfn = MEM_PAGES;
-	dump.phys_page = phys_page;
-	dump.phys_page_pfn = UINT64_MAX;
+	fake_phys_dump_init(&dump, mem, MEM_PAGES, phys_page);
 	paging.levels = data[0] & 1 ? 5 : 4;
 	paging.top_pgt_vaddr = TEXT_MAP + 0x1000;    /* page 1, phys_base 0 */
 	if (kdk_x86_64_vtop_init(&vt, &dump, &paging, &err) < 0)

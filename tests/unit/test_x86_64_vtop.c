@@ -11,23 +11,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kdk_dump.h"
+#include "../fake_phys_dump.h"
 #include "x86_64_vtop.h"
 
 /* 64 MiB of fake physical memory, page-addressable. */
 #define MEM_PAGES 16384
 static unsigned char *mem;
 
-static int fake_read_page(struct kdk_dump *dump, uint64_t pfn, void *buf, struct kdk_err *err)
-{
-	(void)dump;
-	if (pfn >= MEM_PAGES)
-		return kdk_err_set(err, ENOENT, "pfn 0x%llx not in the fake dump", (unsigned long long)pfn);
-	memcpy(buf, mem + pfn * 4096, 4096);
-	return 0;
-}
-
-static const struct kdk_dump_format fake_format = { .name = "fake", .read_page = fake_read_page };
 static struct kdk_dump dump;
 static unsigned char phys_page[4096];
 
@@ -45,13 +35,7 @@ static int setup(void **state)
 {
 	(void)state;
 	mem = calloc(MEM_PAGES, 4096);
-	memset(&dump, 0, sizeof(dump));
-	dump.path = "fake";
-	dump.format = &fake_format;
-	dump.page_size = 4096;
-	dump.max_pfn = MEM_PAGES;
-	dump.phys_page = phys_page;
-	dump.phys_page_pfn = UINT64_MAX;
+	fake_phys_dump_init(&dump, mem, MEM_PAGES, phys_page);
 	return mem ? 0 : -1;
 }
 

@@ -140,17 +140,21 @@ static int save_to_target(const struct kdk_kdump_conf *conf, struct kdk_err *err
 	return kdk_err_set(err, EINVAL, "unknown dump target");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct kdk_kdump_conf conf;
 	struct kdk_err err = { 0 };
 	struct utsname uts;
-	int rc;
+	int rc, vector_memset;
 
+	(void)argc;
+	vector_memset = system_restart_with_vector_memset(argv);
 	system_mount_basics();
 	console_attach();
 	uname(&uts);
 	say("kdumpkit capture /init on %s", uts.release);
+	if (vector_memset)
+		say("memset: vector stores below 1 MiB (GLIBC_TUNABLES, /init restarted)");
 	if (kdk_kdump_conf_load(CONF_PATH, &conf, &err)) {
 		say("%s", err.msg);
 		system_finish(KDK_ACTION_REBOOT);

@@ -8,6 +8,17 @@
 #include "kdk_err.h"
 #include "kdump_conf.h"
 
+/* Start this /init again with glibc told to clear memory with vector stores below 1 MiB
+ * (GLIBC_TUNABLES glibc.cpu.x86_rep_stosb_threshold), unless GLIBC_TUNABLES is set already (the
+ * administrator's, or after the restart, when it is removed again so that hooks and other
+ * programs do not inherit it). glibc picks memset once, at start, from the CPU: with ERMS it uses
+ * `rep stosb` from 2 KiB up, and lzo1x_1 clears a 32 KiB dictionary for every page it compresses
+ * (-l, the usual core_collector). Under an emulated CPU (QEMU TCG) `rep stosb` is a byte loop and
+ * those clears were most of the save; on a CPU that runs it natively the two are alike
+ * (docs/benchmarks.md). Returns 1 in the restarted /init, 0 where no restart was made (then
+ * nothing changed); in the first /init, a restart does not return. */
+int system_restart_with_vector_memset(char **argv);
+
 /* proc, sysfs, devtmpfs, tmpfs on /tmp and /run. Errors are reported and ignored: a missing
  * /run must not stop a dump. */
 void system_mount_basics(void);

@@ -10,6 +10,10 @@
 # the capture kernel's banner, to its /init, and to QEMU's exit; the guest's clocks cannot (the
 # capture kernel's starts again at 0). KDK_BENCH_CYCLE_ROUNDS (default 3) alternating rounds;
 # medians compared. Target: ours ≤ 0.8× the reference's cycle.
+# Our capture /init restarts itself with glibc's memset on vector stores (capture/system.c): under
+# TCG lzo1x_1's per-page dictionary clear by `rep stosb` was most of the save. The reference does
+# not; KDK_BENCH_CYCLE_REF_TUNABLE=1 gives its makedumpfile the same GLIBC_TUNABLES, to see how
+# much of the ratio is that setting alone (reported in the heading; the target is judged as run).
 # KDK_BENCH_CYCLE_CPUS (default 1): the capture kernel's CPUs for both stacks (nr_cpus=N of the
 # 2-CPU guest, the crash made on CPU 0); with more than one, ours compresses in one thread per
 # CPU (the capture /init's default) and the reference runs makedumpfile --num-threads N (what
@@ -39,6 +43,12 @@ libgcc=/lib/x86_64-linux-gnu/libgcc_s.so.1
 [ -e "$libgcc" ] || { echo "bench: $libgcc not found (makedumpfile's threads need it)"; exit 1; }
 mdf_files+=(--file "$(realpath "$libgcc"):$libgcc")
 mapfile -t kexec_files < <(lab_binary_files "$ref_kexec" /kdk/kexec)
+ref_tunable=
+if [ "${KDK_BENCH_CYCLE_REF_TUNABLE:-0}" = 1 ]; then
+	echo "glibc.cpu.x86_rep_stosb_threshold=1048576" > "$run/ref/tunable"
+	mdf_files+=(--file "$run/ref/tunable:/ref/tunable")
+	ref_tunable=", the reference's makedumpfile with GLIBC_TUNABLES $(cat "$run/ref/tunable")"
+fi
 "$LAB_DIR/initramfs" "$run/ref/capture.img" --kernel "$release" --module virtio_blk --module virtio_pci \
 	--run "$LAB_DIR/guest/cycle-bench/ref-capture.sh" "${mdf_files[@]}" > /dev/null ||
 	{ echo "bench: the reference capture initramfs failed"; exit 1; }
@@ -74,7 +84,7 @@ cycle() {
 	echo "$times" | awk '{ t[$1] = $2 } END { printf "%.2f %.2f %.2f %.2f\n", t["banner"], t["init"] - t["banner"], t["exit"] - t["init"], t["exit"] }'
 }
 
-echo "capture cycle, panic → vmcore saved → power off: ours vs kexec-tools + makedumpfile in busybox, $release, 1 GiB guest, crashkernel=256M, capture kernel with $cpus CPU(s), $rounds rounds"
+echo "capture cycle, panic → vmcore saved → power off: ours vs kexec-tools + makedumpfile in busybox, $release, 1 GiB guest, crashkernel=256M, capture kernel with $cpus CPU(s), $rounds rounds$ref_tunable"
 printf '%-6s %-9s %12s %12s %12s %9s\n' round stack "panic→kernel" "kernel→init" "init→off" total
 alternate "$rounds" cycle '%-6s %-9s %12s %12s %12s %9s\n' ref ours
 ours=$(median < "$out/t-ours"); ref=$(median < "$out/t-ref")

@@ -9,6 +9,8 @@
 # /proc/PID/io's wchar). Only the first collector is killed: the
 # /init's next one (dump level 0) is left to finish. Runs in the capture initramfs: busybox only.
 bb=/bin/busybox
+# the capture /init restarts itself with GLIBC_TUNABLES and removes it again: hooks see none (t/50)
+echo "kill-collector: GLIBC_TUNABLES ${GLIBC_TUNABLES:-unset}"
 (
 	tries=0
 	while [ "$tries" -lt 3000 ]; do # 3000 polls, ~60 s

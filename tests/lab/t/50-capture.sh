@@ -76,6 +76,8 @@ for release in $KDK_LAB_KERNELS; do
 	ok $? "$release: our kexec loaded the capture kernel with our mkdumprd initramfs"
 	grep -q 'kdump: dump saved in /kdumproot/var/crash/127.0.0.1-' "$run/serial.log"
 	ok $? "$release: the capture /init says where it saved the dump"
+	grep -aq 'kdump: memset: vector stores below 1 MiB (GLIBC_TUNABLES, /init restarted)' "$run/serial.log"
+	ok $? "$release: the /init restarted itself with glibc's vector memset (capture/system.c)"
 	grep -aq 'kdump: final_action reboot' "$run/serial.log"
 	ok $? "$release: then final_action reboot (the default) ran"
 	dir=$(dump_dir "$work/target.img")
@@ -218,6 +220,8 @@ for release in $KDK_LAB_KERNELS; do
 	capture_run killed "$release" "$work/killed.conf" ""
 	grep -aq 'kill-collector: sent SIGSEGV to kdump-save' "$run/serial.log"
 	ok $? "$release: the hook's process killed the collector mid-save: $(grep -ao 'kill-collector: .*' "$run/serial.log" | head -n 1 | tr -d '\r')"
+	grep -aq 'kill-collector: GLIBC_TUNABLES unset' "$run/serial.log"
+	ok $? "$release: the hook did not inherit the /init's GLIBC_TUNABLES: $(grep -ao 'kill-collector: GLIBC_TUNABLES.*' "$run/serial.log" | head -n 1 | tr -d '\r')"
 	grep -aq 'kdump: kdump-save (pid [0-9]*) died of SIGSEGV' "$run/serial.log" &&
 		grep -aq 'kdump: saving again at dump level 0' "$run/serial.log"
 	ok $? "$release: PID 1 lived on, said so and saved again: $(grep -ao 'kdump: kdump-save (pid.*died of [A-Z]*' "$run/serial.log" | head -n 1 | tr -d '\r')"

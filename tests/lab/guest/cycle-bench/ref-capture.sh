@@ -23,7 +23,10 @@ threads=
 # system's ld.so.cache would find it at once.
 preload=
 [ -n "$threads" ] && preload=/lib/x86_64-linux-gnu/libgcc_s.so.1
-LD_PRELOAD=$preload LIBC_FATAL_STDERR_=1 /ref/makedumpfile $threads -l -d 31 /proc/vmcore "$dir/vmcore-incomplete" > /dev/null 2> /tmp/mdf.err &&
+# KDK_BENCH_CYCLE_REF_TUNABLE=1: the glibc tunable our capture /init sets for itself
+tunables=
+[ -f /ref/tunable ] && tunables=$(cat /ref/tunable)
+GLIBC_TUNABLES=$tunables LD_PRELOAD=$preload LIBC_FATAL_STDERR_=1 /ref/makedumpfile $threads -l -d 31 /proc/vmcore "$dir/vmcore-incomplete" > /dev/null 2> /tmp/mdf.err &&
 	sync && mv "$dir/vmcore-incomplete" "$dir/vmcore" && sync
 rc=$?
 [ $rc -eq 0 ] || lab_marker "ref: makedumpfile said: $(tr '\r' '\n' < /tmp/mdf.err | grep -v '%]' | tail -n 4 | tr '\n' ' ')"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "elf_vmcore.h"
+#include "kdk_clock.h"
 
 #define DEFAULT_WINDOW_PFNS (1ULL << 18)   /* 1 GiB of 4 KiB frames: 32 KiB per bitmap */
 #define BATCH_PAGES 128                    /* pages read, then compressed together: 512 KiB */
@@ -802,6 +803,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	struct kept_count counted;
 	struct saver s;
 	bool saver_up = false;
+	double step = kdk_monotonic_seconds();
 	int rc;
 
 	if (!stats)
@@ -811,6 +813,8 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 		return rc;
 	if ((rc = count_kept(&bits, dump->max_pfn, &counted, err)) < 0)
 		goto out;
+	stats->exclude_seconds = kdk_monotonic_seconds() - step;
+	step += stats->exclude_seconds;
 	kept = counted.pages;
 	/* The file describes frames up to the last one kept: frames above it are all left out,
 	 * and bitmaps for them would only cost space (makedumpfile's max_mapnr ends there too). */
@@ -835,6 +839,8 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 		    (rc = kdk_diskdump_write_bitmaps(w, start, count, present, keep, err)) < 0)
 			goto out;
 	}
+	stats->bitmap_seconds = kdk_monotonic_seconds() - step;
+	step += stats->bitmap_seconds;
 
 	/* The pages through the pipeline: in save order from the cached bits, else the same
 	 * windows again in pfn order. */
@@ -857,6 +863,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	stats->filter = filter->stats;
 	rc = kdk_diskdump_write_finish(w, err);
 	w = NULL;
+	stats->copy_seconds = kdk_monotonic_seconds() - step;
 	if (rc == 0 && params->progress)
 		params->progress(params->progress_ctx, kept, kept);
 out:
@@ -1005,6 +1012,7 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	void *notes = NULL;
 	size_t notes_size;
 	bool notes_allocated = false;
+	double step = kdk_monotonic_seconds();
 	int rc;
 
 	if (!stats)
@@ -1026,6 +1034,8 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	/* Pass 1: how many PT_LOADs (and, with zero pages left out, which pages). */
 	if ((rc = for_each_frame(&bits, dump->max_pfn, 0, elf_page, &v, err)) < 0)
 		goto out;
+	stats->exclude_seconds = kdk_monotonic_seconds() - step;
+	step += stats->exclude_seconds;
 	unreadable_finish(dump, &stats->unreadable);
 	if ((rc = elf_notes(&v, &notes, &notes_size, &notes_allocated, err)) < 0 ||
 	    (rc = kdk_elf_write_open(&v.writer, sink, v.runs.runs, notes, notes_size,
@@ -1040,6 +1050,7 @@ int kdk_save_elf(struct kdk_dump *dump, struct kdk_filter *filter, struct kdk_ou
 	stats->bytes_written = kdk_elf_write_size(v.writer);
 	stats->filter = filter->stats;
 	rc = kdk_elf_write_finish(v.writer, err);
+	stats->copy_seconds = kdk_monotonic_seconds() - step;
 	if (rc == 0 && params->progress)
 		params->progress(params->progress_ctx, v.total, v.total);
 out:

@@ -67,6 +67,10 @@ struct kdk_save_stats {
 	uint64_t pages_dumped;          /* descriptors written (zero pages included) */
 	uint64_t zero_pages;            /* of those, sharing the zero block */
 	uint64_t bytes_written;
+	/* Seconds each step took, as makedumpfile's report gives them ("STEP [...]"): the pass
+	 * over struct pages that decides what is kept, the bitmaps (kdump-compressed only), and
+	 * the pages read, compressed and written (to the sink: the final sync is the caller's). */
+	double exclude_seconds, bitmap_seconds, copy_seconds;
 };
 
 /* Count the frames the filter keeps (a pass over struct pages only). */

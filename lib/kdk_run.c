@@ -14,13 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_seconds(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+#include "kdk_clock.h"
 
 /* The wait status of pid, or -ETIMEDOUT at deadline (0: none). SIGCHLD is blocked by the caller,
  * so sigtimedwait() wakes when any child ends (and is then asked about pid again). */
@@ -39,7 +33,7 @@ static int wait_until(pid_t pid, double deadline, const sigset_t *chld)
 			return -errno;
 		if (!deadline)
 			continue;
-		remaining = deadline - now_seconds();
+		remaining = deadline - kdk_monotonic_seconds();
 		if (remaining <= 0)
 			return -ETIMEDOUT;
 		left.tv_sec = (time_t)remaining;
@@ -76,7 +70,7 @@ int kdk_run_limited(const char *program, const char *arg, unsigned timeout)
 	setpgid(pid, pid); /* also here: no window where a kill(-pid) would miss */
 	close(pipefd[1]);
 	pipefd[1] = -1;
-	status = wait_until(pid, timeout ? now_seconds() + timeout : 0, &chld);
+	status = wait_until(pid, timeout ? kdk_monotonic_seconds() + timeout : 0, &chld);
 	if (status == -ETIMEDOUT) {
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);

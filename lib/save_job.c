@@ -14,6 +14,7 @@
 #include "dump_filter.h"
 #include "elf_vmcore.h"
 #include "flattened.h"
+#include "kdk_clock.h"
 #include "kdk_dump.h"
 #include "kdk_kmem.h"
 #include "kdk_log.h"
@@ -278,6 +279,15 @@ void kdk_save_report_print(FILE *out, const struct kdk_save_report *report)
 			    (elf ? st->zero_pages : 0);
 	uint64_t remaining = st->filter.present - excluded;
 
+	/* makedumpfile's step lines (the name in 27 columns), then its report */
+	fprintf(out, "\nSTEP [%-27s] : %.6f seconds\n", "Excluding unnecessary pages",
+		st->exclude_seconds);
+	if (!report->dry_run) {
+		if (!elf)
+			fprintf(out, "STEP [%-27s] : %.6f seconds\n", "Writing bitmaps", st->bitmap_seconds);
+		fprintf(out, "STEP [%-27s] : %.6f seconds\n", "Copying data", st->copy_seconds);
+		fprintf(out, "STEP [%-27s] : %.6f seconds\n", "Syncing and renaming", report->sync_seconds);
+	}
 	fprintf(out, "\nOriginal pages  : 0x%016llx\n", (unsigned long long)st->filter.present);
 	fprintf(out, "  Excluded pages   : 0x%016llx\n", (unsigned long long)excluded);
 	fprintf(out, "    Pages filled with zero  : 0x%016llx\n", (unsigned long long)st->zero_pages);
@@ -452,6 +462,7 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 	struct kdk_out *out = NULL;
 	char *vmcoreinfo_note = NULL, no_walk[KDK_ERR_MSG_MAX] = "";
 	struct source src;
+	double sync_started;
 	int rc;
 
 	if ((rc = source_open(&src, o->vmcore, o->dump_level, NULL, err)) < 0)
@@ -487,8 +498,13 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 	memset(&stats, 0, sizeof(stats));
 	if (o->dry_run) {
 		uint64_t kept;
+		double started = kdk_monotonic_seconds();
+
 		rc = kdk_save_count(&filter, src.dump->max_pfn, 0, &kept, err);
+		stats.exclude_seconds = kdk_monotonic_seconds() - started;
 		stats.filter = filter.stats;
+		if (report)
+			report->dry_run = true;
 		if (report)
 			report->dry_run_pages = kept;
 		goto out_filter;
@@ -524,6 +540,7 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 		params.first = kernel_image_frames(&src);
 		rc = kdk_save_kdump(src.dump, &filter, &header, out, &params, &stats, err);
 	}
+	sync_started = kdk_monotonic_seconds();
 	if (o->mode == KDK_SAVE_FLATTEN) {
 		if (rc == 0)
 			rc = kdk_out_finish(out, err);
@@ -548,6 +565,8 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 					       dest->prefix, output.partial);
 		}
 	}
+	if (report)
+		report->sync_seconds = kdk_monotonic_seconds() - sync_started;
 out_filter:
 	if (report) {
 		report->stats = stats;

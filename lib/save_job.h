@@ -25,6 +25,8 @@ struct kdk_save_report {
 	struct kdk_save_stats stats;
 	uint64_t max_pfn;
 	uint64_t dry_run_pages;     /* --dry-run: pages that would be written */
+	bool dry_run;               /* then only stats.exclude_seconds of the steps ran */
+	double sync_seconds;        /* the output made durable (fsync, or the SFTP fsync) and renamed */
 	bool elf;
 	bool have_stats;
 	/* The dump level really used: lower than the one asked for when a fact it needs is in no

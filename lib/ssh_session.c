@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kdk_clock.h"
 #include "kdk_log.h"
 #include "ssh_internal.h"
 
@@ -56,14 +57,6 @@ const char *kdk_ssh_last_error(struct kdk_ssh_session *s)
 		return "no session";
 	libssh2_session_last_error(s->session, &text, NULL, 0);
 	return text && *text ? text : "unknown libssh2 error";
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* TCP connect to one address within timeout_s. Returns the socket or -errno. */
@@ -369,7 +362,7 @@ int kdk_ssh_connect(const struct kdk_ssh_params *p, struct kdk_ssh_session **ses
 {
 	struct kdk_ssh_session *s;
 	unsigned tries = 0, delay = 1;
-	double started = now_seconds();
+	double started = kdk_monotonic_seconds();
 	bool final;
 	int rc;
 
@@ -396,11 +389,11 @@ int kdk_ssh_connect(const struct kdk_ssh_params *p, struct kdk_ssh_session **ses
 			break;
 		disconnect(s);
 		tries++;
-		if (final || tries > p->retries || now_seconds() - started + delay > p->retry_seconds) {
+		if (final || tries > p->retries || kdk_monotonic_seconds() - started + delay > p->retry_seconds) {
 			*err = attempt_err;
 			if (!final && tries > 1)
 				kdk_err_prefix(err, "after %u attempts in %.0f s: ", tries,
-					       now_seconds() - started);
+					       kdk_monotonic_seconds() - started);
 			kdk_ssh_close(s);
 			return rc;
 		}

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kdk_clock.h"
+
 /* name into a KDK_DNS_NAME_MAX + 1 buffer (the query builder has checked its length). */
 static void copy_name(char *out, const char *name)
 {
@@ -25,10 +27,7 @@ static void copy_name(char *out, const char *name)
 
 static double now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+	return kdk_monotonic_seconds() * 1000.0;
 }
 
 /* Query ids are random (RFC 5452): getrandom without blocking, else the clock. */

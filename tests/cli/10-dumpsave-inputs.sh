@@ -35,6 +35,21 @@ ok $? "every page it holds is the source's ($(cat cmp.out))"
 ok $? "the output is created mode 0600"
 "$dumpsave" -d 0 good.elf good.d0 2> err
 ok $? "-d 0 works without VMCOREINFO"
+# makedumpfile's step lines at --message-level 31 (report bit 16): every step, seconds as %.6f
+"$dumpsave" -f -l -d 1 --message-level 31 good.elf steps.kdump 2> steps.err
+for step in "Excluding unnecessary pages" "Writing bitmaps" "Copying data" "Syncing and renaming"; do
+	grep -qE "^STEP \[$step *\] : [0-9]+\.[0-9]{6} seconds$" steps.err || { echo "# no step \"$step\""; false; }
+done
+ok $? "--message-level 31 reports each step's time as makedumpfile does: $(grep -c '^STEP' steps.err) STEP lines"
+"$dumpsave" -f -E -d 1 --message-level 31 good.elf steps.elf 2> steps-elf.err
+grep -q '^STEP \[Copying data' steps-elf.err && ! grep -q '^STEP \[Writing bitmaps' steps-elf.err
+ok $? "an ELF output has no bitmap step: $(grep -c '^STEP' steps-elf.err) STEP lines"
+"$dumpsave" --dry-run -d 1 --message-level 31 good.elf steps.dry 2> steps-dry.err
+[ "$(grep -c '^STEP' steps-dry.err)" = 1 ] && grep -q '^STEP \[Excluding unnecessary pages\]' steps-dry.err
+ok $? "--dry-run reports the one step it runs"
+"$dumpsave" -f -l -d 1 good.elf quiet.kdump 2> quiet.err
+! grep -q '^STEP' quiet.err
+ok $? "the default message level (7) prints no step lines"
 for codec in -c -l -z -p; do
 	"$dumpsave" $codec -d 1 good.elf one$codec 2> /dev/null &&
 		"$dumpsave" $codec -d 1 --num-threads 3 good.elf three$codec 2> /dev/null &&

@@ -71,6 +71,8 @@ static const struct command commands[] = {
 	{ "triage", cmd_triage, "triage", "this dump's verdict: crash class, culprit function, module "
 					  "and taint, process, CPU, release, signature", false },
 	{ "files", cmd_files, "files [PID|TASK]...", "open files: root and working directory, then each descriptor's file, dentry, inode, type and path", true },
+	{ "mount", cmd_mount, "mount [-n PID|TASK]", "the mounts of PID 1's (or a task's) mount namespace: "
+			     "struct mount, super_block, type, device name, directory", true },
 	{ "vm", cmd_vm, "vm [PID|TASK]...", "virtual memory: mm_struct, page directory, RSS, total size, then each VMA's start, end, flags and file", true },
 	{ "net", cmd_net, "net [-n [PID|TASK]]", "network devices of the context's (or a task's) network namespace: address, name, IPv4 addresses", true },
 	{ "runq", cmd_runq, "runq [-t|-m|-T|-d|-g] [-c CPUS]", "each CPU's run queue: current task, RT "

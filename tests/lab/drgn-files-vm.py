@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""tests/lab/drgn-files-vm.py — kcrash's `files PID`, `vm PID` and `net` rendered from drgn's view of
+"""tests/lab/drgn-files-vm.py — kcrash's `files PID`, `vm PID`, `net` and `mount` rendered from drgn's view of
 a dump (a reference peer, for tests only): files through drgn's d_path, VMAs by walking the maple
 tree mm_mt with the kernel's own end-of-data rule (lib/maple_tree.c ma_data_end: the node
 metadata), or the mmap list where mm_struct has no mm_mt.
-    drgn-files-vm.py DUMP VMLINUX PID...    (prints the three commands' text for each PID, then net)"""
+    drgn-files-vm.py DUMP VMLINUX PID...    (prints files and vm for each PID, then net, mount and
+                                             mount -n with the last PID)"""
 import socket
 import stat
 import struct
@@ -171,6 +172,32 @@ def net():
         print('%16x  %-6s %s' % (dev.value_(), dev.name.string_().decode(), ', '.join(addrs)))
 
 
+def mounts(ns):
+    """crash's mount table: each struct mount of ns in the kernel's order (the list through
+    mnt_list up to 6.7, the rbtree through mnt_node from 6.8), its super_block, type, device name
+    and where it is mounted, by drgn's d_path of the mount point in the parent mount."""
+    print('     MOUNT           SUPERBLK     TYPE   DEVNAME   DIRNAME')
+    if has(ns, 'list'):
+        mnts = list_for_each_entry('struct mount', ns.list.address_of_(), 'mnt_list')
+    else:
+        from drgn.helpers.linux.rbtree import rbtree_inorder_for_each_entry
+        mnts = rbtree_inorder_for_each_entry('struct mount', ns.mounts.address_of_(), 'mnt_node')
+    for m in mnts:
+        sb = m.mnt.mnt_sb
+        typ = sb.s_type.name.string_().decode() if sb and sb.s_type else '?'
+        dev = m.mnt_devname.string_().decode() if m.mnt_devname else 'none'
+        parent = m.mnt_parent
+        if parent.value_() == m.value_() or not m.mnt_mountpoint:
+            dst = '/'
+        else:
+            dst = d_path(parent.mnt.address_of_(), m.mnt_mountpoint).decode()
+        # crash's columns: TYPE at 34, DEVNAME at 41, DIRNAME at 51, each at least one space on
+        line = '%016x %016x %s' % (m.value_(), sb.value_(), typ)
+        line += ' ' * max(41 - len(line), 1) + dev
+        line += ' ' * max(51 - len(line), 1) + dst
+        print(line)
+
+
 for pid in sys.argv[3:]:
     task = find_task(prog, int(pid))
     print('== files %s' % pid)
@@ -179,3 +206,7 @@ for pid in sys.argv[3:]:
     vm(task)
 print('== net')
 net()
+print('== mount')
+mounts(find_task(prog, 1).nsproxy.mnt_ns)
+print('== mount -n %s' % sys.argv[-1])
+mounts(find_task(prog, int(sys.argv[-1])).nsproxy.mnt_ns)

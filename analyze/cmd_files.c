@@ -13,11 +13,6 @@
 #define PATH_BUF 4096        /* PATH_MAX */
 #define MAX_FDS  (1u << 20)  /* fs/file.c: sysctl_nr_open's ceiling is 1 << 30; the default 1 << 20 */
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 /* "ROOT: / CWD: /" from task->fs (a struct path each). */
 static int print_root_cwd(struct session *s, const struct vfs_layout *l, uint64_t task,
 			  struct kdk_err *err)
@@ -26,15 +21,15 @@ static int print_root_cwd(struct session *s, const struct vfs_layout *l, uint64_
 	uint64_t fs, dentry, mnt;
 	int rc;
 
-	if ((rc = read_u64(s, task + l->task_fs, &fs, err)))
+	if ((rc = session_read_u64(s, task + l->task_fs, &fs, err)))
 		return rc;
 	if (!fs)
 		return 0;     /* an exiting task: crash prints nothing here either */
-	if ((rc = read_u64(s, fs + l->fs_root + l->path_dentry, &dentry, err)) ||
-	    (rc = read_u64(s, fs + l->fs_root + l->path_mnt, &mnt, err)) ||
+	if ((rc = session_read_u64(s, fs + l->fs_root + l->path_dentry, &dentry, err)) ||
+	    (rc = session_read_u64(s, fs + l->fs_root + l->path_mnt, &mnt, err)) ||
 	    (dentry && (rc = vfs_d_path(s, l, dentry, mnt, root, sizeof(root), err))) ||
-	    (rc = read_u64(s, fs + l->fs_pwd + l->path_dentry, &dentry, err)) ||
-	    (rc = read_u64(s, fs + l->fs_pwd + l->path_mnt, &mnt, err)) ||
+	    (rc = session_read_u64(s, fs + l->fs_pwd + l->path_dentry, &dentry, err)) ||
+	    (rc = session_read_u64(s, fs + l->fs_pwd + l->path_mnt, &mnt, err)) ||
 	    (dentry && (rc = vfs_d_path(s, l, dentry, mnt, cwd, sizeof(cwd), err))))
 		return kdk_err_prefix(err, "fs_struct %" PRIx64 ": ", fs);
 	fprintf(s->out, "ROOT: %s    CWD: %s\n", root, cwd);
@@ -53,9 +48,9 @@ static int print_fd(struct session *s, const struct vfs_layout *l, unsigned fd, 
 		fprintf(s->out, " FD       FILE            DENTRY           INODE       TYPE PATH\n");
 		*header = true;
 	}
-	if ((rc = read_u64(s, file + l->file_path + l->path_dentry, &dentry, err)) ||
-	    (rc = read_u64(s, file + l->file_path + l->path_mnt, &mnt, err)) ||
-	    (dentry && (rc = read_u64(s, dentry + l->dentry_inode, &inode, err))))
+	if ((rc = session_read_u64(s, file + l->file_path + l->path_dentry, &dentry, err)) ||
+	    (rc = session_read_u64(s, file + l->file_path + l->path_mnt, &mnt, err)) ||
+	    (dentry && (rc = session_read_u64(s, dentry + l->dentry_inode, &inode, err))))
 		return kdk_err_prefix(err, "fd %u: file %" PRIx64 ": ", fd, file);
 	if (!dentry || !inode) {
 		/* crash's rows for a file without a dentry or inode: zeros and "?" */
@@ -83,21 +78,21 @@ static int print_fds(struct session *s, const struct vfs_layout *l, uint64_t tas
 	size_t words, w;
 	int rc;
 
-	if ((rc = read_u64(s, task + l->task_files, &files, err)))
+	if ((rc = session_read_u64(s, task + l->task_files, &files, err)))
 		return rc;
 	if (!files) {
 		fprintf(s->out, "No open files\n");
 		return 0;
 	}
-	if ((rc = read_u64(s, files + l->files_fdt, &fdt, err)))
+	if ((rc = session_read_u64(s, files + l->files_fdt, &fdt, err)))
 		return kdk_err_prefix(err, "files_struct %" PRIx64 ": ", files);
 	if (!fdt) {
 		fprintf(s->out, "No open files\n");
 		return 0;
 	}
 	if ((rc = session_read(s, fdt + l->fdt_max_fds, &max_fds, 4, err)) ||
-	    (rc = read_u64(s, fdt + l->fdt_fd, &fd_array, err)) ||
-	    (rc = read_u64(s, fdt + l->fdt_open_fds, &open_fds, err)))
+	    (rc = session_read_u64(s, fdt + l->fdt_fd, &fd_array, err)) ||
+	    (rc = session_read_u64(s, fdt + l->fdt_open_fds, &open_fds, err)))
 		return kdk_err_prefix(err, "fdtable %" PRIx64 ": ", fdt);
 	if (!max_fds || !fd_array || !open_fds) {
 		fprintf(s->out, "No open files\n");
@@ -122,7 +117,7 @@ static int print_fds(struct session *s, const struct vfs_layout *l, uint64_t tas
 
 			if (fd >= max_fds || !(bits[w] >> b & 1))
 				continue;
-			if ((rc = read_u64(s, fd_array + 8ull * fd, &file, err)))
+			if ((rc = session_read_u64(s, fd_array + 8ull * fd, &file, err)))
 				break;
 			if (file)
 				rc = print_fd(s, l, fd, file, &header, err);

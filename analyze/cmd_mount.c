@@ -57,11 +57,6 @@ static int mount_layout_load(struct session *s, struct mount_layout *l, struct k
 	return 0;
 }
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 /* The mount namespace of task (its nsproxy), else init_task's. */
 static int namespace_of(struct session *s, const struct mount_layout *l, uint64_t task,
 			uint64_t *ns, struct kdk_err *err)
@@ -70,16 +65,16 @@ static int namespace_of(struct session *s, const struct mount_layout *l, uint64_
 	int rc;
 
 	*ns = 0;
-	if (task && (rc = read_u64(s, task + l->task_nsproxy, &nsproxy, err)))
+	if (task && (rc = session_read_u64(s, task + l->task_nsproxy, &nsproxy, err)))
 		return kdk_err_prefix(err, "task %" PRIx64 ": nsproxy: ", task);
 	if (!nsproxy) {
 		uint64_t init_task;
 
 		if ((rc = session_symbol(s, "init_task", &init_task, err)) ||
-		    (rc = read_u64(s, init_task + l->task_nsproxy, &nsproxy, err)))
+		    (rc = session_read_u64(s, init_task + l->task_nsproxy, &nsproxy, err)))
 			return rc;
 	}
-	if ((rc = read_u64(s, nsproxy + l->nsproxy_mnt_ns, ns, err)))
+	if ((rc = session_read_u64(s, nsproxy + l->nsproxy_mnt_ns, ns, err)))
 		return kdk_err_prefix(err, "nsproxy %" PRIx64 ": ", nsproxy);
 	if (!*ns)
 		return kdk_err_set(err, ENOENT, "nsproxy %" PRIx64 " has no mount namespace", nsproxy);
@@ -93,13 +88,13 @@ static int print_mount(struct session *s, const struct mount_layout *ml, const s
 	uint64_t sb = 0, fstype = 0, name = 0, devname_ptr = 0, mountpoint = 0, parent = 0;
 	int rc;
 
-	if ((rc = read_u64(s, mount + vl->mount_mnt + ml->vfsmount_sb, &sb, err)) ||
-	    (rc = read_u64(s, mount + ml->mount_devname, &devname_ptr, err)) ||
-	    (rc = read_u64(s, mount + vl->mount_mountpoint, &mountpoint, err)) ||
-	    (rc = read_u64(s, mount + vl->mount_parent, &parent, err)))
+	if ((rc = session_read_u64(s, mount + vl->mount_mnt + ml->vfsmount_sb, &sb, err)) ||
+	    (rc = session_read_u64(s, mount + ml->mount_devname, &devname_ptr, err)) ||
+	    (rc = session_read_u64(s, mount + vl->mount_mountpoint, &mountpoint, err)) ||
+	    (rc = session_read_u64(s, mount + vl->mount_parent, &parent, err)))
 		return kdk_err_prefix(err, "mount %" PRIx64 ": ", mount);
-	if (sb && !read_u64(s, sb + ml->sb_type, &fstype, err) && fstype &&
-	    !read_u64(s, fstype + ml->fstype_name, &name, err) && name)
+	if (sb && !session_read_u64(s, sb + ml->sb_type, &fstype, err) && fstype &&
+	    !session_read_u64(s, fstype + ml->fstype_name, &name, err) && name)
 		session_read_string(s, name, type, sizeof(type));
 	kdk_err_clear(err);
 	if (devname_ptr)
@@ -135,7 +130,7 @@ static int print_namespace(struct session *s, const struct mount_layout *ml,
 		uint64_t root, node;
 
 		if ((rc = rb_walk_layout_fill(s, &rb, err)) ||
-		    (rc = read_u64(s, ns + ml->ns_mounts, &root, err)) ||
+		    (rc = session_read_u64(s, ns + ml->ns_mounts, &root, err)) ||
 		    (rc = rb_walk_leftmost(s, &rb, root, &node, err)))
 			return kdk_err_prefix(err, "mnt_namespace %" PRIx64 ": ", ns);
 		for (; node; count++) {
@@ -151,14 +146,14 @@ static int print_namespace(struct session *s, const struct mount_layout *ml,
 	{
 		uint64_t head = ns + ml->ns_list, next;
 
-		if ((rc = read_u64(s, head, &next, err)))
+		if ((rc = session_read_u64(s, head, &next, err)))
 			return kdk_err_prefix(err, "mnt_namespace %" PRIx64 ": ", ns);
 		for (; next && next != head; count++) {
 			if (count >= MAX_MOUNTS)
 				return kdk_err_set(err, ELOOP, "mnt_namespace %" PRIx64 ": more than %u mounts "
 							      "(a loop?)", ns, MAX_MOUNTS);
 			if ((rc = print_mount(s, ml, vl, next - ml->mount_list, err)) ||
-			    (rc = read_u64(s, next, &next, err)))
+			    (rc = session_read_u64(s, next, &next, err)))
 				return rc;
 		}
 	}

@@ -46,11 +46,6 @@ static int net_layout_load(struct session *s, struct net_layout *l, struct kdk_e
 	return kdk_facts_fill(&s->facts, keys, l, err);
 }
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 /* One device's row: its address, name, and "a.b.c.d, …". */
 static int print_device(struct session *s, const struct net_layout *l, uint64_t dev, struct kdk_err *err)
 {
@@ -61,10 +56,10 @@ static int print_device(struct session *s, const struct net_layout *l, uint64_t 
 
 	if ((rc = session_read(s, dev + l->dev_name, name,
 			       l->dev_name_size < sizeof(name) - 1 ? l->dev_name_size : sizeof(name) - 1, err)) ||
-	    (rc = read_u64(s, dev + l->dev_ip_ptr, &in_dev, err)))
+	    (rc = session_read_u64(s, dev + l->dev_ip_ptr, &in_dev, err)))
 		return kdk_err_prefix(err, "net_device %" PRIx64 ": ", dev);
 	fprintf(s->out, "%16" PRIx64 "  %-6s ", dev, name);
-	if (in_dev && (rc = read_u64(s, in_dev + l->in_dev_ifa_list, &ifa, err)))
+	if (in_dev && (rc = session_read_u64(s, in_dev + l->in_dev_ifa_list, &ifa, err)))
 		return kdk_err_prefix(err, "in_device %" PRIx64 ": ", in_dev);
 	while (in_dev && ifa) {
 		struct in_addr address;
@@ -77,7 +72,7 @@ static int print_device(struct session *s, const struct net_layout *l, uint64_t 
 			return kdk_err_prefix(err, "in_ifaddr %" PRIx64 ": ", ifa);
 		fprintf(s->out, "%s%s", count > 1 ? ", " : "",
 			inet_ntop(AF_INET, &address, text, sizeof(text)) ? text : "?");
-		if ((rc = read_u64(s, ifa + l->ifa_next, &ifa, err)))
+		if ((rc = session_read_u64(s, ifa + l->ifa_next, &ifa, err)))
 			return kdk_err_prefix(err, "in_ifaddr: ");
 	}
 	fputc('\n', s->out);
@@ -93,8 +88,8 @@ static int namespace_of(struct session *s, const struct net_layout *l, const str
 
 	*net = 0;
 	if (t && l->have_nsproxy && l->have_net_ns) {
-		if ((rc = read_u64(s, t->task + l->task_nsproxy, &nsproxy, err)) ||
-		    (nsproxy && (rc = read_u64(s, nsproxy + l->nsproxy_net_ns, net, err))))
+		if ((rc = session_read_u64(s, t->task + l->task_nsproxy, &nsproxy, err)) ||
+		    (nsproxy && (rc = session_read_u64(s, nsproxy + l->nsproxy_net_ns, net, err))))
 			return kdk_err_prefix(err, "PID %d: nsproxy: ", t->pid);
 	}
 	if (!*net && (rc = session_symbol(s, "init_net", net, err)))
@@ -119,7 +114,7 @@ int cmd_net(struct session *s, int argc, char **argv, struct kdk_err *err)
 	    (rc = namespace_of(s, &l, &t, &net, err)))
 		return kdk_err_prefix(err, "net: ");
 	head = net + l.net_dev_base_head;
-	if ((rc = read_u64(s, head, &node, err)))
+	if ((rc = session_read_u64(s, head, &node, err)))
 		return kdk_err_prefix(err, "net: struct net %" PRIx64 " dev_base_head: ", net);
 	/* crash's header: NET_DEVICE centred in 16 columns */
 	fprintf(s->out, "   NET_DEVICE     NAME   IP ADDRESS(ES)\n");
@@ -129,7 +124,7 @@ int cmd_net(struct session *s, int argc, char **argv, struct kdk_err *err)
 			return kdk_err_set(err, E2BIG, "net: more than %u devices: stopped", MAX_DEVICES);
 		if ((rc = print_device(s, &l, node - l.dev_list, err)))
 			return kdk_err_prefix(err, "net: ");
-		if ((rc = read_u64(s, node, &node, err)))
+		if ((rc = session_read_u64(s, node, &node, err)))
 			return kdk_err_prefix(err, "net: dev_list: ");
 		if (node != head && list_guard_loops(&guard, node))
 			return kdk_err_set(err, ELOOP, "net: the device list loops at %" PRIx64, node);

@@ -50,11 +50,6 @@ static const struct kdk_layout_key runq_keys[] = {
 #undef KEY
 #undef OPT
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 void runq_print_task(struct session *s, int indent, int prio, const struct task_info *t, bool current)
 {
 	fprintf(s->out, "%*s[%3d] PID: %-5d  TASK: %" PRIx64 "  COMMAND: \"%s\"%s\n", indent, "", prio,
@@ -87,15 +82,15 @@ static int dump_cfs_rq(struct session *s, const struct runq_layout *l, uint64_t 
 		return kdk_err_set(err, ELOOP, "runq: task groups nested deeper than 64 at cfs_rq %" PRIx64,
 				   cfs_rq);
 	if (l->have_my_q && l->have_cfs_curr) {
-		if ((rc = read_u64(s, cfs_rq + l->cfs_curr, &curr, err)))
+		if ((rc = session_read_u64(s, cfs_rq + l->cfs_curr, &curr, err)))
 			return rc;
-		if (curr && (rc = read_u64(s, curr + l->se_my_q, &my_q, err)))
+		if (curr && (rc = session_read_u64(s, curr + l->se_my_q, &my_q, err)))
 			return rc;
 		if (my_q && (rc = dump_cfs_rq(s, l, my_q, depth + 1, total, err)))
 			return rc;
 	}
-	if ((rc = read_u64(s, cfs_rq + l->cfs_leftmost, &leftmost, err)) ||
-	    (rc = read_u64(s, cfs_rq + l->cfs_root, &node, err)))
+	if ((rc = session_read_u64(s, cfs_rq + l->cfs_leftmost, &leftmost, err)) ||
+	    (rc = session_read_u64(s, cfs_rq + l->cfs_root, &node, err)))
 		return rc;
 	if (!leftmost || !node)
 		return 0;
@@ -111,7 +106,7 @@ static int dump_cfs_rq(struct session *s, const struct runq_layout *l, uint64_t 
 			return kdk_err_set(err, ELOOP, "runq: cfs_rq %" PRIx64 ": the tree loops at %" PRIx64,
 					   cfs_rq, node);
 		my_q = 0;
-		if (l->have_my_q && (rc = read_u64(s, se + l->se_my_q, &my_q, err)))
+		if (l->have_my_q && (rc = session_read_u64(s, se + l->se_my_q, &my_q, err)))
 			return rc;
 		if (my_q) {
 			if ((rc = dump_cfs_rq(s, l, my_q, depth + 1, total, err)))
@@ -139,10 +134,10 @@ int runq_dump_rt_array(struct session *s, const struct runq_layout *l, uint64_t 
 		uint64_t head = array + l->prio_queue + i * l->list_head_size, pos;
 		struct list_guard guard;
 
-		if ((rc = read_u64(s, head, &pos, err)))
+		if ((rc = session_read_u64(s, head, &pos, err)))
 			return rc;
 		list_guard_init(&guard, head);
-		for (; pos != head; rc = read_u64(s, pos, &pos, err)) {
+		for (; pos != head; rc = session_read_u64(s, pos, &pos, err)) {
 			uint64_t rt_se = pos - l->rt_se_run_list, my_q = 0;
 
 			if (rc)
@@ -150,7 +145,7 @@ int runq_dump_rt_array(struct session *s, const struct runq_layout *l, uint64_t 
 			if (!pos || list_guard_loops(&guard, pos) || *total > RUNQ_MAX_ENTRIES)
 				return kdk_err_set(err, ELOOP, "runq: RT queue %" PRIu64 " at %" PRIx64
 							       " is broken at %" PRIx64, i, head, pos);
-			if (l->have_rt_my_q && (rc = read_u64(s, rt_se + l->rt_se_my_q, &my_q, err)))
+			if (l->have_rt_my_q && (rc = session_read_u64(s, rt_se + l->rt_se_my_q, &my_q, err)))
 				return rc;
 			if (my_q) {
 				if ((rc = runq_dump_rt_array(s, l, my_q + l->rt_active, depth + 1, total, err)))
@@ -184,7 +179,7 @@ static int runq_cpu(struct session *s, const struct runq_layout *l, uint32_t cpu
 	int rc;
 
 	fprintf(s->out, "RUNQUEUE: %" PRIx64 "\n", rq);
-	if ((rc = read_u64(s, rq + l->rq_curr, &curr, err)))
+	if ((rc = session_read_u64(s, rq + l->rq_curr, &curr, err)))
 		return rc;
 	fprintf(s->out, "  CURRENT: ");
 	runq_print_current(s, curr);
@@ -210,10 +205,10 @@ static int read_current(struct session *s, const struct runq_layout *l, uint64_t
 	int rc;
 
 	*arrival = 0;
-	if ((rc = read_u64(s, rq + l->rq_clock, clock, err)) ||
-	    (rc = read_u64(s, rq + l->rq_curr, curr, err)) || (rc = tasks_describe(s, *curr, t, err)))
+	if ((rc = session_read_u64(s, rq + l->rq_clock, clock, err)) ||
+	    (rc = session_read_u64(s, rq + l->rq_curr, curr, err)) || (rc = tasks_describe(s, *curr, t, err)))
 		return rc;
-	return l->have_last_arrival ? read_u64(s, *curr + l->task_last_arrival, arrival, err) : 0;
+	return l->have_last_arrival ? session_read_u64(s, *curr + l->task_last_arrival, arrival, err) : 0;
 }
 
 /* -t: rq->clock, and under it the current task's sched_info.last_arrival zero-padded to its width. */
@@ -295,7 +290,7 @@ static int runq_lag(struct session *s, const struct runq_layout *l, uint32_t nr,
 		if (c && (!c->present || !c->online))
 			continue;                        /* not shown */
 		if (!(rc = cpus_per_cpu_addr(s, l->runqueues, cpu, &rq, err)) &&
-		    !(rc = read_u64(s, rq + l->rq_clock, &clocks[n].clock, err)))
+		    !(rc = session_read_u64(s, rq + l->rq_clock, &clocks[n].clock, err)))
 			clocks[n++].cpu = cpu;
 	}
 	if (!rc && n) {

@@ -62,11 +62,6 @@ static int vm_layout_load(struct session *s, struct vm_layout *l, struct kdk_err
 	return 0;
 }
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 static int print_vma(struct vm_walk *w, uint64_t vma, struct kdk_err *err)
 {
 	struct session *s = w->s;
@@ -77,10 +72,10 @@ static int print_vma(struct vm_walk *w, uint64_t vma, struct kdk_err *err)
 
 	if (++w->count > MAX_VMAS)
 		return kdk_err_set(err, E2BIG, "more than %u VMAs: stopped", MAX_VMAS);
-	if ((rc = read_u64(s, vma + l->vma_start, &start, err)) ||
-	    (rc = read_u64(s, vma + l->vma_end, &end, err)) ||
+	if ((rc = session_read_u64(s, vma + l->vma_start, &start, err)) ||
+	    (rc = session_read_u64(s, vma + l->vma_end, &end, err)) ||
 	    (rc = session_read(s, vma + l->vma_flags, &flags, l->vma_flags_size, err)) ||
-	    (rc = read_u64(s, vma + l->vma_file, &file, err)))
+	    (rc = session_read_u64(s, vma + l->vma_file, &file, err)))
 		return kdk_err_prefix(err, "vm_area_struct %" PRIx64 ": ", vma);
 	if (w->only_one && (w->addr < start || w->addr >= end))
 		return 0;
@@ -88,8 +83,8 @@ static int print_vma(struct vm_walk *w, uint64_t vma, struct kdk_err *err)
 	if (file) {
 		uint64_t dentry, mnt;
 
-		if ((rc = read_u64(s, file + w->vfs->file_path + w->vfs->path_dentry, &dentry, err)) ||
-		    (rc = read_u64(s, file + w->vfs->file_path + w->vfs->path_mnt, &mnt, err)) ||
+		if ((rc = session_read_u64(s, file + w->vfs->file_path + w->vfs->path_dentry, &dentry, err)) ||
+		    (rc = session_read_u64(s, file + w->vfs->file_path + w->vfs->path_mnt, &mnt, err)) ||
 		    (dentry && (rc = vfs_d_path(s, w->vfs, dentry, mnt, path, sizeof(path), err))))
 			return kdk_err_prefix(err, "vm_area_struct %" PRIx64 " file %" PRIx64 ": ", vma, file);
 	}
@@ -132,10 +127,10 @@ static int print_vmas(struct session *s, const struct vm_layout *l, const struct
 		wp->shown = w.shown;
 		return rc;
 	}
-	if ((rc = read_u64(s, mm + l->mm_mmap, &vma, err)))
+	if ((rc = session_read_u64(s, mm + l->mm_mmap, &vma, err)))
 		return kdk_err_prefix(err, "mm_struct %" PRIx64 ": ", mm);
 	while (vma) {
-		if ((rc = print_vma(&w, vma, err)) || (rc = read_u64(s, vma + l->vma_next, &vma, err)))
+		if ((rc = print_vma(&w, vma, err)) || (rc = session_read_u64(s, vma + l->vma_next, &vma, err)))
 			break;
 	}
 	wp->shown = w.shown;
@@ -182,7 +177,7 @@ int cmd_vm(struct session *s, int argc, char **argv, struct kdk_err *err)
 			fputc('\n', s->out);
 		first = 0;
 		task_pick_header(s, &t);
-		if (t.mm && (rc = read_u64(s, t.mm + l.mm_pgd, &pgd, err)))
+		if (t.mm && (rc = session_read_u64(s, t.mm + l.mm_pgd, &pgd, err)))
 			return kdk_err_prefix(err, "vm: PID %d: mm_struct %" PRIx64 ": ", t.pid, t.mm);
 		/* crash's PRINT_VM_DATA: MM and PGD centred in 16, RSS in 6, TOTAL_VM in 8 */
 		text_centre(s->out, "MM", 16, true);

@@ -75,11 +75,6 @@ static int offsets(struct kdk_facts *facts, struct module_offsets *o, struct kdk
 					"OFFSET(module_memory.base), NUMBER(MOD_TEXT)) nor OFFSET(module.core_layout.base)");
 }
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 static int add_symbols(struct session *s, const struct module_offsets *o, struct kmodule *m,
 		       const char *owner, struct kdk_err *err)
 {
@@ -87,11 +82,11 @@ static int add_symbols(struct session *s, const struct module_offsets *o, struct
 	uint32_t count, i;
 	int rc;
 
-	if ((rc = read_u64(s, m->addr + o->kallsyms, &ks, err)) || !ks ||
-	    (rc = read_u64(s, ks + o->ks_symtab, &symtab, err)) ||
+	if ((rc = session_read_u64(s, m->addr + o->kallsyms, &ks, err)) || !ks ||
+	    (rc = session_read_u64(s, ks + o->ks_symtab, &symtab, err)) ||
 	    (rc = session_read(s, ks + o->ks_num, &count, 4, err)) ||
-	    (rc = read_u64(s, ks + o->ks_strtab, &strtab, err)) ||
-	    (rc = read_u64(s, ks + o->ks_typetab, &typetab, err)))
+	    (rc = session_read_u64(s, ks + o->ks_strtab, &strtab, err)) ||
+	    (rc = session_read_u64(s, ks + o->ks_typetab, &typetab, err)))
 		return rc;
 	if (count > 1000000)
 		return kdk_err_set(err, EINVAL, "module %s: %u symbols", m->name, count);
@@ -132,7 +127,7 @@ int modules_load(struct session *s, struct kdk_err *err)
 		kdk_err_clear(err);
 		return 0;
 	}
-	if ((rc = offsets(&s->facts, &o, err)) || (rc = read_u64(s, head, &node, err)))
+	if ((rc = offsets(&s->facts, &o, err)) || (rc = session_read_u64(s, head, &node, err)))
 		return rc;
 	/* A module whose record cannot be read is reported and left out; a list that loops or
 	 * cannot be followed ends there. The others keep their symbols and unwind tables. */
@@ -147,7 +142,7 @@ int modules_load(struct session *s, struct kdk_err *err)
 				(unsigned long long)node);
 			break;
 		}
-		if (read_u64(s, node, &next, err)) {
+		if (session_read_u64(s, node, &next, err)) {
 			fprintf(stderr, "kcrash: the module list at 0x%llx: %s: the rest left out\n",
 				(unsigned long long)node, err->msg);
 			kdk_err_clear(err);
@@ -158,11 +153,11 @@ int modules_load(struct session *s, struct kdk_err *err)
 		m->addr = node - o.list;
 		node = next;
 		if (session_read(s, m->addr + o.name, m->name, 56, err) ||
-		    read_u64(s, m->addr + o.text_base, &m->text_start, err) ||
+		    session_read_u64(s, m->addr + o.text_base, &m->text_start, err) ||
 		    session_read(s, m->addr + o.text_size, &text_size, 4, err) ||
 		    session_read(s, m->addr + o.arch_num_orcs, &m->num_orcs, 4, err) ||
-		    read_u64(s, m->addr + o.arch_orc_ip, &m->orc_ip, err) ||
-		    read_u64(s, m->addr + o.arch_orc, &m->orc_entries, err)) {
+		    session_read_u64(s, m->addr + o.arch_orc_ip, &m->orc_ip, err) ||
+		    session_read_u64(s, m->addr + o.arch_orc, &m->orc_entries, err)) {
 			fprintf(stderr, "kcrash: module at 0x%llx: %s: skipped\n", (unsigned long long)m->addr,
 				err->msg);
 			kdk_err_clear(err);

@@ -79,11 +79,6 @@ struct walk {
 	uint64_t current;           /* the CPU's current task */
 };
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 /* The group's cgroup name, crash's way: none without a cgroup or kernfs node, "/" for the root
  * node, else the node's name. */
 static char *group_name(struct walk *w, uint64_t tg)
@@ -92,13 +87,13 @@ static char *group_name(struct walk *w, uint64_t tg)
 	uint64_t cgroup, kn, parent, name;
 	char buf[256];
 
-	if (!w->g.have_kn || read_u64(w->s, tg + w->g.tg_css_cgroup, &cgroup, &ignored) || !cgroup ||
-	    read_u64(w->s, cgroup + w->g.cgroup_kn, &kn, &ignored) || !kn ||
-	    read_u64(w->s, kn + w->g.kn_parent, &parent, &ignored))
+	if (!w->g.have_kn || session_read_u64(w->s, tg + w->g.tg_css_cgroup, &cgroup, &ignored) || !cgroup ||
+	    session_read_u64(w->s, cgroup + w->g.cgroup_kn, &kn, &ignored) || !kn ||
+	    session_read_u64(w->s, kn + w->g.kn_parent, &parent, &ignored))
 		return NULL;
 	if (!parent)
 		return strdup("/");
-	if (read_u64(w->s, kn + w->g.kn_name, &name, &ignored) || !name)
+	if (session_read_u64(w->s, kn + w->g.kn_name, &name, &ignored) || !name)
 		return NULL;
 	session_read_string(w->s, name, buf, sizeof(buf));
 	return buf[0] ? strdup(buf) : NULL;
@@ -122,10 +117,10 @@ static int collect(struct walk *w, uint64_t tg, int depth, size_t parent, struct
 	g->depth = depth;
 	g->parent = depth ? parent : self;
 	g->name = group_name(w, tg);
-	if ((rc = read_u64(w->s, head, &pos, err)))
+	if ((rc = session_read_u64(w->s, head, &pos, err)))
 		return rc;
 	list_guard_init(&guard, head);
-	for (; pos != head; rc = read_u64(w->s, pos, &pos, err)) {
+	for (; pos != head; rc = session_read_u64(w->s, pos, &pos, err)) {
 		if (rc)
 			return rc;
 		if (!pos || list_guard_loops(&guard, pos))
@@ -148,11 +143,11 @@ static int group_cfs_rq(struct walk *w, uint64_t tg, uint64_t *cfs_rq, struct kd
 	uint64_t v;
 	int rc;
 
-	if ((rc = read_u64(w->s, tg + w->g.tg_cfs_rq, &v, err)))
+	if ((rc = session_read_u64(w->s, tg + w->g.tg_cfs_rq, &v, err)))
 		return rc;
 	if (w->g.per_cpu_cfs_rq)
 		return cpus_per_cpu_addr(w->s, v, w->cpu, cfs_rq, err);
-	return read_u64(w->s, v + 8 * (uint64_t)w->cpu, cfs_rq, err);
+	return session_read_u64(w->s, v + 8 * (uint64_t)w->cpu, cfs_rq, err);
 }
 
 static bool throttled(struct walk *w, uint64_t cfs_rq)
@@ -207,10 +202,10 @@ static int limbo_tasks(struct walk *w, uint64_t cfs_rq, bool print, int indent, 
 	*count = 0;
 	if (!w->g.have_limbo)
 		return 0;
-	if ((rc = read_u64(w->s, head, &pos, err)))
+	if ((rc = session_read_u64(w->s, head, &pos, err)))
 		return rc;
 	list_guard_init(&guard, head);
-	for (; pos != head; rc = read_u64(w->s, pos, &pos, err)) {
+	for (; pos != head; rc = session_read_u64(w->s, pos, &pos, err)) {
 		uint64_t task = pos - w->g.task_throttle_node;
 
 		if (rc)
@@ -235,7 +230,7 @@ static int dump_dequeued(struct walk *w, int depth, uint64_t cfs_rq, unsigned *t
 	size_t k;
 	int rc;
 
-	if ((rc = read_u64(w->s, cfs_rq + w->g.cfs_tg, &tg, err)))
+	if ((rc = session_read_u64(w->s, cfs_rq + w->g.cfs_tg, &tg, err)))
 		return rc;
 	for (k = 0; k < w->groups.len; k++) {
 		size_t i = w->by_depth[k];
@@ -280,7 +275,7 @@ static int dump_group_cfs_rq(struct walk *w, int depth, uint64_t cfs_rq, unsigne
 	if (depth > 64)
 		return kdk_err_set(err, ELOOP, "runq -g: task groups nested deeper than 64 at cfs_rq %" PRIx64, cfs_rq);
 	if (depth) {
-		if ((rc = read_u64(w->s, cfs_rq + w->g.cfs_tg, &tg, err)))
+		if ((rc = session_read_u64(w->s, cfs_rq + w->g.cfs_tg, &tg, err)))
 			return rc;
 		for (i = 0; i < w->groups.len; i++)
 			if (group_at(w, i)->tg == tg) {
@@ -288,9 +283,9 @@ static int dump_group_cfs_rq(struct walk *w, int depth, uint64_t cfs_rq, unsigne
 				break;
 			}
 	}
-	if ((rc = read_u64(w->s, cfs_rq + l->cfs_curr, &curr, err)))
+	if ((rc = session_read_u64(w->s, cfs_rq + l->cfs_curr, &curr, err)))
 		return rc;
-	if (curr && (rc = read_u64(w->s, curr + l->se_my_q, &curr_my_q, err)))
+	if (curr && (rc = session_read_u64(w->s, curr + l->se_my_q, &curr_my_q, err)))
 		return rc;
 	if (curr_my_q) {
 		here++;
@@ -303,8 +298,8 @@ static int dump_group_cfs_rq(struct walk *w, int depth, uint64_t cfs_rq, unsigne
 		    (rc = runq_print_entry(w->s, 5 + 3 * depth, prio, w->current, true, err)))
 			return rc;
 	}
-	if ((rc = read_u64(w->s, cfs_rq + l->cfs_leftmost, &leftmost, err)) ||
-	    (rc = read_u64(w->s, cfs_rq + l->cfs_root, &node, err)))
+	if ((rc = session_read_u64(w->s, cfs_rq + l->cfs_leftmost, &leftmost, err)) ||
+	    (rc = session_read_u64(w->s, cfs_rq + l->cfs_root, &node, err)))
 		return rc;
 	if (leftmost && node && (rc = rb_walk_leftmost(w->s, &l->rb, node, &node, err)))
 		return rc;
@@ -317,7 +312,7 @@ static int dump_group_cfs_rq(struct walk *w, int depth, uint64_t cfs_rq, unsigne
 		if (list_guard_loops(&guard, node) || here > RUNQ_MAX_ENTRIES)
 			return kdk_err_set(err, ELOOP, "runq -g: cfs_rq %" PRIx64 ": the tree loops at %" PRIx64,
 					   cfs_rq, node);
-		if ((rc = read_u64(w->s, se + l->se_my_q, &my_q, err)))
+		if ((rc = session_read_u64(w->s, se + l->se_my_q, &my_q, err)))
 			return rc;
 		here++;
 		if (my_q) {
@@ -376,7 +371,7 @@ int runq_print_groups(struct session *s, const struct runq_layout *l, const uint
 			return kdk_err_prefix(err, "runq -g: ");
 	}
 	/* the root's cfs_rq pointer: the per-CPU address of runqueues' cfs (7.x), or an array */
-	if ((rc = read_u64(s, root + w.g.tg_cfs_rq, &v, err)))
+	if ((rc = session_read_u64(s, root + w.g.tg_cfs_rq, &v, err)))
 		return kdk_err_prefix(err, "runq -g: %s_task_group: ", root_name);
 	w.g.per_cpu_cfs_rq = v == l->runqueues + l->rq_cfs;
 	if ((rc = collect(&w, root, 0, 0, err)))
@@ -402,14 +397,14 @@ int runq_print_groups(struct session *s, const struct runq_layout *l, const uint
 		fputc('\n', s->out);
 		w.cpu = cpu;
 		if ((rc = cpus_per_cpu_addr(s, l->runqueues, cpu, &rq, err)) ||
-		    (rc = read_u64(s, rq + l->rq_curr, &w.current, err)))
+		    (rc = session_read_u64(s, rq + l->rq_curr, &w.current, err)))
 			goto cpu_err;
 		fprintf(s->out, "  CURRENT: ");
 		runq_print_current(s, w.current);
 		if (w.g.have_rt_rq) {
 			/* RT groups (CONFIG_RT_GROUP_SCHED) flattened, as plain runq lists them */
-			if ((rc = read_u64(s, root + w.g.tg_rt_rq, &v, err)) ||
-			    (rc = read_u64(s, v + 8 * (uint64_t)cpu, &rt_rq, err)))
+			if ((rc = session_read_u64(s, root + w.g.tg_rt_rq, &v, err)) ||
+			    (rc = session_read_u64(s, v + 8 * (uint64_t)cpu, &rt_rq, err)))
 				goto cpu_err;
 			fprintf(s->out, "  %s_TASK_GROUP: %" PRIx64 "  RT_RQ: %" PRIx64 "\n", root_name, root, rt_rq);
 			if ((rc = runq_dump_rt_array(s, l, rt_rq + l->rt_active, 0, &total, err)))

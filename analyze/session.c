@@ -173,6 +173,11 @@ int session_read(struct session *s, uint64_t vaddr, void *buf, size_t len, struc
 	return s->read_virt(s->read_ctx, vaddr, buf, len, err);
 }
 
+int session_read_u64(struct session *s, uint64_t vaddr, uint64_t *value, struct kdk_err *err)
+{
+	return session_read(s, vaddr, value, sizeof(*value), err);
+}
+
 int session_symbol(struct session *s, const char *name, uint64_t *addr, struct kdk_err *err)
 {
 	const struct kdk_ksym *sym = kdk_symtab_by_name(&s->syms, name);

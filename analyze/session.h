@@ -54,6 +54,8 @@ int session_open(struct session *s, const char *symbols, const char *dump, struc
 void session_close(struct session *s);
 
 int session_read(struct session *s, uint64_t vaddr, void *buf, size_t len, struct kdk_err *err);
+/* One 64-bit value (a pointer, an unsigned long) at vaddr. */
+int session_read_u64(struct session *s, uint64_t vaddr, uint64_t *value, struct kdk_err *err);
 /* A symbol's address: the symbol table, else VMCOREINFO's SYMBOL(name). */
 int session_symbol(struct session *s, const char *name, uint64_t *addr, struct kdk_err *err);
 /* The direct map's base (page_offset_base): the one kmem translates by, else the variable read. */

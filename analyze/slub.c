@@ -141,11 +141,6 @@ static uint64_t get(const uint8_t *obj, const struct field *f, size_t size)
 	return v;
 }
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 /* A slab's (or page's) inuse and objects counters, and its freelist. */
 static int slab_counts(struct session *s, const struct layout *l, uint64_t slab, uint32_t *inuse,
 		       uint32_t *objects, uint64_t *freelist, struct kdk_err *err)
@@ -179,7 +174,7 @@ static int freelist_length(struct session *s, const struct slub_cache *c, uint64
 		if (list)
 			(*list)[n] = object;
 		n++;
-		if ((rc = read_u64(s, object + c->offset, &stored, err)))
+		if ((rc = session_read_u64(s, object + c->offset, &stored, err)))
 			return rc;
 		object = c->random ? stored ^ c->random ^ __builtin_bswap64(object + c->offset) : stored;
 	}
@@ -199,7 +194,7 @@ static int list_free(struct session *s, const struct layout *l, uint64_t head, u
 	int rc;
 
 	list_guard_init(&guard, head);
-	if ((rc = read_u64(s, head, &node, err)))
+	if ((rc = session_read_u64(s, head, &node, err)))
 		return rc;
 	while (node != head) {
 		uint32_t inuse, objects;
@@ -207,7 +202,7 @@ static int list_free(struct session *s, const struct layout *l, uint64_t head, u
 		if ((rc = slab_counts(s, l, node - off, &inuse, &objects, NULL, err)))
 			return rc;
 		*free += objects > inuse ? objects - inuse : 0;
-		if (++n > MAX_SLABS || (rc = read_u64(s, node, &node, err)))
+		if (++n > MAX_SLABS || (rc = session_read_u64(s, node, &node, err)))
 			return rc ? rc : kdk_err_set(err, E2BIG, "kmem: a partial list without end");
 		if (node != head && list_guard_loops(&guard, node))
 			return kdk_err_set(err, ELOOP, "kmem: a partial list loops");
@@ -226,7 +221,7 @@ static int count_cache(struct session *s, const struct layout *l, struct slub_ca
 	for (i = 0; i < l->nr_node_ids; i++) {
 		uint64_t at = l->node.bits / 8 + (l->node.have ? 8ULL * i : l->per_node_stride * i);
 
-		if (at + 8 > 1u << 20 || (rc = read_u64(s, c->addr + at, &node, err)))
+		if (at + 8 > 1u << 20 || (rc = session_read_u64(s, c->addr + at, &node, err)))
 			return rc ? rc : kdk_err_set(err, EINVAL, "kmem: node %u past the cache", i);
 		if (!node)
 			continue;
@@ -245,11 +240,11 @@ static int count_cache(struct session *s, const struct layout *l, struct slub_ca
 			if ((rc = cpus_per_cpu_addr(s, pcpu, i, &cpu_addr, err)))
 				return rc;
 			/* the CPU's lockless freelist, and what others freed into its slab */
-			if ((rc = read_u64(s, cpu_addr + l->c_freelist.bits / 8, &v, err)) ||
+			if ((rc = session_read_u64(s, cpu_addr + l->c_freelist.bits / 8, &v, err)) ||
 			    (rc = freelist_length(s, c, v, c->objects_per_slab, &count, NULL, err)))
 				return rc;
 			c->free += count;
-			if ((rc = read_u64(s, cpu_addr + l->c_slab.bits / 8, &slab, err)))
+			if ((rc = session_read_u64(s, cpu_addr + l->c_slab.bits / 8, &slab, err)))
 				return rc;
 			if (slab) {
 				if ((rc = slab_counts(s, l, slab, &inuse, &objects, &freelist, err)) ||
@@ -259,13 +254,13 @@ static int count_cache(struct session *s, const struct layout *l, struct slub_ca
 			}
 			if (!l->c_partial.have || !l->next.have)
 				continue;
-			if ((rc = read_u64(s, cpu_addr + l->c_partial.bits / 8, &partial, err)))
+			if ((rc = session_read_u64(s, cpu_addr + l->c_partial.bits / 8, &partial, err)))
 				return rc;
 			for (count = 0; partial && count < MAX_SLABS; count++) {
 				if ((rc = slab_counts(s, l, partial, &inuse, &objects, NULL, err)))
 					return rc;
 				c->free += objects > inuse ? objects - inuse : 0;
-				if ((rc = read_u64(s, partial + l->next.bits / 8, &partial, err)))
+				if ((rc = session_read_u64(s, partial + l->next.bits / 8, &partial, err)))
 					return rc;
 			}
 		}
@@ -283,7 +278,7 @@ static int count_cache(struct session *s, const struct layout *l, struct slub_ca
 				uint32_t size = 0;
 
 				if (!which[w]->have ||
-				    (rc = read_u64(s, cpu_addr + which[w]->bits / 8, &sheaf, err)))
+				    (rc = session_read_u64(s, cpu_addr + which[w]->bits / 8, &sheaf, err)))
 					return rc;
 				if (!sheaf)
 					continue;
@@ -317,7 +312,7 @@ int slub_caches(struct session *s, struct kdk_array *caches, struct kdk_err *err
 		return kdk_err_set(err, ENOMEM, "kmem");
 	off = l.list.bits / 8;
 	list_guard_init(&guard, head);
-	if ((rc = read_u64(s, head, &node, err)))
+	if ((rc = session_read_u64(s, head, &node, err)))
 		goto out;
 	while (node != head) {
 		struct slub_cache c = { 0 };
@@ -353,7 +348,7 @@ int slub_caches(struct session *s, struct kdk_array *caches, struct kdk_err *err
 			}
 			*slot = c;
 		}
-		if (++n > 1000000 || (rc = read_u64(s, node, &node, err))) {
+		if (++n > 1000000 || (rc = session_read_u64(s, node, &node, err))) {
 			rc = rc ? rc : kdk_err_set(err, E2BIG, "kmem: slab_caches without end");
 			goto out;
 		}
@@ -398,7 +393,7 @@ int slub_find(struct session *s, const struct kdk_array *caches, uint64_t page_a
 	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.compound_info", &compound_off) < 0 &&
 	    kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "page.compound_head", &compound_off) < 0)
 		return kdk_err_set(err, ENOENT, "kmem: no OFFSET(page.compound_head)");
-	if ((rc = read_u64(s, page_addr + compound_off, &word, err)))
+	if ((rc = session_read_u64(s, page_addr + compound_off, &word, err)))
 		return rc;
 	if (word & 1) {
 		uint64_t rest = word & ~1ULL, low = ~rest;
@@ -408,7 +403,7 @@ int slub_find(struct session *s, const struct kdk_array *caches, uint64_t page_a
 	if (head > page_addr || (page_addr - head) / page_size > pfn)
 		return 0;
 	head_pfn = pfn - (page_addr - head) / page_size;
-	if ((rc = read_u64(s, head + l.slab_cache.bits / 8, &cache_addr, err)))
+	if ((rc = session_read_u64(s, head + l.slab_cache.bits / 8, &cache_addr, err)))
 		return rc;
 	for (k = 0; k < caches->len; k++) {
 		const struct slub_cache *c = kdk_array_at(caches, k);
@@ -445,11 +440,11 @@ int slub_find(struct session *s, const struct kdk_array *caches, uint64_t page_a
 		memcpy(&pcpu, cache_buf, 8);
 		for (i = 0; i < l.nr_cpus && !w->object_free; i++) {
 			if ((rc = cpus_per_cpu_addr(s, pcpu, i, &cpu_addr, err)) ||
-			    (rc = read_u64(s, cpu_addr + l.c_slab.bits / 8, &v, err)))
+			    (rc = session_read_u64(s, cpu_addr + l.c_slab.bits / 8, &v, err)))
 				goto out;
 			if (v != head)
 				continue;
-			if ((rc = read_u64(s, cpu_addr + l.c_freelist.bits / 8, &v, err)) ||
+			if ((rc = session_read_u64(s, cpu_addr + l.c_freelist.bits / 8, &v, err)) ||
 			    (rc = freelist_length(s, w->cache, v, w->objects, &count, &list, err)))
 				goto out;
 			w->object_free = in_list(list, count, w->object);

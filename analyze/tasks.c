@@ -12,11 +12,6 @@
 
 #define MAX_TASKS 4000000      /* a corrupt list must not loop forever */
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *value, struct kdk_err *err)
-{
-	return session_read(s, addr, value, sizeof(*value), err);
-}
-
 int tasks_nr_cpus(struct session *s, uint32_t *count, struct kdk_err *err)
 {
 	uint64_t addr;
@@ -39,7 +34,7 @@ static int per_cpu_addr(struct session *s, const char *name, uint32_t cpu, uint6
 
 	if ((rc = session_symbol(s, name, &base, err)) ||
 	    (rc = session_symbol(s, "__per_cpu_offset", &offsets, err)) ||
-	    (rc = read_u64(s, offsets + 8ULL * cpu, &offset, err)))
+	    (rc = session_read_u64(s, offsets + 8ULL * cpu, &offset, err)))
 		return rc;
 	*addr = base + offset;
 	return 0;
@@ -55,7 +50,7 @@ int tasks_cpu_current(struct session *s, uint32_t cpu, uint64_t *task, struct kd
 		return -err->code;
 	if ((rc = per_cpu_addr(s, "runqueues", cpu, &rq, err)))
 		return rc;
-	return read_u64(s, rq + ks->rq_curr, task, err);
+	return session_read_u64(s, rq + ks->rq_curr, task, err);
 }
 
 /* How much of a task_struct describe() reads: up to the end of the last member it uses. Not
@@ -105,10 +100,10 @@ static int describe(struct session *s, const struct kstructs *ks, uint64_t task,
 		counters[0] = ks->mm_filepages;
 		counters[1] = ks->mm_anonpages;
 		counters[2] = ks->mm_shmempages;
-		if (read_u64(s, t->mm + ks->mm_total_vm, &t->total_vm_pages, err))
+		if (session_read_u64(s, t->mm + ks->mm_total_vm, &t->total_vm_pages, err))
 			kdk_err_clear(err);
 		for (i = 0; i < 3; i++) {
-			if (read_u64(s, t->mm + ks->mm_rss_stat + ks->rss_counter_size * (uint64_t)counters[i] +
+			if (session_read_u64(s, t->mm + ks->mm_rss_stat + ks->rss_counter_size * (uint64_t)counters[i] +
 					       ks->rss_counter_value, &counter, err)) {
 				kdk_err_clear(err);
 				continue;
@@ -148,12 +143,12 @@ static int add_threads(struct session *s, const struct kstructs *ks, struct kdk_
 	uint64_t signal, head, node;
 	int rc;
 
-	if (read_u64(s, leader + ks->task_signal, &signal, err) || !signal) {
+	if (session_read_u64(s, leader + ks->task_signal, &signal, err) || !signal) {
 		kdk_err_clear(err);
 		return add_task(s, ks, tasks, leader, buf, err);
 	}
 	head = signal + ks->signal_thread_head;
-	if (read_u64(s, head, &node, err)) {
+	if (session_read_u64(s, head, &node, err)) {
 		fprintf(stderr, "kcrash: threads of task 0x%llx: %s: only the leader listed\n",
 			(unsigned long long)leader, err->msg);
 		kdk_err_clear(err);
@@ -168,7 +163,7 @@ static int add_threads(struct session *s, const struct kstructs *ks, struct kdk_
 		}
 		if ((rc = add_task(s, ks, tasks, node - ks->task_thread_node, buf, err)))
 			return rc;
-		if (read_u64(s, node, &node, err)) {
+		if (session_read_u64(s, node, &node, err)) {
 			fprintf(stderr, "kcrash: the thread list of task 0x%llx: %s: the rest left out\n",
 				(unsigned long long)leader, err->msg);
 			kdk_err_clear(err);
@@ -189,7 +184,7 @@ static int add_backwards(struct session *s, const struct kstructs *ks, struct kd
 	uint64_t node;
 	int rc;
 
-	if (read_u64(s, head + 8, &node, err)) {
+	if (session_read_u64(s, head + 8, &node, err)) {
 		fprintf(stderr, "kcrash: init_task.tasks.prev: %s: the rest left out\n", err->msg);
 		kdk_err_clear(err);
 		return 0;
@@ -203,7 +198,7 @@ static int add_backwards(struct session *s, const struct kstructs *ks, struct kd
 		}
 		if ((rc = add_threads(s, ks, tasks, node - ks->task_tasks, buf, err)))
 			return rc;
-		if (read_u64(s, node + 8, &node, err)) {
+		if (session_read_u64(s, node + 8, &node, err)) {
 			fprintf(stderr, "kcrash: init_task.tasks backwards: %s: the rest left out\n", err->msg);
 			kdk_err_clear(err);
 			return 0;
@@ -263,7 +258,7 @@ int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *er
 	if ((rc = add_task(s, ks, tasks, init_task, buf, err)))
 		goto out;
 	for (cpu = 1; cpu < cpus; cpu++) {
-		if (per_cpu_addr(s, "runqueues", cpu, &rq, err) || read_u64(s, rq + ks->rq_idle, &task, err) ||
+		if (per_cpu_addr(s, "runqueues", cpu, &rq, err) || session_read_u64(s, rq + ks->rq_idle, &task, err) ||
 		    !task) {
 			kdk_err_clear(err);
 			continue;
@@ -274,7 +269,7 @@ int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *er
 	/* The process list: a loop or an unreadable link ends it with a message; the tasks read
 	 * so far are the answer. */
 	head = init_task + ks->task_tasks;
-	if (read_u64(s, head, &node, err)) {
+	if (session_read_u64(s, head, &node, err)) {
 		fprintf(stderr, "kcrash: init_task.tasks: %s: only the idle tasks listed\n", err->msg);
 		kdk_err_clear(err);
 		node = head;
@@ -289,7 +284,7 @@ int tasks_collect(struct session *s, struct kdk_array *tasks, struct kdk_err *er
 		if ((rc = add_threads(s, ks, tasks, node - ks->task_tasks, buf, err)))
 			goto out;
 		at = node;
-		if (read_u64(s, at, &node, err)) {
+		if (session_read_u64(s, at, &node, err)) {
 			fprintf(stderr, "kcrash: init_task.tasks: %s: the rest read backwards\n", err->msg);
 			kdk_err_clear(err);
 			if ((rc = add_backwards(s, ks, tasks, head, at, buf, err)))

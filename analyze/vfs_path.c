@@ -44,11 +44,6 @@ int vfs_layout_load(struct session *s, struct vfs_layout *l, struct kdk_err *err
 	return kdk_facts_fill(&s->facts, keys, l, err);
 }
 
-static int read_u64(struct session *s, uint64_t addr, uint64_t *v, struct kdk_err *err)
-{
-	return session_read(s, addr, v, 8, err);
-}
-
 /* crash's get_pathname_component join: "name/rest" unless name is the root "/" or rest already
  * starts with '/'. */
 static void prepend(char *buf, size_t size, const char *name, size_t name_len)
@@ -79,8 +74,8 @@ int vfs_d_path(struct session *s, const struct vfs_layout *l, uint64_t dentry, u
 		char name[256];
 
 		if ((rc = session_read(s, d + l->dentry_name + l->qstr_len, &len, 4, err)) ||
-		    (rc = read_u64(s, d + l->dentry_name + l->qstr_name, &name_ptr, err)) ||
-		    (rc = read_u64(s, d + l->dentry_parent, &parent, err)))
+		    (rc = session_read_u64(s, d + l->dentry_name + l->qstr_name, &name_ptr, err)) ||
+		    (rc = session_read_u64(s, d + l->dentry_parent, &parent, err)))
 			return kdk_err_prefix(err, "dentry %" PRIx64 ": ", d);
 		if (!len || !name_ptr)
 			break;
@@ -107,8 +102,8 @@ int vfs_d_path(struct session *s, const struct vfs_layout *l, uint64_t dentry, u
 
 			if (!strncmp(buf, "//", 2))
 				memmove(buf, buf + 1, strlen(buf));
-			if ((rc = read_u64(s, mount + l->mount_mountpoint, &d, err)) ||
-			    (rc = read_u64(s, mount + l->mount_parent, &mount_parent, err)))
+			if ((rc = session_read_u64(s, mount + l->mount_mountpoint, &d, err)) ||
+			    (rc = session_read_u64(s, mount + l->mount_parent, &mount_parent, err)))
 				return kdk_err_prefix(err, "mount %" PRIx64 ": ", mount);
 			if (mount_parent == mount)
 				break;
@@ -154,7 +149,7 @@ int vfs_inode_type(struct session *s, const struct vfs_layout *l, uint64_t inode
 		/* crash calls a FIFO whose i_op is pipe_inode_operations (kernels that have the
 		 * symbol) a PIPE, without a path */
 		if (!session_symbol(s, "pipe_inode_operations", &pipe_ops, &ignored) &&
-		    !read_u64(s, inode + l->inode_op, &i_op, &ignored) && i_op == pipe_ops) {
+		    !session_read_u64(s, inode + l->inode_op, &i_op, &ignored) && i_op == pipe_ops) {
 			*type = "PIPE";
 			path[0] = '\0';
 		}

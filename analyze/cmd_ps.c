@@ -16,12 +16,13 @@
 #include "cpu_list.h"
 #include "cpus.h"
 #include "json_out.h"
+#include "ps_args.h"
 #include "task_pick.h"
 #include "tasks.h"
 
 #define PID_MAX_LIMIT 4194304      /* include/linux/threads.h: a larger number names a task_struct */
 
-enum ps_mode { PS_ROWS, PS_SUMMARY, PS_LAST_RUN, PS_MSECS, PS_PARENTS, PS_CHILDREN };
+enum ps_mode { PS_ROWS, PS_SUMMARY, PS_LAST_RUN, PS_MSECS, PS_PARENTS, PS_CHILDREN, PS_ARGS };
 
 struct ps_selector {               /* one PID|TASK|COMM|'REGEX' argument */
 	enum { BY_PID, BY_TASK, BY_COMM, BY_REGEX } kind;
@@ -343,13 +344,14 @@ static int parse_option(struct ps_opts *o, int argc, char **argv, int *i, struct
 		case 'm': want = PS_MSECS; break;
 		case 'p': want = PS_PARENTS; break;
 		case 'c': want = PS_CHILDREN; break;
+		case 'a': want = PS_ARGS; break;
 		default:
 			return kdk_err_set(err, EINVAL, "ps: -%c is not supported (usage: ps [-k|-u] [-G] "
-							"[-A] [-I] [-H] [-S|-l|-m|-p|-c] [-C CPUS] "
+							"[-A] [-I] [-H] [-S|-l|-m|-p|-c|-a] [-C CPUS] "
 							"[PID|TASK|COMM|'REGEX']...)", c);
 		}
 		if (o->mode != PS_ROWS && o->mode != want)
-			return kdk_err_set(err, EINVAL, "ps: -S, -l, -m, -p and -c exclude one another");
+			return kdk_err_set(err, EINVAL, "ps: -S, -l, -m, -p, -c and -a exclude one another");
 		o->mode = want;
 	}
 	return 0;
@@ -435,6 +437,14 @@ int cmd_ps(struct session *s, int argc, char **argv, struct kdk_err *err)
 				print_children(s, &tasks, t);
 			else if ((rc = print_parents(s, &tasks, t, err)))
 				goto out;
+		}
+		goto out;
+	case PS_ARGS:
+		for (i = 0; i < tasks.len; i++) {
+			const struct task_info *t = kdk_array_at(&tasks, i);
+
+			if (selected(&o, t))
+				ps_show_args(s, t);
 		}
 		goto out;
 	case PS_ROWS:

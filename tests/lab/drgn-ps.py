@@ -2,11 +2,15 @@
 """tests/lab/drgn-ps.py — what kcrash's ps options show, as drgn (a reference peer, for tests only)
 reads it: "task TASK PID TGID CPU LAST_ARRIVAL PARENT KTHREAD" per task of for_each_task (PARENT:
 real_parent's task_struct; KTHREAD 1 when it has no mm), "clock CPU RQ_CLOCK" per possible CPU
-(runqueues' rq.clock).   drgn-ps.py DUMP VMLINUX"""
+(runqueues' rq.clock).   drgn-ps.py DUMP VMLINUX
+With --args instead: ps -a's text for every task of for_each_task, "== TASK" before each block
+(drgn's cmdline() and environ(): the task's user memory through its page tables; "ps: no user
+stack" for a task without an mm).   drgn-ps.py DUMP VMLINUX --args"""
 import sys
 
 import drgn
 from drgn.helpers.linux.cpumask import for_each_possible_cpu
+from drgn.helpers.linux.mm import cmdline, environ
 from drgn.helpers.linux.percpu import per_cpu
 from drgn.helpers.linux.pid import for_each_task
 from drgn.helpers.linux.sched import task_cpu
@@ -16,6 +20,18 @@ def main():
     prog = drgn.Program()
     prog.set_core_dump(sys.argv[1])
     prog.load_debug_info([sys.argv[2]])
+    if sys.argv[3:] == ["--args"]:
+        out = sys.stdout.buffer
+        for t in for_each_task(prog):
+            out.write(b"== %x\n" % t.value_())
+            if not t.mm:
+                out.write(b"ps: no user stack\n")
+                continue
+            out.write(b"ARG: " + b"".join(a + b" " for a in cmdline(t)) + b"\n")
+            env = [e for e in environ(t) if e]
+            for i, e in enumerate(env):
+                out.write((b"ENV: " if i == 0 else b"     ") + e + b"\n")
+        return
     for t in for_each_task(prog):
         print("task %x %d %d %d %d %x %d" % (t.value_(), t.pid, t.tgid, task_cpu(t),
                                              t.sched_info.last_arrival, t.real_parent.value_(),

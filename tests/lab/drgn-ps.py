@@ -5,7 +5,9 @@ real_parent's task_struct; KTHREAD 1 when it has no mm), "clock CPU RQ_CLOCK" pe
 (runqueues' rq.clock).   drgn-ps.py DUMP VMLINUX
 With --args instead: ps -a's text for every task of for_each_task, "== TASK" before each block
 (drgn's cmdline() and environ(): the task's user memory through its page tables; "ps: no user
-stack" for a task without an mm).   drgn-ps.py DUMP VMLINUX --args"""
+stack" for a task without an mm).   drgn-ps.py DUMP VMLINUX --args
+With --rlimits: "rlimit TASK INDEX CUR MAX" for each entry of each task's signal->rlim.
+    drgn-ps.py DUMP VMLINUX --rlimits"""
 import sys
 
 import drgn
@@ -31,6 +33,12 @@ def main():
             env = [e for e in environ(t) if e]
             for i, e in enumerate(env):
                 out.write((b"ENV: " if i == 0 else b"     ") + e + b"\n")
+        return
+    if sys.argv[3:] == ["--rlimits"]:
+        for t in for_each_task(prog):
+            rlim = t.signal.rlim
+            for i in range(len(rlim)):
+                print("rlimit %x %d %d %d" % (t.value_(), i, rlim[i].rlim_cur, rlim[i].rlim_max))
         return
     for t in for_each_task(prog):
         print("task %x %d %d %d %d %x %d" % (t.value_(), t.pid, t.tgid, task_cpu(t),

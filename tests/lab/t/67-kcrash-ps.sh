@@ -6,7 +6,9 @@
 # its CPU's rq clock (to the millisecond crash prints); ps -p a task's real_parent chain from the
 # idle task down; ps -c a task's children; ps -k, -u and -G the kernel threads, user tasks and
 # thread-group leaders; ps -S the states ps prints, counted; a PID, a COMM and a 'regex' select;
-# ps -a each task's command line and environment as drgn's cmdline() and environ() read them.
+# ps -a each task's command line and environment as drgn's cmdline() and environ() read them;
+# ps -r each task's resource limits as drgn reads signal->rlim. On 6.1 crash 8.0.2 does find
+# init (an active task): its ps -a 1 and ps -r 1 text is compared too.
 . "$(dirname "$0")/../lab.sh"
 
 kcrash=$KDK_BUILD/kcrash
@@ -135,6 +137,25 @@ PY
 	# on 6.1 (there it finds the active tasks, init among them), the same text on every kernel
 	got=$(run 'ps -a 1' | sed -n '2,3p')
 	is "$got" "$(printf 'ARG: /bin/busybox sh /init \nENV: HOME=/')" "$release: ps -a 1 from the fixture: init's ARG and first ENV line"
+	# ps -r: each task's signal->rlim, every entry, as drgn reads it
+	/usr/bin/python3 "$KDK_TOP/tests/lab/drgn-ps.py" "$work/oracle.kdump" "$vmlinux" --rlimits > "$work/drgn-rlim.out" 2>> "$work/drgn.err" ||
+		bail "$release: drgn --rlimits failed: $(tail -n 2 "$work/drgn.err")"
+	run 'ps -r' | awk '/^PID: / { task = $4; i = 0; next } /^ +RLIMIT / || /^$/ { next }
+		{ c = $2; m = $3; if (c == "(unlimited)") c = "18446744073709551615"; if (m == "(unlimited)") m = "18446744073709551615"
+		  print "rlimit " task " " i++ " " c " " m }' | sort > "$work/r.out"
+	want=$(sort "$work/drgn-rlim.out")
+	got=$(grep -F -f <(awk '{ print "rlimit " $2 " " }' "$work/drgn-rlim.out" | sort -u) "$work/r.out")
+	[ -n "$want" ] && [ "$got" = "$want" ]
+	ok $? "$release: ps -r: every task's $(awk '$3 > n { n = $3 } END { print n + 1 }' "$work/drgn-rlim.out") limits, current and maximum, as drgn reads signal->rlim ($(wc -l < "$work/drgn-rlim.out") values)"
+	case $release in
+	6.1.*)
+		# crash 8.0.2's text for init (an active task, which crash finds on these dumps)
+		crash_text=$(printf 'ps -a 1\nps -r 1\nquit\n' | timeout 600 crash -s "$vmlinux" "$dump" 2> /dev/null |
+			grep -v '^WARNING: active task' | sed '/^$/d')
+		is "$( (run 'ps -a 1'; run 'ps -r 1') | sed '/^$/d')" "$crash_text" \
+			"$release: ps -a 1 and ps -r 1 print what crash 8.0.2 prints (blank lines aside)"
+		;;
+	esac
 	[ ! -s "$work/ours.err" ]
 	ok $? "$release: no errors ($(head -c 300 "$work/ours.err"))"
 done

@@ -18,12 +18,13 @@
 #include "json_out.h"
 #include "ps_args.h"
 #include "ps_rlimits.h"
+#include "ps_times.h"
 #include "task_pick.h"
 #include "tasks.h"
 
 #define PID_MAX_LIMIT 4194304      /* include/linux/threads.h: a larger number names a task_struct */
 
-enum ps_mode { PS_ROWS, PS_SUMMARY, PS_LAST_RUN, PS_MSECS, PS_PARENTS, PS_CHILDREN, PS_ARGS, PS_RLIMITS };
+enum ps_mode { PS_ROWS, PS_SUMMARY, PS_LAST_RUN, PS_MSECS, PS_PARENTS, PS_CHILDREN, PS_ARGS, PS_RLIMITS, PS_TIMES };
 
 struct ps_selector {               /* one PID|TASK|COMM|'REGEX' argument */
 	enum { BY_PID, BY_TASK, BY_COMM, BY_REGEX } kind;
@@ -347,13 +348,14 @@ static int parse_option(struct ps_opts *o, int argc, char **argv, int *i, struct
 		case 'c': want = PS_CHILDREN; break;
 		case 'a': want = PS_ARGS; break;
 		case 'r': want = PS_RLIMITS; break;
+		case 't': want = PS_TIMES; break;
 		default:
 			return kdk_err_set(err, EINVAL, "ps: -%c is not supported (usage: ps [-k|-u] [-G] "
-							"[-A] [-I] [-H] [-S|-l|-m|-p|-c|-a|-r] [-C CPUS] "
+							"[-A] [-I] [-H] [-S|-l|-m|-p|-c|-a|-r|-t] [-C CPUS] "
 							"[PID|TASK|COMM|'REGEX']...)", c);
 		}
 		if (o->mode != PS_ROWS && o->mode != want)
-			return kdk_err_set(err, EINVAL, "ps: -S, -l, -m, -p, -c, -a and -r exclude one another");
+			return kdk_err_set(err, EINVAL, "ps: -S, -l, -m, -p, -c, -a, -r and -t exclude one another");
 		o->mode = want;
 	}
 	return 0;
@@ -442,21 +444,20 @@ int cmd_ps(struct session *s, int argc, char **argv, struct kdk_err *err)
 		}
 		goto out;
 	case PS_ARGS:
-		for (i = 0; i < tasks.len; i++) {
-			const struct task_info *t = kdk_array_at(&tasks, i);
-
-			if (selected(&o, t))
-				ps_show_args(s, t);
-		}
-		goto out;
 	case PS_RLIMITS:
+	case PS_TIMES: {
+		/* one block per task, each under its header */
+		void (*block)(struct session *, const struct task_info *) =
+			o.mode == PS_ARGS ? ps_show_args : o.mode == PS_RLIMITS ? ps_show_rlimits : ps_show_times;
+
 		for (i = 0; i < tasks.len; i++) {
 			const struct task_info *t = kdk_array_at(&tasks, i);
 
 			if (selected(&o, t))
-				ps_show_rlimits(s, t);
+				block(s, t);
 		}
 		goto out;
+	}
 	case PS_ROWS:
 		break;
 	}

@@ -189,6 +189,7 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 	bool have_date;
 	const char *crashtime = kdk_vmcoreinfo_string(&s->vi, "CRASHTIME");
 	uint64_t addr, avenrun[3], uptime;
+	char duration[64];
 	int32_t nr_threads = -1;
 	unsigned cpus = 0, i;
 	char memory[32];
@@ -232,13 +233,8 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		up = (int64_t)(facts.last_ts / 1000000000ULL);
 	kdk_err_clear(err);
 	uptime = (uint64_t)up;
-	if (uptime >= 86400)
-		fprintf(s->out, "      UPTIME: %" PRIu64 " day%s, %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n",
-			uptime / 86400, uptime / 86400 == 1 ? "" : "s", uptime / 3600 % 24, uptime / 60 % 60,
-			uptime % 60);
-	else
-		fprintf(s->out, "      UPTIME: %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n", uptime / 3600,
-			uptime / 60 % 60, uptime % 60);
+	kclock_format_duration(uptime, duration, sizeof(duration));
+	fprintf(s->out, "      UPTIME: %s\n", duration);
 	if (!session_symbol(s, "avenrun", &addr, err) &&
 	    !session_read(s, addr, avenrun, sizeof(avenrun), err)) {
 		fprintf(s->out, "LOAD AVERAGE: ");

@@ -32,12 +32,13 @@ static const struct command commands[] = {
 	{ "kmem", cmd_kmem, "kmem ADDRESS", "the page an address is in; in a slab its cache, slab and "
 					    "object (allocated or free)", true },
 	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size", false },
-	{ "ps", cmd_ps, "ps [-k|-u] [-G] [-A] [-I] [-H] [-S|-l|-m|-p|-c|-a|-r] [-C CPUS] [PID|TASK|COMM|'REGEX']...",
+	{ "ps", cmd_ps, "ps [-k|-u] [-G] [-A] [-I] [-H] [-S|-l|-m|-p|-c|-a|-r|-t] [-C CPUS] [PID|TASK|COMM|'REGEX']...",
 	  "every task and thread (or those named): PID PPID CPU TASK ST %MEM VSZ RSS COMM; '>' marks what "
 	  "each CPU was running. -k/-u kernel threads/user tasks, -G group leaders, -A active, -I no idle, "
 	  "-H no header; -S a count per state; -l last arrival on a CPU (ns), -m how long ago by the "
 	  "CPU's rq clock, newest first (-C: per CPU); -p parents, -c children; -a command line and "
-	  "environment, from the task's user memory; -r resource limits", true },
+	  "environment, from the task's user memory; -r resource limits; -t run, start, user and "
+	  "system time", true },
 	{ "struct", cmd_struct, "struct NAME[.MEMBER[,MEMBER…]] [-o] [ADDRESS [COUNT]]", "a structure's "
 		"definition from BTF (-o: member offsets), one member's offset, or the structure's "
 		"contents (or the members listed) at ADDRESS or a symbol, COUNT of them in a row; a "

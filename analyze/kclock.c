@@ -6,6 +6,7 @@
  * TIMEKEEPER_CORE element of timekeeper_data[]. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kclock.h"
@@ -153,4 +154,15 @@ int kclock_boot_seconds(struct session *s, int64_t *sec, struct kdk_err *err)
 	if (*sec < 0)
 		return kdk_err_set(err, EINVAL, "the timekeeper's boot time is negative (%" PRId64 " s)", *sec);
 	return 0;
+}
+
+void kclock_format_duration(uint64_t seconds, char *buf, size_t size)
+{
+	if (seconds >= 86400)
+		snprintf(buf, size, "%" PRIu64 " day%s, %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64,
+			 seconds / 86400, seconds / 86400 == 1 ? "" : "s", seconds / 3600 % 24,
+			 seconds / 60 % 60, seconds % 60);
+	else
+		snprintf(buf, size, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, seconds / 3600,
+			 seconds / 60 % 60, seconds % 60);
 }

@@ -3,6 +3,7 @@
 #ifndef KCRASH_KCLOCK_H
 #define KCRASH_KCLOCK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kdk_err.h"
@@ -19,5 +20,8 @@ int kclock_wall_seconds(struct session *s, int64_t *sec, struct kdk_err *err);
 /* Seconds since boot by the timekeeper (ktime_get_boottime: xtime + wall_to_monotonic +
  * offs_boot). */
 int kclock_boot_seconds(struct session *s, int64_t *sec, struct kdk_err *err);
+
+/* crash's form of a duration: "HH:MM:SS", or "N day(s), HH:MM:SS" from a day on. */
+void kclock_format_duration(uint64_t seconds, char *buf, size_t size);
 
 #endif

@@ -7,7 +7,8 @@ With --args instead: ps -a's text for every task of for_each_task, "== TASK" bef
 (drgn's cmdline() and environ(): the task's user memory through its page tables; "ps: no user
 stack" for a task without an mm).   drgn-ps.py DUMP VMLINUX --args
 With --rlimits: "rlimit TASK INDEX CUR MAX" for each entry of each task's signal->rlim.
-    drgn-ps.py DUMP VMLINUX --rlimits"""
+    drgn-ps.py DUMP VMLINUX --rlimits
+With --times: "times TASK START_TIME UTIME STIME" per task.   drgn-ps.py DUMP VMLINUX --times"""
 import sys
 
 import drgn
@@ -33,6 +34,10 @@ def main():
             env = [e for e in environ(t) if e]
             for i, e in enumerate(env):
                 out.write((b"ENV: " if i == 0 else b"     ") + e + b"\n")
+        return
+    if sys.argv[3:] == ["--times"]:
+        for t in for_each_task(prog):
+            print("times %x %d %d %d" % (t.value_(), t.start_time, t.utime, t.stime))
         return
     if sys.argv[3:] == ["--rlimits"]:
         for t in for_each_task(prog):

@@ -7,8 +7,9 @@
 # idle task down; ps -c a task's children; ps -k, -u and -G the kernel threads, user tasks and
 # thread-group leaders; ps -S the states ps prints, counted; a PID, a COMM and a 'regex' select;
 # ps -a each task's command line and environment as drgn's cmdline() and environ() read them;
-# ps -r each task's resource limits as drgn reads signal->rlim. On 6.1 crash 8.0.2 does find
-# init (an active task): its ps -a 1 and ps -r 1 text is compared too.
+# ps -r each task's resource limits as drgn reads signal->rlim; ps -t each task's start, user and
+# system time as drgn reads them. On 6.1 crash 8.0.2 does find the active tasks (init, the busy
+# shell): its ps -a 1, ps -r 1 and ps -t text is compared too.
 . "$(dirname "$0")/../lab.sh"
 
 kcrash=$KDK_BUILD/kcrash
@@ -147,13 +148,23 @@ PY
 	got=$(grep -F -f <(awk '{ print "rlimit " $2 " " }' "$work/drgn-rlim.out" | sort -u) "$work/r.out")
 	[ -n "$want" ] && [ "$got" = "$want" ]
 	ok $? "$release: ps -r: every task's $(awk '$3 > n { n = $3 } END { print n + 1 }' "$work/drgn-rlim.out") limits, current and maximum, as drgn reads signal->rlim ($(wc -l < "$work/drgn-rlim.out") values)"
+	# ps -t: each task's start_time, utime and stime as drgn reads them
+	/usr/bin/python3 "$KDK_TOP/tests/lab/drgn-ps.py" "$work/oracle.kdump" "$vmlinux" --times > "$work/drgn-times.out" 2>> "$work/drgn.err" ||
+		bail "$release: drgn --times failed: $(tail -n 2 "$work/drgn.err")"
+	run 'ps -t' | awk '/^PID: / { task = $4; next } /START TIME:/ { st = $3 } /UTIME:/ { u = $2 }
+		/STIME:/ { print "times " task " " st " " u " " $2 }' | sort > "$work/t.out"
+	got=$(grep -F -f <(awk '{ print "times " $2 " " }' "$work/drgn-times.out") "$work/t.out")
+	[ -n "$got" ] && [ "$got" = "$(sort "$work/drgn-times.out")" ]
+	ok $? "$release: ps -t: every task's START TIME, UTIME and STIME as drgn reads them ($(wc -l < "$work/drgn-times.out") tasks)"
 	case $release in
 	6.1.*)
-		# crash 8.0.2's text for init (an active task, which crash finds on these dumps)
-		crash_text=$(printf 'ps -a 1\nps -r 1\nquit\n' | timeout 600 crash -s "$vmlinux" "$dump" 2> /dev/null |
+		# crash 8.0.2's text for the tasks it finds on these dumps (the active ones: init and
+		# the busy shell), RUN TIME's count of ticks among it
+		busy=$(run ps | awk '$1 == ">" && $2 != 1 && $2 != 0 { print $2; exit }')
+		crash_text=$(printf 'ps -a 1\nps -r 1\nps -t 1 %s\nquit\n' "$busy" | timeout 600 crash -s "$vmlinux" "$dump" 2> /dev/null |
 			grep -v '^WARNING: active task' | sed '/^$/d')
-		is "$( (run 'ps -a 1'; run 'ps -r 1') | sed '/^$/d')" "$crash_text" \
-			"$release: ps -a 1 and ps -r 1 print what crash 8.0.2 prints (blank lines aside)"
+		is "$( (run 'ps -a 1'; run 'ps -r 1'; run "ps -t 1 $busy") | sed '/^$/d')" "$crash_text" \
+			"$release: ps -a 1, ps -r 1 and ps -t 1 $busy print what crash 8.0.2 prints (blank lines aside)"
 		;;
 	esac
 	[ ! -s "$work/ours.err" ]

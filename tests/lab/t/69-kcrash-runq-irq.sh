@@ -329,7 +329,10 @@ for c in json.load(open(sys.argv[1])):
 			head -n 12 "$work/io/dev-d.$how.diff" | while IFS= read -r l; do diag "$l"; done
 		fi
 		read -r reads writes < <(awk '$4 == "vda" { print $7, $8 }' "$work/io/dev-d-rows.$how")
-		[ "${sys_reads:-0}" -gt 0 ] && [ "${sys_writes:-0}" -gt 0 ] && [ "${reads:-0}" -gt 0 ] && [ "${writes:-0}" -gt 0 ]
+		# the kernel's sample is three seconds older than the crash: it shows that requests were
+		# in flight (reads or writes), not how many of each were at the crash (on 2026-12-07 a new
+		# fixture's sample had 5 reads and 0 writes where the dump, drgn and ours have 4 and 4)
+		[ $((${sys_reads:-0} + ${sys_writes:-0})) -gt 0 ] && [ "${reads:-0}" -gt 0 ] && [ "${writes:-0}" -gt 0 ]
 		ok $? "$release: dev -d $label finds reads and writes in flight on vda (${reads:-none} and ${writes:-none}; the kernel counted ${sys_reads:-?} and ${sys_writes:-?} three seconds before the crash)"
 		diff <(head -n 1 "$work/io/dev-d.$how"; awk 'NR > 1 && $5 != 0' "$work/io/dev-d.$how") "$work/io/dev-D.$how" > /dev/null
 		ok $? "$release: dev -D $label lists the disks of dev -d with requests in flight, and only those"

@@ -61,8 +61,8 @@ static char *read_range(struct session *s, uint64_t top, uint64_t start, uint64_
 static void print_block(struct session *s, const struct task_info *t, const struct mm_args_layout *l)
 {
 	struct kdk_err err = { 0 };
-	uint64_t v[4], pgd, top, mm;
-	char task[32], *args = NULL, *env = NULL;
+	uint64_t v[4], pgd, top;
+	char *args = NULL, *env = NULL;
 	size_t i, n;
 	bool first;
 
@@ -70,12 +70,11 @@ static void print_block(struct session *s, const struct task_info *t, const stru
 		fprintf(s->out, "ps: no user stack\n");
 		return;
 	}
-	snprintf(task, sizeof(task), "%" PRIx64, t->task);
 	if (session_read_u64(s, t->mm + l->arg_start, &v[0], &err) ||
 	    session_read_u64(s, t->mm + l->arg_end, &v[1], &err) ||
 	    session_read_u64(s, t->mm + l->env_start, &v[2], &err) ||
 	    session_read_u64(s, t->mm + l->env_end, &v[3], &err) ||
-	    user_space_top_mm(s, task, &mm, &pgd, &top, &err)) {
+	    user_space_top_of_mm(s, t->mm, &pgd, &top, &err)) {
 		fprintf(s->out, "ps: mm_struct %" PRIx64 ": %s\n", t->mm, err.msg);
 		return;
 	}

@@ -20,7 +20,6 @@ int user_space_top_mm(struct session *s, const char *task_arg, uint64_t *mm, uin
 		      uint64_t *top_paddr, struct kdk_err *err)
 {
 	struct task_info t;
-	uint64_t off;
 	int rc;
 
 	if (!s->have_kmem)
@@ -31,11 +30,24 @@ int user_space_top_mm(struct session *s, const char *task_arg, uint64_t *mm, uin
 		return kdk_err_set(err, EINVAL, "PID %d (%s) has no user address space: a kernel thread",
 				   t.pid, t.comm);
 	*mm = t.mm;
+	if ((rc = user_space_top_of_mm(s, t.mm, pgd, top_paddr, err)))
+		return kdk_err_prefix(err, "PID %d: ", t.pid);
+	return 0;
+}
+
+int user_space_top_of_mm(struct session *s, uint64_t mm, uint64_t *pgd, uint64_t *top_paddr,
+			 struct kdk_err *err)
+{
+	uint64_t off;
+	int rc;
+
+	if (!s->have_kmem)
+		return kdk_err_set(err, ENOTSUP, "this dump's memory is not read through page tables");
 	if (kdk_facts_lookup(&s->facts, KDK_KEY_OFFSET, "mm_struct.pgd", &off) < 0)
 		return kdk_err_set(err, ENOENT, "no OFFSET(mm_struct.pgd)");
-	if ((rc = session_read(s, t.mm + off, pgd, 8, err)) ||
+	if ((rc = session_read(s, mm + off, pgd, 8, err)) ||
 	    (rc = kdk_x86_64_vtop(s->kmem.vtop, *pgd, top_paddr, err)))
-		return kdk_err_prefix(err, "PID %d: mm_struct %" PRIx64 " pgd: ", t.pid, t.mm);
+		return kdk_err_prefix(err, "mm_struct %" PRIx64 " pgd: ", mm);
 	return 0;
 }
 

@@ -16,6 +16,10 @@ int user_space_top(struct session *s, const char *task_arg, uint64_t *pgd, uint6
 int user_space_top_mm(struct session *s, const char *task_arg, uint64_t *mm, uint64_t *pgd,
 		      uint64_t *top_paddr, struct kdk_err *err);
 
+/* The top table of the address space mm (a struct mm_struct): its pgd and physical address. */
+int user_space_top_of_mm(struct session *s, uint64_t mm, uint64_t *pgd, uint64_t *top_paddr,
+			 struct kdk_err *err);
+
 /* len bytes at user address vaddr through the tables at top_paddr; EFAULT naming the first
  * address no page maps. */
 int user_space_read(struct session *s, uint64_t top_paddr, uint64_t vaddr, void *buf, size_t len,

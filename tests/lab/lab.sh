@@ -201,6 +201,31 @@ lab_qemu_retry_boot() {
 	lab_qemu_start "$run" "${args[@]}"
 }
 
+# lab_wait_first_kernel RUN_DIR MARKER LIMIT OURS_FAILED — wait until a first kernel's console
+# says MARKER (a fixed string the lab's guest script prints once the first kernel's own part is done:
+# booted, set up, about to crash). Where it never comes and nothing of ours failed on the way
+# (OURS_FAILED, an extended regex, is not on the console), the console is shown as TAP comments,
+# kept as serial.setup1.log, and the guest is booted once more with the same arguments — once: CI
+# saw a -smp 4 TCG guest (t/73) end without reaching its crash, ours having loaded the capture
+# kernel, and nothing saved. Returns 0 when the marker came; else QEMU is stopped and 1 returned.
+lab_wait_first_kernel() {
+	local run=$1 marker=$2 limit=$3 ours_failed=$4 t0 args
+	t0=$(date +%s)
+	lab_wait_text "$run" "$marker" "$limit" && return 0
+	if [ -e "$run/serial.setup1.log" ] || tr -d '\r' < "$run/serial.log" | grep -qE -- "$ours_failed"; then
+		lab_guest_tail "$run" 30
+		lab_qemu_kill "$run"
+		return 1
+	fi
+	echo "# lab: the first kernel did not reach '$marker' ($(($(date +%s) - t0)) s), nothing of ours failed: booting it once more ($run)"
+	lab_guest_tail "$run" 30
+	lab_qemu_kill "$run"
+	mv "$run/serial.log" "$run/serial.setup1.log"
+	readarray -d '' -t args < "$run/qemu.args"
+	lab_qemu_start "$run" "${args[@]}"
+	lab_wait_first_kernel "$run" "$marker" "$limit" "$ours_failed"
+}
+
 # lab_guest_tail RUN_DIR [LINES] — the end of a guest's serial log and QEMU's own output as TAP
 # comments: what a failed boot shows in a CI log that keeps nothing else.
 lab_guest_tail() {

@@ -65,7 +65,8 @@ GUEST
 		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M" \
 		-drive "file=$run/target.img,if=virtio,format=raw"
 	t0=$(date +%s)
-	lab_qemu_wait_exit "$run" 490
+	lab_wait_first_kernel "$run" 'KDK-LAB: crashing on CPU 3' 300 'KDK-LAB: kexec -p rc=[1-9]' &&
+		lab_qemu_wait_exit "$run" 490
 	grep -aq 'KDK-LAB: cpu1 online=0' "$run/serial.log"
 	offline=$?
 	ok $offline "$release: CPU 1 taken offline in a -smp 4 guest ($(grep -ao 'KDK-LAB: cpu1 online=.*' "$run/serial.log" | tr -d '\r'))"
@@ -114,7 +115,8 @@ GUEST
 	lab_qemu_start "$orun" 500 -kernel "$kdir/vmlinuz" -initrd "$orun/first.img" -no-reboot \
 		-append "$(lab_cmdline_base) panic=-1 crashkernel=256M kdk_crash=oops" \
 		-drive "file=$orun/target.img,if=virtio,format=raw"
-	lab_qemu_wait_exit "$orun" 490
+	lab_wait_first_kernel "$orun" 'KDK-LAB: crashing (oops)' 300 'KDK-LAB: kexec -p rc=[1-9]' &&
+		lab_qemu_wait_exit "$orun" 490
 	dir=$("$LAB_DIR/disk" ls "$orun/target.img" /var/crash 2>/dev/null | grep '^127\.0\.0\.1-' | head -n 1)
 	"$LAB_DIR/disk" get "$orun/target.img" "/var/crash/$dir/vmcore" "$orun/vmcore"
 	ok $? "$release: the oops (panic_on_oops) was saved by the capture cycle"

@@ -16,8 +16,9 @@ static const struct command commands[] = {
 	{ "log", cmd_log, "log [-T|-t] [-m] [-c]", "the kernel log from the printk ringbuffer (-T: "
 						  "wall-clock times, -t none; -m each record's level, -c "
 						  "its caller task or CPU)", true },
-	{ "bt", cmd_bt, "bt [-a] [-s] [-f] [-l] [-t|-T] [PID]", "a kernel stack: the panic task's, PID's, or "
-							  "every CPU's active task (-a); -s adds +offset/size to "
+	{ "bt", cmd_bt, "bt [-a|-c CPUS] [-s] [-f] [-l] [-t|-T] [PID|TASK]...", "kernel stacks: the panic "
+							  "task's, each PID's or TASK's, or the active task of every "
+							  "CPU (-a) or of CPUS (-c); -s adds +offset/size to "
 							  "each name, -f each frame's stack words, -l source lines; "
 							  "-t/-T the text addresses on the stacks (from the trace's "
 							  "start / the stack's base)", true },

@@ -6,8 +6,11 @@
 # mkdumprd and capture /init, like t/50). With the -dbg vmlinux and from the dump alone:
 #   - sys: CPUS: 4 [OFFLINE: 1], the panic task on CPU 3, PANIC the console's panic line;
 #   - bt: the kernel's own Call Trace below panic (every reliable frame), exit 0;
-#   - bt -a: one trace per online CPU (0, 2, 3), none for CPU 1, no "bt:" errors, no frame at a
-#     user address; CPU 2's block is its user-mode registers (CS 0033).
+#   - bt -a: one trace per online CPU (0, 2, 3, in that order), none for CPU 1, no "bt:" errors, no
+#     frame at a user address; CPU 2's block is its user-mode registers (CS 0033);
+#   - bt -c 0,2-3 prints bt -a's text, bt -c 1 says CPU 1 was offline, bt PID TASK (CPU 2's task
+#     by PID, CPU 3's by address) bt -c 2,3's text (the oracle for all three: bt -a, checked above
+#     against the console).
 # Then (kernels with linux-headers for the oops_test module) an oops with panic_on_oops=1, saved
 # the same way: crash_kexec runs before panic() prints, so the log has no "Kernel panic" line and
 # sys PANIC must be the console's Oops line; bt starts at the oops's RIP (crash_kexec saves the
@@ -94,13 +97,27 @@ GUEST
 		ok $? "$name: bt (exit $rc) has the kernel's Call Trace below panic ($(wc -w <<< "$want") frames): $(cut -c1-200 <<< "$got")"
 		"$kcrash" $symbols "$run/vmcore" -c 'bt -a' > "$run/bt-a.out" 2>&1
 		rc=$?
-		cpus=$(sed -n 's/^PID:.*CPU: \([0-9]*\) .*/\1/p' "$run/bt-a.out" | sort -n | tr '\n' ' ')
-		is "$cpus" "0 2 3 " "$name: bt -a (exit $rc) has one trace per online CPU"
+		cpus=$(sed -n 's/^PID:.*CPU: \([0-9]*\) .*/\1/p' "$run/bt-a.out" | tr '\n' ' ')
+		is "$cpus" "0 2 3 " "$name: bt -a (exit $rc) has one trace per online CPU, in CPU order as crash prints them"
 		bad=$(grep -E '^    bt:|^ #[0-9]+ +\[0000' "$run/bt-a.out" | head -n 3)
 		is "$bad" "" "$name: bt -a has no unwinding errors and no frame at a user address"
 		cpu2=$(awk '/^PID:.*CPU: 2 / { p = 1; next } /^PID:/ { p = 0 } p' "$run/bt-a.out")
 		grep -q 'CS: 0033' <<< "$cpu2"
 		ok $? "$name: CPU 2, spinning in user mode, shows its user registers: $(grep -o 'RIP: [0-9a-f]*' <<< "$cpu2" | head -n 1)"
+		# bt -c CPUS and bt PID|TASK... (crash's forms): the same traces as bt -a's, the
+		# offline CPU named as such.
+		"$kcrash" $symbols "$run/vmcore" -c 'bt -c 0,2-3' > "$run/bt-c.out" 2>&1
+		rc=$?
+		cmp -s "$run/bt-a.out" "$run/bt-c.out"
+		ok $? "$name: bt -c 0,2-3 (exit $rc) prints bt -a's traces ($(grep -c '^PID:' "$run/bt-c.out") of them)"
+		got=$("$kcrash" $symbols "$run/vmcore" -c 'bt -c 1' 2>&1)
+		is "$got" "CPU 1: OFFLINE (no task ran there when the dump was taken)" "$name: bt -c 1 says CPU 1 was offline"
+		pid2=$(sed -n 's/^PID: *\([0-9]*\) .*CPU: 2 .*/\1/p' "$run/bt-a.out")
+		task3=$(sed -n 's/^PID:.*TASK: \([0-9a-f]*\) *CPU: 3 .*/\1/p' "$run/bt-a.out")
+		"$kcrash" $symbols "$run/vmcore" -c "bt $pid2 $task3" > "$run/bt-tasks.out" 2>&1
+		"$kcrash" $symbols "$run/vmcore" -c 'bt -c 2,3' > "$run/bt-c23.out" 2>&1
+		[ -n "$pid2" ] && [ -n "$task3" ] && cmp -s "$run/bt-tasks.out" "$run/bt-c23.out"
+		ok $? "$name: bt PID TASK (bt $pid2 $task3) prints the traces bt -c 2,3 prints"
 	done
 
 	# ---- an oops with panic_on_oops: no panic line in the log -----------------------------

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "cpus.h"
 #include "kclock.h"
+#include "machine.h"
 #include "printk_ring.h"
 #include "tasks.h"
 
@@ -73,27 +74,15 @@ static const char *panic_line(const struct log_facts *f)
 	return NULL;
 }
 
-/* CPUs as crash counts them: the present ones, and those of them whose __cpu_online_mask bit is
- * clear as OFFLINE — taken down by hotplug, or stopped by a panic that ran without kdump
- * (stop_this_cpu clears the online bit; crash 8.0.2 says "2 [OFFLINE: 1]" on such a dump). Without
- * the masks: nr_cpu_ids. */
-static unsigned print_cpus(struct session *s, struct kdk_err *err)
+/* CPUS as crash counts them (analyze/machine.c); returns how many are present. */
+static unsigned print_cpus(struct session *s)
 {
-	unsigned cpu, present = 0, offline = 0;
+	unsigned present, offline;
+	char text[48];
 
-	if (!cpus_load(s, err)) {
-		for (cpu = 0; cpu < s->cpus.len; cpu++) {
-			const struct cpu_info *c = cpus_get(s, cpu);
-
-			present += c->present;
-			offline += c->present && !c->online_bit;
-		}
-	}
-	kdk_err_clear(err);
-	if (offline)
-		fprintf(s->out, "        CPUS: %u [OFFLINE: %u]\n", present, offline);
-	else
-		fprintf(s->out, "        CPUS: %u\n", present);
+	machine_cpu_counts(s, &present, &offline);
+	machine_format_cpus(s, text, sizeof(text));
+	fprintf(s->out, "        CPUS: %s\n", text);
 	return present;
 }
 
@@ -103,7 +92,7 @@ static void print_uts(struct session *s)
 	char uts[UTS_FIELD * 6];
 	uint64_t addr, name_off = 0;
 	struct kdk_err err = { 0 };
-	uint32_t khz = 0;
+	uint32_t khz = machine_cpu_khz(s);
 	int i;
 
 	if (kdk_vmcoreinfo_symbol(&s->vi, "init_uts_ns", &addr) ||
@@ -115,48 +104,11 @@ static void print_uts(struct session *s)
 	for (i = 1; i <= 3; i++)
 		fprintf(s->out, "%12s: %.*s\n", labels[i], UTS_FIELD, uts + i * UTS_FIELD);
 	/* crash adds the clock rate (cpu_khz) to MACHINE. */
-	if (!session_symbol(s, "cpu_khz", &addr, &err) && !session_read(s, addr, &khz, 4, &err) && khz)
+	if (khz)
 		fprintf(s->out, "%12s: %.*s  (%u Mhz)\n", labels[4], UTS_FIELD, uts + 4 * UTS_FIELD,
 			khz / 1000);
 	else
 		fprintf(s->out, "%12s: %.*s\n", labels[4], UTS_FIELD, uts + 4 * UTS_FIELD);
-}
-
-/* Physical memory as the kernel saw it: every node's spanned pages (node_data[] and the
- * pglist_data offsets are VMCOREINFO keys); else what the dump spans. */
-static uint64_t memory_bytes(struct session *s)
-{
-	uint64_t node_data, nodes, spanned_off, pgdat, spanned, total = 0, i;
-	struct kdk_err err = { 0 };
-
-	if (kdk_vmcoreinfo_symbol(&s->vi, "node_data", &node_data) ||
-	    kdk_vmcoreinfo_length(&s->vi, "node_data", &nodes) ||
-	    kdk_vmcoreinfo_offset(&s->vi, "pglist_data.node_spanned_pages", &spanned_off))
-		return s->dump->max_pfn * (uint64_t)s->dump->page_size;
-	for (i = 0; i < nodes && i < 4096; i++) {
-		if (session_read(s, node_data + 8 * i, &pgdat, 8, &err) || !pgdat)
-			continue;
-		if (!session_read(s, pgdat + spanned_off, &spanned, 8, &err))
-			total += spanned;
-	}
-	return total ? total * s->dump->page_size : s->dump->max_pfn * (uint64_t)s->dump->page_size;
-}
-
-/* crash's rounding: up to the next GiB when within 64 MiB of it; "%.1f GB" without ".0". */
-static void format_memory(uint64_t bytes, char *buf, size_t size)
-{
-	const uint64_t gib = 1ULL << 30;
-	uint64_t next = (bytes + gib - 1) / gib * gib;
-	char *p;
-
-	if (next - bytes <= 64ULL << 20)
-		bytes = next;
-	if (bytes >= gib)
-		snprintf(buf, size, "%.1f GB", (double)bytes / (double)gib);
-	else
-		snprintf(buf, size, "%.1f MB", (double)bytes / (double)(1 << 20));
-	if ((p = strstr(buf, ".0 ")))
-		memmove(p, p + 2, strlen(p + 2) + 1);
 }
 
 /* The task that panicked: the current task of panic_cpu. Needs the structure offsets (BTF);
@@ -211,7 +163,7 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 				" (found in its kernel image: no VMCOREINFO keys before 6.0)" : "",
 			s->syms.encoding ? s->syms.encoding : "encoding unknown");
 	fprintf(s->out, "    DUMPFILE: %s\n", s->dump_path);
-	cpus = print_cpus(s, err);
+	cpus = print_cpus(s);
 	/* The crash time the kernel recorded (kdump), else the timekeeper's wall clock — what crash
 	 * prints for a dump QEMU or a hypervisor took, which has no CRASHTIME */
 	if (crashtime)
@@ -255,7 +207,7 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 		fprintf(s->out, "       TASKS: %d\n", nr_threads + (int32_t)cpus);
 	kdk_err_clear(err);
 	print_uts(s);
-	format_memory(memory_bytes(s), memory, sizeof(memory));
+	machine_format_memory(machine_memory_bytes(s), memory, sizeof(memory));
 	fprintf(s->out, "      MEMORY: %s\n", memory);
 	if (panic_line(&facts))
 		/* crash's shape: an oops line says where the rest is. */

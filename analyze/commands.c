@@ -13,6 +13,10 @@ static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *er
 static const struct command commands[] = {
 	{ "sys", cmd_sys, "sys", "the system and the crash: kernel, dump, CPUs, date, uptime, load, "
 				 "release, memory, panic message", false },
+	{ "mach", cmd_mach, "mach [-m|-c]", "the machine: type, memory, CPUs, hypervisor, clock, HZ, page size, "
+					    "kernel address-space bases, stack sizes and each CPU's IRQ and "
+					    "exception stacks; -m the e820 memory map, -c each CPU's "
+					    "cpuinfo_x86", true },
 	{ "log", cmd_log, "log [-T|-t] [-m] [-c]", "the kernel log from the printk ringbuffer (-T: "
 						  "wall-clock times, -t none; -m each record's level, -c "
 						  "its caller task or CPU)", true },

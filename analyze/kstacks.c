@@ -1,6 +1,7 @@
 /* kstacks.c — where the kernel's stacks are, x86_64. Sizes: THREAD_SIZE and IRQ_STACK_SIZE are
- * PAGE_SIZE << (2 + KASAN_STACK_ORDER) = 16 KiB without KASAN (arch/x86/include/asm/
- * page_64_types.h; Debian's kernels have no KASAN). hardirq_stack_ptr (a per-cpu variable, or a
+ * both PAGE_SIZE << (2 + KASAN_STACK_ORDER) (arch/x86/include/asm/page_64_types.h): 16 KiB
+ * without KASAN, 32 KiB with; the dump's own is the init task's stack size (analyze/machine.c).
+ * hardirq_stack_ptr (a per-cpu variable, or a
  * member of per-cpu pcpu_hot where that struct exists) holds the IRQ stack's top - 8
  * (arch/x86/kernel/irq_64.c: "va + IRQ_STACK_SIZE - 8"). cea_exception_stacks points at the CPU's
  * struct cea_exception_stacks inside its struct cpu_entry_area (arch/x86/include/asm/
@@ -11,10 +12,8 @@
 
 #include "cpus.h"
 #include "kstacks.h"
+#include "machine.h"
 #include "tasks.h"
-
-#define THREAD_SIZE (16 * 1024ULL)
-#define IRQ_STACK_SIZE THREAD_SIZE
 
 /* The address of the per-cpu hardirq_stack_ptr on cpu: the variable, or pcpu_hot's member. */
 static int irq_stack_ptr_addr(struct session *s, uint32_t cpu, uint64_t *addr, struct kdk_err *err)
@@ -71,6 +70,7 @@ static size_t exception_stacks(struct session *s, uint32_t cpu, struct kdk_stack
 size_t kstacks_per_cpu(struct session *s, struct kdk_stacks *stacks)
 {
 	struct kdk_err err = { 0 };
+	uint64_t irq_stack_size = machine_thread_size(s);
 	uint32_t nr, cpu;
 	size_t added = 0;
 
@@ -80,7 +80,7 @@ size_t kstacks_per_cpu(struct session *s, struct kdk_stacks *stacks)
 		uint64_t addr, top;
 
 		if (!irq_stack_ptr_addr(s, cpu, &addr, &err) && !session_read(s, addr, &top, 8, &err) && top &&
-		    !kdk_stacks_add(stacks, top + 8 - IRQ_STACK_SIZE, top + 8, "IRQ", (int32_t)cpu, &err))
+		    !kdk_stacks_add(stacks, top + 8 - irq_stack_size, top + 8, "IRQ", (int32_t)cpu, &err))
 			added++;
 		kdk_err_clear(&err);
 		added += exception_stacks(s, cpu, stacks);
@@ -96,5 +96,5 @@ int kstacks_task(struct session *s, uint64_t task, struct kdk_stacks *stacks, st
 	if ((rc = kdk_btf_member(&s->btf, "task_struct", "stack", &off, NULL, err)) ||
 	    (rc = session_read(s, task + off, &stack, 8, err)))
 		return rc;
-	return kdk_stacks_add(stacks, stack, stack + THREAD_SIZE, "task", -1, err);
+	return kdk_stacks_add(stacks, stack, stack + machine_thread_size(s), "task", -1, err);
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""tests/lab/drgn-mach.py — what kcrash's mach prints, read by drgn (a reference peer, for tests
+only): "key value" lines — the address-space bases (page_offset_base, vmalloc_base, vmemmap_base),
+cpu_khz, each present CPU's IRQ stack top (hardirq_stack_ptr + 8: THREAD_SIZE, its size, is not in
+DWARF; the test takes it from the kernel's config) and each cea_exception_stacks *_stack member's address and
+size, the e820 table's entries (start end type-name) and each present CPU's cpuinfo_x86
+loops_per_jiffy and x86_model_id. drgn-mach.py DUMP VMLINUX"""
+import sys
+
+import drgn
+from drgn.helpers.linux.cpumask import for_each_present_cpu
+from drgn.helpers.linux.percpu import per_cpu
+
+prog = None   # main(program) sets it (drgn-many.py runs several scripts on one program)
+
+
+def per_cpu_value(name, member, cpu):
+    """A per-CPU variable, or (7.x, 6.8+) the member of pcpu_hot that took its place."""
+    try:
+        return per_cpu(prog[name], cpu)
+    except KeyError:
+        return getattr(per_cpu(prog["pcpu_hot"], cpu), member)
+
+
+def main(program):
+    global prog
+    prog = program
+    for name in ("page_offset_base", "vmalloc_base", "vmemmap_base"):
+        print("%s %x" % (name, prog[name].value_()))
+    print("cpu_khz %d" % prog["cpu_khz"].value_())
+    estacks_type = prog.type("struct cea_exception_stacks")
+    for cpu in for_each_present_cpu(prog):
+        top = per_cpu_value("hardirq_stack_ptr", "hardirq_stack_ptr", cpu).value_()
+        print("irqtop %d %x" % (cpu, top + 8))
+        estacks = per_cpu(prog["cea_exception_stacks"], cpu)
+        for member in estacks_type.members:
+            if member.name.endswith("_stack"):
+                field = getattr(estacks, member.name)
+                print("stack %s %d %x %d" % (member.name[:-6], cpu, field.address_, drgn.sizeof(field)))
+    table = prog["e820_table"]
+    type_enum = prog.type("enum e820_type")
+    names = {value: name for name, value in type_enum.enumerators}
+    for i in range(table.nr_entries.value_()):
+        entry = table.entries[i]
+        start, size, kind = entry.addr.value_(), entry.size.value_(), entry.type.value_()
+        name = names.get(kind, "type %d" % kind).replace("E820_TYPE_", "E820_")
+        print("e820 %016x %016x %s" % (start, start + size, name))
+    for cpu in for_each_present_cpu(prog):
+        info = per_cpu(prog["cpu_info"], cpu)
+        print("cpuinfo %d loops_per_jiffy %d model %s" % (
+            cpu, info.loops_per_jiffy.value_(), info.x86_model_id.string_().decode()))
+
+
+if __name__ == "__main__":
+    p = drgn.Program()
+    p.set_core_dump(sys.argv[1])
+    p.load_debug_info([sys.argv[2]])
+    main(p)

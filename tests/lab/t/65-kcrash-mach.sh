@@ -1,0 +1,123 @@
+# Lab test: kcrash's mach, mach -m and mach -c on the cached sysrq fixture of every lab kernel (no
+# guest), with the -dbg vmlinux and from the dump alone, against reference peers:
+#   - every kernel: drgn 0.0.22 (tests/lab/drgn-mach.py) reading our -l -d 0 copy with the vmlinux:
+#     the direct-map, vmalloc and vmemmap bases, PROCESSOR SPEED (cpu_khz / 1000), each CPU's IRQ
+#     stack (hardirq_stack_ptr's top) and every cea_exception_stacks stack's base and size, the
+#     e820 table (mach -m) and each CPU's cpuinfo_x86 loops_per_jiffy and model name (mach -c);
+#     KERNEL STACK SIZE and HZ against the kernel's own config (THREAD_SIZE is 16 KiB, 32 KiB with
+#     CONFIG_KASAN; CONFIG_HZ), MEMORY SIZE and CPUS against kcrash's sys (t/70 checks sys), every
+#     module's address from kcrash's mod above KERNEL MODULES BASE;
+#   - 6.1: crash 8.0.2 too: mach -m and mach -c print the same text; mach the same lines up to its
+#     exception stacks after DEBUG (crash 8.0.2 names the MCE stack "(unknown)" with size 0 and
+#     the address of the VC stack's guard page, and leaves out VC2: ours are BTF's members).
+# crash cannot run on 6.12 (aborts at random) or read 7.x: there drgn and the config stand in.
+. "$(dirname "$0")/../lab.sh"
+
+kcrash=$KDK_BUILD/kcrash
+[ -x "$kcrash" ] || bail "$kcrash not built (make)"
+command -v crash > /dev/null || bail "Debian's crash is not installed (the 6.1 oracle)"
+/usr/bin/python3 -c 'import drgn' 2> /dev/null || bail "python3-drgn is not installed (the oracle on every kernel)"
+
+# mach's "LABEL: value" (first match), and the stack lines as "KIND CPU BASE SIZE"
+field() { sed -n "s/^ *$1: *//p" "$2" | head -n 1; }
+mach_stacks() { awk '/ STACK SIZE: / { kind = $1; size = $NF; next }
+	/ STACKS:$/ { next } /^ +CPU [0-9]+: / { sub(/:$/, "", $2); print kind, $2, $3, size }' "$1"; }
+# drgn's stacks in the same shape, its short member names as mach prints them, the IRQ stack's
+# base its top less THREAD_SIZE (bash's 64-bit arithmetic wraps as the addresses do)
+drgn_stacks() {
+	local key kind cpu addr size
+	while read -r key kind cpu addr size; do
+		case $key in
+		irqtop) printf 'IRQ %d %016x %d\n' "$kind" "$((16#$cpu - $2))" "$2" ;;
+		stack)
+			case $kind in DF) kind=DOUBLEFAULT ;; DB) kind=DEBUG ;; esac
+			printf '%s %d %016x %d\n' "$kind" "$cpu" "$((16#$addr))" "$size" ;;
+		esac
+	done < "$1" | sort
+}
+
+for release in $KDK_LAB_KERNELS; do
+	lab_kernel_fetch "$release" --dbg || bail "fetch $release"
+	kdir=$(lab_kernel_dir "$release")
+	vmlinux=$kdir/vmlinux
+	lab_fixture "$release" sysrq > /dev/null || bail "$release: sysrq fixture"
+	dump=$KDK_CACHE/fixtures/$release/sysrq/vmcore.elf
+	work=$(lab_run_dir "kcrash-mach-$release")
+	TAP_KEEP_DIRS=("$work")
+	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null || bail "$release: dumpsave -l -d 0 for drgn"
+	/usr/bin/python3 "$LAB_DIR/drgn-mach.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn.txt" 2> "$work/drgn.err" ||
+		bail "$release: drgn-mach.py failed: $(tail -n 2 "$work/drgn.err")"
+	rm -f "$work/oracle.kdump"
+	# The config's THREAD_SIZE (PAGE_SIZE << (2 + KASAN_STACK_ORDER)) and HZ
+	thread_size=16384
+	grep -q '^CONFIG_KASAN=y' "$kdir/config" && thread_size=32768
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "$kdir/config")
+	[ -n "$hz" ] || bail "$release: no CONFIG_HZ in $kdir/config"
+	for how in vmlinux bare; do
+		if [ $how = vmlinux ]; then args=("$vmlinux" "$dump"); label="with the vmlinux"
+		else args=("$dump"); label="from the dump alone"; fi
+		name="$release $label"
+		"$kcrash" "${args[@]}" -c mach > "$work/mach.$how" 2> "$work/mach.$how.err"
+		rc=$?
+		want=$(awk '$1 ~ /_base$/ { print $1, $2 }' "$work/drgn.txt" | tr '\n' ' ')
+		got="page_offset_base $(field 'KERNEL VIRTUAL BASE' "$work/mach.$how" | sed 's/^0*//') vmalloc_base $(field 'KERNEL VMALLOC BASE' "$work/mach.$how" | sed 's/^0*//') vmemmap_base $(field 'KERNEL VMEMMAP BASE' "$work/mach.$how" | sed 's/^0*//') "
+		is "$got" "$want" "$name: mach (exit $rc) has drgn's direct-map, vmalloc and vmemmap bases"
+		khz=$(awk '$1 == "cpu_khz" { print int($2 / 1000) }' "$work/drgn.txt")
+		is "$(field 'PROCESSOR SPEED' "$work/mach.$how")" "$khz Mhz" "$name: mach's PROCESSOR SPEED is drgn's cpu_khz / 1000"
+		is "$(field 'KERNEL STACK SIZE' "$work/mach.$how")" "$thread_size" "$name: mach's KERNEL STACK SIZE is the config's THREAD_SIZE"
+		is "$(field HZ "$work/mach.$how")" "$hz" "$name: mach's HZ is the config's CONFIG_HZ"
+		sys=$("$kcrash" "${args[@]}" -c sys 2>&1)
+		is "$(field 'MEMORY SIZE' "$work/mach.$how") / $(field CPUS "$work/mach.$how")" \
+			"$(sed -n 's/^ *MEMORY: //p' <<< "$sys") / $(sed -n 's/^ *CPUS: //p' <<< "$sys")" \
+			"$name: mach's MEMORY SIZE and CPUS are sys's"
+		mach_stacks "$work/mach.$how" | sort > "$work/stacks.$how"
+		drgn_stacks "$work/drgn.txt" "$thread_size" > "$work/stacks.drgn"
+		if [ -s "$work/stacks.drgn" ] && diff "$work/stacks.drgn" "$work/stacks.$how" > "$work/stacks.$how.diff"; then
+			ok 0 "$name: mach's IRQ and exception stacks are drgn's ($(wc -l < "$work/stacks.drgn") of them, $(cut -d' ' -f1 "$work/stacks.drgn" | sort -u | tr '\n' ' '))"
+		else
+			ok 1 "$name: mach's stacks differ from drgn's (expected < , got >)"
+			head -n 10 "$work/stacks.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
+		base=$(field 'KERNEL MODULES BASE' "$work/mach.$how")
+		below=$("$kcrash" "${args[@]}" -c mod 2>/dev/null | awk -v base="$base" 'NR > 1 && $1 ~ /^[0-9a-f]+$/ && $1 < base { print $2 }')
+		mods=$("$kcrash" "${args[@]}" -c mod 2>/dev/null | awk 'NR > 1 && $1 ~ /^[0-9a-f]+$/' | wc -l)
+		[ -n "$base" ] && [ "$mods" -gt 0 ] && [ -z "$below" ]
+		ok $? "$name: every module mod lists ($mods) lies above mach's KERNEL MODULES BASE $base${below:+ (below: $below)}"
+		"$kcrash" "${args[@]}" -c 'mach -m' > "$work/mach-m.$how" 2>&1
+		rc=$?
+		diff <(awk '$1 == "e820" { print $2 " - " $3 "  " $4 }' "$work/drgn.txt") <(tail -n +2 "$work/mach-m.$how") > /dev/null
+		ok $? "$name: mach -m (exit $rc) lists drgn's e820 table ($(grep -c '^e820' "$work/drgn.txt") ranges)"
+		"$kcrash" "${args[@]}" -c 'mach -c' > "$work/mach-c.$how" 2>&1
+		rc=$?
+		got=$(awk '/^CPU [0-9]+:$/ { cpu = $2; sub(/:/, "", cpu) }
+			/^  loops_per_jiffy = / { lpj = $3; sub(/,/, "", lpj) }
+			/^  x86_model_id = / { m = $0; sub(/^[^"]*"/, "", m); sub(/(\\000)*",?$/, "", m) }
+			/^}/ { print "cpuinfo", cpu, "loops_per_jiffy", lpj, "model", m }' "$work/mach-c.$how")
+		is "$got" "$(grep '^cpuinfo' "$work/drgn.txt")" "$name: mach -c (exit $rc) has each CPU's loops_per_jiffy and model name as drgn reads them"
+	done
+	case $release in
+	6.1.*)
+		printf 'mach\nsym init_task\nmach -m\nsym init_task\nmach -c\nquit\n' |
+			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
+		ok $? "$release: crash 8.0.2 ran mach, mach -m and mach -c"
+		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
+			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
+			{ print > (dir "/crash." n) }' "$work/crash.out"
+		for how in vmlinux bare; do
+			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
+			# crash's lines before its "(unknown)" stack (the MCE stack it misnames)
+			n=$(grep -n '(unknown) STACK SIZE' "$work/crash.0" | cut -d: -f1)
+			n=$(( ${n:-$(($(wc -l < "$work/crash.0") + 1))} - 1 ))
+			diff <(head -n "$n" "$work/crash.0") <(head -n "$n" "$work/mach.$how") > "$work/mach-crash.$how.diff"
+			ok $? "$release: mach $label prints crash's first $n lines (to its DEBUG stacks)"
+			head -n 10 "$work/mach-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			diff "$work/crash.1" "$work/mach-m.$how" > /dev/null
+			ok $? "$release: mach -m $label prints what crash prints ($(wc -l < "$work/crash.1") lines)"
+			diff "$work/crash.2" "$work/mach-c.$how" > "$work/mach-c-crash.$how.diff"
+			ok $? "$release: mach -c $label prints what crash prints ($(wc -l < "$work/crash.2") lines)"
+			head -n 10 "$work/mach-c-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		done
+		;;
+	esac
+done
+done_testing

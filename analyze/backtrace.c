@@ -179,8 +179,8 @@ int bt_unwind(struct bt_unwinder *u, const struct task_info *t, struct kdk_array
 			kdk_err_clear(err);
 			if (fn && !kdk_orc_scan_caller(&st, fn->addr, &at, s->read_virt, s->read_ctx, err)) {
 				if (last) {
-					last->words_from = frame_addr;
-					last->words_to = at;
+					last->words_from = frame_addr + 8;
+					last->words_to = at + 8;
 				}
 				frame_addr = at;
 				continue;
@@ -207,8 +207,8 @@ int bt_unwind(struct bt_unwinder *u, const struct task_info *t, struct kdk_array
 			continue;
 		}
 		if (last) {
-			last->words_from = frame_addr;
-			last->words_to = st.sp - 8;
+			last->words_from = frame_addr + 8;
+			last->words_to = st.sp;
 		}
 		frame_addr = st.sp - 8;
 	}

@@ -26,7 +26,9 @@ struct bt_entry {
 	uint64_t ip;               /* BT_FRAME: the address; BT_EXCEPTION: regs.ip */
 	bool return_address;       /* named by the call before ip, as the kernel's %pB does */
 	struct kdk_pt_regs regs;   /* BT_EXCEPTION, BT_USER_REGS */
-	uint64_t words_from, words_to;  /* the frame's stack words (bt -f), [from, to) */
+	uint64_t words_from, words_to;  /* the frame's stack words (bt -f), [from, to): as crash
+					 * shows them, past the frame's own slot up to and with
+					 * the next frame's return address */
 	char note[KDK_ERR_MSG_MAX + 64];  /* BT_NOTE */
 };
 
@@ -62,12 +64,21 @@ struct source_lines;
 /* How a trace is printed. */
 struct bt_print_options {
 	bool offsets;              /* -s */
-	bool frame_contents;       /* -f */
+	bool frame_contents;       /* -f, -F, -FF */
+	unsigned symbolic;         /* -F 1: stack words as symbols and [slab cache]s, -FF 2: [value:cache] */
 	struct source_lines *lines;  /* -l: a source line under each frame (NULL: none) */
+	struct kdk_array *caches;    /* -F: the slab caches (bt_print_caches_open), NULL: none */
 };
 
-/* bt's display options: -s, -f, -l (which sets *with_lines); false when arg is none of them. */
+/* One of bt's display option letters: s, f, F (twice: FF) or l (which sets *with_lines); false
+ * when c is none of them. */
+bool bt_print_letter(char c, struct bt_print_options *o, bool *with_lines);
+/* A word of them ("-s", "-sf", "-FF"); false when arg is not one (nothing is changed then). */
 bool bt_print_option(const char *arg, struct bt_print_options *o, bool *with_lines);
+/* -F: the slab caches into caches (an empty kdk_array of struct slub_cache) and o->caches;
+ * without them the words are still shown as symbols and stderr says why, once. */
+void bt_print_caches_open(struct session *s, struct bt_print_options *o, struct kdk_array *caches,
+			  const char *what);
 /* -l: the vmlinux's source lines into o->lines; without a DWARF vmlinux the trace goes on without
  * them and stderr says why, once. what names the command in that message. */
 void bt_print_lines_open(struct session *s, struct bt_print_options *o, struct source_lines *lines,

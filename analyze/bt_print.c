@@ -6,12 +6,17 @@
 
 #include "backtrace.h"
 #include "json_out.h"
+#include "slub.h"
 #include "srclines.h"
 
-static void dump_words(struct session *s, uint64_t from, uint64_t to)
+/* -f: the stack words between two frames as crash prints them, two to a line, each in a
+ * 17-column field; -F (o->symbolic) a word that is a kernel symbol's address (or inside one) as
+ * "name+offset" and one inside a slab object as "[cache]" (-FF "[value:cache]"). */
+static void dump_words(struct session *s, uint64_t from, uint64_t to, const struct bt_print_options *o)
 {
 	struct kdk_err ignored = { 0 };
 	uint64_t addr, word;
+	char text[160];
 	int col = 0;
 
 	if (to <= from || to - from > 8 * 1024)
@@ -20,8 +25,11 @@ static void dump_words(struct session *s, uint64_t from, uint64_t to)
 		if (session_read(s, addr, &word, 8, &ignored))
 			break;
 		if (!col)
-			fprintf(s->out, "    %016" PRIx64 ":", addr);
-		fprintf(s->out, " %016" PRIx64, word);
+			fprintf(s->out, "    %016" PRIx64 ": ", addr);
+		if (!o->symbolic || (!session_symbol_text(s, word, text, sizeof(text)) &&
+				     !slub_value_text(s, o->caches, word, o->symbolic > 1, text, sizeof(text))))
+			snprintf(text, sizeof(text), "%016" PRIx64, word);
+		fprintf(s->out, "%-16s ", text);
 		if (++col == 2) {
 			fputc('\n', s->out);
 			col = 0;
@@ -42,17 +50,53 @@ void bt_print_regs(FILE *out, const struct kdk_pt_regs *r)
 	fprintf(out, "    ORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64 "  SS: %04" PRIx64 "\n", r->orig_ax, r->cs, r->ss);
 }
 
+bool bt_print_letter(char c, struct bt_print_options *o, bool *with_lines)
+{
+	switch (c) {
+	case 's':
+		o->offsets = true;
+		return true;
+	case 'f':
+		o->frame_contents = true;
+		return true;
+	case 'F':
+		o->frame_contents = true;
+		if (o->symbolic < 2)
+			o->symbolic++;
+		return true;
+	case 'l':
+		*with_lines = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool bt_print_option(const char *arg, struct bt_print_options *o, bool *with_lines)
 {
-	if (!strcmp(arg, "-s"))
-		o->offsets = true;
-	else if (!strcmp(arg, "-f"))
-		o->frame_contents = true;
-	else if (!strcmp(arg, "-l"))
-		*with_lines = true;
-	else
+	struct bt_print_options tried = *o;
+	bool lines = *with_lines;
+	const char *c;
+
+	if (arg[0] != '-' || !arg[1])
 		return false;
+	for (c = arg + 1; *c; c++)
+		if (!bt_print_letter(*c, &tried, &lines))
+			return false;
+	*o = tried;
+	*with_lines = lines;
 	return true;
+}
+
+void bt_print_caches_open(struct session *s, struct bt_print_options *o, struct kdk_array *caches,
+			  const char *what)
+{
+	struct kdk_err err = { 0 };
+
+	if (slub_caches(s, caches, &err))
+		fprintf(stderr, "kcrash: %s: no slab caches for -F (%s)\n", what, err.msg);
+	else
+		o->caches = caches;
 }
 
 void bt_print_lines_open(struct session *s, struct bt_print_options *o, struct source_lines *lines,
@@ -86,12 +130,14 @@ void bt_print_text(struct session *s, const struct kdk_array *entries, const str
 		case BT_FRAME:
 			/* crash's shape: "name at ADDRESS [module]". */
 			bt_name(s, e->ip, o->offsets, e->return_address, name, sizeof(name), &module);
-			fprintf(s->out, " #%-2d [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n", shown++, e->sp, name,
-				e->ip, module ? " [" : "", module ? module : "", module ? "]" : "");
+			/* crash's: " #9 [sp]", "#10 [sp]" */
+			fprintf(s->out, "%s#%d [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n", shown < 10 ? " " : "",
+				shown, e->sp, name, e->ip, module ? " [" : "", module ? module : "", module ? "]" : "");
+			shown++;
 			if (o->lines && srclines_find(o->lines, e->ip - e->return_address, where, sizeof(where)))
 				fprintf(s->out, "    %s\n", where);
 			if (o->frame_contents)
-				dump_words(s, e->words_from, e->words_to);
+				dump_words(s, e->words_from, e->words_to, o);
 			break;
 		case BT_EXCEPTION:
 			bt_name(s, e->regs.ip, true, false, name, sizeof(name), NULL);

@@ -1,8 +1,8 @@
-/* cmd_bt.c — `bt [-a|-c CPUS] [-s] [-f] [-l] [-t|-T] [PID|TASK]...`: kernel stacks
+/* cmd_bt.c — `bt [-a|-c CPUS] [-s] [-f|-F|-FF] [-l] [-t|-T] [PID|TASK]...`: kernel stacks
  * (analyze/backtrace.c), as crash prints them: the context's task (set's, else the panic task's),
  * each PID's or task_struct address's, or the active task of every CPU (-a) or of the CPUs listed
  * (-c 0,2-3), in CPU order; -s adds the kernel's "+0xoff/0xsize" to every name, -f each frame's
- * stack words, -l each frame's source line (a DWARF vmlinux); -t/-T the text addresses on the
+ * stack words (-F those that are symbols or in slab objects named, -FF with the value), -l each frame's source line (a DWARF vmlinux); -t/-T the text addresses on the
  * stacks instead (analyze/bt_text_symbols.c). With several traces one that fails says why and the
  * others follow. With --json, one JSON array of traces from the same entries. */
 #include <errno.h>
@@ -15,11 +15,12 @@
 #include "commands.h"
 #include "cpu_list.h"
 #include "cpus.h"
+#include "slub.h"
 #include "srclines.h"
 #include "task_pick.h"
 #include "tasks.h"
 
-#define BT_USAGE "usage: bt [-a|-c CPUS] [-s] [-f] [-l] [-t|-T] [PID|TASK]..."
+#define BT_USAGE "usage: bt [-a|-c CPUS] [-s] [-f|-F|-FF] [-l] [-t|-T] [PID|TASK]..."
 
 /* What to trace: a task, or a CPU that has none to show (offline). */
 struct bt_target {
@@ -107,6 +108,7 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 	struct kdk_array tasks = KDK_ARRAY_INIT(struct task_info);
 	struct kdk_array entries = KDK_ARRAY_INIT(struct bt_entry);
 	struct kdk_array targets = KDK_ARRAY_INIT(struct bt_target);
+	struct kdk_array caches = KDK_ARRAY_INIT(struct slub_cache);
 	bool all = false, with_lines = false, shown = false;
 	const char *cpu_text = NULL;
 	uint8_t *set = NULL;
@@ -115,25 +117,31 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 	size_t i;
 	int rc = 0, a;
 
-	for (a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "-a"))
-			all = true;
-		else if (!strcmp(argv[a], "-c") && a + 1 < argc)
-			cpu_text = argv[++a];
-		else if (!strncmp(argv[a], "-c", 2) && argv[a][2])
-			cpu_text = argv[a] + 2;
-		else if (!strcmp(argv[a], "-t") || !strcmp(argv[a], "-T"))
-			text_symbols = argv[a][1];
-		else if (bt_print_option(argv[a], &o, &with_lines))
-			continue;
-		else if (argv[a][0] == '-')
-			return kdk_err_set(err, EINVAL, BT_USAGE);
-		else {
-			/* Task words come last, as crash takes them. */
-			first_task = a;
-			nr_task_args = argc - a;
-			break;
+	/* Options as crash's getopt takes them: letters may share a word ("-sf", "-FF", "-ac 1"); -c's
+	 * CPUs follow it in the same word or the next. Task words come last. */
+	for (a = 1; a < argc && argv[a][0] == '-' && argv[a][1]; a++) {
+		const char *c;
+
+		for (c = argv[a] + 1; *c; c++) {
+			if (*c == 'a')
+				all = true;
+			else if (*c == 't' || *c == 'T')
+				text_symbols = *c;
+			else if (*c == 'c') {
+				if (c[1])
+					cpu_text = c + 1;
+				else if (a + 1 < argc)
+					cpu_text = argv[++a];
+				else
+					return kdk_err_set(err, EINVAL, "bt: -c needs CPUs (" BT_USAGE ")");
+				break;
+			} else if (!bt_print_letter(*c, &o, &with_lines))
+				return kdk_err_set(err, EINVAL, "bt: no option -%c (" BT_USAGE ")", *c);
 		}
+	}
+	if (a < argc) {
+		first_task = a;
+		nr_task_args = argc - a;
 	}
 	if ((all || cpu_text) && nr_task_args)
 		return kdk_err_set(err, EINVAL, "bt: -a and -c take no task (" BT_USAGE ")");
@@ -141,6 +149,8 @@ int cmd_bt(struct session *s, int argc, char **argv, struct kdk_err *err)
 		return kdk_err_set(err, EINVAL, "bt: -a or -c, not both");
 	if (with_lines)
 		bt_print_lines_open(s, &o, &lines, "bt -l");
+	if (o.symbolic && !s->json)
+		bt_print_caches_open(s, &o, &caches, "bt -F");
 	if ((rc = bt_unwinder_open(&u, s, err)))
 		goto out_lines;
 	if (all || cpu_text) {
@@ -194,6 +204,7 @@ out:
 out_lines:
 	srclines_close(&lines);
 	free(set);
+	kdk_array_free(&caches);
 	kdk_array_free(&targets);
 	kdk_array_free(&entries);
 	kdk_array_free(&tasks);

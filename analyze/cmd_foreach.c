@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "backtrace.h"
+#include "slub.h"
 #include "commands.h"
 #include "srclines.h"
 #include "tasks.h"
@@ -73,6 +74,7 @@ int cmd_foreach(struct session *s, int argc, char **argv, struct kdk_err *err)
 	struct source_lines lines = { .fd = -1 };
 	struct kdk_array tasks = KDK_ARRAY_INIT(struct task_info);
 	struct kdk_array entries = KDK_ARRAY_INIT(struct bt_entry);
+	struct kdk_array caches = KDK_ARRAY_INIT(struct slub_cache);
 	struct bt_unwinder u;
 	bool with_lines = false, shown = false;
 	size_t i;
@@ -82,13 +84,15 @@ int cmd_foreach(struct session *s, int argc, char **argv, struct kdk_err *err)
 		sel.count++;
 	if (a == argc)
 		return kdk_err_set(err, EINVAL, "usage: foreach [STATE|kernel|user|active|PID|TASK|COMM]… bt "
-						"[-s] [-f] [-l] (bt is the one command foreach runs)");
+						"[-s] [-f|-F|-FF] [-l] (bt is the one command foreach runs)");
 	for (a++; a < argc; a++) {
 		if (!bt_print_option(argv[a], &o, &with_lines))
-			return kdk_err_set(err, EINVAL, "foreach bt: unknown option %s (-s, -f, -l)", argv[a]);
+			return kdk_err_set(err, EINVAL, "foreach bt: unknown option %s (-s, -f, -F, -FF, -l)", argv[a]);
 	}
 	if (with_lines)
 		bt_print_lines_open(s, &o, &lines, "foreach bt -l");
+	if (o.symbolic && !s->json)
+		bt_print_caches_open(s, &o, &caches, "foreach bt -F");
 	if ((rc = bt_unwinder_open(&u, s, err)))
 		goto out_lines;
 	if ((rc = tasks_collect(s, &tasks, err)))
@@ -123,6 +127,7 @@ out:
 	bt_unwinder_close(&u);
 out_lines:
 	srclines_close(&lines);
+	kdk_array_free(&caches);
 	kdk_array_free(&entries);
 	kdk_array_free(&tasks);
 	return rc;

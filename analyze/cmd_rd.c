@@ -65,28 +65,6 @@ static int read_mem(struct session *s, const struct rd_opts *o, uint64_t addr, v
 	return 0;
 }
 
-/* "[cache]" (or "[value:cache]") of a value inside a slab object. */
-static bool slab_text(struct session *s, const struct kdk_array *caches, uint64_t value, bool with_value,
-		      char *buf, size_t size)
-{
-	struct kdk_err ignored = { 0 };
-	struct slub_where w;
-	uint64_t paddr, page;
-	bool found = false;
-
-	if (!caches->len || !(value >> 63) || !s->have_kmem ||
-	    kdk_x86_64_vtop(s->kmem.vtop, value, &paddr, &ignored) ||
-	    !kdk_dump_describes(s->dump, paddr >> 12) ||
-	    kmem_page_of(s, paddr >> 12, &page, &ignored) ||
-	    slub_find(s, caches, page, paddr >> 12, value, &w, &found, &ignored) || !found)
-		return false;
-	if (with_value)
-		snprintf(buf, size, "[%" PRIx64 ":%s]", value, w.cache->name);
-	else
-		snprintf(buf, size, "[%s]", w.cache->name);
-	return true;
-}
-
 static uint64_t entry_value(const unsigned char *p, const struct rd_opts *o)
 {
 	uint64_t v = 0;
@@ -106,7 +84,7 @@ static unsigned print_entry(struct session *s, const struct rd_opts *o, const st
 	char text[256];
 
 	if (o->symbolic && (session_symbol_text(s, v, text, sizeof(text)) ||
-			    (o->symbolic > 1 && slab_text(s, caches, v, o->symbolic > 2, text, sizeof(text))))) {
+			    (o->symbolic > 1 && slub_value_text(s, caches, v, o->symbolic > 2, text, sizeof(text))))) {
 		fprintf(s->out, "%-16s ", text);
 		return (unsigned)strlen(text) + 1;
 	}

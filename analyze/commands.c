@@ -20,10 +20,12 @@ static const struct command commands[] = {
 	{ "log", cmd_log, "log [-T|-t] [-m] [-c]", "the kernel log from the printk ringbuffer (-T: "
 						  "wall-clock times, -t none; -m each record's level, -c "
 						  "its caller task or CPU)", true },
-	{ "bt", cmd_bt, "bt [-a|-c CPUS] [-s] [-f] [-l] [-t|-T] [PID|TASK]...", "kernel stacks: the panic "
+	{ "bt", cmd_bt, "bt [-a|-c CPUS] [-s] [-f|-F|-FF] [-l] [-t|-T] [PID|TASK]...", "kernel stacks: the panic "
 							  "task's, each PID's or TASK's, or the active task of every "
 							  "CPU (-a) or of CPUS (-c); -s adds +offset/size to "
-							  "each name, -f each frame's stack words, -l source lines; "
+							  "each name, -f each frame's stack words (-F symbols "
+							  "and [slab caches] named, -FF [value:cache]), -l "
+							  "source lines; "
 							  "-t/-T the text addresses on the stacks (from the trace's "
 							  "start / the stack's base)", true },
 	{ "dis", cmd_dis, "dis [-rflx] FUNCTION|SYMBOL+OFFSET|ADDRESS [COUNT]", "disassemble a function "
@@ -34,6 +36,8 @@ static const struct command commands[] = {
 				       "huge pages, swap, commit limit", true },
 	{ "kmem", cmd_kmem, "kmem -s", "every slab cache: objects allocated and in total, slabs, slab "
 				       "size", true },
+	{ "kmem", cmd_kmem, "kmem -V", "the VM counters: vm_zone_stat, vm_node_stat and the per-CPU "
+				       "vm_event_states summed, each item by its enum name", true },
 	{ "kmem", cmd_kmem, "kmem ADDRESS", "the page an address is in; in a slab its cache, slab and "
 					    "object (allocated or free)", true },
 	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size", false },
@@ -72,7 +76,7 @@ static const struct command commands[] = {
 					  "show it, set it to a task, or back to the panic task (-p)", true },
 	{ "task", cmd_task, "task [PID|TASK]", "the context's (or a task's) task_struct and "
 					 "thread_info", true },
-	{ "foreach", cmd_foreach, "foreach [STATE|kernel|user|active|PID|TASK|COMM]... bt [-s] [-f] [-l]",
+	{ "foreach", cmd_foreach, "foreach [STATE|kernel|user|active|PID|TASK|COMM]... bt [-s] [-f|-F|-FF] [-l]",
 	  "bt of every task chosen (all without a word; STATE: RU IN UN ST TR ZO DE PA WA ID NE), "
 	  "a PID header each", true },
 	{ "triage", cmd_triage, "triage", "this dump's verdict: crash class, culprit function, module "

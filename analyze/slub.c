@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "cpus.h"
 #include "kexpr/kexpr.h"
 #include "list_guard.h"
 #include "slub.h"
 #include "tasks.h"
+#include "x86_64_vtop.h"
 
 #define MAX_SLABS (1u << 24)
 
@@ -453,4 +455,25 @@ int slub_find(struct session *s, const struct kdk_array *caches, uint64_t page_a
 out:
 	free(list);
 	return rc;
+}
+
+bool slub_value_text(struct session *s, const struct kdk_array *caches, uint64_t value, bool with_value,
+		     char *buf, size_t size)
+{
+	struct kdk_err ignored = { 0 };
+	struct slub_where w;
+	uint64_t paddr, page;
+	bool found = false;
+
+	if (!caches || !caches->len || !(value >> 63) || !s->have_kmem ||
+	    kdk_x86_64_vtop(s->kmem.vtop, value, &paddr, &ignored) ||
+	    !kdk_dump_describes(s->dump, paddr >> 12) ||
+	    kmem_page_of(s, paddr >> 12, &page, &ignored) ||
+	    slub_find(s, caches, page, paddr >> 12, value, &w, &found, &ignored) || !found)
+		return false;
+	if (with_value)
+		snprintf(buf, size, "[%" PRIx64 ":%s]", value, w.cache->name);
+	else
+		snprintf(buf, size, "[%s]", w.cache->name);
+	return true;
 }

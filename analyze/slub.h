@@ -38,4 +38,9 @@ struct slub_where {
 int slub_find(struct session *s, const struct kdk_array *caches, uint64_t page_addr, uint64_t pfn,
 	      uint64_t addr, struct slub_where *where, bool *found, struct kdk_err *err);
 
+/* crash's rd -S / bt -F text for a value inside a slab object: "[cache]", or with_value
+ * "[value:cache]" (rd -SS, bt -FF); false (buf untouched) when value is in no slab of caches. */
+bool slub_value_text(struct session *s, const struct kdk_array *caches, uint64_t value, bool with_value,
+		     char *buf, size_t size);
+
 #endif

@@ -50,7 +50,7 @@ table=$(grep -oE '^	\{ "[a-z]+", cmd_' "$top/analyze/commands.c" | cut -d'"' -f2
 is "$(complete_line kcrash vmcore -c '')" "$table" "kcrash VMCORE -c <Tab> offers every command of analyze/commands.c"
 is "$(complete_line kcrash vmcore -c s)" "search|set|struct|sym|sys" "kcrash VMCORE -c s<Tab>"
 is "$(complete_line kcrash vmcore -c "'sys; b")" "'sys; bt" "-c 'sys; b<Tab>: the command after the last ';'"
-is "$(complete_line kcrash vmcore -c "'bt -")" "'bt -T|'bt -a|'bt -c|'bt -f|'bt -l|'bt -s|'bt -t" "-c 'bt -<Tab>: bt's options"
+is "$(complete_line kcrash vmcore -c "'bt -")" "'bt -F|'bt -FF|'bt -T|'bt -a|'bt -c|'bt -f|'bt -l|'bt -s|'bt -t" "-c 'bt -<Tab>: bt's options"
 is "$(complete_line kcrash vmcore -c 'log -')" "log -T|log -c|log -m|log -t" "-c log -<Tab>"
 is "$(complete_line kcrash vm)" "vmcore|vmlinux-6.1" "kcrash vm<Tab> completes file names (VMLINUX, VMCORE)"
 is "$(complete_line kcrash vmcore -i cm)" "cmds.txt" "kcrash VMCORE -i <Tab> completes file names"

@@ -11,9 +11,9 @@ kernel_frames() {
 # The frames after panic's own.
 below_panic() { sed -n '/^panic+/,$p' | tail -n +2; }
 # Every frame's name+offset/size in kcrash's `bt -s`.
-bt_frames() { awk '/^ #[0-9]/ { print $3 }'; }
+bt_frames() { awk '/^ ?#[0-9]/ { print $3 }'; }
 # The frames after kcrash bt's first [exception RIP: …] block: the interrupted context of an oops.
-bt_after_exception() { awk '/\[exception RIP:/ { e = 1 } e && /^ #[0-9]/ { print $3 }'; }
+bt_after_exception() { awk '/\[exception RIP:/ { e = 1 } e && /^ ?#[0-9]/ { print $3 }'; }
 # The console's first line that starts an oops report (6.1: "kernel BUG at …"/"invalid opcode";
 # 6.12+: "Oops: …"; also "BUG: unable to handle …", "general protection fault").
 OOPS_START='Oops: |kernel BUG at|BUG: |general protection fault|invalid opcode:'

@@ -19,7 +19,8 @@
 #   - a vmlinux of another kernel is refused naming both build IDs; a truncated dump gives a
 #     clear error, no crash.
 #   - bt (sysrq: the kernel's reliable Call Trace below panic; module oops: the oops's trace
-#     below [exception RIP: …]; a sleeping task), dis and dis -l, struct/union (-o, ADDRESS),
+#     below [exception RIP: …]; a sleeping task), bt -f/-F/-FF's stack words against crash's
+#     on 6.1 (tests/lab/bt-words-compare.py), dis and dis -l, struct/union (-o, ADDRESS),
 #     crash's shorthands (task_struct.pid,comm ADDRESS; a symbol alone) and whatis,
 #     kmem -i, --json, against crash where it runs, else the stand-ins named in each line.
 . "$(dirname "$0")/../lab.sh"
@@ -107,6 +108,7 @@ for release in $KDK_LAB_KERNELS; do
 			calls=(sys log "log -T" "$procs_list" "$parents_list" "p nr_threads" "sym sysrq_handle_crash")
 			calls+=("${shorthand_calls[@]}")
 			for fn in $panic_path; do calls+=("dis $fn"); done
+			calls+=("bt -f" "bt -F" "bt -FF")
 			calls+=("dis -l sysrq_handle_crash" "$(printf '%s\n' "${disopt_args[@]}")" "kmem -i"
 				"${structs//; /$'\n'}" "${value_calls[@]}")
 			LAB_CRASH_CACHE=$work/crash-$(basename "$dump")
@@ -250,13 +252,26 @@ PY
 		[ -n "$want" ] && [ "$got" = "$want" ] && grep -q 'RIP: .*RSP: ' "$work/bt.ours"
 		ok $? "$name: bt of the panic task has the kernel's reliable Call Trace frames below panic, then the user registers: $got"
 		[ "$got" = "$want" ] || diag "kernel's: $want"
+		# bt -f, -F and -FF: each frame's stack words as crash shows them (symbols, [slab cache],
+		# [value:cache]), frame by frame where both unwinders have the frame and the next one
+		if [ $legacy = 1 ]; then
+			for opt in -f -F -FF; do
+				crash_cmd "$vmlinux" "$dump" "" "bt $opt" > "$work/bt$opt.crash"
+				for how in vmlinux bare; do
+					if [ $how = vmlinux ]; then args=("$vmlinux" "$dump"); else args=("$dump"); fi
+					"$kcrash" "${args[@]}" -c "bt $opt" > "$work/bt$opt.$how" 2>&1
+					res=$(python3 "$LAB_DIR/bt-words-compare.py" "$work/bt$opt.crash" "$work/bt$opt.$how")
+					ok $? "$name: bt $opt ($how): $res"
+				done
+			done
+		fi
 		# A sleeping task's stack: from the frame __switch_to_asm left, through the syscall.
 		sleeper=$(awk '$NF == "sleep" { print $1; exit }' "$work/ps.ours")
 		"$kcrash" "$dump" -c "bt $sleeper" > "$work/bt.sleep" 2>&1
 		frames=$(bt_frames < "$work/bt.sleep" | sed 's/+.*//' | tr '\n' ' ')
 		sed -n 2p "$work/bt.sleep" | grep -q ' __schedule at ' && grep -q ' entry_SYSCALL_64_after_hwframe at ' "$work/bt.sleep" &&
 			grep -q 'do_nanosleep' "$work/bt.sleep" && grep -q '    RIP: .*RSP: ' "$work/bt.sleep"
-		ok $? "$name: bt of a sleeping task ($sleeper, sleep) unwinds from __schedule through nanosleep to the user registers: $(awk '/^ #/ { printf "%s ", $3 }' "$work/bt.sleep")"
+		ok $? "$name: bt of a sleeping task ($sleeper, sleep) unwinds from __schedule through nanosleep to the user registers: $(awk '/^ ?#[0-9]/ { printf "%s ", $3 }' "$work/bt.sleep")"
 		ours=$("$kcrash" "$dump" -c 'sym sysrq_handle_crash')
 		if [ $legacy = 1 ]; then
 			theirs=$(crash_cmd "$vmlinux" "$dump" "$opts" "sym sysrq_handle_crash" | sym_only)
@@ -409,7 +424,7 @@ sys_doc, ps_doc, bt_doc = docs
 print(sys_doc["release"], len(ps_doc), sum(1 for t in ps_doc if t["active"]), len(bt_doc[0]["frames"]), bt_doc[0]["pid"])' 2>&1)
 	text_ps=$("$kcrash" "$kd" -c ps | tail -n +2 | wc -l)
 	text_active=$("$kcrash" "$kd" -c ps | grep -c '^>')
-	text_frames=$("$kcrash" "$kd" -c bt | grep -c '^ #')
+	text_frames=$("$kcrash" "$kd" -c bt | grep -cE '^ ?#[0-9]')
 	text_pid=$("$kcrash" "$kd" -c bt | sed -n 's/^PID: *\([0-9]*\).*/\1/p')
 	is "$json" "$release $text_ps $text_active $text_frames $text_pid" "$release: --json sys/ps/bt parse as JSON and agree with the text (release, tasks, active, frames, pid)"
 
@@ -444,6 +459,6 @@ PY
 		[ $status -ge 1 ] && [ $status -lt 128 ] && [ -s "$work/err" ]
 		ok $? "$release: $bad: an error, no crash (exit $status): $(head -n 1 "$work/err" | head -c 200)"
 	done
-	rm -f "$work"/*.kdump
+	find "$work" -maxdepth 1 -type f -name "*.kdump" -delete   # (crash-*.kdump are crash caches)
 done
 done_testing

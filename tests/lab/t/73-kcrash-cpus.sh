@@ -99,7 +99,7 @@ GUEST
 		rc=$?
 		cpus=$(sed -n 's/^PID:.*CPU: \([0-9]*\) .*/\1/p' "$run/bt-a.out" | tr '\n' ' ')
 		is "$cpus" "0 2 3 " "$name: bt -a (exit $rc) has one trace per online CPU, in CPU order as crash prints them"
-		bad=$(grep -E '^    bt:|^ #[0-9]+ +\[0000' "$run/bt-a.out" | head -n 3)
+		bad=$(grep -E '^    bt:|^ ?#[0-9]+ +\[0000' "$run/bt-a.out" | head -n 3)
 		is "$bad" "" "$name: bt -a has no unwinding errors and no frame at a user address"
 		cpu2=$(awk '/^PID:.*CPU: 2 / { p = 1; next } /^PID:/ { p = 0 } p' "$run/bt-a.out")
 		grep -q 'CS: 0033' <<< "$cpu2"

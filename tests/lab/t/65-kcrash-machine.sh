@@ -1,13 +1,15 @@
-# Lab test: kcrash's mach, mach -m and mach -c on the cached sysrq fixture of every lab kernel (no
-# guest), with the -dbg vmlinux and from the dump alone, against reference peers:
+# Lab test: kcrash's mach, mach -m, mach -c and kmem -V on the cached sysrq fixture of every lab
+# kernel (no guest), with the -dbg vmlinux and from the dump alone, against reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-mach.py) reading our -l -d 0 copy with the vmlinux:
 #     the direct-map, vmalloc and vmemmap bases, PROCESSOR SPEED (cpu_khz / 1000), each CPU's IRQ
 #     stack (hardirq_stack_ptr's top) and every cea_exception_stacks stack's base and size, the
 #     e820 table (mach -m) and each CPU's cpuinfo_x86 loops_per_jiffy and model name (mach -c);
 #     KERNEL STACK SIZE and HZ against the kernel's own config (THREAD_SIZE is 16 KiB, 32 KiB with
 #     CONFIG_KASAN; CONFIG_HZ), MEMORY SIZE and CPUS against kcrash's sys (t/70 checks sys), every
-#     module's address from kcrash's mod above KERNEL MODULES BASE;
-#   - 6.1: crash 8.0.2 too: mach -m and mach -c print the same text; mach the same lines up to its
+#     module's address from kcrash's mod above KERNEL MODULES BASE; kmem -V's every counter
+#     (vm_zone_stat, vm_node_stat, vm_event_states summed over the CPUs, each named by its enum)
+#     as tests/lab/drgn-vmstat.py reads them;
+#   - 6.1: crash 8.0.2 too: mach -m, mach -c and kmem -V print the same text; mach the same lines up to its
 #     exception stacks after DEBUG (crash 8.0.2 names the MCE stack "(unknown)" with size 0 and
 #     the address of the VC stack's guard page, and leaves out VC2: ours are BTF's members).
 # crash cannot run on 6.12 (aborts at random) or read 7.x: there drgn and the config stand in.
@@ -45,8 +47,9 @@ for release in $KDK_LAB_KERNELS; do
 	work=$(lab_run_dir "kcrash-mach-$release")
 	TAP_KEEP_DIRS=("$work")
 	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null || bail "$release: dumpsave -l -d 0 for drgn"
-	/usr/bin/python3 "$LAB_DIR/drgn-mach.py" "$work/oracle.kdump" "$vmlinux" > "$work/drgn.txt" 2> "$work/drgn.err" ||
-		bail "$release: drgn-mach.py failed: $(tail -n 2 "$work/drgn.err")"
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" mach vmstat 2> "$work/drgn.err" ||
+		bail "$release: drgn failed: $(cat "$work"/drgn*.err | tail -n 2)"
+	mv "$work/drgn-mach.txt" "$work/drgn.txt"
 	rm -f "$work/oracle.kdump"
 	# The config's THREAD_SIZE (PAGE_SIZE << (2 + KASAN_STACK_ORDER)) and HZ
 	thread_size=16384
@@ -94,12 +97,22 @@ for release in $KDK_LAB_KERNELS; do
 			/^  x86_model_id = / { m = $0; sub(/^[^"]*"/, "", m); sub(/(\\000)*",?$/, "", m) }
 			/^}/ { print "cpuinfo", cpu, "loops_per_jiffy", lpj, "model", m }' "$work/mach-c.$how")
 		is "$got" "$(grep '^cpuinfo' "$work/drgn.txt")" "$name: mach -c (exit $rc) has each CPU's loops_per_jiffy and model name as drgn reads them"
+		"$kcrash" "${args[@]}" -c 'kmem -V' > "$work/kmem-V.$how" 2>&1
+		rc=$?
+		awk '/^  VM_[A-Z_]*:$/ { sec = $1; sub(/:/, "", sec); next }
+			/: / { n = $1; sub(/:$/, "", n); print sec, n, $2 }' "$work/kmem-V.$how" > "$work/kmem-V.$how.rows"
+		if [ -s "$work/drgn-vmstat.txt" ] && diff "$work/drgn-vmstat.txt" "$work/kmem-V.$how.rows" > "$work/kmem-V.$how.diff"; then
+			ok 0 "$name: kmem -V (exit $rc) has drgn's every counter ($(wc -l < "$work/drgn-vmstat.txt"): $(cut -d' ' -f1 "$work/drgn-vmstat.txt" | uniq -c | awk '{ printf "%s %s ", $2, $1 }'))"
+		else
+			ok 1 "$name: kmem -V (exit $rc) differs from drgn's counters (expected < , got >)"
+			head -n 10 "$work/kmem-V.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
 	done
 	case $release in
 	6.1.*)
-		printf 'mach\nsym init_task\nmach -m\nsym init_task\nmach -c\nquit\n' |
+		printf 'mach\nsym init_task\nmach -m\nsym init_task\nmach -c\nsym init_task\nkmem -V\nquit\n' |
 			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
-		ok $? "$release: crash 8.0.2 ran mach, mach -m and mach -c"
+		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c and kmem -V"
 		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
 			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
 			{ print > (dir "/crash." n) }' "$work/crash.out"
@@ -116,6 +129,9 @@ for release in $KDK_LAB_KERNELS; do
 			diff "$work/crash.2" "$work/mach-c.$how" > "$work/mach-c-crash.$how.diff"
 			ok $? "$release: mach -c $label prints what crash prints ($(wc -l < "$work/crash.2") lines)"
 			head -n 10 "$work/mach-c-crash.$how.diff" | while IFS= read -r l; do diag "$l"; done
+			# (blank lines are cut from crash's batch output, so from ours too)
+			diff "$work/crash.3" <(grep . "$work/kmem-V.$how") > /dev/null
+			ok $? "$release: kmem -V $label prints what crash prints ($(wc -l < "$work/crash.3") lines)"
 		done
 		;;
 	esac

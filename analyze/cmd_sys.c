@@ -148,8 +148,10 @@ int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err)
 
 	memset(&facts, 0, sizeof(facts));
 
-	(void)argc;
-	(void)argv;
+	if (argc == 2 && !strcmp(argv[1], "-i"))
+		return sys_dmi(s, err);
+	if (argc != 1)
+		return kdk_err_set(err, EINVAL, "usage: sys [-i]");
 	if (!kdk_printk_layout_fill(&layout, kdk_vmcoreinfo_layout_lookup, &s->vi,
 			     NULL))
 		kdk_printk_walk(&layout, s->read_virt, s->read_ctx, scan_log, &facts, NULL, NULL);

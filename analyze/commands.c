@@ -11,8 +11,8 @@
 static int cmd_help(struct session *s, int argc, char **argv, struct kdk_err *err);
 
 static const struct command commands[] = {
-	{ "sys", cmd_sys, "sys", "the system and the crash: kernel, dump, CPUs, date, uptime, load, "
-				 "release, memory, panic message", false },
+	{ "sys", cmd_sys, "sys [-i]", "the system and the crash: kernel, dump, CPUs, date, uptime, load, "
+				      "release, memory, panic message; -i the firmware's DMI strings", true },
 	{ "mach", cmd_mach, "mach [-m|-c]", "the machine: type, memory, CPUs, hypervisor, clock, HZ, page size, "
 					    "kernel address-space bases, stack sizes and each CPU's IRQ and "
 					    "exception stacks; -m the e820 memory map, -c each CPU's "

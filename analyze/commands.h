@@ -19,6 +19,7 @@ struct command {
 };
 
 int cmd_sys(struct session *s, int argc, char **argv, struct kdk_err *err);
+int sys_dmi(struct session *s, struct kdk_err *err);
 int cmd_mach(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_log(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_sym(struct session *s, int argc, char **argv, struct kdk_err *err);

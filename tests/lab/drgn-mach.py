@@ -3,8 +3,9 @@
 only): "key value" lines — the address-space bases (page_offset_base, vmalloc_base, vmemmap_base),
 cpu_khz, each present CPU's IRQ stack top (hardirq_stack_ptr + 8: THREAD_SIZE, its size, is not in
 DWARF; the test takes it from the kernel's config) and each cea_exception_stacks *_stack member's address and
-size, the e820 table's entries (start end type-name) and each present CPU's cpuinfo_x86
-loops_per_jiffy and x86_model_id. drgn-mach.py DUMP VMLINUX"""
+size, the e820 table's entries (start end type-name), each present CPU's cpuinfo_x86
+loops_per_jiffy and x86_model_id, and each DMI string the kernel kept ("dmi NAME: VALUE", named by
+enum dmi_field). drgn-mach.py DUMP VMLINUX"""
 import sys
 
 import drgn
@@ -49,6 +50,11 @@ def main(program):
         info = per_cpu(prog["cpu_info"], cpu)
         print("cpuinfo %d loops_per_jiffy %d model %s" % (
             cpu, info.loops_per_jiffy.value_(), info.x86_model_id.string_().decode()))
+    fields = {value: name for name, value in prog.type("enum dmi_field").enumerators}
+    idents = prog["dmi_ident"]
+    for i in range(len(idents)):
+        if idents[i].value_():
+            print("dmi %s: %s" % (fields.get(i, "DMI field %d" % i), idents[i].string_().decode()))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-# Lab test: kcrash's mach, mach -m, mach -c and kmem -V on the cached sysrq fixture of every lab
+# Lab test: kcrash's mach, mach -m, mach -c, kmem -V and sys -i on the cached sysrq fixture of every lab
 # kernel (no guest), with the -dbg vmlinux and from the dump alone, against reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-mach.py) reading our -l -d 0 copy with the vmlinux:
 #     the direct-map, vmalloc and vmemmap bases, PROCESSOR SPEED (cpu_khz / 1000), each CPU's IRQ
@@ -8,8 +8,8 @@
 #     CONFIG_KASAN; CONFIG_HZ), MEMORY SIZE and CPUS against kcrash's sys (t/70 checks sys), every
 #     module's address from kcrash's mod above KERNEL MODULES BASE; kmem -V's every counter
 #     (vm_zone_stat, vm_node_stat, vm_event_states summed over the CPUs, each named by its enum)
-#     as tests/lab/drgn-vmstat.py reads them;
-#   - 6.1: crash 8.0.2 too: mach -m, mach -c and kmem -V print the same text; mach the same lines up to its
+#     as tests/lab/drgn-vmstat.py reads them; sys -i's DMI strings as drgn reads dmi_ident;
+#   - 6.1: crash 8.0.2 too: mach -m, mach -c, kmem -V and sys -i print the same text; mach the same lines up to its
 #     exception stacks after DEBUG (crash 8.0.2 names the MCE stack "(unknown)" with size 0 and
 #     the address of the VC stack's guard page, and leaves out VC2: ours are BTF's members).
 # crash cannot run on 6.12 (aborts at random) or read 7.x: there drgn and the config stand in.
@@ -97,6 +97,9 @@ for release in $KDK_LAB_KERNELS; do
 			/^  x86_model_id = / { m = $0; sub(/^[^"]*"/, "", m); sub(/(\\000)*",?$/, "", m) }
 			/^}/ { print "cpuinfo", cpu, "loops_per_jiffy", lpj, "model", m }' "$work/mach-c.$how")
 		is "$got" "$(grep '^cpuinfo' "$work/drgn.txt")" "$name: mach -c (exit $rc) has each CPU's loops_per_jiffy and model name as drgn reads them"
+		"$kcrash" "${args[@]}" -c 'sys -i' > "$work/sys-i.$how" 2>&1
+		rc=$?
+		is "$(sed 's/^ *//' "$work/sys-i.$how")" "$(sed -n 's/^dmi //p' "$work/drgn.txt")" "$name: sys -i (exit $rc) has drgn's DMI strings ($(grep -c '^dmi ' "$work/drgn.txt"))"
 		"$kcrash" "${args[@]}" -c 'kmem -V' > "$work/kmem-V.$how" 2>&1
 		rc=$?
 		awk '/^  VM_[A-Z_]*:$/ { sec = $1; sub(/:/, "", sec); next }
@@ -110,9 +113,9 @@ for release in $KDK_LAB_KERNELS; do
 	done
 	case $release in
 	6.1.*)
-		printf 'mach\nsym init_task\nmach -m\nsym init_task\nmach -c\nsym init_task\nkmem -V\nquit\n' |
+		printf 'mach\nsym init_task\nmach -m\nsym init_task\nmach -c\nsym init_task\nkmem -V\nsym init_task\nsys -i\nquit\n' |
 			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
-		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c and kmem -V"
+		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c, kmem -V and sys -i"
 		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
 			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
 			{ print > (dir "/crash." n) }' "$work/crash.out"
@@ -132,6 +135,8 @@ for release in $KDK_LAB_KERNELS; do
 			# (blank lines are cut from crash's batch output, so from ours too)
 			diff "$work/crash.3" <(grep . "$work/kmem-V.$how") > /dev/null
 			ok $? "$release: kmem -V $label prints what crash prints ($(wc -l < "$work/crash.3") lines)"
+			diff "$work/crash.4" "$work/sys-i.$how" > /dev/null
+			ok $? "$release: sys -i $label prints what crash prints ($(wc -l < "$work/crash.4") lines)"
 		done
 		;;
 	esac

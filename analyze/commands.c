@@ -1,5 +1,6 @@
 /* commands.c — the command table, `help`, and splitting a command line into words. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,9 @@ static const struct command commands[] = {
 	{ "triage", cmd_triage, "triage", "this dump's verdict: crash class, culprit function, module "
 					  "and taint, process, CPU, release, signature", false },
 	{ "files", cmd_files, "files [PID|TASK]...", "open files: root and working directory, then each descriptor's file, dentry, inode, type and path", true },
+	{ "sig", cmd_sig, "sig [PID|TASK]...", "a task's signal handling: each signal's sigaction, handler, "
+					     "mask and flags, the blocked set, the private and shared "
+					     "pending sets and their queues", true },
 	{ "mount", cmd_mount, "mount [-n PID|TASK]", "the mounts of PID 1's (or a task's) mount namespace: "
 			     "struct mount, super_block, type, device name, directory", true },
 	{ "vm", cmd_vm, "vm [PID|TASK]...", "virtual memory: mm_struct, page directory, RSS, total size, then each VMA's start, end, flags and file", true },
@@ -199,28 +203,44 @@ static char *next_word(char **line)
 	return word;
 }
 
-/* One command's words, dispatched. */
+/* One command's words (as many as the line holds), dispatched. */
 static int run_words(struct session *s, char *copy, struct kdk_err *err)
 {
-	char *word, *rest = copy, *argv[32];
-	int argc = 0, rc = 0;
-	size_t i;
+	char *word, *rest = copy, **argv = NULL;
+	size_t argc = 0, cap = 0, i;
+	int rc = 0;
 
-	while (argc < 31 && (word = next_word(&rest)))
+	while ((word = next_word(&rest))) {
+		if (argc + 2 > cap) {
+			char **grown = realloc(argv, (cap = cap ? 2 * cap : 16) * sizeof(*argv));
+
+			if (!grown) {
+				free(argv);
+				return kdk_err_set(err, ENOMEM, "command words");
+			}
+			argv = grown;
+		}
 		argv[argc++] = word;
+	}
+	if (!argc || argc > INT_MAX - 1) {
+		free(argv);
+		return argc ? kdk_err_set(err, E2BIG, "%zu command words", argc) : 0;
+	}
 	argv[argc] = NULL;
-	if (!argc)
-		return 0;
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[0], commands[i].name))
 			continue;
 		if (!commands[i].takes_args && argc > 1)
-			return kdk_err_set(err, EINVAL, "%s: takes no argument, \"%s\" given (usage: %s)",
-					   argv[0], argv[1], commands[i].synopsis);
-		rc = run_one(s, &commands[i], argc, argv, err);
+			rc = kdk_err_set(err, EINVAL, "%s: takes no argument, \"%s\" given (usage: %s)",
+					 argv[0], argv[1], commands[i].synopsis);
+		else
+			rc = run_one(s, &commands[i], (int)argc, argv, err);
+		free(argv);
 		return rc;
 	}
-	return run_shorthand(s, argc, argv, err);
+	rc = run_shorthand(s, (int)argc, argv, err);
+	free(argv);
+	return rc;
 }
 
 int commands_run(struct session *s, const char *line, struct kdk_err *err)

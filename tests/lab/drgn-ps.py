@@ -8,11 +8,15 @@ With --args instead: ps -a's text for every task of for_each_task, "== TASK" bef
 stack" for a task without an mm).   drgn-ps.py DUMP VMLINUX --args
 With --rlimits: "rlimit TASK INDEX CUR MAX" for each entry of each task's signal->rlim.
     drgn-ps.py DUMP VMLINUX --rlimits
-With --times: "times TASK START_TIME UTIME STIME" per task.   drgn-ps.py DUMP VMLINUX --times"""
+With --times: "times TASK START_TIME UTIME STIME" per task.   drgn-ps.py DUMP VMLINUX --times
+With --signals: "sig TASK" then "signal SIGNAL_STRUCT NR_THREADS", "action N K_SIGACTION HANDLER
+MASK FLAGS" for each sighand->action[] entry, "sets BLOCKED PRIVATE SHARED" and "queued N" (entries on
+the private and shared queues), per task.   drgn-ps.py DUMP VMLINUX --signals"""
 import sys
 
 import drgn
 from drgn.helpers.linux.cpumask import for_each_possible_cpu
+from drgn.helpers.linux.list import list_for_each
 from drgn.helpers.linux.mm import cmdline, environ
 from drgn.helpers.linux.percpu import per_cpu
 from drgn.helpers.linux.pid import for_each_task
@@ -38,6 +42,23 @@ def main():
     if sys.argv[3:] == ["--times"]:
         for t in for_each_task(prog):
             print("times %x %d %d %d" % (t.value_(), t.start_time, t.utime, t.stime))
+        return
+    if sys.argv[3:] == ["--signals"]:
+        for t in for_each_task(prog):
+            if not t.signal or not t.sighand:
+                continue
+            print("sig %x" % t.value_())
+            print("signal %x %d" % (t.signal.value_(), t.signal.nr_threads))
+            actions = t.sighand.action
+            for i in range(len(actions)):
+                sa = actions[i].sa
+                print("action %d %x %x %x %x" % (i + 1, actions[i].address_, sa.sa_handler.value_(),
+                                                 sa.sa_mask.sig[0], sa.sa_flags))
+            queued = len(list(list_for_each(t.pending.list.address_of_()))) + \
+                len(list(list_for_each(t.signal.shared_pending.list.address_of_())))
+            print("sets %x %x %x" % (t.blocked.sig[0], t.pending.signal.sig[0],
+                                     t.signal.shared_pending.signal.sig[0]))
+            print("queued %d" % queued)
         return
     if sys.argv[3:] == ["--rlimits"]:
         for t in for_each_task(prog):

@@ -8,8 +8,9 @@
 # thread-group leaders; ps -S the states ps prints, counted; a PID, a COMM and a 'regex' select;
 # ps -a each task's command line and environment as drgn's cmdline() and environ() read them;
 # ps -r each task's resource limits as drgn reads signal->rlim; ps -t each task's start, user and
-# system time as drgn reads them. On 6.1 crash 8.0.2 does find the active tasks (init, the busy
-# shell): its ps -a 1, ps -r 1 and ps -t text is compared too.
+# system time as drgn reads them; sig each task's signal_struct, sighand->action[] entries,
+# blocked and pending sets as drgn reads them. On 6.1 crash 8.0.2 does find the active tasks
+# (init, the busy shell): its ps -a 1, ps -r 1, ps -t and sig 1 text is compared too.
 . "$(dirname "$0")/../lab.sh"
 
 kcrash=$KDK_BUILD/kcrash
@@ -156,15 +157,45 @@ PY
 	got=$(grep -F -f <(awk '{ print "times " $2 " " }' "$work/drgn-times.out") "$work/t.out")
 	[ -n "$got" ] && [ "$got" = "$(sort "$work/drgn-times.out")" ]
 	ok $? "$release: ps -t: every task's START TIME, UTIME and STIME as drgn reads them ($(wc -l < "$work/drgn-times.out") tasks)"
+	# sig: every task's signal_struct, thread count, sighand->action[] (address, handler, mask,
+	# flags), blocked, private and shared pending sets and queues, as drgn reads them
+	/usr/bin/python3 "$KDK_TOP/tests/lab/drgn-ps.py" "$work/oracle.kdump" "$vmlinux" --signals > "$work/drgn-sig.out" 2>> "$work/drgn.err" ||
+		bail "$release: drgn --signals failed: $(tail -n 2 "$work/drgn.err")"
+	sig_tasks=$(awk '$1 == "sig" { print $2 }' "$work/drgn-sig.out" | tr '\n' ' ')
+	run "sig $sig_tasks" | python3 -c '
+import re, sys
+sets = []
+for line in sys.stdin:
+    f = line.split()
+    if line.startswith("PID: "):
+        print("sig", f[3]); sets = []; queued = 0
+    elif line.startswith("SIGNAL_STRUCT: "):
+        print("signal", f[1], f[3])
+    elif re.match(r"^ *\[\d+\] ", line):
+        handler = {"SIG_DFL": "0", "SIG_IGN": "1"}.get(f[2], f[2])
+        print("action", f[0].strip("[]"), f[1], handler, "%x" % int(f[3], 16), f[4])
+    elif line.startswith("   BLOCKED: ") or line.startswith("    SIGNAL: "):
+        sets.append("%x" % int(f[1], 16))
+    elif line.startswith("  SIGQUEUE: "):
+        queued += f[1] != "(empty)"
+        if len(sets) == 3:
+            print("sets", *sets); print("queued", "some" if queued else 0)
+' > "$work/sig.out"
+	if diff <(sed 's/^queued [1-9][0-9]*$/queued some/' "$work/drgn-sig.out") "$work/sig.out" > "$work/sig.diff"; then
+		ok 0 "$release: sig $(wc -w <<< "$sig_tasks") tasks (one command line): every task's signal_struct, $(awk '$1 == "action" && $2 > n { n = $2 } END { print n }' "$work/drgn-sig.out") actions, blocked and pending sets as drgn reads them ($(awk '$1 == "action" && $4 != "0" && $4 != "1"' "$work/drgn-sig.out" | wc -l) user handlers)"
+	else
+		ok 1 "$release: sig differs from drgn's reading (< drgn, > kcrash)"
+		head -n 20 "$work/sig.diff" | while IFS= read -r l; do diag "$l"; done
+	fi
 	case $release in
 	6.1.*)
 		# crash 8.0.2's text for the tasks it finds on these dumps (the active ones: init and
 		# the busy shell), RUN TIME's count of ticks among it
 		busy=$(run ps | awk '$1 == ">" && $2 != 1 && $2 != 0 { print $2; exit }')
-		crash_text=$(printf 'ps -a 1\nps -r 1\nps -t 1 %s\nquit\n' "$busy" | timeout 600 crash -s "$vmlinux" "$dump" 2> /dev/null |
+		crash_text=$(printf 'ps -a 1\nps -r 1\nps -t 1 %s\nsig 1\nquit\n' "$busy" | timeout 600 crash -s "$vmlinux" "$dump" 2> /dev/null |
 			grep -v '^WARNING: active task' | sed '/^$/d')
-		is "$( (run 'ps -a 1'; run 'ps -r 1'; run "ps -t 1 $busy") | sed '/^$/d')" "$crash_text" \
-			"$release: ps -a 1, ps -r 1 and ps -t 1 $busy print what crash 8.0.2 prints (blank lines aside)"
+		is "$( (run 'ps -a 1'; run 'ps -r 1'; run "ps -t 1 $busy"; run 'sig 1') | sed '/^$/d')" "$crash_text" \
+			"$release: ps -a 1, ps -r 1, ps -t 1 $busy and sig 1 print what crash 8.0.2 prints (blank lines aside)"
 		;;
 	esac
 	[ ! -s "$work/ours.err" ]

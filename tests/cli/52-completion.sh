@@ -48,7 +48,7 @@ help_options=$( ("$build/kcrash" --help | grep -oE -- '(^|[ /])--?[a-z]+' | tr -
 is "$(complete_line kcrash -)" "$help_options" "kcrash -<Tab> offers the options of kcrash --help (and --help)"
 table=$(grep -oE '^	\{ "[a-z]+", cmd_' "$top/analyze/commands.c" | cut -d'"' -f2 | sort -u | paste -sd '|')
 is "$(complete_line kcrash vmcore -c '')" "$table" "kcrash VMCORE -c <Tab> offers every command of analyze/commands.c"
-is "$(complete_line kcrash vmcore -c s)" "search|set|struct|sym|sys" "kcrash VMCORE -c s<Tab>"
+is "$(complete_line kcrash vmcore -c s)" "search|set|sig|struct|sym|sys" "kcrash VMCORE -c s<Tab>"
 is "$(complete_line kcrash vmcore -c "'sys; b")" "'sys; bt" "-c 'sys; b<Tab>: the command after the last ';'"
 is "$(complete_line kcrash vmcore -c "'bt -")" "'bt -F|'bt -FF|'bt -T|'bt -a|'bt -c|'bt -f|'bt -l|'bt -s|'bt -t" "-c 'bt -<Tab>: bt's options"
 is "$(complete_line kcrash vmcore -c 'log -')" "log -T|log -c|log -m|log -t" "-c log -<Tab>"

@@ -3,7 +3,10 @@
 only): "SECTION NAME VALUE" for vm_zone_stat (VM_ZONE_STAT), vm_node_stat (VM_NODE_STAT) and the
 per-CPU vm_event_states summed over every possible CPU (VM_EVENT_STATES), each item named by its
 enum's enumerator of that value (the last one where several share it): what kcrash's kmem -V
-prints. drgn-vmstat.py DUMP VMLINUX"""
+prints; then per zone of every node (node_data[], else contig_page_data) "zone NODE INDEX ADDRESS
+NAME SPANNED PRESENT MIN LOW HIGH" (watermarks _watermark[] plus watermark_boost, as
+min_wmark_pages() computes them) and "zstat NODE INDEX NAME VALUE" for its vm_stat[]: kmem -z.
+drgn-vmstat.py DUMP VMLINUX"""
 import sys
 
 import drgn
@@ -39,6 +42,23 @@ def main(program):
             sums[i] += state.event[i].value_()
     for name, value in zip(events, sums):
         print("VM_EVENT_STATES", name, value)
+    try:
+        pgdats = [prog["node_data"][i] for i in range(len(prog["node_data"]))]
+        pgdats = [p for p in pgdats if p.value_()]
+    except KeyError:
+        pgdats = [prog["contig_page_data"].address_of_()]
+    zone_items = names("zone_stat_item", "NR_VM_ZONE_STAT_ITEMS")
+    for pgdat in pgdats:
+        node = pgdat.node_id.value_()
+        for i in range(len(pgdat.node_zones)):
+            zone = pgdat.node_zones[i]
+            boost = zone.watermark_boost.value_()
+            marks = [zone._watermark[prog[w]].value_() + boost for w in ("WMARK_MIN", "WMARK_LOW", "WMARK_HIGH")]
+            print("zone %d %d %x %s %d %d %d %d %d" % (node, i, zone.address_, zone.name.string_().decode(),
+                                                       zone.spanned_pages, zone.present_pages, *marks))
+            if zone.present_pages:
+                for j, name in enumerate(zone_items):
+                    print("zstat %d %d %s %d" % (node, i, name, zone.vm_stat[j].counter.value_()))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-# Lab test: kcrash's mach, mach -m, mach -c, kmem -V and sys -i on the cached sysrq fixture of every lab
+# Lab test: kcrash's mach, mach -m, mach -c, kmem -V, kmem -z and sys -i on the cached sysrq fixture of every lab
 # kernel (no guest), with the -dbg vmlinux and from the dump alone, against reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-mach.py) reading our -l -d 0 copy with the vmlinux:
 #     the direct-map, vmalloc and vmemmap bases, PROCESSOR SPEED (cpu_khz / 1000), each CPU's IRQ
@@ -8,8 +8,10 @@
 #     CONFIG_KASAN; CONFIG_HZ), MEMORY SIZE and CPUS against kcrash's sys (t/70 checks sys), every
 #     module's address from kcrash's mod above KERNEL MODULES BASE; kmem -V's every counter
 #     (vm_zone_stat, vm_node_stat, vm_event_states summed over the CPUs, each named by its enum)
-#     as tests/lab/drgn-vmstat.py reads them; sys -i's DMI strings as drgn reads dmi_ident;
-#   - 6.1: crash 8.0.2 too: mach -m, mach -c, kmem -V and sys -i print the same text; mach the same lines up to its
+#     as tests/lab/drgn-vmstat.py reads them, and kmem -z's zones (address, name, spanned and
+#     present pages, watermarks with their boost, each zone's vm_stat); sys -i's DMI strings as
+#     drgn reads dmi_ident;
+#   - 6.1: crash 8.0.2 too: mach -m, mach -c, kmem -V, kmem -z and sys -i print the same text; mach the same lines up to its
 #     exception stacks after DEBUG (crash 8.0.2 names the MCE stack "(unknown)" with size 0 and
 #     the address of the VC stack's guard page, and leaves out VC2: ours are BTF's members).
 # crash cannot run on 6.12 (aborts at random) or read 7.x: there drgn and the config stand in.
@@ -97,6 +99,35 @@ for release in $KDK_LAB_KERNELS; do
 			/^  x86_model_id = / { m = $0; sub(/^[^"]*"/, "", m); sub(/(\\000)*",?$/, "", m) }
 			/^}/ { print "cpuinfo", cpu, "loops_per_jiffy", lpj, "model", m }' "$work/mach-c.$how")
 		is "$got" "$(grep '^cpuinfo' "$work/drgn.txt")" "$name: mach -c (exit $rc) has each CPU's loops_per_jiffy and model name as drgn reads them"
+		# kmem -z: each zone's line, size, present pages, watermarks and vm_stat, as drgn reads them
+		"$kcrash" "${args[@]}" -c 'kmem -z' > "$work/kmem-z.$how" 2>&1
+		rc=$?
+		python3 - "$work/kmem-z.$how" > "$work/kmem-z.$how.rows" <<'PY'
+import re, sys
+node = idx = None
+for line in open(sys.argv[1]):
+    m = re.match(r'^NODE: (\d+)  ZONE: (\d+)  ADDR: ([0-9a-f]+)  NAME: "(.*)"$', line)
+    if m:
+        node, idx, addr, name = m.groups(); addr = "%x" % int(addr, 16); continue
+    m = re.match(r'^  SIZE: (\d+)(?:  PRESENT: (\d+))?  MIN/LOW/HIGH: (\d+)/(\d+)/(\d+)$', line)
+    if m:
+        size, present, lo, mid, hi = m.groups()
+        print("zone", node, idx, addr, name, size, present or size, lo, mid, hi); continue
+    if line.strip() == "[unpopulated]":
+        print("zone", node, idx, addr, name, "unpopulated"); continue
+    m = re.match(r'^ *([A-Z_0-9]+|\(item \d+\)): (-?\d+)$', line)
+    if m:
+        print("zstat", node, idx, m.group(1), m.group(2))
+PY
+		# (drgn's line for an unpopulated zone has its numbers; ours says unpopulated)
+		awk '$1 == "zone" && $7 == 0 { print $1, $2, $3, $4, $5, "unpopulated"; next } $1 == "zone" || $1 == "zstat"' \
+			"$work/drgn-vmstat.txt" > "$work/drgn-z.txt"
+		if grep -q '^zstat' "$work/drgn-z.txt" && diff "$work/drgn-z.txt" "$work/kmem-z.$how.rows" > "$work/kmem-z.$how.diff"; then
+			ok 0 "$name: kmem -z (exit $rc) has drgn's zones, sizes, watermarks and counters ($(grep -c '^zone' "$work/drgn-z.txt") zones, $(grep -c '^zstat' "$work/drgn-z.txt") counters)"
+		else
+			ok 1 "$name: kmem -z (exit $rc) differs from drgn's zones (expected < , got >)"
+			head -n 10 "$work/kmem-z.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
 		"$kcrash" "${args[@]}" -c 'sys -i' > "$work/sys-i.$how" 2>&1
 		rc=$?
 		is "$(sed 's/^ *//' "$work/sys-i.$how")" "$(sed -n 's/^dmi //p' "$work/drgn.txt")" "$name: sys -i (exit $rc) has drgn's DMI strings ($(grep -c '^dmi ' "$work/drgn.txt"))"
@@ -104,8 +135,9 @@ for release in $KDK_LAB_KERNELS; do
 		rc=$?
 		awk '/^  VM_[A-Z_]*:$/ { sec = $1; sub(/:/, "", sec); next }
 			/: / { n = $1; sub(/:$/, "", n); print sec, n, $2 }' "$work/kmem-V.$how" > "$work/kmem-V.$how.rows"
-		if [ -s "$work/drgn-vmstat.txt" ] && diff "$work/drgn-vmstat.txt" "$work/kmem-V.$how.rows" > "$work/kmem-V.$how.diff"; then
-			ok 0 "$name: kmem -V (exit $rc) has drgn's every counter ($(wc -l < "$work/drgn-vmstat.txt"): $(cut -d' ' -f1 "$work/drgn-vmstat.txt" | uniq -c | awk '{ printf "%s %s ", $2, $1 }'))"
+		grep '^VM_' "$work/drgn-vmstat.txt" > "$work/drgn-vm.txt"
+		if [ -s "$work/drgn-vm.txt" ] && diff "$work/drgn-vm.txt" "$work/kmem-V.$how.rows" > "$work/kmem-V.$how.diff"; then
+			ok 0 "$name: kmem -V (exit $rc) has drgn's every counter ($(wc -l < "$work/drgn-vm.txt"): $(cut -d' ' -f1 "$work/drgn-vm.txt" | uniq -c | awk '{ printf "%s %s ", $2, $1 }'))"
 		else
 			ok 1 "$name: kmem -V (exit $rc) differs from drgn's counters (expected < , got >)"
 			head -n 10 "$work/kmem-V.$how.diff" | while IFS= read -r l; do diag "$l"; done
@@ -113,9 +145,9 @@ for release in $KDK_LAB_KERNELS; do
 	done
 	case $release in
 	6.1.*)
-		printf 'mach\nsym init_task\nmach -m\nsym init_task\nmach -c\nsym init_task\nkmem -V\nsym init_task\nsys -i\nquit\n' |
+		printf 'mach\nsym init_task\nmach -m\nsym init_task\nmach -c\nsym init_task\nkmem -V\nsym init_task\nsys -i\nsym init_task\nkmem -z\nquit\n' |
 			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
-		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c, kmem -V and sys -i"
+		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c, kmem -V, sys -i and kmem -z"
 		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
 			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
 			{ print > (dir "/crash." n) }' "$work/crash.out"
@@ -137,6 +169,8 @@ for release in $KDK_LAB_KERNELS; do
 			ok $? "$release: kmem -V $label prints what crash prints ($(wc -l < "$work/crash.3") lines)"
 			diff "$work/crash.4" "$work/sys-i.$how" > /dev/null
 			ok $? "$release: sys -i $label prints what crash prints ($(wc -l < "$work/crash.4") lines)"
+			diff "$work/crash.5" <(grep . "$work/kmem-z.$how") > /dev/null
+			ok $? "$release: kmem -z $label prints what crash prints ($(wc -l < "$work/crash.5") lines)"
 		done
 		;;
 	esac

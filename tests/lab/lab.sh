@@ -253,6 +253,22 @@ lab_qmp() {
 lab_cmdline_base() { echo "console=ttyS0,115200 quiet loglevel=7 ignore_loglevel"; }
 
 # ---- reference peers (tests only: no kdumpkit code path calls them) ----------------------------
+# lab_crash_split DIR VMLINUX DUMP CMD... — Debian's crash started once for several commands: each
+# CMD's output, its blank lines and crash's "active task … not found in PID hash" warnings left
+# out, goes to DIR/crash.N (N from 0, in the order given), split where a "sym init_task" asked
+# after each one answers. Returns crash's exit status (124 when its 600 s ran out).
+lab_crash_split() {
+	local dir=$1 vmlinux=$2 dump=$3 cmd i=0 rc; shift 3
+	for cmd in "$@"; do : > "$dir/crash.$i"; i=$((i + 1)); done
+	{ for cmd in "$@"; do printf '%s\nsym init_task\n' "$cmd"; done; echo quit; } |
+		timeout 600 crash -s "$vmlinux" "$dump" > "$dir/crash.out" 2> "$dir/crash.err"
+	rc=$?
+	awk -v dir="$dir" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
+		/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
+		{ print > (dir "/crash." n) }' "$dir/crash.out"
+	return $rc
+}
+
 # lab_crash VMLINUX DUMP CMD... — run Debian's crash in batch on a dump; prints its output.
 # Extra crash options (e.g. 6.12's "--kaslr=auto --no_modules") come from LAB_CRASH_OPTS.
 # With LAB_CRASH_CACHE set to a directory lab_crash_prefetch filled, a call it prefetched is

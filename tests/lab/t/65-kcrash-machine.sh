@@ -145,12 +145,8 @@ PY
 	done
 	case $release in
 	6.1.*)
-		printf 'mach\nsym init_task\nmach -m\nsym init_task\nmach -c\nsym init_task\nkmem -V\nsym init_task\nsys -i\nsym init_task\nkmem -z\nquit\n' |
-			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
+		lab_crash_split "$work" "$vmlinux" "$dump" mach 'mach -m' 'mach -c' 'kmem -V' 'sys -i' 'kmem -z'
 		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c, kmem -V, sys -i and kmem -z"
-		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
-			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
-			{ print > (dir "/crash." n) }' "$work/crash.out"
 		for how in vmlinux bare; do
 			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
 			# crash's lines before its "(unknown)" stack (the MCE stack it misnames)

@@ -227,12 +227,9 @@ for c in json.load(open(sys.argv[1])):
 	case $release in
 	6.1.*)
 		start=$(date +%s.%N)
-		printf 'runq\nsym init_task\nrunq -t\nsym init_task\nirq\nsym init_task\ntimer\nsym init_task\ndev\nsym init_task\nirq -s\nsym init_task\nrunq -m\nsym init_task\nrunq -T\nsym init_task\ntimer -r\nsym init_task\nrunq -d\nquit\n' |
-			timeout 600 crash -s "$vmlinux" "$dump" > "$work/crash.out" 2> "$work/crash.err"
+		lab_crash_split "$work" "$vmlinux" "$dump" runq 'runq -t' irq timer dev 'irq -s' 'runq -m' 'runq -T' \
+			'timer -r' 'runq -d'
 		ok $? "$release: crash 8.0.2 ran runq, runq -t, irq, timer, dev, irq -s, runq -m, runq -T, timer -r and runq -d in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s"
-		awk -v dir="$work" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
-			/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
-			{ print > (dir "/crash." n) }' "$work/crash.out"
 		for how in vmlinux bare; do
 			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
 			heads() { grep -E 'RUNQUEUE|CURRENT|PRIO_ARRAY|RB_ROOT' "$1"; }

@@ -280,13 +280,15 @@ int cmd_dev(struct session *s, int argc, char **argv, struct kdk_err *err)
 	struct dev_layout l;
 	int rc;
 
+	if (argc == 2 && !strcmp(argv[1], "-p"))
+		return dev_pci(s, err);
 	if (argc == 2 && (!strcmp(argv[1], "-d") || !strcmp(argv[1], "-D"))) {
 		if (!session_kstructs(s, err))
 			return kdk_err_prefix(err, "dev: ");
 		return dev_disks(s, argv[1][1] == 'D', err);
 	}
 	if (argc > 1)
-		return kdk_err_set(err, EINVAL, "dev: \"%s\": usage: dev [-d|-D]", argv[1]);
+		return kdk_err_set(err, EINVAL, "dev: \"%s\": usage: dev [-d|-D|-p]", argv[1]);
 	if (!session_kstructs(s, err))
 		return kdk_err_prefix(err, "dev: ");
 	memset(&l, 0, sizeof(l));

@@ -98,7 +98,7 @@ static int print_pending(struct session *s, const struct sig_layout *l, const ch
 		fprintf(s->out, "             %3d  %016" PRIx64 "\n", signo, entry + l->sigqueue_info);
 		if ((rc = session_read_u64(s, node, &node, err)))
 			return rc;
-		if (list_guard_loops(&guard, node))
+		if (node != head && list_guard_loops(&guard, node))
 			return kdk_err_set(err, ELOOP, "the sigqueue list at %" PRIx64 " loops", head);
 	}
 	return 0;

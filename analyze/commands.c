@@ -101,8 +101,9 @@ static const struct command commands[] = {
 	{ "timer", cmd_timer, "timer [-r] [-C CPUS]", "each CPU's timer wheel bases: pending timers by expiry, "
 					 "time to expire (jiffies), timer_list and function; -r each clock base's "
 					 "hrtimers: soft and hard expiry, time to expire (ns), hrtimer and function", true },
-	{ "dev", cmd_dev, "dev [-d|-D]", "character and block device majors: name, cdev or gendisk, "
-			       "operations; -d each disk's requests in flight (-D: disks with some)", true },
+	{ "dev", cmd_dev, "dev [-d|-D|-p]", "character and block device majors: name, cdev or gendisk, "
+				  "operations; -d each disk's requests in flight (-D: disks with some); -p "
+				  "the PCI buses and devices", true },
 	{ "search", cmd_search, "search [-k|-u|-p] [-s START] [-e END|-l LEN] [-m MASK] [-w|-h|-c] VALUE...",
 	  "memory searched for values (-w 32-bit, -h 16-bit, -c strings; MASK's bits ignored): every page "
 	  "the kernel maps (-k, the default), the context task's user pages (-u) or physical memory (-p), "

@@ -37,6 +37,7 @@ int cmd_set(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_task(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_mount(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_sig(struct session *s, int argc, char **argv, struct kdk_err *err);
+int dev_pci(struct session *s, struct kdk_err *err);
 /* set's five lines (PID, COMMAND, TASK, CPU, STATE) for a task; ENOENT when task is none. */
 int print_task_context(struct session *s, uint64_t task, struct kdk_err *err);
 /* kmem's -s and ADDRESS views (cmd_kmem_slab.c). */

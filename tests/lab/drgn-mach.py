@@ -5,7 +5,8 @@ cpu_khz, each present CPU's IRQ stack top (hardirq_stack_ptr + 8: THREAD_SIZE, i
 DWARF; the test takes it from the kernel's config) and each cea_exception_stacks *_stack member's address and
 size, the e820 table's entries (start end type-name), each present CPU's cpuinfo_x86
 loops_per_jiffy and x86_model_id, and each DMI string the kernel kept ("dmi NAME: VALUE", named by
-enum dmi_field). drgn-mach.py DUMP VMLINUX"""
+enum dmi_field), and each PCI device below pci_root_buses, buses depth first ("pci DEVICE
+DOMAIN:BUS:SLOT.FN CLASS VENDOR:DEVICE PCIE-TYPE BRIDGE"). drgn-mach.py DUMP VMLINUX"""
 import sys
 
 import drgn
@@ -21,6 +22,27 @@ def per_cpu_value(name, member, cpu):
         return per_cpu(prog[name], cpu)
     except KeyError:
         return getattr(per_cpu(prog["pcpu_hot"], cpu), member)
+
+
+def pci_bus(bus, depth):
+    """Each device of bus (its bridge first below the root), then the buses below it."""
+    from drgn.helpers.linux.list import list_for_each_entry
+    domain = drgn.cast("struct pci_sysdata *", bus.sysdata).domain.value_() if bus.sysdata else 0
+    devices = []
+    if depth and bus.self:
+        parent = bus.parent
+        pdom = drgn.cast("struct pci_sysdata *", parent.sysdata).domain.value_() if parent.sysdata else 0
+        devices.append((bus.self, pdom, parent.number.value_()))
+    for dev in list_for_each_entry("struct pci_dev", bus.devices.address_of_(), "bus_list"):
+        devices.append((dev, domain, bus.number.value_()))
+    for dev, dom, number in devices:
+        devfn = dev.devfn.value_()
+        print("pci %x %04x:%02x:%02x.%x %04x %04x:%04x %d %d" % (
+            dev.value_(), dom, number, (devfn >> 3) & 0x1f, devfn & 7, (dev.member_("class").value_() >> 8) & 0xffff,
+            dev.vendor.value_(), dev.device.value_(), (dev.pcie_flags_reg.value_() & 0xf0) >> 4,
+            1 if dev.hdr_type.value_() & 0x7f in (1, 2) else 0))
+    for child in list_for_each_entry("struct pci_bus", bus.children.address_of_(), "node"):
+        pci_bus(child, depth + 1)
 
 
 def main(program):
@@ -55,6 +77,9 @@ def main(program):
     for i in range(len(idents)):
         if idents[i].value_():
             print("dmi %s: %s" % (fields.get(i, "DMI field %d" % i), idents[i].string_().decode()))
+    from drgn.helpers.linux.list import list_for_each_entry
+    for bus in list_for_each_entry("struct pci_bus", prog["pci_root_buses"].address_of_(), "node"):
+        pci_bus(bus, 0)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@
 # vmlinux at all (what a user has for a kernel we never saw): dumpsave -d 31 saves it with free
 # pages excluded, and kcrash names the release, the panic, every task and the panic task's stack as
 # the kernel printed it (the console is the oracle: crash 8.0.2 cannot read 6.12+ reliably), and
-# runs mach, kmem -V, kmem -z, sys -i, sig and bt -c/-F on it without an error (mach's stack size
-# against the kernel's config).
+# runs mach, kmem -V, kmem -z, sys -i, sig, dev -p and bt -c/-F on it without an error (mach's
+# stack size against the kernel's config).
 # KDK_FLAVOUR_KERNELS lists "RELEASE:CPU-MODEL:TAG" entries. For the older series (tag older-series)
 # the capture side too: our kexec -p on it, and dumpsave -d 31 of its kernel-made vmcore against
 # makedumpfile 1.7.2 (which knows 5.10), class by class.
@@ -70,7 +70,7 @@ for entry in $KDK_FLAVOUR_KERNELS; do
 		# config's THREAD_SIZE (16 KiB, 32 with CONFIG_KASAN) and it lists each CPU's IRQ stack;
 		# kmem -V has free pages; sig 1 lists 64 signals; kmem -z, bt -c and bt -F run; none says an
 		# error.
-		"$kcrash" "$dump" -c 'mach; kmem -V; kmem -z; sys -i; sig 1; bt -c 0; bt -F' > "$work/more.out" 2> "$work/err"
+		"$kcrash" "$dump" -c 'mach; kmem -V; kmem -z; sys -i; sig 1; bt -c 0; bt -F; dev -p' > "$work/more.out" 2> "$work/err"
 		rc=$?
 		stack=16384
 		grep -q '^CONFIG_KASAN=y' "$(lab_kernel_dir "$release")/config" && stack=32768
@@ -79,7 +79,7 @@ for entry in $KDK_FLAVOUR_KERNELS; do
 		[ $rc = 0 ] && [ ! -s "$work/err" ] && grep -q "^ *KERNEL STACK SIZE: $stack$" "$work/more.out" &&
 			[ "$irq" = "$(field "$sys" CPUS | cut -d' ' -f1)" ] && [ "${free:-0}" -gt 1000 ] &&
 			grep -q '^\[64\] ' "$work/more.out" && [ "$(grep -c '^PID:' "$work/more.out")" -ge 3 ]
-		ok $? "$dname: mach (stack $stack, $irq IRQ stacks), kmem -V ($free free pages), kmem -z, sys -i, sig 1, bt -c 0 and bt -F run clean (exit $rc)$( [ -s "$work/err" ] && echo ": $(head -c 200 "$work/err")")"
+		ok $? "$dname: mach (stack $stack, $irq IRQ stacks), kmem -V ($free free pages), kmem -z, sys -i, sig 1, bt -c 0, bt -F and dev -p run clean (exit $rc)$( [ -s "$work/err" ] && echo ": $(head -c 200 "$work/err")")"
 	done
 	case $tag in older-series|newer-series)
 		# The capture side on an older and a newer series: our kexec -p loads its capture kernel,

@@ -1,5 +1,6 @@
-# Lab test: kcrash's mach, mach -m, mach -c, kmem -V, kmem -z and sys -i on the cached sysrq fixture of every lab
-# kernel (no guest), with the -dbg vmlinux and from the dump alone, against reference peers:
+# Lab test: kcrash's mach, mach -m, mach -c, kmem -V, kmem -z, sys -i and dev -p on the cached
+# sysrq fixture of every lab kernel (no guest), with the -dbg vmlinux and from the dump alone,
+# against reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-mach.py) reading our -l -d 0 copy with the vmlinux:
 #     the direct-map, vmalloc and vmemmap bases, PROCESSOR SPEED (cpu_khz / 1000), each CPU's IRQ
 #     stack (hardirq_stack_ptr's top) and every cea_exception_stacks stack's base and size, the
@@ -10,8 +11,10 @@
 #     (vm_zone_stat, vm_node_stat, vm_event_states summed over the CPUs, each named by its enum)
 #     as tests/lab/drgn-vmstat.py reads them, and kmem -z's zones (address, name, spanned and
 #     present pages, watermarks with their boost, each zone's vm_stat); sys -i's DMI strings as
-#     drgn reads dmi_ident;
-#   - 6.1: crash 8.0.2 too: mach -m, mach -c, kmem -V, kmem -z and sys -i print the same text; mach the same lines up to its
+#     drgn reads dmi_ident; dev -p's PCI devices as drgn walks pci_root_buses (the lab's i440fx
+#     guests have one bus: a bridge's subordinate buses are not seen here);
+#   - 6.1: crash 8.0.2 too: mach -m, mach -c, kmem -V, kmem -z, sys -i and dev -p print the same
+#     text; mach the same lines up to its
 #     exception stacks after DEBUG (crash 8.0.2 names the MCE stack "(unknown)" with size 0 and
 #     the address of the VC stack's guard page, and leaves out VC2: ours are BTF's members).
 # crash cannot run on 6.12 (aborts at random) or read 7.x: there drgn and the config stand in.
@@ -128,6 +131,21 @@ PY
 			ok 1 "$name: kmem -z (exit $rc) differs from drgn's zones (expected < , got >)"
 			head -n 10 "$work/kmem-z.$how.diff" | while IFS= read -r l; do diag "$l"; done
 		fi
+		# dev -p: every PCI device as drgn walks pci_root_buses (type: the PCIe port type number,
+		# kcrash's names mapped back; 1 for a bridge header)
+		"$kcrash" "${args[@]}" -c 'dev -p' > "$work/dev-p.$how" 2>&1
+		rc=$?
+		awk '/^  [0-9a-f]+ [0-9a-f]+:[0-9a-f]+:[0-9a-f]+\./ { t = $5; b = ($0 ~ /\[BRIDGE\]/) ? 1 : 0
+			n = split("ENDPOINT LEG_END - - ROOT_PORT UPSTREAM DOWNSTREAM PCI_BRIDGE PCIE_BRIDGE RC_END RC_EC", names, " ")
+			for (i = 1; i <= n; i++) if (names[i] == t) t = i - 1
+			print "pci", $1, $2, $3, $4, t, b }' "$work/dev-p.$how" | sed 's/^pci 0*/pci /' > "$work/dev-p.$how.rows"
+		grep '^pci ' "$work/drgn.txt" > "$work/drgn-pci.txt"
+		if [ -s "$work/drgn-pci.txt" ] && diff "$work/drgn-pci.txt" "$work/dev-p.$how.rows" > "$work/dev-p.$how.diff"; then
+			ok 0 "$name: dev -p (exit $rc) lists drgn's PCI devices ($(wc -l < "$work/drgn-pci.txt")), their addresses, classes, IDs and types"
+		else
+			ok 1 "$name: dev -p (exit $rc) differs from drgn's PCI devices (expected < , got >)"
+			head -n 10 "$work/dev-p.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
 		"$kcrash" "${args[@]}" -c 'sys -i' > "$work/sys-i.$how" 2>&1
 		rc=$?
 		is "$(sed 's/^ *//' "$work/sys-i.$how")" "$(sed -n 's/^dmi //p' "$work/drgn.txt")" "$name: sys -i (exit $rc) has drgn's DMI strings ($(grep -c '^dmi ' "$work/drgn.txt"))"
@@ -145,8 +163,8 @@ PY
 	done
 	case $release in
 	6.1.*)
-		lab_crash_split "$work" "$vmlinux" "$dump" mach 'mach -m' 'mach -c' 'kmem -V' 'sys -i' 'kmem -z'
-		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c, kmem -V, sys -i and kmem -z"
+		lab_crash_split "$work" "$vmlinux" "$dump" mach 'mach -m' 'mach -c' 'kmem -V' 'sys -i' 'kmem -z' 'dev -p'
+		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c, kmem -V, sys -i, kmem -z and dev -p"
 		for how in vmlinux bare; do
 			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
 			# crash's lines before its "(unknown)" stack (the MCE stack it misnames)
@@ -167,6 +185,8 @@ PY
 			ok $? "$release: sys -i $label prints what crash prints ($(wc -l < "$work/crash.4") lines)"
 			diff "$work/crash.5" <(grep . "$work/kmem-z.$how") > /dev/null
 			ok $? "$release: kmem -z $label prints what crash prints ($(wc -l < "$work/crash.5") lines)"
+			diff "$work/crash.6" <(grep . "$work/dev-p.$how") > /dev/null
+			ok $? "$release: dev -p $label prints what crash prints ($(wc -l < "$work/crash.6") lines)"
 		done
 		;;
 	esac

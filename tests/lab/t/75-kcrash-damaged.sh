@@ -1,8 +1,8 @@
 # Lab test: kcrash over damaged dumps, built with ASan and UBSan (make asan-build): a dump is
 # damaged input by nature. From each lab kernel's sysrq fixture, our -l -d 31 copy is damaged in
 # the ways real dumps are — header bytes, page data overwritten, truncation — and kcrash runs
-# sys, ps, log, bt -a, mod, mach (-m, -c), kmem -V, kmem -z, sys -i, sig 1, bt -F and bt -c 0 on
-# each, from the dump alone: no sanitizer report, no hang (60 s).
+# sys, ps, log, bt -a, mod, mach (-m, -c), kmem -V, kmem -z, sys -i, sig 1, bt -F, bt -c 0 and
+# dev -p on each, from the dump alone: no sanitizer report, no hang (60 s).
 # Where only page data is damaged, ps and log (with the vmlinux: from the dump alone a damaged
 # page of the kallsyms tables leaves no symbols, said in one line) still answer for what is readable:
 # ps at least 9 in 10 of the tasks it lists on the undamaged copy (the direct map is translated
@@ -56,7 +56,7 @@ for release in $KDK_LAB_KERNELS; do
 	for mutant in header:1 header:2 header:3 pages:4 pages:5 pages:6 cut:50 cut:90; do
 		kind=${mutant%:*} seed=${mutant#*:}
 		damage "$work/base.kdump" "$work/m.kdump" "$kind" "$seed" || bail "damage $mutant"
-		timeout 60 "$asan/kcrash" "$work/m.kdump" -c 'sys; ps; log; bt -a; mod; mach; mach -m; mach -c; kmem -V; kmem -z; sys -i; sig 1; bt -F; bt -c 0' \
+		timeout 60 "$asan/kcrash" "$work/m.kdump" -c 'sys; ps; log; bt -a; mod; mach; mach -m; mach -c; kmem -V; kmem -z; sys -i; sig 1; bt -F; bt -c 0; dev -p' \
 			> "$work/out-$mutant" 2> "$work/err-$mutant"
 		rc=$?
 		report=$(grep -m 1 -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$work/err-$mutant")

@@ -133,7 +133,11 @@ static int print_summary(struct session *s, struct kdk_err *err)
 	fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL VMALLOC BASE", l.vmalloc);
 	fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL VMEMMAP BASE", l.vmemmap);
 	fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL START MAP", l.kernel_map);
-	fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL MODULES BASE", l.modules);
+	if (l.modules)
+		fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL MODULES BASE", l.modules);
+	else
+		fprintf(s->out, LABEL "(unknown: VMCOREINFO has no NUMBER(KERNEL_IMAGE_SIZE))\n",
+			"KERNEL MODULES BASE");
 	fprintf(s->out, LABEL "%" PRIu64 "\n", "KERNEL STACK SIZE", machine_thread_size(s));
 	print_stacks(s);
 	return 0;

@@ -3,7 +3,6 @@
  * __START_KERNEL_map); with CONFIG_RANDOMIZE_MEMORY the kernel keeps the bases it chose in
  * page_offset_base, vmalloc_base and vmemmap_base. MODULES_VADDR is __START_KERNEL_map +
  * KERNEL_IMAGE_SIZE, which VMCOREINFO gives as NUMBER(KERNEL_IMAGE_SIZE). */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,10 +110,10 @@ int machine_layout(struct session *s, struct machine_layout *l, struct kdk_err *
 	l->vmalloc = base_of(s, "vmalloc_base", 0xffffc90000000000ULL, 0xffa0000000000000ULL, five);
 	l->vmemmap = base_of(s, "vmemmap_base", 0xffffea0000000000ULL, 0xffd4000000000000ULL, five);
 	l->kernel_map = START_KERNEL_MAP;
-	if (kdk_vmcoreinfo_number(&s->vi, "KERNEL_IMAGE_SIZE", &image_size) || image_size <= 0)
-		return kdk_err_set(err, ENOENT, "VMCOREINFO has no NUMBER(KERNEL_IMAGE_SIZE): the modules' base "
-						"is unknown");
-	l->modules = START_KERNEL_MAP + (uint64_t)image_size;
+	/* NUMBER(KERNEL_IMAGE_SIZE) is in VMCOREINFO since 4.14; without it the base is unknown (0). */
+	l->modules = 0;
+	if (!kdk_vmcoreinfo_number(&s->vi, "KERNEL_IMAGE_SIZE", &image_size) && image_size > 0)
+		l->modules = START_KERNEL_MAP + (uint64_t)image_size;
 	return 0;
 }
 

@@ -25,7 +25,8 @@ uint32_t machine_cpu_khz(struct session *s);
 
 /* x86_64's kernel address space: the direct map, vmalloc and vmemmap bases (the randomized
  * variables where they exist, else the fixed bases for the paging depth VMCOREINFO gives), the
- * kernel image map and the modules' base (past KERNEL_IMAGE_SIZE). */
+ * kernel image map and the modules' base (past KERNEL_IMAGE_SIZE; 0 where VMCOREINFO does not
+ * give that size). */
 struct machine_layout {
 	uint64_t direct_map, vmalloc, vmemmap, kernel_map, modules;
 };

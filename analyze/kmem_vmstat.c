@@ -36,6 +36,7 @@ struct vm_counts {
 	const char **names;
 	int64_t *values;
 	uint32_t n;
+	int width;                 /* the longest name */
 };
 
 static int load_section(struct session *s, const struct vm_section *sec, uint32_t nr_cpus, struct vm_counts *c,
@@ -43,8 +44,7 @@ static int load_section(struct session *s, const struct vm_section *sec, uint32_
 {
 	uint32_t id = kdk_btf_find(&s->btf, KDK_BTF_ENUM, sec->enum_name);
 	uint64_t addr, base;
-	int64_t count, value;
-	const char *name;
+	int64_t count;
 	uint32_t cpu, i;
 
 	memset(c, 0, sizeof(*c));
@@ -56,9 +56,7 @@ static int load_section(struct session *s, const struct vm_section *sec, uint32_
 	c->n = (uint32_t)count;
 	if (!(c->names = calloc(c->n, sizeof(*c->names))) || !(c->values = calloc(c->n, sizeof(*c->values))))
 		return kdk_err_set(err, ENOMEM, "kmem -V: %s", sec->title);
-	for (i = 0; !kdk_btf_enum_at(&s->btf, id, i, &name, &value); i++)
-		if (value >= 0 && value < count)
-			c->names[value] = name;      /* the last enumerator of a value wins */
+	c->width = (int)kdk_btf_enum_names(&s->btf, id, c->names, c->n);
 	for (cpu = 0; cpu < (sec->per_cpu ? nr_cpus : 1); cpu++) {
 		if (sec->per_cpu && cpus_per_cpu_addr(s, base, cpu, &addr, err)) {
 			kdk_err_clear(err);
@@ -90,12 +88,8 @@ int kmem_vm_stat(struct session *s, struct kdk_err *err)
 	memset(counts, 0, sizeof(counts));
 	for (k = 0; k < NR_SECTIONS && !rc; k++) {
 		rc = load_section(s, &sections[k], nr_cpus, &counts[k], err);
-		for (i = 0; i < counts[k].n; i++) {
-			int len = counts[k].names[i] ? (int)strlen(counts[k].names[i]) : 0;
-
-			if (len > width[sections[k].per_cpu])
-				width[sections[k].per_cpu] = len;
-		}
+		if (counts[k].width > width[sections[k].per_cpu])
+			width[sections[k].per_cpu] = counts[k].width;
 	}
 	for (k = 0; k < NR_SECTIONS && !rc; k++) {
 		if (!counts[k].n)

@@ -47,23 +47,16 @@ static int layout_load(struct session *s, struct zone_layout *l, struct kdk_err 
 /* The zone_stat_item names by value, and the width of the longest. */
 static int stat_names(struct session *s, const char ***names, uint32_t *n, int *width, struct kdk_err *err)
 {
-	uint32_t id = kdk_btf_find(&s->btf, KDK_BTF_ENUM, "zone_stat_item"), i;
-	int64_t count, value;
-	const char *name;
+	uint32_t id = kdk_btf_find(&s->btf, KDK_BTF_ENUM, "zone_stat_item");
+	int64_t count;
 
-	*width = 0;
 	if (!id || kdk_btf_enum_value(&s->btf, "NR_VM_ZONE_STAT_ITEMS", &count) || count <= 0 ||
 	    count > MAX_ZONE_ITEMS)
 		return kdk_err_set(err, ENOENT, "kmem -z: BTF has no enum zone_stat_item with NR_VM_ZONE_STAT_ITEMS");
 	*n = (uint32_t)count;
 	if (!(*names = calloc(*n, sizeof(**names))))
 		return kdk_err_set(err, ENOMEM, "kmem -z: zone stat names");
-	for (i = 0; !kdk_btf_enum_at(&s->btf, id, i, &name, &value); i++)
-		if (value >= 0 && value < count)
-			(*names)[value] = name;
-	for (i = 0; i < *n; i++)
-		if ((*names)[i] && (int)strlen((*names)[i]) > *width)
-			*width = (int)strlen((*names)[i]);
+	*width = (int)kdk_btf_enum_names(&s->btf, id, *names, *n);
 	return 0;
 }
 
@@ -117,7 +110,7 @@ int kmem_zones(struct session *s, struct kdk_err *err)
 	uint64_t node_data, nodes = 1, pgdat, zones, z;
 	int64_t wmark[3];
 	uint32_t n = 0, node, shown = 0;
-	int width, rc, i;
+	int width = 0, rc, i;
 
 	if ((rc = layout_load(s, &l, err)))
 		return kdk_err_prefix(err, "kmem -z: ");

@@ -504,6 +504,24 @@ int kdk_btf_enum_at(const struct kdk_btf *btf, uint32_t id, unsigned i, const ch
 	return 0;
 }
 
+size_t kdk_btf_enum_names(const struct kdk_btf *btf, uint32_t id, const char **names, uint32_t count)
+{
+	const char *name;
+	int64_t value;
+	size_t longest = 0;
+	unsigned i;
+
+	for (i = 0; i < count; i++)
+		names[i] = NULL;
+	for (i = 0; !kdk_btf_enum_at(btf, id, i, &name, &value); i++)
+		if (value >= 0 && value < (int64_t)count)
+			names[value] = name;
+	for (i = 0; i < count; i++)
+		if (names[i] && strlen(names[i]) > longest)
+			longest = strlen(names[i]);
+	return longest;
+}
+
 const char *kdk_btf_enum_name(const struct kdk_btf *btf, uint32_t id, int64_t value)
 {
 	const char *name;

@@ -76,6 +76,10 @@ int kdk_btf_enum_at(const struct kdk_btf *btf, uint32_t id, unsigned i, const ch
 		    int64_t *value);
 /* ENUM/ENUM64: the name of value, or NULL. */
 const char *kdk_btf_enum_name(const struct kdk_btf *btf, uint32_t id, int64_t value);
+/* ENUM/ENUM64: names[v] for each value v below count (the enum's last enumerator of that value,
+ * as an alias follows what it renames: NR_ZONE_INACTIVE_ANON, not NR_ZONE_LRU_BASE; NULL for a
+ * value without one); returns the longest name's length. */
+size_t kdk_btf_enum_names(const struct kdk_btf *btf, uint32_t id, const char **names, uint32_t count);
 
 /* FUNC_PROTO parameter i's type (0 for "...": variadic). */
 uint32_t kdk_btf_param(const struct kdk_btf *btf, uint32_t id, unsigned i);

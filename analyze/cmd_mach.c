@@ -21,7 +21,6 @@
 #include "struct_show.h"
 #include "tasks.h"
 
-#define UTS_FIELD 65          /* __NEW_UTS_LEN + 1 */
 #define LABEL "%22s: "
 
 /* crash's words for cea_exception_stacks' short member names. */
@@ -41,17 +40,12 @@ static const char *stack_kind_name(const char *kind)
 static void print_machine_type(struct session *s)
 {
 	struct kdk_err err = { 0 };
-	uint64_t addr, name_off = 0;
-	char machine[UTS_FIELD];
+	char uts[6 * MACHINE_UTS_FIELD];
 
-	if (!kdk_vmcoreinfo_symbol(&s->vi, "init_uts_ns", &addr) &&
-	    !kdk_vmcoreinfo_offset(&s->vi, "uts_namespace.name", &name_off) &&
-	    !session_read(s, addr + name_off + 4 * UTS_FIELD, machine, sizeof(machine), &err)) {
-		machine[UTS_FIELD - 1] = '\0';
-		fprintf(s->out, LABEL "%s\n", "MACHINE TYPE", machine);
-	} else {
+	if (!machine_uts(s, uts, &err))
+		fprintf(s->out, LABEL "%.*s\n", "MACHINE TYPE", MACHINE_UTS_FIELD, uts + 4 * MACHINE_UTS_FIELD);
+	else
 		fprintf(s->out, LABEL "x86_64\n", "MACHINE TYPE");
-	}
 }
 
 /* x86_hyper_type's enumerator without its X86_HYPER_ prefix; nothing for X86_HYPER_NATIVE. */
@@ -129,7 +123,11 @@ static int print_summary(struct session *s, struct kdk_err *err)
 	fprintf(s->out, LABEL "%u\n", "PAGE SIZE", (unsigned)s->dump->page_size);
 	if ((rc = machine_layout(s, &l, err)))
 		return kdk_err_prefix(err, "mach: ");
-	fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL VIRTUAL BASE", l.direct_map);
+	if (l.direct_map)
+		fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL VIRTUAL BASE", l.direct_map);
+	else
+		fprintf(s->out, LABEL "(unknown: no page_offset_base, and the page tables confirm no fixed base)\n",
+			"KERNEL VIRTUAL BASE");
 	fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL VMALLOC BASE", l.vmalloc);
 	fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL VMEMMAP BASE", l.vmemmap);
 	fprintf(s->out, LABEL "%016" PRIx64 "\n", "KERNEL START MAP", l.kernel_map);

@@ -15,7 +15,7 @@
 #include "printk_ring.h"
 #include "tasks.h"
 
-#define UTS_FIELD 65          /* __NEW_UTS_LEN + 1 */
+#define UTS_FIELD MACHINE_UTS_FIELD
 #define FSHIFT 11
 
 /* The PANIC line as crash chooses it (crash 9's task.c, its markers "arranged by the severity of
@@ -90,14 +90,11 @@ static void print_uts(struct session *s)
 {
 	static const char *const labels[] = { NULL, "NODENAME", "RELEASE", "VERSION", "MACHINE" };
 	char uts[UTS_FIELD * 6];
-	uint64_t addr, name_off = 0;
 	struct kdk_err err = { 0 };
 	uint32_t khz = machine_cpu_khz(s);
 	int i;
 
-	if (kdk_vmcoreinfo_symbol(&s->vi, "init_uts_ns", &addr) ||
-	    kdk_vmcoreinfo_offset(&s->vi, "uts_namespace.name", &name_off) ||
-	    session_read(s, addr + name_off, uts, sizeof(uts), &err)) {
+	if (machine_uts(s, uts, &err)) {
 		fprintf(s->out, "     RELEASE: %s\n", kdk_vmcoreinfo_string(&s->vi, "OSRELEASE") ?: "?");
 		return;
 	}

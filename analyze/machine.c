@@ -3,13 +3,14 @@
  * __START_KERNEL_map); with CONFIG_RANDOMIZE_MEMORY the kernel keeps the bases it chose in
  * page_offset_base, vmalloc_base and vmemmap_base. MODULES_VADDR is __START_KERNEL_map +
  * KERNEL_IMAGE_SIZE, which VMCOREINFO gives as NUMBER(KERNEL_IMAGE_SIZE). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cpus.h"
 #include "machine.h"
+#include "x86_64_vtop.h"
 
-#define START_KERNEL_MAP 0xffffffff80000000ULL
 #define DEFAULT_THREAD_SIZE (16 * 1024ULL)
 
 void machine_cpu_counts(struct session *s, unsigned *present, unsigned *offline)
@@ -37,6 +38,16 @@ void machine_format_cpus(struct session *s, char *buf, size_t size)
 		snprintf(buf, size, "%u [OFFLINE: %u]", present, offline);
 	else
 		snprintf(buf, size, "%u", present);
+}
+
+int machine_uts(struct session *s, char uts[6 * MACHINE_UTS_FIELD], struct kdk_err *err)
+{
+	uint64_t addr, name_off;
+
+	if (kdk_vmcoreinfo_symbol(&s->vi, "init_uts_ns", &addr) ||
+	    kdk_vmcoreinfo_offset(&s->vi, "uts_namespace.name", &name_off))
+		return kdk_err_set(err, ENOENT, "VMCOREINFO has no SYMBOL(init_uts_ns) or OFFSET(uts_namespace.name)");
+	return session_read(s, addr + name_off, uts, 6 * MACHINE_UTS_FIELD, err);
 }
 
 uint64_t machine_memory_bytes(struct session *s)
@@ -103,17 +114,19 @@ int machine_layout(struct session *s, struct machine_layout *l, struct kdk_err *
 	/* pgtable_l5_enabled is a VMCOREINFO number since 4.14; without it, 4-level. */
 	kdk_vmcoreinfo_number(&s->vi, "pgtable_l5_enabled", &l5);
 	five = l5 != 0;
+	/* The direct map as kmem translates by it (the variable, or the fixed base the page tables
+	 * confirm: lib/x86_64_vtop); 0 where neither answers. */
 	if (session_direct_map(s, &l->direct_map, err)) {
 		kdk_err_clear(err);
-		l->direct_map = five ? 0xff11000000000000ULL : 0xffff888000000000ULL;
+		l->direct_map = 0;
 	}
 	l->vmalloc = base_of(s, "vmalloc_base", 0xffffc90000000000ULL, 0xffa0000000000000ULL, five);
 	l->vmemmap = base_of(s, "vmemmap_base", 0xffffea0000000000ULL, 0xffd4000000000000ULL, five);
-	l->kernel_map = START_KERNEL_MAP;
+	l->kernel_map = KDK_X86_64_START_KERNEL_MAP;
 	/* NUMBER(KERNEL_IMAGE_SIZE) is in VMCOREINFO since 4.14; without it the base is unknown (0). */
 	l->modules = 0;
 	if (!kdk_vmcoreinfo_number(&s->vi, "KERNEL_IMAGE_SIZE", &image_size) && image_size > 0)
-		l->modules = START_KERNEL_MAP + (uint64_t)image_size;
+		l->modules = KDK_X86_64_START_KERNEL_MAP + (uint64_t)image_size;
 	return 0;
 }
 

@@ -16,6 +16,10 @@
 void machine_cpu_counts(struct session *s, unsigned *present, unsigned *offline);
 /* "N" or "N [OFFLINE: M]" into buf. */
 void machine_format_cpus(struct session *s, char *buf, size_t size);
+/* The kernel's new_utsname (init_uts_ns.name, through VMCOREINFO): six fields of
+ * MACHINE_UTS_FIELD bytes (sysname, nodename, release, version, machine, domainname). */
+#define MACHINE_UTS_FIELD 65       /* __NEW_UTS_LEN + 1 */
+int machine_uts(struct session *s, char uts[6 * MACHINE_UTS_FIELD], struct kdk_err *err);
 /* Physical memory as the kernel saw it: every node's spanned pages; else what the dump spans. */
 uint64_t machine_memory_bytes(struct session *s);
 /* crash's rounding: up to the next GiB when within 64 MiB of it; "%.1f GB" without ".0". */
@@ -23,8 +27,9 @@ void machine_format_memory(uint64_t bytes, char *buf, size_t size);
 /* cpu_khz (the clock the kernel calibrated), 0 when unreadable. */
 uint32_t machine_cpu_khz(struct session *s);
 
-/* x86_64's kernel address space: the direct map, vmalloc and vmemmap bases (the randomized
- * variables where they exist, else the fixed bases for the paging depth VMCOREINFO gives), the
+/* x86_64's kernel address space: the direct map (session_direct_map's; 0 when unknown), the
+ * vmalloc and vmemmap bases (the randomized variables where they exist, else the fixed bases for
+ * the paging depth VMCOREINFO gives), the
  * kernel image map and the modules' base (past KERNEL_IMAGE_SIZE; 0 where VMCOREINFO does not
  * give that size). */
 struct machine_layout {

@@ -253,19 +253,18 @@ lab_qmp() {
 lab_cmdline_base() { echo "console=ttyS0,115200 quiet loglevel=7 ignore_loglevel"; }
 
 # ---- reference peers (tests only: no kdumpkit code path calls them) ----------------------------
-# lab_crash_split DIR VMLINUX DUMP CMD... — Debian's crash started once for several commands: each
-# CMD's output, its blank lines and crash's "active task … not found in PID hash" warnings left
-# out, goes to DIR/crash.N (N from 0, in the order given), split where a "sym init_task" asked
-# after each one answers. Returns crash's exit status (124 when its 600 s ran out).
+# lab_crash_split DIR VMLINUX DUMP CMD... — each CMD's crash output, its blank lines and crash's
+# "active task … not found in PID hash" warnings left out, in DIR/crash.N (N from 0, in the order
+# given), from one crash session (lab_crash_prefetch, its cache in DIR/crash-cache; where that
+# session does not reach its end each CMD runs crash alone). Returns 1 when the session did not.
 lab_crash_split() {
-	local dir=$1 vmlinux=$2 dump=$3 cmd i=0 rc; shift 3
-	for cmd in "$@"; do : > "$dir/crash.$i"; i=$((i + 1)); done
-	{ for cmd in "$@"; do printf '%s\nsym init_task\n' "$cmd"; done; echo quit; } |
-		timeout 600 crash -s "$vmlinux" "$dump" > "$dir/crash.out" 2> "$dir/crash.err"
-	rc=$?
-	awk -v dir="$dir" 'BEGIN { n = 0 } /^[0-9a-f]+ \([A-Za-z]\) init_task$/ { n++; next }
-		/^WARNING: active task .* not found in PID hash$/ || /^$/ { next }
-		{ print > (dir "/crash." n) }' "$dir/crash.out"
+	local dir=$1 vmlinux=$2 dump=$3 cmd i=0 rc=0; shift 3
+	lab_crash_prefetch "$dir/crash-cache" "$vmlinux" "$dump" "$@" || rc=1
+	for cmd in "$@"; do
+		LAB_CRASH_CACHE=$dir/crash-cache lab_crash "$vmlinux" "$dump" "$cmd" |
+			grep -v -e '^WARNING: active task .* not found in PID hash$' -e '^$' > "$dir/crash.$i"
+		i=$((i + 1))
+	done
 	return $rc
 }
 

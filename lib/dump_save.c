@@ -264,7 +264,12 @@ int kdk_save_count(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window_
  * codec context; a writer thread writes compressed slots in the order they were read and frees
  * them. Reading, compressing and writing overlap, and memory is the ring's (N + 2 slots of
  * BATCH_PAGES pages), whatever the dump's size. With no threads the caller does each batch's
- * three steps itself. The output is the same bytes for any thread count. */
+ * three steps itself. The output is the same bytes for any thread count.
+ * Where the dump's reads may run at once (dump->concurrent_reads: an ELF file read with pread),
+ * the caller only lists each batch's pfns and the worker that compresses a batch reads it too:
+ * the copies out of the page cache then share the CPUs with compression instead of all falling
+ * on the caller (-d 31 -l, 1 GiB kernel-made vmcore, 2 threads: docs/benchmarks.md). Pages that
+ * do not read are entered in the save's list by the writer, in batch order, whoever read them. */
 
 enum slot_state { SLOT_FREE, SLOT_READ, SLOT_DONE };
 
@@ -278,7 +283,10 @@ struct slot {
 	uint32_t size[BATCH_PAGES], flags[BATCH_PAGES];
 	bool zero[BATCH_PAGES];
 	bool unreadable[BATCH_PAGES];   /* the source could not give it: marked, not compressed */
-	int rc;                         /* compression's result */
+	int why_code[BATCH_PAGES];      /* … and why (an errno) */
+	struct kdk_err first_why;       /* the batch's first unreadable page's message */
+	bool read_by_worker;            /* listed, not read yet: the worker reads it */
+	int rc;                         /* reading's (by a worker) or compression's result */
 	struct kdk_err err;
 };
 
@@ -316,6 +324,7 @@ struct saver {
 	struct kdk_save_stats *stats;
 	const struct kdk_save_params *params;
 	uint64_t total;
+	struct kdk_dump *dump;          /* read by the workers where dump->concurrent_reads */
 };
 
 /* A page of zeros? Words, not bytes, and out at the first non-zero one (most pages that are not
@@ -365,6 +374,7 @@ static void compress_slot(struct saver *s, struct slot *b, struct kdk_page_codec
 static int write_slot(struct saver *s, struct slot *b, struct kdk_err *err)
 {
 	struct kdk_save_stats *st = s->stats;
+	bool first = true;
 	unsigned i;
 	int rc;
 
@@ -376,6 +386,12 @@ static int write_slot(struct saver *s, struct slot *b, struct kdk_err *err)
 		if ((rc = kdk_diskdump_write_seek(s->w, b->index[i], err)) < 0)
 			return rc;
 		if (b->unreadable[i]) {
+			struct kdk_err why = { .code = b->why_code[i] };
+
+			if (first)
+				why = b->first_why;
+			first = false;
+			unreadable_add(&st->unreadable, b->pfn[i], &why);
 			rc = kdk_diskdump_write_unreadable_page(s->w, b->pfn[i], err);
 		} else if (b->zero[i]) {
 			rc = kdk_diskdump_write_zero_page(s->w, b->pfn[i], err);
@@ -401,6 +417,8 @@ static void saver_wake_all(struct saver *s)
 	pthread_cond_broadcast(&s->freed);
 }
 
+static int read_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, struct kdk_err *err);
+
 static void *compress_thread(void *arg)
 {
 	struct worker *wk = arg;
@@ -415,7 +433,8 @@ static void *compress_thread(void *arg)
 			break;
 		b = &s->slots[s->next_compress++ % s->nslots];
 		pthread_mutex_unlock(&s->lock);
-		compress_slot(s, b, wk->codec);
+		if (!b->read_by_worker || (b->rc = read_batch(s->dump, s, b, &b->err)) == 0)
+			compress_slot(s, b, wk->codec);
 		pthread_mutex_lock(&s->lock);
 		b->state = SLOT_DONE;
 		if (b == &s->slots[s->next_write % s->nslots])
@@ -504,12 +523,14 @@ fail:
 }
 
 /* Start the writer and the workers once the writer's file is open. */
-static int saver_run(struct saver *s, struct kdk_diskdump_writer *w, struct kdk_save_stats *stats,
-		     const struct kdk_save_params *params, uint64_t total, struct kdk_err *err)
+static int saver_run(struct saver *s, struct kdk_dump *dump, struct kdk_diskdump_writer *w,
+		     struct kdk_save_stats *stats, const struct kdk_save_params *params,
+		     uint64_t total, struct kdk_err *err)
 {
 	unsigned i;
 	int e;
 
+	s->dump = dump;
 	s->w = w;
 	s->stats = stats;
 	s->params = params;
@@ -530,11 +551,12 @@ static int saver_run(struct saver *s, struct kdk_diskdump_writer *w, struct kdk_
 
 /* Read the batch's pages, each run of consecutive pfns in one read (one pread or copy of up to
  * the whole batch instead of one per page). A run that fails is read again page by page, and
- * the pages that still fail are marked unreadable (makedumpfile stops at the first). The caller's
- * thread alone reads, so the unreadable list needs no lock. */
+ * the pages that still fail are marked unreadable (makedumpfile stops at the first), with why;
+ * write_slot enters them in the save's list. Touches nothing but the slot (and the dump's reads):
+ * workers call it at once where the dump allows. */
 static int read_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, struct kdk_err *err)
 {
-	struct kdk_unreadable *u = &s->stats->unreadable;
+	bool any_unreadable = false;
 	unsigned i = 0, j, k;
 	int rc;
 
@@ -559,7 +581,10 @@ static int read_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, st
 					return -why.code;
 				}
 				b->unreadable[k] = true;
-				unreadable_add(u, b->pfn[k], &why);
+				b->why_code[k] = why.code ? why.code : EIO;
+				if (!any_unreadable)
+					b->first_why = why;
+				any_unreadable = true;
 			}
 		}
 		i = j;
@@ -659,7 +684,8 @@ static int flush_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, s
 
 	if (!b->count)
 		return 0;
-	if ((rc = read_batch(dump, s, b, err)) < 0)
+	b->read_by_worker = s->nworkers && dump->concurrent_reads;
+	if (!b->read_by_worker && (rc = read_batch(dump, s, b, err)) < 0)
 		return rc;
 	if (!s->nworkers) {
 		compress_slot(s, b, s->workers[0].codec);
@@ -844,7 +870,7 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 
 	/* The pages through the pipeline: in save order from the cached bits, else the same
 	 * windows again in pfn order. */
-	if ((rc = saver_run(&s, w, stats, params, kept, err)) < 0)
+	if ((rc = saver_run(&s, dump, w, stats, params, kept, err)) < 0)
 		goto out;
 	{
 		struct page_visit v = { dump, &s, NULL, 0 };
@@ -867,13 +893,14 @@ int kdk_save_kdump(struct kdk_dump *dump, struct kdk_filter *filter,
 	if (rc == 0 && params->progress)
 		params->progress(params->progress_ctx, kept, kept);
 out:
+	/* The threads first: the writer uses w and enters unreadable pages until it stops. */
+	if (saver_up)
+		saver_free(&s);
 	unreadable_finish(dump, &stats->unreadable);
 	if (w) {
 		stats->bytes_written = kdk_diskdump_write_size(w);
 		kdk_diskdump_write_abort(w);
 	}
-	if (saver_up)
-		saver_free(&s);
 	frame_bits_free(&bits);
 	return rc;
 }

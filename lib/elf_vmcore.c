@@ -142,6 +142,10 @@ static int elf_open(struct kdk_dump *dump, struct kdk_err *err)
 	 * regular file's pread copies once where a mapping faults and copies again. */
 	if (fstatfs(dump->fd, &fs) == 0 && fs.f_type != PROC_SUPER_MAGIC)
 		st->use_pread = 1;
+	/* preads share nothing; the mapped windows are one thread's. (Mapping a regular file
+	 * instead, so that the compressors read its pages in place, was slower: faulting and
+	 * unmapping pages cost more than pread's copy; docs/benchmarks.md.) */
+	dump->concurrent_reads = st->use_pread;
 	elf = elf_begin(dump->fd, ELF_C_READ, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
 		rc = kdk_err_set(err, EINVAL, "unreadable ELF header: %s", elf_errmsg(-1));

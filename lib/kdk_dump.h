@@ -47,6 +47,9 @@ struct kdk_dump {
 
 	bool truncated;             /* ELF: a PT_LOAD runs past the end of the file; its pages
 				     * beyond the end fail to read (EIO), the others read */
+	bool concurrent_reads;      /* the format's read_page(s) may run in several threads at
+				     * once (a plain pread of the file, nothing cached): a save
+				     * then lets each compression thread read its own batch */
 
 	unsigned char *phys_page;   /* kdk_dump_read_phys's last page, page_size bytes */
 	uint64_t phys_page_pfn;     /* UINT64_MAX when empty */

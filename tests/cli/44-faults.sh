@@ -58,7 +58,9 @@ diag "src.elf: PT_LOAD of 4096 pages at file offset $(printf 0x%x "$data_off")"
 # pfns 0x10-0x17 (file offsets data_off+0x10000 .. +0x17fff) and pfn 0x200: unreadable.
 r1=$(printf '0x%x-0x%x' $((data_off + 0x10000)) $((data_off + 0x18000)))
 r2=$(printf '0x%x-0x%x' $((data_off + 0x200000)) $((data_off + 0x200001)))
-for fmt in "-d 0:kdump" "-l -d 1:kdump" "-E -d 0:elf"; do
+# --num-threads 2: the compression threads read the batches themselves (an ELF file read with
+# pread), and the writer enters their unreadable pages in the list.
+for fmt in "-d 0:kdump" "-l -d 1:kdump" "--num-threads 2 -l -d 1:kdump" "-E -d 0:elf"; do
 	args=${fmt%%:*} kind=${fmt##*:}
 	rm -f eio eio.incomplete
 	faulty KDK_FAULT_PATH=src.elf KDK_FAULT_READ="EIO:$r1,$r2" -- $args src.elf eio
@@ -98,6 +100,14 @@ on_disk "a truncated input" trunc.elf trunc.out*
 ok $? "truncated input: exit 3 (got $status), the missing pages marked and the warning says where the file ends: $(head -c 300 err)"
 "$inspect" compare-readable trunc.out src.elf > cmp.out 2>&1
 is "$(cat cmp.out)" "256 pages identical, 3840 unreadable in trunc.out" "truncated input: the pages that were there are saved whole"
+rm -f trunc.out
+timeout 60 "$dumpsave" --num-threads 2 -c -d 0 trunc.elf trunc.out 2> err
+status=$?
+[ "$status" -eq 3 ] && grep -q "3840 pages in 1 runs could not be read from the source and are marked unreadable in the dump: 0x100000-0xffffff (pfns 0x100-0xfff" err &&
+	grep -q "the file ends at $(printf 0x%x $((data_off + 0x100000 + 2048))) (truncated" err
+ok $? "truncated input read by two compression threads: the same pages marked, the same warning (exit $status: $(head -c 300 err))"
+"$inspect" compare-readable trunc.out src.elf > cmp.out 2>&1
+is "$(cat cmp.out)" "256 pages identical, 3840 unreadable in trunc.out" "truncated input, two threads: the pages that were there are saved whole"
 
 # ---- ENOSPC at each stage of a kdump-compressed save (-d 0, raw pages) ----
 # Layout for 4096 pfns, 4 KiB blocks: header block 0, sub-header block 1, bitmaps 0x2000 and 0x3000,

@@ -16,10 +16,11 @@ DESTDIR ?=
 CC      ?= gcc
 CFLAGS  ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wformat -Werror=format-security
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ilib -Ipurgatory -MMD -MP
-# snappy: page_codec refers to it weakly (the static capture builds do not link it), so it is
-# linked even where the linker drops libraries nothing refers to strongly.
-SNAPPY_LIBS := -Wl,--push-state,--no-as-needed -lsnappy -Wl,--pop-state
-LDLIBS_COMMON := -lelf -ldeflate -lz -llzo2 -lzstd $(SNAPPY_LIBS) -linih -lkmod -lssh2 -lcrypto -lpthread
+# Libraries few runs need are loaded at their first use (lib/optional_lib.h): snappy, libssh2 and
+# OpenSSL are not linked into the host tools at all, and -u pulls the loader out of libkdk.a into
+# the dynamic links (the static ones leave it out: nothing refers to it but weakly).
+OPTIONAL_LIB_LOADER := -Wl,-u,kdk_optional_lib_load
+LDLIBS_COMMON := $(OPTIONAL_LIB_LOADER) -lelf -ldeflate -lz -llzo2 -lzstd -linih -lkmod -lpthread
 
 # Lab settings (kernel versions and the cache) live in one place, shared with the shell lab.
 # Downloads, kernels and fixtures live outside the clone, keyed by content: a second clone on the
@@ -51,7 +52,9 @@ TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 # crashkernel reservation. mkdumprd picks the one kdump.conf's target needs.
 STATIC_TOOLS := dumpsave:dumpsave kexec:kexec
 STATIC_LIBS  := -lelf -ldeflate -lz -llzo2 -lzstd -linih -lpthread
-STATIC_SSH_LIBS := -lssh2 -lcrypto
+# The static builds cannot load libssh2: -u takes lib/ssh_api_linked.c's table of its (and
+# OpenSSL's) functions out of libkdk.a, and with it the libraries themselves.
+STATIC_SSH_LIBS := -Wl,-u,kdk_ssh_linked_api -lssh2 -lcrypto
 STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, ,$(t)))) \
 	$(BUILD)/static/kdump-init $(BUILD)/static/kdump-init-ssh
 CAPTURE_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard capture/*.c)))
@@ -114,7 +117,7 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 
 define static_rule
 $(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) $(LIBKDK)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $$(STATIC_SSH_LIBS) $$(STATIC_LIBS)
+	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $(if $(filter dumpsave,$(1)),$$(STATIC_SSH_LIBS)) $$(STATIC_LIBS)
 endef
 $(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))))))
 
@@ -132,6 +135,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 
 # test_kfacts reads DWARF (lib/kfacts/dwarf_source.c) from a program it compiles.
 $(BUILD)/tests/unit/test_kfacts: UNIT_EXTRA_LIBS := -ldw
+$(BUILD)/tests/unit/test_page_codec: UNIT_EXTRA_LIBS := -lsnappy
 
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)

@@ -47,7 +47,7 @@ int kdk_core_collector_options(const char *core_collector, const char *vmcore, c
 	(*argv)[argc] = NULL;
 	if (kdk_save_options_parse(argc, *argv, opts, msg, sizeof(msg)))
 		return kdk_err_set(err, EINVAL, "core_collector \"%s\": %s", core_collector, msg);
-	/* kdumpctl links snappy and the static /init does not: refused here for both. */
+	/* kdumpctl can load snappy and the static /init cannot: refused here for both. */
 	if (opts->codec == KDK_SAVE_CODEC_SNAPPY)
 		return kdk_err_set(err, ENOTSUP, "core_collector \"%s\": -p (snappy): the capture "
 				   "/init links no snappy (a C++ library, libstdc++ with it, in the "

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,15 +15,48 @@
 #include <zstd.h>
 
 #include "diskdump_format.h"
+#include "optional_lib.h"
 
-/* Snappy's functions are weak references: the host tools link libsnappy and have them; the static
- * builds for the capture /init do not link it (a C++ library: libstdc++ would come along into
- * the crashkernel reservation), and there they are NULL. A snappy page is the raw snappy format
- * of the whole page (snappy_compress), as makedumpfile -p writes it. */
-#pragma weak snappy_compress
-#pragma weak snappy_uncompress
-#pragma weak snappy_uncompressed_length
-#pragma weak snappy_max_compressed_length
+/* Snappy is loaded at the first snappy page (lib/optional_lib.h): the host tools link no libsnappy,
+ * whose libstdc++ would cost every start; the static builds for the capture /init cannot load it
+ * (a C++ library: libstdc++ would come along into the crashkernel reservation). A snappy page is
+ * the raw snappy format of the whole page (snappy_compress), as makedumpfile -p writes it. */
+static const char *const snappy_symbols[] = {
+	"snappy_compress", "snappy_uncompress", "snappy_uncompressed_length",
+	"snappy_max_compressed_length", NULL,
+};
+static struct {
+	typeof(snappy_compress) *compress;
+	typeof(snappy_uncompress) *uncompress;
+	typeof(snappy_uncompressed_length) *uncompressed_length;
+	typeof(snappy_max_compressed_length) *max_compressed_length;
+} snappy;
+static void *snappy_functions[4];
+static struct kdk_optional_lib snappy_lib = {
+	.soname = "libsnappy.so.1", .symbols = snappy_symbols, .functions = snappy_functions,
+};
+
+/* Snappy's functions, loaded on the first call; false in the static builds or where libsnappy
+ * is not installed (why: in *why when asked). */
+static bool snappy_load(char *why, size_t why_size)
+{
+	struct kdk_err err = { 0 };
+
+	if (!kdk_optional_lib_load) {
+		snprintf(why, why_size, "this is the static build for the capture /init, which links "
+			 "no snappy");
+		return false;
+	}
+	if (kdk_optional_lib_load(&snappy_lib, &err) < 0) {
+		snprintf(why, why_size, "%s", err.msg);
+		return false;
+	}
+	snappy.compress = (typeof(snappy.compress))snappy_functions[0];
+	snappy.uncompress = (typeof(snappy.uncompress))snappy_functions[1];
+	snappy.uncompressed_length = (typeof(snappy.uncompressed_length))snappy_functions[2];
+	snappy.max_compressed_length = (typeof(snappy.max_compressed_length))snappy_functions[3];
+	return true;
+}
 
 #define ZLIB_DEFLATE_LEVEL 2
 
@@ -79,15 +113,15 @@ uint32_t kdk_codec_flag(enum kdk_codec codec)
 	return 0;
 }
 
-bool kdk_codec_linked(enum kdk_codec codec)
+bool kdk_codec_available(enum kdk_codec codec, char *why, size_t why_size)
 {
 	if (codec == KDK_CODEC_SNAPPY)
-		return snappy_compress && snappy_uncompress && snappy_uncompressed_length &&
-		       snappy_max_compressed_length;
-	return (unsigned)codec <= KDK_CODEC_SNAPPY;
+		return snappy_load(why, why_size);
+	if ((unsigned)codec <= KDK_CODEC_SNAPPY)
+		return true;
+	snprintf(why, why_size, "unknown compression %d", (int)codec);
+	return false;
 }
-
-#define NO_SNAPPY_HINT "this is a static build for the capture /init, which links no snappy"
 
 /* Worst-case output of lzo1x_1 for n input bytes (the bound LZO's documentation gives). */
 static size_t lzo_bound(size_t n) { return n + n / 16 + 64 + 3; }
@@ -96,6 +130,7 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 		       struct kdk_err *err)
 {
 	struct kdk_page_codec *c;
+	char why[KDK_ERR_MSG_MAX];
 	int rc;
 
 	*out = NULL;
@@ -103,8 +138,8 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 		return kdk_err_set(err, EINVAL, "page size %u is not a power of two ≥ 512", page_size);
 	if ((unsigned)codec > KDK_CODEC_SNAPPY)
 		return kdk_err_set(err, EINVAL, "unknown compression %d", (int)codec);
-	if (!kdk_codec_linked(codec))
-		return kdk_err_set(err, ENOTSUP, "%s: %s", kdk_codec_name(codec), NO_SNAPPY_HINT);
+	if (codec == KDK_CODEC_SNAPPY && !snappy_load(why, sizeof(why)))
+		return kdk_err_set(err, ENOTSUP, "%s: %s", kdk_codec_name(codec), why);
 	/* Every context may decompress lzo pages, so the library check is done for all. */
 	if (lzo_init() != LZO_E_OK)
 		return kdk_err_set(err, EINVAL, "lzo: lzo_init failed (library mismatch)");
@@ -153,7 +188,7 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 		c->bound = ZSTD_compressBound(page_size);
 		break;
 	case KDK_CODEC_SNAPPY:
-		c->bound = snappy_max_compressed_length(page_size);
+		c->bound = snappy.max_compressed_length(page_size);
 		break;
 	}
 	*out = c;
@@ -208,7 +243,7 @@ int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, siz
 	}
 	case KDK_CODEC_SNAPPY: {
 		size_t ssize = out_cap;
-		if (snappy_compress(page, c->page_size, out, &ssize) == SNAPPY_OK)
+		if (snappy.compress(page, c->page_size, out, &ssize) == SNAPPY_OK)
 			size = ssize;
 		break;
 	}
@@ -319,16 +354,18 @@ static int snappy_decompress(struct kdk_page_codec *c, const void *in, uint32_t 
 {
 	size_t size = 0;
 
-	if (!kdk_codec_linked(KDK_CODEC_SNAPPY))
+	char why[KDK_ERR_MSG_MAX];
+
+	if (!snappy_load(why, sizeof(why)))
 		return kdk_err_set(err, ENOTSUP, "snappy-compressed page: %s (kcrash and dumpsave "
-				   "on the host read it)", NO_SNAPPY_HINT);
+				   "on the host read it)", why);
 	/* The length the stream announces first: a page, or the stream is not one of ours. */
-	if (snappy_uncompressed_length(in, in_size, &size) != SNAPPY_OK)
+	if (snappy.uncompressed_length(in, in_size, &size) != SNAPPY_OK)
 		return kdk_err_set(err, EINVAL, "snappy data of %u bytes has no valid length", in_size);
 	if (size != c->page_size)
 		return kdk_err_set(err, EINVAL, "snappy data of %u bytes decompresses to %zu bytes, "
 				   "not %u", in_size, size, c->page_size);
-	if (snappy_uncompress(in, in_size, page, &size) != SNAPPY_OK || size != c->page_size)
+	if (snappy.uncompress(in, in_size, page, &size) != SNAPPY_OK || size != c->page_size)
 		return kdk_err_set(err, EINVAL, "snappy data of %u bytes does not decompress to one page",
 				   in_size);
 	return 0;

@@ -15,7 +15,7 @@ enum kdk_codec {
 	KDK_CODEC_ZLIB,   /* makedumpfile -c */
 	KDK_CODEC_LZO,    /* -l: lzo1x_1 */
 	KDK_CODEC_ZSTD,   /* -z */
-	KDK_CODEC_SNAPPY, /* -p: only where the binary links libsnappy (kdk_codec_linked) */
+	KDK_CODEC_SNAPPY, /* -p: only where libsnappy can be loaded (kdk_codec_available) */
 };
 
 /* "none", "zlib", "lzo", "zstd", "snappy" ↔ the enum. kdk_codec_parse returns -EINVAL for other
@@ -27,10 +27,11 @@ int kdk_codec_parse(const char *name, enum kdk_codec *codec, struct kdk_err *err
  * of every page the codec managed to shrink. */
 uint32_t kdk_codec_flag(enum kdk_codec codec);
 
-/* Whether this binary can compress and decompress with the codec. Snappy is linked into the
- * host tools (kcrash, dumpsave, kdumpctl) and not into the static builds the capture /init
- * carries: libsnappy is C++, and libstdc++ would come into the crashkernel reservation. */
-bool kdk_codec_linked(enum kdk_codec codec);
+/* Whether this binary can compress and decompress with the codec; if not, why (in why). Snappy is
+ * loaded at its first use by the host tools (kcrash, dumpsave, kdumpctl: lib/optional_lib.h) and
+ * not available in the static builds the capture /init carries: libsnappy is C++, and libstdc++
+ * would come into the crashkernel reservation. */
+bool kdk_codec_available(enum kdk_codec codec, char *why, size_t why_size);
 
 struct kdk_page_codec;
 

@@ -105,6 +105,7 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 {
 	int codecs = 0, c, positional;
 	bool flatten = false, reassemble = false, dmesg = false;
+	char why[KDK_ERR_MSG_MAX];
 
 	memset(opts, 0, sizeof(*opts));
 	opts->message_level = 7;
@@ -119,9 +120,8 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 		case 'l': opts->codec = KDK_SAVE_CODEC_LZO; codecs++; break;
 		case 'z': case OPT_ZSTD: opts->codec = KDK_SAVE_CODEC_ZSTD; codecs++; break;
 		case 'p':
-			if (!kdk_codec_linked(KDK_CODEC_SNAPPY)) {
-				snprintf(msg, msg_size, "-p (snappy): this is the static build for the "
-					 "capture /init, which links no snappy: use -l, -c or -z");
+			if (!kdk_codec_available(KDK_CODEC_SNAPPY, why, sizeof(why))) {
+				snprintf(msg, msg_size, "-p (snappy): %s: use -l, -c or -z", why);
 				return -1;
 			}
 			opts->codec = KDK_SAVE_CODEC_SNAPPY;

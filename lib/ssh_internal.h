@@ -3,10 +3,12 @@
 #ifndef KDK_SSH_INTERNAL_H
 #define KDK_SSH_INTERNAL_H
 
-#include <libssh2.h>
-#include <libssh2_sftp.h>
-
+#include "ssh_api.h"
 #include "ssh_session.h"
+
+/* libssh2's functions, set by the first kdk_ssh_connect (lib/ssh_api.h); every other use of
+ * them comes after one succeeded. */
+extern const struct kdk_ssh_api *kdk_ssh2;
 
 struct kdk_ssh_session {
 	char *name;                  /* user@host:port */

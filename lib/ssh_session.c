@@ -6,12 +6,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libssh2.h>
-#include <libssh2_sftp.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/evp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,12 +22,20 @@
 #include "kdk_log.h"
 #include "ssh_internal.h"
 
-static pthread_once_t libssh2_once = PTHREAD_ONCE_INIT;
-static int libssh2_init_rc;
+const struct kdk_ssh_api *kdk_ssh2;
 
+static pthread_once_t libssh2_once = PTHREAD_ONCE_INIT;
+static struct kdk_err libssh2_err;       /* why libssh2 is not there or did not start */
+
+/* libssh2's functions (linked, or loaded now: lib/ssh_api.h), then its own start. */
 static void init_libssh2(void)
 {
-	libssh2_init_rc = libssh2_init(0);
+	if (!(kdk_ssh2 = kdk_ssh_api(&libssh2_err)))
+		return;
+	if (kdk_ssh2->init(0) != 0) {
+		kdk_ssh2 = NULL;
+		kdk_err_set(&libssh2_err, EIO, "libssh2 failed to initialise");
+	}
 }
 
 const char *kdk_ssh_name(const struct kdk_ssh_session *s)
@@ -55,7 +60,7 @@ const char *kdk_ssh_last_error(struct kdk_ssh_session *s)
 
 	if (!s->session)
 		return "no session";
-	libssh2_session_last_error(s->session, &text, NULL, 0);
+	kdk_ssh2->session_last_error(s->session, &text, NULL, 0);
 	return text && *text ? text : "unknown libssh2 error";
 }
 
@@ -133,11 +138,11 @@ static void fingerprint(const unsigned char *blob, size_t len, char *out, size_t
 	unsigned int dlen = 0;
 	int n;
 
-	if (!EVP_Digest(blob, len, digest, &dlen, EVP_sha256(), NULL)) {
+	if (!kdk_ssh2->EVP_Digest(blob, len, digest, &dlen, kdk_ssh2->EVP_sha256(), NULL)) {
 		snprintf(out, size, "SHA256:?");
 		return;
 	}
-	n = EVP_EncodeBlock(b64, digest, (int)dlen);
+	n = kdk_ssh2->EVP_EncodeBlock(b64, digest, (int)dlen);
 	while (n > 0 && b64[n - 1] == '=')
 		n--;
 	snprintf(out, size, "SHA256:%.*s", n, b64);
@@ -150,7 +155,7 @@ static void known_fingerprint(const char *key_b64, char *out, size_t size)
 	unsigned char *blob = malloc(len + 4);
 	int n;
 
-	if (!blob || (n = EVP_DecodeBlock(blob, (const unsigned char *)key_b64, (int)len)) < 0) {
+	if (!blob || (n = kdk_ssh2->EVP_DecodeBlock(blob, (const unsigned char *)key_b64, (int)len)) < 0) {
 		snprintf(out, size, "SHA256:?");
 		free(blob);
 		return;
@@ -193,7 +198,7 @@ static void known_key_methods(LIBSSH2_KNOWNHOSTS *known, const char *host, unsig
 
 	out[0] = '\0';
 	snprintf(bracketed, sizeof(bracketed), "[%s]:%u", host, port);
-	while (libssh2_knownhost_get(known, &entry, prev) == 0) {
+	while (kdk_ssh2->knownhost_get(known, &entry, prev) == 0) {
 		const char *methods = NULL;
 
 		prev = entry;
@@ -228,11 +233,11 @@ static int check_host_key(struct kdk_ssh_session *s, LIBSSH2_KNOWNHOSTS *known,
 	size_t key_len;
 	int type, check;
 
-	key = libssh2_session_hostkey(s->session, &key_len, &type);
+	key = kdk_ssh2->session_hostkey(s->session, &key_len, &type);
 	if (!key)
 		return kdk_err_set(err, EPROTO, "%s: the server sent no host key", s->name);
 	fingerprint((const unsigned char *)key, key_len, offered, sizeof(offered));
-	check = libssh2_knownhost_checkp(known, p->host, (int)s->port, key, key_len,
+	check = kdk_ssh2->knownhost_checkp(known, p->host, (int)s->port, key, key_len,
 					 LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW,
 					 &found);
 	switch (check) {
@@ -272,7 +277,7 @@ static int authenticate(struct kdk_ssh_session *s, const struct kdk_ssh_params *
 		free(pub);
 		pub = NULL;    /* libssh2 derives the public half from the private key */
 	}
-	rc = libssh2_userauth_publickey_fromfile_ex(s->session, p->user, (unsigned)strlen(p->user), pub,
+	rc = kdk_ssh2->userauth_publickey_fromfile_ex(s->session, p->user, (unsigned)strlen(p->user), pub,
 						    p->key, NULL);
 	free(pub);
 	if (rc == 0)
@@ -293,11 +298,11 @@ static int authenticate(struct kdk_ssh_session *s, const struct kdk_ssh_params *
 static void disconnect(struct kdk_ssh_session *s)
 {
 	if (s->sftp)
-		libssh2_sftp_shutdown(s->sftp);
+		kdk_ssh2->sftp_shutdown(s->sftp);
 	s->sftp = NULL;
 	if (s->session) {
-		libssh2_session_disconnect(s->session, "kdumpkit: done");
-		libssh2_session_free(s->session);
+		kdk_ssh2->session_disconnect_ex(s->session, SSH_DISCONNECT_BY_APPLICATION, "kdumpkit: done", "");
+		kdk_ssh2->session_free(s->session);
 	}
 	s->session = NULL;
 	if (s->fd >= 0)
@@ -316,14 +321,14 @@ static int attempt(struct kdk_ssh_session *s, const struct kdk_ssh_params *p, bo
 	*final = false;
 	if ((rc = connect_tcp(s, p, err)) < 0)
 		return rc;
-	if (!(s->session = libssh2_session_init()))
+	if (!(s->session = kdk_ssh2->session_init_ex(NULL, NULL, NULL, NULL)))
 		return kdk_err_set(err, ENOMEM, "%s: cannot start an SSH session", s->name);
-	libssh2_session_set_blocking(s->session, 1);
-	libssh2_session_set_timeout(s->session, (long)s->timeout_s * 1000);
+	kdk_ssh2->session_set_blocking(s->session, 1);
+	kdk_ssh2->session_set_timeout(s->session, (long)s->timeout_s * 1000);
 	*final = true;
-	if (!(known = libssh2_knownhost_init(s->session)))
+	if (!(known = kdk_ssh2->knownhost_init(s->session)))
 		return kdk_err_set(err, ENOMEM, "%s: out of memory", s->name);
-	if (libssh2_knownhost_readfile(known, p->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
+	if (kdk_ssh2->knownhost_readfile(known, p->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
 		rc = access(p->known_hosts, R_OK) < 0
 			? kdk_err_sys(err, errno, "%s: known_hosts %s", s->name, p->known_hosts)
 			: kdk_err_set(err, EINVAL, "%s: known_hosts %s: cannot parse it: %s", s->name,
@@ -331,10 +336,10 @@ static int attempt(struct kdk_ssh_session *s, const struct kdk_ssh_params *p, bo
 		goto out;
 	}
 	known_key_methods(known, p->host, s->port, methods, sizeof(methods));
-	if (methods[0] && libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY, methods) < 0)
+	if (methods[0] && kdk_ssh2->session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY, methods) < 0)
 		kdk_log(KDK_LOG_DEBUG, "%s: host key methods %s not supported: %s", s->name, methods,
 			kdk_ssh_last_error(s));
-	if (libssh2_session_handshake(s->session, s->fd) < 0) {
+	if (kdk_ssh2->session_handshake(s->session, s->fd) < 0) {
 		/* A server still starting, or a network dropping packets: worth another try. */
 		*final = false;
 		rc = kdk_err_set(err, ECONNRESET, "%s: SSH handshake failed: %s", s->name,
@@ -346,14 +351,14 @@ static int attempt(struct kdk_ssh_session *s, const struct kdk_ssh_params *p, bo
 	if ((rc = authenticate(s, p, err)) < 0)
 		goto out;
 	if (!p->no_sftp) {
-		s->sftp = libssh2_sftp_init(s->session);
+		s->sftp = kdk_ssh2->sftp_init(s->session);
 		if (!s->sftp)
 			kdk_log(KDK_LOG_COMMON, "%s: no SFTP (%s): sending a flattened stream over an exec channel",
 				s->name, kdk_ssh_last_error(s));
 	}
 	rc = 0;
 out:
-	libssh2_knownhost_free(known);
+	kdk_ssh2->knownhost_free(known);
 	return rc;
 }
 
@@ -368,8 +373,10 @@ int kdk_ssh_connect(const struct kdk_ssh_params *p, struct kdk_ssh_session **ses
 
 	*session = NULL;
 	pthread_once(&libssh2_once, init_libssh2);
-	if (libssh2_init_rc)
-		return kdk_err_set(err, EIO, "libssh2 failed to initialise");
+	if (!kdk_ssh2) {
+		*err = libssh2_err;
+		return -err->code;
+	}
 	if (!p->user || !*p->user || !p->host || !*p->host)
 		return kdk_err_set(err, EINVAL, "an SSH target needs user@host");
 	if (!(s = calloc(1, sizeof(*s))))

@@ -45,10 +45,10 @@ static const char *sftp_status_text(unsigned long status)
 static int sftp_fail(struct kdk_ssh_session *s, const char *what, const char *path,
 		     struct kdk_err *err)
 {
-	int code = libssh2_session_last_errno(s->session);
+	int code = kdk_ssh2->session_last_errno(s->session);
 
 	if (code == LIBSSH2_ERROR_SFTP_PROTOCOL) {
-		unsigned long status = libssh2_sftp_last_error(s->sftp);
+		unsigned long status = kdk_ssh2->sftp_last_error(s->sftp);
 		return kdk_err_set(err, sftp_errno(status), "%s: %s %s: %s", s->name, what, path,
 				   sftp_status_text(status));
 	}
@@ -62,8 +62,8 @@ static int sftp_fail(struct kdk_ssh_session *s, const char *what, const char *pa
 /* After a failed fsync@openssh.com: did the server only say it does not have it? */
 static bool sftp_fsync_unsupported(struct kdk_ssh_session *s)
 {
-	return libssh2_session_last_errno(s->session) == LIBSSH2_ERROR_SFTP_PROTOCOL &&
-	       libssh2_sftp_last_error(s->sftp) == LIBSSH2_FX_OP_UNSUPPORTED;
+	return kdk_ssh2->session_last_errno(s->session) == LIBSSH2_ERROR_SFTP_PROTOCOL &&
+	       kdk_ssh2->sftp_last_error(s->sftp) == LIBSSH2_FX_OP_UNSUPPORTED;
 }
 
 static int need_sftp(struct kdk_ssh_session *s, struct kdk_err *err)
@@ -82,12 +82,12 @@ int kdk_ssh_sftp_exists(struct kdk_ssh_session *s, const char *path, bool *exist
 	*exists = false;
 	if ((rc = need_sftp(s, err)) < 0)
 		return rc;
-	if (libssh2_sftp_stat_ex(s->sftp, path, (unsigned)strlen(path), LIBSSH2_SFTP_LSTAT, &attrs) == 0) {
+	if (kdk_ssh2->sftp_stat_ex(s->sftp, path, (unsigned)strlen(path), LIBSSH2_SFTP_LSTAT, &attrs) == 0) {
 		*exists = true;
 		return 0;
 	}
-	if (libssh2_session_last_errno(s->session) == LIBSSH2_ERROR_SFTP_PROTOCOL &&
-	    sftp_errno(libssh2_sftp_last_error(s->sftp)) == ENOENT)
+	if (kdk_ssh2->session_last_errno(s->session) == LIBSSH2_ERROR_SFTP_PROTOCOL &&
+	    sftp_errno(kdk_ssh2->sftp_last_error(s->sftp)) == ENOENT)
 		return 0;
 	return sftp_fail(s, "stat", path, err);
 }
@@ -97,15 +97,15 @@ static int is_directory(struct kdk_ssh_session *s, const char *path, bool *dir, 
 	LIBSSH2_SFTP_ATTRIBUTES attrs;
 
 	*dir = false;
-	if (libssh2_sftp_stat_ex(s->sftp, path, (unsigned)strlen(path), LIBSSH2_SFTP_STAT, &attrs) == 0) {
+	if (kdk_ssh2->sftp_stat_ex(s->sftp, path, (unsigned)strlen(path), LIBSSH2_SFTP_STAT, &attrs) == 0) {
 		*dir = (attrs.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) &&
 		       LIBSSH2_SFTP_S_ISDIR(attrs.permissions);
 		if (!*dir)
 			return kdk_err_set(err, ENOTDIR, "%s: %s exists and is not a directory", s->name, path);
 		return 0;
 	}
-	if (libssh2_session_last_errno(s->session) == LIBSSH2_ERROR_SFTP_PROTOCOL &&
-	    sftp_errno(libssh2_sftp_last_error(s->sftp)) == ENOENT)
+	if (kdk_ssh2->session_last_errno(s->session) == LIBSSH2_ERROR_SFTP_PROTOCOL &&
+	    sftp_errno(kdk_ssh2->sftp_last_error(s->sftp)) == ENOENT)
 		return 0;
 	return sftp_fail(s, "stat", path, err);
 }
@@ -128,7 +128,7 @@ int kdk_ssh_sftp_mkdir_p(struct kdk_ssh_session *s, const char *path, struct kdk
 		partial[i] = '\0';
 		if ((rc = is_directory(s, partial, &dir, err)) < 0)
 			break;
-		if (!dir && libssh2_sftp_mkdir_ex(s->sftp, partial, (unsigned)strlen(partial), 0700) < 0) {
+		if (!dir && kdk_ssh2->sftp_mkdir_ex(s->sftp, partial, (unsigned)strlen(partial), 0700) < 0) {
 			/* Another client may have made it meanwhile (dumps sent at once). */
 			if ((rc = is_directory(s, partial, &dir, err)) < 0)
 				break;
@@ -150,7 +150,7 @@ int kdk_ssh_sftp_remove(struct kdk_ssh_session *s, const char *path, struct kdk_
 
 	if (rc < 0)
 		return rc;
-	if (libssh2_sftp_unlink_ex(s->sftp, path, (unsigned)strlen(path)) == 0)
+	if (kdk_ssh2->sftp_unlink_ex(s->sftp, path, (unsigned)strlen(path)) == 0)
 		return 0;
 	if ((rc = kdk_ssh_sftp_exists(s, path, &exists, err)) < 0)
 		return rc;
@@ -165,7 +165,7 @@ int kdk_ssh_sftp_rename(struct kdk_ssh_session *s, const char *from, const char 
 
 	if (rc < 0)
 		return rc;
-	if (libssh2_sftp_rename_ex(s->sftp, from, (unsigned)strlen(from), to, (unsigned)strlen(to),
+	if (kdk_ssh2->sftp_rename_ex(s->sftp, from, (unsigned)strlen(from), to, (unsigned)strlen(to),
 				   LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC |
 				   LIBSSH2_SFTP_RENAME_NATIVE) == 0)
 		return 0;
@@ -174,9 +174,9 @@ int kdk_ssh_sftp_rename(struct kdk_ssh_session *s, const char *from, const char 
 		return rc;
 	if (!exists)
 		return sftp_fail(s, "rename to", to, err);
-	if (libssh2_sftp_unlink_ex(s->sftp, to, (unsigned)strlen(to)) < 0)
+	if (kdk_ssh2->sftp_unlink_ex(s->sftp, to, (unsigned)strlen(to)) < 0)
 		return sftp_fail(s, "remove", to, err);
-	if (libssh2_sftp_rename_ex(s->sftp, from, (unsigned)strlen(from), to, (unsigned)strlen(to),
+	if (kdk_ssh2->sftp_rename_ex(s->sftp, from, (unsigned)strlen(from), to, (unsigned)strlen(to),
 				   LIBSSH2_SFTP_RENAME_NATIVE) < 0)
 		return sftp_fail(s, "rename to", to, err);
 	return 0;
@@ -205,9 +205,9 @@ static int sftp_write_direct(struct sftp_out *f, uint64_t offset, const unsigned
 {
 	size_t done = 0;
 
-	libssh2_sftp_seek64(f->handle, offset);
+	kdk_ssh2->sftp_seek64(f->handle, offset);
 	while (done < len) {
-		ssize_t n = libssh2_sftp_write(f->handle, (const char *)p + done, len - done);
+		ssize_t n = kdk_ssh2->sftp_write(f->handle, (const char *)p + done, len - done);
 		if (n < 0) {
 			char what[64];
 			snprintf(what, sizeof(what), "write at offset 0x%llx of",
@@ -265,7 +265,7 @@ static int sftp_sync(struct kdk_out *out, struct kdk_err *err)
 	 * close's status is then what we have. Any other answer (the server's fsync(2) failed:
 	 * EIO, ENOSPC from delayed allocation…) or a lost connection fails the save: the dump is
 	 * then not renamed complete and its -incomplete name stays. */
-	if (libssh2_sftp_fsync(f->handle) < 0 && !sftp_fsync_unsupported(f->s))
+	if (kdk_ssh2->sftp_fsync(f->handle) < 0 && !sftp_fsync_unsupported(f->s))
 		return sftp_fail(f->s, "fsync", f->path, err);
 	return 0;
 }
@@ -278,7 +278,7 @@ static int sftp_finish(struct kdk_out *out, struct kdk_err *err)
 
 	f->handle = NULL;
 	/* The close's status comes after every write's: the server has taken every byte. */
-	if (libssh2_sftp_close_handle(handle) < 0 && rc == 0)
+	if (kdk_ssh2->sftp_close_handle(handle) < 0 && rc == 0)
 		rc = sftp_fail(f->s, "close", f->path, err);
 	return rc;
 }
@@ -288,7 +288,7 @@ static void sftp_release(struct kdk_out *out)
 	struct sftp_out *f = (struct sftp_out *)out;
 
 	if (f->handle)
-		libssh2_sftp_close_handle(f->handle);
+		kdk_ssh2->sftp_close_handle(f->handle);
 	free(f->buf);
 	free(f->path);
 	free(f->name);
@@ -314,7 +314,7 @@ int kdk_ssh_sftp_create(struct kdk_ssh_session *s, const char *path, struct kdk_
 		return kdk_err_set(err, ENOMEM, "out of memory");
 	}
 	f->s = s;
-	f->handle = libssh2_sftp_open_ex(s->sftp, path, (unsigned)strlen(path),
+	f->handle = kdk_ssh2->sftp_open_ex(s->sftp, path, (unsigned)strlen(path),
 					 LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL,
 					 0600, LIBSSH2_SFTP_OPENFILE);
 	if (!f->handle) {
@@ -336,7 +336,7 @@ int kdk_ssh_sftp_create(struct kdk_ssh_session *s, const char *path, struct kdk_
 static int channel_fail(struct kdk_ssh_session *s, const char *what, const char *command,
 			struct kdk_err *err)
 {
-	int code = libssh2_session_last_errno(s->session);
+	int code = kdk_ssh2->session_last_errno(s->session);
 
 	return kdk_err_set(err, code == LIBSSH2_ERROR_TIMEOUT ? ETIMEDOUT : ECONNRESET, "%s: %s \"%s\": %s",
 			   s->name, what, command, kdk_ssh_last_error(s));
@@ -345,15 +345,15 @@ static int channel_fail(struct kdk_ssh_session *s, const char *what, const char 
 static LIBSSH2_CHANNEL *start_command(struct kdk_ssh_session *s, const char *command,
 				      struct kdk_err *err)
 {
-	LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(s->session);
+	LIBSSH2_CHANNEL *channel = kdk_ssh2->channel_open_ex(s->session, "session", sizeof("session") - 1, LIBSSH2_CHANNEL_WINDOW_DEFAULT, LIBSSH2_CHANNEL_PACKET_DEFAULT, NULL, 0);
 
 	if (!channel) {
 		channel_fail(s, "cannot open a channel for", command, err);
 		return NULL;
 	}
-	if (libssh2_channel_exec(channel, command) < 0) {
+	if (kdk_ssh2->channel_process_startup(channel, "exec", sizeof("exec") - 1, command, (unsigned)strlen(command)) < 0) {
 		channel_fail(s, "cannot run", command, err);
-		libssh2_channel_free(channel);
+		kdk_ssh2->channel_free(channel);
 		return NULL;
 	}
 	return channel;
@@ -368,10 +368,10 @@ static int end_command(struct kdk_ssh_session *s, LIBSSH2_CHANNEL *channel, cons
 	ssize_t n;
 
 	err_line[0] = '\0';
-	if (libssh2_channel_send_eof(channel) < 0)
+	if (kdk_ssh2->channel_send_eof(channel) < 0)
 		return channel_fail(s, "cannot end the input of", command, err);
 	for (;;) {
-		n = libssh2_channel_read_stderr(channel, chunk, sizeof(chunk));
+		n = kdk_ssh2->channel_read_ex(channel, SSH_EXTENDED_DATA_STDERR, chunk, sizeof(chunk));
 		if (n > 0) {
 			size_t take = (size_t)n < err_size - 1 - used ? (size_t)n : err_size - 1 - used;
 			memcpy(err_line + used, chunk, take);
@@ -379,17 +379,17 @@ static int end_command(struct kdk_ssh_session *s, LIBSSH2_CHANNEL *channel, cons
 			err_line[used] = '\0';
 			continue;
 		}
-		n = libssh2_channel_read(channel, chunk, sizeof(chunk));
+		n = kdk_ssh2->channel_read_ex(channel, 0, chunk, sizeof(chunk));
 		if (n > 0)
 			continue;
 		if (n < 0)
 			return channel_fail(s, "lost", command, err);
-		if (libssh2_channel_eof(channel))
+		if (kdk_ssh2->channel_eof(channel))
 			break;
 	}
-	if (libssh2_channel_wait_closed(channel) < 0)
+	if (kdk_ssh2->channel_wait_closed(channel) < 0)
 		return channel_fail(s, "lost", command, err);
-	*status = libssh2_channel_get_exit_status(channel);
+	*status = kdk_ssh2->channel_get_exit_status(channel);
 	err_line[strcspn(err_line, "\n")] = '\0';
 	return 0;
 }
@@ -403,7 +403,7 @@ int kdk_ssh_exec(struct kdk_ssh_session *s, const char *command, int *status, st
 	if (!channel)
 		return -err->code;
 	rc = end_command(s, channel, command, status, err_line, sizeof(err_line), err);
-	libssh2_channel_free(channel);
+	kdk_ssh2->channel_free(channel);
 	if (rc == 0 && *status != 0 && err_line[0])
 		kdk_err_set(err, EIO, "%s: \"%s\" exited %d: %s", s->name, command, *status, err_line);
 	else if (rc == 0 && *status != 0)
@@ -431,7 +431,7 @@ static int channel_send(struct exec_out *e, const unsigned char *p, size_t len, 
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = libssh2_channel_write(e->channel, (const char *)p + done, len - done);
+		ssize_t n = kdk_ssh2->channel_write_ex(e->channel, 0, (const char *)p + done, len - done);
 		if (n < 0)
 			return kdk_err_set(err, ECONNRESET, "%s: write at stream offset 0x%llx: %s", e->name,
 					   (unsigned long long)(e->position + done), kdk_ssh_last_error(e->s));
@@ -479,7 +479,7 @@ static int exec_finish(struct kdk_out *out, struct kdk_err *err)
 	if ((rc = exec_flush(e, err)) < 0)
 		return rc;
 	rc = end_command(e->s, e->channel, e->command, &status, err_line, sizeof(err_line), err);
-	libssh2_channel_free(e->channel);
+	kdk_ssh2->channel_free(e->channel);
 	e->channel = NULL;
 	if (rc < 0)
 		return rc;
@@ -494,7 +494,7 @@ static void exec_release(struct kdk_out *out)
 	struct exec_out *e = (struct exec_out *)out;
 
 	if (e->channel)
-		libssh2_channel_free(e->channel);
+		kdk_ssh2->channel_free(e->channel);
 	free(e->buf);
 	free(e->command);
 	free(e->name);

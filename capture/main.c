@@ -145,16 +145,16 @@ int main(int argc, char **argv)
 	struct kdk_kdump_conf conf;
 	struct kdk_err err = { 0 };
 	struct utsname uts;
-	int rc, vector_memset;
+	int rc, vector_strings;
 
 	(void)argc;
-	vector_memset = system_restart_with_vector_memset(argv);
+	vector_strings = system_restart_with_vector_strings(argv);
 	system_mount_basics();
 	console_attach();
 	uname(&uts);
 	say("kdumpkit capture /init on %s", uts.release);
-	if (vector_memset)
-		say("memset: vector stores below 1 MiB (GLIBC_TUNABLES, /init restarted)");
+	if (vector_strings)
+		say("memset, memcpy: vector stores below 1 MiB (GLIBC_TUNABLES, /init restarted)");
 	if (kdk_kdump_conf_load(CONF_PATH, &conf, &err)) {
 		say("%s", err.msg);
 		system_finish(KDK_ACTION_REBOOT);

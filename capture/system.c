@@ -21,12 +21,14 @@
 #define MODULE_INIT_COMPRESSED_FILE 4   /* Linux 6.2+ with CONFIG_MODULE_DECOMPRESS */
 #endif
 
-/* The name glibc gives the tunable (2.33 and later; older ones ignore it) and the size below
- * which memset then uses vector stores: well above lzo1x_1's dictionary. */
-#define MEMSET_TUNABLE "glibc.cpu.x86_rep_stosb_threshold=1048576"
+/* The names glibc gives the tunables (2.33 and later; older ones ignore them) and the size below
+ * which memset and memcpy then use vector stores: well above lzo1x_1's dictionary, and above most
+ * runs of pages copied out of /proc/vmcore's mapped windows. */
+#define VECTOR_STRING_TUNABLES "glibc.cpu.x86_rep_stosb_threshold=1048576:" \
+	"glibc.cpu.x86_rep_movsb_threshold=1048576"
 #define RESTARTED_MARK "KDK_INIT_RESTARTED"
 
-int system_restart_with_vector_memset(char **argv)
+int system_restart_with_vector_strings(char **argv)
 {
 	if (getenv(RESTARTED_MARK)) {
 		/* the restarted /init: glibc has read the tunable; what this /init starts does not */
@@ -36,7 +38,7 @@ int system_restart_with_vector_memset(char **argv)
 	}
 	if (!argv || !argv[0] || argv[0][0] != '/' || getenv("GLIBC_TUNABLES"))
 		return 0;
-	if (!setenv("GLIBC_TUNABLES", MEMSET_TUNABLE, 1) && !setenv(RESTARTED_MARK, "1", 1))
+	if (!setenv("GLIBC_TUNABLES", VECTOR_STRING_TUNABLES, 1) && !setenv(RESTARTED_MARK, "1", 1))
 		execv(argv[0], argv);
 	/* not restarted: carry on as this process, with nothing set */
 	unsetenv("GLIBC_TUNABLES");

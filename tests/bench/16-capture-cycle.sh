@@ -10,7 +10,7 @@
 # the capture kernel's banner, to its /init, and to QEMU's exit; the guest's clocks cannot (the
 # capture kernel's starts again at 0). KDK_BENCH_CYCLE_ROUNDS (default 3) alternating rounds;
 # medians compared. Target: ours ≤ 0.8× the reference's cycle.
-# Our capture /init restarts itself with glibc's memset on vector stores (capture/system.c): under
+# Our capture /init restarts itself with glibc's memset and memcpy on vector stores (capture/system.c): under
 # TCG lzo1x_1's per-page dictionary clear by `rep stosb` was most of the save. The reference does
 # not; KDK_BENCH_CYCLE_REF_TUNABLE=1 gives its makedumpfile the same GLIBC_TUNABLES, to see how
 # much of the ratio is that setting alone (reported in the heading; the target is judged as run).
@@ -45,7 +45,7 @@ mdf_files+=(--file "$(realpath "$libgcc"):$libgcc")
 mapfile -t kexec_files < <(lab_binary_files "$ref_kexec" /kdk/kexec)
 ref_tunable=
 if [ "${KDK_BENCH_CYCLE_REF_TUNABLE:-0}" = 1 ]; then
-	echo "glibc.cpu.x86_rep_stosb_threshold=1048576" > "$run/ref/tunable"
+	echo "glibc.cpu.x86_rep_stosb_threshold=1048576:glibc.cpu.x86_rep_movsb_threshold=1048576" > "$run/ref/tunable"
 	mdf_files+=(--file "$run/ref/tunable:/ref/tunable")
 	ref_tunable=", the reference's makedumpfile with GLIBC_TUNABLES $(cat "$run/ref/tunable")"
 fi

@@ -76,8 +76,8 @@ for release in $KDK_LAB_KERNELS; do
 	ok $? "$release: our kexec loaded the capture kernel with our mkdumprd initramfs"
 	grep -q 'kdump: dump saved in /kdumproot/var/crash/127.0.0.1-' "$run/serial.log"
 	ok $? "$release: the capture /init says where it saved the dump"
-	grep -aq 'kdump: memset: vector stores below 1 MiB (GLIBC_TUNABLES, /init restarted)' "$run/serial.log"
-	ok $? "$release: the /init restarted itself with glibc's vector memset (capture/system.c)"
+	grep -aq 'kdump: memset, memcpy: vector stores below 1 MiB (GLIBC_TUNABLES, /init restarted)' "$run/serial.log"
+	ok $? "$release: the /init restarted itself with glibc's vector memset and memcpy (capture/system.c)"
 	grep -aq 'kdump: final_action reboot' "$run/serial.log"
 	ok $? "$release: then final_action reboot (the default) ran"
 	dir=$(dump_dir "$work/target.img")

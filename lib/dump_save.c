@@ -265,8 +265,9 @@ int kdk_save_count(struct kdk_filter *filter, uint64_t max_pfn, uint64_t window_
  * them. Reading, compressing and writing overlap, and memory is the ring's (N + 2 slots of
  * BATCH_PAGES pages), whatever the dump's size. With no threads the caller does each batch's
  * three steps itself. The output is the same bytes for any thread count.
- * Where the dump's reads may run at once (dump->concurrent_reads: an ELF file read with pread),
- * the caller only lists each batch's pfns and the worker that compresses a batch reads it too:
+ * Where the dump's reads may run at once (dump->concurrent_reads: an ELF file read with pread) and
+ * there are several workers, the caller only lists each batch's pfns and the worker that
+ * compresses a batch reads it too:
  * the copies out of the page cache then share the CPUs with compression instead of all falling
  * on the caller (-d 31 -l, 1 GiB kernel-made vmcore, 2 threads: docs/benchmarks.md). Pages that
  * do not read are entered in the save's list by the writer, in batch order, whoever read them. */
@@ -684,7 +685,9 @@ static int flush_batch(struct kdk_dump *dump, struct saver *s, struct slot *b, s
 
 	if (!b->count)
 		return 0;
-	b->read_by_worker = s->nworkers && dump->concurrent_reads;
+	/* One worker: the caller reading while it compresses keeps two CPUs busy, where the worker
+	 * reading too would leave one idle. */
+	b->read_by_worker = s->nworkers > 1 && dump->concurrent_reads;
 	if (!b->read_by_worker && (rc = read_batch(dump, s, b, err)) < 0)
 		return rc;
 	if (!s->nworkers) {

@@ -26,13 +26,14 @@ missed() { status=1; echo "  missed: $*"; }
 # (it failed, and said why) is missed.
 alternate() {
 	local rounds=$1 fn=$2 format=$3 i key fields; shift 3
-	for key; do : > "$out/t-$key"; done
+	for key; do : > "$out/t-$key"; : > "$out/r-$key"; done
 	for i in $(seq "$rounds"); do
 		for key; do
 			fields=$("$fn" "$key") && [ -n "$fields" ] || { missed "round $i, $key: the run failed"; continue; }
 			# shellcheck disable=SC2086 # the fields, one printf argument each
 			printf "$format" "$i" "$key" $fields
 			echo "${fields##* }" >> "$out/t-$key"
+			echo "$i ${fields##* }" >> "$out/r-$key"    # by round, for paired ratios
 		done
 	done
 }

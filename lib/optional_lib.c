@@ -30,12 +30,17 @@ static int load(struct kdk_optional_lib *lib)
 
 int kdk_optional_lib_load(struct kdk_optional_lib *lib, struct kdk_err *err)
 {
-	int state;
+	int state = __atomic_load_n(&lib->state, __ATOMIC_ACQUIRE);
 
+	if (state > 0)
+		return 0;
 	pthread_mutex_lock(&load_lock);
-	if (!lib->state)
-		lib->state = load(lib);
-	state = lib->state;
+	if (!(state = lib->state)) {
+		state = load(lib);
+		if (state > 0 && lib->loaded)
+			lib->loaded();
+		__atomic_store_n(&lib->state, state, __ATOMIC_RELEASE);
+	}
 	pthread_mutex_unlock(&load_lock);
 	if (state < 0)
 		return kdk_err_set(err, -state, "%s", lib->why);

@@ -21,13 +21,17 @@ struct kdk_optional_lib {
 	const char *soname;              /* "libsnappy.so.1": the runtime package's name */
 	const char *const *symbols;      /* the functions wanted, NULL-terminated */
 	void **functions;                /* one per symbol, filled in the same order */
+	/* Optional: called once, under the loader's lock, after functions[] is filled: the caller
+	 * copies them into its typed table there, before any thread can see the library loaded. */
+	void (*loaded)(void);
 	/* the loader's */
 	int state;                       /* 0: not tried; 1: loaded; < 0: -errno of the failure */
 	char why[KDK_ERR_MSG_MAX];       /* the failure, as loading said it */
 };
 
-/* Load lib (once: later calls return the first result) and fill lib->functions. 0, or -ENOENT
- * when the library or one of its functions is missing (err names which). Thread-safe. */
+/* Load lib (once: later calls return the first result, without a lock once it is loaded) and fill
+ * lib->functions. 0, or -ENOENT when the library or one of its functions is missing (err names
+ * which). Thread-safe; cheap enough to ask before each use. */
 int kdk_optional_lib_load(struct kdk_optional_lib *lib, struct kdk_err *err)
 	__attribute__((weak));
 

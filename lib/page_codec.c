@@ -3,7 +3,6 @@
 #include "page_codec.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,42 +32,36 @@ static struct {
 	typeof(snappy_max_compressed_length) *max_compressed_length;
 } snappy;
 static void *snappy_functions[4];
-static struct kdk_optional_lib snappy_lib = {
-	.soname = "libsnappy.so.1", .symbols = snappy_symbols, .functions = snappy_functions,
-};
 
-static pthread_once_t snappy_once = PTHREAD_ONCE_INIT;
-static bool snappy_loaded;
-static char snappy_why[KDK_ERR_MSG_MAX];  /* why not, when not */
-
-static void load_snappy(void)
+static void take_snappy_functions(void)
 {
-	struct kdk_err err = { 0 };
-
-	if (!kdk_optional_lib_load) {
-		snprintf(snappy_why, sizeof(snappy_why), "this is the static build for the capture "
-			 "/init, which links no snappy");
-		return;
-	}
-	if (kdk_optional_lib_load(&snappy_lib, &err) < 0) {
-		snprintf(snappy_why, sizeof(snappy_why), "%s", err.msg);
-		return;
-	}
 	snappy.compress = (typeof(snappy.compress))snappy_functions[0];
 	snappy.uncompress = (typeof(snappy.uncompress))snappy_functions[1];
 	snappy.uncompressed_length = (typeof(snappy.uncompressed_length))snappy_functions[2];
 	snappy.max_compressed_length = (typeof(snappy.max_compressed_length))snappy_functions[3];
-	snappy_loaded = true;
 }
 
-/* Snappy's functions, loaded once, on the first call (from any thread); false in the static
- * builds or where libsnappy is not installed (why: in *why). */
+static struct kdk_optional_lib snappy_lib = {
+	.soname = "libsnappy.so.1", .symbols = snappy_symbols, .functions = snappy_functions,
+	.loaded = take_snappy_functions,
+};
+
+/* Snappy's functions, loaded on the first call (from any thread); false in the static builds or
+ * where libsnappy is not installed (why: in *why). */
 static bool snappy_load(char *why, size_t why_size)
 {
-	pthread_once(&snappy_once, load_snappy);
-	if (!snappy_loaded)
-		snprintf(why, why_size, "%s", snappy_why);
-	return snappy_loaded;
+	struct kdk_err err = { 0 };
+
+	if (!kdk_optional_lib_load) {
+		snprintf(why, why_size, "this is the static build for the capture /init, which links "
+			 "no snappy");
+		return false;
+	}
+	if (kdk_optional_lib_load(&snappy_lib, &err) < 0) {
+		snprintf(why, why_size, "%s", err.msg);
+		return false;
+	}
+	return true;
 }
 
 #define ZLIB_DEFLATE_LEVEL 2

@@ -2,7 +2,6 @@
 #include "ssh_api.h"
 
 #include <errno.h>
-#include <pthread.h>
 
 #include "optional_lib.h"
 
@@ -21,32 +20,35 @@ static const char *const crypto_symbol_names[] = {
 
 static void *functions[sizeof(symbol_names) / sizeof(symbol_names[0]) - 1];
 static void *crypto_functions[sizeof(crypto_symbol_names) / sizeof(crypto_symbol_names[0]) - 1];
-static struct kdk_optional_lib libssh2 = {
-	.soname = "libssh2.so.1", .symbols = symbol_names, .functions = functions,
-};
-static struct kdk_optional_lib libcrypto = {
-	.soname = "libcrypto.so.3", .symbols = crypto_symbol_names, .functions = crypto_functions,
-};
 static struct kdk_ssh_api loaded;
-static struct kdk_err load_err;
-static int load_rc;
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
-static void load(void)
+/* The arrays are in the lists' order: each member takes its own, with its type. */
+static void take_ssh_functions(void)
 {
-	size_t i = 0, j = 0;
+	size_t i = 0;
 
-	if ((load_rc = kdk_optional_lib_load(&libssh2, &load_err)) < 0 ||
-	    (load_rc = kdk_optional_lib_load(&libcrypto, &load_err)) < 0)
-		return;
-	/* The arrays are in the lists' order: each member takes its own, with its type. */
 #define KDK_SSH_API_TAKE(name) loaded.name = (typeof(loaded.name))functions[i++];
 	KDK_SSH_FUNCTIONS(KDK_SSH_API_TAKE)
 #undef KDK_SSH_API_TAKE
-#define KDK_SSH_API_CRYPTO_TAKE(name) loaded.name = (typeof(loaded.name))crypto_functions[j++];
+}
+
+static void take_crypto_functions(void)
+{
+	size_t i = 0;
+
+#define KDK_SSH_API_CRYPTO_TAKE(name) loaded.name = (typeof(loaded.name))crypto_functions[i++];
 	KDK_SSH_CRYPTO_FUNCTIONS(KDK_SSH_API_CRYPTO_TAKE)
 #undef KDK_SSH_API_CRYPTO_TAKE
 }
+
+static struct kdk_optional_lib libssh2 = {
+	.soname = "libssh2.so.1", .symbols = symbol_names, .functions = functions,
+	.loaded = take_ssh_functions,
+};
+static struct kdk_optional_lib libcrypto = {
+	.soname = "libcrypto.so.3", .symbols = crypto_symbol_names, .functions = crypto_functions,
+	.loaded = take_crypto_functions,
+};
 
 const struct kdk_ssh_api *kdk_ssh_api(struct kdk_err *err)
 {
@@ -56,10 +58,7 @@ const struct kdk_ssh_api *kdk_ssh_api(struct kdk_err *err)
 		kdk_err_set(err, ENOTSUP, "this build has no SSH (the capture /init for local targets)");
 		return NULL;
 	}
-	pthread_once(&load_once, load);
-	if (load_rc < 0) {
-		*err = load_err;
+	if (kdk_optional_lib_load(&libssh2, err) < 0 || kdk_optional_lib_load(&libcrypto, err) < 0)
 		return NULL;
-	}
 	return &loaded;
 }

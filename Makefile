@@ -50,7 +50,8 @@ TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 # The capture /init comes in two builds: kdump-init for local targets, without SSH, and
 # kdump-init-ssh, whose libssh2 + OpenSSL add ~4 MB that a local dump need not carry in its
 # crashkernel reservation. mkdumprd picks the one kdump.conf's target needs.
-STATIC_TOOLS := dumpsave:dumpsave kexec:kexec
+# "name:dir[:ssh]": ssh links libssh2 + OpenSSL in (dumpsave's ssh:// targets).
+STATIC_TOOLS := dumpsave:dumpsave:ssh kexec:kexec
 STATIC_LIBS  := -lelf -ldeflate -lz -llzo2 -lzstd -linih -lpthread
 # The static builds cannot load libssh2: -u takes lib/ssh_api_linked.c's table of its (and
 # OpenSSL's) functions out of libkdk.a, and with it the libraries themselves.
@@ -117,9 +118,9 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 
 define static_rule
 $(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) $(LIBKDK)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $(if $(filter dumpsave,$(1)),$$(STATIC_SSH_LIBS)) $$(STATIC_LIBS)
+	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $(if $(3),$$(STATIC_SSH_LIBS)) $$(STATIC_LIBS)
 endef
-$(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))))))
+$(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(word 3,$(subst :, ,$(t))))))
 
 $(BUILD)/static/kdump-init: $(filter-out %/ssh_target.o,$(CAPTURE_OBJS)) $(BUILD)/obj/capture/no-ssh/ssh_target.o $(LIBKDK)
 	@mkdir -p $(dir $@)

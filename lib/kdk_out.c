@@ -3,6 +3,7 @@
 #include "kdk_out.h"
 
 #include "background_sync.h"
+#include "direct_write.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -60,6 +61,27 @@ int kdk_write_full(int fd, const char *name, uint64_t position, const void *buf,
 	return 0;
 }
 
+int kdk_pwrite_full(int fd, const char *name, uint64_t offset, const void *buf, size_t len,
+		    struct kdk_err *err)
+{
+	const unsigned char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pwrite(fd, p + done, len - done, (off_t)(offset + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kdk_err_sys(err, errno, "%s: write of %zu bytes at offset 0x%llx failed", name,
+					   len - done, (unsigned long long)(offset + done));
+		if (n == 0)
+			return kdk_err_set(err, EIO, "%s: write at offset 0x%llx wrote nothing", name,
+					   (unsigned long long)(offset + done));
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 int kdk_read_full(int fd, const char *name, uint64_t position, void *buf, size_t len, size_t *got,
 		  struct kdk_err *err)
 {
@@ -94,6 +116,7 @@ struct file_out {
 	 * not waited for). */
 	struct kdk_background_sync *flusher;
 	bool no_flusher;        /* one CPU, or it could not start: do not try again */
+	struct kdk_direct_write *direct;  /* KDK_OUT_DIRECT where the file system takes it, or NULL */
 };
 
 /* Every WRITEBACK_KICK bytes written, the background thread is asked to fdatasync the file, so
@@ -125,21 +148,19 @@ static int file_write_at(struct kdk_out *out, uint64_t offset, const void *buf, 
 			 struct kdk_err *err)
 {
 	struct file_out *f = (struct file_out *)out;
-	const unsigned char *p = buf;
-	size_t done = 0;
+	uint64_t direct_before, direct_after, cached;
+	int rc;
 
-	while (done < len) {
-		ssize_t n = pwrite(f->fd, p + done, len - done, (off_t)(offset + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return kdk_err_sys(err, errno, "%s: write of %zu bytes at offset 0x%llx failed",
-					   f->path, len - done, (unsigned long long)(offset + done));
-		if (n == 0)
-			return kdk_err_set(err, EIO, "%s: write at offset 0x%llx wrote nothing", f->path,
-					   (unsigned long long)(offset + done));
-		done += (size_t)n;
+	if (f->direct && len >= KDK_DIRECT_WRITE_MIN) {
+		kdk_direct_write_counts(f->direct, &direct_before, &cached);
+		rc = kdk_direct_write_at(f->direct, f->fd, f->path, offset, buf, len, err);
+		kdk_direct_write_counts(f->direct, &direct_after, &cached);
+		len -= (size_t)(direct_after - direct_before);  /* what the page cache took */
+	} else {
+		rc = kdk_pwrite_full(f->fd, f->path, offset, buf, len, err);
 	}
+	if (rc < 0)
+		return rc;
 	f->dirty = true;
 	f->unkicked += len;
 	if (f->unkicked >= WRITEBACK_KICK) {
@@ -179,6 +200,8 @@ static int file_finish(struct kdk_out *out, struct kdk_err *err)
 
 	kdk_background_sync_stop(f->flusher);
 	f->flusher = NULL;
+	kdk_direct_write_close(f->direct);
+	f->direct = NULL;
 	f->fd = -1;
 	if (close(fd) < 0 && rc == 0)
 		rc = kdk_err_sys(err, errno, "%s: close failed", f->path);
@@ -190,6 +213,7 @@ static void file_release(struct kdk_out *out)
 	struct file_out *f = (struct file_out *)out;
 
 	kdk_background_sync_stop(f->flusher);
+	kdk_direct_write_close(f->direct);
 	if (f->fd >= 0)
 		close(f->fd);
 	free(f->path);
@@ -224,6 +248,7 @@ int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, st
 	int oflags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
 	struct file_out *f;
 	struct stat st;
+	int rc;
 
 	*out = NULL;
 	oflags |= flags & KDK_OUT_OVERWRITE ? O_TRUNC : O_EXCL;
@@ -249,6 +274,10 @@ int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, st
 		int code = errno;
 		file_release(&f->out);
 		return kdk_err_sys(err, code, "%s: cannot set mode 0600", path);
+	}
+	if ((flags & KDK_OUT_DIRECT) && (rc = kdk_direct_write_open(&f->direct, f->fd, path, err)) < 0) {
+		file_release(&f->out);
+		return rc;
 	}
 	f->out.name = f->path;
 	f->out.write_at = file_write_at;

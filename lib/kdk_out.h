@@ -32,6 +32,9 @@ void kdk_out_release(struct kdk_out *out);
 
 enum kdk_out_file_flags {
 	KDK_OUT_OVERWRITE = 1,   /* truncate an existing file (test tools only); else EEXIST */
+	/* Large writes' whole blocks around the page cache (O_DIRECT, lib/direct_write.h) where the
+	 * file system takes it; elsewhere through the page cache as without the flag. */
+	KDK_OUT_DIRECT = 2,
 };
 
 /* fsync the directory that holds path, so a rename or a new name in it survives a power cut or
@@ -46,6 +49,11 @@ int kdk_out_file_open(struct kdk_out **out, const char *path, unsigned flags, st
  * `name`; `position` is only for the message (the stream offset of buf). */
 int kdk_write_full(int fd, const char *name, uint64_t position, const void *buf, size_t len,
 		   struct kdk_err *err);
+
+/* Full positioned writes (pwrite), retrying short writes and EINTR; errors name `name` and the
+ * offset. len 0 writes nothing. */
+int kdk_pwrite_full(int fd, const char *name, uint64_t offset, const void *buf, size_t len,
+		    struct kdk_err *err);
 
 /* Full reads: *got < len only at end of file. */
 int kdk_read_full(int fd, const char *name, uint64_t position, void *buf, size_t len, size_t *got,

@@ -64,10 +64,9 @@ static int local_create(struct kdk_save_dest *d, const char *path, unsigned flag
 			struct kdk_out **out, struct kdk_err *err)
 {
 	(void)d;
-	(void)flags;
 	/* Never over an existing file or through a link: a partial name already there is what an
 	 * earlier save left, maybe the only copy of that crash (kdk_out_file_open: O_EXCL|O_NOFOLLOW). */
-	return kdk_out_file_open(out, path, 0, err);
+	return kdk_out_file_open(out, path, flags & KDK_DEST_DIRECT ? KDK_OUT_DIRECT : 0, err);
 }
 
 static int local_rename(struct kdk_save_dest *d, const char *from, const char *to, struct kdk_err *err)

@@ -12,6 +12,7 @@
 
 enum kdk_dest_create_flags {
 	KDK_DEST_SEQUENTIAL = 1,   /* written front to back (a text file): no positioned writes */
+	KDK_DEST_DIRECT = 2,       /* large writes around the page cache where the target can */
 };
 
 struct kdk_save_dest;

@@ -511,7 +511,8 @@ static int save(const struct kdk_save_options *o, struct kdk_save_dest *dest,
 	}
 	if (o->mode == KDK_SAVE_FLATTEN)
 		rc = kdk_flat_out_open(&out, STDOUT_FILENO, "stdout", err);
-	else if ((rc = open_output(dest, o->output, partial_name, o->force, 0, &output, err)) == 0)
+	else if ((rc = open_output(dest, o->output, partial_name, o->force,
+				   o->direct_io ? KDK_DEST_DIRECT : 0, &output, err)) == 0)
 		out = output.out;
 	if (rc < 0)
 		goto out_filter;

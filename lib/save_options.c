@@ -14,7 +14,7 @@ enum {
 	OPT_DUMP_DMESG = 256, OPT_MESSAGE_LEVEL, OPT_NUM_THREADS, OPT_DRY_RUN, OPT_SHOW_STATS,
 	OPT_ZSTD, OPT_CYCLIC_BUFFER, OPT_NON_CYCLIC, OPT_WORK_DIR, OPT_SPLIT, OPT_MEM_USAGE,
 	OPT_REASSEMBLE_SPLIT, OPT_HELP, OPT_VERSION, OPT_SSH_KEY, OPT_KNOWN_HOSTS, OPT_SSH_RETRIES,
-	OPT_SSH_RETRY_TIME, OPT_SSH_TIMEOUT, OPT_SSH_FLAT,
+	OPT_SSH_RETRY_TIME, OPT_SSH_TIMEOUT, OPT_SSH_FLAT, OPT_DIRECT_IO,
 };
 
 static const struct option long_options[] = {
@@ -23,6 +23,7 @@ static const struct option long_options[] = {
 	{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "show-stats", no_argument, NULL, OPT_SHOW_STATS },
+	{ "direct-io", no_argument, NULL, OPT_DIRECT_IO },
 	{ "zstd", no_argument, NULL, OPT_ZSTD },
 	{ "ssh-key", required_argument, NULL, OPT_SSH_KEY },
 	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
@@ -68,6 +69,8 @@ void kdk_save_options_usage(FILE *out)
 	       "                       (output identical for any N; 0: all in one thread)\n"
 	       "  --dry-run            filter and count, write nothing\n"
 	       "  --show-stats         print how many pages each class excluded\n"
+	       "  --direct-io          write the page data around the page cache (O_DIRECT) on ext4,\n"
+	       "                       XFS and btrfs, as the capture /init does (elsewhere ignored)\n"
 	       "\n"
 	       "OUTPUT may be ssh://[USER@]HOST[:PORT]/PATH: the dump goes to that server over SFTP\n"
 	       "(or, where it has no SFTP, as a flattened PATH.flat through 'cat'; rebuild it with\n"
@@ -173,6 +176,7 @@ int kdk_save_options_parse(int argc, char **argv, struct kdk_save_options *opts,
 		case OPT_SSH_FLAT: opts->ssh_no_sftp = true; break;
 		case OPT_DRY_RUN: opts->dry_run = true; break;
 		case OPT_SHOW_STATS: opts->show_stats = true; break;
+		case OPT_DIRECT_IO: opts->direct_io = true; break;
 		case 'b': case OPT_CYCLIC_BUFFER: case OPT_NON_CYCLIC: case OPT_WORK_DIR: break;
 		case 'x': case 'i': case 'g':
 			snprintf(msg, msg_size,

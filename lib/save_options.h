@@ -34,6 +34,7 @@ struct kdk_save_options {
 	bool num_threads_given;     /* --num-threads was on the command line */
 	bool dry_run;               /* --dry-run: filter and count, write nothing */
 	bool show_stats;            /* --show-stats */
+	bool direct_io;             /* --direct-io: large writes around the page cache (O_DIRECT) */
 	const char *vmcore;
 	const char *output;         /* a path, or ssh://[user@]host[:port]/path */
 	/* ssh:// outputs */

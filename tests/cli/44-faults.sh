@@ -147,6 +147,15 @@ ok $? "ENOSPC in the pages: the remains open, marked incomplete"
 # data is written before its descriptors: the 9 runs before the failing one are readable.
 [ "$(cat cmp.out)" = "1152 pages identical, 2944 unreadable in out.pages.incomplete" ]
 ok $? "ENOSPC in the pages: every batch that reached the disk reads back as the source's, the rest as not saved ($(cat cmp.out))"
+# The same with the page data's whole blocks written around the page cache (--direct-io, as the
+# capture /init writes: lib/direct_write.c); on a file system without O_DIRECT it is the same run.
+diag "--direct-io below on $(stat -f -c %T "$work") (direct writes on ext2/ext3, xfs, btrfs only)"
+rm -f out.pages-direct out.pages-direct.incomplete
+faulty KDK_FAULT_PATH=out.pages-direct KDK_FAULT_WRITE=ENOSPC:0x500000 -- --direct-io -d 0 src.elf out.pages-direct
+"$inspect" compare-readable out.pages-direct.incomplete src.elf > cmp.out 2>&1
+[ "$status" -eq 1 ] && [ ! -e out.pages-direct ] && grep -q "No space left on device" err &&
+	[ "$(cat cmp.out)" = "1152 pages identical, 2944 unreadable in out.pages-direct.incomplete" ]
+ok $? "ENOSPC in the pages with --direct-io: exit 1 (got $status), every batch that reached the disk reads back as the source's ($(cat cmp.out); $(head -c 200 err))"
 "$inspect" info out.fsync.incomplete | grep -q 'incomplete yes' &&
 	[ "$("$inspect" compare-readable out.fsync.incomplete src.elf)" = "4096 pages identical, 0 unreadable in out.fsync.incomplete" ]
 ok $? "ENOSPC at fsync (delayed allocation): every page is there, the header still says incomplete"

@@ -1,0 +1,39 @@
+/* direct_write.h — the whole blocks of a large positioned write sent around the page cache
+ * (O_DIRECT), the partial blocks at either end through the page cache, for the file sink. */
+#ifndef KDK_DIRECT_WRITE_H
+#define KDK_DIRECT_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kdk_err.h"
+
+/* Writes shorter than this go through the page cache whole: a direct write waits for the disk,
+ * which only pays where it saves copying a large run. */
+#define KDK_DIRECT_WRITE_MIN (64u << 10)
+
+struct kdk_direct_write;
+
+/* A second, O_DIRECT description of the file open on fd (path names it; the same inode is
+ * checked), where its file system is one whose direct writes are plain block writes (ext4, XFS,
+ * btrfs). *dw is NULL, and 0 returned, where the file system is another or refuses O_DIRECT: the
+ * caller writes through the page cache as before. Errors only for what must stop the save
+ * (out of memory). */
+int kdk_direct_write_open(struct kdk_direct_write **dw, int fd, const char *path,
+			  struct kdk_err *err);
+
+/* Write all len bytes of buf at offset: the 4 KiB blocks wholly inside through the direct
+ * description (copied through an aligned buffer), the rest through fd. A direct write the
+ * kernel refuses (EINVAL: an alignment the device wants larger) turns direct writes off for
+ * good and writes that part through fd; any other error is the write's, naming path and the
+ * offset. Each call is complete when it returns, so the writer's order (data before the
+ * descriptors that point at it) holds on disk as it does through the page cache. */
+int kdk_direct_write_at(struct kdk_direct_write *dw, int fd, const char *path, uint64_t offset,
+			const void *buf, size_t len, struct kdk_err *err);
+
+/* Bytes written each way so far (tests and --message-level's report). */
+void kdk_direct_write_counts(const struct kdk_direct_write *dw, uint64_t *direct, uint64_t *cached);
+
+void kdk_direct_write_close(struct kdk_direct_write *dw);
+
+#endif

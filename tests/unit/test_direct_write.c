@@ -2,8 +2,8 @@
  * the file holds exactly what was written, at any offset and length, interleaved with small
  * writes elsewhere and rewrites of what was written before; the whole blocks go direct where the
  * file system takes O_DIRECT (ext4, XFS, btrfs) and nothing does elsewhere; a file that is not a
- * regular one gets no direct description. The scratch directories are /tmp's and the working
- * directory's (make check runs in the clone), so that one of them is usually a disk file system. */
+ * regular one gets no direct description. The scratch directories are /tmp's and the test
+ * binary's own (in the clone's build tree), so that one of them is usually a disk file system. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -122,10 +122,25 @@ static void writes_land_as_written_in_tmp(void **state)
 	writes_land_as_written_in("/tmp");
 }
 
-static void writes_land_as_written_in_the_working_directory(void **state)
+/* The directory the test binary is in (the build tree, on the clone's file system). */
+static const char *binary_dir(void)
+{
+	static char dir[4096];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	char *slash;
+
+	assert_true(n > 0);
+	dir[n] = 0;
+	slash = strrchr(dir, '/');
+	assert_non_null(slash);
+	*slash = 0;
+	return dir;
+}
+
+static void writes_land_as_written_in_the_build_tree(void **state)
 {
 	(void)state;
-	writes_land_as_written_in(".");
+	writes_land_as_written_in(binary_dir());
 }
 
 static void a_pipe_gets_no_direct_description(void **state)
@@ -144,13 +159,15 @@ static void a_pipe_gets_no_direct_description(void **state)
 /* The sink with KDK_OUT_DIRECT: the same bytes as without (the writers' view does not change). */
 static void the_file_sink_writes_the_same_bytes(void **state)
 {
-	char path_a[] = "kdk-direct-sink-a.XXXXXX", path_b[] = "kdk-direct-sink-b.XXXXXX";
+	char path_a[4200], path_b[4200];
 	unsigned char *data = malloc(3u << 20), *a = malloc(3u << 20), *b = malloc(3u << 20);
 	struct kdk_out *out;
 	struct kdk_err err = { 0 };
 	size_t got_a, got_b, i;
 	int fd;
 	(void)state;
+	snprintf(path_a, sizeof(path_a), "%s/kdk-direct-sink-a.XXXXXX", binary_dir());
+	snprintf(path_b, sizeof(path_b), "%s/kdk-direct-sink-b.XXXXXX", binary_dir());
 	assert_non_null(data);
 	for (i = 0; i < (3u << 20); i++)
 		data[i] = (unsigned char)(i * 131 + i / 4099);
@@ -189,7 +206,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(writes_land_as_written_in_tmp),
-		cmocka_unit_test(writes_land_as_written_in_the_working_directory),
+		cmocka_unit_test(writes_land_as_written_in_the_build_tree),
 		cmocka_unit_test(a_pipe_gets_no_direct_description),
 		cmocka_unit_test(the_file_sink_writes_the_same_bytes),
 	};

@@ -20,7 +20,11 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 # OpenSSL are not linked into the host tools at all, and -u pulls the loader out of libkdk.a into
 # the dynamic links (the static ones leave it out: nothing refers to it but weakly).
 OPTIONAL_LIB_LOADER := -Wl,-u,kdk_optional_lib_load
-LDLIBS_COMMON := $(OPTIONAL_LIB_LOADER) -lelf -ldeflate -lz -llzo2 -lzstd -linih -lkmod -lpthread
+# libzstd comes in through lib/zstd_api_linked.c's table, which -u takes out of libkdk.a: every
+# link names it but the capture /init for dumps without -z (kdump-init), which so leaves out
+# ~650 KB of its 2 MB (lib/zstd_api.h).
+ZSTD_LINKED := -Wl,-u,kdk_zstd_linked_api
+LDLIBS_COMMON := $(OPTIONAL_LIB_LOADER) $(ZSTD_LINKED) -lelf -ldeflate -lz -llzo2 -lzstd -linih -lkmod -lpthread
 
 # Lab settings (kernel versions and the cache) live in one place, shared with the shell lab.
 # Downloads, kernels and fixtures live outside the clone, keyed by content: a second clone on the
@@ -47,17 +51,19 @@ TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 
 # Static builds of what runs in the capture kernel: no shared libraries, no loader in the initramfs;
 # stripped (-s), since every byte of the initramfs is RAM the capture kernel does not have.
-# The capture /init comes in two builds: kdump-init for local targets, without SSH, and
-# kdump-init-ssh, whose libssh2 + OpenSSL add ~4 MB that a local dump need not carry in its
-# crashkernel reservation. mkdumprd picks the one kdump.conf's target needs.
-# "name:dir[:ssh]": ssh links libssh2 + OpenSSL in (dumpsave's ssh:// targets).
-STATIC_TOOLS := dumpsave:dumpsave:ssh kexec:kexec
+# The capture /init comes in three builds, and mkdumprd picks the smallest one kdump.conf needs:
+# kdump-init for local targets (1.4 MB), kdump-init-zstd for local targets whose core_collector
+# has -z (+ libzstd, ~650 KB), kdump-init-ssh for ssh targets (+ libzstd, libssh2 and OpenSSL,
+# ~4 MB more) — bytes of the initramfs a dump need not carry in its crashkernel reservation.
+# "name:dir[:features]", features joined by +: ssh links libssh2 + OpenSSL in (dumpsave's ssh://
+# targets), zstd libzstd (-z).
+STATIC_TOOLS := dumpsave:dumpsave:ssh+zstd kexec:kexec
 STATIC_LIBS  := -lelf -ldeflate -lz -llzo2 -lzstd -linih -lpthread
 # The static builds cannot load libssh2: -u takes lib/ssh_api_linked.c's table of its (and
 # OpenSSL's) functions out of libkdk.a, and with it the libraries themselves.
 STATIC_SSH_LIBS := -Wl,-u,kdk_ssh_linked_api -lssh2 -lcrypto
 STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, ,$(t)))) \
-	$(BUILD)/static/kdump-init $(BUILD)/static/kdump-init-ssh
+	$(BUILD)/static/kdump-init $(BUILD)/static/kdump-init-zstd $(BUILD)/static/kdump-init-ssh
 CAPTURE_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard capture/*.c)))
 
 .PHONY: asan-build all programs man deb check check-unit check-lab check-fuzz check-asan fuzz fuzz-build demo bench install deps clean
@@ -118,17 +124,23 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(word 1,$(subst :, ,$(t))),$(word 
 define static_rule
 $(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(2)/*.c $(2)/*.S))) $(LIBKDK)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $(if $(3),$$(STATIC_SSH_LIBS)) $$(STATIC_LIBS)
+	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $(if $(filter ssh,$(3)),$$(STATIC_SSH_LIBS)) \
+		$(if $(filter zstd,$(3)),$$(ZSTD_LINKED)) $$(STATIC_LIBS)
 endef
-$(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(word 3,$(subst :, ,$(t))))))
+$(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(subst +, ,$(word 3,$(subst :, ,$(t)))))))
 
-$(BUILD)/static/kdump-init: $(filter-out %/ssh_target.o,$(CAPTURE_OBJS)) $(BUILD)/obj/capture/no-ssh/ssh_target.o $(LIBKDK)
+CAPTURE_LOCAL_OBJS := $(filter-out %/ssh_target.o,$(CAPTURE_OBJS)) $(BUILD)/obj/capture/no-ssh/ssh_target.o
+$(BUILD)/static/kdump-init: $(CAPTURE_LOCAL_OBJS) $(LIBKDK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(STATIC_LIBS)
 
+$(BUILD)/static/kdump-init-zstd: $(CAPTURE_LOCAL_OBJS) $(LIBKDK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(ZSTD_LINKED) $(STATIC_LIBS)
+
 $(BUILD)/static/kdump-init-ssh: $(CAPTURE_OBJS) $(LIBKDK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(STATIC_SSH_LIBS) $(STATIC_LIBS)
+	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(STATIC_SSH_LIBS) $(ZSTD_LINKED) $(STATIC_LIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)
@@ -137,6 +149,8 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 # test_kfacts reads DWARF (lib/kfacts/dwarf_source.c) from a program it compiles.
 $(BUILD)/tests/unit/test_kfacts: UNIT_EXTRA_LIBS := -ldw
 $(BUILD)/tests/unit/test_page_codec: UNIT_EXTRA_LIBS := -lsnappy
+# Linked as kdump-init is: without libzstd's table (lib/zstd_api.h).
+$(BUILD)/tests/unit/test_codec_without_zstd: LDLIBS_COMMON := $(filter-out $(ZSTD_LINKED),$(LDLIBS_COMMON))
 
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)
@@ -250,6 +264,7 @@ install: programs
 	$(foreach b,$(filter-out %/kdump-init %/kcrash,$(TOOL_BINS)),install -m 0755 $(b) $(DESTDIR)$(PREFIX)/sbin/;)
 	install -m 0755 $(BUILD)/kcrash $(DESTDIR)$(PREFIX)/bin/kcrash
 	install -m 0755 $(BUILD)/static/kdump-init $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init
+	install -m 0755 $(BUILD)/static/kdump-init-zstd $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init-zstd
 	install -m 0755 $(BUILD)/static/kdump-init-ssh $(DESTDIR)$(PREFIX)/lib/kdumpkit/kdump-init-ssh
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/default \
 		$(DESTDIR)$(PREFIX)/share/doc/kdumpkit/formats $(DESTDIR)$(PREFIX)/share/bash-completion/completions

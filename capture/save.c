@@ -18,6 +18,7 @@
 #include "save_job.h"
 #include "kdk_log.h"
 #include "core_collector.h"
+#include "page_codec.h"
 #include "save_options.h"
 
 struct progress {
@@ -83,12 +84,20 @@ static int collector_options(const char *core_collector, const char *vmcore, con
 			     struct kdk_save_options *opts, char ***argv, char **storage,
 			     struct kdk_err *err)
 {
+	char why[KDK_ERR_MSG_MAX];
 	bool dropped_flatten;
 	int rc = kdk_core_collector_options(core_collector, vmcore, output, opts, argv, storage,
 					    &dropped_flatten, err);
 
 	if (dropped_flatten)
 		say("core_collector: -F is not needed: the dump is written to the target directly");
+	/* mkdumprd puts the /init with zstd in images whose core_collector has -z; an image made
+	 * otherwise (an explicit --init) still saves, with the codec every build has. */
+	if (rc == 0 && opts->codec == KDK_SAVE_CODEC_ZSTD &&
+	    !kdk_codec_available(KDK_CODEC_ZSTD, why, sizeof(why))) {
+		say("core_collector: -z: %s; compressing with lzo (-l) instead", why);
+		opts->codec = KDK_SAVE_CODEC_LZO;
+	}
 	return rc;
 }
 

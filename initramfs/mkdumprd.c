@@ -17,6 +17,7 @@
 #include "needed.h"
 #include "image.h"
 #include "kdump_conf.h"
+#include "core_collector.h"
 #include "kdump_conf_check.h"
 #include "nfs_target.h"
 #include "module_deps.h"
@@ -33,6 +34,7 @@ struct mkdumprd_options {
 	const char *conf;          /* -c */
 	const char *init;          /* --init: the capture /init binary */
 	const char *init_ssh;      /* --init-ssh: the one with SSH (default: kdump-init-ssh beside --init) */
+	const char *init_zstd;     /* --init-zstd: the one with zstd (default: kdump-init-zstd beside --init) */
 	const char *known_hosts;   /* --known-hosts (NULL: beside the ssh key) */
 	const char *busybox;       /* --busybox */
 	const char *output;
@@ -44,7 +46,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: mkdumprd [--kernel VERSION | --moddir DIR] [-c kdump.conf] [--init PATH] [--init-ssh PATH]\n"
-		"                [--busybox PATH] [--module NAME]... [--known-hosts FILE]\n"
+		"                [--init-zstd PATH] [--busybox PATH] [--module NAME]... [--known-hosts FILE]\n"
 		"                [--proc DIR] [--dev-disk DIR] [--sys DIR] OUTPUT\n"
 		"Builds the capture initramfs for kdump: the capture /init, kdump.conf, the kernel\n"
 		"modules the dump target needs and what kdump.conf asks for.\n"
@@ -54,6 +56,8 @@ static void usage(FILE *out)
 		"  --init PATH       the capture /init (default " KDK_LIBEXECDIR "/kdump-init)\n"
 		"  --init-ssh PATH   the capture /init for ssh targets (default: kdump-init-ssh in\n"
 		"                    the directory of --init)\n"
+		"  --init-zstd PATH  the capture /init where core_collector compresses with zstd (default:\n"
+		"                    kdump-init-zstd in the directory of --init)\n"
 		"  --busybox PATH    a static busybox, added when a shell is needed (default /bin/busybox)\n"
 		"  --module NAME     one more module (as extra_modules)\n"
 		"  --known-hosts FILE  the ssh target's host key, put in the image (default: known_hosts\n"
@@ -209,6 +213,56 @@ out:
 	return rc;
 }
 
+/* Whether kdump.conf's core_collector compresses with zstd (-z, --zstd), read by dumpsave's own
+ * parser. A line it refuses was refused by kdk_kdump_conf_check before this. */
+static bool collector_uses_zstd(const struct kdk_kdump_conf *conf)
+{
+	struct kdk_save_options opts;
+	struct kdk_err ignored = { 0 };
+	char **argv = NULL, *storage = NULL;
+	bool dropped_flatten, zstd;
+
+	if (!conf->core_collector)
+		return false;
+	zstd = kdk_core_collector_options(conf->core_collector, "/proc/vmcore", "vmcore", &opts, &argv,
+					  &storage, &dropped_flatten, &ignored) == 0 &&
+	       opts.codec == KDK_SAVE_CODEC_ZSTD;
+	free(argv);
+	free(storage);
+	return zstd;
+}
+
+/* The smallest capture /init that has what kdump.conf needs (Makefile, "Static builds"): the one
+ * with SSH (and zstd) for ssh targets, the one with zstd for -z, else kdump-init. Each beside
+ * --init unless named; *named holds a name made here (free it). */
+static int choose_init(const struct mkdumprd_options *o, const struct kdk_kdump_conf *conf,
+		       const char **init, char **named, struct kdk_err *err)
+{
+	const char *given = NULL, *name = NULL, *slash = strrchr(o->init, '/');
+
+	*named = NULL;
+	*init = o->init;
+	if (conf->target == KDK_TARGET_SSH) {
+		given = o->init_ssh;
+		name = "kdump-init-ssh";
+	} else if (collector_uses_zstd(conf)) {
+		given = o->init_zstd;
+		name = "kdump-init-zstd";
+	}
+	if (!name)
+		return 0;
+	if (given) {
+		*init = given;
+		return 0;
+	}
+	if (asprintf(named, "%.*s%s", slash ? (int)(slash - o->init + 1) : 0, o->init, name) < 0) {
+		*named = NULL;
+		return kdk_err_set(err, ENOMEM, "out of memory");
+	}
+	*init = *named;
+	return 0;
+}
+
 static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 {
 	struct kdk_kdump_conf conf;
@@ -216,7 +270,7 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 	struct kdk_array warnings = KDK_ARRAY_INIT(char *);
 	struct kdk_array records = KDK_ARRAY_INIT(struct kdk_target_record);
 	struct rd_image *img = NULL;
-	char moddir[PATH_MAX], *order = NULL, *init_ssh = NULL;
+	char moddir[PATH_MAX], *order = NULL, *init_named = NULL;
 	const char *init;
 	size_t order_len = 0, i;
 	FILE *order_file = NULL;
@@ -266,17 +320,8 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 
 	if ((rc = rd_image_open(&img, o->output, err)) < 0)
 		goto out_modules;
-	/* Only ssh targets carry libssh2 and OpenSSL (~4 MB of the crashkernel reservation). */
-	if (conf.target == KDK_TARGET_SSH && !o->init_ssh) {
-		char *slash = strrchr(o->init, '/');
-		if (asprintf(&init_ssh, "%.*skdump-init-ssh", slash ? (int)(slash - o->init + 1) : 0,
-			     o->init) < 0) {
-			init_ssh = NULL;
-			rc = kdk_err_set(err, ENOMEM, "out of memory");
-			goto out_image;
-		}
-	}
-	init = conf.target != KDK_TARGET_SSH ? o->init : o->init_ssh ? o->init_ssh : init_ssh;
+	if ((rc = choose_init(o, &conf, &init, &init_named, err)) < 0)
+		goto out_image;
 	if ((rc = rd_image_add_file(img, init, "/init", 0755, err)) < 0 ||
 	    (rc = rd_image_add_file(img, o->conf, "/etc/kdump.conf", 0644, err)) < 0)
 		goto out_image;
@@ -334,17 +379,17 @@ static int build(const struct mkdumprd_options *o, struct kdk_err *err)
 			fprintf(stderr, "mkdumprd: %s\n", *(char **)kdk_array_at(&conf.warnings, i));
 		for (i = 0; i < warnings.len; i++)
 			fprintf(stderr, "mkdumprd: warning: %s\n", *(char **)kdk_array_at(&warnings, i));
-		printf("mkdumprd: wrote %s: %llu KiB (%llu KiB unpacked), %zu modules%s%s\n", o->output,
-		       (unsigned long long)(size + 1023) / 1024, (unsigned long long)(content + 1023) / 1024,
-		       modules.load_order.len, need_shell ? ", busybox" : "",
-		       modules.builtin.len ? " (plus built-in ones)" : "");
+		printf("mkdumprd: wrote %s: %llu KiB (%llu KiB unpacked), /init from %s, %zu modules%s%s\n",
+		       o->output, (unsigned long long)(size + 1023) / 1024,
+		       (unsigned long long)(content + 1023) / 1024, init, modules.load_order.len,
+		       need_shell ? ", busybox" : "", modules.builtin.len ? " (plus built-in ones)" : "");
 	}
 out_image:
 	if (img)
 		rd_image_abort(img);
 out_modules:
 	free(order);
-	free(init_ssh);
+	free(init_named);
 	for (i = 0; i < warnings.len; i++)
 		free(*(char **)kdk_array_at(&warnings, i));
 	kdk_array_free(&warnings);
@@ -360,7 +405,7 @@ int main(int argc, char **argv)
 	static const struct option long_options[] = {
 		{ "kernel", required_argument, NULL, 'k' }, { "moddir", required_argument, NULL, 'm' },
 		{ "init", required_argument, NULL, 'i' }, { "busybox", required_argument, NULL, 'b' },
-		{ "init-ssh", required_argument, NULL, 'I' },
+		{ "init-ssh", required_argument, NULL, 'I' }, { "init-zstd", required_argument, NULL, 'Z' },
 		{ "module", required_argument, NULL, 'M' }, { "help", no_argument, NULL, 'h' },
 		{ "known-hosts", required_argument, NULL, 'K' },
 		{ "proc", required_argument, NULL, 'P' }, { "dev-disk", required_argument, NULL, 'D' },
@@ -383,6 +428,7 @@ int main(int argc, char **argv)
 		case 'c': o.conf = optarg; break;
 		case 'i': o.init = optarg; break;
 		case 'I': o.init_ssh = optarg; break;
+		case 'Z': o.init_zstd = optarg; break;
 		case 'b': o.busybox = optarg; break;
 		case 'K': o.known_hosts = optarg; break;
 		case 'P': o.target_env.proc = optarg; break;

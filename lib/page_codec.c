@@ -12,10 +12,10 @@
 #include <lzo/lzo1x.h>
 #include <zlib.h>
 #include <snappy-c.h>
-#include <zstd.h>
 
 #include "diskdump_format.h"
 #include "optional_lib.h"
+#include "zstd_api.h"
 
 /* Snappy is loaded at the first snappy page (lib/optional_lib.h): the host tools link no libsnappy,
  * whose libstdc++ would cost every start; the static builds for the capture /init cannot load it
@@ -74,6 +74,7 @@ struct kdk_page_codec {
 	z_stream inflate;          /* made on the first zlib page read */
 	bool inflate_ready;
 	void *lzo_work;            /* LZO: LZO1X_1_MEM_COMPRESS bytes */
+	const struct kdk_zstd_api *zstd;  /* libzstd, once a zstd page is made or read */
 	ZSTD_CCtx *zstd_cctx;      /* ZSTD */
 	ZSTD_DCtx *zstd_dctx;      /* made on the first zstd page read */
 	unsigned char *zero_out;   /* a page of zeros as this context compresses it (NULL: not yet) */
@@ -119,10 +120,21 @@ uint32_t kdk_codec_flag(enum kdk_codec codec)
 	return 0;
 }
 
+/* zstd is linked in every build but the capture /init for targets without -z (lib/zstd_api.h). */
+static const struct kdk_zstd_api *zstd_api(char *why, size_t why_size)
+{
+	if (!&kdk_zstd_linked_api)
+		snprintf(why, why_size, "zstd is not in this build (the capture /init for dumps without "
+			 "-z; mkdumprd puts kdump-init-zstd in images whose core_collector has -z)");
+	return &kdk_zstd_linked_api;
+}
+
 bool kdk_codec_available(enum kdk_codec codec, char *why, size_t why_size)
 {
 	if (codec == KDK_CODEC_SNAPPY)
 		return snappy_load(why, why_size);
+	if (codec == KDK_CODEC_ZSTD)
+		return zstd_api(why, why_size) != NULL;
 	if ((unsigned)codec <= KDK_CODEC_SNAPPY)
 		return true;
 	snprintf(why, why_size, "unknown compression %d", (int)codec);
@@ -144,7 +156,7 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 		return kdk_err_set(err, EINVAL, "page size %u is not a power of two ≥ 512", page_size);
 	if ((unsigned)codec > KDK_CODEC_SNAPPY)
 		return kdk_err_set(err, EINVAL, "unknown compression %d", (int)codec);
-	if (codec == KDK_CODEC_SNAPPY && !snappy_load(why, sizeof(why)))
+	if (!kdk_codec_available(codec, why, sizeof(why)))
 		return kdk_err_set(err, ENOTSUP, "%s: %s", kdk_codec_name(codec), why);
 	/* Every context may decompress lzo pages, so the library check is done for all. */
 	if (lzo_init() != LZO_E_OK)
@@ -180,18 +192,20 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 		c->bound = lzo_bound(page_size);
 		break;
 	case KDK_CODEC_ZSTD:
-		c->zstd_cctx = ZSTD_createCCtx();
+		c->zstd = &kdk_zstd_linked_api;
+		c->zstd_cctx = c->zstd->ZSTD_createCCtx();
 		if (!c->zstd_cctx) {
 			rc = kdk_err_set(err, ENOMEM, "zstd: out of memory for a compression context");
 			goto fail;
 		}
 		/* Level 1 set once (makedumpfile's level): ZSTD_compressCCtx would set the parameters
 		 * again for every page, ~40 % of the time on 4 KiB inputs; the bytes are the same. */
-		if (ZSTD_isError(ZSTD_CCtx_setParameter(c->zstd_cctx, ZSTD_c_compressionLevel, 1))) {
+		if (c->zstd->ZSTD_isError(c->zstd->ZSTD_CCtx_setParameter(c->zstd_cctx,
+									  ZSTD_c_compressionLevel, 1))) {
 			rc = kdk_err_set(err, EINVAL, "zstd: cannot set compression level 1");
 			goto fail;
 		}
-		c->bound = ZSTD_compressBound(page_size);
+		c->bound = c->zstd->ZSTD_compressBound(page_size);
 		break;
 	case KDK_CODEC_SNAPPY:
 		c->bound = snappy.max_compressed_length(page_size);
@@ -214,8 +228,10 @@ void kdk_page_codec_free(struct kdk_page_codec *c)
 		inflateEnd(&c->inflate);
 	free(c->lzo_work);
 	free(c->zero_out);
-	ZSTD_freeCCtx(c->zstd_cctx);
-	ZSTD_freeDCtx(c->zstd_dctx);
+	if (c->zstd) {
+		c->zstd->ZSTD_freeCCtx(c->zstd_cctx);
+		c->zstd->ZSTD_freeDCtx(c->zstd_dctx);
+	}
 	free(c);
 }
 
@@ -242,8 +258,8 @@ int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, siz
 		break;
 	}
 	case KDK_CODEC_ZSTD: {
-		size_t zsize = ZSTD_compress2(c->zstd_cctx, out, out_cap, page, c->page_size);
-		if (!ZSTD_isError(zsize))
+		size_t zsize = c->zstd->ZSTD_compress2(c->zstd_cctx, out, out_cap, page, c->page_size);
+		if (!c->zstd->ZSTD_isError(zsize))
 			size = zsize;
 		break;
 	}
@@ -341,14 +357,17 @@ static int lzo_decompress(struct kdk_page_codec *c, const void *in, uint32_t in_
 static int zstd_decompress(struct kdk_page_codec *c, const void *in, uint32_t in_size, void *page,
 			   struct kdk_err *err)
 {
+	char why[KDK_ERR_MSG_MAX];
 	size_t size;
 
-	if (!c->zstd_dctx && !(c->zstd_dctx = ZSTD_createDCtx()))
+	if (!c->zstd && !(c->zstd = zstd_api(why, sizeof(why))))
+		return kdk_err_set(err, ENOTSUP, "zstd-compressed page: %s", why);
+	if (!c->zstd_dctx && !(c->zstd_dctx = c->zstd->ZSTD_createDCtx()))
 		return kdk_err_set(err, ENOMEM, "zstd: out of memory for a decompression context");
-	size = ZSTD_decompressDCtx(c->zstd_dctx, page, c->page_size, in, in_size);
-	if (ZSTD_isError(size))
+	size = c->zstd->ZSTD_decompressDCtx(c->zstd_dctx, page, c->page_size, in, in_size);
+	if (c->zstd->ZSTD_isError(size))
 		return kdk_err_set(err, EINVAL, "zstd data of %u bytes does not decompress to one page (%s)",
-				   in_size, ZSTD_getErrorName(size));
+				   in_size, c->zstd->ZSTD_getErrorName(size));
 	if (size != c->page_size)
 		return kdk_err_set(err, EINVAL, "zstd data of %u bytes decompresses to %zu bytes, not %u",
 				   in_size, size, c->page_size);

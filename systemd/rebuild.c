@@ -111,6 +111,9 @@ static int collect_inputs(const struct ctl *ctl, const struct kdk_kdump_conf *co
 	snprintf(path, sizeof(path), "%s/kdump-init", ctl->libexecdir);
 	if ((rc = add_input(inputs, path, err)))
 		return rc;
+	snprintf(path, sizeof(path), "%s/kdump-init-zstd", ctl->libexecdir);
+	if ((rc = add_input(inputs, path, err)))
+		return rc;
 	snprintf(path, sizeof(path), "%s/kdump-init-ssh", ctl->libexecdir);
 	if ((rc = add_input(inputs, path, err)))
 		return rc;

@@ -127,6 +127,14 @@ status=$?
 [ $status -eq 3 ] && grep -q 'snappy-compressed page: this is the static build for the capture /init' err
 ok $? "the static dumpsave reading a snappy dump: saved, its snappy pages marked unreadable (exit $status)"
 dumpsave=$dumpsave_host
+# The capture /init for dumps without -z carries no libzstd (lib/zstd_api.h; mkdumprd picks
+# kdump-init-zstd for -z): told by one of libzstd's own messages, in the builds that have it only.
+zstd_text="Frame requires too much memory for decoding"
+static=$build/static
+[ -x "$static/kdump-init" ] || static=$top/build/static
+! grep -qa "$zstd_text" "$static/kdump-init" && grep -qa "$zstd_text" "$static/kdump-init-zstd" &&
+	grep -qa "$zstd_text" "$static/kdump-init-ssh" && grep -qa "$zstd_text" "$static/dumpsave"
+ok $? "libzstd is in kdump-init-zstd, kdump-init-ssh and the static dumpsave, not in kdump-init ($(stat -c '%n %s' "$static"/kdump-init* | sed "s|$static/||" | paste -sd, -))"
 
 # A full disk: a 4 MiB tmpfs in a private mount namespace (nothing outside this test sees it).
 mkdir -p full

@@ -260,4 +260,25 @@ rc=$?
 [ $rc -ne 0 ] && grep -qF "nfs-bad.conf:2: nfs no-such-host.invalid:/export: NFS server no-such-host.invalid: no-such-host.invalid does not resolve to an IPv4 address here" out.txt
 ok $? "nfs by a name that does not resolve here: refused with its line (rc $rc: $(head -c 200 out.txt))"
 
+# The smallest capture /init kdump.conf needs (Makefile, "Static builds"): kdump-init, or beside it
+# kdump-init-zstd where core_collector compresses with -z (kdump-init leaves libzstd out), or
+# kdump-init-ssh (which has zstd too) for ssh targets; --init-zstd/--init-ssh name others.
+echo zstd > kdump-init-zstd && echo ssh > kdump-init-ssh
+image_init() { zcat image.img | cpio -i --quiet --to-stdout init 2> /dev/null; }
+for collector in "dumpsave -l -d 31" "dumpsave -c -d 31" "dumpsave -z -d 31" "dumpsave --zstd -d 31" \
+	"makedumpfile -z -d 31 -F"; do
+	want=init name=kdump-init
+	case $collector in *-z*) want=zstd name=kdump-init-zstd ;; esac
+	printf 'ext4 %s/blank.img\ncore_collector %s\n' "$work" "$collector" > codec.conf
+	build_image codec.conf
+	is "$(image_init)" "$want" "core_collector $collector: /init is $name ($(grep -o '/init from [^,]*' out.txt))"
+done
+printf 'ext4 %s/blank.img\ncore_collector dumpsave -z -d 31\n' "$work" > codec.conf
+echo other > other-zstd
+build_image codec.conf --init-zstd other-zstd
+is "$(image_init)" other "--init-zstd names the /init for -z"
+printf 'ssh kdump@10.0.2.100\nsshkey %s/sshdir/id\npath /crash\ncore_collector dumpsave -z -d 31\n' "$work" > ssh-z.conf
+build_image ssh-z.conf
+is "$(image_init)" ssh "ssh target with -z: kdump-init-ssh, which has zstd too"
+
 done_testing

@@ -64,7 +64,8 @@ ok $? "lintian: no error or warning ($(grep -c '^O: ' <<< "$lintian_out") overri
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 absent=
 for path in ./usr/sbin/kexec ./usr/sbin/dumpsave ./usr/sbin/mkdumprd ./usr/sbin/kdumpctl ./usr/bin/kcrash \
-	./usr/lib/kdumpkit/kdump-init ./usr/lib/kdumpkit/kdump-init-ssh ./lib/systemd/system/kdump.service \
+	./usr/lib/kdumpkit/kdump-init ./usr/lib/kdumpkit/kdump-init-zstd ./usr/lib/kdumpkit/kdump-init-ssh \
+	./lib/systemd/system/kdump.service \
 	./usr/share/man/man8/kdumpctl.8.gz ./usr/share/man/man5/kdump.conf.5.gz ./usr/share/man/man1/kcrash.1.gz \
 	./usr/share/bash-completion/completions/kdumpctl ./lib/udev/rules.d/98-kdumpkit-hotplug.rules; do
 	grep -qx "$path" <<< "$contents" || absent+=" $path"

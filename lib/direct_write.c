@@ -101,13 +101,16 @@ static int write_blocks(struct kdk_direct_write *dw, const char *path, uint64_t 
 		n = pwrite(dw->fd, dw->bounce, piece, (off_t)(offset + *done));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EINVAL) {
-			direct_off(dw);     /* the disk wants another alignment */
-			break;
-		}
-		if (n < 0)
+		if (n < 0 && (errno == ENOSPC || errno == EDQUOT || errno == EFBIG))
 			return kdk_err_sys(err, errno, "%s: write of %zu bytes at offset 0x%llx failed",
 					   path, len - *done, (unsigned long long)(offset + *done));
+		if (n < 0) {
+			/* EINVAL: the disk wants another alignment. Anything else a direct write alone
+			 * may meet (a driver's limit): the page cache gets the rest, and says for itself
+			 * whether the disk takes it. */
+			direct_off(dw);
+			break;
+		}
 		if (n == 0)
 			return kdk_err_set(err, EIO, "%s: write at offset 0x%llx wrote nothing", path,
 					   (unsigned long long)(offset + *done));

@@ -23,10 +23,10 @@ int kdk_direct_write_open(struct kdk_direct_write **dw, int fd, const char *path
 			  struct kdk_err *err);
 
 /* Write all len bytes of buf at offset: the 4 KiB blocks wholly inside through the direct
- * description (copied through an aligned buffer), the rest through fd. A direct write the
- * kernel refuses (EINVAL: an alignment the device wants larger) turns direct writes off for
- * good and writes that part through fd; any other error is the write's, naming path and the
- * offset. Each call is complete when it returns, so the writer's order (data before the
+ * description (copied through an aligned buffer), the rest through fd. A full disk (ENOSPC,
+ * EDQUOT, EFBIG) is the write's error, naming path and the offset; any other failure of a direct
+ * write (EINVAL: an alignment the device wants larger; EIO) turns direct writes off for good and
+ * writes that part through fd, whose own error, if any, is the write's. Each call is complete when it returns, so the writer's order (data before the
  * descriptors that point at it) holds on disk as it does through the page cache. */
 int kdk_direct_write_at(struct kdk_direct_write *dw, int fd, const char *path, uint64_t offset,
 			const void *buf, size_t len, struct kdk_err *err);

@@ -40,14 +40,17 @@ void kdk_out_release(struct kdk_out *out)
 		out->release(out);
 }
 
-int kdk_write_full(int fd, const char *name, uint64_t position, const void *buf, size_t len,
-		   struct kdk_err *err)
+/* Every byte of buf, through write (positioned false: the descriptor's own position, which
+ * position only names in messages) or pwrite at position. */
+static int write_all(int fd, bool positioned, const char *name, uint64_t position, const void *buf,
+		     size_t len, struct kdk_err *err)
 {
 	const unsigned char *p = buf;
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = write(fd, p + done, len - done);
+		ssize_t n = positioned ? pwrite(fd, p + done, len - done, (off_t)(position + done))
+				       : write(fd, p + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -61,25 +64,16 @@ int kdk_write_full(int fd, const char *name, uint64_t position, const void *buf,
 	return 0;
 }
 
+int kdk_write_full(int fd, const char *name, uint64_t position, const void *buf, size_t len,
+		   struct kdk_err *err)
+{
+	return write_all(fd, false, name, position, buf, len, err);
+}
+
 int kdk_pwrite_full(int fd, const char *name, uint64_t offset, const void *buf, size_t len,
 		    struct kdk_err *err)
 {
-	const unsigned char *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pwrite(fd, p + done, len - done, (off_t)(offset + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return kdk_err_sys(err, errno, "%s: write of %zu bytes at offset 0x%llx failed", name,
-					   len - done, (unsigned long long)(offset + done));
-		if (n == 0)
-			return kdk_err_set(err, EIO, "%s: write at offset 0x%llx wrote nothing", name,
-					   (unsigned long long)(offset + done));
-		done += (size_t)n;
-	}
-	return 0;
+	return write_all(fd, true, name, offset, buf, len, err);
 }
 
 int kdk_read_full(int fd, const char *name, uint64_t position, void *buf, size_t len, size_t *got,

@@ -140,11 +140,17 @@ uint64_t machine_thread_size(struct session *s)
 	uint64_t lo, hi;
 	size_t i;
 
+	/* Asked once per task by bt, foreach and the stack searches: looked up once. */
+	if (s->thread_size)
+		return s->thread_size;
+	s->thread_size = DEFAULT_THREAD_SIZE;
 	for (i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
 		if (!session_symbol(s, bounds[i][0], &lo, &err) && !session_symbol(s, bounds[i][1], &hi, &err) &&
-		    hi > lo && hi - lo <= (1 << 20))
-			return hi - lo;
+		    hi > lo && hi - lo <= (1 << 20)) {
+			s->thread_size = hi - lo;
+			break;
+		}
 		kdk_err_clear(&err);
 	}
-	return DEFAULT_THREAD_SIZE;
+	return s->thread_size;
 }

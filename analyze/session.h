@@ -37,6 +37,7 @@ struct session {
 	int ks_state;                  /* 0 not loaded yet, 1 loaded, -errno failed */
 	struct kdk_err ks_err;         /* why, when it failed */
 	uint64_t task_size;            /* sizeof(struct task_struct) */
+	uint64_t thread_size;          /* THREAD_SIZE (machine_thread_size), 0 until first asked */
 	struct kdk_array modules;      /* struct kmodule (modules.h), loaded with the offsets */
 	struct kdk_array cpus;         /* struct cpu_info (cpus.h), loaded on first use */
 	FILE *out;

@@ -287,7 +287,7 @@ uint64_t kdk_btf_size(const struct kdk_btf *btf, uint32_t id)
 
 /* Members one lookup may look at: anonymous members that name their own struct (damaged BTF)
  * would otherwise make the search vlen^MAX_DEPTH long. task_struct needs a few hundred. */
-#define MAX_MEMBER_STEPS (1u << 20)
+#define MAX_MEMBER_STEPS KDK_BTF_MEMBER_STEPS
 
 /* Find one member name in struct/union id (recursing into anonymous members). */
 static int find_member(const struct kdk_btf *btf, uint32_t id, const char *name, size_t name_len,
@@ -373,6 +373,18 @@ static int member_path_bits(const struct kdk_btf *btf, const char *container, co
 	*bit_offset = total;
 	*type = id;
 	return 0;
+}
+
+int kdk_btf_member_bits_counted(const struct kdk_btf *btf, uint32_t id, const char *name,
+				uint64_t *bit_offset, unsigned *steps)
+{
+	uint32_t type;
+	unsigned width = 0;
+	int rc = find_member(btf, id, name, strlen(name), bit_offset, &type, &width, 0, steps);
+
+	if (!rc)
+		*bit_offset &= ~((uint64_t)1 << 63);
+	return rc;
 }
 
 int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char *path,

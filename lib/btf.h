@@ -58,6 +58,14 @@ int kdk_btf_member(const struct kdk_btf *btf, const char *container, const char 
  * width in bits (a bitfield's, else 8 × its type's size: 0 for a zero-length array). */
 int kdk_btf_member_bits(const struct kdk_btf *btf, const char *container, const char *path,
 			uint64_t *bit_offset, uint64_t *bit_size, struct kdk_err *err);
+/* One member name (no path) in struct or union id, looking into anonymous members too: its
+ * offset in bits. The members looked at are counted into *steps, which a caller making many
+ * lookups shares among them: past KDK_BTF_MEMBER_STEPS in all they fail (-ENOENT), so that
+ * damaged BTF (anonymous members that contain their own struct) cannot make a printout's
+ * lookups take hours. */
+#define KDK_BTF_MEMBER_STEPS (1u << 20)
+int kdk_btf_member_bits_counted(const struct kdk_btf *btf, uint32_t id, const char *name,
+				uint64_t *bit_offset, unsigned *steps);
 
 /* Raw access for printers. vlen: members/values/params; ref: what PTR/TYPEDEF/CONST/… point to
  * (FUNC_PROTO: the return type). */

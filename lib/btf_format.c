@@ -154,23 +154,31 @@ static void line_start(FILE *out, int offsets, int depth, const uint64_t *byte_o
  * none when that finds nothing (mm_struct's `struct { … } lru_gen`: `list` is no member of
  * mm_struct), the same place when the name is reachable (sk_buff's struct_group `headers`). */
 static const uint64_t *offset_by_name(const struct kdk_btf *btf, uint32_t top, const char *name,
-				      uint64_t *byte_offset)
+				      uint64_t *byte_offset, unsigned *steps)
 {
-	uint64_t bits, size;
+	uint64_t bits;
 
-	if (!name[0] || kdk_btf_member_bits(btf, kdk_btf_name(btf, top), name, &bits, &size, NULL))
+	if (!name[0] || kdk_btf_member_bits_counted(btf, top, name, &bits, steps))
 		return NULL;
 	*byte_offset = bits / 8;
 	return byte_offset;
 }
 
+/* What one printout may still do: lines, and members looked at by its by-name offsets (one
+ * budget for all of them: kdk_btf_member_bits_counted). */
+struct print_budget {
+	unsigned lines;
+	unsigned name_steps;
+};
+
 /* id's members from depth on. Under -o (offsets: the column's width) a member of an anonymous
  * struct or union type shows its members inline: an unnamed one with their offsets and blank
  * braces; inside a named one (`struct { … } lru_gen;`: by_name) each line's offset is its name's
- * from the outermost struct `top`, as crash prints them. */
+ * from the outermost struct `top`, as crash prints them (none once the budget's lookups are
+ * spent: only damaged BTF gets there). */
 static void print_members(const struct kdk_btf *btf, uint32_t top, uint32_t id, uint64_t base_bits,
-			  int offsets, const uint64_t *base, bool by_name, int depth, unsigned *lines,
-			  FILE *out)
+			  int offsets, const uint64_t *base, bool by_name, int depth,
+			  struct print_budget *budget, FILE *out)
 {
 	unsigned i, n = kdk_btf_vlen(btf, id), hops;
 
@@ -183,7 +191,7 @@ static void print_members(const struct kdk_btf *btf, uint32_t top, uint32_t id, 
 
 		if (kdk_btf_member_at(btf, id, i, &name, &type, &bits, &width))
 			continue;
-		if (++*lines > MAX_ITEMS) {
+		if (++budget->lines > MAX_ITEMS) {
 			line_start(out, offsets, depth, NULL, base);
 			fprintf(out, "...\n");
 			return;
@@ -202,19 +210,21 @@ static void print_members(const struct kdk_btf *btf, uint32_t top, uint32_t id, 
 			fprintf(out, "%s {\n", kdk_btf_kind(btf, resolved) == KDK_BTF_STRUCT ? "struct" : "union");
 			if (depth < MAX_DEPTH) {
 				print_members(btf, top, resolved, bits, offsets, base, by_name || name[0],
-					      depth + 1, lines, out);
+					      depth + 1, budget, out);
 			} else {   /* an anonymous struct that contains itself */
 				line_start(out, offsets, depth + 1, NULL, base);
 				fprintf(out, "...\n");
 			}
 			line_start(out, offsets, depth,
-				   !name[0] ? NULL : by_name ? offset_by_name(btf, top, name, &byte_offset) :
+				   !name[0] ? NULL : by_name ? offset_by_name(btf, top, name, &byte_offset,
+									      &budget->name_steps) :
 				   &byte_offset, base);
 			fprintf(out, "}%s%s;\n", name[0] ? " " : "", name);
 			continue;
 		}
 		line_start(out, offsets, depth,
-			   by_name ? offset_by_name(btf, top, name, &byte_offset) : &byte_offset, base);
+			   by_name ? offset_by_name(btf, top, name, &byte_offset, &budget->name_steps) :
+			   &byte_offset, base);
 		declarator(btf, type, name, decl, sizeof(decl), 0, i == n - 1 && depth == 0);
 		if (width)
 			fprintf(out, "%s : %u;\n", decl, width);
@@ -229,13 +239,13 @@ static void print_struct(const struct kdk_btf *btf, uint32_t id, bool offsets, c
 			 FILE *out)
 {
 	char head[256], size_text[32];
-	unsigned lines = 0;
+	struct print_budget budget = { 0, 0 };
 
 	base_name(btf, id, head, sizeof(head));
 	fprintf(out, "%s {\n", head);
 	print_members(btf, id, id, 0,
 		      offsets ? snprintf(size_text, sizeof(size_text), "%" PRIu64, kdk_btf_size(btf, id)) + 4 : 0,
-		      base, false, 0, &lines, out);
+		      base, false, 0, &budget, out);
 	fprintf(out, "}\nSIZE: %" PRIu64 "\n", kdk_btf_size(btf, id));
 }
 

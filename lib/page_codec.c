@@ -74,7 +74,6 @@ struct kdk_page_codec {
 	z_stream inflate;          /* made on the first zlib page read */
 	bool inflate_ready;
 	void *lzo_work;            /* LZO: LZO1X_1_MEM_COMPRESS bytes */
-	const struct kdk_zstd_api *zstd;  /* libzstd, once a zstd page is made or read */
 	ZSTD_CCtx *zstd_cctx;      /* ZSTD */
 	ZSTD_DCtx *zstd_dctx;      /* made on the first zstd page read */
 	unsigned char *zero_out;   /* a page of zeros as this context compresses it (NULL: not yet) */
@@ -120,13 +119,16 @@ uint32_t kdk_codec_flag(enum kdk_codec codec)
 	return 0;
 }
 
-/* zstd is linked in every build but the capture /init for targets without -z (lib/zstd_api.h). */
-static const struct kdk_zstd_api *zstd_api(char *why, size_t why_size)
+/* libzstd's table: linked in every build but the capture /init for targets without -z
+ * (lib/zstd_api.h), where it is NULL. Every call below is made where zstd_linked() said yes. */
+#define zstd (&kdk_zstd_linked_api)
+
+static bool zstd_linked(char *why, size_t why_size)
 {
-	if (!&kdk_zstd_linked_api)
+	if (!zstd)
 		snprintf(why, why_size, "zstd is not in this build (the capture /init for dumps without "
 			 "-z; mkdumprd puts kdump-init-zstd in images whose core_collector has -z)");
-	return &kdk_zstd_linked_api;
+	return zstd != NULL;
 }
 
 bool kdk_codec_available(enum kdk_codec codec, char *why, size_t why_size)
@@ -134,7 +136,7 @@ bool kdk_codec_available(enum kdk_codec codec, char *why, size_t why_size)
 	if (codec == KDK_CODEC_SNAPPY)
 		return snappy_load(why, why_size);
 	if (codec == KDK_CODEC_ZSTD)
-		return zstd_api(why, why_size) != NULL;
+		return zstd_linked(why, why_size);
 	if ((unsigned)codec <= KDK_CODEC_SNAPPY)
 		return true;
 	snprintf(why, why_size, "unknown compression %d", (int)codec);
@@ -192,20 +194,19 @@ int kdk_page_codec_new(struct kdk_page_codec **out, enum kdk_codec codec, uint32
 		c->bound = lzo_bound(page_size);
 		break;
 	case KDK_CODEC_ZSTD:
-		c->zstd = &kdk_zstd_linked_api;
-		c->zstd_cctx = c->zstd->ZSTD_createCCtx();
+		c->zstd_cctx = zstd->ZSTD_createCCtx();
 		if (!c->zstd_cctx) {
 			rc = kdk_err_set(err, ENOMEM, "zstd: out of memory for a compression context");
 			goto fail;
 		}
 		/* Level 1 set once (makedumpfile's level): ZSTD_compressCCtx would set the parameters
 		 * again for every page, ~40 % of the time on 4 KiB inputs; the bytes are the same. */
-		if (c->zstd->ZSTD_isError(c->zstd->ZSTD_CCtx_setParameter(c->zstd_cctx,
-									  ZSTD_c_compressionLevel, 1))) {
+		if (zstd->ZSTD_isError(zstd->ZSTD_CCtx_setParameter(c->zstd_cctx,
+								    ZSTD_c_compressionLevel, 1))) {
 			rc = kdk_err_set(err, EINVAL, "zstd: cannot set compression level 1");
 			goto fail;
 		}
-		c->bound = c->zstd->ZSTD_compressBound(page_size);
+		c->bound = zstd->ZSTD_compressBound(page_size);
 		break;
 	case KDK_CODEC_SNAPPY:
 		c->bound = snappy.max_compressed_length(page_size);
@@ -228,9 +229,9 @@ void kdk_page_codec_free(struct kdk_page_codec *c)
 		inflateEnd(&c->inflate);
 	free(c->lzo_work);
 	free(c->zero_out);
-	if (c->zstd) {
-		c->zstd->ZSTD_freeCCtx(c->zstd_cctx);
-		c->zstd->ZSTD_freeDCtx(c->zstd_dctx);
+	if (zstd) {
+		zstd->ZSTD_freeCCtx(c->zstd_cctx);
+		zstd->ZSTD_freeDCtx(c->zstd_dctx);
 	}
 	free(c);
 }
@@ -258,8 +259,8 @@ int kdk_page_compress(struct kdk_page_codec *c, const void *page, void *out, siz
 		break;
 	}
 	case KDK_CODEC_ZSTD: {
-		size_t zsize = c->zstd->ZSTD_compress2(c->zstd_cctx, out, out_cap, page, c->page_size);
-		if (!c->zstd->ZSTD_isError(zsize))
+		size_t zsize = zstd->ZSTD_compress2(c->zstd_cctx, out, out_cap, page, c->page_size);
+		if (!zstd->ZSTD_isError(zsize))
 			size = zsize;
 		break;
 	}
@@ -360,14 +361,14 @@ static int zstd_decompress(struct kdk_page_codec *c, const void *in, uint32_t in
 	char why[KDK_ERR_MSG_MAX];
 	size_t size;
 
-	if (!c->zstd && !(c->zstd = zstd_api(why, sizeof(why))))
+	if (!zstd_linked(why, sizeof(why)))
 		return kdk_err_set(err, ENOTSUP, "zstd-compressed page: %s", why);
-	if (!c->zstd_dctx && !(c->zstd_dctx = c->zstd->ZSTD_createDCtx()))
+	if (!c->zstd_dctx && !(c->zstd_dctx = zstd->ZSTD_createDCtx()))
 		return kdk_err_set(err, ENOMEM, "zstd: out of memory for a decompression context");
-	size = c->zstd->ZSTD_decompressDCtx(c->zstd_dctx, page, c->page_size, in, in_size);
-	if (c->zstd->ZSTD_isError(size))
+	size = zstd->ZSTD_decompressDCtx(c->zstd_dctx, page, c->page_size, in, in_size);
+	if (zstd->ZSTD_isError(size))
 		return kdk_err_set(err, EINVAL, "zstd data of %u bytes does not decompress to one page (%s)",
-				   in_size, c->zstd->ZSTD_getErrorName(size));
+				   in_size, zstd->ZSTD_getErrorName(size));
 	if (size != c->page_size)
 		return kdk_err_set(err, EINVAL, "zstd data of %u bytes decompresses to %zu bytes, not %u",
 				   in_size, size, c->page_size);

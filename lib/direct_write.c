@@ -29,8 +29,9 @@
 
 struct kdk_direct_write {
 	int fd;                    /* the O_DIRECT description; -1 once direct writes are off */
+	int cached_fd;             /* the caller's, through the page cache */
+	const char *path;          /* the caller's, for messages */
 	unsigned char *bounce;     /* BOUNCE_SIZE bytes, DIRECT_ALIGN-aligned */
-	uint64_t direct_bytes, cached_bytes;
 };
 
 /* File systems whose O_DIRECT writes go to their blocks as they are. (NFS's go to the server
@@ -76,6 +77,8 @@ int kdk_direct_write_open(struct kdk_direct_write **out, int fd, const char *pat
 		return kdk_err_set(err, ENOMEM, "%s: out of memory", path);
 	}
 	dw->fd = dfd;
+	dw->cached_fd = fd;
+	dw->path = path;
 	*out = dw;
 	return 0;
 }
@@ -89,8 +92,8 @@ static void direct_off(struct kdk_direct_write *dw)
 
 /* Whole blocks [offset, offset + len) through the direct description; *done says how many
  * bytes went (a multiple of DIRECT_ALIGN: the rest is for the page cache). */
-static int write_blocks(struct kdk_direct_write *dw, const char *path, uint64_t offset,
-			const unsigned char *buf, size_t len, size_t *done, struct kdk_err *err)
+static int write_blocks(struct kdk_direct_write *dw, uint64_t offset, const unsigned char *buf,
+			size_t len, size_t *done, struct kdk_err *err)
 {
 	*done = 0;
 	while (*done < len && dw->fd >= 0) {
@@ -103,7 +106,7 @@ static int write_blocks(struct kdk_direct_write *dw, const char *path, uint64_t 
 			continue;
 		if (n < 0 && (errno == ENOSPC || errno == EDQUOT || errno == EFBIG))
 			return kdk_err_sys(err, errno, "%s: write of %zu bytes at offset 0x%llx failed",
-					   path, len - *done, (unsigned long long)(offset + *done));
+					   dw->path, len - *done, (unsigned long long)(offset + *done));
 		if (n < 0) {
 			/* EINVAL: the disk wants another alignment. Anything else a direct write alone
 			 * may meet (a driver's limit): the page cache gets the rest, and says for itself
@@ -112,39 +115,32 @@ static int write_blocks(struct kdk_direct_write *dw, const char *path, uint64_t 
 			break;
 		}
 		if (n == 0)
-			return kdk_err_set(err, EIO, "%s: write at offset 0x%llx wrote nothing", path,
+			return kdk_err_set(err, EIO, "%s: write at offset 0x%llx wrote nothing", dw->path,
 					   (unsigned long long)(offset + *done));
 		*done += (size_t)n;
-		dw->direct_bytes += (uint64_t)n;
 		if ((size_t)n % DIRECT_ALIGN)
 			direct_off(dw);     /* a short write off a block edge: the rest buffered */
 	}
 	return 0;
 }
 
-int kdk_direct_write_at(struct kdk_direct_write *dw, int fd, const char *path, uint64_t offset,
-			const void *buf, size_t len, struct kdk_err *err)
+int kdk_direct_write_at(struct kdk_direct_write *dw, uint64_t offset, const void *buf, size_t len,
+			size_t *cached, struct kdk_err *err)
 {
 	const unsigned char *p = buf;
 	size_t head = (size_t)(-offset & (DIRECT_ALIGN - 1)), blocks, done = 0;
 	int rc;
 
-	if (dw->fd < 0 || len < head + DIRECT_ALIGN) {
-		dw->cached_bytes += len;
-		return kdk_pwrite_full(fd, path, offset, buf, len, err);
-	}
+	*cached = len;
+	if (dw->fd < 0 || len < head + DIRECT_ALIGN)
+		return kdk_pwrite_full(dw->cached_fd, dw->path, offset, buf, len, err);
 	blocks = (len - head) & ~(size_t)(DIRECT_ALIGN - 1);
-	if ((rc = kdk_pwrite_full(fd, path, offset, p, head, err)) < 0 ||
-	    (rc = write_blocks(dw, path, offset + head, p + head, blocks, &done, err)) < 0)
+	if ((rc = kdk_pwrite_full(dw->cached_fd, dw->path, offset, p, head, err)) < 0 ||
+	    (rc = write_blocks(dw, offset + head, p + head, blocks, &done, err)) < 0)
 		return rc;
-	dw->cached_bytes += len - done;
-	return kdk_pwrite_full(fd, path, offset + head + done, p + head + done, len - head - done, err);
-}
-
-void kdk_direct_write_counts(const struct kdk_direct_write *dw, uint64_t *direct, uint64_t *cached)
-{
-	*direct = dw ? dw->direct_bytes : 0;
-	*cached = dw ? dw->cached_bytes : 0;
+	*cached = len - done;
+	return kdk_pwrite_full(dw->cached_fd, dw->path, offset + head + done, p + head + done,
+			       len - head - done, err);
 }
 
 void kdk_direct_write_close(struct kdk_direct_write *dw)

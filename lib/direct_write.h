@@ -18,21 +18,20 @@ struct kdk_direct_write;
  * checked), where its file system is one whose direct writes are plain block writes (ext4, XFS,
  * btrfs). *dw is NULL, and 0 returned, where the file system is another or refuses O_DIRECT: the
  * caller writes through the page cache as before. Errors only for what must stop the save
- * (out of memory). */
+ * (out of memory). fd and path are the caller's and must outlive *dw. */
 int kdk_direct_write_open(struct kdk_direct_write **dw, int fd, const char *path,
 			  struct kdk_err *err);
 
 /* Write all len bytes of buf at offset: the 4 KiB blocks wholly inside through the direct
- * description (copied through an aligned buffer), the rest through fd. A full disk (ENOSPC,
- * EDQUOT, EFBIG) is the write's error, naming path and the offset; any other failure of a direct
- * write (EINVAL: an alignment the device wants larger; EIO) turns direct writes off for good and
- * writes that part through fd, whose own error, if any, is the write's. Each call is complete when it returns, so the writer's order (data before the
- * descriptors that point at it) holds on disk as it does through the page cache. */
-int kdk_direct_write_at(struct kdk_direct_write *dw, int fd, const char *path, uint64_t offset,
-			const void *buf, size_t len, struct kdk_err *err);
-
-/* Bytes written each way so far (tests and --message-level's report). */
-void kdk_direct_write_counts(const struct kdk_direct_write *dw, uint64_t *direct, uint64_t *cached);
+ * description (copied through an aligned buffer), the rest through fd; *cached says how many
+ * bytes went through the page cache (the partial blocks, or all of a short write). A full disk
+ * (ENOSPC, EDQUOT, EFBIG) is the write's error, naming path and the offset; any other failure of
+ * a direct write (EINVAL: an alignment the device wants larger; EIO) turns direct writes off for
+ * good and writes that part through fd, whose own error, if any, is the write's. Each call is
+ * complete when it returns, so the writer's order (data before the descriptors that point at
+ * it) holds on disk as it does through the page cache. */
+int kdk_direct_write_at(struct kdk_direct_write *dw, uint64_t offset, const void *buf, size_t len,
+			size_t *cached, struct kdk_err *err);
 
 void kdk_direct_write_close(struct kdk_direct_write *dw);
 

@@ -142,21 +142,15 @@ static int file_write_at(struct kdk_out *out, uint64_t offset, const void *buf, 
 			 struct kdk_err *err)
 {
 	struct file_out *f = (struct file_out *)out;
-	uint64_t direct_before, direct_after, cached;
-	int rc;
+	size_t cached = len;     /* what the page cache took: only that is for writeback */
+	int rc = f->direct && len >= KDK_DIRECT_WRITE_MIN
+		 ? kdk_direct_write_at(f->direct, offset, buf, len, &cached, err)
+		 : kdk_pwrite_full(f->fd, f->path, offset, buf, len, err);
 
-	if (f->direct && len >= KDK_DIRECT_WRITE_MIN) {
-		kdk_direct_write_counts(f->direct, &direct_before, &cached);
-		rc = kdk_direct_write_at(f->direct, f->fd, f->path, offset, buf, len, err);
-		kdk_direct_write_counts(f->direct, &direct_after, &cached);
-		len -= (size_t)(direct_after - direct_before);  /* what the page cache took */
-	} else {
-		rc = kdk_pwrite_full(f->fd, f->path, offset, buf, len, err);
-	}
 	if (rc < 0)
 		return rc;
 	f->dirty = true;
-	f->unkicked += len;
+	f->unkicked += cached;
 	if (f->unkicked >= WRITEBACK_KICK) {
 		f->unkicked = 0;
 		kick_writeback(f);

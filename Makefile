@@ -58,12 +58,14 @@ TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/$(word 1,$(subst :, ,$(t))))
 # "name:dir[:features]", features joined by +: ssh links libssh2 + OpenSSL in (dumpsave's ssh://
 # targets), zstd libzstd (-z).
 STATIC_TOOLS := dumpsave:dumpsave:ssh+zstd kexec:kexec
+# The capture /init's builds, "name[:features]" the same way: without ssh, the stub
+# capture/no-ssh/ssh_target.c stands in for capture/ssh_target.c.
+CAPTURE_INITS := kdump-init kdump-init-zstd:zstd kdump-init-ssh:ssh+zstd
 STATIC_LIBS  := -lelf -ldeflate -lz -llzo2 -lzstd -linih -lpthread
 # The static builds cannot load libssh2: -u takes lib/ssh_api_linked.c's table of its (and
 # OpenSSL's) functions out of libkdk.a, and with it the libraries themselves.
 STATIC_SSH_LIBS := -Wl,-u,kdk_ssh_linked_api -lssh2 -lcrypto
-STATIC_BINS  := $(foreach t,$(STATIC_TOOLS),$(BUILD)/static/$(word 1,$(subst :, ,$(t)))) \
-	$(BUILD)/static/kdump-init $(BUILD)/static/kdump-init-zstd $(BUILD)/static/kdump-init-ssh
+STATIC_BINS  := $(foreach t,$(STATIC_TOOLS) $(CAPTURE_INITS),$(BUILD)/static/$(word 1,$(subst :, ,$(t))))
 CAPTURE_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard capture/*.c)))
 
 .PHONY: asan-build all programs man deb check check-unit check-lab check-fuzz check-asan fuzz fuzz-build demo bench install deps clean
@@ -129,18 +131,14 @@ $(BUILD)/static/$(1): $(patsubst %,$(BUILD)/obj/%.o,$(basename $(wildcard $(2)/*
 endef
 $(foreach t,$(STATIC_TOOLS),$(eval $(call static_rule,$(word 1,$(subst :, ,$(t))),$(word 2,$(subst :, ,$(t))),$(subst +, ,$(word 3,$(subst :, ,$(t)))))))
 
-CAPTURE_LOCAL_OBJS := $(filter-out %/ssh_target.o,$(CAPTURE_OBJS)) $(BUILD)/obj/capture/no-ssh/ssh_target.o
-$(BUILD)/static/kdump-init: $(CAPTURE_LOCAL_OBJS) $(LIBKDK)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(STATIC_LIBS)
-
-$(BUILD)/static/kdump-init-zstd: $(CAPTURE_LOCAL_OBJS) $(LIBKDK)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(ZSTD_LINKED) $(STATIC_LIBS)
-
-$(BUILD)/static/kdump-init-ssh: $(CAPTURE_OBJS) $(LIBKDK)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -s -o $@ $(filter %.o %.a,$^) $(STATIC_SSH_LIBS) $(ZSTD_LINKED) $(STATIC_LIBS)
+define capture_init_rule
+$(BUILD)/static/$(1): $(if $(filter ssh,$(2)),$(CAPTURE_OBJS),$(filter-out %/ssh_target.o,$(CAPTURE_OBJS)) \
+		$(BUILD)/obj/capture/no-ssh/ssh_target.o) $(LIBKDK)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -static -s -o $$@ $$(filter %.o %.a,$$^) $(if $(filter ssh,$(2)),$$(STATIC_SSH_LIBS)) \
+		$(if $(filter zstd,$(2)),$$(ZSTD_LINKED)) $$(STATIC_LIBS)
+endef
+$(foreach t,$(CAPTURE_INITS),$(eval $(call capture_init_rule,$(word 1,$(subst :, ,$(t))),$(subst +, ,$(word 2,$(subst :, ,$(t)))))))
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBKDK)
 	@mkdir -p $(dir $@)

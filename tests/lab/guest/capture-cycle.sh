@@ -20,8 +20,11 @@ arg() {
 # kdump distributions append: no memory cgroup, MCE, NUMA, THP, HEST or CMA), and no tracefs:
 # before eventfs (6.6) its event directories take ~8 MiB of dentries at boot, which is what
 # made a 6.1 capture kernel run out of memory at crashkernel=64M; nor the crypto self-tests,
-# whose allocations at boot were the next to run it out.
-append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+# whose allocations at boot were the next to run it out; nor kernel-memory accounting
+# (cgroup.memory=nokmem: cgroup_disable=memory leaves it on, and then the first dynamic per-CPU
+# chunk carries a 4 MiB array of cgroup pointers — the unit is 2 MiB on x86_64; off, a 6.1
+# capture kernel captures at crashkernel=60M).
+append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory cgroup.memory=nokmem mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
 [ -n "$(arg kdk_root)" ] && append="$append root=$(arg kdk_root)"
 [ -n "$(arg kdk_wait)" ] && append="$append kdumpkit.wait=$(arg kdk_wait)"
 for w in $(arg kdk_capture_append); do append="$append $w"; done

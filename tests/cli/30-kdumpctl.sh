@@ -132,6 +132,14 @@ ok $? "start: exit $status, builds the missing initramfs; stderr: $(tr "\n" " " 
 is "$(cat mkdumprd.calls)" "--kernel 9.9.9-test -c $work/kdump.conf $work/var/initrd.img" "mkdumprd's arguments (KDUMP_KERNELVER, the kdump.conf, KDUMP_INITRD)"
 want="-p $work/vmlinuz --initrd=$work/var/initrd.img --command-line=root=UUID=1234 ro quiet console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 cgroup_disable=memory cgroup.memory=nokmem mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests panic=10"
 is "$(cat kexec.calls)" "$want" "kexec -p: kernel, initrd, /proc/cmdline without BOOT_IMAGE/crashkernel/nr_cpus, root= kept, the capture savers (KDUMPCTL_DEFAULT_APPEND) appended, panic=10 last"
+# The default written down for users — conf/default-kdump's commented line and the table of
+# docs/formats/default-kdump.md — is the one kdumpctl appends (systemd/ctl.h).
+appended=${want#*console=ttyS0,115200 }
+appended=${appended% panic=10}
+is "$(sed -n 's/^#KDUMP_COMMANDLINE_APPEND="\(.*\)"$/\1/p' "$top/conf/default-kdump")" "$appended" \
+	"conf/default-kdump documents the KDUMP_COMMANDLINE_APPEND that kdumpctl appends"
+is "$(sed -n 's/^| `KDUMP_COMMANDLINE_APPEND` | `\([^`]*\)` |.*/\1/p' "$top/docs/formats/default-kdump.md")" "$appended" \
+	"docs/formats/default-kdump.md documents the same default"
 grep -q 'loaded the capture kernel .* into the 96 MiB reservation' err && grep -q 'a crash saves to the root filesystem, path /var/crash' err
 ok $? "start reports what was loaded: \"$(grep -o 'loaded the capture kernel.*reservation' err)\""
 grep -q "^absent  /lib/modules/9.9.9-test/modules.dep\$" var/initrd.img.inputs &&

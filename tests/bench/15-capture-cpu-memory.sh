@@ -51,7 +51,7 @@ meminfo() {
 }
 
 # the capture command line of tests/lab/guest/capture-cycle.sh, less its CPU count
-append="console=ttyS0,115200 irqpoll reset_devices panic=-1 cgroup_disable=memory cgroup.memory=nokmem mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests no5lvl"
+append="console=ttyS0,115200 $("$LAB_DIR/capture-words" | sed -e 's/ *nr_cpus=[^ ]*//' -e 's/ *maxcpus=[^ ]*//') panic=-1 no5lvl"
 printf '%s\n' 'lab_marker "meminfo cpus=$(grep -c ^processor /proc/cpuinfo) $(grep -E "^(MemTotal|Slab|Percpu|KernelStack):" /proc/meminfo | tr -s " " | tr "\n" " ")"' > "$run/meminfo.sh"
 printf '\n%-28s %8s %8s %8s %8s %10s %10s %10s\n' kernel "total/cpu" "slab/cpu" "pcpu/cpu" "stack/cpu" "kernel/cpu" "+dumpsave" allowance
 for release in $kernels; do

@@ -16,7 +16,8 @@ arg() {
 		case $w in "$1"=*) echo "${w#*=}" ;; esac
 	done
 }
-# The capture command line: one CPU, devices reset, and the memory-hungry features off (what
+# The capture command line: kdumpctl's default words (/lab/capture-words, from systemd/ctl.h):
+# one CPU, devices reset, and the memory-hungry features off (what
 # kdump distributions append: no memory cgroup, MCE, NUMA, THP, HEST or CMA), and no tracefs:
 # before eventfs (6.6) its event directories take ~8 MiB of dentries at boot, which is what
 # made a 6.1 capture kernel run out of memory at crashkernel=64M; nor the crypto self-tests,
@@ -24,7 +25,7 @@ arg() {
 # (cgroup.memory=nokmem: cgroup_disable=memory leaves it on, and then the first dynamic per-CPU
 # chunk carries a 4 MiB array of cgroup pointers — the unit is 2 MiB on x86_64; off, a 6.1
 # capture kernel captures at crashkernel=60M).
-append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory cgroup.memory=nokmem mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+append="console=ttyS0,115200 $(cat /lab/capture-words) panic=-1"
 [ -n "$(arg kdk_root)" ] && append="$append root=$(arg kdk_root)"
 [ -n "$(arg kdk_wait)" ] && append="$append kdumpkit.wait=$(arg kdk_wait)"
 for w in $(arg kdk_capture_append); do append="$append $w"; done

@@ -41,7 +41,7 @@ for release in ${KDK_T73_KERNELS:-$KDK_LAB_KERNELS}; do
 	# CPU 1 offline, panic on CPU 3. The capture command line is capture-cycle.sh's.
 	cat > "$run/guest.sh" <<'GUEST'
 if grep -q kdk_crash=oops /proc/cmdline; then
-	append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory cgroup.memory=nokmem mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+	append="console=ttyS0,115200 $(cat /lab/capture-words) panic=-1"
 	/kdk/kexec -a -p /vmlinuz --initrd=/capture.img --append="$append"
 	lab_marker "kexec -p rc=$? kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 	echo 1 > /proc/sys/kernel/panic_on_oops
@@ -50,7 +50,7 @@ if grep -q kdk_crash=oops /proc/cmdline; then
 	sh -c 'echo 1 > /proc/oops_test'
 	exit 0
 fi
-append="console=ttyS0,115200 irqpoll nr_cpus=1 reset_devices maxcpus=1 panic=-1 cgroup_disable=memory cgroup.memory=nokmem mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+append="console=ttyS0,115200 $(cat /lab/capture-words) panic=-1"
 taskset -c 2 sh -c 'while :; do :; done' &
 /kdk/kexec -a -p /vmlinuz --initrd=/capture.img --append="$append"
 lab_marker "kexec -p rc=$? kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"

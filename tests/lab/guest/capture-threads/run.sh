@@ -17,7 +17,8 @@ cpus=$(arg kdk_cpus)
 fill=$(arg kdk_fill_mib)
 head -c $((fill * 786432)) /dev/urandom | base64 > /tmp/fill.txt
 lab_marker "filled $(du -m /tmp/fill.txt | cut -f1) MiB"
-append="console=ttyS0,115200 irqpoll nr_cpus=${cpus:-1} reset_devices panic=-1 cgroup_disable=memory cgroup.memory=nokmem mce=off numa=off transparent_hugepage=never hest_disable novmcoredd cma=0 hugetlb_cma=0 acpi_no_memhotplug initcall_blacklist=tracer_init_tracefs cryptomgr.notests"
+# the lab's capture words (kdumpctl's default) with this run's CPU count
+append="console=ttyS0,115200 $(sed -e 's/ *nr_cpus=[^ ]*//' -e 's/ *maxcpus=[^ ]*//' /lab/capture-words) nr_cpus=${cpus:-1} panic=-1"
 if [ "${cpus:-1}" -gt 1 ] && grep -q ' apic_set_disabled_cpu_apicid$' /proc/kallsyms; then
 	apicid=$(awk '$1 == "processor" { cpu = $3 } cpu == "0" && /^initial apicid/ { print $NF; exit }' /proc/cpuinfo)
 	append="$append disable_cpu_apicid=${apicid:-0}"

@@ -1,7 +1,8 @@
 /* ps_times.c — `ps -t` (see ps_times.h): task_struct's start_time (CLOCK_MONOTONIC at fork, in
  * nanoseconds), utime and stime (nanoseconds), and jiffies for the uptime. RUN TIME is counted
- * in ticks as crash counts it: start_time turned into jiffies, taken from jiffies since boot
- * (jiffies less INITIAL_JIFFIES), the difference in whole seconds. */
+ * in ticks as crash counts it: start_time's whole seconds (the fraction dropped) turned into
+ * ticks, taken from the ticks since boot (jiffies less INITIAL_JIFFIES), the difference in whole
+ * seconds — so a task started at 0.9 s counts from 0 s, as crash prints it. */
 #include "ps_times.h"
 
 #include <errno.h>
@@ -40,7 +41,7 @@ void ps_show_times(struct session *s, const struct task_info *t)
 {
 	struct times_layout l;
 	struct kdk_err err = { 0 };
-	uint64_t start = 0, utime = 0, stime = 0, uptime_ns = 0, hz = 0, tick, run;
+	uint64_t start = 0, utime = 0, stime = 0, uptime_ns = 0, hz = 0, uptime, started, run;
 	char duration[64];
 
 	task_pick_header(s, t);
@@ -51,8 +52,9 @@ void ps_show_times(struct session *s, const struct task_info *t)
 		fprintf(s->out, "ps: %s\n\n", err.msg[0] ? err.msg : "no tick rate");
 		return;
 	}
-	tick = 1000000000u / hz;
-	run = uptime_ns / tick >= start / tick ? uptime_ns / tick - start / tick : 0;
+	uptime = uptime_ns / (1000000000u / hz);
+	started = start / 1000000000u * hz;
+	run = uptime >= started ? uptime - started : 0;
 	kclock_format_duration(run / hz, duration, sizeof(duration));
 	fprintf(s->out, "    RUN TIME: %s\n", duration);
 	fprintf(s->out, "  START TIME: %" PRIu64 "\n", start);

@@ -5,8 +5,8 @@
 #include "session.h"
 #include "tasks.h"
 
-/* The task header, then RUN TIME (uptime in jiffies less start_time in jiffies, as crash counts
- * it), START TIME, UTIME and STIME as the task holds them (nanoseconds), then an empty line.
+/* The task header, then RUN TIME (uptime in jiffies less start_time's whole seconds in jiffies,
+ * as crash counts it), START TIME, UTIME and STIME as the task holds them (nanoseconds), then an empty line.
  * What cannot be read is said on its own line. */
 void ps_show_times(struct session *s, const struct task_info *t);
 

@@ -8,7 +8,8 @@ With --args instead: ps -a's text for every task of for_each_task, "== TASK" bef
 stack" for a task without an mm).   drgn-ps.py DUMP VMLINUX --args
 With --rlimits: "rlimit TASK INDEX CUR MAX" for each entry of each task's signal->rlim.
     drgn-ps.py DUMP VMLINUX --rlimits
-With --times: "times TASK START_TIME UTIME STIME" per task.   drgn-ps.py DUMP VMLINUX --times
+With --times: "times TASK START_TIME UTIME STIME" per task, then "jiffies JIFFIES_64".
+    drgn-ps.py DUMP VMLINUX --times
 With --signals: "sig TASK" then "signal SIGNAL_STRUCT NR_THREADS", "action N K_SIGACTION HANDLER
 MASK FLAGS" for each sighand->action[] entry, "sets BLOCKED PRIVATE SHARED" and "queued N" (entries on
 the private and shared queues), per task.   drgn-ps.py DUMP VMLINUX --signals"""
@@ -42,6 +43,7 @@ def main():
     if sys.argv[3:] == ["--times"]:
         for t in for_each_task(prog):
             print("times %x %d %d %d" % (t.value_(), t.start_time, t.utime, t.stime))
+        print("jiffies %d" % prog["jiffies_64"].value_())
         return
     if sys.argv[3:] == ["--signals"]:
         for t in for_each_task(prog):

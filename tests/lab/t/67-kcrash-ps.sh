@@ -8,8 +8,9 @@
 # thread-group leaders; ps -S the states ps prints, counted; a PID, a COMM and a 'regex' select;
 # ps -a each task's command line and environment as drgn's cmdline() and environ() read them;
 # ps -r each task's resource limits as drgn reads signal->rlim; ps -t each task's start, user and
-# system time as drgn reads them; sig each task's signal_struct, sighand->action[] entries,
-# blocked and pending sets as drgn reads them. On 6.1 crash 8.0.2 does find the active tasks
+# system time as drgn reads them, and its RUN TIME as crash counts it from drgn's jiffies_64;
+# sig each task's signal_struct, sighand->action[] entries, blocked and pending sets as drgn
+# reads them. On 6.1 crash 8.0.2 does find the active tasks
 # (init, the busy shell): its ps -a 1, ps -r 1, ps -t and sig 1 text is compared too.
 . "$(dirname "$0")/../lab.sh"
 
@@ -154,9 +155,24 @@ PY
 		bail "$release: drgn --times failed: $(tail -n 2 "$work/drgn.err")"
 	run 'ps -t' | awk '/^PID: / { task = $4; next } /START TIME:/ { st = $3 } /UTIME:/ { u = $2 }
 		/STIME:/ { print "times " task " " st " " u " " $2 }' | sort > "$work/t.out"
-	got=$(grep -F -f <(awk '{ print "times " $2 " " }' "$work/drgn-times.out") "$work/t.out")
-	[ -n "$got" ] && [ "$got" = "$(sort "$work/drgn-times.out")" ]
-	ok $? "$release: ps -t: every task's START TIME, UTIME and STIME as drgn reads them ($(wc -l < "$work/drgn-times.out") tasks)"
+	got=$(grep -F -f <(awk '$1 == "times" { print "times " $2 " " }' "$work/drgn-times.out") "$work/t.out")
+	[ -n "$got" ] && [ "$got" = "$(grep '^times ' "$work/drgn-times.out" | sort)" ]
+	ok $? "$release: ps -t: every task's START TIME, UTIME and STIME as drgn reads them ($(grep -c '^times ' "$work/drgn-times.out") tasks)"
+	# RUN TIME as crash counts it, from drgn's jiffies_64 and start_time and the kernel's
+	# CONFIG_HZ: ticks since boot (jiffies_64 less INITIAL_JIFFIES, (u32)(-300 * HZ)) less the
+	# start's whole seconds in ticks, in whole seconds (crash's convert_start_time)
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "$(lab_kernel_dir "$release")/config")
+	[ -n "$hz" ] || bail "$release: no CONFIG_HZ in $(lab_kernel_dir "$release")/config"
+	awk -v hz="$hz" '$1 == "jiffies" { j = $2 } $1 == "times" { start[$2] = $3 }
+		END { up = j - (4294967296 - 300 * hz); for (t in start) { r = up - int(start[t] / 1e9) * hz
+			print "run " t " " (r > 0 ? int(r / hz) : 0) } }' "$work/drgn-times.out" | sort > "$work/drgn-run.out"
+	run 'ps -t' | awk '/^PID: / { task = $4 } /RUN TIME:/ { n = split($0, f, /[ :,]+/)
+		s = f[n - 2] * 3600 + f[n - 1] * 60 + f[n]; if ($4 ~ /^day/) s += $3 * 86400
+		print "run " task " " s }' | sort |
+		grep -F -f <(awk '{ print "run " $2 " " }' "$work/drgn-run.out") > "$work/run.out"  # (drgn's tasks: no idle task)
+	diff "$work/drgn-run.out" "$work/run.out" > "$work/run.diff" && [ -s "$work/run.out" ]
+	ok $? "$release: ps -t: every task's RUN TIME is jiffies since boot less its start's whole seconds, as crash counts it from drgn's jiffies_64 (HZ $hz, $(wc -l < "$work/run.out") tasks)"
+	[ -s "$work/run.diff" ] && head -n 10 "$work/run.diff" | while IFS= read -r l; do diag "$l"; done
 	# sig: every task's signal_struct, thread count, sighand->action[] (address, handler, mask,
 	# flags), blocked, private and shared pending sets and queues, as drgn reads them
 	/usr/bin/python3 "$KDK_TOP/tests/lab/drgn-ps.py" "$work/oracle.kdump" "$vmlinux" --signals > "$work/drgn-sig.out" 2>> "$work/drgn.err" ||

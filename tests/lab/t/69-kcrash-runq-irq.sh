@@ -15,7 +15,8 @@
 #     runq -g on the taskgroups fixture (tasks in nested cgroups, one throttled by cpu.max, and an
 #     autogroup): each TASK_GROUP line's group, its cfs_rq on that CPU, its cgroup's name and
 #     throttling, and each task under the cfs_rq its entity is queued on, as drgn-runq-groups.py
-#     reads them (every fair task with on_rq set, so 7.x's throttled tasks off the tree too);
+#     reads them (every fair task with on_rq set, so 7.x's throttled tasks off the tree too, and
+#     every task entity in a cfs_rq's tree, so an exiting task gone from the task list too);
 #     dev -d and -D on the diskio fixture (O_DIRECT reads and writes waiting in a disk QEMU
 #     throttles): each disk's gendisk, queue and requests in flight as drgn-dev-disks.py counts them
 #     from the blk-mq tags, reads and writes in flight on vda as the kernel's /sys/block/vda/inflight
@@ -326,9 +327,8 @@ for c in json.load(open(sys.argv[1])):
 			head -n 12 "$work/io/dev-d.$how.diff" | while IFS= read -r l; do diag "$l"; done
 		fi
 		read -r reads writes < <(awk '$4 == "vda" { print $7, $8 }' "$work/io/dev-d-rows.$how")
-		# the kernel's sample is three seconds older than the crash: it shows that requests were
-		# in flight (reads or writes), not how many of each were at the crash (on 2026-12-07 a new
-		# fixture's sample had 5 reads and 0 writes where the dump, drgn and ours have 4 and 4)
+		# the kernel's sample is older than the crash: it shows that requests were in flight, not
+		# how many of each were at the crash (the fixture waits until it counts reads and writes)
 		[ $((${sys_reads:-0} + ${sys_writes:-0})) -gt 0 ] && [ "${reads:-0}" -gt 0 ] && [ "${writes:-0}" -gt 0 ]
 		ok $? "$release: dev -d $label finds reads and writes in flight on vda (${reads:-none} and ${writes:-none}; the kernel counted ${sys_reads:-?} and ${sys_writes:-?} three seconds before the crash)"
 		diff <(head -n 1 "$work/io/dev-d.$how"; awk 'NR > 1 && $5 != 0' "$work/io/dev-d.$how") "$work/io/dev-D.$how" > /dev/null

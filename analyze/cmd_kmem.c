@@ -109,10 +109,12 @@ int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err)
 		return kmem_vm_stat(s, err);
 	if (argc == 2 && !strcmp(argv[1], "-z"))
 		return kmem_zones(s, err);
+	if (argc == 2 && !strcmp(argv[1], "-v"))
+		return kmem_vmalloc(s, err);
 	if (argc == 2 && argv[1][0] != '-')
 		return kmem_address(s, argv[1], err);
 	if (argc != 2 || strcmp(argv[1], "-i"))
-		return kdk_err_set(err, EINVAL, "usage: kmem -i | -s | -V | -z | ADDRESS");
+		return kdk_err_set(err, EINVAL, "usage: kmem -i | -s | -V | -z | -v | ADDRESS");
 	if (!session_kstructs(s, err))
 		return -err->code;
 	if ((rc = read_long(s, "_totalram_pages", &total, err)) ||

@@ -41,6 +41,8 @@ static const struct command commands[] = {
 				       "vm_event_states summed, each item by its enum name", true },
 	{ "kmem", cmd_kmem, "kmem -z", "every node's memory zones: address, name, size, present pages, "
 				       "min/low/high watermarks and the zone's own vm_stat counters", true },
+	{ "kmem", cmd_kmem, "kmem -v", "every vmalloc area: its vmap_area, vm_struct, address range "
+				       "and size, in address order", true },
 	{ "kmem", cmd_kmem, "kmem ADDRESS", "the page an address is in; in a slab its cache, slab and "
 					    "object (allocated or free)", true },
 	{ "mod", cmd_mod, "mod", "the loaded kernel modules: address, name, text base, text size", false },

@@ -44,6 +44,8 @@ int print_task_context(struct session *s, uint64_t task, struct kdk_err *err);
 int kmem_slabs(struct session *s, struct kdk_err *err);
 int kmem_vm_stat(struct session *s, struct kdk_err *err);
 int kmem_zones(struct session *s, struct kdk_err *err);
+/* kmem -v: the vmalloc areas (kmem_vmalloc.c). */
+int kmem_vmalloc(struct session *s, struct kdk_err *err);
 int kmem_address(struct session *s, const char *text, struct kdk_err *err);
 /* The struct page of pfn, through mem_map as the fact chain lays it out. */
 int kmem_page_of(struct session *s, uint64_t pfn, uint64_t *page, struct kdk_err *err);

@@ -1,14 +1,16 @@
-/* fuzz_kcrash_lists.c — kcrash's task and module walkers (analyze/tasks.c, modules.c, cpus.c)
- * and the ps and mod commands over 64 KiB of synthetic kernel memory taken from the input: the
- * task list from init_task, each process's thread list, each CPU's runqueue, the module list
- * with each module's symbol table. The structure layout comes from a fake fact source (a
- * compact layout of its own, not a kernel's); which text layout struct module has (mem[MOD_TEXT]
- * or core_layout) and which rss_stat (atomic counters or percpu_counter) the input's first byte
- * picks; the rest is memory, zero-padded.
+/* fuzz_kcrash_lists.c — kcrash's task, module and vmalloc walkers (analyze/tasks.c, modules.c,
+ * cpus.c, kmem_vmalloc.c) and the ps, mod and kmem -v commands over 64 KiB of synthetic kernel
+ * memory taken from the input: the task list from init_task, each process's thread list, each
+ * CPU's runqueue, the module list with each module's symbol table, the vmalloc areas. The
+ * structure layout comes from a fake fact source (a compact layout of its own, not a kernel's);
+ * which text layout struct module has (mem[MOD_TEXT] or core_layout), which rss_stat (atomic
+ * counters or percpu_counter) and where the vmalloc areas are (vmap_area_list, or 6.9's
+ * vmap_nodes[]) the input's first byte picks; the rest is memory, zero-padded.
  *
  * Memory at BASE: nr_cpu_ids (u32) at +0, __per_cpu_offset[8] at +0x08, the present, online and
  * active masks at +0x48/+0x50/+0x58, the `modules` list head at +0x60, runqueues (per-CPU) at
- * +0x70, init_task at +0x100 (tests/fuzz/make-seeds builds a sane kernel of this shape). */
+ * +0x70, vmap_area_list (a list head) or vmap_nodes (a pointer) at +0xe0 and nr_vmap_nodes (u32)
+ * at +0xf0, init_task at +0x100 (tests/fuzz/make-seeds builds a sane kernel of this shape). */
 #include "fuzz_kcrash_common.h"
 
 #include "commands.h"
@@ -54,6 +56,13 @@ static const struct fuzz_fact common_facts[] = {
 	{ KDK_KEY_OFFSET, "mod_kallsyms.num_symtab", 0x08 },
 	{ KDK_KEY_OFFSET, "mod_kallsyms.strtab", 0x10 },
 	{ KDK_KEY_OFFSET, "mod_kallsyms.typetab", 0x18 },
+	{ KDK_KEY_OFFSET, "vmap_area.va_start", 0x00 },
+	{ KDK_KEY_OFFSET, "vmap_area.va_end", 0x08 },
+	{ KDK_KEY_OFFSET, "vmap_area.list", 0x10 },
+	{ KDK_KEY_OFFSET, "vmap_area.vm", 0x20 },
+	{ KDK_KEY_SIZE, "vmap_node", 0x40 },
+	{ KDK_KEY_OFFSET, "vmap_node.busy", 0x10 },
+	{ KDK_KEY_OFFSET, "rb_list.head", 0x08 },
 };
 static const struct fuzz_fact module_memory_facts[] = {     /* 6.4+ */
 	{ KDK_KEY_OFFSET, "module.mem", 0x70 },
@@ -89,11 +98,12 @@ static int fake_lookup(void *ctx, enum kdk_layout_kind kind, const char *name, u
 	return -ENOENT;
 }
 
-static const struct fuzz_symbol symbols[] = {
-	{ "nr_cpu_ids", 0x00 }, { "__per_cpu_offset", 0x08 }, { "__cpu_present_mask", 0x48 },
-	{ "__cpu_online_mask", 0x50 }, { "__cpu_active_mask", 0x58 }, { "modules", 0x60 },
-	{ "runqueues", 0x70 }, { "init_task", 0x100 },
-};
+#define SYMBOLS_COMMON { "nr_cpu_ids", 0x00 }, { "__per_cpu_offset", 0x08 }, { "__cpu_present_mask", 0x48 }, \
+	{ "__cpu_online_mask", 0x50 }, { "__cpu_active_mask", 0x58 }, { "modules", 0x60 }, \
+	{ "runqueues", 0x70 }, { "init_task", 0x100 }
+static const struct fuzz_symbol symbols_area_list[] = { SYMBOLS_COMMON, { "vmap_area_list", 0xe0 } };
+static const struct fuzz_symbol symbols_vmap_nodes[] = { SYMBOLS_COMMON, { "vmap_nodes", 0xe0 },
+							 { "nr_vmap_nodes", 0xf0 } };
 
 static void run_command(struct session *s, const char *line)
 {
@@ -119,7 +129,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ff.variant = data[0];
 	fuzz_kcrash_memory(mem, sizeof(mem), data, size);
 
-	fuzz_kcrash_session(&s, &m, symbols, sizeof(symbols) / sizeof(symbols[0]), &source);
+	if (ff.variant & 4)
+		fuzz_kcrash_session(&s, &m, symbols_vmap_nodes,
+				    sizeof(symbols_vmap_nodes) / sizeof(symbols_vmap_nodes[0]), &source);
+	else
+		fuzz_kcrash_session(&s, &m, symbols_area_list,
+				    sizeof(symbols_area_list) / sizeof(symbols_area_list[0]), &source);
 	/* What session_kstructs does after reading a dump's BTF. */
 	if (kstructs_load(&s.ks, &s.facts, &err) ||
 	    kdk_facts_lookup(&s.facts, KDK_KEY_SIZE, "task_struct", &s.task_size))
@@ -139,6 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kdk_err_clear(&err);
 	run_command(&s, "ps");
 	run_command(&s, "mod");
+	run_command(&s, "kmem -v");
 	session_close(&s);
 	return 0;
 }

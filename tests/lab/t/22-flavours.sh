@@ -6,7 +6,8 @@
 # pages excluded, and kcrash names the release, the panic, every task and the panic task's stack as
 # the kernel printed it (the console is the oracle: crash 8.0.2 cannot read 6.12+ reliably), and
 # runs mach, kmem -V, kmem -z, sys -i, sig, dev -p and bt -c/-F on it without an error (mach's
-# stack size against the kernel's config).
+# stack size against the kernel's config), and kmem -v (every module's text inside one of its
+# vmalloc areas).
 # KDK_FLAVOUR_KERNELS lists "RELEASE:CPU-MODEL:TAG" entries. For the older series (tag older-series)
 # the capture side too: our kexec -p on it, and dumpsave -d 31 of its kernel-made vmcore against
 # makedumpfile 1.7.2 (which knows 5.10), class by class.
@@ -80,6 +81,16 @@ for entry in $KDK_FLAVOUR_KERNELS; do
 			[ "$irq" = "$(field "$sys" CPUS | cut -d' ' -f1)" ] && [ "${free:-0}" -gt 1000 ] &&
 			grep -q '^\[64\] ' "$work/more.out" && [ "$(grep -c '^PID:' "$work/more.out")" -ge 3 ]
 		ok $? "$dname: mach (stack $stack, $irq IRQ stacks), kmem -V ($free free pages), kmem -z, sys -i, sig 1, bt -c 0, bt -F and dev -p run clean (exit $rc)$( [ -s "$work/err" ] && echo ": $(head -c 200 "$work/err")")"
+		# kmem -v: the vmalloc areas; every module's text (mod's TEXT_BASE) lies in one of them
+		"$kcrash" "$dump" -c 'kmem -v' > "$work/kmem-v.out" 2> "$work/err"
+		rc=$?
+		"$kcrash" "$dump" -c mod > "$work/mod.out" 2>> "$work/err"
+		outside=$(awk 'FNR == 1 { file++; next } file == 1 && $4 == "-" { lo[++n] = $3; hi[n] = $5; next }
+			file == 2 { base = $3; for (i = 1; i <= n; i++) if (lo[i] <= base && base < hi[i]) next; print $2 }' \
+			"$work/kmem-v.out" "$work/mod.out" | tr '\n' ' ')
+		modules=$(awk 'NR > 1' "$work/mod.out" | wc -l)
+		[ $rc = 0 ] && [ ! -s "$work/err" ] && [ "$modules" -gt 0 ] && [ -z "$outside" ]
+		ok $? "$dname: kmem -v lists $(awk '$4 == "-"' "$work/kmem-v.out" | wc -l) vmalloc areas, the text of each of the $modules modules inside one (exit $rc)${outside:+; outside: $outside}$( [ -s "$work/err" ] && echo ": $(head -c 200 "$work/err")")"
 	done
 	case $tag in older-series|newer-series)
 		# The capture side on an older and a newer series: our kexec -p loads its capture kernel,

@@ -1,4 +1,4 @@
-# Lab test: kcrash's mach, mach -m, mach -c, kmem -V, kmem -z, sys -i and dev -p on the cached
+# Lab test: kcrash's mach, mach -m, mach -c, kmem -V, kmem -z, kmem -v, sys -i and dev -p on the cached
 # sysrq fixture of every lab kernel (no guest), with the -dbg vmlinux and from the dump alone,
 # against reference peers:
 #   - every kernel: drgn 0.0.22 (tests/lab/drgn-mach.py) reading our -l -d 0 copy with the vmlinux:
@@ -10,10 +10,12 @@
 #     module's address from kcrash's mod above KERNEL MODULES BASE; kmem -V's every counter
 #     (vm_zone_stat, vm_node_stat, vm_event_states summed over the CPUs, each named by its enum)
 #     as tests/lab/drgn-vmstat.py reads them, and kmem -z's zones (address, name, spanned and
-#     present pages, watermarks with their boost, each zone's vm_stat); sys -i's DMI strings as
+#     present pages, watermarks with their boost, each zone's vm_stat); kmem -v's vmalloc areas
+#     (vmap_area, vm_struct, range) as tests/lab/drgn-vmalloc.py reads vmap_area_list or, on
+#     6.12 and 7.x, each vmap node's busy list; sys -i's DMI strings as
 #     drgn reads dmi_ident; dev -p's PCI devices as drgn walks pci_root_buses (the lab's i440fx
 #     guests have one bus: a bridge's subordinate buses are not seen here);
-#   - 6.1: crash 8.0.2 too: mach -m, mach -c, kmem -V, kmem -z, sys -i and dev -p print the same
+#   - 6.1: crash 8.0.2 too: mach -m, mach -c, kmem -V, kmem -z, kmem -v, sys -i and dev -p print the same
 #     text; mach the same lines up to its
 #     exception stacks after DEBUG (crash 8.0.2 names the MCE stack "(unknown)" with size 0 and
 #     the address of the VC stack's guard page, and leaves out VC2: ours are BTF's members).
@@ -52,7 +54,7 @@ for release in $KDK_LAB_KERNELS; do
 	work=$(lab_run_dir "kcrash-mach-$release")
 	TAP_KEEP_DIRS=("$work")
 	"$KDK_BUILD/dumpsave" -f -l -d 0 "$dump" "$work/oracle.kdump" 2> /dev/null || bail "$release: dumpsave -l -d 0 for drgn"
-	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" mach vmstat 2> "$work/drgn.err" ||
+	/usr/bin/python3 "$LAB_DIR/drgn-many.py" "$work/oracle.kdump" "$vmlinux" "$work" mach vmstat vmalloc 2> "$work/drgn.err" ||
 		bail "$release: drgn failed: $(cat "$work"/drgn*.err | tail -n 2)"
 	mv "$work/drgn-mach.txt" "$work/drgn.txt"
 	rm -f "$work/oracle.kdump"
@@ -160,11 +162,21 @@ PY
 			ok 1 "$name: kmem -V (exit $rc) differs from drgn's counters (expected < , got >)"
 			head -n 10 "$work/kmem-V.$how.diff" | while IFS= read -r l; do diag "$l"; done
 		fi
+		# kmem -v: every vmalloc area with a vm_struct, in address order, as drgn reads them
+		"$kcrash" "${args[@]}" -c 'kmem -v' > "$work/kmem-v.$how" 2> "$work/kmem-v.$how.err"
+		rc=$?
+		awk 'NR > 1 && $4 == "-" { print "va", $1, $2, $3, $5 }' "$work/kmem-v.$how" > "$work/kmem-v.$how.rows"
+		if [ "$rc" = 0 ] && [ -s "$work/drgn-vmalloc.txt" ] && diff "$work/drgn-vmalloc.txt" "$work/kmem-v.$how.rows" > "$work/kmem-v.$how.diff"; then
+			ok 0 "$name: kmem -v has drgn's vmalloc areas, their vm_structs and ranges, in address order ($(wc -l < "$work/drgn-vmalloc.txt") areas)"
+		else
+			ok 1 "$name: kmem -v (exit $rc: $(head -c 200 "$work/kmem-v.$how.err")) differs from drgn's vmalloc areas (expected < , got >)"
+			head -n 10 "$work/kmem-v.$how.diff" | while IFS= read -r l; do diag "$l"; done
+		fi
 	done
 	case $release in
 	6.1.*)
-		lab_crash_split "$work" "$vmlinux" "$dump" mach 'mach -m' 'mach -c' 'kmem -V' 'sys -i' 'kmem -z' 'dev -p'
-		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c, kmem -V, sys -i, kmem -z and dev -p"
+		lab_crash_split "$work" "$vmlinux" "$dump" mach 'mach -m' 'mach -c' 'kmem -V' 'sys -i' 'kmem -z' 'dev -p' 'kmem -v'
+		ok $? "$release: crash 8.0.2 ran mach, mach -m, mach -c, kmem -V, sys -i, kmem -z, dev -p and kmem -v"
 		for how in vmlinux bare; do
 			[ $how = vmlinux ] && label="with the vmlinux" || label="from the dump alone"
 			# crash's lines before its "(unknown)" stack (the MCE stack it misnames)
@@ -187,6 +199,8 @@ PY
 			ok $? "$release: kmem -z $label prints what crash prints ($(wc -l < "$work/crash.5") lines)"
 			diff "$work/crash.6" <(grep . "$work/dev-p.$how") > /dev/null
 			ok $? "$release: dev -p $label prints what crash prints ($(wc -l < "$work/crash.6") lines)"
+			[ -s "$work/crash.7" ] && diff "$work/crash.7" "$work/kmem-v.$how" > /dev/null
+			ok $? "$release: kmem -v $label prints what crash prints ($(wc -l < "$work/crash.7") lines)"
 		done
 		;;
 	esac

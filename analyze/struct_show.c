@@ -33,6 +33,26 @@ static bool is_last_member(const struct kdk_btf *btf, uint32_t id, const char *m
 	       !strcmp(name, member);
 }
 
+/* Whether member (a name, or a path "irq_data.chip_data") is the last of the struct holding it —
+ * for a path, the struct its last name is in: gdb prints that line without a comma. */
+static bool closes_its_struct(struct session *s, const char *type_name, uint32_t id, const char *member)
+{
+	struct kdk_err ignored = { 0 };
+	const char *last = strrchr(member, '.');
+	char outer[512];
+	uint64_t offset;
+	uint32_t type;
+
+	if (!last)
+		return is_last_member(&s->btf, id, member);
+	if ((size_t)(last - member) >= sizeof(outer))
+		return false;
+	snprintf(outer, sizeof(outer), "%.*s", (int)(last - member), member);
+	if (kdk_btf_member(&s->btf, type_name, outer, &offset, &type, &ignored))
+		return false;
+	return is_last_member(&s->btf, kdk_btf_resolve(&s->btf, type), last + 1);
+}
+
 /* Read size bytes at addr into a new buffer. */
 static int read_object(struct session *s, const char *what, uint64_t addr, uint64_t size,
 		       uint8_t **data, struct kdk_err *err)
@@ -78,8 +98,7 @@ static int show_member(struct session *s, const char *what, const char *type_nam
 	free(data);
 	if (len && text[len - 1] == '\n')
 		text[--len] = '\0';
-	fprintf(s->out, "%s%s\n", text,
-		!strchr(member, '.') && !is_last_member(&s->btf, id, member) ? "," : "");
+	fprintf(s->out, "%s%s\n", text, closes_its_struct(s, type_name, id, member) ? "" : ",");
 	free(text);
 	return 0;
 }

@@ -11,30 +11,10 @@
 #include "commands.h"
 #include "expr_env.h"
 #include "list_guard.h"
+#include "member_offset.h"
 #include "struct_show.h"
 
 #define MAX_ENTRIES (1u << 24)
-
-/* "N" (decimal or 0x hex) or "struct.member": the byte offset. */
-static int parse_offset(struct session *s, const char *text, uint64_t *offset, struct kdk_err *err)
-{
-	char container[128];
-	const char *dot = strchr(text, '.');
-	char *end;
-
-	if (isdigit((unsigned char)text[0])) {
-		*offset = strtoull(text, &end, 0);
-		if (*end)
-			return kdk_err_set(err, EINVAL, "list: offset \"%s\" is neither a number nor "
-							"STRUCT.MEMBER", text);
-		return 0;
-	}
-	if (!dot || dot == text)
-		return kdk_err_set(err, EINVAL, "list: offset \"%s\" is neither a number nor STRUCT.MEMBER",
-				   text);
-	snprintf(container, sizeof(container), "%.*s", (int)(dot - text), text);
-	return kdk_btf_member(&s->btf, container, dot + 1, offset, NULL, err);
-}
 
 int cmd_list(struct session *s, int argc, char **argv, struct kdk_err *err)
 {
@@ -73,7 +53,7 @@ int cmd_list(struct session *s, int argc, char **argv, struct kdk_err *err)
 						"[-H|-h] START");
 	if (!session_kstructs(s, err))
 		return -err->code;
-	if (offset_text && (rc = parse_offset(s, offset_text, &offset, err)))
+	if (offset_text && (rc = member_offset_parse(s, "list", offset_text, &offset, err)))
 		return rc;
 	/* -H: START is a list head (its address; a symbol names it); otherwise the first entry */
 	if ((rc = expr_address(s, start_text, &start, err)))

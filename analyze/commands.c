@@ -77,6 +77,10 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "list [-o OFF|S.M] [-s S[.M,…]] [-H|-h] START", "walk a linked list from "
 					  "START (-H: a list head), each entry's address and -s its struct or "
 					  "members", true },
+	{ "tree", cmd_tree, "tree [-t rbtree|radix|xarray] [-r OFF|S.M] [-o OFF|S.M] [-N] [-l] [-p] "
+			    "[-s S[.M,…]]… START", "walk a red-black tree (from its rb_root; -N its first "
+			    "rb_node; -l in order) or a radix tree/xarray: each entry's address, -p its "
+			    "position, -s its struct or members", true },
 	{ "set", cmd_set, "set [PID|TASK|-p]", "the current context (bt's and task's default task): "
 					  "show it, set it to a task, or back to the panic task (-p)", true },
 	{ "task", cmd_task, "task [PID|TASK]", "the context's (or a task's) task_struct and "

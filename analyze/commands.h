@@ -33,6 +33,7 @@ int cmd_kmem(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_dis(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_p(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_list(struct session *s, int argc, char **argv, struct kdk_err *err);
+int cmd_tree(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_set(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_task(struct session *s, int argc, char **argv, struct kdk_err *err);
 int cmd_mount(struct session *s, int argc, char **argv, struct kdk_err *err);

@@ -1,7 +1,8 @@
-/* fuzz_kcrash_lists.c — kcrash's task, module and vmalloc walkers (analyze/tasks.c, modules.c,
- * cpus.c, kmem_vmalloc.c) and the ps, mod and kmem -v commands over 64 KiB of synthetic kernel
- * memory taken from the input: the task list from init_task, each process's thread list, each
- * CPU's runqueue, the module list with each module's symbol table, the vmalloc areas. The
+/* fuzz_kcrash_lists.c — kcrash's task, module, vmalloc and tree walkers (analyze/tasks.c,
+ * modules.c, cpus.c, kmem_vmalloc.c, cmd_tree.c) and the ps, mod, kmem -v and tree commands over
+ * 64 KiB of synthetic kernel memory taken from the input: the task list from init_task, each
+ * process's thread list, each CPU's runqueue, the module list with each module's symbol table,
+ * the vmalloc areas, a red-black tree and an xarray. The
  * structure layout comes from a fake fact source (a compact layout of its own, not a kernel's);
  * which text layout struct module has (mem[MOD_TEXT] or core_layout), which rss_stat (atomic
  * counters or percpu_counter) and where the vmalloc areas are (vmap_area_list, or 6.9's
@@ -10,7 +11,8 @@
  * Memory at BASE: nr_cpu_ids (u32) at +0, __per_cpu_offset[8] at +0x08, the present, online and
  * active masks at +0x48/+0x50/+0x58, the `modules` list head at +0x60, runqueues (per-CPU) at
  * +0x70, vmap_area_list (a list head) or vmap_nodes (a pointer) at +0xe0 and nr_vmap_nodes (u32)
- * at +0xf0, init_task at +0x100 (tests/fuzz/make-seeds builds a sane kernel of this shape). */
+ * at +0xf0, init_task at +0x100, a red-black tree's rb_root at +0x3400 and an xarray at +0x3500
+ * for `tree` (tests/fuzz/make-seeds builds a sane kernel of this shape). */
 #include "fuzz_kcrash_common.h"
 
 #include "commands.h"
@@ -63,6 +65,14 @@ static const struct fuzz_fact common_facts[] = {
 	{ KDK_KEY_SIZE, "vmap_node", 0x40 },
 	{ KDK_KEY_OFFSET, "vmap_node.busy", 0x10 },
 	{ KDK_KEY_OFFSET, "rb_list.head", 0x08 },
+	{ KDK_KEY_OFFSET, "rb_root.rb_node", 0x00 },
+	{ KDK_KEY_OFFSET, "rb_node.__rb_parent_color", 0x00 },
+	{ KDK_KEY_OFFSET, "rb_node.rb_right", 0x08 },
+	{ KDK_KEY_OFFSET, "rb_node.rb_left", 0x10 },
+	{ KDK_KEY_OFFSET, "xarray.xa_head", 0x08 },
+	{ KDK_KEY_OFFSET, "xa_node.shift", 0x00 },
+	{ KDK_KEY_OFFSET, "xa_node.slots", 0x28 },
+	{ KDK_KEY_LENGTH, "xa_node.slots", 64 },
 };
 static const struct fuzz_fact module_memory_facts[] = {     /* 6.4+ */
 	{ KDK_KEY_OFFSET, "module.mem", 0x70 },
@@ -155,6 +165,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run_command(&s, "ps");
 	run_command(&s, "mod");
 	run_command(&s, "kmem -v");
+	/* a red-black tree from +0x3400 (rb_root), each node's rb_node at +0x18 of its entry; an
+	 * xarray at +0x3500 */
+	run_command(&s, "tree -p -o 0x18 0xffff888000003400");
+	run_command(&s, "tree -l -p -o 0x18 0xffff888000003400");
+	run_command(&s, "tree -t xarray -p 0xffff888000003500");
 	session_close(&s);
 	return 0;
 }

@@ -171,8 +171,6 @@ static int xarray_show(struct session *s, struct tree_request *t, uint64_t start
 {
 	struct xa_walk_layout l;
 	struct xa_show_ctx ctx = { s, t };
-	uint64_t head;
-	uint8_t shift;
 	int rc;
 
 	if (t->node_pointer)
@@ -180,16 +178,8 @@ static int xarray_show(struct session *s, struct tree_request *t, uint64_t start
 						 "trees and xarrays: give the root");
 	if ((rc = xa_walk_layout_fill(s, &l, err)))
 		return kdk_err_prefix(err, "tree: radix trees before 4.20 (no xa_head) are not read: ");
-	for (t->chunk_shift = 0; ((uint64_t)1 << t->chunk_shift) < l.nslots; t->chunk_shift++)
-		;
-	if ((rc = session_read_u64(s, start + l.head, &head, err)))
+	if ((rc = xa_walk_height(s, &l, start, &t->height, &t->chunk_shift, err)))
 		return kdk_err_prefix(err, "tree: xarray %" PRIx64 ": ", start);
-	t->height = 0;
-	if ((head & 3) == 2 && head > 4096) {
-		if ((rc = session_read(s, (head & ~(uint64_t)3) + l.shift, &shift, 1, err)))
-			return kdk_err_prefix(err, "tree: xarray %" PRIx64 "'s top node: ", start);
-		t->height = shift / (t->chunk_shift ? t->chunk_shift : 1) + 1;
-	}
 	return xa_walk(s, &l, start, xa_entry, &ctx, err);
 }
 

@@ -70,6 +70,7 @@ static int collect(struct session *s, const struct vmalloc_layout *l, uint64_t h
 	while (node != head) {
 		struct vmalloc_area *a;
 		uint64_t area = node - l->list, flags = 0;
+		bool by_flag = l->has_flags && l->has_purge_list;   /* before 5.4 */
 
 		if (!node || list_guard_loops(&guard, node))
 			return kdk_err_set(err, ELOOP, "the vmalloc list at %" PRIx64 " %s at %" PRIx64, head,
@@ -80,12 +81,12 @@ static int collect(struct session *s, const struct vmalloc_layout *l, uint64_t h
 		if ((rc = session_read_u64(s, area + l->va_start, &a->start, err)) ||
 		    (rc = session_read_u64(s, area + l->va_end, &a->end, err)) ||
 		    (rc = session_read_u64(s, area + l->vm, &a->vm, err)) ||
-		    (l->has_flags && l->has_purge_list && (rc = session_read_u64(s, area + l->flags, &flags, err))) ||
+		    (by_flag && (rc = session_read_u64(s, area + l->flags, &flags, err))) ||
 		    (rc = session_read_u64(s, node, &node, err))) {
 			areas->len--;
 			return kdk_err_prefix(err, "vmap_area %" PRIx64 ": ", area);
 		}
-		if (l->has_flags && l->has_purge_list ? flags != OLD_VM_VM_AREA : !a->vm)
+		if (by_flag ? flags != OLD_VM_VM_AREA : !a->vm)
 			areas->len--;
 	}
 	return 0;

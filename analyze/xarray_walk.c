@@ -75,6 +75,26 @@ static int walk_node(struct session *s, const struct xa_walk_layout *l, uint64_t
 	return 0;
 }
 
+int xa_walk_height(struct session *s, const struct xa_walk_layout *l, uint64_t xa, unsigned *height,
+		   unsigned *chunk_shift, struct kdk_err *err)
+{
+	uint64_t head;
+	uint8_t shift;
+	int rc;
+
+	for (*chunk_shift = 0; ((uint64_t)1 << *chunk_shift) < l->nslots; (*chunk_shift)++)
+		;
+	*height = 0;
+	if ((rc = session_read(s, xa + l->head, &head, 8, err)))
+		return rc;
+	if (!is_node(head))
+		return 0;
+	if ((rc = session_read(s, head - 2 + l->shift, &shift, 1, err)))
+		return rc;
+	*height = shift / (*chunk_shift ? *chunk_shift : 1) + 1;
+	return 0;
+}
+
 int xa_walk(struct session *s, const struct xa_walk_layout *l, uint64_t xa, xa_walk_fn fn, void *ctx,
 	    struct kdk_err *err)
 {

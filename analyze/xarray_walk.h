@@ -23,6 +23,11 @@ int xa_walk_layout_fill(struct session *s, struct xa_walk_layout *l, struct kdk_
  * entry); a non-zero return ends the walk with it. */
 typedef int (*xa_walk_fn)(void *ctx, uint64_t index, uint64_t entry, struct kdk_err *err);
 
+/* The xarray's height: 0 when xa_head holds its lone entry (or nothing), else the top node's
+ * shift over the slot bits plus one; *chunk_shift the slot bits (log2 of nslots). */
+int xa_walk_height(struct session *s, const struct xa_walk_layout *l, uint64_t xa, unsigned *height,
+		   unsigned *chunk_shift, struct kdk_err *err);
+
 /* Walk the xarray (or radix tree root) at xa. ELOOP past 16 node levels. */
 int xa_walk(struct session *s, const struct xa_walk_layout *l, uint64_t xa, xa_walk_fn fn, void *ctx,
 	    struct kdk_err *err);
